@@ -1,0 +1,3 @@
+from vidlint.cli import main
+
+main()

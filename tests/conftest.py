@@ -1,0 +1,64 @@
+"""Shared test helpers.
+
+Tests import vidlint from this checkout's ``src`` (not whatever is installed) and run the
+CLI as a real subprocess (``python -m vidlint``) where exit codes and streams matter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SRC = REPO / "src"
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+FIXTURES = REPO / "fixtures"
+SCHEMAS = REPO / "schemas"
+EXAMPLES = REPO / "examples"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self):  # type: ignore[no-untyped-def]
+        return json.loads(self.out)
+
+
+def run_vidlint(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+                input: str | bytes | None = None, timeout: float = 120) -> Run:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("VIDLINT_", "GITHUB_ACTIONS", "EVOLINK_"))}
+    full_env["PYTHONPATH"] = str(SRC) + os.pathsep + full_env.get("PYTHONPATH", "")
+    full_env.setdefault("VIDLINT_CACHE_DIR", str(Path(os.environ.get("PYTEST_TMP_CACHE", "/tmp")) / "vidlint-test-cache"))
+    if env:
+        full_env.update(env)
+    text = not isinstance(input, bytes)
+    proc = subprocess.run(
+        [sys.executable, "-m", "vidlint", *args],
+        cwd=cwd, env=full_env, input=input, capture_output=True, timeout=timeout, text=text,
+    )
+    out, err = proc.stdout, proc.stderr
+    if not text:
+        out, err = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+    return Run(proc.returncode, out, err)
+
+
+@pytest.fixture
+def vidlint():  # type: ignore[no-untyped-def]
+    return run_vidlint
+
+
+def write_request(path: Path, request: dict | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(request if isinstance(request, str) else json.dumps(request, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
