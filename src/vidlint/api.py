@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from vidlint.check.pipeline import check_document
 from vidlint.diagnostics import Diagnostic, Severity
 from vidlint.load import PathError, Source, discover, load_source, read_source
+from vidlint.parallel import map_in_order
 
 
 @dataclass
@@ -22,6 +23,7 @@ class LintOptions:
     excludes: tuple[str, ...] = ()
     stdin_jsonl: bool = False
     stdin_bytes: bytes | None = None
+    jobs: int | None = None  # processes for large runs; None: VIDLINT_JOBS or one per core
 
 
 @dataclass
@@ -85,9 +87,10 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     options = options or LintOptions()
     run = LintRun([], [], options.fail_on)
     sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
-    for source in sources:
-        try:
-            run.files.append(lint_source(source, options))
-        except PathError as exc:
-            run.path_errors.append(str(exc))
+    # Many files are spread over worker processes (see vidlint.parallel); the order is kept.
+    for result, error in map_in_order(lint_source, sources, options, PathError, options.jobs):
+        if error is not None:
+            run.path_errors.append(error)
+        else:
+            run.files.append(result)
     return run

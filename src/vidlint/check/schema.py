@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable, Iterator
 
+from vidlint.check.fast_schema import fast_validator
 from vidlint.check.rules.registry import Finding, rule
 from vidlint.check.wording import did_you_mean, label, plural, show, type_name
 from vidlint.diagnostics import Diagnostic, Severity, make_pointer
@@ -103,6 +104,9 @@ def _annotations(error: Any, profile: ModelProfile) -> dict[str, str]:
 def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
     from vidlint.check.rules.registry import RULES
 
+    fast = fast_validator(profile)
+    if fast is not None and fast(request):
+        return []  # valid: jsonschema (slow to import) would find nothing either
     diagnostics: list[Diagnostic] = []
     for error in _validator(profile).iter_errors(request):
         notes = _annotations(error, profile)

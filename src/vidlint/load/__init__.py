@@ -58,6 +58,15 @@ def _display(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
+def _identity(path: Path) -> object:
+    """The same file reached twice (through a symlink, ``./``, ``..``) has one identity."""
+    try:
+        info = os.stat(path)  # one system call; os.path.realpath makes one per path component
+    except (OSError, ValueError):
+        return os.path.realpath(path)
+    return (info.st_dev, info.st_ino)
+
+
 def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
              stdin_jsonl: bool = False) -> tuple[list[Source], list[str]]:
     """Expand files, folders, globs and ``-`` into sources (stable order, no duplicates).
@@ -67,10 +76,10 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
     excludes = DEFAULT_EXCLUDES + tuple(extra_excludes)
     sources: list[Source] = []
     errors: list[str] = []
-    seen: set[str] = set()
+    seen: set[object] = set()
 
     def add(path: Path) -> None:
-        key = os.path.realpath(path)
+        key = _identity(path)
         if key not in seen:
             seen.add(key)
             sources.append(Source(_display(path), path, path.suffix == ".jsonl"))
@@ -105,21 +114,41 @@ def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
     """The bytes of a source; PathError with a one-line reason when they cannot be read."""
     if source.path is None:
         return stdin_bytes or b""
+    # Open first and ask the open file what it is: one lookup instead of two. O_NONBLOCK makes
+    # opening a FIFO return at once (and is ignored for regular files); nothing else is read.
     try:
-        info = os.stat(source.path)
+        fd = os.open(source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        try:
+            if stat.S_ISDIR(os.stat(source.path).st_mode):  # Windows cannot open a directory
+                raise PathError(f"{source.display}: is a directory") from None
+        except OSError:
+            pass
+        raise PathError(f"{source.display}: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise PathError(f"{source.display}: is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise PathError(f"{source.display}: not a regular file")
+        if info.st_size > MAX_REQUEST_FILE_BYTES:
+            raise PathError(f"{source.display}: {info.st_size} bytes is too large for a request file")
+        chunks = []
+        remaining = MAX_REQUEST_FILE_BYTES + 1
+        while remaining > 0:  # the size may change while reading; never read past the limit
+            chunk = os.read(fd, min(remaining, max(info.st_size, 65536) + 1))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
     except OSError as exc:
         raise PathError(f"{source.display}: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise PathError(f"{source.display}: is a directory")
-    if not stat.S_ISREG(info.st_mode):
-        raise PathError(f"{source.display}: not a regular file")
-    if info.st_size > MAX_REQUEST_FILE_BYTES:
-        raise PathError(f"{source.display}: {info.st_size} bytes is too large for a request file")
-    try:
-        with open(source.path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise PathError(f"{source.display}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_REQUEST_FILE_BYTES:
+        raise PathError(f"{source.display}: {len(data)} bytes is too large for a request file")
+    return data
 
 
 def load_source(source: Source, data: bytes) -> LoadedFile:

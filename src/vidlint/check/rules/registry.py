@@ -73,20 +73,30 @@ def rule(code: str, name: str, severity: str = "error", kind: str = "request",
     return register
 
 
+_SORTED: dict[str, Rule] = {}
+_LOADED: list[tuple[str, ...]] = []  # the module list last imported (load_all_rules runs per request)
+
+
 def load_all_rules() -> dict[str, Rule]:
     import importlib
 
-    for module in (*RULE_MODULES, *EXTRA_RULE_MODULES):
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            if module in RULE_MODULES:
-                raise
-    return dict(sorted(RULES.items()))
+    modules = (*RULE_MODULES, *EXTRA_RULE_MODULES)
+    if not _LOADED or _LOADED[-1] != modules:
+        for module in modules:
+            try:
+                importlib.import_module(module)
+            except ImportError:
+                if module in RULE_MODULES:
+                    raise
+        _LOADED.append(modules)
+    if len(_SORTED) != len(RULES):
+        _SORTED.clear()
+        _SORTED.update(sorted(RULES.items()))
+    return dict(_SORTED)
 
 
 def request_rules() -> Iterator[Rule]:
-    for rule_ in RULES.values():
+    for rule_ in list(RULES.values()):
         if rule_.kind == "request":
             yield rule_
 
