@@ -262,9 +262,10 @@ def _namespace() -> dict[str, Any]:
 def _load_code(path: Path) -> Any | None:
     try:
         with open(path, "rb") as handle:
-            return marshal.loads(handle.read())
+            code = marshal.loads(handle.read())
     except (OSError, ValueError, EOFError, TypeError):
         return None
+    return code if type(code) is type(_load_code.__code__) else None
 
 
 def _store_code(path: Path, code: Any) -> None:

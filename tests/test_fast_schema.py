@@ -1,0 +1,221 @@
+"""The fast validator (fastjsonschema, cached on disk) gives the same answers as jsonschema.
+
+A clean request is decided by the fast validator alone; only a request it calls invalid goes
+to jsonschema for the translated error list. These tests hold the two paths to the same
+output on many requests, and check what the fast path promises: no jsonschema import for a
+clean request, a compiled validator cached under the cache directory, sibling-file $refs.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from conftest import EXAMPLES, REPO, SRC, write_request
+from request_strategies import any_request, dumps, mutated_requests, valid_requests
+
+from vidlint.api import lint_bytes
+from vidlint.check import fast_schema
+from vidlint.check.schema import _validator
+from vidlint.models import load_profile, schema_dir
+
+MODEL = "wan2.7-reference-video"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("VIDLINT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "fast-schema-cache"))
+    monkeypatch.delenv("VIDLINT_NO_FAST_SCHEMA", raising=False)
+
+
+def profile():  # type: ignore[no-untyped-def]
+    return load_profile(MODEL)
+
+
+def slow_valid(request: Any) -> bool:
+    return not any(True for _ in _validator(profile()).iter_errors(request))
+
+
+def fast() -> fast_schema.FastValidator:
+    validator = fast_schema.fast_validator(profile())
+    assert validator is not None, "the shipped schema must get a fast validator"
+    return validator
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=any_request)
+def test_fast_validator_agrees_with_jsonschema(value: Any) -> None:
+    assert fast()(value) == slow_valid(value)
+
+
+def _lint_both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[dict], list[dict]]:
+    data = text.encode("utf-8")
+    quick = [d.to_json() for d in lint_bytes("r.json", data, False, None).diagnostics]
+    monkeypatch.setenv("VIDLINT_NO_FAST_SCHEMA", "1")
+    full = [d.to_json() for d in lint_bytes("r.json", data, False, None).diagnostics]
+    monkeypatch.delenv("VIDLINT_NO_FAST_SCHEMA")
+    return quick, full
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(value=mutated_requests() | valid_requests())
+def test_lint_output_is_identical_with_and_without_fast_path(value: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    quick, full = _lint_both(dumps(value), monkeypatch)
+    assert quick == full
+
+
+def test_lint_output_is_identical_on_the_examples_and_the_benchmark_corpus(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from requests_corpus import write_corpus
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    paths = write_corpus(tmp_path / "corpus", count=400, seed=3) + sorted(EXAMPLES.rglob("*.json"))
+    differing = []
+    findings = 0
+    for path in paths:
+        quick, full = _lint_both(path.read_text(encoding="utf-8"), monkeypatch)
+        findings += len(full)
+        if quick != full:
+            differing.append(path.name)
+    assert not differing
+    assert findings > 100  # the corpus exercises the error path, not only clean requests
+
+
+def test_disabling_the_fast_path_takes_effect(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("VIDLINT_NO_FAST_SCHEMA", "1")
+    assert fast_schema.fast_validator(profile()) is None
+
+
+# --- what the schema rewriting supports -----------------------------------------------------
+
+def _jsonschema_for(folder: Path, name: str) -> Any:
+    from jsonschema.validators import validator_for
+    from referencing import Registry, Resource
+
+    schema = json.loads((folder / name).read_text())
+
+    def retrieve(uri: str) -> Resource:
+        return Resource.from_contents(json.loads((folder / uri.rsplit("/", 1)[-1]).read_text()))
+
+    return validator_for(schema)(schema, registry=Registry(retrieve=retrieve))
+
+
+def _write(folder: Path, name: str, schema: dict) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(json.dumps(schema))
+    return schema
+
+
+def test_sibling_file_refs_and_ref_siblings(tmp_path: Path) -> None:
+    folder = tmp_path / "schemas"
+    _write(folder, "_shared-defs.json", {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": {
+            "asset": {"type": "string", "minLength": 1},
+            "assets": {"type": "array", "items": {"$ref": "#/$defs/asset"}, "maxItems": 2},
+        }
+    })
+    schema = _write(folder, "m.json", {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {
+            "image_urls": {"$ref": "_shared-defs.json#/$defs/assets"},
+            # 2020-12 applies keywords next to $ref; draft 7 would ignore minItems here
+            "video_urls": {"$ref": "_shared-defs.json#/$defs/assets", "minItems": 1},
+            "start": {"$ref": "https://vidlint.example/schemas/_shared-defs.json#/$defs/asset"},
+            "key": {"type": "string", "pattern": "^(image|video)[1-9]$"},
+        },
+    })
+    quick = fast_schema.build(schema, "m.json", folder, use_cache=False)
+    assert quick is not None
+    slow = _jsonschema_for(folder, "m.json")
+    cases = [
+        {}, {"image_urls": ["a"]}, {"image_urls": ["a", "b", "c"]}, {"image_urls": [""]}, {"image_urls": "a"},
+        {"video_urls": []}, {"video_urls": ["a"]}, {"video_urls": [1]}, {"start": ""}, {"start": "x"},
+        {"start": 5}, {"key": "image1"}, {"key": "image1\n"}, {"key": "image10"}, {"key": "audio1"},
+    ]
+    for case in cases:
+        assert quick(case) == (not list(slow.iter_errors(case))), case
+    assert quick({"video_urls": []}) is False  # the sibling minItems is enforced
+
+
+@pytest.mark.parametrize("extra", [
+    {"uniqueItems": True},
+    {"enum": [1, 2]},  # Python's True == 1 differs from JSON Schema equality
+    {"const": True},
+    {"prefixItems": [{"type": "string"}]},
+    {"properties": {"a": {"$dynamicRef": "#x"}}},
+    {"properties": {"a": {"pattern": "[$]"}}},
+    {"properties": {"a": {"$id": "inner"}}},
+    {"properties": {"a": {"$ref": "_missing.json#/x"}}},
+])
+def test_schemas_it_cannot_check_exactly_get_no_fast_validator(tmp_path: Path, extra: dict) -> None:
+    schema = {"type": "object", **extra}
+    assert fast_schema.build(schema, "m.json", tmp_path, use_cache=False) is None
+
+
+def test_end_anchor_rewriting() -> None:
+    rewrite = fast_schema.python_end_anchors
+    assert rewrite("^a$") == r"^a(?=\n?\Z)"
+    assert rewrite(r"a\$") == r"a\$"
+    assert rewrite(r"a\\$") == r"a\\(?=\n?\Z)"
+    with pytest.raises(fast_schema.Unsupported):
+        rewrite("[a$]")
+
+
+# --- the cache, and what a clean request imports ---------------------------------------------
+
+def _python(code: str, cache: Path, *args: str) -> str:
+    env = {"PYTHONPATH": str(SRC), "VIDLINT_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.splitlines()[-1]
+
+
+IMPORTS_AFTER_LINT = """
+import sys
+from vidlint.cli import main
+sys.argv = ["vidlint", "lint", "-q", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+heavy = ["jsonschema", "referencing", "fastjsonschema", "PIL", "pymediainfo", "httpx", "decimal"]
+print(code, *sorted(name for name in heavy if name in sys.modules))
+"""
+
+
+def test_clean_request_imports_neither_jsonschema_nor_fastjsonschema_once_cached(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    clean = str(EXAMPLES / "clean" / "two-characters-with-voices.json")
+    first = _python(IMPORTS_AFTER_LINT, cache, clean).split()
+    assert first[0] == "0" and "fastjsonschema" in first and "jsonschema" not in first  # compiles once
+    assert list((cache / "schemas").glob(f"{MODEL}.json-*.marshal"))
+    second = _python(IMPORTS_AFTER_LINT, cache, clean).split()
+    assert second == ["0"]
+    broken = write_request(tmp_path / "broken.json", {"model": MODEL, "prompt": "Image 1", "image_urls": ["a"], "seed": 0})
+    third = _python(IMPORTS_AFTER_LINT, cache, str(broken)).split()
+    assert third[0] == "1" and "jsonschema" in third  # only an invalid request pays for it
+
+
+def test_corrupt_or_unwritable_cache_falls_back_to_compiling(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    prof = profile()
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("VIDLINT_CACHE_DIR", str(cache))
+    assert fast_schema.build(prof.schema, prof.path.name, schema_dir()) is not None
+    for entry in (cache / "schemas").glob("*.marshal"):
+        entry.write_bytes(b"\x00garbage")
+    rebuilt = fast_schema.build(prof.schema, prof.path.name, schema_dir())
+    assert rebuilt is not None and rebuilt({"model": MODEL, "prompt": "x", "image_urls": ["a"]}) is True
+    assert rebuilt({"model": MODEL, "prompt": "x"}) is False
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("")
+    monkeypatch.setenv("VIDLINT_CACHE_DIR", str(blocker))
+    assert fast_schema.build(prof.schema, prof.path.name, schema_dir()) is not None
