@@ -9,18 +9,20 @@ The output is the same either way, because the fast answer is only trusted when 
 exactly as jsonschema does (see ``_SUPPORTED``); any other schema gets no fast validator.
 
 The generated code is compiled once and kept, marshalled, under the cache directory
-(``$VIDLINT_CACHE_DIR`` or the user's cache dir) in a file named by the hash of everything
-that went into it; later runs load it without importing ``fastjsonschema`` at all.
+(``$VIDLINT_CACHE_DIR`` or the user's cache dir) in a file named by a checksum of everything
+that went into it (the rewritten schema and its shared files, the Python version), which the
+file also holds and which is compared on loading; later runs load it without importing
+``fastjsonschema`` at all.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 import os
 import re
 import sys
+import zlib
 from pathlib import Path
 from typing import Any, Callable
 
@@ -259,16 +261,20 @@ def _namespace() -> dict[str, Any]:
             "JsonSchemaValuesException": _Invalid, "JsonSchemaDefinitionException": _Invalid}
 
 
-def _load_code(path: Path) -> Any | None:
+def _load_code(path: Path, identity: bytes) -> Any | None:
+    """The cached code object, if the entry was made from exactly ``identity``."""
     try:
         with open(path, "rb") as handle:
-            code = marshal.loads(handle.read())
+            stored = marshal.loads(handle.read())
     except (OSError, ValueError, EOFError, TypeError):
         return None
+    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == identity):
+        return None  # another schema under a colliding name, or a damaged entry
+    code = stored[1]
     return code if type(code) is type(_load_code.__code__) else None
 
 
-def _store_code(path: Path, code: Any) -> None:
+def _store_code(path: Path, identity: bytes, code: Any) -> None:
     import tempfile
 
     try:
@@ -276,7 +282,7 @@ def _store_code(path: Path, code: Any) -> None:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".marshal")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps(code))
+                handle.write(marshal.dumps((identity, code)))
             os.replace(temporary, path)  # atomic: concurrent writers each replace a whole file
         except BaseException:
             os.unlink(temporary)
@@ -291,10 +297,13 @@ def build(schema: dict[str, Any], name: str, schema_dir: Path, use_cache: bool =
         root, identity = _combined(schema, name, schema_dir)
     except (Unsupported, re.error, RecursionError):
         return None
-    key = hashlib.sha256(b"\0".join([TRANSFORM_VERSION.encode(), sys.version.encode(),
-                                     sys.implementation.cache_tag.encode(), identity])).hexdigest()[:32]
+    # The entry is named by a checksum and holds the full identity, checked on loading: as
+    # safe as a cryptographic hash, without importing hashlib (OpenSSL) on every start.
+    identity = b"\0".join([TRANSFORM_VERSION.encode(), sys.version.encode(),
+                           sys.implementation.cache_tag.encode(), identity])
+    key = f"{zlib.crc32(identity):08x}{zlib.adler32(identity):08x}"
     path = cache_dir() / "schemas" / f"{name}-{key}.marshal"
-    code = _load_code(path) if use_cache else None
+    code = _load_code(path, identity) if use_cache else None
     if code is None:
         try:
             source = _generate(root)
@@ -302,7 +311,7 @@ def build(schema: dict[str, Any], name: str, schema_dir: Path, use_cache: bool =
         except Exception:  # noqa: BLE001 - a schema fastjsonschema cannot compile: no fast path
             return None
         if use_cache:
-            _store_code(path, code)
+            _store_code(path, identity, code)
     namespace = _namespace()
     try:
         exec(code, namespace)  # noqa: S102 - our own generated code
