@@ -168,3 +168,11 @@ def describe(values: list[float]) -> str:
 
 def quote(command: list[str]) -> str:
     return " ".join(shlex.quote(part) for part in command)
+
+
+def available_cpus_text() -> str:
+    sys.path.insert(0, str(SRC))
+    from vidlint.parallel import available_cpus
+
+    count = available_cpus()
+    return f"{count} process{'es' if count > 1 else ''}"

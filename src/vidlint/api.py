@@ -88,12 +88,19 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
     return lint_bytes(source.display, data, source.jsonl, base_dir, options)
 
 
+def prepare_workers() -> None:
+    """Load once, before worker processes fork, what every worker would otherwise load itself."""
+    from vidlint.check.pipeline import prepare_models
+
+    prepare_models()
+
+
 def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
     options = options or LintOptions()
     run = LintRun([], [], options.fail_on)
     sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
     # Many files are spread over worker processes (see vidlint.parallel); the order is kept.
-    for result, error in map_in_order(lint_source, sources, options, PathError, options.jobs):
+    for result, error in map_in_order(lint_source, sources, options, PathError, options.jobs, prepare_workers):
         if error is not None:
             run.path_errors.append(error)
         elif result is not None:

@@ -63,14 +63,21 @@ def _chunk(bounds: tuple[int, int]) -> list[Outcome]:
 
 
 def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, error_type: type[Exception],
-                 jobs: int | None = None) -> Iterator[Outcome]:
-    """``func(item, options)`` for each item, in order; ``error_type`` becomes a path error."""
+                 jobs: int | None = None, prepare: Callable[[], None] | None = None) -> Iterator[Outcome]:
+    """``func(item, options)`` for each item, in order; ``error_type`` becomes a path error.
+
+    ``prepare`` runs once in this process before the workers are forked: what it loads
+    (validators, imports) every worker inherits instead of loading it again.
+    """
     count = job_count(jobs, len(items))
     if count <= 1:
         for item in items:
             yield _one(func, item, options, error_type)
         return
     import multiprocessing
+
+    if prepare is not None:
+        prepare()
 
     global _JOB
     size = max(25, -(-len(items) // (count * CHUNKS_PER_WORKER)))

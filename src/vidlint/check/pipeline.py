@@ -39,6 +39,17 @@ def select_profile(request: dict[str, Any]) -> tuple[ModelProfile | None, Diagno
     return profile, None
 
 
+def prepare_models() -> None:
+    """Rules, profiles and both schema validators of every model, loaded now (see vidlint.parallel)."""
+    from vidlint.check.schema import prepare
+
+    load_all_rules()
+    for name in known_models():
+        profile = load_profile(name)
+        if profile is not None:
+            prepare(profile)
+
+
 def check_request(request: Any, base_dir: Path | None, options: Any = None) -> RequestResult:
     """Diagnostics (pointer only, no position yet) for one parsed request."""
     load_all_rules()

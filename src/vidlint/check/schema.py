@@ -52,6 +52,12 @@ def _validator(profile: ModelProfile) -> Any:
     return validator
 
 
+def prepare(profile: ModelProfile) -> None:
+    """Build the fast and the full validator now rather than on first use."""
+    fast_validator(profile)
+    _validator(profile)
+
+
 def _pointer(path: Iterable[Any]) -> str:
     return make_pointer(*path)
 
