@@ -34,6 +34,20 @@ class ModelProfile:
     def meta(self) -> dict[str, Any]:
         return self.schema.get("x-vidlint", {})
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The top-level fields the model takes. A property whose schema is ``{"not": {}}``
+        (directly or through a local ``$ref``) is documented as NOT taken, so it is left out."""
+        taken = []
+        for name, node in self.schema.get("properties", {}).items():
+            if name == "$schema":
+                continue
+            if isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+                node = follow_pointer(self.schema, node["$ref"][1:])
+            if not (isinstance(node, dict) and node.get("not") == {}) and node is not False:
+                taken.append(name)
+        return tuple(taken)
+
 
 @lru_cache(maxsize=None)
 def known_models() -> tuple[str, ...]:

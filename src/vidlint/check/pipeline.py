@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vidlint.check.rules.registry import load_all_rules, run_request_rules
+from vidlint.check.rules.registry import load_all_rules, run_fact_rules, run_request_rules
 from vidlint.check.schema import check_schema
 from vidlint.check.wording import type_name
 from vidlint.diagnostics import Diagnostic, Severity
@@ -53,7 +53,11 @@ def check_request(request: Any, base_dir: Path | None, options: Any = None) -> R
     for rule_, finding in run_request_rules(request, profile.meta):
         found.append(Diagnostic(rule_.code, rule_.severity, finding.message, finding.pointer, finding.hint,
                                 at_key=finding.at_key, char=finding.char))
-    return RequestResult(profile.name, found)
+    facts: dict[str, Any] = {}  # what the asset check learns (probed durations); fact rules read it
+    for rule_, finding in run_fact_rules(request, profile.meta, facts):
+        found.append(Diagnostic(rule_.code, rule_.severity, finding.message, finding.pointer, finding.hint,
+                                at_key=finding.at_key, char=finding.char))
+    return RequestResult(profile.name, found, facts=facts)
 
 
 def check_document(document: Document, base_dir: Path | None, options: Any = None) -> RequestResult:
