@@ -283,6 +283,8 @@ def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
     """
     base = _pointer(error.absolute_path)
     known = list(error.schema.get("properties", {}))
+    if profile is not None and not base:
+        known = [k for k in known if k in profile.fields]  # fields documented as not taken are no target
     root_properties = profile.schema.get("properties", {}) if profile else {}
     legacy = profile.meta.get("legacy_fields", {}) if profile else {}
     for key in _extra_keys(error):
