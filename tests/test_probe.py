@@ -344,3 +344,38 @@ def test_probe_modules_are_not_imported_by_the_package() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")})
     assert out.stdout.strip() == "[]", out.stderr
+
+
+class DroppingReader(io.RawIOBase):
+    """A stream that fails mid-read, as a dropped connection behind a remote file would."""
+
+    def __init__(self, data: bytes, fail_after: int) -> None:
+        self._data, self._pos, self._fail_after = data, 0, fail_after
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self._pos = {0: offset, 1: self._pos + offset, 2: len(self._data) + offset}[whence]
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        if self._pos >= self._fail_after:
+            raise OSError(5, "Input/output error")
+        chunk = self._data[self._pos:min(self._pos + len(buffer), self._fail_after)]
+        buffer[:len(chunk)] = chunk
+        self._pos += len(chunk)
+        return len(chunk)
+
+
+def test_stream_that_fails_while_reading_is_unreadable() -> None:
+    data = (MEDIA / "ok.png").read_bytes()
+    probe = probe_stream(DroppingReader(data, 0), len(data), "remote.png")
+    assert probe.failure == "unreadable"
+    assert probe.error == "cannot read remote.png: input/output error"
