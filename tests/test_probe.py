@@ -374,8 +374,11 @@ class DroppingReader(io.RawIOBase):
         return len(chunk)
 
 
-def test_stream_that_fails_while_reading_is_unreadable() -> None:
-    data = (MEDIA / "ok.png").read_bytes()
-    probe = probe_stream(DroppingReader(data, 0), len(data), "remote.png")
-    assert probe.failure == "unreadable"
-    assert probe.error == "cannot read remote.png: input/output error"
+@pytest.mark.parametrize("name,fail_after", [("ok.png", 0), ("ok.png", 100), ("ok.jpg", 300),
+                                              ("ok.mp4", 2000), ("moov-at-end.mp4", 4096)])
+def test_stream_that_fails_while_reading_is_unreadable(name: str, fail_after: int) -> None:
+    data = (MEDIA / name).read_bytes()
+    stream = io.BufferedReader(DroppingReader(data, fail_after), buffer_size=64)
+    probe = probe_stream(stream, len(data), "remote-file")
+    assert probe.failure == "unreadable", probe
+    assert probe.error == "cannot read remote-file: input/output error"

@@ -31,6 +31,11 @@ def probe_av(stream: BinaryIO, size: int) -> MediaProbe:
     stream.seek(0)
     try:
         info = MediaInfo.parse(stream)
+    except OSError as exc:
+        if exc.errno is not None:  # the stream itself failed: not a fact about the file
+            raise
+        probe.fail("corrupt", f"MediaInfo could not read the file: {' '.join(str(exc).split())}")
+        return probe
     except Exception as exc:  # the native library can fail in ways we cannot enumerate
         probe.fail("corrupt", f"MediaInfo could not read the file: {' '.join(str(exc).split())}")
         return probe

@@ -71,7 +71,12 @@ def _probe_with_pillow(probe: MediaProbe, stream: BinaryIO, pillow_format: str |
         probe.fail("corrupt", "not a readable image" if pillow_format is None
                    else f"corrupt {probe.format} file: Pillow cannot read its header")
         return
-    except Exception as exc:  # Pillow raises many types (SyntaxError, struct.error, OSError...) on bad headers
+    except OSError as exc:
+        if exc.errno is not None:  # the stream itself failed: not a fact about the image
+            raise
+        probe.fail("corrupt", f"corrupt {probe.format or 'image'} file: {_one_line(exc)}")
+        return
+    except Exception as exc:  # Pillow raises many types (SyntaxError, struct.error...) on bad headers
         probe.fail("corrupt", f"corrupt {probe.format or 'image'} file: {_one_line(exc)}")
         return
     for warning in caught:
