@@ -2,7 +2,8 @@
 hold it against the model profile's media limits, without any network access.
 
 Codes: VL5xx for finding and reading an asset, VL6xx for a limit it breaks. Each code is one
-function below whose docstring is the code's documentation.
+function below, registered with the core rule registry (kind ``asset``); its docstring is the
+code's documentation.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from vidlint.check.rules.registry import rule as registry_rule
 from vidlint.diagnostics import Diagnostic, Severity, make_pointer
 from vidlint.probe.cache import ProbeCache
 from vidlint.probe.model import MediaProbe
@@ -79,11 +81,8 @@ class AssetContext:
         return value if len(value) <= 80 else value[:38] + "..." + value[-39:]
 
     def diagnostic(self, rule: "AssetRule", message: str, hint: str | None = None) -> Diagnostic:
-        extra = {"asset": self.ref.value}
-        if self.resolution.path is not None:
-            extra["path"] = str(self.resolution.path)
-        return Diagnostic(code=rule.code, severity=rule.severity, message=f"{self.label}: {message}",
-                          pointer=self.ref.pointer, hint=hint, extra=extra)
+        return Diagnostic(code=rule.code, severity=rule.severity,  # type: ignore[attr-defined]
+                          message=f"{self.label}: {message}", pointer=self.ref.pointer, hint=hint)
 
 
 AssetRule = Callable[[AssetContext], Iterator[Diagnostic]]
@@ -92,10 +91,12 @@ PROBE_RULES: list[AssetRule] = []
 LIMIT_RULES: list[AssetRule] = []
 
 
-def _rule(code: str, severity: Severity, phase: list[AssetRule]) -> Callable[[AssetRule], AssetRule]:
+def _rule(code: str, name: str, severity: str, phase: list[AssetRule]) -> Callable[[AssetRule], AssetRule]:
+    """Register an asset rule with the core registry (code, docs, ``vidlint rules``) and in
+    the phase of check_assets that runs it."""
     def register(function: AssetRule) -> AssetRule:
-        function.code = code  # type: ignore[attr-defined]
-        function.severity = severity  # type: ignore[attr-defined]
+        registry_rule(code, name, severity, kind="asset", needs="assets")(function)
+        function.severity = Severity.parse(severity)  # type: ignore[attr-defined]
         phase.append(function)
         return function
 
@@ -168,12 +169,16 @@ def _under(base_dir: Path, path: Path) -> Path:
 # ---------------------------------------------------------------------------------------------
 
 
-@_rule("VL501", Severity.INFO, RESOLUTION_RULES)
+@_rule("VL501", "local-asset", "info", RESOLUTION_RULES)
 def local_asset_is_uploaded(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL501 (info): the asset is a local path or ``file://`` uri.
+    """The asset is a local file, which the API cannot read: ``vidlint submit`` uploads it.
 
-    The API only takes https uris; ``vidlint submit`` uploads local files and puts the
-    uploaded uri in the request. vidlint still checks the file against every media limit.
+    A relative path or ``file://`` uri is resolved against the request file's folder. The
+    API needs https uris; ``vidlint submit`` uploads local files and puts the uploaded uri in
+    the request. vidlint still checks the file against every media limit.
+
+    Breaks it: ``"image_urls": ["refs/ann.png"]``.
+    Fix: nothing to fix; give an https uri instead if you submit the request another way.
     """
     if ctx.resolution.how == "local" and ctx.probe is not None and ctx.probe.failure not in ("missing", "not_file"):
         where = "" if str(ctx.resolution.path) == ctx.ref.value else f" ({ctx.resolution.path})"
@@ -181,12 +186,16 @@ def local_asset_is_uploaded(ctx: AssetContext) -> Iterator[Diagnostic]:
                              f"local file{where}; the API needs an https uri, so `vidlint submit` uploads it")
 
 
-@_rule("VL502", Severity.INFO, RESOLUTION_RULES)
+@_rule("VL502", "remote-asset-not-verified", "info", RESOLUTION_RULES)
 def remote_asset_not_verified(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL502 (info): a remote uri with no asset map is not fetched, so it was not verified.
+    """A remote asset was not fetched, so its format, size and duration are unverified.
 
-    vidlint never touches the network while linting. Map the uri prefix to a local mirror
-    with ``--asset-map URI_PREFIX=DIR`` (or the same mapping in configuration) to check it.
+    vidlint never touches the network while linting. A uri that no ``--asset-map`` covers
+    (https, http, s3, ...) is reported once per reference and left alone; cost estimates
+    that need its duration are marked incomplete.
+
+    Breaks it: ``"video_urls": ["https://cdn.example.com/clip.mp4"]`` without an asset map.
+    Fix: ``--asset-map https://cdn.example.com/=./mirror`` with a local copy, or ``--online``.
     """
     if ctx.resolution.how == "remote":
         yield ctx.diagnostic(remote_asset_not_verified,
@@ -196,12 +205,16 @@ def remote_asset_not_verified(ctx: AssetContext) -> Iterator[Diagnostic]:
                                   "or verify it online with --online")
 
 
-@_rule("VL503", Severity.ERROR, PROBE_RULES)
+@_rule("VL503", "asset-not-found", "error", PROBE_RULES)
 def asset_not_found(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL503 (error): the asset's local file does not exist.
+    """The asset's file does not exist.
 
     A relative path is resolved against the request file's folder. For a uri mapped with
-    ``--asset-map``, the mirror is expected to hold the file at the same relative path.
+    ``--asset-map``, the mirror folder must hold the file at the uri's relative path (query
+    and fragment dropped, percent-escapes decoded).
+
+    Breaks it: ``"image_urls": ["refs/missing.png"]``.
+    Fix: correct the path, or copy the asset into the mirror folder.
     """
     if ctx.probe is None or ctx.probe.failure != "missing":
         return
@@ -216,36 +229,59 @@ def asset_not_found(ctx: AssetContext) -> Iterator[Diagnostic]:
                              hint="relative paths are resolved against the request file's folder")
 
 
-@_rule("VL504", Severity.ERROR, PROBE_RULES)
+@_rule("VL504", "asset-not-a-file", "error", PROBE_RULES)
 def asset_not_a_file(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL504 (error): the asset path is a directory, FIFO, device or socket, not a file.
+    """The asset path is a directory, FIFO, device or socket, not a file.
 
-    vidlint never opens such paths (reading a FIFO or device could block or never end).
+    vidlint checks the path's type before opening it and never opens such paths (reading a
+    FIFO or a device could block or never end).
+
+    Breaks it: ``"image_urls": ["refs/"]``.
+    Fix: name the file itself.
     """
     if ctx.probe is not None and ctx.probe.failure == "not_file":
         yield ctx.diagnostic(asset_not_a_file, f"expected {_article(ctx.ref.kind)} {ctx.ref.kind} file: {ctx.probe.error}")
 
 
-@_rule("VL505", Severity.ERROR, PROBE_RULES)
+@_rule("VL505", "asset-unreadable", "error", PROBE_RULES)
 def asset_unreadable(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL505 (error): the asset file exists but the operating system refused to read it
-    (permissions, I/O error)."""
+    """The asset file exists but cannot be read.
+
+    The operating system refused (permissions) or reading failed (an I/O error).
+
+    Breaks it: a file with mode 000.
+    Fix: make the file readable by the user running vidlint.
+    """
     if ctx.probe is not None and ctx.probe.failure == "unreadable":
         yield ctx.diagnostic(asset_unreadable, ctx.probe.error or "cannot read the file")
 
 
-@_rule("VL506", Severity.ERROR, PROBE_RULES)
+@_rule("VL506", "asset-unrecognised", "error", PROBE_RULES)
 def asset_unrecognised(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL506 (error): the asset file is empty, corrupt, or not an image, video or audio file
-    at all, judged by its bytes (the extension is never trusted)."""
+    """The asset file is empty, corrupt, or not an image, video or audio file.
+
+    Judged by its bytes: the extension is never trusted. A file cut inside its own header
+    lands here too.
+
+    Breaks it: an empty ``photo.jpg``, or a text file named ``clip.mp4``.
+    Fix: export or download the asset again.
+    """
     if ctx.probe is not None and ctx.probe.failure in ("empty", "corrupt"):
         yield ctx.diagnostic(asset_unrecognised, f"{ctx.probe.error} ({ctx.resolution.path})")
 
 
-@_rule("VL507", Severity.ERROR, PROBE_RULES)
+@_rule("VL507", "asset-truncated", "error", PROBE_RULES)
 def asset_truncated(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL507 (error): the asset file ends before its own headers say it should (a partial
-    download or copy); the service would fail to decode it."""
+    """The asset file ends before its own headers say it should.
+
+    Typical of a partial download or an interrupted copy: the header (size, duration) still
+    reads, so the limits are checked, but the service would fail to decode the file. Images
+    are checked for their end marker (PNG IEND, JPEG EOI, GIF trailer) or declared size
+    (WebP, BMP); video and audio by MediaInfo.
+
+    Breaks it: the first 3000 bytes of a PNG.
+    Fix: download or copy the file again.
+    """
     probe = ctx.probe
     if probe is not None and probe.truncated and probe.failure is None:
         yield ctx.diagnostic(asset_truncated,
@@ -254,10 +290,16 @@ def asset_truncated(ctx: AssetContext) -> Iterator[Diagnostic]:
                              hint="download or copy the file again")
 
 
-@_rule("VL508", Severity.ERROR, RESOLUTION_RULES)
+@_rule("VL508", "asset-reference-unusable", "error", RESOLUTION_RULES)
 def asset_uri_unusable(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL508 (error): the reference cannot name a checkable file: a ``file://`` uri with a
-    remote host, or an asset-mapped uri whose path climbs out of the mirror folder."""
+    """The asset reference cannot name a file vidlint can check.
+
+    A ``file://`` uri with a remote host (``file://server/share/a.png``), or an asset-mapped
+    uri whose path climbs out of the mirror folder with ``..``.
+
+    Breaks it: ``"image_urls": ["file://fileserver/refs/a.png"]``.
+    Fix: use a local path, or an https uri.
+    """
     if ctx.resolution.how == "invalid":
         yield ctx.diagnostic(asset_uri_unusable, ctx.resolution.reason or "unusable asset reference")
 
@@ -281,12 +323,18 @@ def _extension_format(ctx: AssetContext) -> tuple[str, str | None]:
     return suffix, _EXTENSION_FORMATS.get(suffix)
 
 
-@_rule("VL601", Severity.ERROR, LIMIT_RULES)
+@_rule("VL601", "asset-format", "error", LIMIT_RULES)
 def asset_format_not_accepted(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL601 (error): the file's real format (read from its bytes) is not one the field
-    accepts: images jpeg, png, bmp, webp; videos mp4, mov; audio wav, mp3. A GIF, a TIFF, a
-    WebM renamed ``.mp4`` or an Ogg voice clip are caught here with the detected format named,
-    and so is a file of the wrong kind (a video where an image is expected)."""
+    """The asset's real format is not one the field accepts.
+
+    Read from the file's bytes, not its extension. Accepted: images jpeg, png, bmp, webp;
+    videos mp4, mov; audio (audio_urls, voice_bindings) wav, mp3. A GIF or TIFF image, a WebM
+    renamed ``.mp4``, an Ogg or FLAC voice clip, and a file of the wrong kind (a video where
+    an image is expected) are reported with the detected format named.
+
+    Breaks it: ``"audio_urls": ["voice.ogg"]``.
+    Fix: convert the file to an accepted format.
+    """
     probe, kind = ctx.probe, ctx.ref.kind
     assert probe is not None
     accepted = [str(f) for f in ctx.limits.get("formats", [])]
@@ -304,11 +352,16 @@ def asset_format_not_accepted(ctx: AssetContext) -> Iterator[Diagnostic]:
                              hint=f"convert it to {' or '.join(accepted[:2])}")
 
 
-@_rule("VL602", Severity.WARNING, LIMIT_RULES)
+@_rule("VL602", "asset-extension-mismatch", "warning", LIMIT_RULES)
 def asset_extension_mismatch(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL602 (warning): the file is in an accepted format, but its extension names another
-    one (a JPEG saved as ``.png``). Servers often trust the extension or the Content-Type it
-    implies; rename the file to match its content."""
+    """The asset's extension names another format than its content.
+
+    The content is in an accepted format, but the name says otherwise (a JPEG saved as
+    ``.png``). Servers often go by the extension or the Content-Type it implies.
+
+    Breaks it: a JPEG named ``photo.png``.
+    Fix: rename the file to match its content.
+    """
     probe = ctx.probe
     assert probe is not None
     suffix, implied = _extension_format(ctx)
@@ -338,25 +391,43 @@ def _range_rule(ctx: AssetContext, rule: AssetRule, axis: str, value: int | None
                              hint=f"resize it so that both sides are within {low}..{high} px")
 
 
-@_rule("VL603", Severity.ERROR, LIMIT_RULES)
+@_rule("VL603", "asset-width", "error", LIMIT_RULES)
 def asset_width_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL603 (error): the displayed width (rotation applied) is outside the documented range:
-    images 240..8000 px, videos 240..4096 px."""
+    """The asset's width is outside the documented range.
+
+    Images 240..8000 px, videos 240..4096 px. The displayed width is checked: a video's
+    rotation metadata is applied first.
+
+    Breaks it: a 200x300 image.
+    Fix: resize it.
+    """
     assert ctx.probe is not None
     yield from _range_rule(ctx, asset_width_out_of_range, "width", ctx.probe.width, "width")
 
 
-@_rule("VL604", Severity.ERROR, LIMIT_RULES)
+@_rule("VL604", "asset-height", "error", LIMIT_RULES)
 def asset_height_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL604 (error): the displayed height (rotation applied) is outside the documented range:
-    images 240..8000 px, videos 240..4096 px."""
+    """The asset's height is outside the documented range.
+
+    Images 240..8000 px, videos 240..4096 px. The displayed height is checked: a video's
+    rotation metadata is applied first.
+
+    Breaks it: a 160x120 video.
+    Fix: resize it.
+    """
     assert ctx.probe is not None
     yield from _range_rule(ctx, asset_height_out_of_range, "height", ctx.probe.height, "height")
 
 
-@_rule("VL605", Severity.ERROR, LIMIT_RULES)
+@_rule("VL605", "asset-aspect-ratio", "error", LIMIT_RULES)
 def asset_aspect_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL605 (error): width:height is outside 1:8..8:1 (images and videos)."""
+    """The asset's aspect ratio is outside 1:8..8:1.
+
+    Applies to images and videos (width divided by height, as displayed).
+
+    Breaks it: a 240x2000 image (1:8.33).
+    Fix: crop or pad it to a less extreme shape.
+    """
     probe, bounds = ctx.probe, ctx.limits.get("aspect")
     if probe is None or not bounds or not probe.width or not probe.height or probe.kind != ctx.ref.kind:
         return
@@ -369,10 +440,15 @@ def asset_aspect_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
                              hint="crop or pad it to a less extreme shape")
 
 
-@_rule("VL606", Severity.ERROR, LIMIT_RULES)
+@_rule("VL606", "asset-duration", "error", LIMIT_RULES)
 def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL606 (error): the duration is outside the documented range: videos 1..30 s, voice
-    clips (audio_urls, voice_bindings) 1..10 s."""
+    """The asset's duration is outside the documented range.
+
+    Reference videos 1..30 s; voice clips (audio_urls, voice_bindings values) 1..10 s.
+
+    Breaks it: a 31 s reference video (``video is 31.0 s; the limit is 1..30 s``).
+    Fix: trim it (or use a longer clip when it is too short).
+    """
     probe, bounds = ctx.probe, ctx.limits.get("duration")
     if probe is None or not bounds or probe.kind != ctx.ref.kind:
         return
@@ -387,10 +463,16 @@ def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
                              else f"use a clip of at least {_number(low)} s")
 
 
-@_rule("VL607", Severity.ERROR, LIMIT_RULES)
+@_rule("VL607", "asset-too-large", "error", LIMIT_RULES)
 def asset_too_large(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL607 (error): the file is larger than the documented maximum: images 20 MB, videos
-    100 MB, audio 15 MB (MB = 1024 x 1024 bytes). Checked whatever the file's format."""
+    """The asset file is larger than the documented maximum.
+
+    Images 20 MB, videos 100 MB, audio 15 MB, where MB = 1024 x 1024 bytes. Checked from the
+    file size, whatever the format.
+
+    Breaks it: a 21 MB JPEG.
+    Fix: re-encode or downscale it.
+    """
     probe, limit = ctx.probe, ctx.limits.get("max_bytes")
     if probe is None or probe.size is None or not limit:
         return
@@ -401,10 +483,16 @@ def asset_too_large(ctx: AssetContext) -> Iterator[Diagnostic]:
                              hint="re-encode or downscale it")
 
 
-@_rule("VL608", Severity.ERROR, LIMIT_RULES)
+@_rule("VL608", "image-transparency", "error", LIMIT_RULES)
 def image_has_transparency(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL608 (error): the image has transparency (an alpha channel, or a PNG tRNS chunk that
-    makes a colour transparent); the API takes PNG only without transparency."""
+    """The image has transparency, which the API does not accept.
+
+    An alpha channel (RGBA, LA, PA modes; WebP alpha) or a PNG tRNS chunk that makes a colour
+    or palette entry transparent. The documentation accepts PNG only without transparency.
+
+    Breaks it: an RGBA PNG.
+    Fix: flatten it onto an opaque background and save it without alpha.
+    """
     probe = ctx.probe
     if (probe is None or ctx.limits.get("transparency", True) or probe.kind != "image"
             or ctx.ref.kind != "image" or not probe.has_alpha):
@@ -415,10 +503,15 @@ def image_has_transparency(ctx: AssetContext) -> Iterator[Diagnostic]:
                          hint="flatten it onto an opaque background (save as RGB without alpha)")
 
 
-@_rule("VL609", Severity.INFO, LIMIT_RULES)
+@_rule("VL609", "video-rotation", "info", LIMIT_RULES)
 def video_rotation_applied(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """VL609 (info): the video carries rotation metadata; vidlint checks the displayed size
-    (width and height swapped for 90 and 270 degrees), which is what a player shows."""
+    """The video carries rotation metadata; its displayed size is what vidlint checks.
+
+    For 90 and 270 degrees width and height are swapped, as a player shows them.
+
+    Breaks it: a 320x240 phone video stored with a 90 degree rotation (displays 240x320).
+    Fix: nothing to fix; re-encode without rotation if the service shows it sideways.
+    """
     probe = ctx.probe
     if probe is None or probe.kind != "video" or ctx.ref.kind != "video" or probe.rotation == 0:
         return
@@ -445,12 +538,11 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
         return diagnostics, facts
     patterns = profile_meta.get("assets") or {}
     media = profile_meta.get("media") or {}
-    cache = options.probe_cache()
     for ref in iter_asset_refs(request, patterns):
         resolution = resolve(ref.value, base_dir, options.asset_maps)
         ctx = AssetContext(ref, resolution, media.get(ref.kind) or {})
         if resolution.path is not None:
-            ctx.probe = cache.probe(resolution.path)
+            ctx.probe = options.probe_cache().probe(resolution.path)
         for phase in ALL_RULES:
             if phase is LIMIT_RULES and (ctx.probe is None or not ctx.probe.ok):
                 continue

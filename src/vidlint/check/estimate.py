@@ -67,3 +67,28 @@ def format_estimate(est: dict[str, Any]) -> str:
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def total_estimate(estimates: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sum over requests; ``complete`` only when every request's estimate is."""
+    priced = [e for e in estimates if e.get("usd") is not None]
+    return {
+        "requests": len(estimates),
+        "billed_seconds": round(sum(e["billed_seconds"] for e in estimates if e.get("billed_seconds") is not None), 3),
+        "usd": round(sum(e["usd"] for e in priced), 4),
+        "complete": all(e.get("complete") for e in estimates),
+    }
+
+
+def summary_text(estimates: list[dict[str, Any]]) -> str:
+    """The text report's estimate line."""
+    if len(estimates) == 1:
+        return "Estimated cost: " + format_estimate(estimates[0])
+    total = total_estimate(estimates)
+    prefix = "" if total["complete"] else "at least "
+    unpriced = sum(1 for e in estimates if e.get("usd") is None)
+    tail = f"; {unpriced} could not be priced" if unpriced else ""
+    if not total["complete"] and not unpriced:
+        tail = "; some input video not probed"
+    return (f"Estimated cost: {prefix}${total['usd']:.2f} for {total['requests']} requests "
+            f"({_num(total['billed_seconds'])} billed s{tail})")

@@ -9,10 +9,8 @@ directory, corrupt entry) degrades to probing, never to an error.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +34,14 @@ class ProbeCache:
 
     def __init__(self, directory: Path | None = None, enabled: bool = True) -> None:
         self.enabled = enabled
-        self.directory = (directory or default_cache_dir()) / "probes"
+        self._root = directory
         self._memory: dict[tuple[str, int, int], MediaProbe] = {}
+
+    @property
+    def directory(self) -> Path:
+        if self._root is None:
+            self._root = default_cache_dir()
+        return self._root / "probes"
 
     def probe(self, path: str | os.PathLike[str]) -> MediaProbe:
         absolute = Path(os.path.abspath(path))
@@ -67,6 +71,8 @@ class ProbeCache:
         return probe
 
     def entry_path(self, absolute: str) -> Path:
+        import hashlib
+
         digest = hashlib.sha256(absolute.encode("utf-8", "surrogateescape")).hexdigest()
         return self.directory / digest[:2] / f"{digest}.json"
 
@@ -83,6 +89,8 @@ class ProbeCache:
     def _write(self, key: tuple[str, int, int], probe: MediaProbe) -> None:
         entry: dict[str, Any] = {"version": PROBE_VERSION, "path": key[0], "size": key[1],
                                  "mtime_ns": key[2], "probe": probe.to_json()}
+        import tempfile
+
         target = self.entry_path(key[0])
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
