@@ -365,3 +365,102 @@ def test_estimate_from_probed_videos(tmp_path: Path) -> None:
     _, facts = lint({"video_urls": [str(MEDIA / "ok.mp4"), str(MEDIA / "ok.mov")], "duration": 8}, tmp_path, tmp_path)
     result = estimate({"duration": 8}, PROFILE, facts["input_video_seconds"], complete=facts["complete"])
     assert (result["input_video_seconds"], result["billed_seconds"], result["complete"]) == (4.0, 12.0, True)
+
+
+# ---- end to end: `vidlint lint` --------------------------------------------------------------------
+
+def _project(tmp_path: Path) -> Path:
+    """A request folder with its media next to it, as a user would lay it out."""
+    folder = tmp_path / "job"
+    (folder / "media").mkdir(parents=True)
+    for name in ("ok.jpg", "ok.mp4", "long.mp4", "ok.wav", "trns.png"):
+        shutil.copy(MEDIA / name, folder / "media" / name)
+    return folder
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_lint_reports_asset_limits_at_the_referencing_line(tmp_path: Path) -> None:
+    from conftest import run_vidlint, write_request
+
+    folder = _project(tmp_path)
+    request = write_request(folder / "request.json", {
+        "model": "wan2.7-reference-video", "prompt": "Image 1 and Video 1 meet",
+        "image_urls": ["media/trns.png"], "video_urls": ["media/long.mp4"], "duration": 5})
+    run = run_vidlint("lint", "request.json", cwd=folder, env={"VIDLINT_CACHE_DIR": str(tmp_path / "cache")})
+    assert run.code == 1
+    assert "Traceback" not in run.out + run.err
+    video_line = _line_of(request, "media/long.mp4")
+    image_line = _line_of(request, "media/trns.png")
+    assert (f"request.json:{video_line}:5: VL606 [error] media/long.mp4: video is 31.0 s; "
+            "the limit is 1..30 s") in run.out
+    assert f"request.json:{image_line}:5: VL608 [error] media/trns.png: png image has transparency" in run.out
+    assert "Estimated cost: $3.10 for 36 billed s (5 s output + 31 s input video; 720p" in run.out
+
+
+def test_lint_json_estimate_and_cache_hits_across_runs(tmp_path: Path) -> None:
+    from conftest import run_vidlint, write_request
+
+    folder = _project(tmp_path)
+    write_request(folder / "request.json", {
+        "model": "wan2.7-reference-video", "prompt": "Video 1 dances", "video_urls": ["media/ok.mp4"],
+        "image_urls": ["media/ok.jpg"], "audio_urls": ["media/ok.wav"], "quality": "1080p", "duration": 10})
+    env = {"VIDLINT_CACHE_DIR": str(tmp_path / "cache")}
+    first = run_vidlint("lint", "--format", "json", "request.json", cwd=folder, env=env)
+    second = run_vidlint("lint", "--format", "json", "request.json", cwd=folder, env=env)
+    fresh = run_vidlint("lint", "--format", "json", "--no-cache", "request.json", cwd=folder, env=env)
+    assert first.code == second.code == fresh.code == 0, first.out
+    (entry,) = first.json()["files"]
+    assert entry["estimate"]["input_video_seconds"] == 2.0
+    assert entry["estimate"]["output_seconds"] == 10
+    assert entry["estimate"]["billed_seconds"] == 12.0
+    assert entry["estimate"]["usd"] == pytest.approx(12 * PROFILE["billing"]["usd_per_second"]["1080p"])
+    assert entry["estimate"]["complete"] is True
+    assert {d["code"] for d in entry["diagnostics"]} == {"VL501"}
+    assert first.json()["summary"]["probes"] == {"performed": 3, "cached": 0}
+    assert second.json()["summary"]["probes"] == {"performed": 0, "cached": 3}
+    assert fresh.json()["summary"]["probes"] == {"performed": 3, "cached": 0}
+    assert first.json()["files"] == second.json()["files"]
+
+
+def test_lint_asset_map_option(tmp_path: Path) -> None:
+    from conftest import run_vidlint, write_request
+
+    folder = _project(tmp_path)
+    write_request(folder / "request.json", {
+        "model": "wan2.7-reference-video", "prompt": "Video 1 waves",
+        "video_urls": ["https://cdn.example.com/refs/long.mp4", "https://cdn.example.com/refs/gone.mp4"]})
+    env = {"VIDLINT_CACHE_DIR": str(tmp_path / "cache")}
+    unmapped = run_vidlint("lint", "--format", "json", "request.json", cwd=folder, env=env)
+    assert unmapped.code == 0
+    assert [d["code"] for d in unmapped.json()["files"][0]["diagnostics"]] == ["VL502", "VL502"]
+    assert unmapped.json()["files"][0]["estimate"]["complete"] is False
+    mapped = run_vidlint("lint", "--format", "json", "--asset-map", "https://cdn.example.com/refs/=media",
+                         str(folder / "request.json"), cwd=folder, env=env)
+    assert mapped.code == 1
+    found = [(d["code"], d["pointer"]) for d in mapped.json()["files"][0]["diagnostics"]]
+    assert found == [("VL606", "/video_urls/0"), ("VL503", "/video_urls/1")]
+    bad = run_vidlint("lint", "--asset-map", "cdn-without-equals", "request.json", cwd=folder, env=env)
+    assert bad.code == 2 and "Traceback" not in bad.err
+    assert "is not URI_PREFIX=DIR" in bad.err
+
+
+def test_lint_batch_gets_one_estimate_per_request(tmp_path: Path) -> None:
+    from conftest import run_vidlint
+
+    folder = _project(tmp_path)
+    base = {"model": "wan2.7-reference-video", "prompt": "Video 1 runs"}
+    lines = [{**base, "video_urls": ["media/ok.mp4"], "duration": 4},
+             {**base, "video_urls": ["media/missing.mp4"], "duration": 6}]
+    (folder / "batch.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    run = run_vidlint("lint", "--format", "json", "batch.jsonl", cwd=folder,
+                      env={"VIDLINT_CACHE_DIR": str(tmp_path / "cache")})
+    (entry,) = run.json()["files"]
+    assert [(e["billed_seconds"], e["complete"]) for e in entry["estimate"]] == [(6.0, True), (6.0, False)]
+    assert run.json()["summary"]["estimate"]["billed_seconds"] == 12.0
+    assert run.json()["summary"]["estimate"]["complete"] is False
+    assert [(d["code"], d["record"]) for d in entry["diagnostics"] if d["severity"] == "error"] == [("VL503", 2)]
+    text = run_vidlint("lint", "batch.jsonl", cwd=folder, env={"VIDLINT_CACHE_DIR": str(tmp_path / "cache")})
+    assert "Estimated cost: at least $1.03 for 2 requests (12 billed s; some input video not probed)" in text.out
