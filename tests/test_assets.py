@@ -275,9 +275,10 @@ def test_mapped_asset_missing_locally_is_an_error(tmp_path: Path) -> None:
 
 def test_unusable_references(tmp_path: Path) -> None:
     maps = [("https://cdn.example.com/", tmp_path / "mirror")]
-    request = {"image_urls": ["https://cdn.example.com/../../etc/passwd", "file://fileserver/share/a.png"]}
+    request = {"image_urls": ["https://cdn.example.com/../../etc/passwd", "file://fileserver/share/a.png",
+                              "https://cdn.example.com/%2e%2e/%2e%2e/etc/passwd", "refs/a\x00.png"]}
     diagnostics, _ = lint(request, tmp_path, tmp_path, maps)
-    assert [(d.code, d.pointer) for d in diagnostics] == [("VL508", "/image_urls/0"), ("VL508", "/image_urls/1")]
+    assert [(d.code, d.pointer) for d in diagnostics] == [("VL508", f"/image_urls/{i}") for i in range(4)]
 
 
 @pytest.mark.parametrize("bad", ["no-equals", "=dir", "https://x/=", "cdn.example.com/=dir"])

@@ -138,6 +138,7 @@ def test_directory_missing_and_device_are_refused() -> None:
     assert "directory" in (probe_path(MEDIA).error or "")
     assert probe_path(MEDIA / "nope.png").failure == "missing"
     assert probe_path("/dev/zero").failure == "not_file"
+    assert probe_path("a\x00b.png").failure == "missing"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
@@ -382,3 +383,21 @@ def test_stream_that_fails_while_reading_is_unreadable(name: str, fail_after: in
     probe = probe_stream(stream, len(data), "remote-file")
     assert probe.failure == "unreadable", probe
     assert probe.error == "cannot read remote-file: input/output error"
+
+
+def test_unrecognisable_data_is_not_read_to_the_end(tmp_path: Path) -> None:
+    from vidlint.probe.av import READ_BUDGET
+
+    noise = tmp_path / "noise.mp4"
+    block = os.urandom(MB)
+    with open(noise, "wb") as out:
+        for _ in range(READ_BUDGET // MB + 8):
+            out.write(block)
+    reader = CountingReader(noise)
+    try:
+        probe = probe_stream(reader, noise.stat().st_size, noise.name)
+    finally:
+        reader.close()
+    assert probe.failure == "corrupt"
+    assert reader.bytes_read <= READ_BUDGET + 1 * MB
+    assert any("found nothing" in note for note in probe.notes)

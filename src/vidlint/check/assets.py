@@ -136,6 +136,8 @@ def _walk(node: Any, tokens: list[str], path: list[str | int]) -> Iterator[tuple
 
 
 def resolve(value: str, base_dir: Path, asset_maps: list[tuple[str, Path]]) -> Resolution:
+    if "\x00" in value:
+        return Resolution("invalid", reason="the reference contains a NUL character")
     for prefix, directory in sorted(asset_maps, key=lambda pair: len(pair[0]), reverse=True):
         if value.startswith(prefix):
             return _resolve_mapped(value[len(prefix):], prefix, directory, base_dir)
@@ -186,6 +188,10 @@ def local_asset_is_uploaded(ctx: AssetContext) -> Iterator[Diagnostic]:
                              f"local file{where}; the API needs an https uri, so `vidlint submit` uploads it")
 
 
+_UNVERIFIED = {"image": "format, size and dimensions", "video": "format, size, dimensions and duration",
+               "audio": "format, size and duration"}
+
+
 @_rule("VL502", "remote-asset-not-verified", "info", RESOLUTION_RULES)
 def remote_asset_not_verified(ctx: AssetContext) -> Iterator[Diagnostic]:
     """A remote asset was not fetched, so its format, size and duration are unverified.
@@ -200,7 +206,7 @@ def remote_asset_not_verified(ctx: AssetContext) -> Iterator[Diagnostic]:
     if ctx.resolution.how == "remote":
         yield ctx.diagnostic(remote_asset_not_verified,
                              f"remote {ctx.ref.kind} ({ctx.resolution.scheme} uri) was not fetched, "
-                             "so its format, size and duration were not verified",
+                             f"so its {_UNVERIFIED[ctx.ref.kind]} were not verified",
                              hint="map it to a local copy with --asset-map URI_PREFIX=DIR, "
                                   "or verify it online with --online")
 
@@ -294,8 +300,9 @@ def asset_truncated(ctx: AssetContext) -> Iterator[Diagnostic]:
 def asset_uri_unusable(ctx: AssetContext) -> Iterator[Diagnostic]:
     """The asset reference cannot name a file vidlint can check.
 
-    A ``file://`` uri with a remote host (``file://server/share/a.png``), or an asset-mapped
-    uri whose path climbs out of the mirror folder with ``..``.
+    A ``file://`` uri with a remote host (``file://server/share/a.png``), an asset-mapped
+    uri whose path climbs out of the mirror folder with ``..``, or a value with a NUL
+    character.
 
     Breaks it: ``"image_urls": ["file://fileserver/refs/a.png"]``.
     Fix: use a local path, or an https uri.

@@ -24,13 +24,42 @@ _CODECS = {
 }
 
 
-def probe_av(stream: BinaryIO, size: int) -> MediaProbe:
+# MediaInfo reads a few hundred kilobytes of a real file, but scans all of one it cannot
+# recognise; this bounds that scan (and the download, when the stream is a remote file).
+READ_BUDGET = 16 * 1024 * 1024
+
+
+class _BudgetedReader:
+    """Ends the stream early (EOF) once ``budget`` bytes have been read; seeking is free."""
+
+    def __init__(self, stream: BinaryIO, budget: int) -> None:
+        self._stream, self.remaining = stream, budget
+        self.exhausted = False
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0 or size > self.remaining:
+            size = self.remaining
+        data = self._stream.read(size) if size > 0 else b""
+        self.remaining -= len(data)
+        if self.remaining <= 0:
+            self.exhausted = True
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+
+def probe_av(stream: BinaryIO, size: int, budget: int = READ_BUDGET) -> MediaProbe:
     from pymediainfo import MediaInfo
 
     probe = MediaProbe(size=size)
     stream.seek(0)
+    reader = _BudgetedReader(stream, budget)
     try:
-        info = MediaInfo.parse(stream)
+        info = MediaInfo.parse(reader)
     except OSError as exc:
         if exc.errno is not None:  # the stream itself failed: not a fact about the file
             raise
@@ -64,6 +93,8 @@ def probe_av(stream: BinaryIO, size: int) -> MediaProbe:
         probe.kind = "image"
     else:
         probe.kind = "unknown"
+        if reader.exhausted:
+            probe.notes.append(f"MediaInfo found nothing in the first {budget // (1024 * 1024)} MB")
         if probe.format:
             what = f"a {probe.format} file with no video or audio track"
             probe.fail("corrupt", what + (" (the file is truncated)" if probe.truncated else ""))

@@ -96,6 +96,8 @@ def refuse_non_regular(path: Path) -> MediaProbe | None:
     """A probe carrying the reason ``path`` cannot be probed, or None when it is a regular file."""
     try:
         st = os.stat(path)
+    except ValueError:  # an embedded NUL byte: no such path can exist
+        return MediaProbe().fail("missing", f"{path!r} is not a usable file name (it contains a NUL byte)")
     except FileNotFoundError:
         return MediaProbe().fail("missing", f"{path} does not exist")
     except OSError as exc:
