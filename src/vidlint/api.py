@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from vidlint.check.pipeline import check_document
 from vidlint.diagnostics import Diagnostic, Severity
-from vidlint.load import PathError, Source, discover, load_source, read_source
+from vidlint.load import PathError, Source, discover, is_json_schema, load_source, read_source
 
 
 @dataclass
@@ -80,8 +80,13 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     return FileResult(display, model, diagnostics, len(loaded.documents), estimates)
 
 
-def lint_source(source: Source, options: LintOptions) -> FileResult:
+def lint_source(source: Source, options: LintOptions) -> FileResult | None:
+    """None for a file found by walking a folder that turns out to be a JSON Schema, not a request."""
     data = read_source(source, options.stdin_bytes)
+    if source.found_by_walking and not source.jsonl and b"json-schema.org/" in data[:4096]:
+        loaded = load_source(source, data)
+        if len(loaded.documents) == 1 and is_json_schema(loaded.documents[0].value):
+            return None
     base_dir = source.path.parent if source.path is not None else Path.cwd()
     return lint_bytes(source.display, data, source.jsonl, base_dir, options)
 
@@ -95,8 +100,11 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
     for source in sources:
         try:
-            run.files.append(lint_source(source, options))
+            result = lint_source(source, options)
         except PathError as exc:
             run.path_errors.append(str(exc))
+            continue
+        if result is not None:
+            run.files.append(result)
     run.probes = STATS.to_json()
     return run
