@@ -438,8 +438,9 @@ def test_lint_asset_map_option(tmp_path: Path) -> None:
     assert unmapped.code == 0
     assert [d["code"] for d in unmapped.json()["files"][0]["diagnostics"]] == ["VL502", "VL502"]
     assert unmapped.json()["files"][0]["estimate"]["complete"] is False
-    mapped = run_vidlint("lint", "--format", "json", "--asset-map", "https://cdn.example.com/refs/=media",
-                         str(folder / "request.json"), cwd=folder, env=env)
+    # DIR is relative to where vidlint runs, not to the request file
+    mapped = run_vidlint("lint", "--format", "json", "--asset-map", "https://cdn.example.com/refs/=job/media",
+                         "job/request.json", cwd=tmp_path, env=env)
     assert mapped.code == 1
     found = [(d["code"], d["pointer"]) for d in mapped.json()["files"][0]["diagnostics"]]
     assert found == [("VL606", "/video_urls/0"), ("VL503", "/video_urls/1")]

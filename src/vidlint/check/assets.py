@@ -40,13 +40,14 @@ class AssetOptions:
 
 
 def parse_asset_map(text: str) -> tuple[str, Path]:
-    """``URI_PREFIX=DIR`` -> (prefix, dir). Raises ValueError with a one-line reason."""
+    """``URI_PREFIX=DIR`` -> (prefix, absolute dir); a relative DIR is taken from the current
+    directory, as a shell user expects. Raises ValueError with a one-line reason."""
     prefix, sep, directory = text.rpartition("=")
     if not sep or not prefix or not directory:
         raise ValueError(f"asset map {text!r} is not URI_PREFIX=DIR")
     if "://" not in prefix:
         raise ValueError(f"asset map prefix {prefix!r} is not a uri (expected e.g. https://cdn.example.com/)")
-    return prefix, Path(directory).expanduser()
+    return prefix, Path(os.path.abspath(Path(directory).expanduser()))
 
 
 @dataclass(frozen=True)
