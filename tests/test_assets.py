@@ -466,3 +466,14 @@ def test_lint_batch_gets_one_estimate_per_request(tmp_path: Path) -> None:
     assert [(d["code"], d["record"]) for d in entry["diagnostics"] if d["severity"] == "error"] == [("VL503", 2)]
     text = run_vidlint("lint", "batch.jsonl", cwd=folder, env={"VIDLINT_CACHE_DIR": str(tmp_path / "cache")})
     assert "Estimated cost: at least $1.03 for 2 requests (12 billed s; some input video not probed)" in text.out
+
+
+def test_format_message_names_a_misleading_extension_only(tmp_path: Path) -> None:
+    gif_as_jpg = tmp_path / "photo.jpg"
+    shutil.copy(MEDIA / "image.gif", gif_as_jpg)
+    diagnostics, _ = lint({"image_urls": [str(gif_as_jpg), str(MEDIA / "image.gif")]}, tmp_path, tmp_path)
+    messages = [d.message for d in diagnostics if d.code == "VL601"]
+    assert "image format is gif (named .jpg);" in messages[0]
+    assert "image format is gif;" in messages[1]
+    ok_jpg, _ = lint({"image_urls": [str(MEDIA / "ok.jpg")]}, tmp_path, tmp_path)
+    assert "VL602" not in codes(ok_jpg)  # .jpg names jpeg

@@ -344,15 +344,17 @@ def asset_format_not_accepted(ctx: AssetContext) -> Iterator[Diagnostic]:
     Fix: convert the file to an accepted format.
     """
     probe, kind = ctx.probe, ctx.ref.kind
-    assert probe is not None
+    if probe is None:
+        return
     accepted = [str(f) for f in ctx.limits.get("formats", [])]
-    suffix, _ = _extension_format(ctx)
-    named = f" (named .{suffix})" if suffix and suffix != probe.format else ""
+    suffix, implied = _extension_format(ctx)
+    named = f" (named .{suffix})" if suffix and implied != probe.format else ""
     if probe.kind != kind:
         yield ctx.diagnostic(asset_format_not_accepted,
                              f"expected {_article(kind)} {kind} but the file is {_article(probe.kind)} "
                              f"{probe.kind} ({probe.format}){named}; accepted {kind} formats: "
-                             f"{', '.join(accepted)}")
+                             f"{', '.join(accepted)}",
+                             hint=f"reference {_article(kind)} {kind} file here")
     elif accepted and probe.format not in accepted:
         yield ctx.diagnostic(asset_format_not_accepted,
                              f"{kind} format is {probe.format}{named}; accepted {kind} formats: "
@@ -371,7 +373,8 @@ def asset_extension_mismatch(ctx: AssetContext) -> Iterator[Diagnostic]:
     Fix: rename the file to match its content.
     """
     probe = ctx.probe
-    assert probe is not None
+    if probe is None:
+        return
     suffix, implied = _extension_format(ctx)
     if (probe.kind == ctx.ref.kind and probe.format in ctx.limits.get("formats", [])
             and implied is not None and implied != probe.format):
@@ -409,8 +412,8 @@ def asset_width_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
     Breaks it: a 200x300 image.
     Fix: resize it.
     """
-    assert ctx.probe is not None
-    yield from _range_rule(ctx, asset_width_out_of_range, "width", ctx.probe.width, "width")
+    if ctx.probe is not None:
+        yield from _range_rule(ctx, asset_width_out_of_range, "width", ctx.probe.width, "width")
 
 
 @_rule("VL604", "asset-height", "error", LIMIT_RULES)
@@ -423,8 +426,8 @@ def asset_height_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
     Breaks it: a 160x120 video.
     Fix: resize it.
     """
-    assert ctx.probe is not None
-    yield from _range_rule(ctx, asset_height_out_of_range, "height", ctx.probe.height, "height")
+    if ctx.probe is not None:
+        yield from _range_rule(ctx, asset_height_out_of_range, "height", ctx.probe.height, "height")
 
 
 @_rule("VL605", "asset-aspect-ratio", "error", LIMIT_RULES)
