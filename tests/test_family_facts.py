@@ -114,3 +114,77 @@ def test_fact_rules_only_for_models_whose_profile_enables_them():
     given = facts("/audio_urls/0", "audio", 9.0)
     assert run("wan2.7-reference-video", request, given) == []
     assert run("wan2.7-video-edit", {"model": "wan2.7-video-edit", "video_urls": [CLIP]}, {}) == []
+
+
+# --- end to end: real media files, probed by `vidlint lint` -----------------------------------
+
+import shutil  # noqa: E402
+
+from conftest import FIXTURES, run_vidlint, write_request  # noqa: E402
+
+
+def lint_with_media(tmp_path, body, *media):
+    for name in media:
+        shutil.copy(FIXTURES / "media" / name, tmp_path / name)
+    path = write_request(tmp_path / "r.json", body)
+    result = run_vidlint("lint", "--format", "json", "--no-cache", str(path))
+    assert result.err == "", result.err
+    entry = result.json()["files"][0]
+    return result, [d for d in entry["diagnostics"] if d["code"] != "VL501"], entry
+
+
+def test_probed_continuation_clip_longer_than_duration(tmp_path):
+    body = continuation(duration=5)
+    body["video_urls"] = ["seven-seconds.mp4"]
+    result, found, _ = lint_with_media(tmp_path, body, "seven-seconds.mp4")
+    assert [(d["code"], d["pointer"]) for d in found] == [("VL223", "/duration")]
+    assert "the input clip video_urls[0] is 7 s" in found[0]["message"] and result.code == 1
+
+
+@pytest.mark.parametrize("duration, codes", [(7, ["VL224"]), (10, [])])
+def test_probed_continuation_clip_fits(tmp_path, duration, codes):
+    body = continuation(duration=duration)
+    body["video_urls"] = ["seven-seconds.mp4"]
+    result, found, entry = lint_with_media(tmp_path, body, "seven-seconds.mp4")
+    assert [d["code"] for d in found] == codes and result.code == 0
+    assert entry["estimate"]["billed_seconds"] == duration  # billed on the total, the clip is not added
+
+
+def test_probed_driving_audio_truncated_and_short(tmp_path):
+    body = {"model": "wan2.7-text-to-video", "prompt": "A kitten recites a poem", "audio_urls": ["long.mp3"], "duration": 5}
+    result, found, _ = lint_with_media(tmp_path, body, "long.mp3")
+    assert [(d["code"], d["severity"]) for d in found] == [("VL225", "warning")]
+    body.update(audio_urls=["ok.wav"], duration=8)
+    _, found, _ = lint_with_media(tmp_path, body, "ok.wav")
+    assert [(d["code"], d["severity"]) for d in found] == [("VL226", "info")]
+    assert "the last 6 s of the video are silent" in found[0]["message"]
+
+
+def test_audio_limits_are_per_model(tmp_path):
+    """The same 11 s voice clip: inside text-to-video's 2..30 s, outside reference-video's 1..10 s."""
+    t2v = {"model": "wan2.7-text-to-video", "prompt": "A poem", "audio_urls": ["long.mp3"], "duration": 11}
+    _, found, _ = lint_with_media(tmp_path, t2v, "long.mp3")
+    assert "VL606" not in [d["code"] for d in found]
+    ref = {"model": "wan2.7-reference-video", "prompt": "Image 1 reads", "image_urls": ["ok.jpg"], "audio_urls": ["long.mp3"]}
+    _, found, _ = lint_with_media(tmp_path, ref, "long.mp3", "ok.jpg")
+    assert [(d["code"], d["pointer"]) for d in found] == [("VL606", "/audio_urls/0")]
+    short = {"model": "wan2.7-text-to-video", "prompt": "A poem", "audio_urls": ["short.wav"], "duration": 2}
+    _, found, _ = lint_with_media(tmp_path, short, "short.wav")
+    (too_short,) = [d for d in found if d["code"] == "VL606"]
+    assert "2..30 s" in too_short["message"]
+
+
+@pytest.mark.parametrize("clip, codes", [("ok.mp4", []), ("long.mp4", ["VL606"]), ("short.mp4", ["VL606"])])
+def test_video_edit_input_video_limits(tmp_path, clip, codes):
+    body = {"model": "wan2.7-video-edit", "prompt": "Clay look", "video_urls": [clip]}
+    _, found, entry = lint_with_media(tmp_path, body, clip)
+    assert [d["code"] for d in found] == codes
+    if not codes:  # duration 0: the output is as long as the input, and both are billed
+        assert entry["estimate"]["billed_seconds"] == 4
+
+
+def test_image_to_video_end_frame_is_an_image_asset(tmp_path):
+    body = {"model": "wan2.7-image-to-video", "generation_mode": "first_last_frame", "image_start": "ok.jpg",
+            "image_end": "alpha.png"}
+    _, found, _ = lint_with_media(tmp_path, body, "ok.jpg", "alpha.png")
+    assert [(d["code"], d["pointer"]) for d in found] == [("VL608", "/image_end")]
