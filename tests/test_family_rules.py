@@ -293,3 +293,21 @@ def test_video_edit_duration_one_message(tmp_path):
     _, found = diagnostics_of(tmp_path, edit(duration=1))
     assert [d["code"] for d in found] == ["VL206"]
     assert "0 (keep the input video's length) or 2..10 s" in found[0]["message"]
+
+
+EXAMPLE_CODES = {
+    "text-to-video-inputs-and-shots.json": {"VL205", "VL108", "VL230", "VL320"},
+    "image-to-video-mode-mismatch.json": {"VL221", "VL205", "VL104"},
+    "video-edit-limits.json": {"VL108", "VL206", "VL102"},
+    "reference-video-fits-image-to-video.json": {"VL105", "VL201", "VL230"},
+}
+
+
+def test_family_examples_show_their_problems():
+    from conftest import EXAMPLES
+
+    result = run_vidlint("lint", "--format", "json", *[str(EXAMPLES / "broken" / name) for name in EXAMPLE_CODES])
+    assert result.code == 1
+    for entry in result.json()["files"]:
+        codes = {d["code"] for d in entry["diagnostics"]} - {"VL502"}
+        assert codes == EXAMPLE_CODES[entry["path"].rsplit("/", 1)[-1]], entry

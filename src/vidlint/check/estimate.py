@@ -27,7 +27,7 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     if isinstance(output_seconds, bool) or not isinstance(output_seconds, (int, float)):
         output_seconds, complete = None, False
     if billing.get("bills_input_video") is False:
-        input_seconds = 0.0
+        input_seconds, complete = 0.0, True  # the input video's length does not change the bill
     elif input_video_seconds is None:
         input_seconds, complete = 0.0, False
     else:
