@@ -219,3 +219,38 @@ def test_aspect_ratio_defaults():
     assert "aspect_ratio" not in edit.meta["defaults"] and edit.meta["defaults"]["duration"] == 0
     assert load_profile("wan2.7-text-to-video").meta["defaults"]["aspect_ratio"] == "16:9"
     assert "aspect_ratio" not in load_profile("wan2.7-image-to-video").fields
+
+
+FAMILY_CODES = ["VL205", "VL206", "VL220", "VL221", "VL222", "VL223", "VL224", "VL225", "VL226", "VL230",
+                "VL320", "VL321", "VL322"]
+
+
+@pytest.mark.parametrize("code", FAMILY_CODES)
+def test_family_codes_are_documented(code):
+    from vidlint.check.rules.registry import load_all_rules
+
+    rule = load_all_rules()[code]
+    assert rule.summary and "Fix" in rule.doc, code
+    assert "Breaks it" in rule.doc, code
+
+
+def test_annotation_codes_in_the_schemas_are_registered():
+    from vidlint.check.rules.registry import load_all_rules
+
+    rules = load_all_rules()
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            code = node.get("x-vidlint-code")
+            found.update(code.values() if isinstance(code, dict) else [code] if code else [])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in SCHEMAS.glob("*.json"):
+        walk(json.loads(path.read_text()))
+    assert found >= {"VL205", "VL206", "VL220", "VL221", "VL401", "VL402"}
+    assert found <= set(rules), found - set(rules)

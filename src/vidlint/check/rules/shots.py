@@ -117,6 +117,7 @@ def single_shot_with_shot_list(request: dict[str, Any], meta: dict[str, Any]) ->
     "generate a single-shot video" and a list "Shot 1 [0-3s] ... Shot 2 [3-6s] ..." ask for
     opposite things; which one the model follows is not documented.
 
+    Breaks it: "Generate a single-shot video. Shot 1 [0-3s] ... Shot 2 [3-5s] ...".
     Fix: drop the shot list, or say "generate a multi-shot video".
     """
     text, shots, _, _ = _setting(request, meta)
