@@ -180,6 +180,7 @@ def submit(path: Path, settings: Settings, *, force: bool, dry_run: bool, yes: b
     """The whole ``vidlint submit`` flow; returns the exit code."""
     console = console or Console()
     loaded = load_request(path)
+    endpoints = resolve_endpoints(settings.api_base, settings.files_base, settings.env)
     if not lint(loaded.path, console):
         return 1
     profile = load_profile(loaded.request.get("model"))
@@ -199,7 +200,6 @@ def submit(path: Path, settings: Settings, *, force: bool, dry_run: bool, yes: b
         console.error(f"not submitted: {len(plan.errors)} asset(s) cannot be uploaded")
         return 1
 
-    endpoints = resolve_endpoints(settings.api_base, settings.files_base, settings.env)
     cost = estimate_cost(loaded.request, profile, plan)
 
     if dry_run:
