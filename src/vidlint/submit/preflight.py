@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import io
 from pathlib import Path
 from typing import Any
 
@@ -11,32 +11,33 @@ from vidlint.submit.session import Console
 
 def lint_before_submit(path: Path, console: Console) -> bool:
     """True when the request may be sent. Prints the findings (errors and warnings) on stderr."""
-    try:
-        from vidlint import api  # type: ignore[attr-defined]  # the lead's core (lint_paths)
-    except ImportError:
-        return _schema_only(path, console)
-    raise NotImplementedError  # wired after merging main
+    from vidlint.api import LintOptions, lint_paths
+    from vidlint.report.text import render
 
-
-def _schema_only(path: Path, console: Console) -> bool:
-    """TEMPORARY until the core lint is on main: JSON Schema validation of the request only."""
-    import jsonschema
-
-    from vidlint.submit.profiles import _schema_dirs
-
-    request: Any = json.loads(path.read_text(encoding="utf-8"))
-    model = request.get("model") if isinstance(request, dict) else None
-    for folder in _schema_dirs():
-        schema_path = folder / f"{model}.json"
-        if schema_path.is_file():
-            break
-    else:
-        console.error(f"{path.name}: unknown model {model!r}; not submitted")
+    run = lint_paths([str(path)], LintOptions())
+    for reason in run.path_errors:
+        console.error(reason)
+    if run.path_errors:
         return False
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(request))
-    for error in errors:
-        console.info(f"{path.name}: error: {error.message}")
-    if errors:
-        console.error(f"{path.name} has {len(errors)} error(s); not submitted")
-    return not errors
+    if any(result.diagnostics for result in run.files):
+        report = io.StringIO()
+        render(run, report, colour="never")
+        for line in report.getvalue().splitlines():
+            console.info(line)
+    console.lint_estimates = [e for result in run.files for e in result.estimates]
+    if run.failed:
+        console.error(f"{path.name} has lint errors; not submitted (fix them, then submit again)")
+        return False
+    return True
+
+
+def format_lint_estimate(estimate: dict[str, Any]) -> str | None:
+    """A one-line cost estimate from the lint core's estimate, when it gives a price."""
+    usd = estimate.get("usd")
+    if not isinstance(usd, (int, float)):
+        return None
+    line = f"estimated cost: ${usd:.2f}"
+    credits = estimate.get("credits")
+    if isinstance(credits, (int, float)):
+        line += f" (~{credits:.0f} credits)"
+    return line

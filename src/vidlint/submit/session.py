@@ -47,6 +47,7 @@ class Console:
         self.out_stream = out or sys.stdout
         self.err_stream = err or sys.stderr
         self.progress = TaskProgress(self.err_stream)
+        self.lint_estimates: list[dict[str, Any]] = []  # filled by the preflight lint, when it prices
 
     def out(self, text: str) -> None:
         self.progress.finish()
@@ -159,6 +160,17 @@ def estimate_cost(request: dict[str, Any], profile: dict[str, Any], plan: Upload
     return line
 
 
+def _cost_line(request: dict[str, Any], profile: dict[str, Any], plan: UploadPlan, console: Console) -> str | None:
+    """The lint core's estimate when it has one (it probes remote assets too), else the local one."""
+    from vidlint.submit.preflight import format_lint_estimate
+
+    for estimate in console.lint_estimates:
+        line = format_lint_estimate(estimate)
+        if line:
+            return line
+    return estimate_cost(request, profile, plan)
+
+
 def _check_existing(ledger: Ledger, loaded: LoadedRequest) -> Attempt | None:
     return ledger.blocking(loaded.key)
 
@@ -200,7 +212,7 @@ def submit(path: Path, settings: Settings, *, force: bool, dry_run: bool, yes: b
         console.error(f"not submitted: {len(plan.errors)} asset(s) cannot be uploaded")
         return 1
 
-    cost = estimate_cost(loaded.request, profile, plan)
+    cost = _cost_line(loaded.request, profile, plan, console)
 
     if dry_run:
         return _dry_run(loaded, plan, endpoints, cost, existing, console)
