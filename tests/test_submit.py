@@ -164,6 +164,7 @@ def test_live_task_blocks_resubmission(project, fake):
     {"kind": "drop", "route": "create"},
     {"kind": "status", "route": "create", "status": 500},
     {"kind": "status", "route": "create", "status": 503},
+    {"kind": "status", "route": "create", "status": 200, "body": {"status": "pending"}},
 ])
 def test_unknown_outcome_is_recorded_and_never_resent(project, fake, fault):
     fake.inject(**fault)

@@ -262,9 +262,12 @@ class EvolinkClient:
                 raise UnknownOutcome(str(self._api_error(response, what)))
             if response.status_code >= 400:
                 raise self._api_error(response, what)
-            payload = self._json(response, what)
-            if not isinstance(payload.get("id"), str) or not payload["id"]:
-                raise UnknownOutcome(f"{what}: the response has no task id")
+            try:
+                payload = self._json(response, what)
+            except SubmitError as exc:
+                raise UnknownOutcome(str(exc)) from None
+            if not 200 <= response.status_code < 300 or not isinstance(payload.get("id"), str) or not payload["id"]:
+                raise UnknownOutcome(f"{what}: unexpected response (HTTP {response.status_code}) without a task id")
             return payload
 
     def get_task(self, task_id: str) -> dict[str, Any]:
