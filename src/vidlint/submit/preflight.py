@@ -21,7 +21,7 @@ def lint_before_submit(path: Path, console: Console) -> bool:
         return False
     if any(result.diagnostics for result in run.files):
         report = io.StringIO()
-        render(run, report, colour="never")
+        render(run, report, colour="never", quiet=True)
         for line in report.getvalue().splitlines():
             console.info(line)
     console.lint_estimates = [e for result in run.files for e in result.estimates]
@@ -36,6 +36,12 @@ def format_lint_estimate(estimate: dict[str, Any]) -> str | None:
     usd = estimate.get("usd")
     if not isinstance(usd, (int, float)):
         return None
+    try:
+        from vidlint.check.estimate import format_estimate  # type: ignore[import-not-found]
+    except ImportError:
+        pass
+    else:
+        return "estimated cost: " + format_estimate(estimate)
     line = f"estimated cost: ${usd:.2f}"
     credits = estimate.get("credits")
     if isinstance(credits, (int, float)):
