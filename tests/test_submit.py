@@ -189,6 +189,18 @@ def test_unknown_outcome_is_recorded_and_never_resent(project, fake, fault):
     assert len(fake.tasks) <= 1
 
 
+def test_unreachable_api_is_not_an_unknown_outcome(project, fake):
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    run = submit(project, fake, "--api-base", closed)
+    assert run.code == 1 and "create task: could not connect" in run.err and "nothing was submitted" in run.err
+    assert ledger_of(project).attempts()[0].status == "rejected"
+    assert submit(project, fake).code == 0 and len(fake.tasks) == 1
+
+
 def test_429_on_create_waits_retry_after_and_creates_once(project, fake):
     fake.inject("status", route="create", status=429, retry_after=1)
     start = time.monotonic()
@@ -301,8 +313,9 @@ def test_lint_errors_refuse_submission(project, fake):
     data["duration"] = 60
     write_request(project / "scene.json", data)
     run = submit(project, fake)
-    assert run.code == 1 and "not submitted" in run.err
-    assert fake.requests == []
+    assert run.code == 1 and "scene.json has lint errors; not submitted" in run.err
+    assert "VL104 [error] duration is 60" in run.err
+    assert fake.requests == [] and not (project / ".vidlint").exists()
 
 
 def test_assets_outside_the_project_are_refused(project, fake, tmp_path):
