@@ -92,7 +92,8 @@ def test_end_to_end_uploads_both_assets_polls_downloads_and_probes(project, fake
     assert f"saved out/scene.mp4 ({saved.stat().st_size} bytes, 5.00 s)" in run.out
     assert "task-unified-" in run.out and "result: " in run.out
     assert "documents only JPEG, PNG, GIF and WEBP" in run.err  # the mp4 upload is undocumented
-    assert "estimated cost: 10 billed s" in run.err  # 5 s output + 5 s reference video
+    [cost] = [line for line in run.err.splitlines() if line.startswith("estimated cost: ")]
+    assert "10 billed s" in cost and "$0.86" in cost  # (5 s output + 5 s reference video) x $0.086
     assert (project / "scene.json").read_bytes() == original
 
     [attempt] = ledger_of(project).attempts()

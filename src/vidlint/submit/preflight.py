@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from vidlint.diagnostics import Severity
 from vidlint.submit.session import Console
 
 
@@ -19,9 +21,13 @@ def lint_before_submit(path: Path, console: Console) -> bool:
         console.error(reason)
     if run.path_errors:
         return False
-    if any(result.diagnostics for result in run.files):
+    # Errors and warnings only: infos (e.g. "local file, submit uploads it") are lint's business.
+    shown = replace(run, files=[replace(result, diagnostics=[d for d in result.diagnostics
+                                                             if d.severity >= Severity.WARNING])
+                                for result in run.files])
+    if any(result.diagnostics for result in shown.files):
         report = io.StringIO()
-        render(run, report, colour="never", quiet=True)
+        render(shown, report, colour="never", quiet=True)
         for line in report.getvalue().splitlines():
             console.info(line)
     console.lint_estimates = [e for result in run.files for e in result.estimates]
