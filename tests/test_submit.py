@@ -104,6 +104,18 @@ def test_end_to_end_uploads_both_assets_polls_downloads_and_probes(project, fake
     assert statuses[:2] == ["sending", "pending"] and "processing" in statuses
 
 
+def test_download_that_does_not_match_the_requested_duration_fails_verification(project, fake):
+    data = json.loads((project / "scene.json").read_text())
+    data["duration"] = 3  # the fake always returns a 5 s video
+    write_request(project / "scene.json", data)
+    run = submit(project, fake, "--download", "out")
+    assert run.code == 1
+    assert "the result is 5.00 s long but the request asked for 3 s" in run.err
+    assert (project / "out" / "scene.mp4").exists()  # kept: it was paid for
+    events = [e for e in ledger_of(project).events() if e["event"] == "downloaded"]
+    assert events and events[0]["verified"] is False
+
+
 def test_dry_run_prints_body_and_uploads_and_sends_nothing(project, fake):
     run = run_vidlint("submit", "scene.json", "--dry-run", cwd=project,
                       env={"EVOLINK_API_BASE": fake.base_url, "EVOLINK_FILES_BASE": fake.base_url})
