@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "lint": "vidlint.cli.lint_cmd:lint",
     "submit": "vidlint.cli.submit_cmd:submit",
     "status": "vidlint.cli.status_cmd:status",
+    "probe": "vidlint.cli.probe_cmd:probe",
 }
 
 
