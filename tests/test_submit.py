@@ -21,7 +21,7 @@ from conftest import SRC, run_vidlint, write_request
 from vidlint.submit.ledger import Ledger, request_key
 from vidlint.submit.progress import TaskProgress
 from vidlint.submit.uploads import plan_uploads
-from vidlint.submit.verify import mp4_duration, verify_download
+from vidlint.submit.verify import verify_download
 from vidlint.testing.fake_api import DEFAULT_VIDEO, FakeEvolink
 
 KEY = "sk-test-9d1c5e77b0a24f6f8e3d"
@@ -448,6 +448,7 @@ def test_the_key_appears_in_no_output_and_no_file_written(project, fake, tmp_pat
         assert KEY not in run.out and KEY not in run.err
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert any(p.name == "ledger.jsonl" for p in written) and any(p.suffix == ".mp4" for p in written)
+    assert any(p.is_relative_to(tmp_path / "cache") for p in written)  # lint's probe cache
     for path in written:
         assert key not in path.read_bytes(), path
     # ...while the server did receive it, in the Authorization header only.
@@ -492,10 +493,12 @@ def test_asset_pointer_patterns_cover_nested_voice_bindings(project):
 def test_verify_download_checks_size_and_duration(tmp_path):
     video = tmp_path / "r.mp4"
     video.write_bytes(DEFAULT_VIDEO.read_bytes())
-    assert mp4_duration(video) == (5.0, None)
-    assert verify_download(video, 5).ok
+    check = verify_download(video, 5)
+    assert check.ok and check.duration == pytest.approx(5.0) and check.size == video.stat().st_size
     assert "asked for 8 s" in verify_download(video, 8).problem
     (tmp_path / "empty.mp4").write_bytes(b"")
     assert verify_download(tmp_path / "empty.mp4", 5).problem == "the downloaded file is empty"
     (tmp_path / "junk.mp4").write_bytes(b"<html>expired</html>")
     assert "cannot probe" in verify_download(tmp_path / "junk.mp4", 5).problem
+    Image.new("RGB", (320, 240)).save(tmp_path / "still.png")
+    assert "not a video (image)" in verify_download(tmp_path / "still.png", 5).problem

@@ -1,8 +1,7 @@
-"""Check a downloaded result: not empty, and as long as the request asked for."""
+"""Check a downloaded result with vidlint's media probes: not empty, a video, as long as asked."""
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,69 +24,15 @@ def duration_tolerance(expected: float) -> float:
 
 
 def probe_duration(path: Path) -> tuple[float | None, str | None]:
-    """(duration in seconds, error) using vidlint's media probes.
+    """(duration in seconds, error) from ``vidlint.probe``."""
+    from vidlint.probe import probe_path
 
-    CALL SITE FOR THE LEAD: this prefers ``vidlint.probe.probe_path`` (branch ``probe``) and
-    falls back to reading the mp4/mov ``mvhd`` box when that module is not there yet. Once the
-    probe module is on main, the fallback can go.
-    """
-    try:
-        from vidlint.probe import probe_path  # type: ignore[import-not-found, attr-defined]
-    except ImportError:
-        return mp4_duration(path)
     media = probe_path(path)
-    error = getattr(media, "error", None)
-    if error:
-        return None, str(error)
-    duration = getattr(media, "duration", None)
-    return (float(duration) if duration is not None else None), None
-
-
-def mp4_duration(path: Path) -> tuple[float | None, str | None]:
-    """Duration from the ISO-BMFF movie header (moov/mvhd); enough to verify an mp4 result."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, f"cannot read {path.name}: {exc.strerror}"
-    moov = _find_box(data, 0, len(data), b"moov")
-    if moov is None:
-        return None, "not an mp4/mov file (no moov box)"
-    mvhd = _find_box(data, moov[0], moov[1], b"mvhd")
-    if mvhd is None:
-        return None, "mp4 without a movie header (mvhd)"
-    start = mvhd[0]
-    version = data[start]
-    try:
-        if version == 1:
-            timescale, duration = struct.unpack_from(">IQ", data, start + 4 + 16)
-        else:
-            timescale, duration = struct.unpack_from(">II", data, start + 4 + 8)
-    except struct.error:
-        return None, "truncated movie header"
-    if timescale == 0:
-        return None, "movie header with a zero timescale"
-    return duration / timescale, None
-
-
-def _find_box(data: bytes, start: int, end: int, kind: bytes) -> tuple[int, int] | None:
-    """(payload start, payload end) of the first box of ``kind`` among siblings in [start, end)."""
-    pos = start
-    while pos + 8 <= end:
-        size, box = struct.unpack_from(">I4s", data, pos)
-        header = 8
-        if size == 1:
-            if pos + 16 > end:
-                return None
-            size = struct.unpack_from(">Q", data, pos + 8)[0]
-            header = 16
-        elif size == 0:
-            size = end - pos
-        if size < header:
-            return None
-        if box == kind:
-            return pos + header, min(pos + size, end)
-        pos += size
-    return None
+    if media.error:
+        return None, str(media.error)
+    if getattr(media, "kind", "video") not in ("video", None):
+        return None, f"not a video ({media.kind})"
+    return (float(media.duration) if media.duration is not None else None), None
 
 
 def verify_download(path: Path, expected_duration: float | None) -> Verification:
