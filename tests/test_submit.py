@@ -502,3 +502,28 @@ def test_verify_download_checks_size_and_duration(tmp_path):
     assert "cannot probe" in verify_download(tmp_path / "junk.mp4", 5).problem
     Image.new("RGB", (320, 240)).save(tmp_path / "still.png")
     assert "not a video (image)" in verify_download(tmp_path / "still.png", 5).problem
+
+
+def test_error_bodies_with_string_or_integer_codes():
+    from vidlint.submit.client import parse_error_body, parse_retry_after
+
+    assert parse_error_body('{"error": {"code": "task_not_found", "message": "gone", "type": "x", "param": "task_id"}}') \
+        == ("task_not_found", "gone", "task_id")
+    assert parse_error_body('{"error": {"code": 413, "message": "too big"}}') == ("413", "too big", None)
+    assert parse_error_body('{"success": false, "code": 401, "msg": "bad token"}') == ("401", "bad token", None)
+    assert parse_error_body("<html>502 Bad Gateway</html>") == (None, "<html>502 Bad Gateway</html>", None)
+    assert parse_retry_after("3") == 3 and parse_retry_after("0.5") == 0.5 and parse_retry_after("soon") is None
+    assert 0 <= parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") < 1  # a date in the past: no wait
+
+
+def test_ledger_skips_unreadable_lines_and_keys_ignore_order_and_schema(tmp_path):
+    ledger = Ledger(tmp_path / "l.jsonl")
+    ledger.append({"attempt": "a1", "key": "k", "event": "sending", "status": "sending"})
+    with open(ledger.path, "ab") as handle:
+        handle.write(b"garbage\n\xff\xfe\n")
+    ledger.append({"attempt": "a1", "key": "k", "event": "created", "task_id": "task-unified-1-x", "status": "pending"})
+    [attempt] = ledger.attempts()
+    assert attempt.status == "pending" and attempt.task_id == "task-unified-1-x"
+    assert ledger.blocking("k") == attempt and ledger.blocking("other") is None
+    assert request_key({"model": "m", "prompt": "p", "$schema": "s.json"}) == request_key({"prompt": "p", "model": "m"})
+    assert request_key({"model": "m", "prompt": "p"}) != request_key({"model": "m", "prompt": "p "})
