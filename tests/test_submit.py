@@ -145,6 +145,17 @@ def test_no_wait_then_status_resumes_and_downloads(project, fake):
     assert len(fake.create_requests) == 1
 
 
+def test_max_wait_leaves_the_task_open_and_status_no_wait_queries_once(project, fake):
+    fake.configure(polls_to_complete=1000)
+    run = submit(project, fake, "--max-wait", "0.3")
+    [task_id] = fake.tasks
+    assert run.code == 1 and f"is still processing after 0.3 s; resume with `vidlint status {task_id}`" in run.err
+    polls = len(fake.requests_for("task"))
+    once = run_vidlint("status", task_id, "--no-wait", cwd=project, env=env_for(fake, project.parent))
+    assert once.code == 0 and f"task {task_id} is processing" in once.err
+    assert len(fake.requests_for("task")) == polls + 1 and len(fake.create_requests) == 1
+
+
 # -- never pay twice ------------------------------------------------------------------------------
 
 def test_resubmitting_a_completed_request_is_refused_unless_forced(project, fake):
