@@ -356,6 +356,22 @@ def test_assets_outside_the_project_are_refused(project, fake, tmp_path):
     assert fake.requests == []
 
 
+def test_project_folder_is_the_git_root_of_the_request(project, fake, tmp_path):
+    import subprocess as sp
+
+    sp.run(["git", "init", "-q", str(project)], check=True)
+    (project / "requests").mkdir()
+    data = json.loads((project / "scene.json").read_text())
+    data["image_urls"] = ["../refs/face.png"]  # outside the request's folder, inside the repository
+    data["video_urls"] = ["../refs/clip.mp4"]
+    write_request(project / "requests" / "shot.json", data)
+    run = run_vidlint("submit", "proj/requests/shot.json", "--yes", cwd=tmp_path, env=env_for(fake, tmp_path))
+    assert run.code == 0, run.err
+    assert len(fake.requests_for("upload")) == 2
+    [attempt] = ledger_of(project).attempts()
+    assert attempt.request == "requests/shot.json" and attempt.status == "completed"
+
+
 def test_missing_asset_is_refused(project, fake):
     data = json.loads((project / "scene.json").read_text())
     data["image_urls"] = ["refs/nope.png"]
