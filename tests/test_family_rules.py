@@ -311,3 +311,14 @@ def test_family_examples_show_their_problems():
     for entry in result.json()["files"]:
         codes = {d["code"] for d in entry["diagnostics"]} - {"VL502"}
         assert codes == EXAMPLE_CODES[entry["path"].rsplit("/", 1)[-1]], entry
+
+
+def test_shot_scanner_is_linear_on_hostile_prompts():
+    import time
+
+    from vidlint.check.rules.shots import timed_shots
+
+    for text in ["shot 1 [0 " + " " * 20000 + "x", "shot 1 [0-3 " + " " * 20000, "Shot 1 [" + "1" * 20000]:
+        started = time.perf_counter()
+        assert timed_shots(text) == []
+        assert time.perf_counter() - started < 0.5  # quadratic backtracking took seconds here

@@ -14,9 +14,10 @@ from typing import Any, Iterator
 
 from vidlint.check.rules.registry import Finding, rule
 
+# No two [ \t]* next to each other (even across an optional token): that backtracks quadratically.
 _SHOT = re.compile(
-    r"(?<![\w])shot[ \t]*#?[ \t]*(\d+)[ \t]*[\[(（【][ \t]*(\d+(?:\.\d+)?)[ \t]*s?[ \t]*(?:-|–|—|~|～|to)[ \t]*"
-    r"(\d+(?:\.\d+)?)[ \t]*(?:s|sec|seconds?)?[ \t]*[\])）】]",
+    r"(?<![\w])shot[ \t]*(?:#[ \t]*)?(\d+)[ \t]*[\[(（【][ \t]*(\d+(?:\.\d+)?)[ \t]*(?:s[ \t]*)?(?:-|–|—|~|～|to)[ \t]*"
+    r"(\d+(?:\.\d+)?)[ \t]*(?:(?:s|sec|seconds?)[ \t]*)?[\])）】]",
     re.I,
 )
 _SINGLE = re.compile(r"single[- ]shot|一镜到底|单镜头", re.I)
