@@ -188,3 +188,13 @@ def test_image_to_video_end_frame_is_an_image_asset(tmp_path):
             "image_end": "alpha.png"}
     _, found, _ = lint_with_media(tmp_path, body, "ok.jpg", "alpha.png")
     assert [(d["code"], d["pointer"]) for d in found] == [("VL608", "/image_end")]
+
+
+def test_video_edit_cost_unknown_when_the_input_length_is(tmp_path):
+    body = {"model": "wan2.7-video-edit", "prompt": "Clay look", "video_urls": ["https://cdn.example.com/s.mp4"]}
+    result = run_vidlint("lint", str(write_request(tmp_path / "r.json", body)))
+    assert "Estimated cost: cost estimate unavailable (unknown duration)" in result.out
+    body["duration"] = 4  # cut to 4 s: at least the 4 output seconds are known
+    result = run_vidlint("lint", "--format", "json", str(write_request(tmp_path / "r.json", body)))
+    estimate = result.json()["files"][0]["estimate"]
+    assert estimate["output_seconds"] == 4 and estimate["complete"] is False

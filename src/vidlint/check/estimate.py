@@ -33,7 +33,8 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     else:
         input_seconds = float(input_video_seconds)
     if output_seconds == 0 and billing.get("output_seconds_when_duration_is_0") == "input_video_seconds":
-        output_seconds = input_seconds
+        # as long as the input video: unknown when the input was not (fully) probed
+        output_seconds = input_seconds if complete and input_video_seconds is not None else None
     quality = request.get("quality", defaults.get("quality"))
     table = dict(billing.get("usd_per_second") or {})
     if prices:
