@@ -100,3 +100,50 @@ any_request = st.one_of(valid_requests(), mutated_requests(), json_values,
 
 def dumps(value: Any, indent: int | None = 2) -> str:
     return json.dumps(value, indent=indent, ensure_ascii=False)
+
+
+def _constants(node: Any, found: list[Any]) -> list[Any]:
+    """Every enum / const value in a schema document (good candidates for field values)."""
+    if isinstance(node, dict):
+        if "const" in node:
+            found.append(node["const"])
+        if isinstance(node.get("enum"), list):
+            found.extend(node["enum"])
+        for value in node.values():
+            _constants(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _constants(value, found)
+    return found
+
+
+@st.composite
+def model_requests(draw: st.DrawFn, model: str, schema: dict[str, Any], shared: dict[str, Any],
+                   seeds: list[dict[str, Any]] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+    """Requests for any model: clean ``seeds`` changed a little, or its own fields (and some of
+    the others') with plausible and odd values."""
+    seeds = list(seeds)
+    fields = [name for name in schema.get("properties", {}) if name != "model"] + ["image_urls", "video_urls", "bogus"]
+    constants = [c for c in _constants(schema, []) + _constants(shared, []) if isinstance(c, (str, int, float, bool))]
+    value = st.one_of(
+        st.sampled_from(constants) if constants else st.nothing(),
+        prompts, uris, odd_scalars,
+        st.lists(uris, max_size=6),
+        st.integers(-1, 16),
+        st.dictionaries(st.sampled_from(["image1", "video1", "image0", "x"]), uris, max_size=3),
+    )
+    request: dict[str, Any] = {}
+    if seeds and draw(st.integers(0, 3)):
+        request = json.loads(json.dumps(draw(st.sampled_from(seeds))))  # a clean example, changed a little
+        for _ in range(draw(st.integers(0, 2))):
+            name = draw(st.sampled_from(fields + list(request)))
+            if draw(st.booleans()):
+                request.pop(name, None)
+            else:
+                request[name] = draw(value)
+        return request
+    if draw(st.integers(0, 9)):
+        request["model"] = model
+    for name in draw(st.lists(st.sampled_from(fields), max_size=8, unique=True)):
+        request[name] = draw(value)
+    return request

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from conftest import EXAMPLES, REPO, SRC, write_request
-from request_strategies import any_request, dumps, mutated_requests, valid_requests
+from request_strategies import any_request, dumps, model_requests, mutated_requests, valid_requests
 
 from vidlint.api import lint_bytes
 from vidlint.check import fast_schema
 from vidlint.check.schema import _validator
-from vidlint.models import load_profile, schema_dir
+from vidlint.models import known_models, load_profile, load_schema_file, schema_dir
 
 MODEL = "wan2.7-reference-video"
 
@@ -34,17 +34,17 @@ def private_cache(tmp_path_factory, monkeypatch):  # type: ignore[no-untyped-def
     monkeypatch.delenv("VIDLINT_NO_FAST_SCHEMA", raising=False)
 
 
-def profile():  # type: ignore[no-untyped-def]
-    return load_profile(MODEL)
+def profile(model: str = MODEL):  # type: ignore[no-untyped-def]
+    return load_profile(model)
 
 
-def slow_valid(request: Any) -> bool:
-    return not any(True for _ in _validator(profile()).iter_errors(request))
+def slow_valid(request: Any, model: str = MODEL) -> bool:
+    return not any(True for _ in _validator(profile(model)).iter_errors(request))
 
 
-def fast() -> fast_schema.FastValidator:
-    validator = fast_schema.fast_validator(profile())
-    assert validator is not None, "the shipped schema must get a fast validator"
+def fast(model: str = MODEL) -> fast_schema.FastValidator:
+    validator = fast_schema.fast_validator(profile(model))
+    assert validator is not None, f"the shipped schema of {model} must get a fast validator"
     return validator
 
 
@@ -52,6 +52,25 @@ def fast() -> fast_schema.FastValidator:
 @given(value=any_request)
 def test_fast_validator_agrees_with_jsonschema(value: Any) -> None:
     assert fast()(value) == slow_valid(value)
+
+
+@pytest.mark.parametrize("model", known_models())
+def test_fast_validator_agrees_with_jsonschema_for_every_model(model: str) -> None:
+    schema = load_schema_file(f"{model}.json")
+    shared = {name: load_schema_file(name) for name in ("_wan2.7-defs.json",) if (schema_dir() / name).exists()}
+    seeds = [json.loads(path.read_text(encoding="utf-8")) for path in sorted((EXAMPLES / "clean").rglob("*.json"))]
+    seeds = [seed for seed in seeds if isinstance(seed, dict) and seed.get("model") == model]
+    checked = {"valid": 0, "invalid": 0}
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+    @given(value=model_requests(model, schema, shared, seeds))
+    def agree(value: Any) -> None:
+        expected = slow_valid(value, model)
+        assert fast(model)(value) == expected
+        checked["valid" if expected else "invalid"] += 1
+
+    agree()
+    assert checked["invalid"] > 50 and checked["valid"] > 20, checked
 
 
 def _lint_both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[dict], list[dict]]:
@@ -148,8 +167,8 @@ def test_sibling_file_refs_and_ref_siblings(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("extra", [
     {"uniqueItems": True},
-    {"enum": [1, 2]},  # Python's True == 1 differs from JSON Schema equality
-    {"const": True},
+    {"enum": [[1], 2]},
+    {"const": {"a": 1}},
     {"prefixItems": [{"type": "string"}]},
     {"properties": {"a": {"$dynamicRef": "#x"}}},
     {"properties": {"a": {"pattern": "[$]"}}},

@@ -23,6 +23,10 @@ class LintOptions:
     excludes: tuple[str, ...] = ()
     stdin_jsonl: bool = False
     stdin_bytes: bytes | None = None
+    asset_maps: tuple[tuple[str, Path], ...] = ()  # (uri prefix, local mirror dir)
+    no_cache: bool = False  # probe assets again instead of using the probe cache
+    prices: dict[str, float] | None = None  # USD per second by quality, overriding the profile's
+    asset_options: Any = None  # built on first use by the pipeline; shares the probe cache
     jobs: int | None = None  # processes for large runs; None: VIDLINT_JOBS or one per core
 
 
@@ -43,6 +47,7 @@ class LintRun:
     files: list[FileResult]
     path_errors: list[str]  # one-line reasons for paths that could not be read (exit code 2)
     fail_on: Severity = Severity.ERROR
+    probes: dict[str, int] = field(default_factory=dict)  # media probes performed / served from cache
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -95,14 +100,35 @@ def prepare_workers() -> None:
     prepare_models()
 
 
+def _take_probe_counts() -> dict[str, int]:
+    """A worker's probe counts since the last call (they are summed up in the parent)."""
+    from vidlint.probe.core import STATS
+
+    counts = STATS.to_json()
+    STATS.reset()
+    return counts
+
+
+def _add_probe_counts(counts: dict[str, int]) -> None:
+    from vidlint.probe.core import STATS
+
+    STATS.performed += counts.get("performed", 0)
+    STATS.cached += counts.get("cached", 0)
+
+
 def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
     options = options or LintOptions()
+    from vidlint.probe.core import STATS
+
     run = LintRun([], [], options.fail_on)
+    STATS.reset()
     sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
     # Many files are spread over worker processes (see vidlint.parallel); the order is kept.
-    for result, error in map_in_order(lint_source, sources, options, PathError, options.jobs, prepare_workers):
+    for result, error in map_in_order(lint_source, sources, options, PathError, options.jobs, prepare_workers,
+                                      (_take_probe_counts, _add_probe_counts)):
         if error is not None:
             run.path_errors.append(error)
         elif result is not None:
             run.files.append(result)
+    run.probes = STATS.to_json()
     return run

@@ -24,7 +24,7 @@ CHUNKS_PER_WORKER = 8  # small enough to balance uneven files, large enough to a
 Outcome = tuple[Any, "str | None"]  # (result, None) or (None, one-line path error)
 
 # Set in the parent just before forking; the workers read it (nothing is pickled on the way in).
-_JOB: tuple[Callable[..., Any], Sequence[Any], Any, type[Exception]] | None = None
+_JOB: tuple[Callable[..., Any], Sequence[Any], Any, type[Exception], Callable[[], Any] | None] | None = None
 
 
 def available_cpus() -> int:
@@ -56,18 +56,22 @@ def _one(func: Callable[..., Any], item: Any, options: Any, error_type: type[Exc
         return None, str(exc)
 
 
-def _chunk(bounds: tuple[int, int]) -> list[Outcome]:
+def _chunk(bounds: tuple[int, int]) -> tuple[list[Outcome], Any]:
     assert _JOB is not None
-    func, items, options, error_type = _JOB
-    return [_one(func, items[i], options, error_type) for i in range(*bounds)]
+    func, items, options, error_type, take_counts = _JOB
+    outcomes = [_one(func, items[i], options, error_type) for i in range(*bounds)]
+    return outcomes, take_counts() if take_counts is not None else None
 
 
 def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, error_type: type[Exception],
-                 jobs: int | None = None, prepare: Callable[[], None] | None = None) -> Iterator[Outcome]:
+                 jobs: int | None = None, prepare: Callable[[], None] | None = None,
+                 counters: tuple[Callable[[], Any], Callable[[Any], None]] | None = None) -> Iterator[Outcome]:
     """``func(item, options)`` for each item, in order; ``error_type`` becomes a path error.
 
     ``prepare`` runs once in this process before the workers are forked: what it loads
-    (validators, imports) every worker inherits instead of loading it again.
+    (validators, imports) every worker inherits instead of loading it again. ``counters``
+    is (take, add): a worker calls ``take()`` after each chunk (process-wide counts since the
+    last call) and this process passes the value to ``add`` (so the counts add up).
     """
     count = job_count(jobs, len(items))
     if count <= 1:
@@ -82,10 +86,12 @@ def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, e
     global _JOB
     size = max(25, -(-len(items) // (count * CHUNKS_PER_WORKER)))
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
-    _JOB = (func, items, options, error_type)
+    _JOB = (func, items, options, error_type, counters[0] if counters else None)
     pool = multiprocessing.get_context("fork").Pool(count)
     try:
-        for outcomes in pool.imap(_chunk, bounds):
+        for outcomes, counts in pool.imap(_chunk, bounds):
+            if counters is not None:
+                counters[1](counts)
             yield from outcomes
         pool.close()
     finally:

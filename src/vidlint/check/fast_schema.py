@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 # Bump when the transformation below changes, so old cached validators are not reused.
-TRANSFORM_VERSION = "2"
+TRANSFORM_VERSION = "3"
 CACHE_ENV = "VIDLINT_CACHE_DIR"
 DISABLE_ENV = "VIDLINT_NO_FAST_SCHEMA"
 
@@ -53,8 +53,9 @@ EXTERNAL_KEY = "x-vidlint-fast-external"
 
 
 def _is_plain_constant(value: Any) -> bool:
-    # Python's == says True == 1 and jsonschema's equality does not; strings and null are safe.
-    return value is None or isinstance(value, str)
+    # Scalars only. Numbers and booleans are compared type-aware by fastjsonschema's generated
+    # code (True is not 1, as in jsonschema); _generate checks the generator does that.
+    return value is None or isinstance(value, (str, bool, int, float))
 
 
 def _check_plain(keyword: str, value: Any) -> None:
@@ -239,6 +240,11 @@ def cache_dir() -> Path:
 
 def _generate(root: dict[str, Any]) -> str:
     import fastjsonschema
+    from fastjsonschema.draft04 import CodeGeneratorDraft04
+
+    if not hasattr(CodeGeneratorDraft04, "_enum_value_matches"):
+        # Older fastjsonschema compares enum/const with Python's ==, where True == 1.
+        raise Unsupported("this fastjsonschema compares constants loosely")
 
     code = fastjsonschema.compile_to_code(root, use_default=False, use_formats=False)
     # The exception classes come from _namespace(), so loading needs no fastjsonschema import.

@@ -1,0 +1,29 @@
+"""Crashes found by the property tests, each kept as a plain regression test."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_vidlint, write_request
+
+from vidlint.api import lint_bytes
+
+MODEL = "wan2.7-reference-video"
+
+
+def test_asset_path_naming_an_unknown_users_home_is_a_finding_not_a_crash(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Path("~0").expanduser() raises RuntimeError ("Could not determine home directory").
+    request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["~0", "~no-such-user-vidlint/a.png"]}
+    result = lint_bytes("r.json", json.dumps(request).encode(), False, tmp_path)
+    missing = [d for d in result.diagnostics if d.pointer.startswith("/image_urls/")]
+    assert {d.pointer for d in missing} >= {"/image_urls/0", "/image_urls/1"}
+    write_request(tmp_path / "r.json", request)
+    run = run_vidlint("lint", "r.json", cwd=tmp_path)
+    assert run.code == 1 and run.err == ""
+    assert "~no-such-user-vidlint/a.png" in run.out
+
+
+def test_asset_map_folder_under_an_unknown_users_home(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    write_request(tmp_path / "r.json", {"model": MODEL, "prompt": "Image 1", "image_urls": ["https://cdn.example.com/a.png"]})
+    run = run_vidlint("lint", "--asset-map", "https://cdn.example.com/=~no-such-user-vidlint/m", "r.json", cwd=tmp_path)
+    assert run.code == 1 and "Traceback" not in run.err
