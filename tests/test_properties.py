@@ -263,7 +263,7 @@ def test_megabyte_prompt_is_a_truncation_warning() -> None:
 def test_bom_and_invalid_utf8_and_utf16() -> None:
     clean = json.dumps({"model": "wan2.7-reference-video", "prompt": "Image 1",
                         "image_urls": ["https://cdn.example.com/a.jpg"]}).encode()
-    assert codes(check(BOM + clean)) == ["VL004"]
+    assert [c for c in codes(check(BOM + clean)) if c < "VL100"] == ["VL004"]
     assert codes(check(clean[:20] + b"\xff" + clean[20:])) == ["VL002"]
     assert codes(check(clean.decode().encode("utf-16"))) == ["VL002"]
 

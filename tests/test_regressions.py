@@ -27,3 +27,18 @@ def test_asset_map_folder_under_an_unknown_users_home(tmp_path) -> None:  # type
     write_request(tmp_path / "r.json", {"model": MODEL, "prompt": "Image 1", "image_urls": ["https://cdn.example.com/a.png"]})
     run = run_vidlint("lint", "--asset-map", "https://cdn.example.com/=~no-such-user-vidlint/m", "r.json", cwd=tmp_path)
     assert run.code == 1 and "Traceback" not in run.err
+
+
+def test_duration_too_large_for_a_float_or_not_finite_gives_no_estimate_and_no_crash(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # float(10**400) raises OverflowError in the cost estimate; NaN / Infinity made "NaN" in JSON.
+    for duration in ("9" * 400, "NaN", "Infinity", "1e999"):
+        text = ('{"model": "%s", "prompt": "Image 1", "image_urls": ["https://cdn.example.com/a.jpg"], "duration": %s}'
+                % (MODEL, duration))
+        result = lint_bytes("r.json", text.encode(), False, tmp_path)
+        assert any(d.pointer == "/duration" for d in result.diagnostics), duration
+        (tmp_path / "r.json").write_text(text)
+        run = run_vidlint("lint", "--format", "json", "r.json", cwd=tmp_path)
+        assert run.code == 1 and run.err == "", (duration, run.err)
+        report = run.json()  # strict JSON: no NaN / Infinity tokens in the report
+        assert report["files"][0]["estimate"]["complete"] is False
+        json.loads(run.out, parse_constant=lambda token: (_ for _ in ()).throw(ValueError(token)))

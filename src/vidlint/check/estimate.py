@@ -24,7 +24,8 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     request = request if isinstance(request, dict) else {}
 
     output_seconds = request.get("duration", defaults.get("duration"))
-    if isinstance(output_seconds, bool) or not isinstance(output_seconds, (int, float)):
+    if isinstance(output_seconds, bool) or not isinstance(output_seconds, (int, float)) \
+            or not -1e9 <= output_seconds <= 1e9:  # NaN, Infinity, 10**400: no cost to show (and no crash)
         output_seconds, complete = None, False
     if billing.get("bills_input_video") is False:
         input_seconds, complete = 0.0, True  # the input video's length does not change the bill
