@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ class ModelProfile:
     def meta(self) -> dict[str, Any]:
         return self.schema.get("x-vidlint", {})
 
-    @property
+    @cached_property  # rules ask for it once per request; the schema does not change
     def fields(self) -> tuple[str, ...]:
         """The top-level fields the model takes. A property whose schema is ``{"not": {}}``
         (directly or through a local ``$ref``) is documented as NOT taken, so it is left out."""

@@ -49,8 +49,14 @@ def _validator(profile: ModelProfile) -> Any:
         # Relative $refs ("_wan2.7-defs.json#/$defs/prompt") name files next to the model's schema.
         return Resource.from_contents(load_schema_file(uri.rsplit("/", 1)[-1]), default_specification=DRAFT202012)
 
+    # The shared files are registered up front under the names relative $refs use: a registry
+    # that only retrieves does not keep what it retrieved, and would load and crawl the shared
+    # file again for every request validated.
+    shared = [(path.name, Resource.from_contents(load_schema_file(path.name), default_specification=DRAFT202012))
+              for path in sorted(profile.path.parent.glob("_*.json"))]
+    registry = Registry(retrieve=retrieve).with_resources(shared).crawl()  # type: ignore[call-arg]
     cls = validator_for(profile.schema)
-    validator = cls(profile.schema, registry=Registry(retrieve=retrieve))  # type: ignore[call-arg]
+    validator = cls(profile.schema, registry=registry)
     _VALIDATORS[profile.name] = validator
     return validator
 

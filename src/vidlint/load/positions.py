@@ -34,7 +34,8 @@ def _read_key(text: str, pos: int, frame: list, index: PositionIndex) -> tuple[i
     match = _STRING.match(text, pos)
     if match is None:  # not reachable for valid JSON; stay safe anyway
         return len(text), frame[1]
-    key = json.loads(match.group())
+    literal = match.group()
+    key = literal[1:-1] if "\\" not in literal else json.loads(literal)  # most keys have no escapes
     pointer = frame[1] + "/" + escape_pointer_token(key)
     seen: dict[str, int] = frame[3]
     if key in seen:
