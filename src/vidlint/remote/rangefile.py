@@ -61,6 +61,9 @@ class RangeFile(io.RawIOBase):
         self._blocks: OrderedDict[int, bytes] = OrderedDict()
         self._stream: Response | None = None
         self._streamed = bytearray()
+        # The first network failure while a probe reads: MediaInfo swallows exceptions raised
+        # inside its read loop, so the caller checks this after probing.
+        self.error: RemoteError | None = None
         self._open(validators or {})
 
     # -- opening --------------------------------------------------------------------------
@@ -220,7 +223,11 @@ class RangeFile(io.RawIOBase):
             return 0
         if self.not_modified:
             raise RemoteError("bad_response", "no body to read after a 304 revalidation", url=self.url)
-        data = self._ranged_read(self._pos, n) if self.supports_ranges else self._streamed_read(self._pos, n)
+        try:
+            data = self._ranged_read(self._pos, n) if self.supports_ranges else self._streamed_read(self._pos, n)
+        except RemoteError as exc:
+            self.error = self.error or exc
+            raise
         view[:len(data)] = data
         self._pos += len(data)
         return len(data)

@@ -1,0 +1,183 @@
+"""``probe_remote``: probe an http(s) asset the way a local one is probed, fetching little.
+
+The bytes come from a :class:`~vidlint.remote.rangefile.RangeFile`; MP4/MOV files are seen
+through :func:`~vidlint.remote.mp4boxes.sparse_mp4_view` so that only ``moov`` crosses the
+network. The probe itself is :func:`vidlint.probe.probe_stream`, the same code that probes local
+files, so remote and local copies get the same verdicts.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.remote.fetch import Fetcher, FetchOptions, FetchStats, RemoteError
+from vidlint.remote.guard import GuardPolicy
+
+KiB = 1024
+MiB = 1024 * KiB
+
+# RemoteError.kind -> (code, severity, hint)
+_ERROR_CODES: dict[str, tuple[str, Severity, str | None]] = {
+    "not_found": ("VL801", Severity.ERROR, "the API fetches this URL too and will fail the same way"),
+    "http_error": ("VL801", Severity.ERROR, "the API fetches this URL too and will fail the same way"),
+    "forbidden": ("VL802", Severity.ERROR, "make the asset publicly readable, or use a signed URL that outlives the task"),
+    "server_error": ("VL803", Severity.WARNING, "the server failed after retries; the asset was not verified"),
+    "timeout": ("VL804", Severity.WARNING, "raise --online-timeout, or check that the host is reachable"),
+    "connection": ("VL804", Severity.WARNING, "check that the host is reachable"),
+    "blocked": ("VL805", Severity.ERROR, "the API cannot reach internal addresses either; --allow-private-hosts lifts this check"),
+    "redirects": ("VL806", Severity.ERROR, "point the request at the final URL"),
+    "range_unsupported": ("VL807", Severity.WARNING, "serve the asset from a host that supports HTTP Range requests, or map it to a local copy with --asset-map"),
+    "changed": ("VL809", Severity.WARNING, None),
+    "bad_response": ("VL809", Severity.WARNING, None),
+    "too_large": ("VL809", Severity.WARNING, None),
+    "scheme": ("VL810", Severity.INFO, "only http and https assets are probed online"),
+}
+OFFLINE_MISS_CODE = "VL808"
+
+
+@dataclass(frozen=True)
+class RemoteOptions:
+    """Everything ``--online`` can tune; defaults suit a CDN over the internet."""
+
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+    concurrency: int = 4
+    block_size: int = 64 * KiB
+    max_blocks: int = 32
+    stream_cap: int = 4 * MiB  # how far a server that ignores Range is read
+    max_transfer: int = 16 * MiB  # per asset, whatever the probe asks for
+    cache_dir: Path | None = None  # default: <vidlint cache dir>/remote
+    use_cache: bool = True
+    offline_cache: bool = False  # cached results only, no network at all
+
+    @classmethod
+    def from_flags(cls, *, allow_private_hosts: bool = False, offline_cache: bool = False,
+                   use_cache: bool = True, timeout: float | None = None,
+                   concurrency: int | None = None) -> "RemoteOptions":
+        fetch = FetchOptions(policy=GuardPolicy(allow_private=allow_private_hosts),
+                             **({"timeout": timeout} if timeout else {}))
+        return cls(fetch=fetch, use_cache=use_cache, offline_cache=offline_cache,
+                   **({"concurrency": concurrency} if concurrency else {}))
+
+
+@dataclass
+class RemoteResult:
+    probe: Any  # vidlint.probe.MediaProbe | None
+    problems: list[Diagnostic]
+    stats: FetchStats
+    from_cache: bool = False
+
+
+def problem_for(error: RemoteError, pointer: str = "") -> Diagnostic:
+    code, severity, hint = _ERROR_CODES.get(error.kind, ("VL809", Severity.WARNING, None))
+    return Diagnostic(code, severity, f"remote asset: {error}", pointer=pointer, hint=hint)
+
+
+def _cache(options: RemoteOptions):  # type: ignore[no-untyped-def]
+    from vidlint.remote.cache import RemoteProbeCache
+
+    return RemoteProbeCache(options.cache_dir)
+
+
+def probe_remote(uri: str, options: RemoteOptions | None = None, *, fetcher: Fetcher | None = None,
+                 pointer: str = "") -> tuple[Any, list[Diagnostic], FetchStats]:
+    """Probe the asset at ``uri``: ``(MediaProbe or None, problems, what the network cost)``.
+
+    Never raises for network or media trouble: those become the problems (VL8xx diagnostics
+    with ``pointer``); a MediaProbe whose ``error`` is set is returned for unreadable media, as
+    for a local file. ``fetcher`` lets several probes share one HTTP client.
+    """
+    result = _probe_remote(uri, options or RemoteOptions(), fetcher, pointer)
+    return result.probe, result.problems, result.stats
+
+
+def _probe_remote(uri: str, options: RemoteOptions, fetcher: Fetcher | None, pointer: str) -> RemoteResult:
+    stats = FetchStats()
+    cache = _cache(options) if (options.use_cache or options.offline_cache) else None
+    cached = cache.get(uri) if cache is not None else None
+    if options.offline_cache:
+        if cached is not None:
+            return RemoteResult(cached.probe, [], stats, from_cache=True)
+        miss = Diagnostic(OFFLINE_MISS_CODE, Severity.INFO,
+                          "remote asset not verified: no cached probe for this URL (--offline-cache)",
+                          pointer=pointer, hint="run once with --online to fill the cache")
+        return RemoteResult(None, [miss], stats)
+
+    own_fetcher = fetcher is None
+    base = fetcher or Fetcher(options.fetch)
+    try:
+        return _fetch_and_probe(uri, options, base.with_stats(stats), cache, cached, pointer, stats)
+    finally:
+        if own_fetcher:
+            base.close()
+
+
+def _fetch_and_probe(uri: str, options: RemoteOptions, fetcher: Fetcher, cache: Any, cached: Any,
+                     pointer: str, stats: FetchStats) -> RemoteResult:
+    from vidlint.probe import probe_stream
+    from vidlint.remote.mp4boxes import sparse_mp4_view
+    from vidlint.remote.rangefile import RangeFile
+
+    validators = cached.validators() if cached is not None else {}
+    try:
+        remote = RangeFile(fetcher, uri, block_size=options.block_size, max_blocks=options.max_blocks,
+                           stream_cap=options.stream_cap, max_transfer=options.max_transfer,
+                           validators=validators)
+    except RemoteError as exc:
+        return RemoteResult(None, [problem_for(exc, pointer)], stats)
+    with remote:
+        if remote.not_modified and cached is not None:
+            return RemoteResult(cached.probe, [], stats, from_cache=True)
+        try:
+            view = sparse_mp4_view(remote, remote.size) or remote
+            probe = probe_stream(view, remote.size, uri)  # type: ignore[arg-type]
+        except RemoteError as exc:
+            remote.error = remote.error or exc
+            probe = None
+        if remote.error is not None:
+            return RemoteResult(None, [problem_for(remote.error, pointer)], stats)
+        if cache is not None and options.use_cache:
+            cache.put(uri, probe, remote.etag, remote.last_modified, remote.size)
+        return RemoteResult(probe, [], stats)
+
+
+def probe_remote_many(uris: Iterable[str], options: RemoteOptions | None = None,
+                      ) -> tuple[dict[str, RemoteResult], FetchStats]:
+    """Probe several URIs at once (``options.concurrency`` at a time, each URI once).
+
+    Returns each URI's result (problems carry an empty pointer: the caller knows where each URI
+    is referenced) and the run's total network cost.
+    """
+    opts = options or RemoteOptions()
+    unique = list(dict.fromkeys(uris))
+    total = FetchStats()
+    results: dict[str, RemoteResult] = {}
+    if not unique:
+        return results, total
+    fetcher = None if opts.offline_cache else Fetcher(opts.fetch)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, opts.concurrency), thread_name_prefix="vidlint-online") as pool:
+            futures = {uri: pool.submit(_probe_remote, uri, opts, fetcher, "") for uri in unique}
+            for uri, future in futures.items():
+                results[uri] = future.result()
+                total.merge(results[uri].stats)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+    return results, total
+
+
+def format_stats(stats: FetchStats) -> str:
+    """``online: 1.2 MiB transferred in 7 requests`` for the end of an --online run."""
+    return f"online: {_human_bytes(stats.bytes_transferred)} transferred in {stats.requests} request{'s' if stats.requests != 1 else ''}"
+
+
+def _human_bytes(n: int) -> str:
+    if n < KiB:
+        return f"{n} B"
+    if n < MiB:
+        return f"{n / KiB:.1f} KiB"
+    return f"{n / MiB:.1f} MiB"
