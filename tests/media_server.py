@@ -35,14 +35,27 @@ class Served:
 
 @dataclass
 class ServerLog:
-    requests: list[tuple[str, str]] = field(default_factory=list)  # (path, Range header)
+    requests: list[tuple[str, str, str]] = field(default_factory=list)  # (path, Range, If-None-Match)
     body_bytes: int = 0
+    in_flight: int = 0
+    max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def clear(self) -> None:
         with self.lock:
             self.requests.clear()
             self.body_bytes = 0
+            self.max_in_flight = 0
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 class MediaServer:
@@ -50,8 +63,7 @@ class MediaServer:
         self.files: dict[str, Served] = {}
         self.log = ServerLog()
         self.flaky_counts: dict[str, int] = {}
-        self._httpd = ThreadingHTTPServer((host, 0), self._handler_class())
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer((host, 0), self._handler_class())
         self.host, self.port = self._httpd.server_address[:2]
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
@@ -85,14 +97,20 @@ class MediaServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
-                with server.log.lock:
-                    server.log.requests.append((self.path, self.headers.get("Range", "")))
+                log = server.log
+                with log.lock:
+                    log.requests.append((self.path, self.headers.get("Range", ""), self.headers.get("If-None-Match", "")))
+                    log.in_flight += 1
+                    log.max_in_flight = max(log.max_in_flight, log.in_flight)
                 parts = urlsplit(self.path)
                 segments = [s for s in parts.path.split("/") if s]
                 try:
                     self._route(segments, parts.query)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+                finally:
+                    with log.lock:
+                        log.in_flight -= 1
 
             def _route(self, segments: list[str], query: str) -> None:
                 if segments[:1] == ["to"]:
@@ -140,9 +158,9 @@ class MediaServer:
                 self._write(body)
 
             def _write(self, body: bytes) -> None:
-                self.wfile.write(body)
-                with server.log.lock:
+                with server.log.lock:  # counted before sending, so a client never sees more
                     server.log.body_bytes += len(body)
+                self.wfile.write(body)
 
             def _file(self, served: Served, *, ranges: bool) -> None:
                 size = served.path.stat().st_size
@@ -189,3 +207,41 @@ class MediaServer:
                         remaining -= len(chunk)
 
         return Handler
+
+
+def pad_mp4(source: Path, target: Path, size: int, seed: int = 7) -> Path:
+    """Copy an MP4/MOV to ``target`` grown to ``size`` bytes by padding its ``mdat`` box.
+
+    The padding goes at the end of the mdat payload: the samples keep their offsets (the
+    sample tables stay right whichever side of mdat moov sits on), so the file stays valid.
+    The padding is pseudo-random, like compressed media, not zeros.
+    """
+    import random
+    import struct
+
+    data = source.read_bytes()
+    offset = 0
+    while offset + 8 <= len(data):
+        box_size, box_type = struct.unpack(">I4s", data[offset:offset + 8])
+        if box_size == 1:
+            raise ValueError("64-bit box sizes are not needed for the fixtures")
+        box_size = box_size or len(data) - offset
+        if box_type == b"mdat":
+            break
+        offset += box_size
+    else:
+        raise ValueError(f"{source} has no mdat box")
+    extra = size - len(data)
+    if extra < 0 or box_size + extra >= 2**32:
+        raise ValueError("size out of range")
+    block = random.Random(seed).randbytes(1 << 20)
+    with target.open("wb") as out:
+        out.write(data[:offset])
+        out.write(struct.pack(">I4s", box_size + extra, b"mdat"))
+        out.write(data[offset + 8:offset + box_size])
+        remaining = extra
+        while remaining > 0:
+            out.write(block[:min(remaining, len(block))])
+            remaining -= len(block)
+        out.write(data[offset + box_size:])
+    return target

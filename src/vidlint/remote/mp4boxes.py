@@ -10,10 +10,11 @@ and the payload of ``mdat`` reads as zeros without touching the network.
 
 from __future__ import annotations
 
-import io
 import struct
 from dataclasses import dataclass
 from typing import BinaryIO
+
+from vidlint.remote.sparse import SparseView
 
 # Top-level box types an MP4/MOV file can start with.
 MP4_LEADING_TYPES = frozenset({b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"uuid", b"styp", b"junk"})
@@ -102,59 +103,6 @@ def child_types(payload: bytes) -> list[str]:
         types.append(raw_type.decode("latin-1"))
         pos += size
     return types
-
-
-class SparseView(io.RawIOBase):
-    """The underlying file's bytes inside ``regions``, zeros elsewhere; same size."""
-
-    def __init__(self, source: BinaryIO, size: int, regions: list[tuple[int, int]]) -> None:
-        super().__init__()
-        self._source = source
-        self.size = size
-        self.regions = _merge(regions)
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
-        if base + offset < 0:
-            raise OSError("negative seek position")
-        self._pos = base + offset
-        return self._pos
-
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
-        view = memoryview(buffer).cast("B")
-        n = min(len(view), self.size - self._pos)
-        if n <= 0:
-            return 0
-        start, end = self._pos, self._pos + n
-        view[:n] = bytes(n)
-        for lo, hi in self.regions:
-            a, b = max(lo, start), min(hi, end)
-            if a < b:
-                self._source.seek(a)
-                data = self._source.read(b - a)
-                view[a - start:a - start + len(data)] = data
-        self._pos = end
-        return n
-
-
-def _merge(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for lo, hi in sorted(r for r in regions if r[1] > r[0]):
-        if merged and lo <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
-        else:
-            merged.append((lo, hi))
-    return merged
 
 
 def sparse_mp4_view(f: BinaryIO, file_size: int) -> SparseView | None:

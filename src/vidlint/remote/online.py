@@ -2,7 +2,8 @@
 
 The bytes come from a :class:`~vidlint.remote.rangefile.RangeFile`; MP4/MOV files are seen
 through :func:`~vidlint.remote.mp4boxes.sparse_mp4_view` so that only ``moov`` crosses the
-network. The probe itself is :func:`vidlint.probe.probe_stream`, the same code that probes local
+network, and WAV files through :func:`~vidlint.remote.sparse.sparse_wav_view` (samples
+zeroed). The probe itself is :func:`vidlint.probe.probe_stream`, the same code that probes local
 files, so remote and local copies get the same verdicts.
 """
 
@@ -47,8 +48,11 @@ class RemoteOptions:
     concurrency: int = 4
     block_size: int = 64 * KiB
     max_blocks: int = 32
-    stream_cap: int = 4 * MiB  # how far a server that ignores Range is read
-    max_transfer: int = 16 * MiB  # per asset, whatever the probe asks for
+    # How far a server that ignores Range is read: a little more than the largest asset the API
+    # accepts that is not a video (images: 20 MB), so a probe's tail read still works; a video
+    # whose moov sits beyond it is reported (VL807) instead of downloaded.
+    stream_cap: int = 21 * MiB
+    max_transfer: int = 24 * MiB  # per asset, whatever the probe asks for
     cache_dir: Path | None = None  # default: <vidlint cache dir>/remote
     use_cache: bool = True
     offline_cache: bool = False  # cached results only, no network at all
@@ -120,6 +124,7 @@ def _fetch_and_probe(uri: str, options: RemoteOptions, fetcher: Fetcher, cache: 
     from vidlint.probe import probe_stream
     from vidlint.remote.mp4boxes import sparse_mp4_view
     from vidlint.remote.rangefile import RangeFile
+    from vidlint.remote.sparse import sparse_wav_view
 
     validators = cached.validators() if cached is not None else {}
     try:
@@ -132,7 +137,7 @@ def _fetch_and_probe(uri: str, options: RemoteOptions, fetcher: Fetcher, cache: 
         if remote.not_modified and cached is not None:
             return RemoteResult(cached.probe, [], stats, from_cache=True)
         try:
-            view = sparse_mp4_view(remote, remote.size) or remote
+            view = sparse_mp4_view(remote, remote.size) or sparse_wav_view(remote, remote.size) or remote
             probe = probe_stream(view, remote.size, uri)  # type: ignore[arg-type]
         except RemoteError as exc:
             remote.error = remote.error or exc
