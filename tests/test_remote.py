@@ -225,12 +225,17 @@ def test_sparse_view_keeps_moov_and_zeroes_the_payload(media: dict[str, Path]) -
         boxes = walk_top_level(f, BIG)
         moov = next(b for b in boxes if b.type == "moov")
         mdat = next(b for b in boxes if b.type == "mdat")
-        view.seek(moov.offset)
-        assert view.read(moov.size) == data[moov.offset:moov.end]
+        gap = mdat.offset + 5 * MiB
         view.seek(mdat.offset)
         assert view.read(mdat.header) == data[mdat.offset:mdat.offset + mdat.header]
-        view.seek(mdat.offset + 5 * MiB)
-        assert view.read(4096) == bytes(4096) != data[mdat.offset + 5 * MiB:mdat.offset + 5 * MiB + 4096]
+        view.seek(gap)  # before moov was read: zeros, so a sequential reader can reach moov
+        assert view.read(4096) == bytes(4096) != data[gap:gap + 4096]
+        view.seek(moov.offset)
+        assert view.read(moov.size) == data[moov.offset:moov.end]
+        view.seek(gap)  # after: the payload reads as the end of the file
+        assert view.read(4096) == b""
+        view.seek(0)
+        assert view.read(32) == data[:32]
 
 
 def test_server_without_range_moov_at_start_is_probed_moov_at_end_is_not(server: MediaServer, media: dict[str, Path],
@@ -373,6 +378,31 @@ def test_redirect_from_an_allowed_host_to_loopback_is_refused(server: MediaServe
             probe, problems, _ = probe_remote(url, lifted)
             assert problems == [] and probe.width == 640
             assert len(target.log.requests) == 1
+
+
+def test_names_are_checked_after_resolution_and_the_connection_is_pinned(server: MediaServer) -> None:
+    """A public-looking name that resolves to loopback is refused at connect time.
+
+    The name does not exist in real DNS: when the guard is lifted the probe still succeeds,
+    which shows the client connects to the address the guard checked, not a fresh lookup.
+    """
+    def resolver(host: str, port: int) -> list[str]:
+        assert host == "assets.vidlint-test.invalid"
+        return ["127.0.0.1"]
+
+    url = f"http://assets.vidlint-test.invalid:{server.port}/range/small-start.mp4"
+    server.log.clear()
+    strict = RemoteOptions(fetch=FetchOptions(policy=GuardPolicy(resolver=resolver), retries=0), use_cache=False)
+    probe, problems, _ = probe_remote(url, strict)
+    assert probe is None
+    assert [d.code for d in problems] == ["VL805"]
+    assert "assets.vidlint-test.invalid (127.0.0.1)" in problems[0].message
+    assert server.log.requests == []
+
+    lifted = RemoteOptions(fetch=FetchOptions(policy=GuardPolicy(allow_private=True, resolver=resolver)), use_cache=False)
+    probe, problems, _ = probe_remote(url, lifted)
+    assert problems == [] and probe.width == 640
+    assert len(server.log.requests) == 1
 
 
 # -- the cache -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass, field
+from typing import Callable
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -183,6 +184,8 @@ class GuardPolicy:
 
     allow_private: bool = False
     allowed_endpoints: frozenset[tuple[str, int]] = field(default_factory=frozenset)
+    # host, port -> addresses; the system resolver unless replaced (tests map names to loopback)
+    resolver: Callable[[str, int], list[str]] | None = field(default=None, compare=False)
 
     def endpoint_allowed(self, host: str, port: int) -> bool:
         return self.allow_private or (normalise_host(host), port) in self.allowed_endpoints
@@ -205,18 +208,23 @@ class GuardPolicy:
         literal = parse_host_address(host)
         if literal is not None:
             return [str(literal)]
-        try:
-            infos = socket.getaddrinfo(normalise_host(host), port, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            raise OSError(f"cannot resolve {host}: {exc.strerror or exc}") from None
-        addresses: list[str] = []
-        for info in infos:
-            text = str(info[4][0]).split("%", 1)[0]
-            if text not in addresses:
-                addresses.append(text)
+        addresses = (self.resolver or system_resolve)(normalise_host(host), port)
         if not self.endpoint_allowed(host, port):
             for text in addresses:
                 reason = classify_ip(ipaddress.ip_address(text))
                 if reason:
                     raise BlockedAddress(host, text, reason)
         return addresses
+
+
+def system_resolve(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise OSError(f"cannot resolve {host}: {exc.strerror or exc}") from None
+    addresses: list[str] = []
+    for info in infos:
+        text = str(info[4][0]).split("%", 1)[0]
+        if text not in addresses:
+            addresses.append(text)
+    return addresses

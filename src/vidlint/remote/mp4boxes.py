@@ -5,7 +5,8 @@ HTTP that is the whole asset. Everything the limits need (duration, width, heigh
 matrix, codec) lives in ``moov``. :func:`sparse_mp4_view` walks the top-level box headers by
 seeking (a few range requests wherever ``moov`` sits), and returns a file-like view of the same
 size in which ``ftyp``, ``moov``, the other small boxes and every box header are the real bytes
-and the payload of ``mdat`` reads as zeros without touching the network.
+and the payload of ``mdat`` reads as zeros (or, once ``moov`` has been read, as the end of
+the file) without touching the network.
 """
 
 from __future__ import annotations
@@ -132,4 +133,4 @@ def sparse_mp4_view(f: BinaryIO, file_size: int) -> SparseView | None:
             regions.append((box.offset, min(box.offset + box.header, end)))
         else:
             regions.append((box.offset, end))
-    return SparseView(f, file_size, regions)
+    return SparseView(f, file_size, regions, end_at_gaps=(moov.offset, moov.end))

@@ -13,13 +13,22 @@ from typing import BinaryIO
 
 
 class SparseView(io.RawIOBase):
-    """The underlying file's bytes inside ``regions``, zeros elsewhere; same size."""
+    """The underlying file's bytes inside ``regions``, zeros elsewhere; same size.
 
-    def __init__(self, source: BinaryIO, size: int, regions: list[tuple[int, int]]) -> None:
+    With ``end_at_gaps`` set to a region (an MP4's ``moov``), once that region has been read
+    to its last byte a read that starts in a gap returns end-of-file: MediaInfo then finishes
+    with what ``moov`` told it instead of scanning megabytes of zeros (same result, seconds
+    less CPU). Until then gaps read as zeros, so a reader walking toward ``moov`` gets there.
+    """
+
+    def __init__(self, source: BinaryIO, size: int, regions: list[tuple[int, int]],
+                 end_at_gaps: tuple[int, int] | None = None) -> None:
         super().__init__()
         self._source = source
         self.size = size
         self.regions = _merge(regions)
+        self._end_at_gaps = end_at_gaps
+        self._gaps_are_eof = False
         self._pos = 0
 
     def readable(self) -> bool:
@@ -38,10 +47,13 @@ class SparseView(io.RawIOBase):
         self._pos = base + offset
         return self._pos
 
+    def in_region(self, offset: int) -> bool:
+        return any(lo <= offset < hi for lo, hi in self.regions)
+
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
         view = memoryview(buffer).cast("B")
         n = min(len(view), self.size - self._pos)
-        if n <= 0:
+        if n <= 0 or (self._gaps_are_eof and not self.in_region(self._pos)):
             return 0
         start, end = self._pos, self._pos + n
         view[:n] = bytes(n)
@@ -51,6 +63,8 @@ class SparseView(io.RawIOBase):
                 self._source.seek(a)
                 data = self._source.read(b - a)
                 view[a - start:a - start + len(data)] = data
+        if self._end_at_gaps is not None and start < self._end_at_gaps[1] <= end:
+            self._gaps_are_eof = True
         self._pos = end
         return n
 
