@@ -43,7 +43,10 @@ class Diagnostic:
     line: int = 1
     column: int = 1
     record: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # True when the finding is about an object key (an unknown field): the position is the key's.
+    at_key: bool = field(default=False, compare=False)
+    # For findings inside a string (a reference in the prompt): index of the character.
+    char: int | None = field(default=None, compare=False)
 
     def with_position(self, line: int, column: int, record: int | None = None) -> "Diagnostic":
         return replace(self, line=line, column=column, record=record)

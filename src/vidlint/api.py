@@ -1,0 +1,101 @@
+"""Programmatic entry points: lint files, folders, text.
+
+>>> from vidlint.api import LintOptions, lint_paths
+>>> run = lint_paths(["examples/"], LintOptions())
+>>> run.exit_code
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from vidlint.check.pipeline import check_document
+from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.load import PathError, Source, discover, is_json_schema, load_source, read_source
+
+
+@dataclass
+class LintOptions:
+    fail_on: Severity = Severity.ERROR
+    excludes: tuple[str, ...] = ()
+    stdin_jsonl: bool = False
+    stdin_bytes: bytes | None = None
+
+
+@dataclass
+class FileResult:
+    path: str
+    model: str | None
+    diagnostics: list[Diagnostic]
+    requests: int = 0
+    estimates: list[dict[str, Any]] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+
+@dataclass
+class LintRun:
+    files: list[FileResult]
+    path_errors: list[str]  # one-line reasons for paths that could not be read (exit code 2)
+    fail_on: Severity = Severity.ERROR
+
+    def count(self, severity: Severity) -> int:
+        return sum(f.count(severity) for f in self.files)
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity >= self.fail_on for f in self.files for d in f.diagnostics)
+
+    @property
+    def exit_code(self) -> int:
+        if self.path_errors:
+            return 2
+        return 1 if self.failed else 0
+
+
+def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
+               options: LintOptions | None = None) -> FileResult:
+    options = options or LintOptions()
+    loaded = load_source(Source(display, None, jsonl), data)
+    diagnostics = list(loaded.diagnostics)
+    models: list[str] = []
+    estimates: list[dict[str, Any]] = []
+    for document in loaded.documents:
+        result = check_document(document, base_dir, options)
+        diagnostics.extend(result.diagnostics)
+        if result.model and result.model not in models:
+            models.append(result.model)
+        if result.estimate is not None:
+            estimates.append(result.estimate)
+    diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
+    model = models[0] if len(models) == 1 else None
+    return FileResult(display, model, diagnostics, len(loaded.documents), estimates)
+
+
+def lint_source(source: Source, options: LintOptions) -> FileResult | None:
+    """None for a file found by walking a folder that turns out to be a JSON Schema, not a request."""
+    data = read_source(source, options.stdin_bytes)
+    if source.found_by_walking and not source.jsonl and b"json-schema.org/" in data[:4096]:
+        loaded = load_source(source, data)
+        if len(loaded.documents) == 1 and is_json_schema(loaded.documents[0].value):
+            return None
+    base_dir = source.path.parent if source.path is not None else Path.cwd()
+    return lint_bytes(source.display, data, source.jsonl, base_dir, options)
+
+
+def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
+    options = options or LintOptions()
+    run = LintRun([], [], options.fail_on)
+    sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
+    for source in sources:
+        try:
+            result = lint_source(source, options)
+        except PathError as exc:
+            run.path_errors.append(str(exc))
+            continue
+        if result is not None:
+            run.files.append(result)
+    return run

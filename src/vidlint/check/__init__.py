@@ -1,0 +1,1 @@
+"""Check: a request document -> diagnostics (schema, request rules, assets)."""

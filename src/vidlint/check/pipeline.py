@@ -1,0 +1,64 @@
+"""One request document -> its positioned diagnostics: model selection, schema, rules, assets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vidlint.check.rules.registry import load_all_rules, run_request_rules
+from vidlint.check.schema import check_schema
+from vidlint.check.wording import type_name
+from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.load import Document
+from vidlint.models import ModelProfile, known_models, load_profile, suggest_model
+
+
+@dataclass
+class RequestResult:
+    """What checking one request found, plus facts other steps reuse (model, estimate)."""
+
+    model: str | None
+    diagnostics: list[Diagnostic]
+    estimate: dict[str, Any] | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def select_profile(request: dict[str, Any]) -> tuple[ModelProfile | None, Diagnostic | None]:
+    model = request.get("model")
+    known = ", ".join(known_models())
+    if not isinstance(model, str):
+        what = "has no model" if model is None else f"has a model that is {type_name(model)}, not a string"
+        return None, Diagnostic("VL010", Severity.ERROR, f"the request {what}; vidlint knows: {known}",
+                                "/model" if "model" in request else "", 'add "model": "<one of the models above>"')
+    profile = load_profile(model)
+    if profile is None:
+        guess = suggest_model(model)
+        return None, Diagnostic("VL011", Severity.ERROR, f'unknown model "{model}"; vidlint knows: {known}',
+                                "/model", f'did you mean "{guess}"?' if guess else "run `vidlint models` for details")
+    return profile, None
+
+
+def check_request(request: Any, base_dir: Path | None, options: Any = None) -> RequestResult:
+    """Diagnostics (pointer only, no position yet) for one parsed request."""
+    load_all_rules()
+    if not isinstance(request, dict):
+        return RequestResult(None, [Diagnostic(
+            "VL006", Severity.ERROR, f"a request must be a JSON object, not {type_name(request)}", "",
+            "one request object per .json file; batches go in .jsonl files, one object per line")])
+    profile, problem = select_profile(request)
+    if profile is None:
+        return RequestResult(request.get("model") if isinstance(request.get("model"), str) else None, [problem])  # type: ignore[list-item]
+    found = check_schema(request, profile)
+    for rule_, finding in run_request_rules(request, profile.meta):
+        found.append(Diagnostic(rule_.code, rule_.severity, finding.message, finding.pointer, finding.hint,
+                                at_key=finding.at_key, char=finding.char))
+    return RequestResult(profile.name, found)
+
+
+def check_document(document: Document, base_dir: Path | None, options: Any = None) -> RequestResult:
+    result = check_request(document.value, base_dir, options)
+    placed = [document.place(d) for d in result.diagnostics] + document.parse_warnings()
+    placed.sort(key=lambda d: (d.line, d.column, d.code))
+    result.diagnostics = placed
+    return result

@@ -1,0 +1,1 @@
+"""Request rules: one function per code, registered with :func:`registry.rule`."""

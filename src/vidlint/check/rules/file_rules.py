@@ -1,0 +1,92 @@
+"""Codes found while reading a file, before any request in it can be checked.
+
+These functions only document their codes: the loader (``vidlint.load``) and the model
+selection (``vidlint.check.pipeline``) emit them.
+"""
+
+from vidlint.check.rules.registry import rule
+
+
+@rule("VL001", "invalid-json", "error", kind="file")
+def invalid_json() -> None:
+    """The file (or a line of a .jsonl file) is not valid JSON.
+
+    The position is where the parser stopped: a missing comma, a trailing comma, a comment,
+    single quotes, an unclosed string. An empty file is reported here too.
+
+    Breaks it: ``{"model": "wan2.7-reference-video", "prompt": "hi",}``
+    Fix: remove the trailing comma.
+    """
+
+
+@rule("VL002", "invalid-encoding", "error", kind="file")
+def invalid_encoding() -> None:
+    """The file is not UTF-8 (JSON requests must be).
+
+    Files saved as UTF-16 or in a legacy code page garble non-ASCII prompts, Chinese
+    references (图1) in particular.
+
+    Fix: save the file as UTF-8.
+    """
+
+
+@rule("VL003", "non-finite-number", "error", kind="file")
+def non_finite_number() -> None:
+    """``NaN``, ``Infinity`` or ``-Infinity`` appear as values.
+
+    Python and JavaScript produce them, JSON does not allow them; the API rejects the body.
+
+    Breaks it: ``"seed": NaN``. Fix: a finite number, or drop the field.
+    """
+
+
+@rule("VL004", "byte-order-mark", "warning", kind="file")
+def byte_order_mark() -> None:
+    """The file starts with a UTF-8 byte order mark.
+
+    JSON forbids a BOM; some tools strip it, others send it to the server with the body.
+
+    Fix: save the file as UTF-8 without BOM.
+    """
+
+
+@rule("VL005", "duplicate-key", "warning", kind="file")
+def duplicate_key() -> None:
+    """The same key appears twice in one object.
+
+    JSON parsers keep one of the two values (most keep the last), so one of them is silently
+    lost; the author meant only one.
+
+    Breaks it: ``{"duration": 5, ..., "duration": 10}``. Fix: keep one.
+    """
+
+
+@rule("VL006", "not-an-object", "error", kind="file")
+def not_an_object() -> None:
+    """A request must be a JSON object.
+
+    A .json file holds one request object; batches go in .jsonl files, one object per line.
+
+    Breaks it: a .json file holding ``[{...}, {...}]``.
+    Fix: one file per request, or a .jsonl file with one request per line.
+    """
+
+
+@rule("VL010", "missing-model", "error", kind="file")
+def missing_model() -> None:
+    """The request has no ``model`` field (or it is not a string).
+
+    The model decides which schema, limits and prices apply, and the API requires it.
+
+    Fix: add ``"model": "wan2.7-reference-video"`` (``vidlint models`` lists the models).
+    """
+
+
+@rule("VL011", "unknown-model", "error", kind="file")
+def unknown_model() -> None:
+    """The ``model`` is not one vidlint knows.
+
+    The message lists the known models and the closest match.
+
+    Breaks it: ``"model": "wan2.7-reference"``. Fix: ``"model": "wan2.7-reference-video"``.
+    """

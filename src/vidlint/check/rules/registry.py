@@ -1,0 +1,99 @@
+"""The rule registry: every diagnostic code vidlint can emit is a registered function.
+
+A rule's docstring is its documentation (``vidlint rules CODE`` prints it), so the two
+cannot drift. ``kind`` says where the rule runs:
+
+- ``request``: a function over one parsed request and the model profile, run by the linter;
+- ``schema``: found by the model's JSON Schema (so editors and check-jsonschema see it too);
+  the function translates the schema error or, for annotated constraints, only documents it;
+- ``file``: found while reading the file, before any request can be checked;
+- ``asset``: found while resolving and probing referenced media.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from vidlint.diagnostics import Severity
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule function yields; the registry turns it into a Diagnostic."""
+
+    pointer: str
+    message: str
+    hint: str | None = None
+    at_key: bool = False
+    char: int | None = None  # for string values: index of the character the finding is about
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    kind: str
+    func: Callable[..., Any]
+    needs: str | None = None  # the profile key this rule reads; it runs only for models that have it
+
+    @property
+    def doc(self) -> str:
+        return inspect.getdoc(self.func) or ""
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0].strip()
+
+
+RULES: dict[str, Rule] = {}
+
+RULE_MODULES = (
+    "vidlint.check.rules.file_rules",
+    "vidlint.check.schema",
+    "vidlint.check.rules.requests",
+    "vidlint.check.rules.prompt",
+    "vidlint.check.rules.callback",
+)
+# Modules of optional features add themselves here (assets, budget, ...).
+EXTRA_RULE_MODULES: list[str] = []
+
+
+def rule(code: str, name: str, severity: str = "error", kind: str = "request",
+         needs: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        if code in RULES and RULES[code].func.__qualname__ != func.__qualname__:
+            raise RuntimeError(f"rule code {code} registered twice")
+        RULES[code] = Rule(code, name, Severity.parse(severity), kind, func, needs)
+        func.code = code  # type: ignore[attr-defined]
+        return func
+
+    return register
+
+
+def load_all_rules() -> dict[str, Rule]:
+    import importlib
+
+    for module in (*RULE_MODULES, *EXTRA_RULE_MODULES):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            if module in RULE_MODULES:
+                raise
+    return dict(sorted(RULES.items()))
+
+
+def request_rules() -> Iterator[Rule]:
+    for rule_ in RULES.values():
+        if rule_.kind == "request":
+            yield rule_
+
+
+def run_request_rules(request: dict[str, Any], meta: dict[str, Any]) -> Iterable[tuple[Rule, Finding]]:
+    for rule_ in request_rules():
+        if rule_.needs is not None and rule_.needs not in meta:
+            continue
+        for finding in rule_.func(request, meta):
+            yield rule_, finding

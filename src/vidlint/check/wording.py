@@ -1,0 +1,62 @@
+"""Small helpers that make messages read the same everywhere."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any, Iterable
+
+from vidlint.diagnostics import split_pointer
+
+
+def label(pointer: str) -> str:
+    """``/model_params/voice_bindings/image1`` -> ``model_params.voice_bindings.image1``; ``/image_urls/2`` -> ``image_urls[2]``."""
+    out = ""
+    for token in split_pointer(pointer):
+        if token.isdigit() and out:
+            out += f"[{token}]"
+        else:
+            out += ("." if out else "") + token
+    return out or "the request"
+
+
+def show(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _squash(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "").replace(" ", "")
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a typo most likely meant: same letters ignoring case and separators, else close."""
+    candidates = list(candidates)
+    squashed = {_squash(c): c for c in candidates}
+    if _squash(name) in squashed:
+        return squashed[_squash(name)]
+    for suffix in ("s", ""):  # image_url -> image_urls
+        if _squash(name) + suffix in squashed:
+            return squashed[_squash(name) + suffix]
+    close = difflib.get_close_matches(_squash(name), list(squashed), n=1, cutoff=0.75)
+    return squashed[close[0]] if close else None
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")

@@ -1,0 +1,58 @@
+"""``vidlint lint``: check request files and report diagnostics."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from vidlint.diagnostics import Severity
+
+SEVERITIES = click.Choice(["error", "warning", "info"], case_sensitive=False)
+
+
+def fail(message: str) -> "click.exceptions.Exit":
+    click.echo(f"vidlint: {message}", err=True)
+    return click.exceptions.Exit(2)
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Report format.")
+@click.option("--fail-on", type=SEVERITIES, default="error", show_default=True,
+              help="Lowest severity that makes the exit code 1.")
+@click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour text output (auto: only on a terminal, and not when NO_COLOR is set).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching GLOB when walking folders.")
+@click.option("--stdin-filename", default=None, metavar="NAME",
+              help="Name to report for '-' (stdin); a .jsonl name reads stdin as JSON Lines.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only findings, no summary.")
+def lint(paths: tuple[str, ...], output_format: str, fail_on: str, colour: str, exclude: tuple[str, ...],
+         stdin_filename: str | None, quiet: bool) -> None:
+    """Check request files (.json: one request; .jsonl: one request per line).
+
+    PATHS may be files, folders (searched for *.json and *.jsonl), globs, or '-' for stdin.
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
+    """
+    from vidlint.api import LintOptions, lint_paths
+    from vidlint.report import formatter
+
+    options = LintOptions(fail_on=Severity.parse(fail_on), excludes=exclude,
+                          stdin_jsonl=bool(stdin_filename and stdin_filename.endswith(".jsonl")))
+    targets = list(paths) or ["."]
+    if "-" in targets:
+        options.stdin_bytes = sys.stdin.buffer.read()
+    try:
+        run = lint_paths(targets, options)
+        if stdin_filename:
+            for result in run.files:
+                if result.path == "<stdin>":
+                    result.path = stdin_filename
+        formatter(output_format).render(run, sys.stdout, colour=colour, quiet=quiet)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 2
+        raise fail(f"internal error: {type(exc).__name__}: {exc}") from None
+    for reason in run.path_errors:
+        click.echo(f"vidlint: {reason}", err=True)
+    sys.stdout.flush()
+    raise click.exceptions.Exit(run.exit_code)

@@ -1,0 +1,209 @@
+"""File bytes -> request documents that remember where each value came from."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from vidlint.diagnostics import Diagnostic, Severity, split_pointer
+from vidlint.load.positions import NON_STANDARD_CONSTANTS, LineMap, PositionIndex, scan_positions
+
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass
+class Document:
+    """One request: the whole of a .json file, or one line of a .jsonl file."""
+
+    path: str
+    text: str  # the full file text (positions are offsets into it)
+    start: int  # offset where this request's JSON starts
+    value: Any
+    record: int | None  # 1-based line in a .jsonl file
+    line_map: LineMap
+    suspicious: bool = False  # duplicate keys or NaN/Infinity seen while parsing
+    _index: PositionIndex | None = field(default=None, repr=False)
+
+    @property
+    def index(self) -> PositionIndex:
+        if self._index is None:
+            self._index = scan_positions(self.text, self.start)
+        return self._index
+
+    def locate(self, pointer: str, at_key: bool = False) -> tuple[int, int]:
+        """Position of the value (or key) at ``pointer``; the nearest existing ancestor otherwise."""
+        index = self.index
+        if at_key and pointer in index.keys:
+            return self.line_map.position(index.keys[pointer])
+        tokens = split_pointer(pointer)
+        while True:
+            current = "".join("/" + t.replace("~", "~0").replace("/", "~1") for t in tokens)
+            offset = index.values.get(current)
+            if offset is not None:
+                return self.line_map.position(offset)
+            if not tokens:
+                return self.line_map.position(self.start)
+            tokens.pop()
+
+    def place(self, diagnostic: Diagnostic) -> Diagnostic:
+        if diagnostic.char is not None and diagnostic.pointer in self.index.values:
+            offset = string_char_offset(self.text, self.index.values[diagnostic.pointer], diagnostic.char)
+            line, column = self.line_map.position(offset)
+        else:
+            line, column = self.locate(diagnostic.pointer, diagnostic.at_key)
+        return diagnostic.with_position(line, column, self.record)
+
+    def parse_warnings(self) -> list[Diagnostic]:
+        """Duplicate keys and NaN/Infinity: found by the position scanner, so only when suspicious."""
+        if not self.suspicious:
+            return []
+        found: list[Diagnostic] = []
+        for pointer, first, repeat in self.index.duplicates:
+            first_line, _ = self.line_map.position(first)
+            line, column = self.line_map.position(repeat)
+            name = split_pointer(pointer)[-1]
+            found.append(Diagnostic(
+                "VL005", Severity.WARNING,
+                f'duplicate key "{name}": it is also set on line {first_line}; only one of the two values reaches the server',
+                pointer, "keep one of the two", line, column, self.record, at_key=True,
+            ))
+        for pointer, offset, token in self.index.constants:
+            line, column = self.line_map.position(offset)
+            found.append(Diagnostic(
+                "VL003", Severity.ERROR, f"{token} is not valid JSON (JSON numbers are finite)",
+                pointer, "write a finite number", line, column, self.record,
+            ))
+        return found
+
+
+def string_char_offset(text: str, literal_start: int, char_index: int) -> int:
+    """Source offset of character ``char_index`` of the JSON string literal starting at ``literal_start``."""
+    pos = literal_start + 1
+    for _ in range(char_index):
+        if pos >= len(text) or text[pos] == '"':
+            return literal_start
+        if text[pos] == "\\":
+            pos += 6 if text[pos + 1:pos + 2] == "u" else 2
+        else:
+            pos += 1
+    return pos
+
+
+@dataclass
+class LoadedFile:
+    path: str
+    documents: list[Document]
+    diagnostics: list[Diagnostic]  # problems found before any request could be checked
+
+
+class _ParseFlags:
+    """Hooks for json.loads that only note trouble; the scanner finds where it is later."""
+
+    def __init__(self) -> None:
+        self.suspicious = False
+
+    def pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            self.suspicious = True
+        return result
+
+    def constant(self, token: str) -> float:
+        self.suspicious = True
+        return float(token)
+
+
+def _parse(text: str, start: int, end: int) -> tuple[Any, bool]:
+    flags = _ParseFlags()
+    value = json.loads(text[start:end], object_pairs_hook=flags.pairs, parse_constant=flags.constant)
+    return value, flags.suspicious
+
+
+def _syntax_hint(text: str, offset: int) -> str | None:
+    before = text[:offset].rstrip()
+    if before.endswith(",") and text[offset:offset + 1] in ("}", "]"):
+        return "remove the trailing comma before it"
+    if text.startswith(("//", "/*"), offset) or text[offset:offset + 1] == "#":
+        return "JSON has no comments; remove it"
+    if text[offset:offset + 1] == "'":
+        return "JSON strings and keys use double quotes"
+    return None
+
+
+def _syntax_error(path: str, text: str, line_map: LineMap, offset: int, message: str,
+                  record: int | None) -> Diagnostic:
+    hint = _syntax_hint(text, offset)
+    if hint and "trailing comma" in hint:
+        offset = len(text[:offset].rstrip()) - 1  # point at the comma itself
+    line, column = line_map.position(offset)
+    return Diagnostic("VL001", Severity.ERROR, f"invalid JSON: {message}", "", hint, line, column, record)
+
+
+def _parse_one(path: str, text: str, start: int, end: int, line_map: LineMap,
+               record: int | None) -> Document | Diagnostic:
+    try:
+        value, suspicious = _parse(text, start, end)
+    except json.JSONDecodeError as exc:
+        return _syntax_error(path, text, line_map, start + exc.pos, exc.msg, record)
+    except RecursionError:
+        return _syntax_error(path, text, line_map, start, "nesting is too deep to be a request", record)
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        return _syntax_error(path, text, line_map, start, str(exc).split("\n")[0], record)
+    return Document(path, text, start, value, record, line_map, suspicious)
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes -> text, or the diagnostic that says why not."""
+    found: list[Diagnostic] = []
+    if data.startswith(UTF16_BOMS):
+        return None, [Diagnostic("VL002", Severity.ERROR, "file is UTF-16 encoded; JSON requests must be UTF-8",
+                                 "", "save the file as UTF-8")]
+    if data.startswith(UTF8_BOM):
+        found.append(Diagnostic("VL004", Severity.WARNING,
+                                "file starts with a byte order mark, which JSON does not allow",
+                                "", "save the file as UTF-8 without BOM"))
+        data = data[len(UTF8_BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start].decode("utf-8", "replace")
+        line_map = LineMap(good)
+        line, column = line_map.position(len(good))
+        found.append(Diagnostic("VL002", Severity.ERROR,
+                                f"invalid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot be decoded",
+                                "", "save the file as UTF-8", line, column))
+        return None, found
+    return text, found
+
+
+def load_bytes(path: str, data: bytes, jsonl: bool) -> LoadedFile:
+    text, found = decode(path, data)
+    if text is None:
+        return LoadedFile(path, [], found)
+    line_map = LineMap(text)
+    documents: list[Document] = []
+    if not jsonl:
+        if not text.strip():
+            found.append(Diagnostic("VL001", Severity.ERROR, "invalid JSON: the file is empty", "",
+                                    "a request file holds one JSON object"))
+            return LoadedFile(path, [], found)
+        parsed = _parse_one(path, text, 0, len(text), line_map, None)
+        (documents if isinstance(parsed, Document) else found).append(parsed)  # type: ignore[arg-type]
+        return LoadedFile(path, documents, found)
+    # JSON Lines separates records by "\n" only; a JSON string may hold U+2028 and friends.
+    offset, number = 0, 1
+    while offset <= len(text):
+        end = text.find("\n", offset)
+        end = len(text) if end == -1 else end + 1
+        if text[offset:end].strip():
+            parsed = _parse_one(path, text, offset, end, line_map, number)
+            (documents if isinstance(parsed, Document) else found).append(parsed)  # type: ignore[arg-type]
+        if end >= len(text):
+            break
+        offset, number = end, number + 1
+    if not documents and not found:
+        found.append(Diagnostic("VL001", Severity.ERROR, "the JSON Lines file holds no request", "",
+                                "write one request object per line"))
+    return LoadedFile(path, documents, found)

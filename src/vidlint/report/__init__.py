@@ -1,0 +1,18 @@
+"""Report: a lint run -> text for people or structured output for machines.
+
+Each formatter is a module with ``render(run, stream, **options)``; they are imported
+only when chosen.
+"""
+
+from __future__ import annotations
+
+FORMATTERS: dict[str, str] = {
+    "text": "vidlint.report.text",
+    "json": "vidlint.report.json_report",
+}
+
+
+def formatter(name: str):  # type: ignore[no-untyped-def]
+    import importlib
+
+    return importlib.import_module(FORMATTERS[name])
