@@ -7,6 +7,7 @@ Routes (``NAME`` is a file registered with :meth:`MediaServer.add`):
 * ``/status/CODE/NAME``  answers CODE with a short body
 * ``/flaky/N/NAME``      answers 500 to the first N requests for that path, then like /range
 * ``/slow/SECONDS/NAME`` waits before answering like /range
+* ``/drip/BPS/NAME``     like /range, but sends the body at BPS bytes per second
 * ``/redirect/K/NAME``   K redirects (302) then /range/NAME
 * ``/to?url=URL``        one redirect to URL (anywhere)
 
@@ -138,6 +139,8 @@ class MediaServer:
                 if route == "slow":
                     time.sleep(float(args[0]))
                     return self._file(served, ranges=True)
+                if route == "drip":
+                    return self._file(served, ranges=True, rate=int(args[0]))
                 if route == "redirect":
                     hops = int(args[0])
                     target = f"/redirect/{hops - 1}/{name}" if hops > 1 else f"/range/{name}"
@@ -162,7 +165,7 @@ class MediaServer:
                     server.log.body_bytes += len(body)
                 self.wfile.write(body)
 
-            def _file(self, served: Served, *, ranges: bool) -> None:
+            def _file(self, served: Served, *, ranges: bool, rate: int | None = None) -> None:
                 size = served.path.stat().st_size
                 validators_match = (
                     self.headers.get("If-None-Match") == served.etag
@@ -199,12 +202,16 @@ class MediaServer:
                 with served.path.open("rb") as fh:
                     fh.seek(start)
                     remaining = end - start + 1
+                    step = 256 * 1024 if rate is None else max(1, rate // 10)
                     while remaining > 0:
-                        chunk = fh.read(min(remaining, 256 * 1024))
+                        chunk = fh.read(min(remaining, step))
                         if not chunk:
                             break
                         self._write(chunk)
+                        self.wfile.flush()
                         remaining -= len(chunk)
+                        if rate is not None:
+                            time.sleep(0.1)
 
         return Handler
 

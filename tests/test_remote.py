@@ -42,6 +42,7 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "rotated.mov": pad_mp4(REMOTE_FIXTURES / "rotated-end.mov", root / "rotated.mov", 4 * MiB),
         "long.mp4": pad_mp4(REMOTE_FIXTURES / "long-end.mp4", root / "long.mp4", 4 * MiB),
         "small-start.mp4": REMOTE_FIXTURES / "clip-start.mp4",
+        "fragmented.mp4": pad_mp4(REMOTE_FIXTURES / "fragmented.mp4", root / "fragmented.mp4", 2 * MiB),
         "tone.mp3": REMOTE_FIXTURES / "tone.mp3",
         "long.mp3": REMOTE_FIXTURES / "long.mp3",
     }
@@ -216,6 +217,28 @@ def test_rotation_and_duration_survive_the_sparse_view(server: MediaServer, opti
     assert long.duration == pytest.approx(31.0)
 
 
+def test_fragmented_mp4_is_probed_without_the_sparse_view(server: MediaServer, media: dict[str, Path],
+                                                          options: RemoteOptions) -> None:
+    with media["fragmented.mp4"].open("rb") as f:  # moov holds no sample tables: not safe to skip mdat
+        assert sparse_mp4_view(f, media["fragmented.mp4"].stat().st_size) is None
+    probe, problems, _ = remote(server, "range", "fragmented.mp4", options)
+    assert problems == []
+    assert probe.to_json() == probe_path(media["fragmented.mp4"]).to_json()
+
+
+def test_the_per_asset_transfer_budget_stops_a_greedy_probe(server: MediaServer, options: RemoteOptions) -> None:
+    from dataclasses import replace
+
+    _, _, unbounded = remote(server, "range", "fragmented.mp4", options)
+    assert unbounded.bytes_transferred > 150_000  # MediaInfo reads three blocks of this file
+    tight = replace(options, max_transfer=150_000)
+    probe, problems, stats = remote(server, "range", "fragmented.mp4", tight)
+    assert probe is None  # a probe that wanted more than the budget is reported, not believed
+    assert [(d.code, d.severity) for d in problems] == [("VL809", Severity.WARNING)]
+    assert "more than 150000 bytes" in problems[0].message
+    assert stats.bytes_transferred <= 150_000
+
+
 def test_sparse_view_keeps_moov_and_zeroes_the_payload(media: dict[str, Path]) -> None:
     path = media["end.mp4"]
     data = path.read_bytes()
@@ -324,6 +347,15 @@ def test_a_slow_server_times_out_as_a_warning(server: MediaServer) -> None:
     assert [(d.code, d.severity) for d in problems] == [("VL804", Severity.WARNING)]
     assert "timed out" in problems[0].message
     assert stats.requests == 2
+
+
+def test_a_server_that_drips_its_body_hits_the_response_deadline(server: MediaServer) -> None:
+    fetch = FetchOptions(policy=GuardPolicy(allow_private=True), timeout=5, deadline=1.0, retries=0)
+    probe, problems, stats = probe_remote(server.url("drip/5000", "small-start.mp4"), RemoteOptions(fetch=fetch, use_cache=False))
+    assert probe is None
+    assert [(d.code, d.severity) for d in problems] == [("VL804", Severity.WARNING)]
+    assert "longer than 1 s" in problems[0].message
+    assert stats.bytes_transferred < 5000 * 2
 
 
 def test_redirects_are_followed_up_to_the_bound(server: MediaServer, media: dict[str, Path], options: RemoteOptions) -> None:
