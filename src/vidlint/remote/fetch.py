@@ -243,12 +243,10 @@ class Response:
         out = bytearray(self._leftover[:limit])
         self._leftover = self._leftover[len(out):]
         if self._chunks is None:
-            self._chunks = self._raw.iter_raw(chunk_size=65536)
+            self._chunks = self._raw.iter_raw()  # chunks as they arrive, so the deadline is seen
         deadline = self._started + self._fetcher.options.deadline
         try:
             while len(out) < limit:
-                if time.monotonic() > deadline:
-                    raise RemoteError("timeout", f"response took longer than {self._fetcher.options.deadline:g} s: {self.url}", url=self.url)
                 chunk = next(self._chunks, None)
                 if chunk is None:
                     break
@@ -257,6 +255,8 @@ class Response:
                 need = limit - len(out)
                 out += chunk[:need]
                 self._leftover = chunk[need:]
+                if len(out) < limit and time.monotonic() > deadline:
+                    raise RemoteError("timeout", f"response took longer than {self._fetcher.options.deadline:g} s: {self.url}", url=self.url)
         except httpx.TimeoutException:
             raise RemoteError("timeout", f"timed out reading {self.url}", url=self.url) from None
         except httpx.TransportError as exc:
