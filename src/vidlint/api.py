@@ -22,6 +22,10 @@ class LintOptions:
     excludes: tuple[str, ...] = ()
     stdin_jsonl: bool = False
     stdin_bytes: bytes | None = None
+    asset_maps: tuple[tuple[str, Path], ...] = ()  # (uri prefix, local mirror dir)
+    no_cache: bool = False  # probe assets again instead of using the probe cache
+    prices: dict[str, float] | None = None  # USD per second by quality, overriding the profile's
+    asset_options: Any = None  # built on first use by the pipeline; shares the probe cache
 
 
 @dataclass
@@ -41,6 +45,7 @@ class LintRun:
     files: list[FileResult]
     path_errors: list[str]  # one-line reasons for paths that could not be read (exit code 2)
     fail_on: Severity = Severity.ERROR
+    probes: dict[str, int] = field(default_factory=dict)  # media probes performed / served from cache
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -88,7 +93,10 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
 
 def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
     options = options or LintOptions()
+    from vidlint.probe.core import STATS
+
     run = LintRun([], [], options.fail_on)
+    STATS.reset()
     sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
     for source in sources:
         try:
@@ -98,4 +106,5 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
             continue
         if result is not None:
             run.files.append(result)
+    run.probes = STATS.to_json()
     return run

@@ -16,6 +16,7 @@ from vidlint import __version__
 # name -> "module:attribute"; the order is the order `vidlint --help` lists them.
 COMMANDS: dict[str, str] = {
     "lint": "vidlint.cli.lint_cmd:lint",
+    "probe": "vidlint.cli.probe_cmd:probe",
 }
 
 

@@ -16,6 +16,15 @@ def fail(message: str) -> "click.exceptions.Exit":
     return click.exceptions.Exit(2)
 
 
+def parse_asset_maps(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple:
+    from vidlint.check.assets import parse_asset_map
+
+    try:
+        return tuple(parse_asset_map(value) for value in values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 @click.command("lint")
 @click.argument("paths", nargs=-1)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -28,8 +37,11 @@ def fail(message: str) -> "click.exceptions.Exit":
 @click.option("--stdin-filename", default=None, metavar="NAME",
               help="Name to report for '-' (stdin); a .jsonl name reads stdin as JSON Lines.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings, no summary.")
+@click.option("--asset-map", "asset_maps", multiple=True, metavar="URI_PREFIX=DIR", callback=parse_asset_maps,
+              help="Check remote assets under URI_PREFIX against local copies in DIR (repeatable; longest prefix wins).")
+@click.option("--no-cache", is_flag=True, help="Probe media again instead of using the probe cache.")
 def lint(paths: tuple[str, ...], output_format: str, fail_on: str, colour: str, exclude: tuple[str, ...],
-         stdin_filename: str | None, quiet: bool) -> None:
+         stdin_filename: str | None, quiet: bool, asset_maps: tuple, no_cache: bool) -> None:
     """Check request files (.json: one request; .jsonl: one request per line).
 
     PATHS may be files, folders (searched for *.json and *.jsonl), globs, or '-' for stdin.
@@ -39,7 +51,8 @@ def lint(paths: tuple[str, ...], output_format: str, fail_on: str, colour: str, 
     from vidlint.report import formatter
 
     options = LintOptions(fail_on=Severity.parse(fail_on), excludes=exclude,
-                          stdin_jsonl=bool(stdin_filename and stdin_filename.endswith(".jsonl")))
+                          stdin_jsonl=bool(stdin_filename and stdin_filename.endswith(".jsonl")),
+                          asset_maps=asset_maps, no_cache=no_cache)
     targets = list(paths) or ["."]
     if "-" in targets:
         options.stdin_bytes = sys.stdin.buffer.read()
