@@ -26,6 +26,10 @@ class LintOptions:
     no_cache: bool = False  # probe assets again instead of using the probe cache
     prices: dict[str, float] | None = None  # USD per second by quality, overriding the profile's
     asset_options: Any = None  # built on first use by the pipeline; shares the probe cache
+    online: bool = False  # probe http(s) assets over the network (--online)
+    offline_cache: bool = False  # use earlier --online results only, no network (--offline-cache)
+    allow_private_hosts: bool = False  # lift the SSRF guard (--allow-private-hosts)
+    online_session: Any = None  # vidlint.remote.session.OnlineSession, made by lint_paths
 
 
 @dataclass
@@ -46,6 +50,7 @@ class LintRun:
     path_errors: list[str]  # one-line reasons for paths that could not be read (exit code 2)
     fail_on: Severity = Severity.ERROR
     probes: dict[str, int] = field(default_factory=dict)  # media probes performed / served from cache
+    online: dict[str, int] | None = None  # --online: bytes_transferred and requests
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -98,13 +103,25 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     run = LintRun([], [], options.fail_on)
     STATS.reset()
     sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
-    for source in sources:
-        try:
-            result = lint_source(source, options)
-        except PathError as exc:
-            run.path_errors.append(str(exc))
-            continue
-        if result is not None:
-            run.files.append(result)
+    if (options.online or options.offline_cache) and options.online_session is None:
+        from vidlint.remote.online import RemoteOptions
+        from vidlint.remote.session import OnlineSession
+
+        options.online_session = OnlineSession(RemoteOptions.from_flags(
+            allow_private_hosts=options.allow_private_hosts, offline_cache=options.offline_cache,
+            use_cache=not options.no_cache))
+    try:
+        for source in sources:
+            try:
+                result = lint_source(source, options)
+            except PathError as exc:
+                run.path_errors.append(str(exc))
+                continue
+            if result is not None:
+                run.files.append(result)
+    finally:
+        if options.online_session is not None:
+            options.online_session.close()
+            run.online = options.online_session.summary()
     run.probes = STATS.to_json()
     return run

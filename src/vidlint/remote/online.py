@@ -176,8 +176,16 @@ def probe_remote_many(uris: Iterable[str], options: RemoteOptions | None = None,
 
 
 def format_stats(stats: FetchStats) -> str:
-    """``online: 1.2 MiB transferred in 7 requests`` for the end of an --online run."""
-    return f"online: {_human_bytes(stats.bytes_transferred)} transferred in {stats.requests} request{'s' if stats.requests != 1 else ''}"
+    """``online: 146,022 bytes (142.6 KiB) transferred in 5 requests``, ending an --online run."""
+    n = stats.bytes_transferred
+    human = f" ({_human_bytes(n)})" if n >= KiB else ""
+    return f"online: {n:,} bytes{human} transferred in {stats.requests} request{'s' if stats.requests != 1 else ''}"
+
+
+def format_stats_line(summary: dict[str, int]) -> str:
+    """The same line from a run summary's ``{"bytes_transferred", "requests"}``."""
+    return format_stats(FetchStats(bytes_transferred=summary.get("bytes_transferred", 0),
+                                   requests=summary.get("requests", 0)))
 
 
 def _human_bytes(n: int) -> str:
