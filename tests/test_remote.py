@@ -491,3 +491,22 @@ def test_probe_many_limits_concurrency_and_probes_each_uri_once(server: MediaSer
     assert len(server.log.requests) == 6 == total.requests
     assert 2 <= server.log.max_in_flight <= 3
     assert total.bytes_transferred == server.log.body_bytes
+
+
+# -- documentation -------------------------------------------------------------------------
+
+
+def test_every_online_code_is_a_documented_registered_rule() -> None:
+    from vidlint.check.rules.registry import RULES, load_all_rules
+    from vidlint.remote.online import problem_for
+    from vidlint.remote.rules import BY_KIND
+
+    load_all_rules()
+    online = {code: r for code, r in RULES.items() if code.startswith("VL8")}
+    assert sorted(online) == [f"VL8{n:02d}" for n in range(1, 11)]
+    for registered in online.values():
+        assert registered.kind == "asset"
+        assert "Breaks it:" in registered.doc and "Fix:" in registered.doc, registered.code
+    for kind in BY_KIND:
+        made = problem_for(RemoteError(kind, "boom"), "/video_urls/0")
+        assert made.severity is RULES[made.code].severity and made.pointer == "/video_urls/0"

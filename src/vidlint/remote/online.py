@@ -21,22 +21,6 @@ from vidlint.remote.guard import GuardPolicy
 KiB = 1024
 MiB = 1024 * KiB
 
-# RemoteError.kind -> (code, severity, hint)
-_ERROR_CODES: dict[str, tuple[str, Severity, str | None]] = {
-    "not_found": ("VL801", Severity.ERROR, "the API fetches this URL too and will fail the same way"),
-    "http_error": ("VL801", Severity.ERROR, "the API fetches this URL too and will fail the same way"),
-    "forbidden": ("VL802", Severity.ERROR, "make the asset publicly readable, or use a signed URL that outlives the task"),
-    "server_error": ("VL803", Severity.WARNING, "the server failed after retries; the asset was not verified"),
-    "timeout": ("VL804", Severity.WARNING, "raise --online-timeout, or check that the host is reachable"),
-    "connection": ("VL804", Severity.WARNING, "check that the host is reachable"),
-    "blocked": ("VL805", Severity.ERROR, "the API cannot reach internal addresses either; --allow-private-hosts lifts this check"),
-    "redirects": ("VL806", Severity.ERROR, "point the request at the final URL"),
-    "range_unsupported": ("VL807", Severity.WARNING, "serve the asset from a host that supports HTTP Range requests, or map it to a local copy with --asset-map"),
-    "changed": ("VL809", Severity.WARNING, None),
-    "bad_response": ("VL809", Severity.WARNING, None),
-    "too_large": ("VL809", Severity.WARNING, None),
-    "scheme": ("VL810", Severity.INFO, "only http and https assets are probed online"),
-}
 OFFLINE_MISS_CODE = "VL808"
 
 
@@ -76,8 +60,9 @@ class RemoteResult:
 
 
 def problem_for(error: RemoteError, pointer: str = "") -> Diagnostic:
-    code, severity, hint = _ERROR_CODES.get(error.kind, ("VL809", Severity.WARNING, None))
-    return Diagnostic(code, severity, f"remote asset: {error}", pointer=pointer, hint=hint)
+    from vidlint.remote.rules import BY_KIND, remote_bad_response
+
+    return BY_KIND.get(error.kind, remote_bad_response)(error, pointer)
 
 
 def _cache(options: RemoteOptions):  # type: ignore[no-untyped-def]
