@@ -6,7 +6,6 @@ served by the test server. The asset verdicts (codes and pointers) must be the s
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -184,10 +183,13 @@ def test_conflicting_flags_are_usage_errors(tmp_path: Path, args: list[str]) -> 
     assert run.code == 2 and "Traceback" not in run.err
 
 
-def test_lint_does_not_import_the_http_client_unless_online() -> None:
-    code = ("import sys, vidlint.api, vidlint.cli.lint_cmd, vidlint.check.assets, vidlint.report.text; "
-            "print(sorted(m for m in ('httpx', 'httpcore', 'vidlint.remote') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(SRC)})
-    assert out.stdout.strip() == "[]", out.stderr
-    assert json.loads(out.stdout.replace("'", '"')) == []
+def test_lint_does_not_import_the_http_client_unless_online(tmp_path: Path) -> None:
+    write_request(tmp_path / "request.json", {
+        "model": "wan2.7-reference-video", "prompt": "Video 1 walks", "video_urls": ["https://cdn.example.com/a.mp4"]})
+    code = ("import sys; from vidlint.api import lint_paths, LintOptions; "
+            "run = lint_paths([sys.argv[1]], LintOptions()); "
+            "print(run.exit_code, sorted(m for m in sys.modules if m in ('httpx', 'httpcore') "
+            "or m.startswith(('vidlint.remote.fetch', 'vidlint.remote.online', 'vidlint.remote.guard'))))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "request.json")], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(SRC), "VIDLINT_CACHE_DIR": str(tmp_path / "cache")})
+    assert out.stdout.strip() == "0 []", out.stderr

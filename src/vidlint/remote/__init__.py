@@ -1,11 +1,32 @@
 """--online: probe http(s) assets with range requests, behind an SSRF guard.
 
-Nothing here is imported unless ``vidlint lint --online`` (or ``--offline-cache``) asks for it.
+The names below load on first use: ``vidlint lint`` imports this package (for the VL8xx rule
+documentation) on every run, and must not pay for the fetch machinery unless it goes online.
 """
 
-from vidlint.remote.fetch import FetchOptions, FetchStats, RemoteError
-from vidlint.remote.guard import BlockedAddress, GuardPolicy, classify_host
-from vidlint.remote.online import RemoteOptions, RemoteResult, format_stats, probe_remote, probe_remote_many
+from __future__ import annotations
 
-__all__ = ["BlockedAddress", "FetchOptions", "FetchStats", "GuardPolicy", "RemoteError", "RemoteOptions",
-           "RemoteResult", "classify_host", "format_stats", "probe_remote", "probe_remote_many"]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "FetchOptions": "vidlint.remote.fetch",
+    "FetchStats": "vidlint.remote.fetch",
+    "RemoteError": "vidlint.remote.fetch",
+    "BlockedAddress": "vidlint.remote.guard",
+    "GuardPolicy": "vidlint.remote.guard",
+    "classify_host": "vidlint.remote.guard",
+    "RemoteOptions": "vidlint.remote.online",
+    "RemoteResult": "vidlint.remote.online",
+    "format_stats": "vidlint.remote.online",
+    "probe_remote": "vidlint.remote.online",
+    "probe_remote_many": "vidlint.remote.online",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vidlint.remote' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
