@@ -60,17 +60,25 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class MediaServer:
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: tuple[Path, Path] | None = None) -> None:
         self.files: dict[str, Served] = {}
         self.log = ServerLog()
         self.flaky_counts: dict[str, int] = {}
         self._httpd = _QuietServer((host, 0), self._handler_class())
+        self.scheme = "http"
+        if tls is not None:  # (certificate, key): serve HTTPS
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
+            self.scheme = "https"
         self.host, self.port = self._httpd.server_address[:2]
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def url(self, route: str, name: str = "") -> str:
         return f"{self.base}/{route.strip('/')}/{name}" if name else f"{self.base}/{route.lstrip('/')}"

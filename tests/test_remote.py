@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import random
-import struct
 import wave
 from pathlib import Path
 
@@ -435,6 +434,35 @@ def test_names_are_checked_after_resolution_and_the_connection_is_pinned(server:
     probe, problems, _ = probe_remote(url, lifted)
     assert problems == [] and probe.width == 640
     assert len(server.log.requests) == 1
+
+
+def test_https_is_verified_against_the_url_host_while_connecting_to_the_pinned_address() -> None:
+    """TLS checks the certificate against the URL's name although the socket goes to the
+    address the guard resolved and checked (a fixed resolver; the name is not in real DNS)."""
+    tls = REMOTE_FIXTURES / "tls"
+    with MediaServer(tls=(tls / "cert.pem", tls / "key.pem")) as secure:
+        secure.add("clip.mp4", REMOTE_FIXTURES / "clip-start.mp4")
+
+        def resolver(host: str, port: int) -> list[str]:
+            return ["127.0.0.1"]
+
+        def options_for(host: str) -> RemoteOptions:
+            policy = GuardPolicy(allowed_endpoints=frozenset({(host, secure.port)}), resolver=resolver)
+            return RemoteOptions(fetch=FetchOptions(policy=policy, verify_tls=str(tls / "cert.pem"), retries=0),
+                                 use_cache=False)
+
+        good = f"https://assets.vidlint-test.invalid:{secure.port}/range/clip.mp4"
+        probe, problems, stats = probe_remote(good, options_for("assets.vidlint-test.invalid"))
+        assert problems == [] and probe.width == 640 and stats.requests == 1
+
+        wrong_name = f"https://other.vidlint-test.invalid:{secure.port}/range/clip.mp4"
+        probe, problems, _ = probe_remote(wrong_name, options_for("other.vidlint-test.invalid"))
+        assert probe is None and [d.code for d in problems] == ["VL804"]
+        assert "certificate" in problems[0].message.lower() or "hostname" in problems[0].message.lower()
+
+        strict = RemoteOptions(fetch=FetchOptions(policy=GuardPolicy(resolver=resolver), retries=0), use_cache=False)
+        probe, problems, _ = probe_remote(good, strict)  # not allowlisted: 127.0.0.1 is refused
+        assert [d.code for d in problems] == ["VL805"]
 
 
 # -- the cache -----------------------------------------------------------------------------

@@ -67,7 +67,7 @@ class FetchOptions:
     backoff: float = 0.5  # first wait; doubles each attempt
     max_backoff: float = 8.0  # Retry-After longer than this is not waited for
     max_redirects: int = 5
-    verify_tls: bool = True
+    verify_tls: bool | str = True  # a str is a CA bundle to trust instead of the system's
 
 
 def _make_backend(policy: GuardPolicy):  # type: ignore[no-untyped-def]
@@ -94,12 +94,19 @@ def make_client(options: FetchOptions) -> "httpx.Client":
     import httpcore
     import httpx
 
-    transport = httpx.HTTPTransport(verify=options.verify_tls, trust_env=False)
+    if isinstance(options.verify_tls, str):
+        import ssl
+
+        ssl_context = ssl.create_default_context(cafile=options.verify_tls)
+    else:
+        ssl_context = httpx.create_ssl_context(verify=options.verify_tls)
+    transport = httpx.HTTPTransport(verify=ssl_context, trust_env=False)
     # httpx has no public hook for the network backend; swap the pool for one that uses ours.
     # (Proxies from the environment are ignored on purpose: a proxy would connect on our behalf
-    # to addresses the guard never sees.)
+    # to addresses the guard never sees.) TLS still checks the certificate against the URL's
+    # host name: httpcore passes the origin's name as server_hostname, not the pinned address.
     transport._pool = httpcore.ConnectionPool(  # noqa: SLF001
-        ssl_context=httpx.create_ssl_context(verify=options.verify_tls),
+        ssl_context=ssl_context,
         max_connections=32,
         max_keepalive_connections=16,
         keepalive_expiry=5.0,

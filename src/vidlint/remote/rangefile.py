@@ -74,6 +74,10 @@ class RangeFile(io.RawIOBase):
         self.url = response.url
         self.etag = response.headers.get("etag")
         self.last_modified = response.headers.get("last-modified")
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("", "identity") and response.status in (200, 206):
+            response.close()  # byte offsets into a compressed body are not offsets into the file
+            raise RemoteError("bad_response", f"{self.url} sent the asset {encoding}-encoded although identity was asked for", url=self.url)
         if response.status == 304:
             response.close()
             self.not_modified = True
