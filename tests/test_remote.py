@@ -296,11 +296,22 @@ def test_images_and_audio_are_probed_from_their_headers(server: MediaServer, med
     assert stats.requests <= 2
 
 
-@pytest.mark.xfail(strict=True, reason="vidlint.probe asks Pillow for a PNG's EXIF (getexif), which "
-                   "decodes the whole image; the probe should read the eXIf chunk without load()")
-def test_png_is_probed_from_its_header(server: MediaServer, media: dict[str, Path], options: RemoteOptions) -> None:
+def test_png_is_probed_from_its_header_exif_orientation_included(server: MediaServer, media: dict[str, Path],
+                                                                 options: RemoteOptions, tmp_path: Path) -> None:
     _, _, stats = remote(server, "range", "photo.png", options)
-    assert stats.bytes_transferred <= 3 * options.block_size
+    assert stats.bytes_transferred <= 3 * options.block_size < media["photo.png"].stat().st_size / 10
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90
+    rotated = tmp_path / "portrait.png"
+    Image.frombytes("RGB", (1200, 800), random.Random(6).randbytes(1200 * 800 * 3)).save(rotated, exif=exif)
+    server.add("portrait.png", rotated)
+    probe, problems, stats = remote(server, "range", "portrait.png", options)
+    assert problems == [] and (probe.rotation, probe.width, probe.height) == (90, 800, 1200)
+    assert probe.to_json() == probe_path(rotated).to_json()
+    assert stats.bytes_transferred <= 3 * options.block_size < rotated.stat().st_size / 10
 
 
 def test_wav_samples_are_not_fetched(server: MediaServer, media: dict[str, Path], options: RemoteOptions) -> None:
