@@ -6,6 +6,7 @@ served by the test server. The asset verdicts (codes and pointers) must be the s
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -193,3 +194,21 @@ def test_lint_does_not_import_the_http_client_unless_online(tmp_path: Path) -> N
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "request.json")], capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(SRC), "VIDLINT_CACHE_DIR": str(tmp_path / "cache")})
     assert out.stdout.strip() == "0 []", out.stderr
+
+
+def test_a_batch_probes_its_requests_assets_concurrently(tmp_path: Path, server: MediaServer) -> None:
+    lines = []
+    for i in range(6):
+        server.add(f"b{i}.mp4", REMOTE / "clip-start.mp4")
+        lines.append(json.dumps({"model": "wan2.7-reference-video", "prompt": "Video 1 walks",
+                                 "video_urls": [server.url("slow/0.4", f"b{i}.mp4")]}))
+    lines.append(lines[0])  # the same asset twice in a batch is fetched once
+    (tmp_path / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    server.log.clear()
+    run = run_vidlint("lint", "--online", "--allow-private-hosts", "--format", "json", "batch.jsonl", cwd=tmp_path,
+                      env={"VIDLINT_CACHE_DIR": str(tmp_path / "cache")})
+    assert run.code == 0, run.out
+    (entry,) = run.json()["files"]
+    assert entry["requests"] == 7 and entry["diagnostics"] == []
+    assert len(server.log.requests) == 6 == run.json()["summary"]["online"]["requests"]
+    assert 2 <= server.log.max_in_flight <= 4  # several at once, never more than the limit

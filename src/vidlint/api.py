@@ -71,6 +71,9 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     options = options or LintOptions()
     loaded = load_source(Source(display, None, jsonl), data)
     diagnostics = list(loaded.diagnostics)
+    if options.online_session is not None and len(loaded.documents) > 1:  # --online batch: probe all at once
+        options.online_session.prefetch([d.value for d in loaded.documents], base_dir or Path.cwd(),
+                                        list(options.asset_maps))
     models: list[str] = []
     estimates: list[dict[str, Any]] = []
     for document in loaded.documents:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Iterable
+from pathlib import Path
+from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from vidlint.diagnostics import Diagnostic
@@ -55,6 +56,24 @@ class OnlineSession:
                     self._results[uri] = result
                     self.stats.merge(result.stats)
         return {u: self._results[u] for u in wanted}
+
+    def prefetch(self, requests: Iterable[Any], base_dir: Path, asset_maps: list[tuple[str, Path]]) -> None:
+        """Probe the remote assets of a whole batch at once, so a JSON Lines file's requests
+        do not wait for each other; the per-request checks then find every result memoised."""
+        from vidlint.check.assets import iter_asset_refs, resolve
+        from vidlint.check.pipeline import select_profile
+
+        uris: list[str] = []
+        for request in requests:
+            if not isinstance(request, dict):
+                continue
+            profile, _ = select_profile(request)
+            patterns = profile.meta.get("assets") if profile is not None else None
+            if not patterns:
+                continue
+            uris.extend(ref.value for ref in iter_asset_refs(request, patterns)
+                        if resolve(ref.value, base_dir, asset_maps).how == "remote")
+        self.probe_all(uris)
 
     def close(self) -> None:
         if self._fetcher is not None:
