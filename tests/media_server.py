@@ -6,6 +6,7 @@ Routes (``NAME`` is a file registered with :meth:`MediaServer.add`):
 * ``/norange/NAME``      ignores ``Range``: always 200 with the whole body
 * ``/status/CODE/NAME``  answers CODE with a short body
 * ``/flaky/N/NAME``      answers 500 to the first N requests for that path, then like /range
+                         (``?retry_after=S``: 503 with ``Retry-After: S`` instead)
 * ``/slow/SECONDS/NAME`` waits before answering like /range
 * ``/drip/BPS/NAME``     like /range, but sends the body at BPS bytes per second
 * ``/redirect/K/NAME``   K redirects (302) then /range/NAME
@@ -142,6 +143,9 @@ class MediaServer:
                         seen = server.flaky_counts.get(self.path, 0)
                         server.flaky_counts[self.path] = seen + 1
                     if seen < int(args[0]):
+                        retry_after = parse_qs(query).get("retry_after")
+                        if retry_after:
+                            return self._plain(503, b"busy", {"Retry-After": retry_after[0]})
                         return self._plain(500, b"try again")
                     return self._file(served, ranges=True)
                 if route == "slow":
@@ -161,8 +165,10 @@ class MediaServer:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def _plain(self, status: int, body: bytes) -> None:
+            def _plain(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
                 self.send_response(status)
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

@@ -350,6 +350,21 @@ def test_a_failing_then_healthy_server_is_retried(server: MediaServer, media: di
     assert stats.requests == len(server.log.requests) >= 3
 
 
+def test_retry_after_is_honoured_when_short_and_not_waited_for_when_long(server: MediaServer,
+                                                                       options: RemoteOptions) -> None:
+    import time
+
+    began = time.monotonic()
+    probe, problems, stats = remote(server, "flaky/1", "small-start.mp4?retry_after=0.5", options)
+    assert problems == [] and probe.width == 640 and stats.requests == 2
+    assert time.monotonic() - began >= 0.5  # backoff is 0.01 s here: the wait was the server's
+
+    began = time.monotonic()
+    probe, problems, stats = remote(server, "flaky/5", "small-start.mp4?retry_after=3600", options)
+    assert probe is None and [d.code for d in problems] == ["VL803"] and stats.requests == 1
+    assert time.monotonic() - began < 5
+
+
 def test_a_slow_server_times_out_as_a_warning(server: MediaServer) -> None:
     fetch = FetchOptions(policy=GuardPolicy(allow_private=True), timeout=0.3, retries=1, backoff=0.01)
     probe, problems, stats = probe_remote(server.url("slow/2", "small-start.mp4"), RemoteOptions(fetch=fetch, use_cache=False))

@@ -9,7 +9,6 @@ files, so remote and local copies get the same verdicts.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -136,28 +135,18 @@ def _fetch_and_probe(uri: str, options: RemoteOptions, fetcher: Fetcher, cache: 
 
 def probe_remote_many(uris: Iterable[str], options: RemoteOptions | None = None,
                       ) -> tuple[dict[str, RemoteResult], FetchStats]:
-    """Probe several URIs at once (``options.concurrency`` at a time, each URI once).
+    """Probe several http(s) URIs at once (``options.concurrency`` at a time, each URI once).
 
     Returns each URI's result (problems carry an empty pointer: the caller knows where each URI
-    is referenced) and the run's total network cost.
+    is referenced) and the total network cost. Other schemes are left out of the result.
     """
-    opts = options or RemoteOptions()
-    unique = list(dict.fromkeys(uris))
-    total = FetchStats()
-    results: dict[str, RemoteResult] = {}
-    if not unique:
-        return results, total
-    fetcher = None if opts.offline_cache else Fetcher(opts.fetch)
+    from vidlint.remote.session import OnlineSession
+
+    session = OnlineSession(options or RemoteOptions())
     try:
-        with ThreadPoolExecutor(max_workers=max(1, opts.concurrency), thread_name_prefix="vidlint-online") as pool:
-            futures = {uri: pool.submit(_probe_remote, uri, opts, fetcher, "") for uri in unique}
-            for uri, future in futures.items():
-                results[uri] = future.result()
-                total.merge(results[uri].stats)
+        return session.probe_all(uris), session.stats
     finally:
-        if fetcher is not None:
-            fetcher.close()
-    return results, total
+        session.close()
 
 
 def format_stats(stats: FetchStats) -> str:
