@@ -320,6 +320,27 @@ def test_wav_samples_are_not_fetched(server: MediaServer, media: dict[str, Path]
     assert stats.requests == 1 and stats.bytes_transferred == options.block_size
 
 
+@pytest.mark.parametrize("route", ["range", "norange"])
+def test_empty_truncated_and_bogus_files_get_the_same_failure_as_local_copies(server: MediaServer, tmp_path: Path,
+                                                                              options: RemoteOptions, route: str) -> None:
+    clip = (REMOTE_FIXTURES / "clip-end.mp4").read_bytes()
+    cases = {
+        "empty.mp4": b"",
+        "cut-before-moov.mp4": clip[:len(clip) - 1500],  # moov at the end, cut inside it
+        "cut-payload.mp4": (REMOTE_FIXTURES / "clip-start.mp4").read_bytes()[:6000],
+        "text.mp4": b"this is not a video\n" * 500,
+        "cut.png": (FIXTURES / "media" / "ok.png").read_bytes()[:3000],
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        server.add(f"{route}-{name}", tmp_path / name)
+        probe, problems, _ = remote(server, route, f"{route}-{name}", options)
+        assert problems == [], name
+        local = probe_path(tmp_path / name)
+        assert probe.to_json() == local.to_json(), name
+        assert local.failure is not None or local.truncated, name
+
+
 def test_png_transparency_is_seen_remotely(server: MediaServer, options: RemoteOptions) -> None:
     probe, _, _ = remote(server, "range", "alpha.png", options)
     assert probe.has_alpha is True
