@@ -216,6 +216,26 @@ def test_rotation_and_duration_survive_the_sparse_view(server: MediaServer, opti
     assert long.duration == pytest.approx(31.0)
 
 
+def test_a_64_bit_mdat_size_is_walked(server: MediaServer, tmp_path: Path, options: RemoteOptions) -> None:
+    """ffmpeg leaves an 8-byte 'free' box before mdat for this: free + mdat header become one
+    16-byte mdat header with a 64-bit size, and no sample moves."""
+    import struct
+
+    data = bytearray(pad_mp4(REMOTE_FIXTURES / "clip-end.mp4", tmp_path / "padded.mp4", 6 * MiB).read_bytes())
+    assert data[36:40] == b"free" and data[44:48] == b"mdat"
+    (mdat_size,) = struct.unpack(">I", data[40:44])
+    data[32:48] = struct.pack(">I4sQ", 1, b"mdat", mdat_size + 8)
+    path = tmp_path / "large-size.mp4"
+    path.write_bytes(bytes(data))
+    with path.open("rb") as f:
+        boxes = walk_top_level(f, len(data))
+    assert [(b.type, b.offset, b.header) for b in boxes][1:] == [("mdat", 32, 16), ("moov", 32 + mdat_size + 8, 8)]
+    server.add("large-size.mp4", path)
+    probe, problems, stats = remote(server, "range", "large-size.mp4", options)
+    assert problems == [] and probe.to_json() == probe_path(path).to_json() and probe.duration == 2.0
+    assert stats.requests <= 3
+
+
 def test_fragmented_mp4_is_probed_without_the_sparse_view(server: MediaServer, media: dict[str, Path],
                                                           options: RemoteOptions) -> None:
     with media["fragmented.mp4"].open("rb") as f:  # moov holds no sample tables: not safe to skip mdat
