@@ -43,7 +43,12 @@ class ServerLog:
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def clear(self) -> None:
+    def clear(self, idle_timeout: float = 5.0) -> None:
+        """Start a fresh count, once responses still being written (to a client that stopped
+        reading) have ended, so that they cannot add to the next test's figures."""
+        deadline = time.monotonic() + idle_timeout
+        while self.in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
         with self.lock:
             self.requests.clear()
             self.body_bytes = 0
