@@ -424,6 +424,18 @@ def test_a_server_that_drips_its_body_hits_the_response_deadline(server: MediaSe
     assert stats.bytes_transferred < 5000 * 2
 
 
+def test_an_unresolvable_host_is_a_warning(options: RemoteOptions) -> None:
+    def resolver(host: str, port: int) -> list[str]:
+        raise OSError(f"cannot resolve {host}: Name or service not known")
+
+    fetch = FetchOptions(policy=GuardPolicy(resolver=resolver), retries=1, backoff=0.01)
+    probe, problems, stats = probe_remote("https://cdn.vidlint-test.invalid/a.mp4", RemoteOptions(fetch=fetch, use_cache=False))
+    assert probe is None
+    assert [(d.code, d.severity) for d in problems] == [("VL804", Severity.WARNING)]
+    assert "cannot resolve cdn.vidlint-test.invalid" in problems[0].message
+    assert stats.requests == 2 and stats.bytes_transferred == 0
+
+
 def test_redirects_are_followed_up_to_the_bound(server: MediaServer, media: dict[str, Path], options: RemoteOptions) -> None:
     probe, problems, stats = remote(server, "redirect/3", "small-start.mp4", options)
     assert problems == [] and probe.width == 640
@@ -491,8 +503,8 @@ def test_names_are_checked_after_resolution_and_the_connection_is_pinned(server:
     url = f"http://assets.vidlint-test.invalid:{server.port}/range/small-start.mp4"
     server.log.clear()
     strict = RemoteOptions(fetch=FetchOptions(policy=GuardPolicy(resolver=resolver), retries=0), use_cache=False)
-    probe, problems, _ = probe_remote(url, strict)
-    assert probe is None
+    probe, problems, stats = probe_remote(url, strict)
+    assert probe is None and stats.requests == 0
     assert [d.code for d in problems] == ["VL805"]
     assert "assets.vidlint-test.invalid (127.0.0.1)" in problems[0].message
     assert server.log.requests == []

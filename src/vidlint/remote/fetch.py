@@ -26,7 +26,8 @@ USER_AGENT = f"vidlint/{__version__} (+--online asset probe)"
 
 @dataclass
 class FetchStats:
-    """What the network cost: body bytes received and HTTP requests sent (retries included)."""
+    """What the network cost: body bytes received and HTTP requests attempted (retries
+    included; a connection the SSRF guard refuses is not an attempt)."""
 
     bytes_transferred: int = 0
     requests: int = 0
@@ -210,11 +211,12 @@ class Fetcher:
     def _send(self, url: "httpx.URL", headers: dict[str, str], *, original: str, hop: int) -> "Response":
         import httpx
 
-        self.stats.add(requests=1)
         request = self._client.build_request("GET", url, headers=headers)
+        self.stats.add(requests=1)  # attempts count, retries included; guard refusals do not
         try:
             raw = self._client.send(request, stream=True)
         except BlockedAddress as exc:
+            self.stats.add(requests=-1)
             suffix = f" (after a redirect from {original})" if hop else ""
             raise RemoteError("blocked", f"{exc}{suffix}", url=str(url)) from None
         except httpx.TimeoutException:

@@ -98,6 +98,9 @@ def _probe_remote(uri: str, options: RemoteOptions, fetcher: Fetcher | None, poi
     base = fetcher or Fetcher(options.fetch)
     try:
         return _fetch_and_probe(uri, options, base.with_stats(stats), cache, cached, pointer, stats)
+    except Exception as exc:  # noqa: BLE001 - a server's odd behaviour must not crash the lint
+        error = RemoteError("bad_response", f"unexpected failure probing {uri}: {type(exc).__name__}: {exc}", url=uri)
+        return RemoteResult(None, [problem_for(error, pointer)], stats)
     finally:
         if own_fetcher:
             base.close()
