@@ -167,7 +167,8 @@ def _resolve_mapped(rest: str, prefix: str, directory: Path, base_dir: Path) -> 
 
 
 def _under(base_dir: Path, path: Path) -> Path:
-    return path if path.is_absolute() else base_dir / path
+    # Lexical normalisation, as for a relative URI reference: "refs/../a.jpg" is "a.jpg".
+    return Path(os.path.normpath(path if path.is_absolute() else base_dir / path))
 
 # ---------------------------------------------------------------------------------------------
 # VL5xx: resolution and probing
