@@ -27,6 +27,10 @@ class LintOptions:
     no_cache: bool = False  # probe assets again instead of using the probe cache
     prices: dict[str, float] | None = None  # USD per second by quality, overriding the profile's
     asset_options: Any = None  # built on first use by the pipeline; shares the probe cache
+    online: bool = False  # probe http(s) assets over the network (--online)
+    offline_cache: bool = False  # use earlier --online results only, no network (--offline-cache)
+    allow_private_hosts: bool = False  # lift the SSRF guard (--allow-private-hosts)
+    online_session: Any = None  # vidlint.remote.session.OnlineSession, made by lint_paths
     jobs: int | None = None  # processes for large runs; None: VIDLINT_JOBS or one per core
 
 
@@ -48,6 +52,7 @@ class LintRun:
     path_errors: list[str]  # one-line reasons for paths that could not be read (exit code 2)
     fail_on: Severity = Severity.ERROR
     probes: dict[str, int] = field(default_factory=dict)  # media probes performed / served from cache
+    online: dict[str, int] | None = None  # --online: bytes_transferred and requests
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -68,6 +73,9 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     options = options or LintOptions()
     loaded = load_source(Source(display, None, jsonl), data)
     diagnostics = list(loaded.diagnostics)
+    if options.online_session is not None and len(loaded.documents) > 1:  # --online batch: probe all at once
+        options.online_session.prefetch([d.value for d in loaded.documents], base_dir or Path.cwd(),
+                                        list(options.asset_maps))
     models: list[str] = []
     estimates: list[dict[str, Any]] = []
     for document in loaded.documents:
@@ -123,12 +131,26 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     run = LintRun([], [], options.fail_on)
     STATS.reset()
     sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
+    if (options.online or options.offline_cache) and options.online_session is None:
+        from vidlint.remote.online import RemoteOptions
+        from vidlint.remote.session import OnlineSession
+
+        options.online_session = OnlineSession(RemoteOptions.from_flags(
+            allow_private_hosts=options.allow_private_hosts, offline_cache=options.offline_cache,
+            use_cache=not options.no_cache))
     # Many files are spread over worker processes (see vidlint.parallel); the order is kept.
-    for result, error in map_in_order(lint_source, sources, options, PathError, options.jobs, prepare_workers,
-                                      (_take_probe_counts, _add_probe_counts)):
-        if error is not None:
-            run.path_errors.append(error)
-        elif result is not None:
-            run.files.append(result)
+    # An online session (one HTTP client, one summary) stays in this process.
+    jobs = 1 if options.online_session is not None else options.jobs
+    try:
+        for result, error in map_in_order(lint_source, sources, options, PathError, jobs, prepare_workers,
+                                          (_take_probe_counts, _add_probe_counts)):
+            if error is not None:
+                run.path_errors.append(error)
+            elif result is not None:
+                run.files.append(result)
+    finally:
+        if options.online_session is not None:
+            options.online_session.close()
+            run.online = options.online_session.summary()
     run.probes = STATS.to_json()
     return run
