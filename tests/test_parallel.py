@@ -1,0 +1,76 @@
+"""Worker processes for large runs: the output is the same as one process's, byte for byte."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+
+import pytest
+
+from conftest import REPO, run_vidlint
+from media_helpers import MEDIA
+
+from vidlint.parallel import job_count
+
+MODEL = "wan2.7-reference-video"
+
+
+def make_tree(root):  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from requests_corpus import write_corpus
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    names = [p.name for p in write_corpus(root, count=160, seed=5)]
+    shutil.copy(MEDIA / "ok.png", root / "ok.png")
+    shutil.copy(MEDIA / "ok.mp4", root / "ok.mp4")
+    for n in range(20):  # local assets: probed (and counted) in whichever process lints them
+        request = {"model": MODEL, "prompt": "Image 1 and Video 1", "image_urls": ["ok.png"], "video_urls": ["ok.mp4"]}
+        (root / f"local-{n:02d}.json").write_text(json.dumps(request))
+        names.append(f"local-{n:02d}.json")
+    (root / "folder.json").mkdir()  # path errors, reported in argument order
+    names.insert(50, "folder.json")
+    names.insert(120, "missing.json")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(root / "pipe.json")
+        names.insert(90, "pipe.json")
+    return names
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_workers_give_the_same_output_as_one_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    names = make_tree(tmp_path)
+    cache = str(tmp_path / "cache")
+    runs = {}
+    for jobs in ("1", "2", "3"):
+        for output in ("text", "json"):
+            shutil.rmtree(cache, ignore_errors=True)
+            runs[jobs, output] = run_vidlint("lint", "--format", output, *names, cwd=tmp_path,
+                                             env={"VIDLINT_JOBS": jobs, "VIDLINT_CACHE_DIR": cache})
+    for output in ("text", "json"):
+        one = runs["1", output]
+        assert one.code == 2  # the unreadable paths, reported in argument order
+        assert "missing.json: no such file or directory" in one.err
+        for jobs in ("2", "3"):
+            other = runs[jobs, output]
+            assert (other.code, other.err) == (one.code, one.err), (jobs, output)
+            if output == "text":
+                assert other.out == one.out, jobs
+    # JSON: identical but for the probe counts, which depend on which worker saw an asset first
+    one = runs["1", "json"].json()
+    assert one["summary"]["probes"] == {"performed": 2, "cached": 38}
+    for jobs in ("2", "3"):
+        other = runs[jobs, "json"].json()
+        probes = other["summary"].pop("probes")
+        assert probes["performed"] + probes["cached"] == 40 and 2 <= probes["performed"] <= int(jobs) * 2
+        assert other == {**one, "summary": {k: v for k, v in one["summary"].items() if k != "probes"}}
+
+
+def test_job_count() -> None:
+    assert job_count(1, 10_000) == 1
+    assert job_count(None, 10) == 1  # small runs stay in one process
+    if sys.platform.startswith("linux"):
+        assert job_count(4, 1000) == 4
+        assert job_count(4, 100) == 2  # at least 50 files per worker
