@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,14 @@ from vidlint.probe.core import PROBE_VERSION, STATS, probe_path, refuse_non_regu
 from vidlint.probe.model import MediaProbe
 
 CACHE_ENV = "VIDLINT_CACHE_DIR"
+
+try:  # CPython's built-in SHA-256: the same digests as hashlib without loading OpenSSL (~4 ms)
+    from _sha256 import sha256 as _sha256  # Python <= 3.11
+except ImportError:
+    try:
+        from _sha2 import sha256 as _sha256  # Python >= 3.12
+    except ImportError:
+        from hashlib import sha256 as _sha256
 
 
 def default_cache_dir() -> Path:
@@ -45,13 +54,13 @@ class ProbeCache:
 
     def probe(self, path: str | os.PathLike[str]) -> MediaProbe:
         absolute = Path(os.path.abspath(path))
-        refusal = refuse_non_regular(absolute)
-        if refusal is not None:
-            return refusal
         try:
-            st = absolute.stat()
-        except OSError:
-            return probe_path(absolute)  # vanished since: let the probe report it
+            st = os.stat(absolute)  # one stat for the type check and the key (a warm run is all stats)
+        except (OSError, ValueError):
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):
+            refusal = refuse_non_regular(absolute)  # says why, in the probe's own words
+            return refusal if refusal is not None else probe_path(absolute)
         key = (str(absolute), st.st_size, st.st_mtime_ns)
         remembered = self._memory.get(key)
         if remembered is not None:
@@ -71,14 +80,16 @@ class ProbeCache:
         return probe
 
     def entry_path(self, absolute: str) -> Path:
-        import hashlib
+        return Path(self._entry_name(absolute))
 
-        digest = hashlib.sha256(absolute.encode("utf-8", "surrogateescape")).hexdigest()
-        return self.directory / digest[:2] / f"{digest}.json"
+    def _entry_name(self, absolute: str) -> str:
+        digest = _sha256(absolute.encode("utf-8", "surrogateescape")).hexdigest()
+        return os.path.join(self.directory, digest[:2], f"{digest}.json")
 
     def _read(self, key: tuple[str, int, int]) -> MediaProbe | None:
         try:
-            data = json.loads(self.entry_path(key[0]).read_text(encoding="utf-8"))
+            with open(self._entry_name(key[0]), encoding="utf-8") as handle:
+                data = json.loads(handle.read())
             if (data.get("version"), data.get("path"), data.get("size"), data.get("mtime_ns")) != (
                     PROBE_VERSION, *key):
                 return None
