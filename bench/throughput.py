@@ -101,7 +101,7 @@ def main() -> int:
         single = median([r.seconds for r in results["vidlint VIDLINT_JOBS=1"]])
         theirs = median([r.seconds for r in results["check-jsonschema"]])
         same = outputs[ours_name] == outputs["vidlint VIDLINT_JOBS=1"]
-        summary_line = outputs[ours_name].decode().strip().splitlines()[-1]
+        summary_line = next((line for line in outputs[ours_name].decode().splitlines() if line.startswith("Found ")), "?")
         print()
         print(f"vidlint said: {summary_line}")
         print(f"vidlint output with workers identical to one process: {same}")
