@@ -42,3 +42,12 @@ def test_duration_too_large_for_a_float_or_not_finite_gives_no_estimate_and_no_c
         report = run.json()  # strict JSON: no NaN / Infinity tokens in the report
         assert report["files"][0]["estimate"]["complete"] is False
         json.loads(run.out, parse_constant=lambda token: (_ for _ in ()).throw(ValueError(token)))
+
+
+def test_a_json_lines_record_cut_short_is_reported_on_its_own_line() -> None:
+    # The parser stops after the record's newline; the error used to point at the next line.
+    data = b'[[{"model": "wan2.7-reference-video"}\n{"model": "wan2.7-reference-video", "prompt": "x"}\n'
+    result = lint_bytes("batch.jsonl", data, True, None)
+    syntax = [d for d in result.diagnostics if d.code == "VL001"]
+    assert [(d.record, d.line) for d in syntax] == [(1, 1)]
+    assert syntax[0].column == len(data.split(b"\n")[0]) + 1

@@ -146,7 +146,10 @@ def _parse_one(path: str, text: str, start: int, end: int, line_map: LineMap,
     try:
         value, suspicious = _parse(text, start, end)
     except json.JSONDecodeError as exc:
-        return _syntax_error(path, text, line_map, start + exc.pos, exc.msg, record)
+        offset = start + exc.pos
+        if record is not None and text[end - 1:end] == "\n":
+            offset = min(offset, end - 1)  # "unexpected end" of a JSON Lines record: its own line, not the next
+        return _syntax_error(path, text, line_map, offset, exc.msg, record)
     except RecursionError:
         return _syntax_error(path, text, line_map, start, "nesting is too deep to be a request", record)
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
