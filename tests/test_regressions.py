@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import run_vidlint, write_request
 
 from vidlint.api import lint_bytes
+from vidlint.load.document import string_char_offset
 
 MODEL = "wan2.7-reference-video"
 
@@ -51,3 +56,47 @@ def test_a_json_lines_record_cut_short_is_reported_on_its_own_line() -> None:
     syntax = [d for d in result.diagnostics if d.code == "VL001"]
     assert [(d.record, d.line) for d in syntax] == [(1, 1)]
     assert syntax[0].column == len(data.split(b"\n")[0]) + 1
+
+
+def _reference_char_offset(text: str, literal_start: int, char_index: int) -> int:
+    """The original character walk, one step per character (quadratic over many findings)."""
+    pos = literal_start + 1
+    for _ in range(char_index):
+        if pos >= len(text) or text[pos] == '"':
+            return literal_start
+        if text[pos] == "\\":
+            pos += 6 if text[pos + 1:pos + 2] == "u" else 2
+        else:
+            pos += 1
+    return pos
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.text(alphabet=st.sampled_from('ab"\\\n\u00e9\U0001f600'), max_size=40), lead=st.integers(0, 5),
+       indexes=st.lists(st.integers(0, 60), max_size=6), cut=st.integers(0, 80))
+def test_string_char_offset_matches_the_character_walk(value: str, lead: int, indexes: list[int], cut: int) -> None:
+    text = " " * lead + json.dumps({"prompt": value})
+    literal = text.index('"', text.index(":"))
+    text = text if cut == 80 else text[: max(literal + 1, len(text) - cut % 8)]  # sometimes cut short
+    cursor = None
+    for index in indexes:
+        expected = _reference_char_offset(text, literal, index)
+        assert string_char_offset(text, literal, index) == expected
+        got = string_char_offset(text, literal, index, cursor)
+        assert got == expected
+        if got != literal:
+            cursor = (index, got)
+
+
+def test_a_megabyte_prompt_with_many_findings_is_placed_in_bounded_time() -> None:
+    # Each finding inside the prompt used to walk the string from its start: hours for this one.
+    prompt = "图1 视频2 image 1 \\n " * 50_000
+    data = ('{"model": "%s", "prompt": "%s", "image_urls": ["https://cdn.example.com/a.jpg"]}' % (MODEL, prompt)).encode()
+    start = time.monotonic()
+    result = lint_bytes("r.json", data, False, None)
+    assert time.monotonic() - start < 30
+    spelled = [d for d in result.diagnostics if d.code == "VL311"]
+    assert len(spelled) >= 50_000
+    line = data.decode()
+    for d in spelled[:50] + spelled[-50:]:
+        assert line[d.column - 1:].lower().startswith(("image 1", "视频", "图")), line[d.column - 1:d.column + 10]

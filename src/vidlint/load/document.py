@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ class Document:
     line_map: LineMap
     suspicious: bool = False  # duplicate keys or NaN/Infinity seen while parsing
     _index: PositionIndex | None = field(default=None, repr=False)
+    _cursors: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)  # see place()
 
     @property
     def index(self) -> PositionIndex:
@@ -49,7 +51,10 @@ class Document:
 
     def place(self, diagnostic: Diagnostic) -> Diagnostic:
         if diagnostic.char is not None and diagnostic.pointer in self.index.values:
-            offset = string_char_offset(self.text, self.index.values[diagnostic.pointer], diagnostic.char)
+            literal = self.index.values[diagnostic.pointer]
+            offset = string_char_offset(self.text, literal, diagnostic.char, self._cursors.get(literal))
+            if offset != literal:
+                self._cursors[literal] = (diagnostic.char, offset)  # findings mostly come in text order
             line, column = self.line_map.position(offset)
         else:
             line, column = self.locate(diagnostic.pointer, diagnostic.at_key)
@@ -78,16 +83,30 @@ class Document:
         return found
 
 
-def string_char_offset(text: str, literal_start: int, char_index: int) -> int:
-    """Source offset of character ``char_index`` of the JSON string literal starting at ``literal_start``."""
-    pos = literal_start + 1
-    for _ in range(char_index):
-        if pos >= len(text) or text[pos] == '"':
-            return literal_start
-        if text[pos] == "\\":
-            pos += 6 if text[pos + 1:pos + 2] == "u" else 2
-        else:
-            pos += 1
+_ESCAPE_OR_QUOTE = re.compile(r'[\\"]')
+
+
+def string_char_offset(text: str, literal_start: int, char_index: int,
+                       resume: tuple[int, int] | None = None) -> int:
+    """Source offset of character ``char_index`` of the JSON string literal starting at ``literal_start``.
+
+    Runs of plain characters are skipped in one step, so the cost grows with the escapes
+    before the character, not with its index (a 1 MB prompt with thousands of findings must
+    not take hours). ``resume`` is an (index, offset) pair reached earlier in the same
+    literal, to continue from instead of starting over.
+    """
+    index, pos = resume if resume is not None and resume[0] <= char_index else (0, literal_start + 1)
+    end = len(text)
+    while index < char_index:
+        found = _ESCAPE_OR_QUOTE.search(text, pos)
+        stop = found.start() if found else end
+        if char_index - index <= stop - pos:
+            return pos + char_index - index
+        index, pos = index + stop - pos, stop
+        if pos >= end or text[pos] == '"':
+            return literal_start  # the string ends first
+        pos += 6 if text[pos + 1:pos + 2] == "u" else 2
+        index += 1
     return pos
 
 
