@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from vidlint.check.pipeline import check_document
 from vidlint.diagnostics import Diagnostic, Severity
 from vidlint.load import PathError, Source, discover, load_source, read_source
+
+if TYPE_CHECKING:
+    from vidlint.baseline import Baseline
+    from vidlint.check.rules.budget import BudgetCheck
+    from vidlint.config import Config
 
 
 @dataclass
@@ -22,6 +27,20 @@ class LintOptions:
     excludes: tuple[str, ...] = ()
     stdin_jsonl: bool = False
     stdin_bytes: bytes | None = None
+    stdin_filename: str | None = None  # the name reported (and matched by per-file ignores) for "-"
+    # From configuration (``vidlint.config``); None: no configuration applies.
+    config: Config | None = None
+    baseline: Baseline | None = None
+    asset_maps: list[tuple[str, Path]] = field(default_factory=list)
+    prices: dict[str, dict[str, float]] = field(default_factory=dict)  # model -> quality -> USD per second
+    budget_check: BudgetCheck | None = None  # set by lint_paths when the configuration has a budget
+
+    @classmethod
+    def from_config(cls, config: Config, **overrides: Any) -> "LintOptions":
+        options = cls(config=config, asset_maps=list(config.asset_maps), prices=dict(config.prices), **overrides)
+        if config.fail_on is not None and "fail_on" not in overrides:
+            options.fail_on = config.fail_on
+        return options
 
 
 @dataclass
@@ -41,6 +60,8 @@ class LintRun:
     files: list[FileResult]
     path_errors: list[str]  # one-line reasons for paths that could not be read (exit code 2)
     fail_on: Severity = Severity.ERROR
+    baselined: int = 0  # findings hidden because the baseline lists them
+    ignored: int = 0  # findings hidden by per-file or pointer ignores
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -66,6 +87,9 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     for document in loaded.documents:
         result = check_document(document, base_dir, options)
         diagnostics.extend(result.diagnostics)
+        if options.budget_check is not None and result.model is not None:
+            result.estimate = _budget_estimate(document.value, result.model, result.estimate, options)
+            diagnostics.extend(document.place(d) for d in options.budget_check.check(document.value, result.estimate))
         if result.model and result.model not in models:
             models.append(result.model)
         if result.estimate is not None:
@@ -73,6 +97,19 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
     model = models[0] if len(models) == 1 else None
     return FileResult(display, model, diagnostics, len(loaded.documents), estimates)
+
+
+def _budget_estimate(request: Any, model: str, estimate: dict[str, Any] | None,
+                     options: LintOptions) -> dict[str, Any] | None:
+    from vidlint.check.rules.budget import apply_prices, minimal_estimate
+    from vidlint.models import load_profile
+
+    profile = load_profile(model)
+    if profile is None or not isinstance(request, dict):
+        return estimate
+    if estimate is None:
+        estimate = minimal_estimate(request, profile.meta)
+    return apply_prices(estimate, request, profile.meta, options.prices.get(model))
 
 
 def lint_source(source: Source, options: LintOptions) -> FileResult:
@@ -85,9 +122,49 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     options = options or LintOptions()
     run = LintRun([], [], options.fail_on)
     sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
+    config = options.config
+    suppressor = None
+    if config is not None:
+        from vidlint.suppress import Suppressor
+
+        suppressor = Suppressor(config)
+        if config.exclude:
+            sources = [s for s in sources if s.path is None or not config.excluded(s.path)]
+        if config.budget and options.budget_check is None:
+            from vidlint.check.rules.budget import BudgetCheck
+
+            options.budget_check = BudgetCheck(config.budget)
     for source in sources:
         try:
-            run.files.append(lint_source(source, options))
+            result = lint_source(source, options)
         except PathError as exc:
             run.path_errors.append(str(exc))
+            continue
+        if source.path is None and options.stdin_filename:
+            result.path = options.stdin_filename
+        if suppressor is not None:
+            suppressor.apply(result)
+        if options.baseline is not None:
+            options.baseline.apply(result)
+        run.files.append(result)
+    _report_stale_suppressions(run, options, suppressor)
     return run
+
+
+def _report_stale_suppressions(run: LintRun, options: LintOptions, suppressor: Any) -> None:
+    """VL901 / VL902 findings, on the configuration and baseline files themselves."""
+    from vidlint.config import display_path
+
+    if suppressor is not None:
+        run.ignored = suppressor.suppressed
+        stale = suppressor.stale()
+        if stale:
+            run.files.append(FileResult(display_path(suppressor.config.path), None, stale))
+    baseline = options.baseline
+    if baseline is not None:
+        run.baselined = baseline.suppressed
+        stale = baseline.stale()
+        if suppressor is not None:
+            stale = suppressor.select(stale)
+        if stale:
+            run.files.append(FileResult(display_path(baseline.path), None, stale))
