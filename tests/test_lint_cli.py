@@ -146,3 +146,13 @@ def test_bad_input_is_a_diagnostic_not_a_traceback(tmp_path, name):
     found = [(d["code"], d["line"], d["column"]) for d in diags(result)]
     assert (code, line, column) in found, found
     assert result.code in (0, 1)
+
+
+def test_walking_a_folder_skips_json_schemas_but_not_named_ones(tmp_path):
+    write_request(tmp_path / "requests" / "r.json", CLEAN)
+    write_request(tmp_path / "requests" / "shape.json", {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                                                           "type": "object"})
+    walked = run_vidlint("lint", "--format", "json", "requests", cwd=tmp_path)
+    assert [f["path"] for f in walked.json()["files"]] == ["requests/r.json"]
+    named = run_vidlint("lint", "--format", "json", "requests/shape.json", cwd=tmp_path)
+    assert named.code == 1 and diags(named)[0]["code"] == "VL010"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from vidlint.check.pipeline import check_document
 from vidlint.diagnostics import Diagnostic, Severity
-from vidlint.load import PathError, Source, discover, load_source, read_source
+from vidlint.load import PathError, Source, discover, is_json_schema, load_source, read_source
 
 if TYPE_CHECKING:
     from vidlint.baseline import Baseline
@@ -112,8 +112,13 @@ def _budget_estimate(request: Any, model: str, estimate: dict[str, Any] | None,
     return apply_prices(estimate, request, profile.meta, options.prices.get(model))
 
 
-def lint_source(source: Source, options: LintOptions) -> FileResult:
+def lint_source(source: Source, options: LintOptions) -> FileResult | None:
+    """None for a file found by walking a folder that turns out to be a JSON Schema, not a request."""
     data = read_source(source, options.stdin_bytes)
+    if source.found_by_walking and not source.jsonl and b"json-schema.org/" in data[:4096]:
+        loaded = load_source(source, data)
+        if len(loaded.documents) == 1 and is_json_schema(loaded.documents[0].value):
+            return None
     base_dir = source.path.parent if source.path is not None else Path.cwd()
     return lint_bytes(source.display, data, source.jsonl, base_dir, options)
 
@@ -139,6 +144,8 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
             result = lint_source(source, options)
         except PathError as exc:
             run.path_errors.append(str(exc))
+            continue
+        if result is None:
             continue
         if source.path is None and options.stdin_filename:
             result.path = options.stdin_filename

@@ -29,6 +29,7 @@ class Source:
     display: str  # the path as the user should see it
     path: Path | None  # None for stdin
     jsonl: bool
+    found_by_walking: bool = False  # not named on the command line: JSON Schemas in it are skipped
 
 
 def _excluded(name: str, patterns: tuple[str, ...]) -> bool:
@@ -69,11 +70,11 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
     errors: list[str] = []
     seen: set[str] = set()
 
-    def add(path: Path) -> None:
+    def add(path: Path, walked: bool = False) -> None:
         key = os.path.realpath(path)
         if key not in seen:
             seen.add(key)
-            sources.append(Source(_display(path), path, path.suffix == ".jsonl"))
+            sources.append(Source(_display(path), path, path.suffix == ".jsonl", walked))
 
     for arg in args:
         if arg == "-":
@@ -82,7 +83,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
         path = Path(arg)
         if path.is_dir():
             for found in _walk(path, excludes):
-                add(found)
+                add(found, walked=True)
         elif path.exists() or path.is_symlink():
             add(path)  # named explicitly: linted whatever its name
         elif glob.has_magic(arg):
@@ -93,7 +94,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
                 match_path = Path(match)
                 if match_path.is_dir():
                     for found in _walk(match_path, excludes):
-                        add(found)
+                        add(found, walked=True)
                 elif match.endswith(REQUEST_SUFFIXES):
                     add(match_path)
         else:
@@ -124,3 +125,9 @@ def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
 
 def load_source(source: Source, data: bytes) -> LoadedFile:
     return load_bytes(source.display, data, source.jsonl)
+
+
+def is_json_schema(value: object) -> bool:
+    """A JSON Schema document (it names a json-schema.org meta-schema), not a request."""
+    meta = value.get("$schema") if isinstance(value, dict) else None
+    return isinstance(meta, str) and "json-schema.org/" in meta and "model" not in value  # type: ignore[operator]
