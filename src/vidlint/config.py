@@ -290,7 +290,7 @@ class _Reader:
         if len(code) == 5 and code not in known:
             import difflib
 
-            close = difflib.get_close_matches(code, list(known), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(code, list(known), n=1, cutoff=0.8)
             hint = f'; did you mean "{close[0]}"?' if close else "; `vidlint rules` lists them"
             raise self.error(key, f'unknown rule code "{code}"{hint}')
         return code
