@@ -16,6 +16,9 @@ from vidlint import __version__
 # name -> "module:attribute"; the order is the order `vidlint --help` lists them.
 COMMANDS: dict[str, str] = {
     "lint": "vidlint.cli.lint_cmd:lint",
+    "rules": "vidlint.cli.rules_cmd:rules",
+    "schema": "vidlint.cli.schema_cmd:schema",
+    "models": "vidlint.cli.models_cmd:models",
 }
 
 
