@@ -37,7 +37,7 @@ def test_rules_lists_every_rule_on_one_line():
     assert len(rows) == len(rules)
     listed = {}
     for row in rows:
-        code, severity, name, summary = re.match(r"^(VL\d{3})  (\w+) +(\S+)  (.+)$", row).groups()
+        code, severity, name, summary = re.match(r"^(VL\d{3})  (\w+) +(\S+) +(\S.*)$", row).groups()
         listed[code] = (severity, name, summary)
     assert set(listed) == set(rules)
     assert listed["VL311"] == ("warning", "reference-spelling", rules["VL311"].summary)
