@@ -9,6 +9,7 @@ import pytest
 
 from conftest import run_vidlint, write_request
 
+# Every request here has a remote asset, not fetched offline: a VL502 info each, baselined like the rest.
 CLEAN = {"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": ["https://x.example.com/a.jpg"]}
 OLD_SPELLING = {**CLEAN, "prompt": "image 1 waves"}  # VL311
 OLD_SEED = {**CLEAN, "seed": 0}  # VL104
@@ -30,11 +31,11 @@ def record(repo, *paths: str):
 
 def test_write_baseline_records_the_findings(repo):
     result = record(repo)
-    assert result.err.strip() == "vidlint: wrote 2 findings to vidlint-baseline.json"
+    assert result.err.strip() == "vidlint: wrote 5 findings to vidlint-baseline.json"
     assert result.out == ""
     data = json.loads((repo / "vidlint-baseline.json").read_text())
     assert data["vidlint-baseline"] == 1
-    entries = {(e["path"], e["code"], e["pointer"]) for e in data["entries"]}
+    entries = {(e["path"], e["code"], e["pointer"]) for e in data["entries"] if e["code"] != "VL502"}
     assert entries == {("requests/seed.json", "VL104", "/seed"), ("requests/spelling.json", "VL311", "/prompt")}
     assert all(len(e["fingerprint"]) == 32 and e["message"] for e in data["entries"])
 
@@ -43,13 +44,13 @@ def test_baseline_hides_recorded_findings_and_reports_new_ones(repo):
     record(repo)
     quiet = run_vidlint("lint", "--baseline", "vidlint-baseline.json", "requests", cwd=repo)
     assert quiet.code == 0, quiet.out
-    assert quiet.out.strip() == "All checks passed (3 files). 2 findings in the baseline not shown."
+    assert quiet.out.splitlines()[0] == "All checks passed (3 files). 5 findings in the baseline not shown."
     write_request(repo / "requests" / "seed.json", {**OLD_SEED, "quality": "4k"})  # a new problem in an old file
     write_request(repo / "requests" / "new.json", {**CLEAN, "duration": 99})  # a new file
     result = run_vidlint("lint", "--format", "json", "--baseline", "vidlint-baseline.json", "requests", cwd=repo)
     assert result.code == 1
     found = {(f["path"], d["code"]) for f in result.json()["files"] for d in f["diagnostics"]}
-    assert found == {("requests/seed.json", "VL103"), ("requests/new.json", "VL104")}
+    assert found == {("requests/seed.json", "VL103"), ("requests/new.json", "VL104"), ("requests/new.json", "VL502")}
 
 
 def test_fingerprints_survive_line_shifts_and_other_working_folders(repo):
@@ -104,7 +105,7 @@ def test_baseline_named_in_configuration(repo):
 def test_config_ignores_apply_before_the_baseline(repo):
     (repo / "vidlint.toml").write_text('ignore = ["VL311"]\n')
     result = record(repo)
-    assert "wrote 1 finding to" in result.err
+    assert "wrote 4 findings to" in result.err  # VL104 and three VL502, no VL311
 
 
 @pytest.mark.parametrize("content, reason", [

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import REPO, run_vidlint, write_request
 
+# Remote assets are not fetched offline: each request also gets a VL502 info (asset not verified).
 CLEAN = {"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": ["https://x.example.com/a.jpg"]}
 # VL104 (error, /seed) and VL311 (warning, /prompt), on known lines.
 BAD = {**CLEAN, "prompt": "image 1 waves", "seed": 0}
@@ -63,7 +64,7 @@ def test_sarif_has_the_structure_github_code_scanning_requires(project):
         assert res["partialFingerprints"]
     assert located == text_findings(project)
     levels = {r["ruleId"]: r["level"] for r in run["results"]}
-    assert levels == {"VL104": "error", "VL311": "warning"}
+    assert levels == {"VL104": "error", "VL311": "warning", "VL502": "note"}
 
 
 def test_sarif_rules_come_from_the_registry(project):
@@ -98,7 +99,7 @@ def test_sarif_validates_against_the_oasis_schema(project):
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
     # a clean run is valid too (no results)
     clean = run_vidlint("lint", "--format", "sarif", "requests/good.json", cwd=project).json()
-    assert clean["runs"][0]["results"] == []
+    assert {r["ruleId"] for r in clean["runs"][0]["results"]} == {"VL502"}
     assert not list(Draft7Validator(schema).iter_errors(clean))
 
 
@@ -176,8 +177,9 @@ def test_junit_unreadable_path_is_an_error_case(project):
 
 def test_gitlab_code_quality_report(project):
     result = run_vidlint("lint", "--format", "gitlab", "requests", cwd=project)
-    issues = result.json()
-    assert isinstance(issues, list) and len(issues) == 2
+    issues = [i for i in result.json() if i["check_name"] != "VL502"]
+    assert len(result.json()) == 4 and len(issues) == 2
+    assert {i["severity"] for i in result.json() if i["check_name"] == "VL502"} == {"info"}
     by_check = {i["check_name"]: i for i in issues}
     assert by_check["VL104"]["severity"] == "major" and by_check["VL311"]["severity"] == "minor"
     for issue in issues:
@@ -185,7 +187,7 @@ def test_gitlab_code_quality_report(project):
         assert issue["location"]["path"] == "requests/bad.json"
         assert re.fullmatch(r"[0-9a-f]{32}", issue["fingerprint"])
     lines = {(i["location"]["path"], i["location"]["lines"]["begin"], i["check_name"]) for i in issues}
-    assert lines == {(p, l, c) for p, l, _, c in text_findings(project) }
+    assert lines == {(p, l, c) for p, l, _, c in text_findings(project) if c != "VL502"}
 
 
 def test_gitlab_fingerprints_survive_line_shifts_and_stay_unique(project):
@@ -197,7 +199,8 @@ def test_gitlab_fingerprints_survive_line_shifts_and_stay_unique(project):
     assert {i["location"]["lines"]["begin"] for i in after} != {3, 4}
     # two identical findings in one file still get distinct fingerprints
     write_request(project / "requests" / "twice.json", {**CLEAN, "prompt": "image 1 and image 1"})
-    issues = run_vidlint("lint", "--format", "gitlab", "requests/twice.json", cwd=project).json()
+    issues = [i for i in run_vidlint("lint", "--format", "gitlab", "requests/twice.json", cwd=project).json()
+              if i["check_name"] == "VL311"]
     assert len(issues) == 2 and len({i["fingerprint"] for i in issues}) == 2
 
 
@@ -209,7 +212,7 @@ def test_output_file_gets_the_report_and_the_terminal_a_summary(project, fmt):
     target.parent.mkdir()
     result = run_vidlint("lint", "--format", fmt, "--output-file", str(target), "requests", cwd=project)
     assert result.code == 1
-    assert result.out.strip() == f"Found 1 error, 1 warning, 0 infos in 2 files. Report ({fmt}) written to {target}."
+    assert result.out.strip() == f"Found 1 error, 1 warning, 2 infos in 2 files. Report ({fmt}) written to {target}."
     body = target.read_text(encoding="utf-8")
     if fmt in ("sarif", "gitlab", "json"):
         json.loads(body)
@@ -235,8 +238,9 @@ def test_statistics_counts_per_rule(project):
     write_request(project / "requests" / "bad2.json", {**BAD, "prompt": "image 1 and img 2"})
     result = run_vidlint("lint", "--statistics", "requests", cwd=project)
     rows = [l.split() for l in result.out.splitlines() if re.match(r"^\s*\d+\s+VL\d+", l)]
-    assert rows[0] == ["3", "VL311", "[warning]", "reference-spelling"]
-    assert rows[1] == ["2", "VL104", "[error]", "out-of-range"]
+    assert rows == [["3", "VL311", "[warning]", "reference-spelling"],
+                    ["3", "VL502", "[info]", "remote-asset-not-verified"],
+                    ["2", "VL104", "[error]", "out-of-range"]]
     # with a machine format on stdout the table goes to stderr, leaving stdout parseable
     machine = run_vidlint("lint", "--statistics", "--format", "json", "requests", cwd=project)
     machine.json()
@@ -246,7 +250,8 @@ def test_statistics_counts_per_rule(project):
 def test_quiet_prints_only_findings(project):
     quiet = run_vidlint("lint", "-q", "requests", cwd=project)
     assert quiet.out.splitlines()[0].startswith("requests/bad.json:") and "Found" not in quiet.out
-    assert run_vidlint("lint", "-q", "requests/good.json", cwd=project).out == ""
+    good = run_vidlint("lint", "-q", "requests/good.json", cwd=project).out.splitlines()
+    assert len(good) == 2 and "VL502 [info]" in good[0] and good[1].lstrip().startswith("hint:")
 
 
 def test_exit_zero_never_fails_on_findings_but_keeps_usage_errors(project):

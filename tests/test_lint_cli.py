@@ -26,13 +26,15 @@ def test_examples_show_findings_with_exit_1():
 def test_clean_examples_pass():
     result = run_vidlint("lint", str(EXAMPLES / "clean"))
     assert result.code == 0, result.out
-    assert "All checks passed (3 files)." in result.out
+    # their https assets are not fetched offline: only VL502 infos
+    assert "Found 0 errors, 0 warnings, " in result.out and "in 3 files." in result.out
+    assert {line.split()[1] for line in result.out.splitlines() if "[" in line} == {"VL502"}
 
 
 def test_text_format_is_path_line_col_code(tmp_path):
     path = write_request(tmp_path / "r.json", {**CLEAN, "seed": 0})
     result = run_vidlint("lint", str(path), cwd=tmp_path)
-    assert result.out.splitlines()[0] == "r.json:7:11: VL104 [error] seed is 0; the limit is 1..2147483647"
+    assert "r.json:7:11: VL104 [error] seed is 0; the limit is 1..2147483647" in result.out.splitlines()
     assert "\033[" not in result.out  # not a terminal: no colour
 
 
@@ -46,10 +48,11 @@ def test_json_format_shape(tmp_path):
     path = write_request(tmp_path / "r.json", {**CLEAN, "quality": "4K"})
     report = run_vidlint("lint", "--format", "json", str(path)).json()
     assert report["version"] == 1
-    assert report["summary"] == {"files": 1, "errors": 1, "warnings": 0, "infos": 0}
+    assert {k: report["summary"][k] for k in ("files", "errors", "warnings", "infos")} == {
+        "files": 1, "errors": 1, "warnings": 0, "infos": 1}  # the info: VL502, remote asset not verified
     (entry,) = report["files"]
     assert entry["model"] == "wan2.7-reference-video"
-    (diag,) = entry["diagnostics"]
+    (diag,) = [d for d in entry["diagnostics"] if d["code"] != "VL502"]
     assert set(diag) == {"code", "severity", "message", "hint", "pointer", "line", "column", "record"}
     assert diag["pointer"] == "/quality" and diag["record"] is None and diag["severity"] == "error"
 
@@ -81,7 +84,7 @@ def test_stdin(tmp_path):
     assert result.code == 1
     assert result.json()["files"][0]["path"] == "<stdin>"
     result = run_vidlint("lint", "--stdin-filename", "batch.jsonl", "-", input=json.dumps(CLEAN) + "\n" + json.dumps(CLEAN))
-    assert result.code == 0 and "All checks passed" in result.out
+    assert result.code == 0 and "Found 0 errors, 0 warnings" in result.out
 
 
 @pytest.mark.parametrize("fail_on, code", [("error", 0), ("warning", 1), ("info", 1)])
@@ -95,7 +98,7 @@ def test_missing_path_is_exit_2_with_one_line(tmp_path):
     result = run_vidlint("lint", "ok.json", "nope.json", cwd=tmp_path)
     assert result.code == 2
     assert result.err.strip() == "vidlint: nope.json: no such file or directory"
-    assert "All checks passed (1 file)" in result.out
+    assert "Found 0 errors, 0 warnings, 1 info in 1 file." in result.out
 
 
 def test_unreadable_file_is_exit_2(tmp_path):

@@ -28,16 +28,21 @@ class LintOptions:
     stdin_jsonl: bool = False
     stdin_bytes: bytes | None = None
     stdin_filename: str | None = None  # the name reported (and matched by per-file ignores) for "-"
+    asset_maps: tuple[tuple[str, Path], ...] = ()  # (uri prefix, local mirror dir)
+    no_cache: bool = False  # probe assets again instead of using the probe cache
+    prices: dict[str, float] | None = None  # USD per second by quality, overriding the profile's (any model)
+    asset_options: Any = None  # built on first use by the pipeline; shares the probe cache
     # From configuration (``vidlint.config``); None: no configuration applies.
     config: Config | None = None
     baseline: Baseline | None = None
-    asset_maps: list[tuple[str, Path]] = field(default_factory=list)
-    prices: dict[str, dict[str, float]] = field(default_factory=dict)  # model -> quality -> USD per second
+    model_prices: dict[str, dict[str, float]] = field(default_factory=dict)  # model -> quality -> USD per second
     budget_check: BudgetCheck | None = None  # set by lint_paths when the configuration has a budget
 
     @classmethod
     def from_config(cls, config: Config, **overrides: Any) -> "LintOptions":
-        options = cls(config=config, asset_maps=list(config.asset_maps), prices=dict(config.prices), **overrides)
+        """Options from a configuration; ``overrides`` (from the command line) win, asset maps add up."""
+        asset_maps = tuple(overrides.pop("asset_maps", ())) + tuple(config.asset_maps)
+        options = cls(config=config, asset_maps=asset_maps, model_prices=dict(config.prices), **overrides)
         if config.fail_on is not None and "fail_on" not in overrides:
             options.fail_on = config.fail_on
         return options
@@ -62,6 +67,7 @@ class LintRun:
     fail_on: Severity = Severity.ERROR
     baselined: int = 0  # findings hidden because the baseline lists them
     ignored: int = 0  # findings hidden by per-file or pointer ignores
+    probes: dict[str, int] = field(default_factory=dict)  # media probes performed / served from cache
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -87,8 +93,7 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     for document in loaded.documents:
         result = check_document(document, base_dir, options)
         diagnostics.extend(result.diagnostics)
-        if options.budget_check is not None and result.model is not None:
-            result.estimate = _budget_estimate(document.value, result.model, result.estimate, options)
+        if options.budget_check is not None:
             diagnostics.extend(document.place(d) for d in options.budget_check.check(document.value, result.estimate))
         if result.model and result.model not in models:
             models.append(result.model)
@@ -97,19 +102,6 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
     model = models[0] if len(models) == 1 else None
     return FileResult(display, model, diagnostics, len(loaded.documents), estimates)
-
-
-def _budget_estimate(request: Any, model: str, estimate: dict[str, Any] | None,
-                     options: LintOptions) -> dict[str, Any] | None:
-    from vidlint.check.rules.budget import apply_prices, minimal_estimate
-    from vidlint.models import load_profile
-
-    profile = load_profile(model)
-    if profile is None or not isinstance(request, dict):
-        return estimate
-    if estimate is None:
-        estimate = minimal_estimate(request, profile.meta)
-    return apply_prices(estimate, request, profile.meta, options.prices.get(model))
 
 
 def lint_source(source: Source, options: LintOptions) -> FileResult | None:
@@ -125,7 +117,10 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
 
 def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
     options = options or LintOptions()
+    from vidlint.probe.core import STATS
+
     run = LintRun([], [], options.fail_on)
+    STATS.reset()
     sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
     config = options.config
     suppressor = None
@@ -155,6 +150,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
             options.baseline.apply(result)
         run.files.append(result)
     _report_stale_suppressions(run, options, suppressor)
+    run.probes = STATS.to_json()
     return run
 
 

@@ -53,7 +53,39 @@ def check_request(request: Any, base_dir: Path | None, options: Any = None) -> R
     for rule_, finding in run_request_rules(request, profile.meta):
         found.append(Diagnostic(rule_.code, rule_.severity, finding.message, finding.pointer, finding.hint,
                                 at_key=finding.at_key, char=finding.char))
-    return RequestResult(profile.name, found)
+    facts: dict[str, Any] = {}
+    if "assets" in profile.meta:
+        from vidlint.check.assets import check_assets
+
+        asset_found, facts = check_assets(request, profile.meta, base_dir or Path.cwd(), asset_options(options))
+        found.extend(asset_found)
+    estimate = None
+    if "billing" in profile.meta:
+        from vidlint.check.estimate import estimate as estimate_cost
+
+        estimate = estimate_cost(request, profile.meta, facts.get("input_video_seconds", 0.0),
+                                 complete=facts.get("complete", True), prices=prices_for(options, profile.name))
+    return RequestResult(profile.name, found, estimate, facts)
+
+
+def prices_for(options: Any, model: str) -> dict[str, float] | None:
+    """Configured prices for ``model`` (``LintOptions.model_prices``), else the flat ``prices`` override."""
+    by_model = getattr(options, "model_prices", None) or {}
+    return by_model.get(model) or getattr(options, "prices", None)
+
+
+def asset_options(options: Any) -> Any:
+    """The run's asset options, built once per run so that its probe cache is shared."""
+    from vidlint.check.assets import AssetOptions
+
+    if options is None:
+        return AssetOptions()
+    built = getattr(options, "asset_options", None)
+    if built is None:
+        built = AssetOptions(asset_maps=list(getattr(options, "asset_maps", ()) or ()),
+                             no_cache=bool(getattr(options, "no_cache", False)))
+        options.asset_options = built
+    return built
 
 
 def check_document(document: Document, base_dir: Path | None, options: Any = None) -> RequestResult:

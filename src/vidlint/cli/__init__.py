@@ -16,6 +16,7 @@ from vidlint import __version__
 # name -> "module:attribute"; the order is the order `vidlint --help` lists them.
 COMMANDS: dict[str, str] = {
     "lint": "vidlint.cli.lint_cmd:lint",
+    "probe": "vidlint.cli.probe_cmd:probe",
     "rules": "vidlint.cli.rules_cmd:rules",
     "schema": "vidlint.cli.schema_cmd:schema",
     "models": "vidlint.cli.models_cmd:models",

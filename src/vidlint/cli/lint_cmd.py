@@ -66,6 +66,15 @@ def terminal_summary(run: Any, output_file: str, output_format: str) -> str:
     return f"{summary_line(run)} Report ({output_format}) written to {output_file}."
 
 
+def parse_asset_maps(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple:
+    from vidlint.check.assets import parse_asset_map
+
+    try:
+        return tuple(parse_asset_map(value) for value in values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 @click.command("lint")
 @click.argument("paths", nargs=-1)
 @click.option("--format", "output_format", type=click.Choice(list(FORMATTERS)), default=None,
@@ -89,10 +98,13 @@ def terminal_summary(run: Any, output_file: str, output_format: str) -> str:
 @click.option("--stdin-filename", default=None, metavar="NAME",
               help="Name to report for '-' (stdin); a .jsonl name reads stdin as JSON Lines.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings, no summary.")
+@click.option("--asset-map", "asset_maps", multiple=True, metavar="URI_PREFIX=DIR", callback=parse_asset_maps,
+              help="Check remote assets under URI_PREFIX against local copies in DIR (repeatable; longest prefix wins).")
+@click.option("--no-cache", is_flag=True, help="Probe media again instead of using the probe cache.")
 def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | None, fail_on: str | None,
          exit_zero: bool, config_path: str | None, isolated: bool, baseline_path: str | None,
          write_baseline_path: str | None, statistics: bool, colour: str, exclude: tuple[str, ...],
-         stdin_filename: str | None, quiet: bool) -> None:
+         stdin_filename: str | None, quiet: bool, asset_maps: tuple, no_cache: bool) -> None:
     """Check request files (.json: one request; .jsonl: one request per line).
 
     PATHS may be files, folders (searched for *.json and *.jsonl), globs, or '-' for stdin.
@@ -105,6 +117,7 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
     overrides: dict[str, Any] = {
         "excludes": exclude, "stdin_filename": stdin_filename,
         "stdin_jsonl": bool(stdin_filename and stdin_filename.endswith(".jsonl")),
+        "asset_maps": asset_maps, "no_cache": no_cache,
     }
     if fail_on:
         overrides["fail_on"] = Severity.parse(fail_on)

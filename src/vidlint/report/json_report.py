@@ -24,12 +24,20 @@ def file_json(result: FileResult) -> dict[str, Any]:
 
 
 def summary_json(run: LintRun) -> dict[str, Any]:
-    return {
+    from vidlint.check.estimate import total_estimate
+
+    summary: dict[str, Any] = {
         "files": len(run.files),
         "errors": run.count(Severity.ERROR),
         "warnings": run.count(Severity.WARNING),
         "infos": run.count(Severity.INFO),
     }
+    estimates = [e for f in run.files for e in f.estimates]
+    if estimates:
+        summary["estimate"] = total_estimate(estimates)
+    if run.probes:
+        summary["probes"] = run.probes
+    return summary
 
 
 def document(run: LintRun) -> dict[str, Any]:

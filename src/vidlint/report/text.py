@@ -48,3 +48,8 @@ def render(run: LintRun, stream: TextIO, colour: str = "auto", quiet: bool = Fal
                 stream.write(f"    {paint('hint:', '2')} {d.hint}\n")
     if not quiet:
         stream.write(summary_line(run) + "\n")
+        estimates = [e for f in run.files for e in f.estimates]
+        if estimates:
+            from vidlint.check.estimate import summary_text
+
+            stream.write(summary_text(estimates) + "\n")

@@ -100,43 +100,6 @@ def budget_partial_estimate(reason: str, pointer: str) -> Diagnostic:
                       "map remote videos to local copies with asset-map to measure them")
 
 
-def minimal_estimate(request: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
-    """An estimate from the request alone, for when the pipeline made none: reference videos
-    are not measured (``complete`` is False when there are any)."""
-    defaults = meta.get("defaults") or {}
-    billing = meta.get("billing") or {}
-    output = request.get("duration", defaults.get("duration"))
-    complete = True
-    if isinstance(output, bool) or not isinstance(output, (int, float)):
-        output, complete = None, False
-    videos = request.get("video_urls")
-    if isinstance(videos, list) and videos:
-        complete = False
-    quality = request.get("quality", defaults.get("quality"))
-    price = (billing.get("usd_per_second") or {}).get(quality) if isinstance(quality, str) else None
-    billed = None if output is None else float(output)
-    usd = None if billed is None or price is None else round(billed * float(price), 4)
-    return {"output_seconds": output, "input_video_seconds": 0.0, "billed_seconds": billed, "usd": usd,
-            "complete": complete, "quality": quality if isinstance(quality, str) else None,
-            "usd_per_second": price}
-
-
-def apply_prices(estimate: dict[str, Any], request: dict[str, Any], meta: dict[str, Any],
-                 prices: dict[str, float] | None) -> dict[str, Any]:
-    """The estimate with the configured per-second price for its quality, when there is one."""
-    if not prices:
-        return estimate
-    quality = estimate.get("quality")
-    if not isinstance(quality, str):
-        quality = request.get("quality", (meta.get("defaults") or {}).get("quality"))
-    if not isinstance(quality, str) or quality not in prices:
-        return estimate
-    billed = estimate.get("billed_seconds")
-    updated = dict(estimate, usd_per_second=prices[quality], quality=quality, prices_as_of="configuration")
-    updated["usd"] = None if billed is None else round(float(billed) * prices[quality], 4)
-    return updated
-
-
 @dataclass
 class BudgetCheck:
     """Checks each request's estimate against the budget and keeps the run's totals."""

@@ -1,0 +1,614 @@
+"""Asset checks: find every image, video and voice clip a request references, probe it and
+hold it against the model profile's media limits, without any network access.
+
+Codes: VL5xx for finding and reading an asset, VL6xx for a limit it breaks. Each code is one
+function below, registered with the core rule registry (kind ``asset``); its docstring is the
+code's documentation.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from vidlint.check.rules.registry import rule as registry_rule
+from vidlint.diagnostics import Diagnostic, Severity, make_pointer
+from vidlint.probe.cache import ProbeCache
+from vidlint.probe.model import MediaProbe
+
+# ---------------------------------------------------------------------------------------------
+# options and the objects rules look at
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AssetOptions:
+    """``asset_maps``: (uri prefix, local mirror dir) pairs; the longest matching prefix wins."""
+
+    asset_maps: list[tuple[str, Path]] = field(default_factory=list)
+    no_cache: bool = False
+    cache: ProbeCache | None = None
+
+    def probe_cache(self) -> ProbeCache:
+        if self.cache is None:
+            self.cache = ProbeCache(enabled=not self.no_cache)
+        return self.cache
+
+
+def parse_asset_map(text: str) -> tuple[str, Path]:
+    """``URI_PREFIX=DIR`` -> (prefix, absolute dir); a relative DIR is taken from the current
+    directory, as a shell user expects. Raises ValueError with a one-line reason."""
+    prefix, sep, directory = text.rpartition("=")
+    if not sep or not prefix or not directory:
+        raise ValueError(f"asset map {text!r} is not URI_PREFIX=DIR")
+    if "://" not in prefix:
+        raise ValueError(f"asset map prefix {prefix!r} is not a uri (expected e.g. https://cdn.example.com/)")
+    return prefix, Path(os.path.abspath(Path(directory).expanduser()))
+
+
+@dataclass(frozen=True)
+class AssetRef:
+    pointer: str
+    value: str
+    kind: str  # what the request field expects: image | video | audio
+
+
+@dataclass
+class Resolution:
+    """Where an asset reference leads. ``how``: local | mapped | remote | invalid."""
+
+    how: str
+    path: Path | None = None
+    scheme: str = ""
+    map_prefix: str | None = None
+    map_dir: Path | None = None
+    reason: str | None = None
+
+
+@dataclass
+class AssetContext:
+    ref: AssetRef
+    resolution: Resolution
+    limits: dict[str, Any]
+    probe: MediaProbe | None = None
+
+    @property
+    def label(self) -> str:
+        value = self.ref.value
+        return value if len(value) <= 80 else value[:38] + "..." + value[-39:]
+
+    def diagnostic(self, rule: "AssetRule", message: str, hint: str | None = None) -> Diagnostic:
+        return Diagnostic(code=rule.code, severity=rule.severity,  # type: ignore[attr-defined]
+                          message=f"{self.label}: {message}", pointer=self.ref.pointer, hint=hint)
+
+
+AssetRule = Callable[[AssetContext], Iterator[Diagnostic]]
+RESOLUTION_RULES: list[AssetRule] = []
+PROBE_RULES: list[AssetRule] = []
+LIMIT_RULES: list[AssetRule] = []
+
+
+def _rule(code: str, name: str, severity: str, phase: list[AssetRule]) -> Callable[[AssetRule], AssetRule]:
+    """Register an asset rule with the core registry (code, docs, ``vidlint rules``) and in
+    the phase of check_assets that runs it."""
+    def register(function: AssetRule) -> AssetRule:
+        registry_rule(code, name, severity, kind="asset", needs="assets")(function)
+        function.severity = Severity.parse(severity)  # type: ignore[attr-defined]
+        phase.append(function)
+        return function
+
+    return register
+
+
+ALL_RULES = (RESOLUTION_RULES, PROBE_RULES, LIMIT_RULES)
+
+# ---------------------------------------------------------------------------------------------
+# finding the references and resolving them
+# ---------------------------------------------------------------------------------------------
+
+
+def iter_asset_refs(request: dict[str, Any], patterns: dict[str, str]) -> Iterator[AssetRef]:
+    """Every string value matched by a pointer pattern (``*`` = any array index or object key)."""
+    for pattern, kind in patterns.items():
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in pattern.split("/")[1:]]
+        for path, value in _walk(request, tokens, []):
+            if isinstance(value, str) and value.strip():
+                yield AssetRef(make_pointer(*path), value, kind)
+
+
+def _walk(node: Any, tokens: list[str], path: list[str | int]) -> Iterator[tuple[list[str | int], Any]]:
+    if not tokens:
+        yield path, node
+        return
+    head, rest = tokens[0], tokens[1:]
+    if head == "*":
+        if isinstance(node, list):
+            for index, child in enumerate(node):
+                yield from _walk(child, rest, [*path, index])
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                yield from _walk(child, rest, [*path, key])
+    elif isinstance(node, dict) and head in node:
+        yield from _walk(node[head], rest, [*path, head])
+
+
+def resolve(value: str, base_dir: Path, asset_maps: list[tuple[str, Path]]) -> Resolution:
+    if "\x00" in value:
+        return Resolution("invalid", reason="the reference contains a NUL character")
+    for prefix, directory in sorted(asset_maps, key=lambda pair: len(pair[0]), reverse=True):
+        if value.startswith(prefix):
+            return _resolve_mapped(value[len(prefix):], prefix, directory, base_dir)
+    parts = urlsplit(value)
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        if parts.netloc not in ("", "localhost"):
+            return Resolution("invalid", scheme=scheme,
+                              reason=f"file uri names the host {parts.netloc!r}; only local files can be checked")
+        return Resolution("local", path=_under(base_dir, Path(unquote(parts.path))), scheme=scheme)
+    if scheme and len(scheme) > 1:  # one letter is a Windows drive, not a scheme
+        return Resolution("remote", scheme=scheme)
+    return Resolution("local", path=_under(base_dir, Path(value).expanduser()))
+
+
+def _resolve_mapped(rest: str, prefix: str, directory: Path, base_dir: Path) -> Resolution:
+    relative = unquote(rest.split("#", 1)[0].split("?", 1)[0]).lstrip("/")
+    root = Path(os.path.normpath(_under(base_dir, directory)))
+    target = Path(os.path.normpath(root / relative))
+    if relative and os.path.commonpath([root, target]) != str(root):
+        return Resolution("invalid", map_prefix=prefix, map_dir=root,
+                          reason=f"the asset map {prefix} -> {directory} would lead outside {root}")
+    return Resolution("mapped", path=target, map_prefix=prefix, map_dir=root)
+
+
+def _under(base_dir: Path, path: Path) -> Path:
+    return path if path.is_absolute() else base_dir / path
+
+# ---------------------------------------------------------------------------------------------
+# VL5xx: resolution and probing
+# ---------------------------------------------------------------------------------------------
+
+
+@_rule("VL501", "local-asset", "info", RESOLUTION_RULES)
+def local_asset_is_uploaded(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset is a local file, which the API cannot read: ``vidlint submit`` uploads it.
+
+    A relative path or ``file://`` uri is resolved against the request file's folder. The
+    API needs https uris; ``vidlint submit`` uploads local files and puts the uploaded uri in
+    the request. vidlint still checks the file against every media limit.
+
+    Breaks it: ``"image_urls": ["refs/ann.png"]``.
+    Fix: nothing to fix; give an https uri instead if you submit the request another way.
+    """
+    if ctx.resolution.how == "local" and ctx.probe is not None and ctx.probe.failure not in ("missing", "not_file"):
+        where = "" if str(ctx.resolution.path) == ctx.ref.value else f" ({ctx.resolution.path})"
+        yield ctx.diagnostic(local_asset_is_uploaded,
+                             f"local file{where}; the API needs an https uri, so `vidlint submit` uploads it")
+
+
+_UNVERIFIED = {"image": "format, size and dimensions", "video": "format, size, dimensions and duration",
+               "audio": "format, size and duration"}
+
+
+@_rule("VL502", "remote-asset-not-verified", "info", RESOLUTION_RULES)
+def remote_asset_not_verified(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """A remote asset was not fetched, so its format, size and duration are unverified.
+
+    vidlint never touches the network while linting. A uri that no ``--asset-map`` covers
+    (https, http, s3, ...) is reported once per reference and left alone; cost estimates
+    that need its duration are marked incomplete.
+
+    Breaks it: ``"video_urls": ["https://cdn.example.com/clip.mp4"]`` without an asset map.
+    Fix: ``--asset-map https://cdn.example.com/=./mirror`` with a local copy, or ``--online``.
+    """
+    if ctx.resolution.how == "remote":
+        yield ctx.diagnostic(remote_asset_not_verified,
+                             f"remote {ctx.ref.kind} ({ctx.resolution.scheme} uri) was not fetched, "
+                             f"so its {_UNVERIFIED[ctx.ref.kind]} were not verified",
+                             hint="map it to a local copy with --asset-map URI_PREFIX=DIR, "
+                                  "or verify it online with --online")
+
+
+@_rule("VL503", "asset-not-found", "error", PROBE_RULES)
+def asset_not_found(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset's file does not exist.
+
+    A relative path is resolved against the request file's folder. For a uri mapped with
+    ``--asset-map``, the mirror folder must hold the file at the uri's relative path (query
+    and fragment dropped, percent-escapes decoded).
+
+    Breaks it: ``"image_urls": ["refs/missing.png"]``.
+    Fix: correct the path, or copy the asset into the mirror folder.
+    """
+    if ctx.probe is None or ctx.probe.failure != "missing":
+        return
+    where = ctx.resolution.path
+    if ctx.resolution.how == "mapped":
+        yield ctx.diagnostic(asset_not_found,
+                             f"mapped to {where} by the asset map {ctx.resolution.map_prefix}, "
+                             "but that file does not exist",
+                             hint=f"copy the asset into {ctx.resolution.map_dir}, or fix the uri")
+    else:
+        yield ctx.diagnostic(asset_not_found, f"{ctx.ref.kind} file not found: {where}",
+                             hint="relative paths are resolved against the request file's folder")
+
+
+@_rule("VL504", "asset-not-a-file", "error", PROBE_RULES)
+def asset_not_a_file(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset path is a directory, FIFO, device or socket, not a file.
+
+    vidlint checks the path's type before opening it and never opens such paths (reading a
+    FIFO or a device could block or never end).
+
+    Breaks it: ``"image_urls": ["refs/"]``.
+    Fix: name the file itself.
+    """
+    if ctx.probe is not None and ctx.probe.failure == "not_file":
+        yield ctx.diagnostic(asset_not_a_file, f"expected {_article(ctx.ref.kind)} {ctx.ref.kind} file: {ctx.probe.error}")
+
+
+@_rule("VL505", "asset-unreadable", "error", PROBE_RULES)
+def asset_unreadable(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset file exists but cannot be read.
+
+    The operating system refused (permissions) or reading failed (an I/O error).
+
+    Breaks it: a file with mode 000.
+    Fix: make the file readable by the user running vidlint.
+    """
+    if ctx.probe is not None and ctx.probe.failure == "unreadable":
+        yield ctx.diagnostic(asset_unreadable, ctx.probe.error or "cannot read the file")
+
+
+@_rule("VL506", "asset-unrecognised", "error", PROBE_RULES)
+def asset_unrecognised(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset file is empty, corrupt, or not an image, video or audio file.
+
+    Judged by its bytes: the extension is never trusted. A file cut inside its own header
+    lands here too.
+
+    Breaks it: an empty ``photo.jpg``, or a text file named ``clip.mp4``.
+    Fix: export or download the asset again.
+    """
+    if ctx.probe is not None and ctx.probe.failure in ("empty", "corrupt"):
+        yield ctx.diagnostic(asset_unrecognised, f"{ctx.probe.error} ({ctx.resolution.path})")
+
+
+@_rule("VL507", "asset-truncated", "error", PROBE_RULES)
+def asset_truncated(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset file ends before its own headers say it should.
+
+    Typical of a partial download or an interrupted copy: the header (size, duration) still
+    reads, so the limits are checked, but the service would fail to decode the file. Images
+    are checked for their end marker (PNG IEND, JPEG EOI, GIF trailer) or declared size
+    (WebP, BMP); video and audio by MediaInfo.
+
+    Breaks it: the first 3000 bytes of a PNG.
+    Fix: download or copy the file again.
+    """
+    probe = ctx.probe
+    if probe is not None and probe.truncated and probe.failure is None:
+        yield ctx.diagnostic(asset_truncated,
+                             f"{probe.format or ctx.ref.kind} file is truncated "
+                             f"({probe.size:,} bytes, shorter than its headers declare)",
+                             hint="download or copy the file again")
+
+
+@_rule("VL508", "asset-reference-unusable", "error", RESOLUTION_RULES)
+def asset_uri_unusable(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset reference cannot name a file vidlint can check.
+
+    A ``file://`` uri with a remote host (``file://server/share/a.png``), an asset-mapped
+    uri whose path climbs out of the mirror folder with ``..``, or a value with a NUL
+    character.
+
+    Breaks it: ``"image_urls": ["file://fileserver/refs/a.png"]``.
+    Fix: use a local path, or an https uri.
+    """
+    if ctx.resolution.how == "invalid":
+        yield ctx.diagnostic(asset_uri_unusable, ctx.resolution.reason or "unusable asset reference")
+
+# ---------------------------------------------------------------------------------------------
+# VL6xx: documented media limits
+# ---------------------------------------------------------------------------------------------
+
+_EXTENSION_FORMATS = {
+    "jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "jfif": "jpeg", "png": "png", "bmp": "bmp",
+    "dib": "bmp", "webp": "webp", "gif": "gif", "tif": "tiff", "tiff": "tiff", "mp4": "mp4",
+    "m4v": "mp4", "mov": "mov", "qt": "mov", "webm": "webm", "mkv": "mkv", "avi": "avi",
+    "wav": "wav", "wave": "wav", "mp3": "mp3", "ogg": "ogg", "oga": "ogg", "opus": "ogg",
+    "flac": "flac", "m4a": "m4a", "aac": "aac",
+}
+
+
+def _extension_format(ctx: AssetContext) -> tuple[str, str | None]:
+    """The extension of the name the service will see, and the format it implies."""
+    name = urlsplit(ctx.ref.value).path if ctx.resolution.how == "mapped" else ctx.ref.value
+    suffix = os.path.splitext(name.rstrip("/"))[1].lstrip(".").lower()
+    return suffix, _EXTENSION_FORMATS.get(suffix)
+
+
+@_rule("VL601", "asset-format", "error", LIMIT_RULES)
+def asset_format_not_accepted(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset's real format is not one the field accepts.
+
+    Read from the file's bytes, not its extension. Accepted: images jpeg, png, bmp, webp;
+    videos mp4, mov; audio (audio_urls, voice_bindings) wav, mp3. A GIF or TIFF image, a WebM
+    renamed ``.mp4``, an Ogg or FLAC voice clip, and a file of the wrong kind (a video where
+    an image is expected) are reported with the detected format named.
+
+    Breaks it: ``"audio_urls": ["voice.ogg"]``.
+    Fix: convert the file to an accepted format.
+    """
+    probe, kind = ctx.probe, ctx.ref.kind
+    if probe is None:
+        return
+    accepted = [str(f) for f in ctx.limits.get("formats", [])]
+    suffix, implied = _extension_format(ctx)
+    named = f" (named .{suffix})" if suffix and implied != probe.format else ""
+    if probe.kind != kind:
+        yield ctx.diagnostic(asset_format_not_accepted,
+                             f"expected {_article(kind)} {kind} but the file is {_article(probe.kind)} "
+                             f"{probe.kind} ({probe.format}){named}; accepted {kind} formats: "
+                             f"{', '.join(accepted)}",
+                             hint=f"reference {_article(kind)} {kind} file here")
+    elif accepted and probe.format not in accepted:
+        yield ctx.diagnostic(asset_format_not_accepted,
+                             f"{kind} format is {probe.format}{named}; accepted {kind} formats: "
+                             f"{', '.join(accepted)}",
+                             hint=f"convert it to {' or '.join(accepted[:2])}")
+
+
+@_rule("VL602", "asset-extension-mismatch", "warning", LIMIT_RULES)
+def asset_extension_mismatch(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset's extension names another format than its content.
+
+    The content is in an accepted format, but the name says otherwise (a JPEG saved as
+    ``.png``). Servers often go by the extension or the Content-Type it implies.
+
+    Breaks it: a JPEG named ``photo.png``.
+    Fix: rename the file to match its content.
+    """
+    probe = ctx.probe
+    if probe is None:
+        return
+    suffix, implied = _extension_format(ctx)
+    if (probe.kind == ctx.ref.kind and probe.format in ctx.limits.get("formats", [])
+            and implied is not None and implied != probe.format):
+        yield ctx.diagnostic(asset_extension_mismatch,
+                             f"named .{suffix} but the file is really {probe.format}",
+                             hint=f"rename it with the .{_preferred_extension(probe.format)} extension")
+
+
+def _dimension_detail(probe: MediaProbe) -> str:
+    size = f"{probe.width}x{probe.height}"
+    if probe.rotation in (90, 270):
+        return f"{size} as displayed; stored {probe.stored_width}x{probe.stored_height}, rotated {probe.rotation}°"
+    return size
+
+
+def _range_rule(ctx: AssetContext, rule: AssetRule, axis: str, value: int | None, noun: str) -> Iterator[Diagnostic]:
+    bounds = ctx.limits.get(axis)
+    probe = ctx.probe
+    if probe is None or value is None or not bounds or probe.kind != ctx.ref.kind:
+        return
+    low, high = bounds
+    if not low <= value <= high:
+        yield ctx.diagnostic(rule, f"{ctx.ref.kind} {noun} is {value} px ({_dimension_detail(probe)}); "
+                                   f"the limit is {low}..{high} px",
+                             hint=f"resize it so that both sides are within {low}..{high} px")
+
+
+@_rule("VL603", "asset-width", "error", LIMIT_RULES)
+def asset_width_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset's width is outside the documented range.
+
+    Images 240..8000 px, videos 240..4096 px. The displayed width is checked: a video's
+    rotation metadata is applied first.
+
+    Breaks it: a 200x300 image.
+    Fix: resize it.
+    """
+    if ctx.probe is not None:
+        yield from _range_rule(ctx, asset_width_out_of_range, "width", ctx.probe.width, "width")
+
+
+@_rule("VL604", "asset-height", "error", LIMIT_RULES)
+def asset_height_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset's height is outside the documented range.
+
+    Images 240..8000 px, videos 240..4096 px. The displayed height is checked: a video's
+    rotation metadata is applied first.
+
+    Breaks it: a 160x120 video.
+    Fix: resize it.
+    """
+    if ctx.probe is not None:
+        yield from _range_rule(ctx, asset_height_out_of_range, "height", ctx.probe.height, "height")
+
+
+@_rule("VL605", "asset-aspect-ratio", "error", LIMIT_RULES)
+def asset_aspect_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset's aspect ratio is outside 1:8..8:1.
+
+    Applies to images and videos (width divided by height, as displayed).
+
+    Breaks it: a 240x2000 image (1:8.33).
+    Fix: crop or pad it to a less extreme shape.
+    """
+    probe, bounds = ctx.probe, ctx.limits.get("aspect")
+    if probe is None or not bounds or not probe.width or not probe.height or probe.kind != ctx.ref.kind:
+        return
+    low, high = bounds
+    ratio = probe.width / probe.height
+    if not low <= ratio <= high:
+        yield ctx.diagnostic(asset_aspect_out_of_range,
+                             f"{ctx.ref.kind} aspect ratio is {_ratio(ratio)} ({_dimension_detail(probe)}); "
+                             f"the limit is {_ratio(low)}..{_ratio(high)}",
+                             hint="crop or pad it to a less extreme shape")
+
+
+@_rule("VL606", "asset-duration", "error", LIMIT_RULES)
+def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset's duration is outside the documented range.
+
+    Reference videos 1..30 s; voice clips (audio_urls, voice_bindings values) 1..10 s.
+
+    Breaks it: a 31 s reference video (``video is 31.0 s; the limit is 1..30 s``).
+    Fix: trim it (or use a longer clip when it is too short).
+    """
+    probe, bounds = ctx.probe, ctx.limits.get("duration")
+    if probe is None or not bounds or probe.kind != ctx.ref.kind:
+        return
+    low, high = bounds
+    if probe.duration is None:
+        return
+    if not low <= probe.duration <= high:
+        yield ctx.diagnostic(asset_duration_out_of_range,
+                             f"{ctx.ref.kind} is {_seconds(probe.duration)} s; the limit is "
+                             f"{_number(low)}..{_number(high)} s",
+                             hint=f"trim it to at most {_number(high)} s" if probe.duration > high
+                             else f"use a clip of at least {_number(low)} s")
+
+
+@_rule("VL607", "asset-too-large", "error", LIMIT_RULES)
+def asset_too_large(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The asset file is larger than the documented maximum.
+
+    Images 20 MB, videos 100 MB, audio 15 MB, where MB = 1024 x 1024 bytes. Checked from the
+    file size, whatever the format.
+
+    Breaks it: a 21 MB JPEG.
+    Fix: re-encode or downscale it.
+    """
+    probe, limit = ctx.probe, ctx.limits.get("max_bytes")
+    if probe is None or probe.size is None or not limit:
+        return
+    if probe.size > limit:
+        yield ctx.diagnostic(asset_too_large,
+                             f"file is {probe.size:,} bytes ({_mb(probe.size)}); the limit is "
+                             f"{limit:,} bytes ({_mb(limit)})",
+                             hint="re-encode or downscale it")
+
+
+@_rule("VL608", "image-transparency", "error", LIMIT_RULES)
+def image_has_transparency(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The image has transparency, which the API does not accept.
+
+    An alpha channel (RGBA, LA, PA modes; WebP alpha) or a PNG tRNS chunk that makes a colour
+    or palette entry transparent. The documentation accepts PNG only without transparency.
+
+    Breaks it: an RGBA PNG.
+    Fix: flatten it onto an opaque background and save it without alpha.
+    """
+    probe = ctx.probe
+    if (probe is None or ctx.limits.get("transparency", True) or probe.kind != "image"
+            or ctx.ref.kind != "image" or not probe.has_alpha):
+        return
+    yield ctx.diagnostic(image_has_transparency,
+                         f"{probe.format} image has transparency ({probe.alpha_source}); "
+                         "transparent images are not accepted",
+                         hint="flatten it onto an opaque background (save as RGB without alpha)")
+
+
+@_rule("VL609", "video-rotation", "info", LIMIT_RULES)
+def video_rotation_applied(ctx: AssetContext) -> Iterator[Diagnostic]:
+    """The video carries rotation metadata; its displayed size is what vidlint checks.
+
+    For 90 and 270 degrees width and height are swapped, as a player shows them.
+
+    Breaks it: a 320x240 phone video stored with a 90 degree rotation (displays 240x320).
+    Fix: nothing to fix; re-encode without rotation if the service shows it sideways.
+    """
+    probe = ctx.probe
+    if probe is None or probe.kind != "video" or ctx.ref.kind != "video" or probe.rotation == 0:
+        return
+    yield ctx.diagnostic(video_rotation_applied,
+                         f"video is stored {probe.stored_width}x{probe.stored_height} with "
+                         f"{probe.rotation}° rotation metadata; it displays as {probe.width}x{probe.height}")
+
+# ---------------------------------------------------------------------------------------------
+# the entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir: Path,
+                 options: AssetOptions | None = None) -> tuple[list[Diagnostic], dict[str, Any]]:
+    """Check every asset ``request`` references against ``profile_meta`` (the schema's
+    ``x-vidlint`` object). Returns the diagnostics and the facts the cost estimate needs:
+    ``input_video_seconds`` (sum over probed reference videos) and ``complete`` (False when
+    a reference video's duration is unknown), plus ``assets`` (what each reference led to).
+    """
+    options = options or AssetOptions()
+    diagnostics: list[Diagnostic] = []
+    facts: dict[str, Any] = {"input_video_seconds": 0.0, "complete": True, "assets": []}
+    if not isinstance(request, dict):
+        return diagnostics, facts
+    patterns = profile_meta.get("assets") or {}
+    media = profile_meta.get("media") or {}
+    for ref in iter_asset_refs(request, patterns):
+        resolution = resolve(ref.value, base_dir, options.asset_maps)
+        ctx = AssetContext(ref, resolution, media.get(ref.kind) or {})
+        if resolution.path is not None:
+            ctx.probe = options.probe_cache().probe(resolution.path)
+        for phase in ALL_RULES:
+            if phase is LIMIT_RULES and (ctx.probe is None or not ctx.probe.ok):
+                continue
+            for rule in phase:
+                diagnostics.extend(rule(ctx))
+        facts["assets"].append({"pointer": ref.pointer, "kind": ref.kind, "resolution": resolution.how,
+                                "path": str(resolution.path) if resolution.path else None,
+                                "probe": ctx.probe.to_json() if ctx.probe else None})
+        if ref.kind == "video" and ref.pointer.startswith("/video_urls/"):
+            probe = ctx.probe
+            if probe is not None and probe.ok and probe.kind == "video" and probe.duration is not None:
+                facts["input_video_seconds"] = round(facts["input_video_seconds"] + probe.duration, 3)
+            else:
+                facts["complete"] = False
+    return diagnostics, facts
+
+
+def asset_rules() -> list[AssetRule]:
+    """Every asset rule, in code order (for documentation and rule listings)."""
+    return sorted((r for phase in ALL_RULES for r in phase), key=lambda r: r.code)  # type: ignore[attr-defined]
+
+# ---------------------------------------------------------------------------------------------
+# formatting helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _preferred_extension(fmt: str | None) -> str:
+    return {"jpeg": "jpg"}.get(fmt or "", fmt or "")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _seconds(value: float) -> str:
+    text = f"{value:.1f}"
+    if abs(float(text) - value) > 0.0005:
+        text = f"{value:.3f}".rstrip("0")
+    return text
+
+
+def _ratio(value: float) -> str:
+    if value >= 1:
+        return f"{_trim(value)}:1"
+    return f"1:{_trim(1 / value)}"
+
+
+def _trim(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _mb(size: int) -> str:
+    mb = size / (1024 * 1024)
+    return f"{_trim(mb)} MB" if mb >= 0.01 else f"{size:,} bytes"

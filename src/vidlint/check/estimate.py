@@ -1,0 +1,94 @@
+"""Cost preview: what a request would be billed, from the profile's dated billing data.
+
+Billed seconds = input reference-video seconds + output seconds (the documented rule); the
+per-second price depends on the quality. Prices are data with a date (``billing.as_of``) and
+can be overridden, e.g. from configuration, with ``prices={"720p": 0.09}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_seconds: float | None,
+             *, prices: dict[str, float] | None = None, complete: bool = True) -> dict[str, Any]:
+    """``input_video_seconds`` is the probed total of the reference videos (0 when there are
+    none, None when unknown). ``complete`` is False when that total is a lower bound (a
+    reference video could not be probed) or the price or duration is unknown; ``usd`` is then
+    the estimate for what is known, or None when nothing can be priced."""
+    defaults = profile_meta.get("defaults") or {}
+    billing = profile_meta.get("billing") or {}
+    request = request if isinstance(request, dict) else {}
+
+    output_seconds = request.get("duration", defaults.get("duration"))
+    if isinstance(output_seconds, bool) or not isinstance(output_seconds, (int, float)):
+        output_seconds, complete = None, False
+    if input_video_seconds is None:
+        input_seconds, complete = 0.0, False
+    else:
+        input_seconds = float(input_video_seconds)
+    quality = request.get("quality", defaults.get("quality"))
+    table = dict(billing.get("usd_per_second") or {})
+    if prices:
+        table.update(prices)
+    price = table.get(quality) if isinstance(quality, str) else None
+    if not isinstance(price, (int, float)) or isinstance(price, bool):
+        price, complete = None, False
+
+    billed = None if output_seconds is None else round(input_seconds + float(output_seconds), 3)
+    usd = None if billed is None or price is None else round(billed * float(price), 4)
+    return {
+        "output_seconds": output_seconds,
+        "input_video_seconds": round(input_seconds, 3),
+        "billed_seconds": billed,
+        "usd": usd,
+        "complete": complete,
+        "quality": quality if isinstance(quality, str) else None,
+        "usd_per_second": price,
+        "prices_as_of": None if prices and quality in prices else billing.get("as_of"),
+    }
+
+
+def format_estimate(est: dict[str, Any]) -> str:
+    """One line for the text report, e.g. ``~$0.60 for 7 billed s (5 s output + 2 s input video, 720p)``."""
+    if est.get("usd") is None:
+        return "cost estimate unavailable (" + ("unknown duration" if est.get("billed_seconds") is None
+                                                 else f"no price for quality {est.get('quality')!r}") + ")"
+    prefix = "" if est.get("complete") else "at least "
+    parts = f"{_num(est['output_seconds'])} s output"
+    if est.get("input_video_seconds"):
+        parts += f" + {_num(est['input_video_seconds'])} s input video"
+    if not est.get("complete"):
+        parts += ", some input video not probed"
+    dated = f", prices as of {est['prices_as_of']}" if est.get("prices_as_of") else ""
+    return (f"{prefix}${est['usd']:.2f} for {_num(est['billed_seconds'])} billed s "
+            f"({parts}; {est.get('quality')} at ${est['usd_per_second']}/s{dated})")
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def total_estimate(estimates: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sum over requests; ``complete`` only when every request's estimate is."""
+    priced = [e for e in estimates if e.get("usd") is not None]
+    return {
+        "requests": len(estimates),
+        "billed_seconds": round(sum(e["billed_seconds"] for e in estimates if e.get("billed_seconds") is not None), 3),
+        "usd": round(sum(e["usd"] for e in priced), 4),
+        "complete": all(e.get("complete") for e in estimates),
+    }
+
+
+def summary_text(estimates: list[dict[str, Any]]) -> str:
+    """The text report's estimate line."""
+    if len(estimates) == 1:
+        return "Estimated cost: " + format_estimate(estimates[0])
+    total = total_estimate(estimates)
+    prefix = "" if total["complete"] else "at least "
+    unpriced = sum(1 for e in estimates if e.get("usd") is None)
+    tail = f"; {unpriced} could not be priced" if unpriced else ""
+    if not total["complete"] and not unpriced:
+        tail = "; some input video not probed"
+    return (f"Estimated cost: {prefix}${total['usd']:.2f} for {total['requests']} requests "
+            f"({_num(total['billed_seconds'])} billed s{tail})")
