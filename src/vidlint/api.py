@@ -156,7 +156,9 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
 
 def _report_stale_suppressions(run: LintRun, options: LintOptions, suppressor: Any) -> None:
     """VL901 / VL902 findings, on the configuration and baseline files themselves."""
-    from vidlint.config import display_path
+    if suppressor is None and options.baseline is None:
+        return
+    from vidlint.config_files import display_path
 
     if suppressor is not None:
         run.ignored = suppressor.suppressed

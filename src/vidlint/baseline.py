@@ -120,7 +120,7 @@ class Baseline:
 
 
 def load_baseline(path: Path) -> Baseline:
-    from vidlint.config import display_path
+    from vidlint.config_files import display_path
 
     shown = display_path(path)
     try:

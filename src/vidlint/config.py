@@ -5,8 +5,8 @@ Found by walking up from the working directory; in one folder ``vidlint.toml`` w
 file are relative to the folder that holds it. Any problem is a ``ConfigError`` whose text is
 ``<file>: <key>: <reason>`` (the CLI prints it and exits 2).
 
-This module imports nothing heavy at the top: the lint hot path calls ``find_config`` on every
-run and parses TOML only when a file is found.
+The lint hot path calls ``vidlint.config_files.find_config`` on every run; this module (its
+dataclasses and validation) is imported only when a file is found.
 """
 
 from __future__ import annotations
@@ -18,10 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from vidlint.diagnostics import Severity
+from vidlint.config_files import CONFIG_NAMES, display_path, find_config  # noqa: F401 (re-exported)
 from vidlint.globs import Glob
-
-CONFIG_NAMES = ("vidlint.toml", "pyproject.toml")
-
 
 class ConfigError(Exception):
     """An invalid configuration: ``<file>: <key>: <reason>``."""
@@ -113,44 +111,6 @@ class Config:
             if stripped.startswith((f'"{key}"', f"'{key}'", f"{key} ", f"{key}=")):
                 return number
         return 1
-
-
-def _mentions_vidlint(path: Path) -> bool:
-    try:
-        return "vidlint" in path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-
-
-def find_config(start: Path) -> Path | None:
-    """The nearest ``vidlint.toml``, or ``pyproject.toml`` with ``[tool.vidlint]``, from ``start`` up."""
-    for folder in (start, *start.parents):
-        candidate = folder / "vidlint.toml"
-        if candidate.is_file():
-            return candidate
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file() and _mentions_vidlint(candidate) and _has_vidlint_table(candidate):
-            return candidate
-    return None
-
-
-def _has_vidlint_table(path: Path) -> bool:
-    import tomllib
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return True  # let load_config report why it cannot be read
-    tool = data.get("tool")
-    return isinstance(tool, dict) and "vidlint" in tool
-
-
-def display_path(path: Path) -> str:
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 def load_config(path: Path) -> Config:

@@ -35,11 +35,13 @@ def load_configuration(config_path: str | None, isolated: bool) -> Any:
         if config_path:
             raise click.UsageError("--config and --isolated cannot be used together")
         return None
-    from vidlint.config import ConfigError, find_config, load_config
+    from vidlint.config_files import find_config
 
     path = Path(config_path) if config_path else find_config(Path.cwd())
     if path is None:
         return None
+    from vidlint.config import ConfigError, load_config
+
     try:
         return load_config(path)
     except ConfigError as exc:
