@@ -286,3 +286,34 @@ def test_budget_with_unmeasured_reference_video_is_a_lower_bound(repo):
 def test_no_budget_no_budget_codes(repo):
     write_request(repo / "r.json", {**CLEAN, "duration": 15, "quality": "1080p"})
     assert run_vidlint("lint", "r.json", cwd=repo).code == 0
+
+
+def test_budget_counts_measured_reference_video_seconds(repo):
+    import shutil
+
+    from conftest import FIXTURES
+
+    shutil.copy(FIXTURES / "media" / "ok.mp4", repo / "ref.mp4")  # a 2-second video
+    write(repo / "vidlint.toml", "[budget.request]\nmax-billed-seconds = 6\n")
+    write_request(repo / "r.json", {**CLEAN, "duration": 5, "video_urls": ["ref.mp4"]})
+    result = run_vidlint("lint", "--format", "json", "r.json", cwd=repo)
+    (entry,) = result.json()["files"]
+    assert entry["estimate"]["billed_seconds"] == 7 and entry["estimate"]["complete"] is True
+    budget = [d for d in entry["diagnostics"] if d["code"].startswith("VL7")]
+    assert [(d["code"], d["message"]) for d in budget] == [
+        ("VL701", "the request bills 7 s; the budget allows 6 s per request")]
+
+
+def test_the_documented_example_configuration_is_valid(tmp_path):
+    import re
+
+    from conftest import REPO
+
+    from vidlint.config import load_config
+
+    text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", text, re.S).group(1)
+    (tmp_path / "pyproject.toml").write_text(example, encoding="utf-8")
+    config = load_config(tmp_path / "pyproject.toml")
+    assert config.enabled("VL311") and not config.enabled("VL310") and config.enabled("VL104")
+    assert config.budget.request.max_usd == 2.0 and config.prices["wan2.7-reference-video"]["720p"] == 0.09
