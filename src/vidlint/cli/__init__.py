@@ -16,6 +16,8 @@ from vidlint import __version__
 # name -> "module:attribute"; the order is the order `vidlint --help` lists them.
 COMMANDS: dict[str, str] = {
     "lint": "vidlint.cli.lint_cmd:lint",
+    "submit": "vidlint.cli.submit_cmd:submit",
+    "status": "vidlint.cli.status_cmd:status",
     "probe": "vidlint.cli.probe_cmd:probe",
     "rules": "vidlint.cli.rules_cmd:rules",
     "schema": "vidlint.cli.schema_cmd:schema",

@@ -1,0 +1,159 @@
+"""The submission ledger: one JSON object per line, appended and fsynced per event.
+
+Each submission attempt gets an ``attempt`` id; its events carry the request key (sha256 of
+the normalised request), the task id once known, and the status after the event. Reading folds
+the events into one :class:`Attempt` per attempt id. A torn last line (the process was killed
+mid-write) is skipped when reading and fenced off with a newline before the next append.
+The ledger never holds the API key: events are built from explicit fields only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+LEDGER_VERSION = 1
+
+# sending: the create call is about to go out (a crash right after leaves the outcome unknown).
+LIVE = ("sending", "unknown", "pending", "processing")
+TERMINAL = ("completed", "failed", "cancelled", "rejected")
+BLOCKS_RESUBMIT = ("sending", "unknown", "pending", "processing", "completed")
+
+
+def normalise_request(request: dict[str, Any]) -> str:
+    """Canonical JSON: sorted keys, no whitespace, ``$schema`` (an editor hint) dropped."""
+    body = {k: v for k, v in request.items() if k != "$schema"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def request_key(request: dict[str, Any]) -> str:
+    return hashlib.sha256(normalise_request(request).encode("utf-8")).hexdigest()
+
+
+def new_attempt_id() -> str:
+    return secrets.token_hex(6)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Attempt:
+    attempt: str
+    key: str
+    request: str | None = None
+    task_id: str | None = None
+    status: str = "sending"
+    progress: int | None = None
+    results: list[str] = field(default_factory=list)
+    error: dict[str, Any] | None = None
+    note: str | None = None
+    downloads: list[str] = field(default_factory=list)
+    duration: float | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.status in LIVE
+
+    def apply(self, event: dict[str, Any]) -> None:
+        for name in ("request", "task_id", "status", "progress", "error", "note", "duration"):
+            if name in event and event[name] is not None:
+                setattr(self, name, event[name])
+        if isinstance(event.get("results"), list):
+            self.results = [str(r) for r in event["results"]]
+        if isinstance(event.get("downloads"), list):
+            self.downloads = [str(d) for d in event["downloads"]]
+        self.created_at = self.created_at or event.get("time")
+        self.updated_at = event.get("time") or self.updated_at
+
+
+class Ledger:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    # -- writing ------------------------------------------------------------------------------
+    def append(self, event: dict[str, Any]) -> dict[str, Any]:
+        record = {"v": LEDGER_VERSION, "time": now_iso(), **event}
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a+b") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell() > 0:
+                handle.seek(-1, os.SEEK_END)
+                if handle.read(1) != b"\n":
+                    # The previous writer died mid-line: fence the torn line off.
+                    handle.write(b"\n")
+            handle.write(line.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        return record
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Exclusive lock across processes for check-then-record (no-op where flock is missing)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a") as handle:
+            try:
+                import fcntl
+            except ImportError:  # pragma: no cover - Windows
+                yield
+                return
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    # -- reading ------------------------------------------------------------------------------
+    def events(self) -> list[dict[str, Any]]:
+        """All well-formed events; unreadable lines (a torn write) are skipped."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        events = []
+        for line in raw.split(b"\n"):
+            if not line.strip():
+                continue
+            try:
+                event = json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                continue
+            if isinstance(event, dict) and isinstance(event.get("attempt"), str):
+                events.append(event)
+        return events
+
+    def attempts(self) -> list[Attempt]:
+        by_id: dict[str, Attempt] = {}
+        for event in self.events():
+            attempt = by_id.get(event["attempt"])
+            if attempt is None:
+                attempt = by_id[event["attempt"]] = Attempt(event["attempt"], str(event.get("key", "")))
+            attempt.apply(event)
+        return list(by_id.values())
+
+    def for_key(self, key: str) -> list[Attempt]:
+        return [a for a in self.attempts() if a.key == key]
+
+    def blocking(self, key: str) -> Attempt | None:
+        """The latest attempt for this request that makes a resubmission a likely double payment."""
+        blocking = [a for a in self.for_key(key) if a.status in BLOCKS_RESUBMIT]
+        return blocking[-1] if blocking else None
+
+    def for_task(self, task_id: str) -> Attempt | None:
+        matches = [a for a in self.attempts() if a.task_id == task_id]
+        return matches[-1] if matches else None
+
+    def open_attempts(self) -> list[Attempt]:
+        return [a for a in self.attempts() if a.live]

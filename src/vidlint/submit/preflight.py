@@ -1,0 +1,55 @@
+"""Lint the request before anything is sent; submit refuses while it has errors."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from vidlint.diagnostics import Severity
+from vidlint.submit.session import Console
+
+
+def lint_before_submit(path: Path, console: Console) -> bool:
+    """True when the request may be sent. Prints the findings (errors and warnings) on stderr."""
+    from vidlint.api import LintOptions, lint_paths
+    from vidlint.report.text import render
+
+    run = lint_paths([str(path)], LintOptions())
+    for reason in run.path_errors:
+        console.error(reason)
+    if run.path_errors:
+        return False
+    # Errors and warnings only: infos (e.g. "local file, submit uploads it") are lint's business.
+    shown = replace(run, files=[replace(result, diagnostics=[d for d in result.diagnostics
+                                                             if d.severity >= Severity.WARNING])
+                                for result in run.files])
+    if any(result.diagnostics for result in shown.files):
+        report = io.StringIO()
+        render(shown, report, colour="never", quiet=True)
+        for line in report.getvalue().splitlines():
+            console.info(line)
+    console.lint_estimates = [e for result in run.files for e in result.estimates]
+    if run.failed:
+        console.error(f"{path.name} has lint errors; not submitted (fix them, then submit again)")
+        return False
+    return True
+
+
+def format_lint_estimate(estimate: dict[str, Any]) -> str | None:
+    """A one-line cost estimate from the lint core's estimate, when it gives a price."""
+    usd = estimate.get("usd")
+    if not isinstance(usd, (int, float)):
+        return None
+    try:
+        from vidlint.check.estimate import format_estimate  # type: ignore[import-not-found]
+    except ImportError:
+        pass
+    else:
+        return "estimated cost: " + format_estimate(estimate)
+    line = f"estimated cost: ${usd:.2f}"
+    credits = estimate.get("credits")
+    if isinstance(credits, (int, float)):
+        line += f" (~{credits:.0f} credits)"
+    return line
