@@ -126,3 +126,10 @@ def test_walking_a_folder_skips_the_baseline_file(repo):
     record(repo, ".")
     result = run_vidlint("lint", "--format", "json", "--baseline", "vidlint-baseline.json", ".", cwd=repo)
     assert "vidlint-baseline.json" not in [f["path"] for f in result.json()["files"]]
+
+
+def test_unwritable_baseline_is_one_line_exit_2(repo):
+    (repo / "blocker").write_text("a file, not a folder")
+    result = run_vidlint("lint", "--write-baseline", "blocker/b.json", "requests", cwd=repo)
+    assert result.code == 2 and result.err.startswith("vidlint: blocker/b.json: cannot write the baseline:")
+    assert "Traceback" not in result.err

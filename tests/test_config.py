@@ -317,3 +317,14 @@ def test_the_documented_example_configuration_is_valid(tmp_path):
     config = load_config(tmp_path / "pyproject.toml")
     assert config.enabled("VL311") and not config.enabled("VL310") and config.enabled("VL104")
     assert config.budget.request.max_usd == 2.0 and config.prices["wan2.7-reference-video"]["720p"] == 0.09
+
+
+def test_stdin_filename_is_matched_by_per_file_ignores(repo):
+    write(repo / "vidlint.toml", '[per-file-ignores]\n"requests/*.json" = ["VL311"]\n')
+    args = ("lint", "--format", "json", "--stdin-filename", "requests/editor.json", "-")
+    result = run_vidlint(*args, cwd=repo, input=json.dumps(SPELLING))
+    assert result.json()["files"][0]["path"] == "requests/editor.json"
+    assert codes(result) == []
+    other = run_vidlint("lint", "--format", "json", "--stdin-filename", "elsewhere.json", "-", cwd=repo,
+                        input=json.dumps(SPELLING))
+    assert codes(other) == ["VL311"]

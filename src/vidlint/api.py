@@ -130,7 +130,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
         suppressor = Suppressor(config)
         if config.exclude:
             sources = [s for s in sources if s.path is None or not config.excluded(s.path)]
-        if config.budget and options.budget_check is None:
+        if config.budget:  # fresh totals for each run
             from vidlint.check.rules.budget import BudgetCheck
 
             options.budget_check = BudgetCheck(config.budget)

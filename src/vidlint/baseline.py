@@ -108,7 +108,7 @@ class Baseline:
             key, relative = entry["fingerprint"], entry["path"]
             if self.remaining[key] - reported[key] <= 0:
                 continue
-            gone = relative != "<stdin>" and not (self.folder / relative).exists()
+            gone = relative != "<stdin>" and not _exists(self.folder / relative)
             if relative not in self.linted and not gone:
                 continue
             reported[key] += 1
@@ -117,6 +117,13 @@ class Baseline:
                 f"baseline entry {entry['code']} at {relative}#{entry['pointer']} matches nothing: {why}",
                 "re-record the baseline with --write-baseline", self.line_of(key)))
         return found
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a hand-edited entry with a NUL or an over-long name
+        return False
 
 
 def load_baseline(path: Path) -> Baseline:

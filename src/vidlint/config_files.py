@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 CONFIG_NAMES = ("vidlint.toml", "pyproject.toml")
 
 
+# "[tool.vidlint]", "[tool.vidlint.budget]", 'tool."vidlint"', or "vidlint = {...}" under [tool]:
+# a cheap test before the TOML parser confirms it.
+_TOOL_TABLE = re.compile(r"""tool\s*\.\s*["']?vidlint\b|^\s*["']?vidlint["']?\s*=""", re.M)
+
+
 def _mentions_vidlint(path: Path) -> bool:
     try:
-        return "vidlint" in path.read_text(encoding="utf-8", errors="replace")
+        return _TOOL_TABLE.search(path.read_text(encoding="utf-8", errors="replace")) is not None
     except OSError:
         return False
 

@@ -141,7 +141,10 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
         if write_baseline_path:
             from vidlint.baseline import write_baseline
 
-            written = write_baseline(Path(write_baseline_path), run)
+            try:
+                written = write_baseline(Path(write_baseline_path), run)
+            except OSError as exc:
+                raise fail(f"{write_baseline_path}: cannot write the baseline: {exc.strerror or exc}") from None
             for reason in run.path_errors:
                 click.echo(f"vidlint: {reason}", err=True)
             click.echo(f"vidlint: wrote {written} finding{'s' if written != 1 else ''} to {write_baseline_path}", err=True)
