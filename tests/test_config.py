@@ -201,6 +201,10 @@ def test_unused_glob_ignore_waits_until_every_matching_file_was_linted(repo):
     ('[budget.request]\nmax-dollars = 3', 'vidlint.toml: budget.request.max-dollars: unknown key (known: max-billed-seconds, max-usd)'),
     ('[asset-map]\n"cdn.example.com" = "assets"', "vidlint.toml: asset-map.\"cdn.example.com\": the key must be a uri prefix"),
     ("x = [", "vidlint.toml: invalid TOML: "),
+    ('select = ["VL3", 1]', "vidlint.toml: select[1]: must be a string, not an integer"),
+    ('[tool.vidlint]\nignore = ["VL3"]', "vidlint.toml: tool: vidlint.toml holds the settings at the top level, without [tool.vidlint]"),
+    ('budget = 5', "vidlint.toml: budget: must be a table, not an integer"),
+    ('[budget.run]\nmax-usd = -1', "vidlint.toml: budget.run.max-usd: must be a non-negative number, not -1"),
 ])
 def test_invalid_configuration_is_exit_2_with_file_key_reason(repo, text, message):
     write(repo / "vidlint.toml", text + "\n")

@@ -171,6 +171,8 @@ class _Reader:
 
     def read(self, table: dict[str, Any]) -> None:
         for key in table:
+            if key == "tool" and not self.prefix:
+                raise self.error(key, "vidlint.toml holds the settings at the top level, without [tool.vidlint]")
             if key not in _KEYS:
                 raise self.unknown_key(key, _KEYS)
         c = self.config
@@ -229,8 +231,11 @@ class _Reader:
         return value
 
     def strings(self, key: str, value: Any) -> list[str]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        if not isinstance(value, list):
             raise self.error(key, f"must be a list of strings, not {_toml_type(value)}")
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise self.error(f"{key}[{index}]", f"must be a string, not {_toml_type(item)}")
         return value
 
     def codes(self, key: str, value: Any) -> tuple[str, ...]:
