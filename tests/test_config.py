@@ -332,3 +332,36 @@ def test_stdin_filename_is_matched_by_per_file_ignores(repo):
     other = run_vidlint("lint", "--format", "json", "--stdin-filename", "elsewhere.json", "-", cwd=repo,
                         input=json.dumps(SPELLING))
     assert codes(other) == ["VL311"]
+
+
+def imported_modules(cwd: Path, *args: str) -> set[str]:
+    """Modules a real `vidlint lint` run has imported by the time it exits."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import SRC
+
+    record = cwd / "modules.json"
+    script = ("import json, sys\nfrom vidlint.cli import main\nsys.argv = ['vidlint', 'lint'] + sys.argv[2:]\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "open(sys.argv[1], 'w').write(json.dumps(sorted(sys.modules)))\n")
+    script = script.replace("sys.argv[1]", repr(str(record))).replace("sys.argv[2:]", "sys.argv[1:]")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIDLINT_", "GITHUB_ACTIONS"))}
+    env["PYTHONPATH"] = str(SRC)
+    subprocess.run([sys.executable, "-c", script, *args], cwd=cwd, env=env, capture_output=True, timeout=120)
+    modules = set(json.loads(record.read_text()))
+    record.unlink()
+    return modules
+
+
+def test_hot_path_stays_lazy(repo):
+    plain = imported_modules(repo, "requests/seed.json")
+    assert "vidlint.config_files" in plain
+    for lazy in ("vidlint.config", "tomllib", "vidlint.suppress", "vidlint.baseline", "vidlint.report.sarif",
+                 "vidlint.report.junit", "xml.etree.ElementTree", "vidlint.globs"):
+        assert lazy not in plain, lazy
+    write(repo / "vidlint.toml", 'ignore = ["VL311"]\n')
+    configured = imported_modules(repo, "--format", "sarif", "requests/seed.json")
+    assert {"vidlint.config", "tomllib", "vidlint.suppress", "vidlint.globs", "vidlint.report.sarif"} <= configured
+    assert "vidlint.report.junit" not in configured
