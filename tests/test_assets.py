@@ -17,9 +17,10 @@ from media_helpers import (MB, MEDIA, pillow_image, sparse_jpeg, sparse_mp3, spa
 from vidlint.check.assets import AssetOptions, asset_rules, check_assets, parse_asset_map
 from vidlint.check.estimate import estimate, format_estimate
 from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.models import load_profile
 from vidlint.probe import ProbeCache
 
-PROFILE = json.loads((SCHEMAS / "wan2.7-reference-video.json").read_text(encoding="utf-8"))["x-vidlint"]
+PROFILE = load_profile("wan2.7-reference-video").meta  # x-vidlint with the shared $refs expanded
 LIMITS = PROFILE["media"]
 
 

@@ -11,7 +11,9 @@ import pytest
 
 from conftest import EXAMPLES, SCHEMAS
 
-SCHEMA_LEVEL_BROKEN = ["nested-model-params.json", "typos-and-legacy.json", "limits.json"]
+SCHEMA_LEVEL_BROKEN = ["nested-model-params.json", "typos-and-legacy.json", "limits.json",
+                       "text-to-video-inputs-and-shots.json", "image-to-video-mode-mismatch.json",
+                       "video-edit-limits.json", "reference-video-fits-image-to-video.json"]
 RULE_LEVEL_ONLY = ["prompt-references.json"]  # valid JSON Schema-wise; vidlint's rules catch it
 
 

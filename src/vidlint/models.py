@@ -1,4 +1,10 @@
-"""Model profiles: one JSON Schema per model under ``schemas/``, its ``x-vidlint`` object as data."""
+"""Model profiles: one JSON Schema per model under ``schemas/``, its ``x-vidlint`` object as data.
+
+A profile may take shared data from another file of the family with ``{"$ref":
+"_wan2.7-defs.json#/x-vidlint-shared/media/image"}``; keys written next to the ``$ref``
+override the referenced ones. :func:`load_profile` expands them, so ``profile.meta`` is
+plain data.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +34,20 @@ class ModelProfile:
     def meta(self) -> dict[str, Any]:
         return self.schema.get("x-vidlint", {})
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The top-level fields the model takes. A property whose schema is ``{"not": {}}``
+        (directly or through a local ``$ref``) is documented as NOT taken, so it is left out."""
+        taken = []
+        for name, node in self.schema.get("properties", {}).items():
+            if name == "$schema":
+                continue
+            if isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+                node = follow_pointer(self.schema, node["$ref"][1:])
+            if not (isinstance(node, dict) and node.get("not") == {}) and node is not False:
+                taken.append(name)
+        return tuple(taken)
+
 
 @lru_cache(maxsize=None)
 def known_models() -> tuple[str, ...]:
@@ -39,8 +59,41 @@ def load_profile(name: str) -> ModelProfile | None:
     if name not in known_models():
         return None
     path = schema_dir() / f"{name}.json"
-    with open(path, encoding="utf-8") as handle:
-        return ModelProfile(name, path, json.load(handle))
+    schema = load_schema_file(path.name)
+    schema = {**schema, "x-vidlint": expand_refs(schema.get("x-vidlint", {}), path.name)}
+    return ModelProfile(name, path, schema)
+
+
+@lru_cache(maxsize=None)
+def load_schema_file(file_name: str) -> dict[str, Any]:
+    """A file of ``schemas/`` by its bare name (what relative ``$ref``s name)."""
+    with open(schema_dir() / Path(file_name).name, encoding="utf-8") as handle:
+        return json.load(handle)  # type: ignore[no-any-return]
+
+
+def follow_pointer(document: Any, fragment: str) -> Any:
+    for token in [t for t in fragment.split("/") if t]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        document = document[int(token)] if isinstance(document, list) else document[token]
+    return document
+
+
+def expand_refs(node: Any, file_name: str, depth: int = 0) -> Any:
+    """``node`` with every ``{"$ref": ...}`` replaced by a copy of its target, local keys on top."""
+    if depth > 32:
+        raise ValueError(f"{file_name}: $ref chain too deep")
+    if isinstance(node, list):
+        return [expand_refs(item, file_name, depth) for item in node]
+    if not isinstance(node, dict):
+        return node
+    local = {key: expand_refs(value, file_name, depth) for key, value in node.items() if key != "$ref"}
+    ref = node.get("$ref")
+    if not isinstance(ref, str):
+        return local
+    target, _, fragment = ref.partition("#")
+    target_file = Path(target).name if target else file_name
+    base = expand_refs(follow_pointer(load_schema_file(target_file), fragment), target_file, depth + 1)
+    return {**base, **local} if isinstance(base, dict) else base
 
 
 def suggest_model(name: str) -> str | None:

@@ -1,7 +1,10 @@
 """Cost preview: what a request would be billed, from the profile's dated billing data.
 
-Billed seconds = input reference-video seconds + output seconds (the documented rule); the
-per-second price depends on the quality. Prices are data with a date (``billing.as_of``) and
+Billed seconds = input reference-video seconds + output seconds (the documented rule for
+reference-video and video-edit); models whose profile says ``"bills_input_video": false``
+(text-to-video, image-to-video: in video_continuation ``duration`` already is the total) bill the
+output only. ``"output_seconds_when_duration_is_0": "input_video_seconds"`` (video-edit) makes a
+``duration`` of 0 mean "as long as the input video". The per-second price depends on the quality. Prices are data with a date (``billing.as_of``) and
 can be overridden, e.g. from configuration, with ``prices={"720p": 0.09}``.
 """
 
@@ -23,10 +26,15 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     output_seconds = request.get("duration", defaults.get("duration"))
     if isinstance(output_seconds, bool) or not isinstance(output_seconds, (int, float)):
         output_seconds, complete = None, False
-    if input_video_seconds is None:
+    if billing.get("bills_input_video") is False:
+        input_seconds, complete = 0.0, True  # the input video's length does not change the bill
+    elif input_video_seconds is None:
         input_seconds, complete = 0.0, False
     else:
         input_seconds = float(input_video_seconds)
+    if output_seconds == 0 and billing.get("output_seconds_when_duration_is_0") == "input_video_seconds":
+        # as long as the input video: unknown when the input was not (fully) probed
+        output_seconds = input_seconds if complete and input_video_seconds is not None else None
     quality = request.get("quality", defaults.get("quality"))
     table = dict(billing.get("usd_per_second") or {})
     if prices:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vidlint.check.rules.registry import load_all_rules, run_request_rules
+from vidlint.check.rules.registry import load_all_rules, run_fact_rules, run_request_rules
 from vidlint.check.schema import check_schema
 from vidlint.check.wording import type_name
 from vidlint.diagnostics import Diagnostic, Severity
@@ -59,6 +59,9 @@ def check_request(request: Any, base_dir: Path | None, options: Any = None) -> R
 
         asset_found, facts = check_assets(request, profile.meta, base_dir or Path.cwd(), asset_options(options))
         found.extend(asset_found)
+    for rule_, finding in run_fact_rules(request, profile.meta, facts):  # rules that weigh probed media
+        found.append(Diagnostic(rule_.code, rule_.severity, finding.message, finding.pointer, finding.hint,
+                                at_key=finding.at_key, char=finding.char))
     estimate = None
     if "billing" in profile.meta:
         from vidlint.check.estimate import estimate as estimate_cost

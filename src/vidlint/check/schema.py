@@ -5,6 +5,10 @@ as is). Translation turns jsonschema's errors into diagnostics with stable codes
 measured value and the limit, and a hint. A schema node can set ``x-vidlint-code``,
 ``x-vidlint-message`` and ``x-vidlint-hint`` (a string, or an object keyed by keyword) to
 name the documented rule it expresses; ``x-vidlint-truncated`` marks text the server cuts.
+A message template may use ``{instance}`` (the value) and ``{field}`` (where it is). An
+annotated node without a message whose code's function takes ``(error, profile)`` lets that
+function write the message (for messages that depend on the whole request). Annotations are
+found through ``$ref``s, also into the family's shared ``_*.json`` files.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator
 from vidlint.check.rules.registry import Finding, rule
 from vidlint.check.wording import did_you_mean, label, plural, show, type_name
 from vidlint.diagnostics import Diagnostic, Severity, make_pointer
-from vidlint.models import ModelProfile, schema_dir
+from vidlint.models import ModelProfile, follow_pointer, load_schema_file
 
 Translator = Callable[[Any, "ModelProfile | None"], Iterable[Finding]]
 TRANSLATORS: dict[str, list[Translator]] = {}  # keyword -> translators, each with its own code
@@ -36,14 +40,13 @@ _VALIDATORS: dict[str, Any] = {}
 def _validator(profile: ModelProfile) -> Any:
     if profile.name in _VALIDATORS:
         return _VALIDATORS[profile.name]
-    import json
-
     from jsonschema.validators import validator_for
     from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
 
     def retrieve(uri: str) -> Resource:
-        with open(schema_dir() / uri.rsplit("/", 1)[-1], encoding="utf-8") as handle:
-            return Resource.from_contents(json.load(handle))
+        # Relative $refs ("_wan2.7-defs.json#/$defs/prompt") name files next to the model's schema.
+        return Resource.from_contents(load_schema_file(uri.rsplit("/", 1)[-1]), default_specification=DRAFT202012)
 
     cls = validator_for(profile.schema)
     validator = cls(profile.schema, registry=Registry(retrieve=retrieve))  # type: ignore[call-arg]
@@ -55,46 +58,56 @@ def _pointer(path: Iterable[Any]) -> str:
     return make_pointer(*path)
 
 
-def _resolve(node: Any, ref: str, profile: ModelProfile) -> Any:
-    import json
-
-    document: Any = profile.schema
-    target, _, fragment = ref.partition("#")
-    if target:
-        with open(schema_dir() / target.rsplit("/", 1)[-1], encoding="utf-8") as handle:
-            document = json.load(handle)
-    for token in [t for t in fragment.split("/") if t]:
-        document = document[token.replace("~1", "/").replace("~0", "~")]
-    return document
+def _notes_of(node: Any, keyword: Any) -> dict[str, str]:
+    if not isinstance(node, dict) or "x-vidlint-code" not in node:
+        return {}
+    code = node["x-vidlint-code"]
+    if isinstance(code, dict):
+        code = code.get(keyword)
+    if not code:
+        return {}
+    found = {"code": code}
+    for key in ("message", "hint"):
+        value = node.get(f"x-vidlint-{key}")
+        if isinstance(value, dict):
+            value = value.get(keyword)
+        if value:
+            found[key] = value
+    return found
 
 
 def _annotations(error: Any, profile: ModelProfile) -> dict[str, str]:
-    """The x-vidlint annotations that apply to ``error``: the deepest node on its schema path wins."""
+    """The x-vidlint annotations that apply to ``error``: the deepest node on its schema path wins.
+
+    jsonschema leaves ``$ref`` out of schema paths, so where the path goes on below a node
+    that is only a reference, the walk follows the reference (into another file of
+    ``schemas/`` when it is relative) and goes on from there.
+    """
     keyword = error.validator
     found: dict[str, str] = {}
     node: Any = profile.schema
+    file_name = profile.path.name
     path = list(error.absolute_schema_path)
-    for position in range(len(path) + 1):
-        if isinstance(node, dict) and "x-vidlint-code" in node:
-            code = node["x-vidlint-code"]
-            if isinstance(code, dict):
-                code = code.get(keyword)
-            if code:
-                found = {"code": code}
-                for key in ("message", "hint"):
-                    value = node.get(f"x-vidlint-{key}")
-                    if isinstance(value, dict):
-                        value = value.get(keyword)
-                    if value:
-                        found[key] = value
+    position, hops = 0, 0
+    while True:
+        found = _notes_of(node, keyword) or found
         if position == len(path):
             break
         token = path[position]
         try:
-            if token == "$ref" and isinstance(node, dict):
-                node = _resolve(node, node["$ref"], profile)
-            else:
-                node = node[token]
+            if isinstance(node, dict) and isinstance(node.get("$ref"), str) and (token not in node or token == "$ref"):
+                hops += 1
+                if hops > 32:
+                    break
+                target, _, fragment = node["$ref"].partition("#")
+                if target:
+                    file_name = target.rsplit("/", 1)[-1]
+                document = profile.schema if file_name == profile.path.name else load_schema_file(file_name)
+                node = follow_pointer(document, fragment)
+                position += token == "$ref"
+                continue
+            node = node[token]
+            position += 1
         except (KeyError, IndexError, TypeError, OSError, ValueError):
             break
     return found
@@ -106,7 +119,9 @@ def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     for error in _validator(profile).iter_errors(request):
         notes = _annotations(error, profile)
-        if "code" in notes:
+        if "code" in notes and "message" not in notes and _is_translator(RULES[notes["code"]].func):
+            produced = [(notes["code"], f) for f in RULES[notes["code"]].func(error, profile)]
+        elif "code" in notes:
             produced = [(notes["code"], _annotated(error, notes))]
         elif error.validator == "maxLength" and error.schema.get("x-vidlint-truncated"):
             produced = [(truncated_text.code, f) for f in truncated_text(error, profile)]  # type: ignore[attr-defined]
@@ -120,6 +135,13 @@ def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
     return diagnostics
 
 
+def _is_translator(func: Callable[..., Any]) -> bool:
+    """A code's function that takes (error, profile) writes the message for its annotated schema errors."""
+    import inspect
+
+    return len(inspect.signature(func).parameters) == 2
+
+
 def _annotated(error: Any, notes: dict[str, str]) -> Finding:
     pointer = _pointer(error.absolute_path)
     at_key = False
@@ -128,7 +150,7 @@ def _annotated(error: Any, notes: dict[str, str]) -> Finding:
     template = notes.get("message")
     if template:
         shown = error.instance if isinstance(error.instance, (str, int, float)) else show(error.instance)
-        message = template.format(instance=shown)
+        message = template.format(instance=shown, field=label(pointer))
     else:
         generic = [f for t in TRANSLATORS.get(error.validator, [other_violation]) for f in t(error, None)]
         message = generic[0].message if generic else error.message
@@ -261,6 +283,8 @@ def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
     """
     base = _pointer(error.absolute_path)
     known = list(error.schema.get("properties", {}))
+    if profile is not None and not base:
+        known = [k for k in known if k in profile.fields]  # fields documented as not taken are no target
     root_properties = profile.schema.get("properties", {}) if profile else {}
     legacy = profile.meta.get("legacy_fields", {}) if profile else {}
     for key in _extra_keys(error):

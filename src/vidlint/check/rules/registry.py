@@ -7,7 +7,9 @@ cannot drift. ``kind`` says where the rule runs:
 - ``schema``: found by the model's JSON Schema (so editors and check-jsonschema see it too);
   the function translates the schema error or, for annotated constraints, only documents it;
 - ``file``: found while reading the file, before any request can be checked;
-- ``asset``: found while resolving and probing referenced media.
+- ``asset``: found while resolving and probing referenced media;
+- ``facts``: a function over one request, the profile and the facts the asset check
+  learned (``check_assets``: probed durations of each asset), run after the asset check.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ RULE_MODULES = (
     "vidlint.check.rules.requests",
     "vidlint.check.rules.prompt",
     "vidlint.check.rules.callback",
+    "vidlint.check.rules.family",
+    "vidlint.check.rules.shots",
 )
 # Modules of optional features add themselves here (assets, budget, ...).
 EXTRA_RULE_MODULES: list[str] = ["vidlint.check.assets", "vidlint.check.rules.meta", "vidlint.check.rules.budget"]
@@ -91,9 +95,20 @@ def request_rules() -> Iterator[Rule]:
             yield rule_
 
 
-def run_request_rules(request: dict[str, Any], meta: dict[str, Any]) -> Iterable[tuple[Rule, Finding]]:
+def run_request_rules(request: dict[str, Any], meta: dict[str, Any],
+                      skip: frozenset[str] = frozenset()) -> Iterable[tuple[Rule, Finding]]:
     for rule_ in request_rules():
-        if rule_.needs is not None and rule_.needs not in meta:
+        if rule_.code in skip or (rule_.needs is not None and rule_.needs not in meta):
             continue
         for finding in rule_.func(request, meta):
+            yield rule_, finding
+
+
+def run_fact_rules(request: dict[str, Any], meta: dict[str, Any],
+                   facts: dict[str, Any]) -> Iterable[tuple[Rule, Finding]]:
+    """Rules that need what the asset check learned (``facts``, as ``check_assets`` returns them)."""
+    for rule_ in RULES.values():
+        if rule_.kind != "facts" or (rule_.needs is not None and rule_.needs not in meta):
+            continue
+        for finding in rule_.func(request, meta, facts):
             yield rule_, finding
