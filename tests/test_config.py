@@ -365,3 +365,16 @@ def test_hot_path_stays_lazy(repo):
     configured = imported_modules(repo, "--format", "sarif", "requests/seed.json")
     assert {"vidlint.config", "tomllib", "vidlint.suppress", "vidlint.globs", "vidlint.report.sarif"} <= configured
     assert "vidlint.report.junit" not in configured
+
+
+def test_command_line_selection(repo):
+    assert codes(lint_json(repo, "--select", "VL3", "requests")) == ["VL311"]
+    assert codes(lint_json(repo, "--ignore", "VL311,VL502", "requests")) == ["VL104"]
+    write(repo / "vidlint.toml", 'ignore = ["VL3"]\n')
+    assert codes(lint_json(repo, "--extend-select", "VL311", "requests")) == ["VL104", "VL311"]
+    assert codes(lint_json(repo, "--select", "VL1", "requests")) == ["VL104"]  # replaces the file's select
+    assert codes(lint_json(repo, "--ignore", "VL1", "requests")) == []  # adds to the file's ignore
+    bad = run_vidlint("lint", "--ignore", "VL31,VL3111", "requests", cwd=repo)
+    assert bad.code == 2 and bad.err.strip() == 'vidlint: --ignore: "VL3111" is not a rule code (codes look like VL311; prefixes like VL3)'
+    unknown = run_vidlint("lint", "--select", "VL399", "requests", cwd=repo)
+    assert unknown.code == 2 and unknown.err.startswith('vidlint: --select: unknown rule code "VL399"')

@@ -143,6 +143,26 @@ def load_config(path: Path) -> Config:
     return config
 
 
+def with_command_line_selection(config: Config | None, select: str | None = None, extend_select: str | None = None,
+                                 ignore: str | None = None) -> Config:
+    """``--select`` replaces the configuration's ``select``; ``--extend-select`` and ``--ignore`` add to
+    theirs. Each is a comma-separated list of codes or prefixes. ConfigError names the option."""
+    if config is None:
+        config = Config(path=Path.cwd().resolve() / "<command line>")
+    reader = _Reader(config, "", "")
+    for option, value in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
+        if value is None:
+            continue
+        codes = tuple(reader.code(option, c.strip()) for c in value.split(",") if c.strip())
+        if option == "--select":
+            config.select = codes
+        elif option == "--extend-select":
+            config.extend_select = config.extend_select + codes
+        else:
+            config.ignore = config.ignore + codes
+    return config
+
+
 # --- validation ---------------------------------------------------------------------------
 
 _KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores", "pointer-ignores", "exclude",
@@ -160,7 +180,8 @@ class _Reader:
         self.config, self.shown, self.prefix = config, shown, prefix
 
     def error(self, key: str, reason: str) -> ConfigError:
-        return ConfigError(f"{self.shown}: {self.prefix}{key}: {reason}")
+        where = f"{self.shown}: " if self.shown else ""
+        return ConfigError(f"{where}{self.prefix}{key}: {reason}")
 
     def unknown_key(self, key: str, known: tuple[str, ...], where: str = "") -> ConfigError:
         from vidlint.check.wording import did_you_mean

@@ -93,6 +93,10 @@ def parse_asset_maps(ctx: click.Context, param: click.Parameter, values: tuple[s
               help="Report only findings that are not in this baseline file.")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False), default=None,
               help="Record the current findings in this baseline file and exit 0.")
+@click.option("--select", default=None, metavar="CODES",
+              help="Comma-separated codes or prefixes to check (replaces select in the configuration).")
+@click.option("--extend-select", default=None, metavar="CODES", help="Codes or prefixes to check in addition.")
+@click.option("--ignore", default=None, metavar="CODES", help="Codes or prefixes not to check (adds to ignore).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour text output (auto: only on a terminal, and not when NO_COLOR is set).")
@@ -105,7 +109,8 @@ def parse_asset_maps(ctx: click.Context, param: click.Parameter, values: tuple[s
 @click.option("--no-cache", is_flag=True, help="Probe media again instead of using the probe cache.")
 def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | None, fail_on: str | None,
          exit_zero: bool, config_path: str | None, isolated: bool, baseline_path: str | None,
-         write_baseline_path: str | None, statistics: bool, colour: str, exclude: tuple[str, ...],
+         write_baseline_path: str | None, select: str | None, extend_select: str | None, ignore: str | None,
+         statistics: bool, colour: str, exclude: tuple[str, ...],
          stdin_filename: str | None, quiet: bool, asset_maps: tuple, no_cache: bool) -> None:
     """Check request files (.json: one request; .jsonl: one request per line).
 
@@ -116,6 +121,13 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
     from vidlint.report import formatter
 
     config = load_configuration(config_path, isolated)
+    if select is not None or extend_select is not None or ignore is not None:
+        from vidlint.config import ConfigError, with_command_line_selection
+
+        try:
+            config = with_command_line_selection(config, select, extend_select, ignore)
+        except ConfigError as exc:
+            raise fail(str(exc)) from None
     overrides: dict[str, Any] = {
         "excludes": exclude, "stdin_filename": stdin_filename,
         "stdin_jsonl": bool(stdin_filename and stdin_filename.endswith(".jsonl")),
