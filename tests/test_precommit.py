@@ -23,6 +23,7 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 
 CLEAN = {"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": ["https://x.example.com/a.jpg"]}
 BAD = {**CLEAN, "seed": 0}  # VL104
+PACKAGE_FILES = ("src/", "schemas/", "pyproject.toml", "README", "LICENSE", ".pre-commit-hooks.yaml")
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -42,8 +43,8 @@ def hook_repo(tmp_path_factory) -> tuple[Path, str]:
     """This checkout, working-tree changes included, committed into a fresh git repository."""
     target = tmp_path_factory.mktemp("hook-repo")
     for relative in working_tree_files():
-        if relative.startswith(("tests/", "fixtures/")):
-            continue  # not needed to install the package; keeps the copy small
+        if not relative.startswith(PACKAGE_FILES):
+            continue  # what pip needs to install the hook; tests, fixtures and docs stay behind
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / relative, destination)
