@@ -77,6 +77,41 @@ def parse_asset_maps(ctx: click.Context, param: click.Parameter, values: tuple[s
         raise click.BadParameter(str(exc), ctx, param) from None
 
 
+def record_baseline(run: Any, path: str) -> None:
+    """``--write-baseline``: write the file, say so on stderr, exit 0 (2 when a path was unreadable)."""
+    from vidlint.baseline import write_baseline
+
+    try:
+        written = write_baseline(Path(path), run)
+    except OSError as exc:
+        raise fail(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
+    for reason in run.path_errors:
+        click.echo(f"vidlint: {reason}", err=True)
+    click.echo(f"vidlint: wrote {written} finding{'s' if written != 1 else ''} to {path}", err=True)
+    raise click.exceptions.Exit(2 if run.path_errors else 0)
+
+
+def report(run: Any, output_format: str, output_file: str | None, colour: str, quiet: bool, statistics: bool) -> None:
+    """The report on stdout, or in ``output_file`` with a one-line summary on stdout; then statistics."""
+    from vidlint.report import formatter
+
+    render = formatter(output_format).render
+    if output_file is None:
+        render(run, sys.stdout, colour=colour, quiet=quiet)
+        if statistics:  # keep a machine-readable stdout parseable
+            print_statistics(run, sys.stdout if output_format == "text" else sys.stderr)
+        return
+    try:
+        with open(output_file, "w", encoding="utf-8", newline="\n") as handle:
+            render(run, handle, colour="never", quiet=quiet)
+    except OSError as exc:
+        raise fail(f"{output_file}: cannot write the report: {exc.strerror or exc}") from None
+    if statistics:
+        print_statistics(run, sys.stdout)
+    if not quiet:
+        click.echo(terminal_summary(run, output_file, output_format))
+
+
 @click.command("lint")
 @click.argument("paths", nargs=-1)
 @click.option("--format", "output_format", type=click.Choice(list(FORMATTERS)), default=None,
@@ -118,7 +153,6 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or read errors.
     """
     from vidlint.api import LintOptions, lint_paths
-    from vidlint.report import formatter
 
     config = load_configuration(config_path, isolated)
     if select is not None or extend_select is not None or ignore is not None:
@@ -151,31 +185,8 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
     try:
         run = lint_paths(targets, options)
         if write_baseline_path:
-            from vidlint.baseline import write_baseline
-
-            try:
-                written = write_baseline(Path(write_baseline_path), run)
-            except OSError as exc:
-                raise fail(f"{write_baseline_path}: cannot write the baseline: {exc.strerror or exc}") from None
-            for reason in run.path_errors:
-                click.echo(f"vidlint: {reason}", err=True)
-            click.echo(f"vidlint: wrote {written} finding{'s' if written != 1 else ''} to {write_baseline_path}", err=True)
-            raise click.exceptions.Exit(2 if run.path_errors else 0)
-        render = formatter(output_format).render
-        if output_file:
-            try:
-                with open(output_file, "w", encoding="utf-8", newline="\n") as handle:
-                    render(run, handle, colour="never", quiet=quiet)
-            except OSError as exc:
-                raise fail(f"{output_file}: cannot write the report: {exc.strerror or exc}") from None
-            if statistics:
-                print_statistics(run, sys.stdout)
-            if not quiet:
-                click.echo(terminal_summary(run, output_file, output_format))
-        else:
-            render(run, sys.stdout, colour=colour, quiet=quiet)
-            if statistics:
-                print_statistics(run, sys.stdout if output_format == "text" else sys.stderr)
+            record_baseline(run, write_baseline_path)
+        report(run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics)
     except click.exceptions.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 2
