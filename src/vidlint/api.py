@@ -17,8 +17,7 @@ from vidlint.load import PathError, Source, discover, is_json_schema, load_sourc
 
 if TYPE_CHECKING:
     from vidlint.baseline import Baseline
-    from vidlint.check.rules.budget import BudgetCheck
-    from vidlint.config import Config
+    from vidlint.config import Budget, Config
 
 
 @dataclass
@@ -36,7 +35,7 @@ class LintOptions:
     config: Config | None = None
     baseline: Baseline | None = None
     model_prices: dict[str, dict[str, float]] = field(default_factory=dict)  # model -> quality -> USD per second
-    budget_check: BudgetCheck | None = None  # set by lint_paths when the configuration has a budget
+    budget: Budget | None = None  # set by lint_paths from the configuration
 
     @classmethod
     def from_config(cls, config: Config, **overrides: Any) -> "LintOptions":
@@ -55,6 +54,8 @@ class FileResult:
     diagnostics: list[Diagnostic]
     requests: int = 0
     estimates: list[dict[str, Any]] = field(default_factory=list)
+    # With a budget: where each estimate's request is (pointer, line, column, record), for run totals.
+    estimate_sites: list[tuple[str, int, int, int | None]] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -90,18 +91,40 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     diagnostics = list(loaded.diagnostics)
     models: list[str] = []
     estimates: list[dict[str, Any]] = []
+    sites: list[tuple[str, int, int, int | None]] = []
     for document in loaded.documents:
         result = check_document(document, base_dir, options)
         diagnostics.extend(result.diagnostics)
-        if options.budget_check is not None:
-            diagnostics.extend(document.place(d) for d in options.budget_check.check(document.value, result.estimate))
+        if options.budget is not None:
+            diagnostics.extend(_request_budget(document, result.estimate, options.budget, sites))
         if result.model and result.model not in models:
             models.append(result.model)
         if result.estimate is not None:
             estimates.append(result.estimate)
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
     model = models[0] if len(models) == 1 else None
-    return FileResult(display, model, diagnostics, len(loaded.documents), estimates)
+    return FileResult(display, model, diagnostics, len(loaded.documents), estimates, sites)
+
+
+def _request_budget(document: Any, estimate: dict[str, Any] | None, budget: Budget,
+                    sites: list[tuple[str, int, int, int | None]]) -> list[Diagnostic]:
+    from vidlint.check.rules.budget import budget_pointer, check_request_budget
+
+    if estimate is None or not isinstance(document.value, dict):
+        return []
+    pointer = budget_pointer(document.value)
+    line, column = document.locate(pointer)
+    sites.append((pointer, line, column, document.record))
+    return [document.place(d) for d in check_request_budget(budget, document.value, estimate)]
+
+
+def _run_budget(result: FileResult, totals: Any) -> None:
+    """VL703 / VL704: run totals are kept here, in file order, whatever process linted the file."""
+    found = [d.with_position(line, column, record)
+             for estimate, (pointer, line, column, record) in zip(result.estimates, result.estimate_sites)
+             for d in totals.add(estimate, pointer)]
+    if found:
+        result.diagnostics = sorted(result.diagnostics + found, key=lambda d: (d.line, d.column, d.code))
 
 
 def lint_source(source: Source, options: LintOptions) -> FileResult | None:
@@ -124,16 +147,19 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
     config = options.config
     suppressor = None
+    run_totals = None
     if config is not None:
         from vidlint.suppress import Suppressor
 
         suppressor = Suppressor(config)
         if config.exclude:
             sources = [s for s in sources if s.path is None or not config.excluded(s.path)]
-        if config.budget:  # fresh totals for each run
-            from vidlint.check.rules.budget import BudgetCheck
+        if config.budget:
+            options.budget = config.budget
+            if config.budget.run:
+                from vidlint.check.rules.budget import RunBudget
 
-            options.budget_check = BudgetCheck(config.budget)
+                run_totals = RunBudget(config.budget.run)
     for source in sources:
         try:
             result = lint_source(source, options)
@@ -144,6 +170,8 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
             continue
         if source.path is None and options.stdin_filename:
             result.path = options.stdin_filename
+        if run_totals is not None:
+            _run_budget(result, run_totals)
         if suppressor is not None:
             suppressor.apply(result)
         if options.baseline is not None:

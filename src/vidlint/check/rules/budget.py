@@ -100,40 +100,52 @@ def budget_partial_estimate(reason: str, pointer: str) -> Diagnostic:
                       "map remote videos to local copies with asset-map to measure them")
 
 
-@dataclass
-class BudgetCheck:
-    """Checks each request's estimate against the budget and keeps the run's totals."""
+def budget_pointer(request: dict[str, Any]) -> str:
+    """Where budget findings point: the request's ``duration`` when it has one, else the request."""
+    return "/duration" if "duration" in request else ""
 
-    budget: Budget
+
+def check_request_budget(budget: Budget, request: Any, estimate: dict[str, Any] | None) -> list[Diagnostic]:
+    """VL701, VL702 and VL705 for one request (no state: safe in worker processes)."""
+    if estimate is None or not isinstance(request, dict) or not budget:
+        return []
+    pointer = budget_pointer(request)
+    partial = not estimate.get("complete", True)
+    billed, usd = estimate.get("billed_seconds"), estimate.get("usd")
+    found: list[Diagnostic] = []
+    limits: Limits = budget.request
+    if billed is not None and limits.max_billed_seconds is not None and billed > limits.max_billed_seconds:
+        found.append(request_over_billed_seconds(billed, limits.max_billed_seconds, pointer, partial))
+    if usd is not None and limits.max_usd is not None and usd > limits.max_usd:
+        found.append(request_over_usd(usd, limits.max_usd, pointer, partial))
+    if partial:
+        reason = ("the length of the reference videos is unknown" if billed is not None
+                  else "the duration or the price is unknown")
+        found.append(budget_partial_estimate(reason, pointer))
+    return found
+
+
+@dataclass
+class RunBudget:
+    """The run's running totals, fed in the order the files are reported (in the parent process)."""
+
+    limits: Limits
     billed_total: float = 0.0
     usd_total: float = 0.0
-    run_seconds_reported: bool = False
-    run_usd_reported: bool = False
+    seconds_reported: bool = False
+    usd_reported: bool = False
 
-    def check(self, request: Any, estimate: dict[str, Any] | None) -> list[Diagnostic]:
-        if estimate is None or not isinstance(request, dict):
-            return []
-        pointer = "/duration" if "duration" in request else ""
-        partial = not estimate.get("complete", True)
-        billed, usd = estimate.get("billed_seconds"), estimate.get("usd")
+    def add(self, estimate: dict[str, Any], pointer: str) -> list[Diagnostic]:
+        """VL703 / VL704 when this request takes a total over its limit (each once per run)."""
+        self.billed_total += estimate.get("billed_seconds") or 0.0
+        self.usd_total += estimate.get("usd") or 0.0
         found: list[Diagnostic] = []
-        limits: Limits = self.budget.request
-        if billed is not None and limits.max_billed_seconds is not None and billed > limits.max_billed_seconds:
-            found.append(request_over_billed_seconds(billed, limits.max_billed_seconds, pointer, partial))
-        if usd is not None and limits.max_usd is not None and usd > limits.max_usd:
-            found.append(request_over_usd(usd, limits.max_usd, pointer, partial))
-        run = self.budget.run
-        self.billed_total += billed or 0.0
-        self.usd_total += usd or 0.0
-        if (run.max_billed_seconds is not None and not self.run_seconds_reported
-                and self.billed_total > run.max_billed_seconds):
-            self.run_seconds_reported = True
-            found.append(run_over_billed_seconds(self.billed_total, run.max_billed_seconds, pointer))
-        if run.max_usd is not None and not self.run_usd_reported and self.usd_total > run.max_usd:
-            self.run_usd_reported = True
-            found.append(run_over_usd(self.usd_total, run.max_usd, pointer))
-        if partial:
-            reason = ("the length of the reference videos is unknown" if billed is not None
-                      else "the duration or the price is unknown")
-            found.append(budget_partial_estimate(reason, pointer))
+        limit = self.limits.max_billed_seconds
+        if limit is not None and not self.seconds_reported and self.billed_total > limit:
+            self.seconds_reported = True
+            found.append(run_over_billed_seconds(self.billed_total, limit, pointer))
+        limit = self.limits.max_usd
+        if limit is not None and not self.usd_reported and self.usd_total > limit:
+            self.usd_reported = True
+            found.append(run_over_usd(self.usd_total, limit, pointer))
         return found
