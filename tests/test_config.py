@@ -378,3 +378,8 @@ def test_command_line_selection(repo):
     assert bad.code == 2 and bad.err.strip() == 'vidlint: --ignore: "VL3111" is not a rule code (codes look like VL311; prefixes like VL3)'
     unknown = run_vidlint("lint", "--select", "VL399", "requests", cwd=repo)
     assert unknown.code == 2 and unknown.err.startswith('vidlint: --select: unknown rule code "VL399"')
+
+
+def test_config_saved_with_a_byte_order_mark_is_read(repo):
+    (repo / "vidlint.toml").write_bytes(b'\xef\xbb\xbfignore = ["VL311"]\n')
+    assert codes(lint_json(repo, "requests")) == ["VL104"]

@@ -118,7 +118,7 @@ def load_config(path: Path) -> Config:
 
     shown = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"{shown}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
