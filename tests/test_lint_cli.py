@@ -26,9 +26,9 @@ def test_examples_show_findings_with_exit_1():
 def test_clean_examples_pass():
     result = run_vidlint("lint", str(EXAMPLES / "clean"))
     assert result.code == 0, result.out
-    # their https assets are not fetched offline: only VL502 infos
-    assert "Found 0 errors, 0 warnings, " in result.out and "in 6 files." in result.out
-    assert {line.split()[1] for line in result.out.splitlines() if "[" in line} == {"VL502"}
+    # their https assets are not fetched offline (VL502), local ones will be uploaded (VL501): infos only
+    assert "Found 0 errors, 0 warnings, " in result.out and "in 7 files." in result.out
+    assert {line.split()[1] for line in result.out.splitlines() if "[" in line} == {"VL501", "VL502"}
 
 
 def test_text_format_is_path_line_col_code(tmp_path):
@@ -159,3 +159,13 @@ def test_walking_a_folder_skips_json_schemas_but_not_named_ones(tmp_path):
     assert [f["path"] for f in walked.json()["files"]] == ["requests/r.json"]
     named = run_vidlint("lint", "--format", "json", "requests/shape.json", cwd=tmp_path)
     assert named.code == 1 and diags(named)[0]["code"] == "VL010"
+
+
+def test_examples_with_local_assets_are_probed():
+    result = run_vidlint("lint", "--format", "json", str(EXAMPLES / "broken" / "bad-assets.json"))
+    codes = {d["code"] for d in diags(result)}
+    # transparency, too narrow, too long a video, a WebM named .mp4, too long a voice, a missing file
+    assert {"VL608", "VL603", "VL606", "VL601", "VL503"} <= codes
+    clean = run_vidlint("lint", "--format", "json", str(EXAMPLES / "clean" / "local-assets.json"))
+    assert clean.code == 0 and clean.json()["summary"]["errors"] == 0
+    assert {d["code"] for d in diags(clean)} == {"VL501"}

@@ -31,6 +31,10 @@ class LintOptions:
     no_cache: bool = False  # probe assets again instead of using the probe cache
     prices: dict[str, float] | None = None  # USD per second by quality, overriding the profile's (any model)
     asset_options: Any = None  # built on first use by the pipeline; shares the probe cache
+    online: bool = False  # probe http(s) assets over the network (--online)
+    offline_cache: bool = False  # use earlier --online results only, no network (--offline-cache)
+    allow_private_hosts: bool = False  # lift the SSRF guard (--allow-private-hosts)
+    online_session: Any = None  # vidlint.remote.session.OnlineSession, made by lint_paths
     # From configuration (``vidlint.config``); None: no configuration applies.
     config: Config | None = None
     baseline: Baseline | None = None
@@ -69,6 +73,7 @@ class LintRun:
     baselined: int = 0  # findings hidden because the baseline lists them
     ignored: int = 0  # findings hidden by per-file or pointer ignores
     probes: dict[str, int] = field(default_factory=dict)  # media probes performed / served from cache
+    online: dict[str, int] | None = None  # --online: bytes_transferred and requests
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -89,6 +94,9 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     options = options or LintOptions()
     loaded = load_source(Source(display, None, jsonl), data)
     diagnostics = list(loaded.diagnostics)
+    if options.online_session is not None and len(loaded.documents) > 1:  # --online batch: probe all at once
+        options.online_session.prefetch([d.value for d in loaded.documents], base_dir or Path.cwd(),
+                                        list(options.asset_maps))
     models: list[str] = []
     estimates: list[dict[str, Any]] = []
     sites: list[tuple[str, int, int, int | None]] = []
@@ -160,23 +168,35 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 from vidlint.check.rules.budget import RunBudget
 
                 run_totals = RunBudget(config.budget.run)
-    for source in sources:
-        try:
-            result = lint_source(source, options)
-        except PathError as exc:
-            run.path_errors.append(str(exc))
-            continue
-        if result is None:
-            continue
-        if source.path is None and options.stdin_filename:
-            result.path = options.stdin_filename
-        if run_totals is not None:
-            _run_budget(result, run_totals)
-        if suppressor is not None:
-            suppressor.apply(result)
-        if options.baseline is not None:
-            options.baseline.apply(result)
-        run.files.append(result)
+    if (options.online or options.offline_cache) and options.online_session is None:
+        from vidlint.remote.online import RemoteOptions
+        from vidlint.remote.session import OnlineSession
+
+        options.online_session = OnlineSession(RemoteOptions.from_flags(
+            allow_private_hosts=options.allow_private_hosts, offline_cache=options.offline_cache,
+            use_cache=not options.no_cache))
+    try:
+        for source in sources:
+            try:
+                result = lint_source(source, options)
+            except PathError as exc:
+                run.path_errors.append(str(exc))
+                continue
+            if result is None:
+                continue
+            if source.path is None and options.stdin_filename:
+                result.path = options.stdin_filename
+            if run_totals is not None:
+                _run_budget(result, run_totals)
+            if suppressor is not None:
+                suppressor.apply(result)
+            if options.baseline is not None:
+                options.baseline.apply(result)
+            run.files.append(result)
+    finally:
+        if options.online_session is not None:
+            options.online_session.close()
+            run.online = options.online_session.summary()
     _report_stale_suppressions(run, options, suppressor)
     run.probes = STATS.to_json()
     return run

@@ -1,38 +1,116 @@
-"""Is a host internal? Recognises every spelling a URL parser accepts, without DNS.
+"""Is a host internal? Every spelling a URL parser accepts, without DNS.
 
-Used by the callback_url rule (the server refuses internal callback addresses) and by the
-SSRF guard of ``--online`` (after DNS resolution the guard checks the resolved addresses).
+One home for address classification: the callback_url rule (the server refuses internal
+callback addresses) and the SSRF guard of ``--online`` (which also checks the addresses a
+name resolves to) both use it.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import re
 
-_INTERNAL_SUFFIXES = (".localhost", ".local", ".internal", ".intranet", ".corp", ".home.arpa", ".lan")
-_METADATA_HOSTS = {"metadata", "metadata.google.internal", "instance-data", "instance-data.ec2.internal"}
-_NUMBER = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Cloud instance-metadata endpoints (AWS/GCP/Azure/OpenStack, AWS IPv6, AWS ECS, Alibaba Cloud).
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "fd00:ec2::254", "169.254.170.2", "100.100.100.200")
+)
+METADATA_NAMES = frozenset({"metadata.google.internal", "metadata", "instance-data", "instance-data.ec2.internal"})
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
+
+_V4_RANGES: tuple[tuple[ipaddress.IPv4Network, str], ...] = tuple(
+    (ipaddress.IPv4Network(net), label)
+    for net, label in (
+        ("0.0.0.0/8", "unspecified"),
+        ("127.0.0.0/8", "loopback"),
+        ("10.0.0.0/8", "private"),
+        ("172.16.0.0/12", "private"),
+        ("192.168.0.0/16", "private"),
+        ("169.254.0.0/16", "link-local"),
+        ("100.64.0.0/10", "carrier-grade NAT"),
+        ("192.0.0.0/24", "private"),
+        ("198.18.0.0/15", "private"),
+        ("224.0.0.0/4", "multicast"),
+        ("255.255.255.255/32", "broadcast"),
+        ("240.0.0.0/4", "reserved"),
+    )
+)
+_V6_RANGES: tuple[tuple[ipaddress.IPv6Network, str], ...] = tuple(
+    (ipaddress.IPv6Network(net), label)
+    for net, label in (
+        ("::/128", "unspecified"),
+        ("::1/128", "loopback"),
+        ("fe80::/10", "link-local"),
+        ("fec0::/10", "private"),
+        ("fc00::/7", "private"),
+        ("ff00::/8", "multicast"),
+    )
+)
+# IPv6 prefixes that carry an IPv4 address a gateway may forward to.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+_COMPAT = ipaddress.IPv6Network("::/96")
 
 
-def parse_ipv4(host: str) -> ipaddress.IPv4Address | None:
-    """IPv4 in the forms URL parsers accept: dotted, fewer parts (127.1), octal, hex, one integer."""
-    parts = host.split(".")
-    if parts and parts[-1] == "":
-        parts.pop()
-    if not 1 <= len(parts) <= 4 or not all(_NUMBER.match(p) for p in parts):
+def classify_ip(ip: IPAddress) -> str | None:
+    """Why ``ip`` is internal (``"loopback"``, ``"private"``, ...), or None for a public address."""
+    if ip in METADATA_ADDRESSES:
+        return "cloud metadata"
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            reason = classify_ip(embedded)
+            return f"{reason} (IPv4 {embedded} inside IPv6)" if reason else None
+        for net, label in _V6_RANGES:
+            if ip in net:
+                return label
+    else:
+        for net, label in _V4_RANGES:
+            if ip in net:
+                return label
+    if not ip.is_global:  # documentation, benchmarking, discard-only and other special ranges
+        return "reserved"
+    return None
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in _NAT64 or ip in _NAT64_LOCAL:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _COMPAT and int(ip) > 1:  # deprecated IPv4-compatible ::a.b.c.d (not :: or ::1)
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def parse_ipv4_loose(text: str) -> ipaddress.IPv4Address | None:
+    """Parse IPv4 the way browsers and inet_aton do: 1-4 parts, each decimal, 0x-hex or 0-octal.
+
+    ``127.1``, ``2130706433``, ``0x7f.0.0.1`` and ``017700000001`` all mean 127.0.0.1.
+    """
+    parts = text.split(".")
+    if not 1 <= len(parts) <= 4 or any(p == "" for p in parts):
         return None
     numbers: list[int] = []
     for part in parts:
-        if part.startswith("0x"):
-            numbers.append(int(part[2:] or "0", 16))
-        elif len(part) > 1 and part.startswith("0"):
-            if not set(part) <= set("01234567"):
-                return None
-            numbers.append(int(part, 8))
-        else:
-            numbers.append(int(part))
+        p = part.lower()
+        try:
+            if p.startswith("0x"):
+                n = int(p[2:] or "0", 16)
+            elif len(p) > 1 and p.startswith("0"):
+                n = int(p[1:], 8)
+            else:
+                if not p.isdigit():
+                    return None
+                n = int(p, 10)
+        except ValueError:
+            return None
+        numbers.append(n)
     *head, last = numbers
-    if any(n > 255 for n in head) or last >= 256 ** (5 - len(numbers)):
+    if any(n > 255 for n in head) or last >= 256 ** (4 - len(head)):
         return None
     value = last
     for i, n in enumerate(head):
@@ -40,67 +118,53 @@ def parse_ipv4(host: str) -> ipaddress.IPv4Address | None:
     return ipaddress.IPv4Address(value)
 
 
-def parse_ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    host = host.strip().lower()
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-    if ":" in host:
+def parse_host_address(host: str) -> IPAddress | None:
+    """The IP address a URL host denotes, in any spelling, or None when it is a name."""
+    h = normalise_host(host)
+    if ":" in h:
         try:
-            return ipaddress.IPv6Address(host.split("%", 1)[0])
+            return ipaddress.IPv6Address(h.split("%", 1)[0])
         except ValueError:
             return None
-    return parse_ipv4(host)
+    return parse_ipv4_loose(h)
 
 
-def address_problem(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    """Why an address is not a public one, or None when it is."""
-    if isinstance(address, ipaddress.IPv6Address):
-        embedded = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
-        if embedded is None and address.packed[:12] == bytes(12) and int(address) > 1:
-            embedded = ipaddress.IPv4Address(address.packed[12:])  # IPv4-compatible ::a.b.c.d
-        if embedded is not None:
-            inner = address_problem(embedded)
-            if inner:
-                return f"{inner} (written as IPv6 {address})"
-    if address.is_loopback:
-        return f"loopback address {address}"
-    if address.is_link_local:
-        return f"link-local address {address}" + (" (cloud metadata)" if str(address) == "169.254.169.254" else "")
-    if address.is_unspecified:
-        return f"unspecified address {address}"
-    if address.is_multicast:
-        return f"multicast address {address}"
-    if address.is_private:
-        return f"private address {address}"
-    if not address.is_global:
-        return f"non-public address {address}"
-    return None
+def normalise_host(host: str) -> str:
+    h = host.strip().lower()
+    if h.startswith("[") and h.endswith("]"):
+        h = h[1:-1]
+    return h.rstrip(".")
 
 
 def classify_host(host: str) -> str | None:
-    """A short reason when ``host`` names an internal machine, None for a public name or address."""
-    name = host.strip().lower()
-    if name.startswith("[") and name.endswith("]"):
-        address = parse_ip(name)
-        if address is None:
-            return f"invalid IPv6 literal {host}"
-        problem = address_problem(address)
-        return problem.split(" (written as")[0] + f", written as {host}" if problem else None
-    name = name.rstrip(".")
-    if not name:
+    """Why a URL host is internal, without DNS; None when it may be public.
+
+    Names other than the well-known local ones return None: only resolution can tell.
+    """
+    h = normalise_host(host)
+    if not h:
         return "empty host"
-    address = parse_ip(name)
+    address = parse_host_address(h)
     if address is not None:
-        problem = address_problem(address)
-        if problem and str(address) != name:
-            problem += f", written as {host}"
-        return problem
-    if name == "localhost" or name.endswith(".localhost"):
-        return f"loopback name {host}"
-    if name in _METADATA_HOSTS:
-        return f"cloud metadata host {host}"
-    if name.endswith(_INTERNAL_SUFFIXES):
-        return f"internal name {host}"
-    if "." not in name:
-        return f"single-label intranet name {host}"
+        return classify_ip(address)
+    if h in LOOPBACK_NAMES or h.endswith(".localhost"):
+        return "loopback"
+    if h in METADATA_NAMES:
+        return "cloud metadata"
+    return None
+
+
+# Names that only resolve inside an organisation: a callback there can never be reached.
+INTERNAL_SUFFIXES = (".local", ".internal", ".intranet", ".corp", ".home.arpa", ".lan")
+
+
+def internal_name(host: str) -> str | None:
+    """Why a host *name* is internal by its form alone (``intranet``, ``api.internal``), or None."""
+    h = normalise_host(host)
+    if not h or parse_host_address(h) is not None:
+        return None
+    if h.endswith(INTERNAL_SUFFIXES):
+        return "internal name"
+    if "." not in h:
+        return "single-label intranet name"
     return None

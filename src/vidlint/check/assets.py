@@ -32,6 +32,7 @@ class AssetOptions:
     asset_maps: list[tuple[str, Path]] = field(default_factory=list)
     no_cache: bool = False
     cache: ProbeCache | None = None
+    online: Any = None  # vidlint.remote.session.OnlineSession when --online / --offline-cache
 
     def probe_cache(self) -> ProbeCache:
         if self.cache is None:
@@ -59,7 +60,8 @@ class AssetRef:
 
 @dataclass
 class Resolution:
-    """Where an asset reference leads. ``how``: local | mapped | remote | invalid."""
+    """Where an asset reference leads. ``how``: local | mapped | remote | invalid, or online
+    (a remote asset probed over HTTP by ``--online`` / ``--offline-cache``)."""
 
     how: str
     path: Path | None = None
@@ -165,7 +167,8 @@ def _resolve_mapped(rest: str, prefix: str, directory: Path, base_dir: Path) -> 
 
 
 def _under(base_dir: Path, path: Path) -> Path:
-    return path if path.is_absolute() else base_dir / path
+    # Lexical normalisation, as for a relative URI reference: "refs/../a.jpg" is "a.jpg".
+    return Path(os.path.normpath(path if path.is_absolute() else base_dir / path))
 
 # ---------------------------------------------------------------------------------------------
 # VL5xx: resolution and probing
@@ -274,7 +277,8 @@ def asset_unrecognised(ctx: AssetContext) -> Iterator[Diagnostic]:
     Fix: export or download the asset again.
     """
     if ctx.probe is not None and ctx.probe.failure in ("empty", "corrupt"):
-        yield ctx.diagnostic(asset_unrecognised, f"{ctx.probe.error} ({ctx.resolution.path})")
+        where = f" ({ctx.resolution.path})" if ctx.resolution.path is not None else ""
+        yield ctx.diagnostic(asset_unrecognised, f"{ctx.probe.error}{where}")
 
 
 @_rule("VL507", "asset-truncated", "error", PROBE_RULES)
@@ -326,7 +330,7 @@ _EXTENSION_FORMATS = {
 
 def _extension_format(ctx: AssetContext) -> tuple[str, str | None]:
     """The extension of the name the service will see, and the format it implies."""
-    name = urlsplit(ctx.ref.value).path if ctx.resolution.how == "mapped" else ctx.ref.value
+    name = urlsplit(ctx.ref.value).path if ctx.resolution.how in ("mapped", "online") else ctx.ref.value
     suffix = os.path.splitext(name.rstrip("/"))[1].lstrip(".").lower()
     return suffix, _EXTENSION_FORMATS.get(suffix)
 
@@ -549,11 +553,21 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
         return diagnostics, facts
     patterns = profile_meta.get("assets") or {}
     media = profile_meta.get("media") or {}
-    for ref in iter_asset_refs(request, patterns):
-        resolution = resolve(ref.value, base_dir, options.asset_maps)
+    refs = [(ref, resolve(ref.value, base_dir, options.asset_maps)) for ref in iter_asset_refs(request, patterns)]
+    remote_results: dict[str, Any] = {}
+    if options.online is not None:  # --online: probe this request's http(s) assets, several at once
+        remote_results = options.online.probe_all(ref.value for ref, how in refs if how.how == "remote")
+    for ref, resolution in refs:
         ctx = AssetContext(ref, resolution, media.get(ref.kind) or {})
         if resolution.path is not None:
             ctx.probe = options.probe_cache().probe(resolution.path)
+        elif ref.value in remote_results:
+            from vidlint.remote.session import problems_at
+
+            result = remote_results[ref.value]
+            ctx.resolution = resolution = Resolution("online", scheme=resolution.scheme)
+            ctx.probe = result.probe
+            diagnostics.extend(problems_at(result, ref.pointer, ctx.label))
         for phase in ALL_RULES:
             if phase is LIMIT_RULES and (ctx.probe is None or not ctx.probe.ok):
                 continue

@@ -86,7 +86,8 @@ def asset_options(options: Any) -> Any:
     built = getattr(options, "asset_options", None)
     if built is None:
         built = AssetOptions(asset_maps=list(getattr(options, "asset_maps", ()) or ()),
-                             no_cache=bool(getattr(options, "no_cache", False)))
+                             no_cache=bool(getattr(options, "no_cache", False)),
+                             online=getattr(options, "online_session", None))
         options.asset_options = built
     return built
 

@@ -142,16 +142,27 @@ def report(run: Any, output_format: str, output_file: str | None, colour: str, q
 @click.option("--asset-map", "asset_maps", multiple=True, metavar="URI_PREFIX=DIR", callback=parse_asset_maps,
               help="Check remote assets under URI_PREFIX against local copies in DIR (repeatable; longest prefix wins).")
 @click.option("--no-cache", is_flag=True, help="Probe media again instead of using the probe cache.")
+@click.option("--online", is_flag=True,
+              help="Probe http(s) assets over the network with range requests (only the bytes the checks need).")
+@click.option("--offline-cache", is_flag=True,
+              help="Check http(s) assets against results cached by earlier --online runs, without any network.")
+@click.option("--allow-private-hosts", is_flag=True,
+              help="With --online: allow loopback, private and link-local addresses (off: refused as SSRF).")
 def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | None, fail_on: str | None,
          exit_zero: bool, config_path: str | None, isolated: bool, baseline_path: str | None,
          write_baseline_path: str | None, select: str | None, extend_select: str | None, ignore: str | None,
          statistics: bool, colour: str, exclude: tuple[str, ...],
-         stdin_filename: str | None, quiet: bool, asset_maps: tuple, no_cache: bool) -> None:
+         stdin_filename: str | None, quiet: bool, asset_maps: tuple, no_cache: bool, online: bool,
+         offline_cache: bool, allow_private_hosts: bool) -> None:
     """Check request files (.json: one request; .jsonl: one request per line).
 
     PATHS may be files, folders (searched for *.json and *.jsonl), globs, or '-' for stdin.
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or read errors.
     """
+    if online and offline_cache:
+        raise click.UsageError("--online and --offline-cache exclude each other (--offline-cache uses no network)")
+    if allow_private_hosts and not online:
+        raise click.UsageError("--allow-private-hosts only applies with --online")
     from vidlint.api import LintOptions, lint_paths
 
     config = load_configuration(config_path, isolated)
@@ -165,7 +176,8 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
     overrides: dict[str, Any] = {
         "excludes": exclude, "stdin_filename": stdin_filename,
         "stdin_jsonl": bool(stdin_filename and stdin_filename.endswith(".jsonl")),
-        "asset_maps": asset_maps, "no_cache": no_cache,
+        "asset_maps": asset_maps, "no_cache": no_cache, "online": online, "offline_cache": offline_cache,
+        "allow_private_hosts": allow_private_hosts,
     }
     if fail_on:
         overrides["fail_on"] = Severity.parse(fail_on)

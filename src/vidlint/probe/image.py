@@ -91,7 +91,7 @@ def _describe(probe: MediaProbe, image: "Image.Image") -> None:  # type: ignore[
     rotation = 0
     if image.format in ("JPEG", "MPO", "TIFF", "WEBP", "PNG"):
         try:
-            orientation = image.getexif().get(_EXIF_ORIENTATION_TAG)
+            orientation = _exif_orientation(image)
         except Exception:  # a broken EXIF block is not a reason to reject the picture
             orientation = None
         rotation = _EXIF_ROTATION.get(orientation, 0) if isinstance(orientation, int) else 0
@@ -107,6 +107,22 @@ def _describe(probe: MediaProbe, image: "Image.Image") -> None:  # type: ignore[
     frames = getattr(image, "n_frames", 1)
     if isinstance(frames, int) and frames > 1:
         probe.notes.append(f"{frames} frames")
+
+
+def _exif_orientation(image: "Image.Image") -> object:  # type: ignore[name-defined]  # noqa: F821
+    if image.format != "PNG":
+        return image.getexif().get(_EXIF_ORIENTATION_TAG)
+    # PngImageFile.getexif() decodes the whole image to look for an eXIf chunk after the pixels,
+    # which reads (over --online: downloads) the entire file. The PNG spec puts eXIf before IDAT,
+    # where Image.open has already collected it, so only that one is read.
+    from PIL import Image
+
+    raw = image.info.get("exif")
+    if not raw:
+        return None
+    exif = Image.Exif()
+    exif.load(raw)
+    return exif.get(_EXIF_ORIENTATION_TAG)
 
 
 def _record_bomb(probe: MediaProbe, stream: BinaryIO, pillow_format: str | None, message: str) -> None:

@@ -37,6 +37,8 @@ def summary_json(run: LintRun) -> dict[str, Any]:
         summary["estimate"] = total_estimate(estimates)
     if run.probes:
         summary["probes"] = run.probes
+    if run.online is not None:
+        summary["online"] = run.online
     return summary
 
 

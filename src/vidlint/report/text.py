@@ -53,3 +53,7 @@ def render(run: LintRun, stream: TextIO, colour: str = "auto", quiet: bool = Fal
             from vidlint.check.estimate import summary_text
 
             stream.write(summary_text(estimates) + "\n")
+        if run.online is not None:  # an --online run ends with what the network cost
+            from vidlint.remote.online import format_stats_line
+
+            stream.write(format_stats_line(run.online) + "\n")

@@ -88,26 +88,14 @@ def local_path_of(value: str) -> str | None:
 
 
 def sniff_mime(path: Path) -> str:
+    from vidlint.mediatypes import sniff_mime as sniff
+
     try:
         with open(path, "rb") as handle:
             head = handle.read(16)
     except OSError:
         head = b""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "audio/wav"
-    if head[4:8] == b"ftyp":
-        return "video/quicktime" if head[8:10] == b"qt" else "video/mp4"
-    if head[:3] == b"ID3" or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
-        return "audio/mpeg"
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return sniff(head) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
 def plan_uploads(request: dict[str, Any], patterns: dict[str, str], request_dir: Path,

@@ -183,23 +183,9 @@ def error_body(status: int, code: str | None = None, message: str | None = None,
 
 
 def _sniff_mime(data: bytes) -> str:
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
-        return "audio/wav"
-    if data[4:8] == b"ftyp":
-        return "video/quicktime" if data[8:10] == b"qt" else "video/mp4"
-    if data[:3] == b"ID3" or data[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
-        return "audio/mpeg"
-    if data[:2] == b"BM":
-        return "image/bmp"
-    return "application/octet-stream"
+    from vidlint.mediatypes import sniff_mime
+
+    return sniff_mime(data[:16]) or "application/octet-stream"
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -40,7 +40,7 @@ def callback_internal(request: dict[str, Any], meta: dict[str, Any]) -> Iterator
     """
     from urllib.parse import urlsplit
 
-    from vidlint.netaddr import classify_host
+    from vidlint.netaddr import classify_host, internal_name, parse_host_address
 
     field = meta["callback"]["field"]
     url = request.get(field)
@@ -50,11 +50,21 @@ def callback_internal(request: dict[str, Any], meta: dict[str, Any]) -> Iterator
         host = urlsplit(url.strip()).hostname
     except ValueError:
         return  # VL404
-    if host and ":" in host:
-        host = f"[{host}]"
     if not host:
         return
-    problem = classify_host(host)
+    if ":" in host:
+        host = f"[{host}]"
+    address = parse_host_address(host)
+    reason = classify_host(host)
+    if reason and address is not None:
+        problem = reason if "inside IPv6" in reason else f"{reason} address {address}"
+        if str(address) != host.strip("[]").rstrip("."):
+            problem += f", written as {host}"
+    elif reason:
+        problem = f"{reason} name {host}"
+    else:
+        problem = internal_name(host)
+        problem = f"{problem} {host}" if problem else None
     if problem:
         yield Finding(f"/{field}", f"{field} points at an internal host ({problem}); the server refuses it",
                       "use a public https endpoint")
