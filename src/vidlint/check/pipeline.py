@@ -78,8 +78,14 @@ def check_request(request: Any, base_dir: Path | None, options: Any = None) -> R
         from vidlint.check.estimate import estimate as estimate_cost
 
         estimate = estimate_cost(request, profile.meta, facts.get("input_video_seconds", 0.0),
-                                 complete=facts.get("complete", True), prices=getattr(options, "prices", None))
+                                 complete=facts.get("complete", True), prices=prices_for(options, profile.name))
     return RequestResult(profile.name, found, estimate, facts)
+
+
+def prices_for(options: Any, model: str) -> dict[str, float] | None:
+    """Configured prices for ``model`` (``LintOptions.model_prices``), else the flat ``prices`` override."""
+    by_model = getattr(options, "model_prices", None) or {}
+    return by_model.get(model) or getattr(options, "prices", None)
 
 
 def asset_options(options: Any) -> Any:

@@ -19,6 +19,9 @@ COMMANDS: dict[str, str] = {
     "submit": "vidlint.cli.submit_cmd:submit",
     "status": "vidlint.cli.status_cmd:status",
     "probe": "vidlint.cli.probe_cmd:probe",
+    "rules": "vidlint.cli.rules_cmd:rules",
+    "schema": "vidlint.cli.schema_cmd:schema",
+    "models": "vidlint.cli.models_cmd:models",
 }
 
 

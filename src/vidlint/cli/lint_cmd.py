@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
 from vidlint.diagnostics import Severity
+from vidlint.report import FORMATTERS
 
 SEVERITIES = click.Choice(["error", "warning", "info"], case_sensitive=False)
 
@@ -14,6 +18,54 @@ SEVERITIES = click.Choice(["error", "warning", "info"], case_sensitive=False)
 def fail(message: str) -> "click.exceptions.Exit":
     click.echo(f"vidlint: {message}", err=True)
     return click.exceptions.Exit(2)
+
+
+def choose_format(requested: str | None, output_file: str | None) -> str:
+    """``--format``, else ``github`` inside GitHub Actions (when printing to the log), else ``text``."""
+    if requested:
+        return requested
+    if output_file is None and os.environ.get("GITHUB_ACTIONS") == "true":
+        return "github"
+    return "text"
+
+
+def load_configuration(config_path: str | None, isolated: bool) -> Any:
+    """The configuration that applies (None with --isolated or when there is none); exit 2 when invalid."""
+    if isolated:
+        if config_path:
+            raise click.UsageError("--config and --isolated cannot be used together")
+        return None
+    from vidlint.config_files import find_config
+
+    path = Path(config_path) if config_path else find_config(Path.cwd())
+    if path is None:
+        return None
+    from vidlint.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+
+
+def print_statistics(run: Any, stream: TextIO) -> None:
+    from collections import Counter
+
+    from vidlint.check.rules.registry import RULES
+
+    counts: Counter[tuple[str, Severity]] = Counter(
+        (d.code, d.severity) for f in run.files for d in f.diagnostics)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    for (code, severity), count in ordered:
+        name = RULES[code].name if code in RULES else ""
+        stream.write(f"{count:>{width}}  {code}  [{severity.label}]  {name}\n")
+
+
+def terminal_summary(run: Any, output_file: str, output_format: str) -> str:
+    from vidlint.report.text import summary_line
+
+    return f"{summary_line(run)} Report ({output_format}) written to {output_file}."
 
 
 def parse_asset_maps(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple:
@@ -25,12 +77,62 @@ def parse_asset_maps(ctx: click.Context, param: click.Parameter, values: tuple[s
         raise click.BadParameter(str(exc), ctx, param) from None
 
 
+def record_baseline(run: Any, path: str) -> None:
+    """``--write-baseline``: write the file, say so on stderr, exit 0 (2 when a path was unreadable)."""
+    from vidlint.baseline import write_baseline
+
+    try:
+        written = write_baseline(Path(path), run)
+    except OSError as exc:
+        raise fail(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
+    for reason in run.path_errors:
+        click.echo(f"vidlint: {reason}", err=True)
+    click.echo(f"vidlint: wrote {written} finding{'s' if written != 1 else ''} to {path}", err=True)
+    raise click.exceptions.Exit(2 if run.path_errors else 0)
+
+
+def report(run: Any, output_format: str, output_file: str | None, colour: str, quiet: bool, statistics: bool) -> None:
+    """The report on stdout, or in ``output_file`` with a one-line summary on stdout; then statistics."""
+    from vidlint.report import formatter
+
+    render = formatter(output_format).render
+    if output_file is None:
+        render(run, sys.stdout, colour=colour, quiet=quiet)
+        if statistics:  # keep a machine-readable stdout parseable
+            print_statistics(run, sys.stdout if output_format == "text" else sys.stderr)
+        return
+    try:
+        with open(output_file, "w", encoding="utf-8", newline="\n") as handle:
+            render(run, handle, colour="never", quiet=quiet)
+    except OSError as exc:
+        raise fail(f"{output_file}: cannot write the report: {exc.strerror or exc}") from None
+    if statistics:
+        print_statistics(run, sys.stdout)
+    if not quiet:
+        click.echo(terminal_summary(run, output_file, output_format))
+
+
 @click.command("lint")
 @click.argument("paths", nargs=-1)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Report format.")
-@click.option("--fail-on", type=SEVERITIES, default="error", show_default=True,
-              help="Lowest severity that makes the exit code 1.")
+@click.option("--format", "output_format", type=click.Choice(list(FORMATTERS)), default=None,
+              help="Report format [default: text; github inside GitHub Actions].")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to this file; a one-line summary still goes to stdout.")
+@click.option("--fail-on", type=SEVERITIES, default=None,
+              help="Lowest severity that makes the exit code 1 [default: error, or fail-on in the configuration].")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means a usage or read error).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Use this configuration file (vidlint.toml, or pyproject.toml with [tool.vidlint]).")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None,
+              help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False), default=None,
+              help="Record the current findings in this baseline file and exit 0.")
+@click.option("--select", default=None, metavar="CODES",
+              help="Comma-separated codes or prefixes to check (replaces select in the configuration).")
+@click.option("--extend-select", default=None, metavar="CODES", help="Codes or prefixes to check in addition.")
+@click.option("--ignore", default=None, metavar="CODES", help="Codes or prefixes not to check (adds to ignore).")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour text output (auto: only on a terminal, and not when NO_COLOR is set).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching GLOB when walking folders.")
@@ -46,38 +148,63 @@ def parse_asset_maps(ctx: click.Context, param: click.Parameter, values: tuple[s
               help="Check http(s) assets against results cached by earlier --online runs, without any network.")
 @click.option("--allow-private-hosts", is_flag=True,
               help="With --online: allow loopback, private and link-local addresses (off: refused as SSRF).")
-def lint(paths: tuple[str, ...], output_format: str, fail_on: str, colour: str, exclude: tuple[str, ...],
+def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | None, fail_on: str | None,
+         exit_zero: bool, config_path: str | None, isolated: bool, baseline_path: str | None,
+         write_baseline_path: str | None, select: str | None, extend_select: str | None, ignore: str | None,
+         statistics: bool, colour: str, exclude: tuple[str, ...],
          stdin_filename: str | None, quiet: bool, asset_maps: tuple, no_cache: bool, online: bool,
          offline_cache: bool, allow_private_hosts: bool) -> None:
     """Check request files (.json: one request; .jsonl: one request per line).
 
     PATHS may be files, folders (searched for *.json and *.jsonl), globs, or '-' for stdin.
-    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or read errors.
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or read errors.
     """
     if online and offline_cache:
         raise click.UsageError("--online and --offline-cache exclude each other (--offline-cache uses no network)")
     if allow_private_hosts and not online:
         raise click.UsageError("--allow-private-hosts only applies with --online")
     from vidlint.api import LintOptions, lint_paths
-    from vidlint.report import formatter
 
-    options = LintOptions(fail_on=Severity.parse(fail_on), excludes=exclude,
-                          stdin_jsonl=bool(stdin_filename and stdin_filename.endswith(".jsonl")),
-                          asset_maps=asset_maps, no_cache=no_cache, online=online,
-                          offline_cache=offline_cache, allow_private_hosts=allow_private_hosts)
+    config = load_configuration(config_path, isolated)
+    if select is not None or extend_select is not None or ignore is not None:
+        from vidlint.config import ConfigError, with_command_line_selection
+
+        try:
+            config = with_command_line_selection(config, select, extend_select, ignore)
+        except ConfigError as exc:
+            raise fail(str(exc)) from None
+    overrides: dict[str, Any] = {
+        "excludes": exclude, "stdin_filename": stdin_filename,
+        "stdin_jsonl": bool(stdin_filename and stdin_filename.endswith(".jsonl")),
+        "asset_maps": asset_maps, "no_cache": no_cache, "online": online, "offline_cache": offline_cache,
+        "allow_private_hosts": allow_private_hosts,
+    }
+    if fail_on:
+        overrides["fail_on"] = Severity.parse(fail_on)
+    options = LintOptions.from_config(config, **overrides) if config is not None else LintOptions(**overrides)
+    baseline_file = Path(baseline_path) if baseline_path else (config.baseline if config is not None else None)
+    if baseline_file is not None and not write_baseline_path:
+        from vidlint.baseline import BaselineError, load_baseline
+
+        try:
+            options.baseline = load_baseline(baseline_file)
+        except BaselineError as exc:
+            raise fail(str(exc)) from None
+    output_format = choose_format(output_format, output_file)
     targets = list(paths) or ["."]
     if "-" in targets:
         options.stdin_bytes = sys.stdin.buffer.read()
     try:
         run = lint_paths(targets, options)
-        if stdin_filename:
-            for result in run.files:
-                if result.path == "<stdin>":
-                    result.path = stdin_filename
-        formatter(output_format).render(run, sys.stdout, colour=colour, quiet=quiet)
+        if write_baseline_path:
+            record_baseline(run, write_baseline_path)
+        report(run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics)
+    except click.exceptions.Exit:
+        raise
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 2
         raise fail(f"internal error: {type(exc).__name__}: {exc}") from None
     for reason in run.path_errors:
         click.echo(f"vidlint: {reason}", err=True)
     sys.stdout.flush()
-    raise click.exceptions.Exit(run.exit_code)
+    code = run.exit_code
+    raise click.exceptions.Exit(0 if exit_zero and code == 1 else code)

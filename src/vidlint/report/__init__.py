@@ -9,6 +9,10 @@ from __future__ import annotations
 FORMATTERS: dict[str, str] = {
     "text": "vidlint.report.text",
     "json": "vidlint.report.json_report",
+    "sarif": "vidlint.report.sarif",
+    "github": "vidlint.report.github",
+    "junit": "vidlint.report.junit",
+    "gitlab": "vidlint.report.gitlab",
 }
 
 

@@ -26,10 +26,11 @@ def use_colour(stream: TextIO, choice: str = "auto") -> bool:
 def summary_line(run: LintRun) -> str:
     errors, warnings, infos = (run.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
     files = plural(len(run.files), "file")
+    hidden = f" {plural(run.baselined, 'finding')} in the baseline not shown." if run.baselined else ""
     if not (errors or warnings or infos):
-        return f"All checks passed ({files})."
+        return f"All checks passed ({files}).{hidden}"
     parts = [plural(errors, "error"), plural(warnings, "warning"), plural(infos, "info")]
-    return f"Found {', '.join(parts)} in {files}."
+    return f"Found {', '.join(parts)} in {files}.{hidden}"
 
 
 def render(run: LintRun, stream: TextIO, colour: str = "auto", quiet: bool = False, **_: Any) -> None:

@@ -62,7 +62,8 @@ RULE_MODULES = (
     "vidlint.check.rules.shots",
 )
 # Modules of optional features add themselves here (assets, budget, ...).
-EXTRA_RULE_MODULES: list[str] = ["vidlint.check.assets", "vidlint.remote.rules"]
+EXTRA_RULE_MODULES: list[str] = ["vidlint.check.assets", "vidlint.remote.rules", "vidlint.check.rules.meta",
+                                "vidlint.check.rules.budget"]
 
 
 def rule(code: str, name: str, severity: str = "error", kind: str = "request",

@@ -1,0 +1,151 @@
+"""Baselines: record today's findings, then report only new ones.
+
+The file is JSON, one entry per finding, with paths relative to the baseline's own folder
+(so it works from any working directory) and a fingerprint that survives line shifts
+(``vidlint.fingerprint``). Entries that match nothing any more are reported as VL902.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vidlint.diagnostics import Diagnostic
+from vidlint.fingerprint import fingerprint
+
+if TYPE_CHECKING:
+    from vidlint.api import FileResult, LintRun
+
+FORMAT_KEY = "vidlint-baseline"
+FORMAT_VERSION = 1
+
+
+class BaselineError(Exception):
+    """A baseline that cannot be read: ``<file>: <reason>``."""
+
+
+def _relative(folder: Path, display: str) -> str:
+    if display == "<stdin>":
+        return display
+    try:
+        return os.path.relpath(os.path.abspath(display), folder).replace(os.sep, "/")
+    except ValueError:  # another drive
+        return os.path.abspath(display).replace(os.sep, "/")
+
+
+def entries_for(run: LintRun, folder: Path) -> list[dict[str, Any]]:
+    entries = []
+    for result in run.files:
+        relative = _relative(folder, result.path)
+        for d in result.diagnostics:
+            if d.code.startswith("VL9"):
+                continue  # findings about suppressions are not baselined
+            entries.append({"path": relative, "code": d.code, "pointer": d.pointer, "record": d.record,
+                            "fingerprint": fingerprint(relative, d), "message": d.message})
+    entries.sort(key=lambda e: (e["path"], e["record"] or 0, e["code"], e["pointer"], e["fingerprint"]))
+    return entries
+
+
+def write_baseline(path: Path, run: LintRun) -> int:
+    """Write the run's findings to ``path``; the number of entries written."""
+    folder = path.resolve().parent
+    entries = entries_for(run, folder)
+    lines = [f"  {json.dumps(e, ensure_ascii=False)}" for e in entries]
+    body = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
+    text = f'{{"{FORMAT_KEY}": {FORMAT_VERSION},\n "entries": {body}}}\n'
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return len(entries)
+
+
+@dataclass
+class Baseline:
+    path: Path
+    entries: list[dict[str, Any]]
+    text: str = ""
+    remaining: Counter[str] = field(default_factory=Counter)
+    linted: set[str] = field(default_factory=set)
+    suppressed: int = 0
+
+    def __post_init__(self) -> None:
+        self.remaining = Counter(e["fingerprint"] for e in self.entries)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    def apply(self, result: FileResult) -> None:
+        relative = _relative(self.folder, result.path)
+        self.linted.add(relative)
+        kept: list[Diagnostic] = []
+        for d in result.diagnostics:
+            key = fingerprint(relative, d)
+            if self.remaining[key] > 0:
+                self.remaining[key] -= 1
+                self.suppressed += 1
+            else:
+                kept.append(d)
+        result.diagnostics = kept
+
+    def line_of(self, print_: str) -> int:
+        for number, line in enumerate(self.text.splitlines(), 1):
+            if print_ in line:
+                return number
+        return 1
+
+    def stale(self) -> list[Diagnostic]:
+        from vidlint.check.rules.meta import stale_baseline_entry
+
+        found: list[Diagnostic] = []
+        reported: Counter[str] = Counter()
+        for entry in self.entries:
+            key, relative = entry["fingerprint"], entry["path"]
+            if self.remaining[key] - reported[key] <= 0:
+                continue
+            gone = relative != "<stdin>" and not _exists(self.folder / relative)
+            if relative not in self.linted and not gone:
+                continue
+            reported[key] += 1
+            why = "the file no longer exists" if gone else "the finding is gone"
+            found.append(stale_baseline_entry(
+                f"baseline entry {entry['code']} at {relative}#{entry['pointer']} matches nothing: {why}",
+                "re-record the baseline with --write-baseline", self.line_of(key)))
+        return found
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a hand-edited entry with a NUL or an over-long name
+        return False
+
+
+def load_baseline(path: Path) -> Baseline:
+    from vidlint.config_files import display_path
+
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BaselineError(f"{shown}: no such file (create it with --write-baseline)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"{shown}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"{shown}: not a vidlint baseline: invalid JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get(FORMAT_KEY) != FORMAT_VERSION or not isinstance(data.get("entries"), list):
+        raise BaselineError(f"{shown}: not a vidlint baseline (version {FORMAT_VERSION}); write one with --write-baseline")
+    entries = data["entries"]
+    for index, entry in enumerate(entries):
+        if not (isinstance(entry, dict) and isinstance(entry.get("fingerprint"), str)
+                and isinstance(entry.get("path"), str) and isinstance(entry.get("code"), str)):
+            raise BaselineError(f"{shown}: entries[{index}]: needs path, code and fingerprint")
+        entry.setdefault("pointer", "")
+    return Baseline(path.resolve(), entries, text)

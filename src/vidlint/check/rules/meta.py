@@ -1,0 +1,43 @@
+"""Codes about vidlint's own configuration and baseline: suppressions that match nothing.
+
+These functions document their codes and build the diagnostics (``vidlint.suppress`` and
+``vidlint.baseline`` call them at the end of a run).
+"""
+
+from __future__ import annotations
+
+from vidlint.check.rules.registry import RULES, rule
+from vidlint.diagnostics import Diagnostic
+
+
+def _make(code: str, message: str, hint: str | None, line: int) -> Diagnostic:
+    return Diagnostic(code, RULES[code].severity, message, "", hint, line, 1)
+
+
+@rule("VL901", "unused-suppression", "warning", kind="meta")
+def unused_suppression(message: str, hint: str | None = None, line: int = 1) -> Diagnostic:
+    """A ``per-file-ignores`` or ``pointer-ignores`` entry suppressed nothing.
+
+    The problem it was written for is gone (fixed, or the field moved), so the entry now only
+    hides the next, unrelated finding of that code. Reported on the configuration file, at the
+    entry's line, and only when every file the entry names was linted in this run (a
+    pre-commit run over a few changed files does not report entries for the others).
+    Global ``ignore`` / ``select`` are policy and are never reported.
+
+    Breaks it: ``"requests/a.json#/prompt" = ["VL311"]`` after the prompt was fixed.
+    Fix: remove the code (or the whole entry).
+    """
+    return _make("VL901", message, hint, line)
+
+
+@rule("VL902", "stale-baseline-entry", "info", kind="meta")
+def stale_baseline_entry(message: str, hint: str | None = None, line: int = 1) -> Diagnostic:
+    """A baseline entry matches no finding any more.
+
+    Someone fixed a problem the baseline recorded: good. Re-record the baseline so that the
+    problem cannot come back unnoticed. Reported on the baseline file, only for entries whose
+    request file was linted in this run (or no longer exists).
+
+    Fix: ``vidlint lint --write-baseline vidlint-baseline.json`` over the same paths.
+    """
+    return _make("VL902", message, hint, line)

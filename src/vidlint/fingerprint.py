@@ -1,0 +1,31 @@
+"""Stable identities for findings: the same problem keeps its fingerprint when lines shift.
+
+A fingerprint hashes the file path (forward slashes), the code, the JSON pointer, the record
+(line of a .jsonl file) and the message with line numbers masked. It does not use the
+finding's line or column, so edits elsewhere in the file do not change it. Baselines, SARIF
+``partialFingerprints`` and GitLab Code Quality fingerprints all use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from vidlint.diagnostics import Diagnostic
+
+_LINE_NUMBER = re.compile(r"\b(lines?) \d+")
+
+
+def portable_path(path: str) -> str:
+    return path.replace("\\", "/")
+
+
+def normalized_message(message: str) -> str:
+    """The message without the line numbers some messages quote ("also set on line 3")."""
+    return _LINE_NUMBER.sub(r"\1 N", message)
+
+
+def fingerprint(path: str, diagnostic: Diagnostic) -> str:
+    parts = (portable_path(path), diagnostic.code, diagnostic.pointer,
+             "" if diagnostic.record is None else str(diagnostic.record), normalized_message(diagnostic.message))
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]

@@ -1,0 +1,81 @@
+"""Path globs for configuration (``exclude``, ``per-file-ignores``), matched against paths
+relative to the configuration's folder, with forward slashes.
+
+``*`` and ``?`` do not cross ``/``; ``**`` matches any number of folders; ``[abc]`` and
+``[!abc]`` are character classes. A pattern without ``/`` matches a file or folder of that
+name anywhere (``fixtures``, ``*.draft.json``); a pattern with ``/`` is anchored at the
+configuration's folder. A pattern that matches a folder matches everything below it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+class GlobError(ValueError):
+    pass
+
+
+def _translate(pattern: str) -> str:
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            end = pattern.find("]", i + 2 if pattern[i + 1:i + 2] in ("!", "]") else i + 1)
+            if end < 0:
+                raise GlobError(f"unclosed '[' at position {i + 1}")
+            body = pattern[i + 1:end]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\").replace("/", "") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Glob:
+    pattern: str
+    regex: re.Pattern[str]
+    anchored: bool
+
+    def matches(self, relative_path: str) -> bool:
+        """``relative_path`` uses forward slashes and is relative to the configuration's folder."""
+        path = relative_path.strip("/")
+        if self.anchored:
+            parts = path.split("/")
+            return any(self.regex.fullmatch("/".join(parts[:k])) for k in range(len(parts), 0, -1))
+        return any(self.regex.fullmatch(part) for part in path.split("/"))
+
+
+def compile_glob(pattern: str) -> Glob:
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise GlobError("empty glob")
+    text = pattern.strip()
+    while text.startswith("./"):
+        text = text[2:]
+    anchored = "/" in text.rstrip("/")
+    text = text.strip("/") if anchored else text.rstrip("/")
+    if not text:
+        raise GlobError("empty glob")
+    try:
+        regex = re.compile(_translate(text))
+    except re.error as exc:
+        raise GlobError(str(exc)) from None
+    return Glob(pattern, regex, anchored)

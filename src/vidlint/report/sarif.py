@@ -1,0 +1,96 @@
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+``tool.driver.rules`` is built from the rule registry (the same docstrings ``vidlint rules``
+prints); each result names its rule by ``ruleId`` and ``ruleIndex``. Paths are relative to
+the working directory (``%SRCROOT%``), with forward slashes; columns count code points.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from vidlint import __version__
+from vidlint.api import LintRun
+from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.fingerprint import fingerprint, portable_path
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def rule_descriptor(rule: Any) -> dict[str, Any]:
+    doc = rule.doc or rule.summary or rule.name
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary or rule.name},
+        "fullDescription": {"text": doc},
+        "help": {"text": doc},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"tags": [rule.kind]},
+    }
+
+
+def artifact_location(path: str) -> dict[str, Any]:
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(portable_path(path)), "uriBaseId": "%SRCROOT%"}
+
+
+def result(path: str, d: Diagnostic, rule_index: dict[str, int]) -> dict[str, Any]:
+    text = d.message + (f"\nhint: {d.hint}" if d.hint else "")
+    entry: dict[str, Any] = {"ruleId": d.code}
+    if d.code in rule_index:
+        entry["ruleIndex"] = rule_index[d.code]
+    entry.update({
+        "level": LEVELS[d.severity],
+        "message": {"text": text},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": artifact_location(path),
+                "region": {"startLine": d.line, "startColumn": d.column},
+            },
+        }],
+        "partialFingerprints": {"vidlintFingerprint/v1": fingerprint(path, d)},
+        "properties": {"pointer": d.pointer, "record": d.record},
+    })
+    if d.pointer:
+        entry["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": d.pointer, "kind": "member"}]
+    return entry
+
+
+def document(run: LintRun) -> dict[str, Any]:
+    from vidlint.check.rules.registry import load_all_rules
+
+    rules = list(load_all_rules().values())
+    rule_index = {r.code: i for i, r in enumerate(rules)}
+    results = [result(f.path, d, rule_index) for f in run.files for d in f.diagnostics]
+    invocation: dict[str, Any] = {"executionSuccessful": not run.path_errors}
+    if run.path_errors:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": reason}} for reason in run.path_errors]
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "vidlint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [rule_descriptor(r) for r in rules],
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
+            "columnKind": "unicodeCodePoints",
+            "invocations": [invocation],
+            "results": results,
+        }],
+    }
+
+
+def render(run: LintRun, stream: TextIO, **_: Any) -> None:
+    json.dump(document(run), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
