@@ -128,14 +128,10 @@ def _exists(path: Path) -> bool:
 
 def load_baseline(path: Path) -> Baseline:
     from vidlint.config_files import display_path
+    from vidlint.textfile import read_text
 
     shown = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BaselineError(f"{shown}: no such file (create it with --write-baseline)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{shown}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+    text = read_text(path, shown, BaselineError, "no such file (create it with --write-baseline)", "utf-8")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -116,13 +116,10 @@ class Config:
 def load_config(path: Path) -> Config:
     import tomllib
 
+    from vidlint.textfile import read_text
+
     shown = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"{shown}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{shown}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+    text = read_text(path, shown, ConfigError)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

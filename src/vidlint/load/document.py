@@ -26,7 +26,7 @@ class Document:
     line_map: LineMap
     suspicious: bool = False  # duplicate keys or NaN/Infinity seen while parsing
     _index: PositionIndex | None = field(default=None, repr=False)
-    _cursors: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)  # see place()
+    _escapes: dict[int, "EscapeMap"] = field(default_factory=dict, repr=False)  # literal offset -> map
 
     @property
     def index(self) -> PositionIndex:
@@ -52,9 +52,9 @@ class Document:
     def place(self, diagnostic: Diagnostic) -> Diagnostic:
         if diagnostic.char is not None and diagnostic.pointer in self.index.values:
             literal = self.index.values[diagnostic.pointer]
-            offset = string_char_offset(self.text, literal, diagnostic.char, self._cursors.get(literal))
-            if offset != literal:
-                self._cursors[literal] = (diagnostic.char, offset)  # findings mostly come in text order
+            if literal not in self._escapes:
+                self._escapes[literal] = escape_map(self.text, literal)
+            offset = string_char_offset(self.text, literal, diagnostic.char, self._escapes[literal])
             line, column = self.line_map.position(offset)
         else:
             line, column = self.locate(diagnostic.pointer, diagnostic.at_key)
@@ -86,28 +86,63 @@ class Document:
 _ESCAPE_OR_QUOTE = re.compile(r'[\\"]')
 
 
-def string_char_offset(text: str, literal_start: int, char_index: int,
-                       resume: tuple[int, int] | None = None) -> int:
-    """Source offset of character ``char_index`` of the JSON string literal starting at ``literal_start``.
+@dataclass(frozen=True)
+class EscapeMap:
+    """Where the escapes of one JSON string literal are, so any character is found by bisection.
 
-    Runs of plain characters are skipped in one step, so the cost grows with the escapes
-    before the character, not with its index (a 1 MB prompt with thousands of findings must
-    not take hours). ``resume`` is an (index, offset) pair reached earlier in the same
-    literal, to continue from instead of starting over.
+    For escape k: ``chars[k]`` is the index of the character it decodes to, ``offsets[k]`` the
+    offset of its backslash, ``afters[k]`` the offset just after it. ``length`` is the number of
+    characters, ``end`` the offset reached after the last one (the closing quote, or the end
+    of a text cut short).
     """
-    index, pos = resume if resume is not None and resume[0] <= char_index else (0, literal_start + 1)
-    end = len(text)
-    while index < char_index:
+
+    chars: list[int]
+    offsets: list[int]
+    afters: list[int]
+    length: int
+    end: int
+
+
+def escape_map(text: str, literal_start: int) -> EscapeMap:
+    chars: list[int] = []
+    offsets: list[int] = []
+    afters: list[int] = []
+    pos, index, end = literal_start + 1, 0, len(text)
+    while pos < end:
         found = _ESCAPE_OR_QUOTE.search(text, pos)
         stop = found.start() if found else end
-        if char_index - index <= stop - pos:
-            return pos + char_index - index
-        index, pos = index + stop - pos, stop
+        index += stop - pos
+        pos = stop
         if pos >= end or text[pos] == '"':
-            return literal_start  # the string ends first
-        pos += 6 if text[pos + 1:pos + 2] == "u" else 2
-        index += 1
-    return pos
+            break
+        step = 6 if text[pos + 1:pos + 2] == "u" else 2
+        chars.append(index)
+        offsets.append(pos)
+        afters.append(pos + step)
+        index, pos = index + 1, pos + step
+    return EscapeMap(chars, offsets, afters, index, pos)
+
+
+def string_char_offset(text: str, literal_start: int, char_index: int, escapes: EscapeMap | None = None) -> int:
+    """Source offset of character ``char_index`` of the JSON string literal starting at ``literal_start``.
+
+    With the literal's :class:`EscapeMap` (built once, O(length)) each look-up is a bisection,
+    so a 1 MB prompt full of escapes with thousands of findings stays fast in any order.
+    ``literal_start`` itself when the string has fewer characters.
+    """
+    import bisect
+
+    escapes = escapes or escape_map(text, literal_start)
+    if char_index > escapes.length:
+        return literal_start
+    if char_index == escapes.length:
+        return escapes.end
+    k = bisect.bisect_right(escapes.chars, char_index) - 1
+    if k < 0:
+        return literal_start + 1 + char_index
+    if escapes.chars[k] == char_index:
+        return escapes.offsets[k]
+    return escapes.afters[k] + char_index - escapes.chars[k] - 1
 
 
 @dataclass

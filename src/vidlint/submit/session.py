@@ -87,12 +87,9 @@ class LoadedRequest:
 
 
 def load_request(path: Path) -> LoadedRequest:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read ({exc})") from None
+    from vidlint.textfile import read_text
+
+    text = read_text(path, str(path), UsageError)
     records = [line for line in text.splitlines() if line.strip()]
     try:
         request = json.loads(text)
