@@ -169,3 +169,11 @@ def test_examples_with_local_assets_are_probed():
     clean = run_vidlint("lint", "--format", "json", str(EXAMPLES / "clean" / "local-assets.json"))
     assert clean.code == 0 and clean.json()["summary"]["errors"] == 0
     assert {d["code"] for d in diags(clean)} == {"VL501"}
+
+
+def test_nothing_to_lint_says_so(tmp_path):
+    missing = run_vidlint("lint", "nope.json", cwd=tmp_path)
+    assert missing.code == 2 and "No request files linted." in missing.out and "All checks passed" not in missing.out
+    (tmp_path / "empty").mkdir()
+    empty = run_vidlint("lint", "empty", cwd=tmp_path)
+    assert empty.code == 0 and "No request files found" in empty.out

@@ -27,6 +27,8 @@ def summary_line(run: LintRun) -> str:
     errors, warnings, infos = (run.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
     files = plural(len(run.files), "file")
     hidden = f" {plural(run.baselined, 'finding')} in the baseline not shown." if run.baselined else ""
+    if not run.files:
+        return "No request files linted." if run.path_errors else "No request files found (*.json, *.jsonl)."
     if not (errors or warnings or infos):
         return f"All checks passed ({files}).{hidden}"
     parts = [plural(errors, "error"), plural(warnings, "warning"), plural(infos, "info")]
