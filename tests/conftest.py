@@ -6,6 +6,7 @@ CLI as a real subprocess (``python -m vidlint``) where exit codes and streams ma
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -62,3 +63,21 @@ def write_request(path: Path, request: dict | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(request if isinstance(request, str) else json.dumps(request, indent=2, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+DROP = object()  # in a request builder's changes: remove the field
+
+
+def request_builder(base: dict):  # type: ignore[no-untyped-def]
+    """``build(**changes)``: a deep copy of ``base`` with fields set, or removed with ``DROP``."""
+
+    def build(**changes):  # type: ignore[no-untyped-def]
+        body = copy.deepcopy(base)
+        for key, value in changes.items():
+            if value is DROP:
+                body.pop(key, None)
+            else:
+                body[key] = value
+        return body
+
+    return build

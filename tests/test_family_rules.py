@@ -4,13 +4,10 @@ through the real CLI's JSON output (the same depth as test_request_rules.py)."""
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
-from conftest import run_vidlint, write_request
+from conftest import DROP, request_builder, run_vidlint, write_request
 
-DROP = object()
 AUDIO = "https://cdn.example.com/recital.mp3"
 IMG = "https://cdn.example.com/first.jpg"
 END = "https://cdn.example.com/last.jpg"
@@ -18,17 +15,7 @@ CLIP = "https://cdn.example.com/clip.mp4"
 IMGS = [f"https://cdn.example.com/{i}.jpg" for i in range(6)]
 
 
-def make(base):
-    def request(**changes):
-        body = copy.deepcopy(base)
-        for key, value in changes.items():
-            if value is DROP:
-                body.pop(key, None)
-            else:
-                body[key] = value
-        return body
-
-    return request
+make = request_builder
 
 
 t2v = make({"model": "wan2.7-text-to-video", "prompt": "A small kitten running under the moonlight"})

@@ -3,12 +3,11 @@ one that passes it, linted through the real CLI's JSON output."""
 
 from __future__ import annotations
 
-import copy
 import json
 
 import pytest
 
-from conftest import run_vidlint, write_request
+from conftest import DROP, request_builder, run_vidlint, write_request
 
 MODEL = "wan2.7-reference-video"
 BASE = {
@@ -20,17 +19,7 @@ BASE = {
 VOICE = "https://cdn.example.com/voice.mp3"
 
 
-def request(**changes):
-    body = copy.deepcopy(BASE)
-    for key, value in changes.items():
-        if value is DROP:
-            body.pop(key, None)
-        else:
-            body[key] = value
-    return body
-
-
-DROP = object()
+request = request_builder(BASE)
 IMGS = [f"https://cdn.example.com/{i}.jpg" for i in range(6)]
 
 # (id, breaking request, code it must raise, passing request)
