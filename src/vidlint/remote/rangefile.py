@@ -12,11 +12,11 @@ the asset whole.
 
 from __future__ import annotations
 
-import io
 import re
 from collections import OrderedDict
 
 from vidlint.remote.fetch import Fetcher, RemoteError, Response, error_for_status
+from vidlint.remote.rawio import SizedReader
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -37,7 +37,7 @@ def parse_content_range(value: str | None) -> tuple[int | None, int | None, int 
             int(total) if total and total != "*" else None)
 
 
-class RangeFile(io.RawIOBase):
+class RangeFile(SizedReader):
     def __init__(self, fetcher: Fetcher, url: str, *, block_size: int = DEFAULT_BLOCK,
                  max_blocks: int = 32, stream_cap: int = 4 * MiB, max_transfer: int | None = None,
                  validators: dict[str, str] | None = None) -> None:
@@ -196,29 +196,6 @@ class RangeFile(io.RawIOBase):
         return bytes(self._streamed[pos:need])
 
     # -- io.RawIOBase ---------------------------------------------------------------------
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if whence == io.SEEK_SET:
-            target = offset
-        elif whence == io.SEEK_CUR:
-            target = self._pos + offset
-        elif whence == io.SEEK_END:
-            target = self.size + offset
-        else:
-            raise ValueError(f"invalid whence {whence}")
-        if target < 0:
-            raise OSError("negative seek position")
-        self._pos = target
-        return target
 
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
         view = memoryview(buffer).cast("B")

@@ -7,12 +7,13 @@ regions that hold structure and zeros elsewhere, so the payload never crosses th
 
 from __future__ import annotations
 
-import io
 import struct
 from typing import BinaryIO
 
+from vidlint.remote.rawio import SizedReader
 
-class SparseView(io.RawIOBase):
+
+class SparseView(SizedReader):
     """The underlying file's bytes inside ``regions``, zeros elsewhere; same size.
 
     With ``end_at_gaps`` set to a region (an MP4's ``moov``), once that region has been read
@@ -30,22 +31,6 @@ class SparseView(io.RawIOBase):
         self._end_at_gaps = end_at_gaps
         self._gaps_are_eof = False
         self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self.size}[whence]
-        if base + offset < 0:
-            raise OSError("negative seek position")
-        self._pos = base + offset
-        return self._pos
 
     def in_region(self, offset: int) -> bool:
         return any(lo <= offset < hi for lo, hi in self.regions)
