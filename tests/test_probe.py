@@ -16,6 +16,7 @@ from conftest import run_vidlint
 from media_helpers import MB, MEDIA, pillow_image, png_declaring, sparse_jpeg, sparse_mp4, truncated_copy
 
 from vidlint.probe import STATS, MediaProbe, ProbeCache, probe_path, probe_stream
+from vidlint.probe.core import PROBE_VERSION
 
 # file -> (kind, format, codec, width, height, duration)
 EXPECTED = {
@@ -258,6 +259,106 @@ def test_unwritable_cache_directory_still_probes(tmp_path: Path) -> None:
     blocker.write_text("a file where the cache directory should be")
     probe = ProbeCache(blocker).probe(MEDIA / "ok.jpg")
     assert (probe.format, probe.width) == ("jpeg", 320)
+
+
+def _media_folder(tmp_path: Path, names: tuple[str, ...] = ("ok.mp4", "ok.jpg", "ok.wav")) -> list[Path]:
+    folder = tmp_path / "media"
+    folder.mkdir()
+    copies = []
+    for name in names:
+        (folder / name).write_bytes((MEDIA / name).read_bytes())
+        copies.append(folder / name)
+    return copies
+
+
+def _entry_files(cache_dir: Path) -> list[Path]:
+    return [p for p in cache_dir.glob("probes/??/*.json")]
+
+
+def test_folder_index_serves_a_warm_run_without_the_per_file_entries(tmp_path: Path) -> None:
+    assets = _media_folder(tmp_path)
+    cold = ProbeCache(tmp_path / "cache")
+    expected = [cold.probe(a).to_json() for a in assets]
+    cold.flush()
+    indexes = list((tmp_path / "cache" / "probes" / "dirs").glob("*.json"))
+    assert len(indexes) == 1  # one folder, one index
+    for entry in _entry_files(tmp_path / "cache"):
+        entry.unlink()  # the index alone must answer
+    STATS.reset()
+    warm = ProbeCache(tmp_path / "cache")
+    assert [warm.probe(a).to_json() for a in assets] == expected
+    assert STATS.to_json() == {"performed": 0, "cached": 3}
+
+
+def test_folder_index_entry_of_a_changed_file_is_not_used(tmp_path: Path) -> None:
+    clip, *_ = _media_folder(tmp_path, ("ok.mp4",))
+    cache = ProbeCache(tmp_path / "cache")
+    assert cache.probe(clip).duration == 2.0
+    cache.flush()
+    clip.write_bytes((MEDIA / "long.mp4").read_bytes())
+    STATS.reset()
+    again = ProbeCache(tmp_path / "cache")
+    assert again.probe(clip).duration == 31.0
+    assert STATS.to_json() == {"performed": 1, "cached": 0}
+    again.flush()
+    STATS.reset()
+    assert ProbeCache(tmp_path / "cache").probe(clip).duration == 31.0  # the index was brought up to date
+    assert STATS.to_json() == {"performed": 0, "cached": 1}
+
+
+@pytest.mark.parametrize("damage", ["{ not json", '{"version": VERSION, "folder": "elsewhere", "entries": {}}',
+                                    '{"version": VERSION, "folder": "%s", "entries": {"ok.wav": [1, 2, "no probe"]}}',
+                                    '{"version": VERSION, "folder": "%s", "entries": {"ok.wav": "SIZE"}}', '[]'])
+def test_damaged_folder_index_is_only_a_miss(tmp_path: Path, damage: str) -> None:
+    wav, *_ = _media_folder(tmp_path, ("ok.wav",))
+    cache = ProbeCache(tmp_path / "cache")
+    cache.probe(wav)
+    cache.flush()
+    index, = (tmp_path / "cache" / "probes" / "dirs").glob("*.json")
+    index.write_text(damage.replace("%s", str(wav.parent)).replace("VERSION", str(PROBE_VERSION)), encoding="utf-8")
+    for entry in _entry_files(tmp_path / "cache"):
+        entry.unlink()
+    STATS.reset()
+    probe = ProbeCache(tmp_path / "cache").probe(wav)
+    assert (probe.kind, probe.duration, STATS.performed) == ("audio", 2.0, 1)
+
+
+def _probe_and_flush(cache_dir: str, names: list[str], queue) -> None:  # type: ignore[no-untyped-def]
+    cache = ProbeCache(Path(cache_dir))
+    for name in names:
+        cache.probe(name)
+    cache.flush()
+    queue.put("done")
+
+
+def test_two_processes_flushing_one_folder_index_add_up(tmp_path: Path) -> None:
+    assets = [str(a) for a in _media_folder(tmp_path, ("ok.mp4", "ok.jpg", "ok.wav", "trns.png"))]
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [context.Process(target=_probe_and_flush, args=(str(tmp_path / "cache"), half, queue))
+               for half in (assets[:2], assets[2:])]
+    for worker in workers:
+        worker.start()
+    assert [queue.get(timeout=120) for _ in workers] == ["done", "done"]
+    for worker in workers:
+        worker.join(timeout=60)
+    index, = (tmp_path / "cache" / "probes" / "dirs").glob("*.json")
+    assert sorted(json.loads(index.read_text(encoding="utf-8"))["entries"]) == sorted(Path(a).name for a in assets)
+
+
+def test_a_lint_run_writes_the_folder_index(tmp_path: Path) -> None:
+    assets = _media_folder(tmp_path, ("ok.jpg", "ok.mp4"))
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps({"model": "wan2.7-reference-video", "prompt": "Image 1 meets Video 1",
+                                   "image_urls": [str(assets[0])], "video_urls": [str(assets[1])]}))
+    env = {"VIDLINT_CACHE_DIR": str(tmp_path / "cache")}
+    first = run_vidlint("lint", "--format", "json", "-q", str(request), env=env)
+    assert json.loads(first.out)["summary"]["probes"] == {"performed": 2, "cached": 0}
+    for entry in _entry_files(tmp_path / "cache"):
+        entry.unlink()
+    second = run_vidlint("lint", "--format", "json", "-q", str(request), env=env)
+    assert json.loads(second.out)["summary"]["probes"] == {"performed": 0, "cached": 2}
+    assert json.loads(second.out)["files"] == json.loads(first.out)["files"]
 
 
 def _hammer(cache_dir: str, names: list[str], rounds: int, queue) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -15,33 +14,55 @@ from vidlint.check.pipeline import check_document
 from vidlint.diagnostics import Diagnostic, Severity
 from vidlint.load import PathError, Source, discover, is_json_schema, load_source, read_source
 from vidlint.parallel import map_in_order
+from vidlint.records import Record
 
 if TYPE_CHECKING:
     from vidlint.baseline import Baseline
     from vidlint.config import Budget, Config
 
 
-@dataclass
-class LintOptions:
-    fail_on: Severity = Severity.ERROR
-    excludes: tuple[str, ...] = ()
-    stdin_jsonl: bool = False
-    stdin_bytes: bytes | None = None
-    stdin_filename: str | None = None  # the name reported (and matched by per-file ignores) for "-"
-    asset_maps: tuple[tuple[str, Path], ...] = ()  # (uri prefix, local mirror dir)
-    no_cache: bool = False  # probe assets again instead of using the probe cache
-    prices: dict[str, float] | None = None  # USD per second by quality, overriding the profile's (any model)
-    asset_options: Any = None  # built on first use by the pipeline; shares the probe cache
-    online: bool = False  # probe http(s) assets over the network (--online)
-    offline_cache: bool = False  # use earlier --online results only, no network (--offline-cache)
-    allow_private_hosts: bool = False  # lift the SSRF guard (--allow-private-hosts)
-    online_session: Any = None  # vidlint.remote.session.OnlineSession, made by lint_paths
-    jobs: int | None = None  # processes for large runs; None: VIDLINT_JOBS or one per core
-    # From configuration (``vidlint.config``); None: no configuration applies.
-    config: Config | None = None
-    baseline: Baseline | None = None
-    model_prices: dict[str, dict[str, float]] = field(default_factory=dict)  # model -> quality -> USD per second
-    budget: Budget | None = None  # set by lint_paths from the configuration
+class LintOptions(Record):
+    """How to lint. ``stdin_filename``: the name reported (and matched by per-file ignores) for
+    "-"; ``asset_maps``: (uri prefix, local mirror dir) pairs; ``no_cache``: probe assets again
+    instead of using the probe cache; ``prices``: USD per second by quality, overriding the
+    profile's (any model); ``asset_options``: built on first use by the pipeline, shares the
+    probe cache; ``online`` / ``offline_cache`` / ``allow_private_hosts``: --online,
+    --offline-cache (earlier --online results only, no network), --allow-private-hosts (lift
+    the SSRF guard); ``online_session``: a vidlint.remote.session.OnlineSession, made by
+    lint_paths; ``jobs``: processes for large runs (None: VIDLINT_JOBS or one per core).
+    From the configuration (``vidlint.config``; None: none applies): ``config``, ``baseline``,
+    ``model_prices`` (model -> quality -> USD per second), ``budget`` (set by lint_paths).
+    """
+
+    __slots__ = ("fail_on", "excludes", "stdin_jsonl", "stdin_bytes", "stdin_filename", "asset_maps", "no_cache",
+                 "prices", "asset_options", "online", "offline_cache", "allow_private_hosts", "online_session",
+                 "jobs", "config", "baseline", "model_prices", "budget")
+
+    def __init__(self, fail_on: Severity = Severity.ERROR, excludes: tuple[str, ...] = (), stdin_jsonl: bool = False,
+                 stdin_bytes: bytes | None = None, stdin_filename: str | None = None,
+                 asset_maps: tuple[tuple[str, Path], ...] = (), no_cache: bool = False,
+                 prices: dict[str, float] | None = None, asset_options: Any = None, online: bool = False,
+                 offline_cache: bool = False, allow_private_hosts: bool = False, online_session: Any = None,
+                 jobs: int | None = None, config: Config | None = None, baseline: Baseline | None = None,
+                 model_prices: dict[str, dict[str, float]] | None = None, budget: Budget | None = None) -> None:
+        self.fail_on = fail_on
+        self.excludes = excludes
+        self.stdin_jsonl = stdin_jsonl
+        self.stdin_bytes = stdin_bytes
+        self.stdin_filename = stdin_filename
+        self.asset_maps = asset_maps
+        self.no_cache = no_cache
+        self.prices = prices
+        self.asset_options = asset_options
+        self.online = online
+        self.offline_cache = offline_cache
+        self.allow_private_hosts = allow_private_hosts
+        self.online_session = online_session
+        self.jobs = jobs
+        self.config = config
+        self.baseline = baseline
+        self.model_prices = {} if model_prices is None else model_prices
+        self.budget = budget
 
     @classmethod
     def from_config(cls, config: Config, **overrides: Any) -> "LintOptions":
@@ -53,29 +74,44 @@ class LintOptions:
         return options
 
 
-@dataclass
-class FileResult:
-    path: str
-    model: str | None
-    diagnostics: list[Diagnostic]
-    requests: int = 0
-    estimates: list[dict[str, Any]] = field(default_factory=list)
-    # With a budget: where each estimate's request is (pointer, line, column, record), for run totals.
-    estimate_sites: list[tuple[str, int, int, int | None]] = field(default_factory=list)
+class FileResult(Record):
+    """What linting one file found. ``estimate_sites`` (with a budget): where each estimate's
+    request is (pointer, line, column, record), for run totals."""
+
+    __slots__ = ("path", "model", "diagnostics", "requests", "estimates", "estimate_sites")
+
+    def __init__(self, path: str, model: str | None, diagnostics: list[Diagnostic], requests: int = 0,
+                 estimates: list[dict[str, Any]] | None = None,
+                 estimate_sites: list[tuple[str, int, int, int | None]] | None = None) -> None:
+        self.path = path
+        self.model = model
+        self.diagnostics = diagnostics
+        self.requests = requests
+        self.estimates = [] if estimates is None else estimates
+        self.estimate_sites = [] if estimate_sites is None else estimate_sites
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
 
 
-@dataclass
-class LintRun:
-    files: list[FileResult]
-    path_errors: list[str]  # one-line reasons for paths that could not be read (exit code 2)
-    fail_on: Severity = Severity.ERROR
-    baselined: int = 0  # findings hidden because the baseline lists them
-    ignored: int = 0  # findings hidden by per-file or pointer ignores
-    probes: dict[str, int] = field(default_factory=dict)  # media probes performed / served from cache
-    online: dict[str, int] | None = None  # --online: bytes_transferred and requests
+class LintRun(Record):
+    """A whole run. ``path_errors``: one-line reasons for paths that could not be read (exit
+    code 2); ``baselined`` / ``ignored``: findings hidden by the baseline / by per-file or
+    pointer ignores; ``probes``: media probes performed and served from cache; ``online``
+    (--online): bytes_transferred and requests."""
+
+    __slots__ = ("files", "path_errors", "fail_on", "baselined", "ignored", "probes", "online")
+
+    def __init__(self, files: list[FileResult], path_errors: list[str], fail_on: Severity = Severity.ERROR,
+                 baselined: int = 0, ignored: int = 0, probes: dict[str, int] | None = None,
+                 online: dict[str, int] | None = None) -> None:
+        self.files = files
+        self.path_errors = path_errors
+        self.fail_on = fail_on
+        self.baselined = baselined
+        self.ignored = ignored
+        self.probes = {} if probes is None else probes
+        self.online = online
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -155,10 +191,20 @@ def prepare_workers() -> None:
     prepare_models()
 
 
+def _flush_probe_cache(options: LintOptions) -> None:
+    """Write what this process's probe cache learned to its folder indexes."""
+    cache = getattr(options.asset_options, "cache", None)
+    if cache is not None:
+        cache.flush()
+
+
 def _take_probe_counts() -> dict[str, int]:
-    """A worker's probe counts since the last call (they are summed up in the parent)."""
+    """A worker's probe counts since the last call (they are summed up in the parent); the
+    worker's probe cache writes its folder indexes at the same moment."""
+    from vidlint.parallel import current_options
     from vidlint.probe.core import STATS
 
+    _flush_probe_cache(current_options())
     counts = STATS.to_json()
     STATS.reset()
     return counts
@@ -222,6 +268,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 options.baseline.apply(result)
             run.files.append(result)
     finally:
+        _flush_probe_cache(options)
         if options.online_session is not None:
             options.online_session.close()
             run.online = options.online_session.summary()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Any
+
+from vidlint.records import FrozenRecord
 
 
 class Severity(IntEnum):
@@ -26,33 +27,40 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(FrozenRecord):
     """One finding.
 
     ``pointer`` is the RFC 6901 JSON pointer of the offending value inside the request
     (``""`` for the whole request). ``line``/``column`` are 1-based positions in the file.
     ``record`` is the 1-based line of the request in a JSON Lines file, ``None`` otherwise.
+    ``at_key`` is True when the finding is about an object key (an unknown field): the
+    position is the key's. ``char``, for findings inside a string (a reference in the
+    prompt), is the index of the character. Neither takes part in equality.
     """
 
-    code: str
-    severity: Severity
-    message: str
-    pointer: str = ""
-    hint: str | None = None
-    line: int = 1
-    column: int = 1
-    record: int | None = None
-    # True when the finding is about an object key (an unknown field): the position is the key's.
-    at_key: bool = field(default=False, compare=False)
-    # For findings inside a string (a reference in the prompt): index of the character.
-    char: int | None = field(default=None, compare=False)
+    __slots__ = ("code", "severity", "message", "pointer", "hint", "line", "column", "record", "at_key", "char")
+    _compared = ("code", "severity", "message", "pointer", "hint", "line", "column", "record")
+
+    def __init__(self, code: str, severity: Severity, message: str, pointer: str = "", hint: str | None = None,
+                 line: int = 1, column: int = 1, record: int | None = None, at_key: bool = False,
+                 char: int | None = None) -> None:
+        self.code = code
+        self.severity = severity
+        self.message = message
+        self.pointer = pointer
+        self.hint = hint
+        self.line = line
+        self.column = column
+        self.record = record
+        self.at_key = at_key
+        self.char = char
 
     def with_position(self, line: int, column: int, record: int | None = None) -> "Diagnostic":
-        return replace(self, line=line, column=column, record=record)
+        return Diagnostic(self.code, self.severity, self.message, self.pointer, self.hint, line, column, record,
+                          self.at_key, self.char)
 
     def with_severity(self, severity: Severity) -> "Diagnostic":
-        return replace(self, severity=severity)
+        return self.replace(severity=severity)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -8,9 +8,7 @@ plain data.
 
 from __future__ import annotations
 
-import difflib
 import json
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,11 +22,16 @@ def schema_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "schemas"
 
 
-@dataclass(frozen=True, eq=False)
 class ModelProfile:
-    name: str
-    path: Path
-    schema: dict[str, Any]
+    """A model's schema (``path``, parsed as ``schema``); one object per model and process."""
+
+    def __init__(self, name: str, path: Path, schema: dict[str, Any]) -> None:
+        self.name = name
+        self.path = path
+        self.schema = schema
+
+    def __repr__(self) -> str:
+        return f"ModelProfile({self.name!r}, {str(self.path)!r})"
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -100,5 +103,7 @@ def suggest_model(name: str) -> str | None:
     lowered = {m.lower(): m for m in known_models()}
     if name.lower() in lowered:
         return lowered[name.lower()]
+    import difflib  # only on this error path
+
     close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
     return lowered[close[0]] if close else None

@@ -49,6 +49,12 @@ def job_count(requested: int | None, files: int) -> int:
     return max(1, min(jobs, files // 50 or 1))
 
 
+def current_options() -> Any:
+    """In a worker: the options of the job it runs."""
+    assert _JOB is not None
+    return _JOB[2]
+
+
 def _one(func: Callable[..., Any], item: Any, options: Any, error_type: type[Exception]) -> Outcome:
     try:
         return func(item, options), None

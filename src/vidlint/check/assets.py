@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -19,20 +18,25 @@ from vidlint.check.rules.registry import rule as registry_rule
 from vidlint.diagnostics import Diagnostic, Severity, make_pointer
 from vidlint.probe.cache import ProbeCache
 from vidlint.probe.model import MediaProbe
+from vidlint.records import FrozenRecord, Record
 
 # ---------------------------------------------------------------------------------------------
 # options and the objects rules look at
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class AssetOptions:
-    """``asset_maps``: (uri prefix, local mirror dir) pairs; the longest matching prefix wins."""
+class AssetOptions(Record):
+    """``asset_maps``: (uri prefix, local mirror dir) pairs; the longest matching prefix wins.
+    ``online``: a vidlint.remote.session.OnlineSession with --online / --offline-cache."""
 
-    asset_maps: list[tuple[str, Path]] = field(default_factory=list)
-    no_cache: bool = False
-    cache: ProbeCache | None = None
-    online: Any = None  # vidlint.remote.session.OnlineSession when --online / --offline-cache
+    __slots__ = ("asset_maps", "no_cache", "cache", "online")
+
+    def __init__(self, asset_maps: list[tuple[str, Path]] | None = None, no_cache: bool = False,
+                 cache: ProbeCache | None = None, online: Any = None) -> None:
+        self.asset_maps = [] if asset_maps is None else asset_maps
+        self.no_cache = no_cache
+        self.cache = cache
+        self.online = online
 
     def probe_cache(self) -> ProbeCache:
         if self.cache is None:
@@ -51,32 +55,45 @@ def parse_asset_map(text: str) -> tuple[str, Path]:
     return prefix, Path(os.path.abspath(os.path.expanduser(directory)))  # Path.expanduser raises for ~nosuchuser
 
 
-@dataclass(frozen=True)
-class AssetRef:
-    pointer: str
-    value: str
-    kind: str  # what the request field expects: image | video | audio
+class AssetRef(FrozenRecord):
+    """A reference to an asset; ``kind`` is what the request field expects: image | video | audio."""
+
+    __slots__ = ("pointer", "value", "kind")
+
+    def __init__(self, pointer: str, value: str, kind: str) -> None:
+        self.pointer = pointer
+        self.value = value
+        self.kind = kind
 
 
-@dataclass
-class Resolution:
+class Resolution(Record):
     """Where an asset reference leads. ``how``: local | mapped | remote | invalid, or online
-    (a remote asset probed over HTTP by ``--online`` / ``--offline-cache``)."""
+    (a remote asset probed over HTTP by ``--online`` / ``--offline-cache``). ``path`` and
+    ``map_dir`` are normalised absolute paths."""
 
-    how: str
-    path: Path | None = None
-    scheme: str = ""
-    map_prefix: str | None = None
-    map_dir: Path | None = None
-    reason: str | None = None
+    __slots__ = ("how", "path", "scheme", "map_prefix", "map_dir", "reason")
+
+    def __init__(self, how: str, path: str | None = None, scheme: str = "", map_prefix: str | None = None,
+                 map_dir: str | None = None, reason: str | None = None) -> None:
+        self.how = how
+        self.path = path
+        self.scheme = scheme
+        self.map_prefix = map_prefix
+        self.map_dir = map_dir
+        self.reason = reason
 
 
-@dataclass
-class AssetContext:
-    ref: AssetRef
-    resolution: Resolution
-    limits: dict[str, Any]
-    probe: MediaProbe | None = None
+class AssetContext(Record):
+    """What the asset rules look at: the reference, where it led, the limits for its kind, the probe."""
+
+    __slots__ = ("ref", "resolution", "limits", "probe")
+
+    def __init__(self, ref: AssetRef, resolution: Resolution, limits: dict[str, Any],
+                 probe: MediaProbe | None = None) -> None:
+        self.ref = ref
+        self.resolution = resolution
+        self.limits = limits
+        self.probe = probe
 
     @property
     def label(self) -> str:
@@ -138,37 +155,40 @@ def _walk(node: Any, tokens: list[str], path: list[str | int]) -> Iterator[tuple
         yield from _walk(node[head], rest, [*path, head])
 
 
-def resolve(value: str, base_dir: Path, asset_maps: list[tuple[str, Path]]) -> Resolution:
+def resolve(value: str, base_dir: Path | str, asset_maps: list[tuple[str, Path]]) -> Resolution:
     if "\x00" in value:
         return Resolution("invalid", reason="the reference contains a NUL character")
-    for prefix, directory in sorted(asset_maps, key=lambda pair: len(pair[0]), reverse=True):
-        if value.startswith(prefix):
-            return _resolve_mapped(value[len(prefix):], prefix, directory, base_dir)
+    if asset_maps:
+        for prefix, directory in sorted(asset_maps, key=lambda pair: len(pair[0]), reverse=True):
+            if value.startswith(prefix):
+                return _resolve_mapped(value[len(prefix):], prefix, directory, base_dir)
+    if ":" not in value:  # no scheme: a local path (the common case, without parsing a uri)
+        return Resolution("local", path=_under(base_dir, os.path.expanduser(value)))
     parts = urlsplit(value)
     scheme = parts.scheme.lower()
     if scheme == "file":
         if parts.netloc not in ("", "localhost"):
             return Resolution("invalid", scheme=scheme,
                               reason=f"file uri names the host {parts.netloc!r}; only local files can be checked")
-        return Resolution("local", path=_under(base_dir, Path(unquote(parts.path))), scheme=scheme)
+        return Resolution("local", path=_under(base_dir, unquote(parts.path)), scheme=scheme)
     if scheme and len(scheme) > 1:  # one letter is a Windows drive, not a scheme
         return Resolution("remote", scheme=scheme)
-    return Resolution("local", path=_under(base_dir, Path(os.path.expanduser(value))))  # not Path.expanduser: it raises for ~nosuchuser
+    return Resolution("local", path=_under(base_dir, os.path.expanduser(value)))  # not Path.expanduser: it raises for ~nosuchuser
 
 
-def _resolve_mapped(rest: str, prefix: str, directory: Path, base_dir: Path) -> Resolution:
+def _resolve_mapped(rest: str, prefix: str, directory: Path, base_dir: Path | str) -> Resolution:
     relative = unquote(rest.split("#", 1)[0].split("?", 1)[0]).lstrip("/")
-    root = Path(os.path.normpath(_under(base_dir, directory)))
-    target = Path(os.path.normpath(root / relative))
-    if relative and os.path.commonpath([root, target]) != str(root):
+    root = _under(base_dir, os.fspath(directory))
+    target = os.path.normpath(os.path.join(root, relative))
+    if relative and os.path.commonpath([root, target]) != root:
         return Resolution("invalid", map_prefix=prefix, map_dir=root,
                           reason=f"the asset map {prefix} -> {directory} would lead outside {root}")
     return Resolution("mapped", path=target, map_prefix=prefix, map_dir=root)
 
 
-def _under(base_dir: Path, path: Path) -> Path:
+def _under(base_dir: Path | str, path: str) -> str:
     # Lexical normalisation, as for a relative URI reference: "refs/../a.jpg" is "a.jpg".
-    return Path(os.path.normpath(path if path.is_absolute() else base_dir / path))
+    return os.path.normpath(path if os.path.isabs(path) else os.path.join(base_dir, path))
 
 # ---------------------------------------------------------------------------------------------
 # VL5xx: resolution and probing
@@ -187,7 +207,7 @@ def local_asset_is_uploaded(ctx: AssetContext) -> Iterator[Diagnostic]:
     Fix: nothing to fix; give an https uri instead if you submit the request another way.
     """
     if ctx.resolution.how == "local" and ctx.probe is not None and ctx.probe.failure not in ("missing", "not_file"):
-        where = "" if str(ctx.resolution.path) == ctx.ref.value else f" ({ctx.resolution.path})"
+        where = "" if ctx.resolution.path == ctx.ref.value else f" ({ctx.resolution.path})"
         yield ctx.diagnostic(local_asset_is_uploaded,
                              f"local file{where}; the API needs an https uri, so `vidlint submit` uploads it")
 
@@ -574,7 +594,7 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
             for rule in phase:
                 diagnostics.extend(rule(ctx))
         facts["assets"].append({"pointer": ref.pointer, "kind": ref.kind, "resolution": resolution.how,
-                                "path": str(resolution.path) if resolution.path else None,
+                                "path": resolution.path,
                                 "probe": ctx.probe.to_json() if ctx.probe else None})
         if ref.kind == "video" and ref.pointer.startswith("/video_urls/"):
             probe = ctx.probe

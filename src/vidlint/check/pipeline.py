@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +11,20 @@ from vidlint.check.wording import type_name
 from vidlint.diagnostics import Diagnostic, Severity
 from vidlint.load import Document
 from vidlint.models import ModelProfile, known_models, load_profile, suggest_model
+from vidlint.records import Record
 
 
-@dataclass
-class RequestResult:
+class RequestResult(Record):
     """What checking one request found, plus facts other steps reuse (model, estimate)."""
 
-    model: str | None
-    diagnostics: list[Diagnostic]
-    estimate: dict[str, Any] | None = None
-    facts: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("model", "diagnostics", "estimate", "facts")
+
+    def __init__(self, model: str | None, diagnostics: list[Diagnostic], estimate: dict[str, Any] | None = None,
+                 facts: dict[str, Any] | None = None) -> None:
+        self.model = model
+        self.diagnostics = diagnostics
+        self.estimate = estimate
+        self.facts = {} if facts is None else facts
 
 
 def select_profile(request: dict[str, Any]) -> tuple[ModelProfile | None, Diagnostic | None]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from typing import Any, Iterable
 
@@ -54,6 +53,8 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     for suffix in ("s", ""):  # image_url -> image_urls
         if _squash(name) + suffix in squashed:
             return squashed[_squash(name) + suffix]
+    import difflib  # only when a name is unknown
+
     close = difflib.get_close_matches(_squash(name), list(squashed), n=1, cutoff=0.75)
     return squashed[close[0]] if close else None
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import glob
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from vidlint.load.document import Document, LoadedFile, load_bytes
+from vidlint.records import FrozenRecord
 
 __all__ = ["Document", "LoadedFile", "Source", "discover", "load_source", "PathError", "MAX_REQUEST_FILE_BYTES"]
 
@@ -24,12 +24,18 @@ class PathError(Exception):
     """A command-line path that cannot be linted (exit code 2)."""
 
 
-@dataclass(frozen=True)
-class Source:
-    display: str  # the path as the user should see it
-    path: Path | None  # None for stdin
-    jsonl: bool
-    found_by_walking: bool = False  # not named on the command line: JSON Schemas in it are skipped
+class Source(FrozenRecord):
+    """A request file to read: ``display`` is the path as the user should see it, ``path``
+    None for stdin; ``found_by_walking``: not named on the command line (JSON Schemas in
+    it are skipped)."""
+
+    __slots__ = ("display", "path", "jsonl", "found_by_walking")
+
+    def __init__(self, display: str, path: Path | None, jsonl: bool, found_by_walking: bool = False) -> None:
+        self.display = display
+        self.path = path
+        self.jsonl = jsonl
+        self.found_by_walking = found_by_walking
 
 
 def _excluded(name: str, patterns: tuple[str, ...]) -> bool:

@@ -4,29 +4,37 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from vidlint.diagnostics import Diagnostic, Severity, split_pointer
 from vidlint.load.positions import NON_STANDARD_CONSTANTS, LineMap, PositionIndex, scan_positions
+from vidlint.records import FrozenRecord, Record
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-@dataclass
-class Document:
-    """One request: the whole of a .json file, or one line of a .jsonl file."""
+class Document(Record):
+    """One request: the whole of a .json file, or one line of a .jsonl file.
 
-    path: str
-    text: str  # the full file text (positions are offsets into it)
-    start: int  # offset where this request's JSON starts
-    value: Any
-    record: int | None  # 1-based line in a .jsonl file
-    line_map: LineMap
-    suspicious: bool = False  # duplicate keys or NaN/Infinity seen while parsing
-    _index: PositionIndex | None = field(default=None, repr=False)
-    _escapes: dict[int, "EscapeMap"] = field(default_factory=dict, repr=False)  # literal offset -> map
+    ``text`` is the full file text (positions are offsets into it), ``start`` the offset where
+    this request's JSON starts, ``record`` the 1-based line in a .jsonl file, ``suspicious``
+    True when duplicate keys or NaN/Infinity were seen while parsing.
+    """
+
+    __slots__ = ("path", "text", "start", "value", "record", "line_map", "suspicious", "_index", "_escapes")
+
+    def __init__(self, path: str, text: str, start: int, value: Any, record: int | None, line_map: LineMap,
+                 suspicious: bool = False) -> None:
+        self.path = path
+        self.text = text
+        self.start = start
+        self.value = value
+        self.record = record
+        self.line_map = line_map
+        self.suspicious = suspicious
+        self._index: PositionIndex | None = None
+        self._escapes: dict[int, EscapeMap] = {}  # literal offset -> map
 
     @property
     def index(self) -> PositionIndex:
@@ -86,8 +94,7 @@ class Document:
 _ESCAPE_OR_QUOTE = re.compile(r'[\\"]')
 
 
-@dataclass(frozen=True)
-class EscapeMap:
+class EscapeMap(FrozenRecord):
     """Where the escapes of one JSON string literal are, so any character is found by bisection.
 
     For escape k: ``chars[k]`` is the index of the character it decodes to, ``offsets[k]`` the
@@ -96,11 +103,14 @@ class EscapeMap:
     of a text cut short).
     """
 
-    chars: list[int]
-    offsets: list[int]
-    afters: list[int]
-    length: int
-    end: int
+    __slots__ = ("chars", "offsets", "afters", "length", "end")
+
+    def __init__(self, chars: list[int], offsets: list[int], afters: list[int], length: int, end: int) -> None:
+        self.chars = chars
+        self.offsets = offsets
+        self.afters = afters
+        self.length = length
+        self.end = end
 
 
 def escape_map(text: str, literal_start: int) -> EscapeMap:
@@ -145,11 +155,15 @@ def string_char_offset(text: str, literal_start: int, char_index: int, escapes: 
     return escapes.afters[k] + char_index - escapes.chars[k] - 1
 
 
-@dataclass
-class LoadedFile:
-    path: str
-    documents: list[Document]
-    diagnostics: list[Diagnostic]  # problems found before any request could be checked
+class LoadedFile(Record):
+    """A request file's documents, and the problems found before any request could be checked."""
+
+    __slots__ = ("path", "documents", "diagnostics")
+
+    def __init__(self, path: str, documents: list[Document], diagnostics: list[Diagnostic]) -> None:
+        self.path = path
+        self.documents = documents
+        self.diagnostics = diagnostics
 
 
 class _ParseFlags:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass, field
-
 from vidlint.diagnostics import escape_pointer_token
+from vidlint.records import Record
 
 _WS = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
@@ -21,12 +20,17 @@ _SCALAR = re.compile(r"[^,\]\}\s]+")
 NON_STANDARD_CONSTANTS = ("NaN", "Infinity", "-Infinity")
 
 
-@dataclass
-class PositionIndex:
-    values: dict[str, int] = field(default_factory=dict)
-    keys: dict[str, int] = field(default_factory=dict)
-    duplicates: list[tuple[str, int, int]] = field(default_factory=list)  # pointer, first key, repeat key
-    constants: list[tuple[str, int, str]] = field(default_factory=list)  # pointer, offset, token
+class PositionIndex(Record):
+    """Offsets of every value and key by JSON pointer; ``duplicates``: (pointer, first key,
+    repeated key); ``constants``: (pointer, offset, token) of NaN/Infinity."""
+
+    __slots__ = ("values", "keys", "duplicates", "constants")
+
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+        self.keys: dict[str, int] = {}
+        self.duplicates: list[tuple[str, int, int]] = []
+        self.constants: list[tuple[str, int, str]] = []
 
 
 def _read_key(text: str, pos: int, frame: list, index: PositionIndex) -> tuple[int, str]:

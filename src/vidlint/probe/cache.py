@@ -1,10 +1,16 @@
-"""On-disk probe cache: one JSON file per probed path, replaced atomically.
+"""On-disk probe cache: one JSON file per probed path, replaced atomically, plus one index
+per media folder so that a warm run reads one file per folder instead of one per asset.
 
 An entry is valid only while the file's absolute path, size and modification time (ns) and
 the probe version all match, so an edited file is probed again. Two processes writing the
 same entry at once each write a private temporary file and ``os.replace`` it into place: a
 reader sees one complete entry or the other, never a mix. Any cache problem (unwritable
 directory, corrupt entry) degrades to probing, never to an error.
+
+The folder index (``dirs/<checksum of the folder>.json``: file name -> size, mtime, probe)
+only speeds reading up: the per-path entries stay the record. ``flush`` merges what this
+process learned into the indexes of the folders it touched, read-merge-replace under a lock
+file, so concurrent runs add up instead of overwriting each other.
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ class ProbeCache:
         self.enabled = enabled
         self._root = directory
         self._memory: dict[tuple[str, int, int], MediaProbe] = {}
+        self._indexes: dict[str, dict[str, Any]] = {}  # folder -> its index's entries (read once)
+        self._learned: dict[str, dict[str, Any]] = {}  # folder -> entries its index lacks
 
     @property
     def directory(self) -> Path:
@@ -53,31 +61,82 @@ class ProbeCache:
         return self._root / "probes"
 
     def probe(self, path: str | os.PathLike[str]) -> MediaProbe:
-        absolute = Path(os.path.abspath(path))
+        absolute = os.path.abspath(path)
         try:
             st = os.stat(absolute)  # one stat for the type check and the key (a warm run is all stats)
         except (OSError, ValueError):
             st = None
         if st is None or not stat.S_ISREG(st.st_mode):
-            refusal = refuse_non_regular(absolute)  # says why, in the probe's own words
-            return refusal if refusal is not None else probe_path(absolute)
-        key = (str(absolute), st.st_size, st.st_mtime_ns)
+            refusal = refuse_non_regular(Path(absolute))  # says why, in the probe's own words
+            return refusal if refusal is not None else probe_path(Path(absolute))
+        key = (absolute, st.st_size, st.st_mtime_ns)
         remembered = self._memory.get(key)
         if remembered is not None:
             STATS.cached += 1
             return remembered
         if self.enabled:
-            stored = self._read(key)
+            stored = self._indexed(key)
+            if stored is None:
+                stored = self._read(key)
+                if stored is not None:
+                    self._learn(key, stored)
             if stored is not None:
                 STATS.cached += 1
                 self._memory[key] = stored
                 return stored
-        probe = probe_path(absolute)
+        probe = probe_path(Path(absolute))
         if probe.failure in (None, "empty", "corrupt"):  # facts about the bytes, not the moment
             self._memory[key] = probe
             if self.enabled:
                 self._write(key, probe)
+                self._learn(key, probe)
         return probe
+
+    def flush(self) -> None:
+        """Add what this process learned to the folder indexes (call when a run ends)."""
+        learned, self._learned = self._learned, {}
+        for folder, entries in learned.items():
+            path = self._index_name(folder)
+            try:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with _locked(path + ".lock"):
+                    merged = self._load_index(folder)
+                    merged.update(entries)
+                    _replace_json(path, {"version": PROBE_VERSION, "folder": folder, "entries": merged})
+            except OSError:
+                continue  # an index is only a speed-up
+
+    def _indexed(self, key: tuple[str, int, int]) -> MediaProbe | None:
+        folder, name = os.path.split(key[0])
+        index = self._indexes.get(folder)
+        if index is None:
+            index = self._indexes[folder] = self._load_index(folder)
+        entry = index.get(name)
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == key[1] and entry[1] == key[2]):
+            return None
+        try:
+            return MediaProbe.from_json(entry[2])
+        except (ValueError, TypeError, AttributeError):
+            return None
+
+    def _learn(self, key: tuple[str, int, int], probe: MediaProbe) -> None:
+        folder, name = os.path.split(key[0])
+        self._learned.setdefault(folder, {})[name] = [key[1], key[2], probe.to_json()]
+
+    def _index_name(self, folder: str) -> str:
+        digest = _sha256(folder.encode("utf-8", "surrogateescape")).hexdigest()
+        return os.path.join(self.directory, "dirs", f"{digest}.json")
+
+    def _load_index(self, folder: str) -> dict[str, Any]:
+        try:
+            with open(self._index_name(folder), encoding="utf-8") as handle:
+                data = json.loads(handle.read())
+        except (OSError, ValueError):
+            return {}
+        if not (isinstance(data, dict) and data.get("version") == PROBE_VERSION and data.get("folder") == folder
+                and isinstance(data.get("entries"), dict)):
+            return {}
+        return data["entries"]
 
     def entry_path(self, absolute: str) -> Path:
         return Path(self._entry_name(absolute))
@@ -100,20 +159,46 @@ class ProbeCache:
     def _write(self, key: tuple[str, int, int], probe: MediaProbe) -> None:
         entry: dict[str, Any] = {"version": PROBE_VERSION, "path": key[0], "size": key[1],
                                  "mtime_ns": key[2], "probe": probe.to_json()}
-        import tempfile
+        target = self._entry_name(key[0])
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            _replace_json(target, entry)
+        except OSError:
+            pass
 
-        target = self.entry_path(key[0])
+
+def _replace_json(target: str, data: Any) -> None:
+    """Write ``data`` to a private temporary file next to ``target``, then swap it into place."""
+    import tempfile
+
+    fd, temp = tempfile.mkstemp(prefix=".probe-", suffix=".tmp", dir=os.path.dirname(target))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, separators=(",", ":"))
+        os.replace(temp, target)
+    except BaseException:
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".probe-", suffix=".tmp", dir=target.parent)
+            os.unlink(temp)
         except OSError:
+            pass
+        raise
+
+
+class _locked:
+    """An exclusive lock on ``path`` (a lock file) where the platform has ``fcntl``; elsewhere none."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def __enter__(self) -> None:
+        try:
+            import fcntl
+        except ImportError:
             return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(entry, out)
-            os.replace(temp, target)
-        except OSError:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,12 +16,12 @@ PROBE_VERSION = 1
 HEAD_BYTES = 4096
 
 
-@dataclass
 class ProbeStats:
     """Counts of this process's probes: ``performed`` read media bytes, ``cached`` did not."""
 
-    performed: int = 0
-    cached: int = 0
+    def __init__(self) -> None:
+        self.performed = 0
+        self.cached = 0
 
     def to_json(self) -> dict[str, int]:
         return {"performed": self.performed, "cached": self.cached}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 from typing import Any, Literal
+
+from vidlint.records import Record
 
 MediaKind = Literal["image", "video", "audio", "unknown"]
 KINDS: tuple[str, ...] = ("image", "video", "audio", "unknown")
@@ -12,8 +13,7 @@ KINDS: tuple[str, ...] = ("image", "video", "audio", "unknown")
 FAILURES: tuple[str, ...] = ("missing", "not_file", "unreadable", "empty", "corrupt")
 
 
-@dataclass
-class MediaProbe:
+class MediaProbe(Record):
     """Facts read from a file's bytes, never from its name.
 
     ``format`` is the container as a short lowercase name (jpeg, png, webp, mp4, mov, webm,
@@ -25,31 +25,39 @@ class MediaProbe:
     ``FAILURES``.
     """
 
-    kind: MediaKind = "unknown"
-    format: str | None = None
-    codec: str | None = None
-    width: int | None = None
-    height: int | None = None
-    stored_width: int | None = None
-    stored_height: int | None = None
-    rotation: int = 0
-    duration: float | None = None
-    size: int | None = None
-    has_alpha: bool | None = None
-    alpha_source: str | None = None
-    has_audio: bool | None = None
-    truncated: bool = False
-    error: str | None = None
-    failure: str | None = None
-    notes: list[str] = field(default_factory=list)
+    __slots__ = ("kind", "format", "codec", "width", "height", "stored_width", "stored_height", "rotation",
+                 "duration", "size", "has_alpha", "alpha_source", "has_audio", "truncated", "error", "failure",
+                 "notes")
+
+    def __init__(self, kind: MediaKind = "unknown", format: str | None = None, codec: str | None = None,
+                 width: int | None = None, height: int | None = None, stored_width: int | None = None,
+                 stored_height: int | None = None, rotation: int = 0, duration: float | None = None,
+                 size: int | None = None, has_alpha: bool | None = None, alpha_source: str | None = None,
+                 has_audio: bool | None = None, truncated: bool = False, error: str | None = None,
+                 failure: str | None = None, notes: list[str] | None = None) -> None:
+        self.kind = kind
+        self.format = format
+        self.codec = codec
+        self.width = width
+        self.height = height
+        self.stored_width = stored_width
+        self.stored_height = stored_height
+        self.rotation = rotation
+        self.duration = duration
+        self.size = size
+        self.has_alpha = has_alpha
+        self.alpha_source = alpha_source
+        self.has_audio = has_audio
+        self.truncated = truncated
+        self.error = error
+        self.failure = failure
+        self.notes = [] if notes is None else notes
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
     def to_json(self) -> dict[str, Any]:
-        # What dataclasses.asdict gives for these flat fields, without its deep copy (hot when
-        # a warm run serves every asset from the cache).
         data = {name: getattr(self, name) for name in _FIELD_NAMES}
         data["notes"] = list(self.notes)
         return data
@@ -75,4 +83,4 @@ class MediaProbe:
             self.width, self.height = width, height
 
 
-_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(MediaProbe))
+_FIELD_NAMES: tuple[str, ...] = MediaProbe.__slots__

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
@@ -86,5 +85,5 @@ class OnlineSession:
 
 def problems_at(result: RemoteResult, pointer: str, label: str) -> list[Diagnostic]:
     """The result's problems re-pointed at one reference, messages prefixed like asset checks'."""
-    return [replace(d, pointer=pointer, message=f"{label}: {d.message.removeprefix('remote asset: ')}")
+    return [d.replace(pointer=pointer, message=f"{label}: {d.message.removeprefix('remote asset: ')}")
             for d in result.problems]

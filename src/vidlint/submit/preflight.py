@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,9 @@ def lint_before_submit(path: Path, console: Console) -> bool:
     if run.path_errors:
         return False
     # Errors and warnings only: infos (e.g. "local file, submit uploads it") are lint's business.
-    shown = replace(run, files=[replace(result, diagnostics=[d for d in result.diagnostics
-                                                             if d.severity >= Severity.WARNING])
-                                for result in run.files])
+    shown = run.replace(files=[result.replace(diagnostics=[d for d in result.diagnostics
+                                                           if d.severity >= Severity.WARNING])
+                               for result in run.files])
     if any(result.diagnostics for result in shown.files):
         report = io.StringIO()
         render(shown, report, colour="never", quiet=True)

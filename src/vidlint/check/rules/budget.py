@@ -8,11 +8,11 @@ seconds, times the per-second price of the quality, with ``prices`` overrides ap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vidlint.check.rules.registry import RULES, rule
 from vidlint.diagnostics import Diagnostic
+from vidlint.records import Record
 
 if TYPE_CHECKING:
     from vidlint.config import Budget, Limits
@@ -125,15 +125,17 @@ def check_request_budget(budget: Budget, request: Any, estimate: dict[str, Any] 
     return found
 
 
-@dataclass
-class RunBudget:
+class RunBudget(Record):
     """The run's running totals, fed in the order the files are reported (in the parent process)."""
 
-    limits: Limits
-    billed_total: float = 0.0
-    usd_total: float = 0.0
-    seconds_reported: bool = False
-    usd_reported: bool = False
+    __slots__ = ("limits", "billed_total", "usd_total", "seconds_reported", "usd_reported")
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.billed_total = 0.0
+        self.usd_total = 0.0
+        self.seconds_reported = False
+        self.usd_reported = False
 
     def add(self, estimate: dict[str, Any], pointer: str) -> list[Diagnostic]:
         """VL703 / VL704 when this request takes a total over its limit (each once per run)."""

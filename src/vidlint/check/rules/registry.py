@@ -14,35 +14,46 @@ cannot drift. ``kind`` says where the rule runs:
 
 from __future__ import annotations
 
-import inspect
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from vidlint.diagnostics import Severity
+from vidlint.records import FrozenRecord
 
 
-@dataclass(frozen=True)
-class Finding:
-    """What a rule function yields; the registry turns it into a Diagnostic."""
+class Finding(FrozenRecord):
+    """What a rule function yields; the registry turns it into a Diagnostic. ``char``: for
+    string values, the index of the character the finding is about."""
 
-    pointer: str
-    message: str
-    hint: str | None = None
-    at_key: bool = False
-    char: int | None = None  # for string values: index of the character the finding is about
+    __slots__ = ("pointer", "message", "hint", "at_key", "char")
+
+    def __init__(self, pointer: str, message: str, hint: str | None = None, at_key: bool = False,
+                 char: int | None = None) -> None:
+        self.pointer = pointer
+        self.message = message
+        self.hint = hint
+        self.at_key = at_key
+        self.char = char
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    severity: Severity
-    kind: str
-    func: Callable[..., Any]
-    needs: str | None = None  # the profile key this rule reads; it runs only for models that have it
+class Rule(FrozenRecord):
+    """A registered rule. ``needs``: the profile key this rule reads; it runs only for models
+    that have it."""
+
+    __slots__ = ("code", "name", "severity", "kind", "func", "needs")
+
+    def __init__(self, code: str, name: str, severity: Severity, kind: str, func: Callable[..., Any],
+                 needs: str | None = None) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.kind = kind
+        self.func = func
+        self.needs = needs
 
     @property
     def doc(self) -> str:
+        import inspect
+
         return inspect.getdoc(self.func) or ""
 
     @property

@@ -9,10 +9,10 @@ The docs describe shot structure in natural language: say "generate a single-sho
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 from vidlint.check.rules.registry import Finding, rule
+from vidlint.records import FrozenRecord
 
 # No two [ \t]* next to each other (even across an optional token): that backtracks quadratically.
 _SHOT = re.compile(
@@ -23,13 +23,17 @@ _SHOT = re.compile(
 _SINGLE = re.compile(r"single[- ]shot|一镜到底|单镜头", re.I)
 
 
-@dataclass(frozen=True)
-class Shot:
-    number: int
-    start: float
-    end: float
-    at: int  # index in the prompt
-    text: str
+class Shot(FrozenRecord):
+    """A timed shot of a multi-shot prompt; ``at``: its index in the prompt."""
+
+    __slots__ = ("number", "start", "end", "at", "text")
+
+    def __init__(self, number: int, start: float, end: float, at: int, text: str) -> None:
+        self.number = number
+        self.start = start
+        self.end = end
+        self.at = at
+        self.text = text
 
 
 def timed_shots(text: str) -> list[Shot]:
