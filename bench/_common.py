@@ -88,13 +88,27 @@ def load_average() -> str:
         return "?"
 
 
+def compile_sources() -> str:
+    """Byte-compile ``src`` as installing the package would. Where PYTHONDONTWRITEBYTECODE is
+    set (as on the machine these figures come from), every run of an editable checkout would
+    otherwise compile the modules without cached bytecode again, which no installed vidlint
+    does; the peers, installed by pip, have their bytecode."""
+    import compileall
+
+    compileall.compile_dir(str(SRC), quiet=1)
+    setting = os.environ.get("PYTHONDONTWRITEBYTECODE")
+    return "src/ byte-compiled first" + (f" (PYTHONDONTWRITEBYTECODE={setting} here)" if setting else "")
+
+
 def print_header(title: str, rerun: str, extra_versions: tuple[str, ...] = ()) -> None:
+    bytecode = compile_sources()
     print(f"== {title}")
     print(f"machine:  {platform.system()} {platform.release()} {platform.machine()}, {_cpu_model()}, "
           f"{os.cpu_count()} CPUs, {_memory()} RAM; load average {load_average()}")
     versions = [f"python {platform.python_version()}", f"vidlint {_version('vidlint')} @ {_git_commit()}"]
-    versions += [f"{name} {_version(name)}" for name in ("jsonschema", "fastjsonschema", "click", *extra_versions)]
+    versions += [f"{name} {_version(name)}" for name in ("jsonschema", "fastjsonschema", *extra_versions)]
     print("versions: " + ", ".join(versions))
+    print(f"bytecode: {bytecode}")
     print(f"rerun:    {rerun}")
     print(f"date:     {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}")
     print()
