@@ -87,7 +87,7 @@ def test_stdin(tmp_path):
     assert result.code == 0 and "Found 0 errors, 0 warnings" in result.out
 
 
-@pytest.mark.parametrize("fail_on, code", [("error", 0), ("warning", 1), ("info", 1)])
+@pytest.mark.parametrize("fail_on, code", [("error", 0), ("warning", 1), ("info", 1), ("WARNING", 1)])
 def test_fail_on(tmp_path, fail_on, code):
     path = write_request(tmp_path / "r.json", {**CLEAN, "image_start": "https://x.example.com/s.jpg", "aspect_ratio": "1:1"})
     assert run_vidlint("lint", "--fail-on", fail_on, str(path)).code == code
