@@ -206,7 +206,7 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code
-heavy = ["jsonschema", "referencing", "fastjsonschema", "PIL", "pymediainfo", "httpx", "decimal"]
+heavy = ["jsonschema", "referencing", "fastjsonschema", "PIL", "pymediainfo", "httpx", "decimal", "click"]
 print(code, *sorted(name for name in heavy if name in sys.modules))
 """
 

@@ -1,63 +1,102 @@
 """Command-line entry point.
 
 Subcommands live in their own modules and are imported only when invoked, so that
-``vidlint lint`` does not pay for the HTTP client, the media probes or submit.
+``vidlint lint`` does not pay for the HTTP client, the media probes or submit. Each module
+provides ``USAGE``, ``DESCRIPTION``, ``add_arguments(parser)`` and ``run(args) -> int``.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
-
-import click
+from typing import TYPE_CHECKING, NamedTuple, NoReturn, Sequence
 
 from vidlint import __version__
 
-# name -> "module:attribute"; the order is the order `vidlint --help` lists them.
-COMMANDS: dict[str, str] = {
-    "lint": "vidlint.cli.lint_cmd:lint",
-    "submit": "vidlint.cli.submit_cmd:submit",
-    "status": "vidlint.cli.status_cmd:status",
-    "probe": "vidlint.cli.probe_cmd:probe",
-    "rules": "vidlint.cli.rules_cmd:rules",
-    "schema": "vidlint.cli.schema_cmd:schema",
-    "models": "vidlint.cli.models_cmd:models",
+if TYPE_CHECKING:
+    from vidlint.cli.parsing import CommandParser
+
+
+class Command(NamedTuple):
+    module: str
+    summary: str  # the line `vidlint --help` shows, kept here so listing commands imports none of them
+
+
+# The order is the order `vidlint --help` lists them.
+COMMANDS: dict[str, Command] = {
+    "lint": Command("vidlint.cli.lint_cmd", "Check request files (.json: one request; .jsonl: one per line)."),
+    "submit": Command("vidlint.cli.submit_cmd", "Send a clean request to Evolink, follow the task, download."),
+    "status": Command("vidlint.cli.status_cmd", "Follow a submitted task, or list the open ones."),
+    "probe": Command("vidlint.cli.probe_cmd", "Print what vidlint reads from media files."),
+    "rules": Command("vidlint.cli.rules_cmd", "List every rule, or print one rule's documentation."),
+    "schema": Command("vidlint.cli.schema_cmd", "Print a model's JSON Schema."),
+    "models": Command("vidlint.cli.models_cmd", "List the models vidlint knows."),
 }
 
-
-class LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module_name, attr = target.split(":")
-        return getattr(importlib.import_module(module_name), attr)
-
-    def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
-        try:
-            return super().resolve_command(ctx, args)
-        except click.UsageError as exc:
-            name = args[0] if args else ""
-            import difflib
-
-            close = difflib.get_close_matches(name, list(COMMANDS), n=1)
-            if close:
-                raise click.UsageError(f"No such command {name!r}. Did you mean {close[0]!r}?", ctx) from exc
-            raise
+DESCRIPTION = "Lint and preflight AI video-generation requests before any credit is spent."
+VERSION = f"vidlint, version {__version__}"
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="vidlint")
-def cli() -> None:
-    """Lint and preflight AI video-generation requests before any credit is spent."""
-
-
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        cli.main(prog_name="vidlint", standalone_mode=True)
+        try:
+            code = dispatch(args)
+        finally:
+            sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
+    except BrokenPipeError:
+        code = reader_went_away()
     except KeyboardInterrupt:
-        click.echo("vidlint: interrupted", err=True)
-        sys.exit(2)
+        print("vidlint: interrupted", file=sys.stderr)
+        code = 2
+    sys.exit(code)
+
+
+def dispatch(args: list[str]) -> int:
+    from vidlint.cli.parsing import CommandParser, UsageError
+
+    if args and args[0] in COMMANDS:
+        name = args[0]
+        module = importlib.import_module(COMMANDS[name].module)
+        parser = CommandParser(f"vidlint {name}", f"%(prog)s {module.USAGE}", module.DESCRIPTION)
+        module.add_arguments(parser)
+        options = parser.parse_command_line(args[1:])
+        try:
+            return int(module.run(options))
+        except UsageError as exc:
+            parser.error(str(exc))
+    top = top_parser()
+    if not args:
+        top.print_help(sys.stderr)
+        return 2
+    if args[0].startswith("-"):
+        top.parse_command_line(args)  # -h and --version exit here; unknown options are errors
+        top.error("missing command")
+    from vidlint.cli.parsing import did_you_mean
+
+    hint = did_you_mean(args[0], COMMANDS) or f" Commands: {', '.join(COMMANDS)}."
+    top.error(f"unknown command '{args[0]}'.{hint}")
+
+
+def top_parser() -> CommandParser:
+    from vidlint.cli.parsing import CommandParser
+
+    width = max(len(name) for name in COMMANDS)
+    table = "\n".join(f"  {name:<{width}}  {command.summary}" for name, command in COMMANDS.items())
+    epilog = f"commands:\n{table}\n\nRun 'vidlint COMMAND --help' for a command's options."
+    parser = CommandParser("vidlint", "%(prog)s [OPTIONS] COMMAND [ARGS ...]", DESCRIPTION, epilog)
+    parser.add_argument("--version", action="version", version=VERSION, help="Show the version and exit.")
+    return parser
+
+
+def reader_went_away() -> int:
+    """stdout's reader closed the pipe (``vidlint lint | head -1``): stop quietly.
+
+    Python flushes stdout again at exit, which would fail the same way, so stdout is pointed at
+    devnull (https://docs.python.org/3/library/signal.html#note-on-sigpipe). Exit 1, as the Python
+    docs do: the output is incomplete, which is neither "clean" (0) nor a usage error (2).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-import click
-
+from vidlint.cli.parsing import UsageError, file_path, lowercase, writable_file_path
 from vidlint.diagnostics import Severity
 from vidlint.report import FORMATTERS
 
-SEVERITIES = click.Choice(["error", "warning", "info"], case_sensitive=False)
+USAGE = "[OPTIONS] [PATHS ...]"
+DESCRIPTION = """Check request files (.json: one request; .jsonl: one request per line).
+
+PATHS may be files, folders (searched for *.json and *.jsonl), globs, or '-' for stdin.
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or read errors.
+"""
 
 
-def fail(message: str) -> "click.exceptions.Exit":
-    click.echo(f"vidlint: {message}", err=True)
-    return click.exceptions.Exit(2)
+def fail(message: str) -> SystemExit:
+    print(f"vidlint: {message}", file=sys.stderr)
+    return SystemExit(2)
 
 
 def choose_format(requested: str | None, output_file: str | None) -> str:
@@ -33,7 +38,7 @@ def load_configuration(config_path: str | None, isolated: bool) -> Any:
     """The configuration that applies (None with --isolated or when there is none); exit 2 when invalid."""
     if isolated:
         if config_path:
-            raise click.UsageError("--config and --isolated cannot be used together")
+            raise UsageError("--config and --isolated cannot be used together")
         return None
     from vidlint.config_files import find_config
 
@@ -68,17 +73,18 @@ def terminal_summary(run: Any, output_file: str, output_format: str) -> str:
     return f"{summary_line(run)} Report ({output_format}) written to {output_file}."
 
 
-def parse_asset_maps(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple:
+def asset_map(value: str) -> tuple[str, Path]:
+    """One ``--asset-map URI_PREFIX=DIR``."""
     from vidlint.check.assets import parse_asset_map
 
     try:
-        return tuple(parse_asset_map(value) for value in values)
+        return parse_asset_map(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), ctx, param) from None
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def record_baseline(run: Any, path: str) -> None:
-    """``--write-baseline``: write the file, say so on stderr, exit 0 (2 when a path was unreadable)."""
+def record_baseline(run: Any, path: str) -> int:
+    """``--write-baseline``: write the file, say so on stderr; the exit code: 0, or 2 when a path was unreadable."""
     from vidlint.baseline import write_baseline
 
     try:
@@ -86,9 +92,9 @@ def record_baseline(run: Any, path: str) -> None:
     except OSError as exc:
         raise fail(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
     for reason in run.path_errors:
-        click.echo(f"vidlint: {reason}", err=True)
-    click.echo(f"vidlint: wrote {written} finding{'s' if written != 1 else ''} to {path}", err=True)
-    raise click.exceptions.Exit(2 if run.path_errors else 0)
+        print(f"vidlint: {reason}", file=sys.stderr)
+    print(f"vidlint: wrote {written} finding{'s' if written != 1 else ''} to {path}", file=sys.stderr)
+    return 2 if run.path_errors else 0
 
 
 def report(run: Any, output_format: str, output_file: str | None, colour: str, quiet: bool, statistics: bool) -> None:
@@ -109,60 +115,65 @@ def report(run: Any, output_format: str, output_file: str | None, colour: str, q
     if statistics:
         print_statistics(run, sys.stdout)
     if not quiet:
-        click.echo(terminal_summary(run, output_file, output_format))
+        print(terminal_summary(run, output_file, output_format))
 
 
-@click.command("lint")
-@click.argument("paths", nargs=-1)
-@click.option("--format", "output_format", type=click.Choice(list(FORMATTERS)), default=None,
-              help="Report format [default: text; github inside GitHub Actions].")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the report to this file; a one-line summary still goes to stdout.")
-@click.option("--fail-on", type=SEVERITIES, default=None,
-              help="Lowest severity that makes the exit code 1 [default: error, or fail-on in the configuration].")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means a usage or read error).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Use this configuration file (vidlint.toml, or pyproject.toml with [tool.vidlint]).")
-@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
-@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None,
-              help="Report only findings that are not in this baseline file.")
-@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False), default=None,
-              help="Record the current findings in this baseline file and exit 0.")
-@click.option("--select", default=None, metavar="CODES",
-              help="Comma-separated codes or prefixes to check (replaces select in the configuration).")
-@click.option("--extend-select", default=None, metavar="CODES", help="Codes or prefixes to check in addition.")
-@click.option("--ignore", default=None, metavar="CODES", help="Codes or prefixes not to check (adds to ignore).")
-@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
-@click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Colour text output (auto: only on a terminal, and not when NO_COLOR is set).")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching GLOB when walking folders.")
-@click.option("--stdin-filename", default=None, metavar="NAME",
-              help="Name to report for '-' (stdin); a .jsonl name reads stdin as JSON Lines.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only findings, no summary.")
-@click.option("--asset-map", "asset_maps", multiple=True, metavar="URI_PREFIX=DIR", callback=parse_asset_maps,
-              help="Check remote assets under URI_PREFIX against local copies in DIR (repeatable; longest prefix wins).")
-@click.option("--no-cache", is_flag=True, help="Probe media again instead of using the probe cache.")
-@click.option("--online", is_flag=True,
-              help="Probe http(s) assets over the network with range requests (only the bytes the checks need).")
-@click.option("--offline-cache", is_flag=True,
-              help="Check http(s) assets against results cached by earlier --online runs, without any network.")
-@click.option("--allow-private-hosts", is_flag=True,
-              help="With --online: allow loopback, private and link-local addresses (off: refused as SSRF).")
-def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | None, fail_on: str | None,
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATHS", help=argparse.SUPPRESS)
+    add = parser.add_argument
+    add("--format", dest="output_format", choices=list(FORMATTERS), default=None,
+        help="Report format [default: text; github inside GitHub Actions].")
+    add("-o", "--output-file", type=writable_file_path, default=None, metavar="FILE",
+        help="Write the report to this file; a one-line summary still goes to stdout.")
+    add("--fail-on", type=lowercase, choices=["error", "warning", "info"], default=None,
+        help="Lowest severity that makes the exit code 1 [default: error, or fail-on in the configuration].")
+    add("--exit-zero", action="store_true",
+        help="Exit 0 even when there are findings (2 still means a usage or read error).")
+    add("--config", dest="config_path", type=file_path, default=None, metavar="FILE",
+        help="Use this configuration file (vidlint.toml, or pyproject.toml with [tool.vidlint]).")
+    add("--isolated", action="store_true", help="Ignore all configuration files.")
+    add("--baseline", dest="baseline_path", type=file_path, default=None, metavar="FILE",
+        help="Report only findings that are not in this baseline file.")
+    add("--write-baseline", dest="write_baseline_path", type=file_path, default=None, metavar="FILE",
+        help="Record the current findings in this baseline file and exit 0.")
+    add("--select", default=None, metavar="CODES",
+        help="Comma-separated codes or prefixes to check (replaces select in the configuration).")
+    add("--extend-select", default=None, metavar="CODES", help="Codes or prefixes to check in addition.")
+    add("--ignore", default=None, metavar="CODES", help="Codes or prefixes not to check (adds to ignore).")
+    add("--statistics", action="store_true", help="Print the number of findings per rule.")
+    add("--color", dest="colour", choices=["auto", "always", "never"], default="auto",
+        help="Colour text output (auto: only on a terminal, and not when NO_COLOR is set). [default: auto]")
+    add("--exclude", action="append", default=[], metavar="GLOB",
+        help="Skip files and folders matching GLOB when walking folders.")
+    add("--stdin-filename", default=None, metavar="NAME",
+        help="Name to report for '-' (stdin); a .jsonl name reads stdin as JSON Lines.")
+    add("-q", "--quiet", action="store_true", help="Print only findings, no summary.")
+    add("--asset-map", dest="asset_maps", action="append", type=asset_map, default=[], metavar="URI_PREFIX=DIR",
+        help="Check remote assets under URI_PREFIX against local copies in DIR (repeatable; longest prefix wins).")
+    add("--no-cache", action="store_true", help="Probe media again instead of using the probe cache.")
+    add("--online", action="store_true",
+        help="Probe http(s) assets over the network with range requests (only the bytes the checks need).")
+    add("--offline-cache", action="store_true",
+        help="Check http(s) assets against results cached by earlier --online runs, without any network.")
+    add("--allow-private-hosts", action="store_true",
+        help="With --online: allow loopback, private and link-local addresses (off: refused as SSRF).")
+
+
+def run(args: argparse.Namespace) -> int:
+    return lint(**vars(args))
+
+
+def lint(paths: list[str], output_format: str | None, output_file: str | None, fail_on: str | None,
          exit_zero: bool, config_path: str | None, isolated: bool, baseline_path: str | None,
          write_baseline_path: str | None, select: str | None, extend_select: str | None, ignore: str | None,
-         statistics: bool, colour: str, exclude: tuple[str, ...],
-         stdin_filename: str | None, quiet: bool, asset_maps: tuple, no_cache: bool, online: bool,
-         offline_cache: bool, allow_private_hosts: bool) -> None:
-    """Check request files (.json: one request; .jsonl: one request per line).
-
-    PATHS may be files, folders (searched for *.json and *.jsonl), globs, or '-' for stdin.
-    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or read errors.
-    """
+         statistics: bool, colour: str, exclude: list[str],
+         stdin_filename: str | None, quiet: bool, asset_maps: list[tuple[str, Path]], no_cache: bool, online: bool,
+         offline_cache: bool, allow_private_hosts: bool) -> int:
+    """Lint PATHS with the options of the command line; the exit code."""
     if online and offline_cache:
-        raise click.UsageError("--online and --offline-cache exclude each other (--offline-cache uses no network)")
+        raise UsageError("--online and --offline-cache exclude each other (--offline-cache uses no network)")
     if allow_private_hosts and not online:
-        raise click.UsageError("--allow-private-hosts only applies with --online")
+        raise UsageError("--allow-private-hosts only applies with --online")
     from vidlint.api import LintOptions, lint_paths
 
     config = load_configuration(config_path, isolated)
@@ -174,9 +185,9 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
         except ConfigError as exc:
             raise fail(str(exc)) from None
     overrides: dict[str, Any] = {
-        "excludes": exclude, "stdin_filename": stdin_filename,
+        "excludes": tuple(exclude), "stdin_filename": stdin_filename,
         "stdin_jsonl": bool(stdin_filename and stdin_filename.endswith(".jsonl")),
-        "asset_maps": asset_maps, "no_cache": no_cache, "online": online, "offline_cache": offline_cache,
+        "asset_maps": tuple(asset_maps), "no_cache": no_cache, "online": online, "offline_cache": offline_cache,
         "allow_private_hosts": allow_private_hosts,
     }
     if fail_on:
@@ -195,16 +206,15 @@ def lint(paths: tuple[str, ...], output_format: str | None, output_file: str | N
     if "-" in targets:
         options.stdin_bytes = sys.stdin.buffer.read()
     try:
-        run = lint_paths(targets, options)
+        lint_run = lint_paths(targets, options)
         if write_baseline_path:
-            record_baseline(run, write_baseline_path)
-        report(run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics)
-    except click.exceptions.Exit:
-        raise
+            return record_baseline(lint_run, write_baseline_path)
+        report(lint_run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics)
+    except BrokenPipeError:
+        raise  # the reader of stdout went away: vidlint.cli.main ends quietly
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 2
         raise fail(f"internal error: {type(exc).__name__}: {exc}") from None
-    for reason in run.path_errors:
-        click.echo(f"vidlint: {reason}", err=True)
-    sys.stdout.flush()
-    code = run.exit_code
-    raise click.exceptions.Exit(0 if exit_zero and code == 1 else code)
+    for reason in lint_run.path_errors:
+        print(f"vidlint: {reason}", file=sys.stderr)
+    code = lint_run.exit_code
+    return 0 if exit_zero and code == 1 else code

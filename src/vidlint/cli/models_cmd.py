@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import click
+import argparse
+
+USAGE = "[OPTIONS]"
+DESCRIPTION = "List the models vidlint knows (name and summary)."
 
 
-@click.command("models")
-@click.option("--json", "as_json", is_flag=True, help="Print the models as JSON.")
-def models(as_json: bool) -> None:
-    """List the models vidlint knows (name and summary)."""
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", dest="as_json", action="store_true", help="Print the models as JSON.")
+
+
+def run(args: argparse.Namespace) -> int:
     from vidlint.models import known_models, load_profile
 
     rows = []
@@ -16,11 +20,12 @@ def models(as_json: bool) -> None:
         profile = load_profile(name)
         summary = profile.meta.get("summary", "") if profile is not None else ""
         rows.append((name, summary if isinstance(summary, str) else ""))
-    if as_json:
+    if args.as_json:
         import json
 
-        click.echo(json.dumps([{"model": n, "summary": s} for n, s in rows], ensure_ascii=False, indent=2))
-        return
+        print(json.dumps([{"model": n, "summary": s} for n, s in rows], ensure_ascii=False, indent=2))
+        return 0
     width = max((len(n) for n, _ in rows), default=0)
     for name, summary in rows:
-        click.echo(f"{name:<{width}}  {summary}".rstrip())
+        print(f"{name:<{width}}  {summary}".rstrip())
+    return 0

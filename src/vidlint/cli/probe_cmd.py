@@ -2,40 +2,43 @@
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from typing import Any
 
-import click
+USAGE = "[OPTIONS] FILES ..."
+DESCRIPTION = """Print the kind, container, codec, size, duration and transparency vidlint reads from
+each media FILE's bytes (never from its extension).
+
+Exit status: 0 when every file was read, 1 when any could not be.
+"""
 
 
-@click.command("probe")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--no-cache", is_flag=True, help="Probe every file again instead of using the probe cache.")
-def probe(files: tuple[str, ...], output_format: str, no_cache: bool) -> None:
-    """Print the kind, container, codec, size, duration and transparency vidlint reads from
-    each media FILE's bytes (never from its extension).
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILES", help=argparse.SUPPRESS)
+    parser.add_argument("--format", dest="output_format", choices=["text", "json"], default="text",
+                        help="Output format. [default: text]")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="Probe every file again instead of using the probe cache.")
 
-    Exit status: 0 when every file was read, 1 when any could not be.
-    """
+
+def run(args: argparse.Namespace) -> int:
     from vidlint.probe import STATS, ProbeCache
 
-    cache = ProbeCache(enabled=not no_cache)
-    results = [(name, cache.probe(name)) for name in files]
-    if output_format == "json":
+    cache = ProbeCache(enabled=not args.no_cache)
+    results = [(name, cache.probe(name)) for name in args.files]
+    if args.output_format == "json":
         payload: dict[str, Any] = {
             "files": [{"path": name, **result.to_json()} for name, result in results],
             "probes": STATS.to_json(),
         }
-        click.echo(json.dumps(payload, indent=2))
+        print(json.dumps(payload, indent=2))
     else:
         for index, (name, result) in enumerate(results):
             if index:
-                click.echo("")
-            click.echo(_text_block(name, result))
-    sys.exit(1 if any(not result.ok for _, result in results) else 0)
+                print()
+            print(_text_block(name, result))
+    return 1 if any(not result.ok for _, result in results) else 0
 
 
 def _text_block(name: str, p: Any) -> str:

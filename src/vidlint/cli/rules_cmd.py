@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-import click
+import argparse
+import sys
+
+USAGE = "[OPTIONS] [CODE]"
+DESCRIPTION = """List every rule (code, default severity, name, one line), or print one rule's documentation.
+
+CODE is a rule code such as VL311 (or its name, such as reference-spelling).
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("code", nargs="?", metavar="CODE", help=argparse.SUPPRESS)
+    parser.add_argument("--json", dest="as_json", action="store_true",
+                        help="Print the rules as JSON (code, name, severity, kind, summary, doc).")
 
 
 def find_rule(name: str):  # type: ignore[no-untyped-def]
-    """A rule by code (any case) or by name; exit 2 with a suggestion when there is none."""
+    """A rule by code (any case) or by name; None, with a suggestion on stderr, when there is none."""
     import difflib
 
     from vidlint.check.rules.registry import load_all_rules
@@ -21,32 +34,32 @@ def find_rule(name: str):  # type: ignore[no-untyped-def]
     close = difflib.get_close_matches(wanted.upper(), list(rules), n=1, cutoff=0.75) or \
         [by_name[m].code for m in difflib.get_close_matches(wanted.lower(), list(by_name), n=1, cutoff=0.75)]
     hint = f'; did you mean "{close[0]}"?' if close else "; `vidlint rules` lists them"
-    click.echo(f'vidlint: unknown rule "{name}"{hint}', err=True)
-    raise click.exceptions.Exit(2)
+    print(f'vidlint: unknown rule "{name}"{hint}', file=sys.stderr)
+    return None
 
 
-@click.command("rules")
-@click.argument("code", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON (code, name, severity, kind, summary, doc).")
-def rules(code: str | None, as_json: bool) -> None:
-    """List every rule (code, default severity, name, one line), or print one rule's documentation.
-
-    CODE is a rule code such as VL311 (or its name, such as reference-spelling).
-    """
+def run(args: argparse.Namespace) -> int:
     from vidlint.check.rules.registry import load_all_rules
 
-    chosen = [find_rule(code)] if code else list(load_all_rules().values())
-    if as_json:
+    if args.code:
+        rule = find_rule(args.code)
+        if rule is None:
+            return 2
+        chosen = [rule]
+    else:
+        chosen = list(load_all_rules().values())
+    if args.as_json:
         import json
 
-        click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.label, "kind": r.kind,
-                                "summary": r.summary, "doc": r.doc} for r in chosen], ensure_ascii=False, indent=2))
-        return
-    if code:
+        print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.label, "kind": r.kind,
+                           "summary": r.summary, "doc": r.doc} for r in chosen], ensure_ascii=False, indent=2))
+        return 0
+    if args.code:
         rule = chosen[0]
-        click.echo(f"{rule.code} {rule.name} [{rule.severity.label}]\n")
-        click.echo(rule.doc)
-        return
+        print(f"{rule.code} {rule.name} [{rule.severity.label}]\n")
+        print(rule.doc)
+        return 0
     name_width = max(len(r.name) for r in chosen)
     for rule in chosen:
-        click.echo(f"{rule.code}  {rule.severity.label:<7}  {rule.name:<{name_width}}  {rule.summary}")
+        print(f"{rule.code}  {rule.severity.label:<7}  {rule.name:<{name_width}}  {rule.summary}")
+    return 0

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-import click
+import argparse
+import sys
+
+USAGE = "[OPTIONS] MODEL"
+DESCRIPTION = "Print MODEL's JSON Schema (draft 2020-12), e.g. to save it for an editor or check-jsonschema."
 
 
-@click.command("schema")
-@click.argument("model")
-def schema(model: str) -> None:
-    """Print MODEL's JSON Schema (draft 2020-12), e.g. to save it for an editor or check-jsonschema."""
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model", metavar="MODEL", help=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace) -> int:
     from vidlint.models import known_models, load_profile, suggest_model
 
-    profile = load_profile(model)
+    profile = load_profile(args.model)
     if profile is None:
-        guess = suggest_model(model)
+        guess = suggest_model(args.model)
         hint = f'; did you mean "{guess}"?' if guess else f"; vidlint knows: {', '.join(known_models())}"
-        click.echo(f'vidlint: unknown model "{model}"{hint}', err=True)
-        raise click.exceptions.Exit(2)
-    click.echo(profile.path.read_text(encoding="utf-8"), nl=False)
+        print(f'vidlint: unknown model "{args.model}"{hint}', file=sys.stderr)
+        return 2
+    sys.stdout.write(profile.path.read_text(encoding="utf-8"))
+    return 0

@@ -2,40 +2,37 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
 
-import click
-
+from vidlint.cli.parsing import file_path, folder_path
 from vidlint.submit.config import DEFAULT_KEY_ENV, SubmitError, UsageError, poll_interval_from_env
 
 
-def endpoint_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
-        click.option("--api-key-env", default=DEFAULT_KEY_ENV, show_default=True, metavar="NAME",
-                     help="Environment variable that holds the API key."),
-        click.option("--api-base", metavar="URL",
-                     help="API base URL [env EVOLINK_API_BASE; default https://api.evolink.ai]."),
-        click.option("--files-base", metavar="URL",
-                     help="Files API base URL [env EVOLINK_FILES_BASE; default https://files-api.evolink.ai]."),
-        click.option("--ledger", "ledger_path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-                     help="Ledger file [env VIDLINT_LEDGER; default .vidlint/ledger.jsonl in the project folder]."),
-        click.option("--poll-interval", type=float, metavar="SECONDS",
-                     help="Seconds between task queries [env VIDLINT_POLL_INTERVAL; default 5]."),
-        click.option("--timeout", "http_timeout", type=float, metavar="SECONDS",
-                     help="Timeout of each HTTP call [env VIDLINT_HTTP_TIMEOUT; default 60]."),
-        click.option("--max-wait", type=float, metavar="SECONDS",
-                     help="Stop waiting after this long (the task stays open; resume with `vidlint status`)."),
-        click.option("--wait/--no-wait", default=True, show_default=True,
-                     help="Poll the task until it ends."),
-        click.option("--download", "download_dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
-                     help="Save the results in DIR, named after the request file, and verify them."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+def add_endpoint_arguments(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add("--api-key-env", default=DEFAULT_KEY_ENV, metavar="NAME",
+        help=f"Environment variable that holds the API key. [default: {DEFAULT_KEY_ENV}]")
+    add("--api-base", metavar="URL", help="API base URL [env EVOLINK_API_BASE; default https://api.evolink.ai].")
+    add("--files-base", metavar="URL",
+        help="Files API base URL [env EVOLINK_FILES_BASE; default https://files-api.evolink.ai].")
+    add("--ledger", dest="ledger_path", type=file_path, metavar="FILE",
+        help="Ledger file [env VIDLINT_LEDGER; default .vidlint/ledger.jsonl in the project folder].")
+    add("--poll-interval", type=float, metavar="SECONDS",
+        help="Seconds between task queries [env VIDLINT_POLL_INTERVAL; default 5].")
+    add("--timeout", dest="http_timeout", type=float, metavar="SECONDS",
+        help="Timeout of each HTTP call [env VIDLINT_HTTP_TIMEOUT; default 60].")
+    add("--max-wait", type=float, metavar="SECONDS",
+        help="Stop waiting after this long (the task stays open; resume with `vidlint status`).")
+    # The default goes through set_defaults: BooleanOptionalAction with a default appends
+    # "(default: True)" to the help on Python 3.10.
+    add("--wait", action=argparse.BooleanOptionalAction, help="Poll the task until it ends. [default: wait]")
+    parser.set_defaults(wait=True)
+    add("--download", dest="download_dir", type=folder_path, metavar="DIR",
+        help="Save the results in DIR, named after the request file, and verify them.")
 
 
 def build_settings(**kwargs: Any):  # type: ignore[no-untyped-def]
@@ -51,11 +48,13 @@ def build_settings(**kwargs: Any):  # type: ignore[no-untyped-def]
             raise UsageError(f"VIDLINT_HTTP_TIMEOUT={raw!r} is not a number of seconds") from None
     if timeout <= 0:
         raise UsageError("--timeout must be positive")
+    ledger_path, download_dir = kwargs.get("ledger_path"), kwargs.get("download_dir")
     return Settings(
         key_env=kwargs["api_key_env"], api_base=kwargs.get("api_base"), files_base=kwargs.get("files_base"),
-        ledger_path=kwargs.get("ledger_path"), poll_interval=poll_interval_from_env(kwargs.get("poll_interval"), env),
+        ledger_path=Path(ledger_path) if ledger_path is not None else None,
+        poll_interval=poll_interval_from_env(kwargs.get("poll_interval"), env),
         http_timeout=timeout, max_wait=kwargs.get("max_wait"), wait=kwargs["wait"],
-        download_dir=kwargs.get("download_dir"), env=env,
+        download_dir=Path(download_dir) if download_dir is not None else None, env=env,
     )
 
 
@@ -63,29 +62,40 @@ def key_for_scrub(env_name: str) -> str | None:
     return os.environ.get(env_name) or None
 
 
-def run_guarded(env_name: str, body: Callable[[], int]) -> None:
-    """Run a command body: one-line errors, no tracebacks, the key scrubbed from anything shown."""
+def run_guarded(env_name: str, body: Callable[[], int]) -> int:
+    """Run a command body: one-line errors, no tracebacks, the key scrubbed from anything shown; the exit code."""
     from vidlint.submit.config import Scrubber
 
     scrub = Scrubber(key_for_scrub(env_name))
     try:
-        code = body()
+        return body()
     except SubmitError as exc:
-        click.echo(scrub(f"vidlint: error: {exc}"), err=True)
-        sys.exit(exc.exit_code)
+        print(scrub(f"vidlint: error: {exc}"), file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("vidlint: interrupted; the ledger records what was sent (see `vidlint status`)", err=True)
-        sys.exit(2)
+        print("vidlint: interrupted; the ledger records what was sent (see `vidlint status`)", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        raise  # the reader of stdout went away: vidlint.cli.main ends quietly
     except Exception as exc:  # noqa: BLE001 - a bug must still not print the key or a traceback
-        click.echo(scrub(f"vidlint: internal error: {type(exc).__name__}: {exc}"), err=True)
-        sys.exit(2)
-    sys.exit(code)
+        print(scrub(f"vidlint: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
+        return 2
 
 
 def confirm_on_terminal(question: str) -> bool:
     if not sys.stdin.isatty():
         raise UsageError("stdin is not a terminal, so vidlint cannot ask for confirmation: pass --yes to submit")
-    return click.confirm(question, default=False, err=True)
+    return ask_yes_no(question)
 
 
-__all__ = ["endpoint_options", "build_settings", "run_guarded", "confirm_on_terminal"]
+def ask_yes_no(question: str) -> bool:
+    """``question [y/N]: `` on stderr; yes only for y or yes (any case), no on anything else or end of input."""
+    sys.stderr.write(f"{question} [y/N]: ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    if not answer.endswith("\n"):
+        sys.stderr.write("\n")  # end of input: finish the prompt's line
+    return answer.strip().lower() in ("y", "yes")
+
+
+__all__ = ["add_endpoint_arguments", "build_settings", "run_guarded", "confirm_on_terminal", "ask_yes_no"]

@@ -1,0 +1,234 @@
+"""The command line itself: help, version, usage errors, path checks, lazy command modules, a closed stdout."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, SRC, run_vidlint, write_request
+
+from vidlint import __version__
+from vidlint.cli import COMMANDS
+from vidlint.submit.cli_common import ask_yes_no
+
+REQUEST = {"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": ["https://x.example.com/a.jpg"]}
+USAGE_ERROR_LINE = "vidlint: error: "
+
+
+def usage_error(result, command: str = "") -> str:  # type: ignore[no-untyped-def]
+    """The error line of a usage error, after checking its shape: exit 2, usage, one error line, no output."""
+    assert result.code == 2 and result.out == "", result
+    usage, error = result.err.splitlines()
+    assert usage.startswith(f"usage: vidlint {command}".rstrip() + " ")
+    assert error.startswith(USAGE_ERROR_LINE)
+    return error[len(USAGE_ERROR_LINE):]
+
+
+# --- help and version --------------------------------------------------------------------------
+
+def test_version_prints_the_same_text_as_before() -> None:
+    result = run_vidlint("--version")
+    assert (result.code, result.out, result.err) == (0, f"vidlint, version {__version__}\n", "")
+
+
+def test_help_lists_every_command_with_its_summary() -> None:
+    result = run_vidlint("--help")
+    assert result.code == 0 and result.err == ""
+    assert result.out.startswith("usage: vidlint [OPTIONS] COMMAND [ARGS ...]\n")
+    for name, command in COMMANDS.items():
+        assert f"  {name}  " in result.out and command.summary in result.out
+    assert run_vidlint("-h").out == result.out
+
+
+def test_no_arguments_prints_the_help_on_stderr_with_exit_2() -> None:
+    result = run_vidlint()
+    assert result.code == 2 and result.out == "" and "commands:" in result.err
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_command_has_help(name: str) -> None:
+    result = run_vidlint(name, "--help")
+    assert result.code == 0 and result.err == ""
+    assert result.out.startswith(f"usage: vidlint {name} [OPTIONS]")
+    assert "  -h, --help " in result.out and run_vidlint(name, "-h").out == result.out
+
+
+def test_summaries_fit_the_help_table() -> None:
+    width = max(len(name) for name in COMMANDS)
+    for command in COMMANDS.values():
+        assert "\n" not in command.summary and 2 + width + 2 + len(command.summary) <= 80
+
+
+def test_option_help_keeps_paragraphs_defaults_and_short_flags() -> None:
+    lint = run_vidlint("lint", "--help").out
+    assert "\n\nPATHS may be files, folders" in lint  # the description's second paragraph stays one
+    assert "-o, --output-file FILE" in lint and "-q, --quiet" in lint and "[default: auto]" in lint
+    submit = run_vidlint("submit", "--help").out
+    assert "--wait, --no-wait" in submit and "[default: wait]" in submit and "(default: True)" not in submit
+    assert "-y, --yes" in submit and "[default: EVOLINK_API_KEY]" in submit
+
+
+# --- usage errors -------------------------------------------------------------------------------
+
+def test_mistyped_command_and_options_get_a_suggestion() -> None:
+    assert usage_error(run_vidlint("lnit")) == "unknown command 'lnit'. Did you mean 'lint'?"
+    assert usage_error(run_vidlint("xyzzy")).startswith("unknown command 'xyzzy'. Commands: lint, submit,")
+    assert usage_error(run_vidlint("--versio")) == "unknown option '--versio'. Did you mean '--version'?"
+    assert usage_error(run_vidlint("lint", "--formt", "json"), "lint") == \
+        "unknown option '--formt'. Did you mean '--format'?"
+
+
+def test_options_are_not_matched_by_prefix() -> None:
+    # --form could only mean --format, but a prefix is never taken silently
+    assert usage_error(run_vidlint("lint", "--form", "json", str(EXAMPLES / "clean")), "lint") == \
+        "unknown option '--form'. Did you mean '--format'?"
+    assert usage_error(run_vidlint("submit", "--dry", "x.json"), "submit").startswith("unknown option '--dry'.")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["lint", "--format", "yaml"], "argument --format: invalid choice: 'yaml' (choose from 'text', 'json', "),
+    (["lint", "--fail-on", "bogus"], "argument --fail-on: invalid choice: 'bogus'"),
+    (["lint", "--format"], "argument --format: expected one argument"),
+    (["lint", "--asset-map", "no-equals-sign"], "argument --asset-map: asset map 'no-equals-sign' is not URI_PREFIX=DIR"),
+    (["lint", "--online", "--offline-cache"], "--online and --offline-cache exclude each other"),
+    (["lint", "--config", "a.toml", "--isolated"], "--config and --isolated cannot be used together"),
+    (["submit"], "the following arguments are required: REQUEST"),
+    (["submit", "r.json", "--timeout", "soon"], "argument --timeout: invalid float value: 'soon'"),
+    (["probe"], "the following arguments are required: FILES"),
+    (["schema"], "the following arguments are required: MODEL"),
+    (["rules", "VL311", "VL312"], "unexpected extra argument: VL312"),
+    (["models", "extra"], "unexpected extra argument: extra"),
+])
+def test_usage_errors_are_one_line_after_the_usage(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run_vidlint(*args, cwd=tmp_path)
+    assert usage_error(result, args[0]).startswith(message)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["lint", "-o", "{folder}", "r.json"], "argument -o/--output-file: '{folder}' is a directory, not a file"),
+    (["lint", "--config", "{folder}"], "argument --config: '{folder}' is a directory, not a file"),
+    (["lint", "--baseline", "{folder}"], "argument --baseline: '{folder}' is a directory, not a file"),
+    (["lint", "--write-baseline", "{folder}"], "argument --write-baseline: '{folder}' is a directory, not a file"),
+    (["submit", "{folder}"], "argument REQUEST: '{folder}' is a directory, not a file"),
+    (["submit", "r.json", "--ledger", "{folder}"], "argument --ledger: '{folder}' is a directory, not a file"),
+    (["submit", "r.json", "--download", "r.json"], "argument --download: 'r.json' is a file, not a directory"),
+    (["status", "--request", "{folder}"], "argument --request: '{folder}' is a directory, not a file"),
+])
+def test_paths_of_the_wrong_kind_are_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    write_request(tmp_path / "r.json", REQUEST)
+    (tmp_path / "folder").mkdir()
+    result = run_vidlint(*[arg.format(folder="folder") for arg in args], cwd=tmp_path)
+    assert usage_error(result, args[0]) == message.format(folder="folder")
+    assert not (tmp_path / ".vidlint").exists()  # refused before anything ran
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write read-only files")
+def test_read_only_output_file_is_a_usage_error(tmp_path: Path) -> None:
+    write_request(tmp_path / "r.json", REQUEST)
+    (tmp_path / "report.txt").write_text("old")
+    (tmp_path / "report.txt").chmod(0o444)
+    result = run_vidlint("lint", "-o", "report.txt", "r.json", cwd=tmp_path)
+    assert usage_error(result, "lint") == "argument -o/--output-file: 'report.txt' is not writable"
+
+
+def test_options_and_paths_mix_in_any_order_and_dashes_after_double_dash(tmp_path: Path) -> None:
+    for name in ("a.json", "b.json", "-dash.json"):
+        write_request(tmp_path / name, REQUEST)
+    mixed = run_vidlint("lint", "a.json", "--format", "json", "b.json", "-q", cwd=tmp_path)
+    assert mixed.code == 0 and [f["path"] for f in mixed.json()["files"]] == ["a.json", "b.json"]
+    dashed = run_vidlint("lint", "--format", "json", "--", "-dash.json", cwd=tmp_path)
+    assert dashed.code == 0 and [f["path"] for f in dashed.json()["files"]] == ["-dash.json"]
+
+
+def test_repeatable_options_keep_every_value(tmp_path: Path) -> None:
+    for name in ("keep.json", "skip-1.json", "skip-2.json"):
+        write_request(tmp_path / "requests" / name, REQUEST)
+    result = run_vidlint("lint", "--format", "json", "--exclude", "skip-1.json", "--exclude", "skip-2.json",
+                         "requests", cwd=tmp_path)
+    assert [f["path"] for f in result.json()["files"]] == ["requests/keep.json"]
+
+
+# --- what gets imported ------------------------------------------------------------------------
+
+MODULES_AFTER = """
+import json, sys
+from vidlint.cli import main
+sys.argv = ["vidlint", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\\n" + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def modules_after(*args: str, cwd: Path | None = None) -> tuple[str, set[str]]:
+    """stdout, and the modules imported, when ``vidlint ARGS`` runs in a fresh interpreter."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIDLINT_", "GITHUB_ACTIONS"))}
+    env["PYTHONPATH"] = str(SRC)
+    proc = subprocess.run([sys.executable, "-c", MODULES_AFTER, *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60)
+    return proc.stdout, set(json.loads(proc.stderr.splitlines()[-1]))
+
+
+def command_modules(modules: set[str]) -> set[str]:
+    return {name for name in modules if name.startswith("vidlint.cli.") and name.endswith("_cmd")}
+
+
+def test_listing_the_commands_imports_none_of_them() -> None:
+    out, modules = modules_after("--help")
+    assert "models" in out and command_modules(modules) == set()
+    assert "difflib" not in modules
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_a_commands_help_imports_only_that_command(name: str) -> None:
+    out, modules = modules_after(name, "--help")
+    assert out.startswith(f"usage: vidlint {name} ") and command_modules(modules) == {COMMANDS[name].module}
+
+
+def test_clean_lint_imports_no_other_command_nor_click(tmp_path: Path) -> None:
+    write_request(tmp_path / "r.json", REQUEST)
+    out, modules = modules_after("lint", "r.json", cwd=tmp_path)
+    assert "Found 0 errors" in out
+    assert command_modules(modules) == {"vidlint.cli.lint_cmd"}
+    assert not {"click", "vidlint.submit", "httpx"} & modules
+
+
+# --- a reader that goes away -------------------------------------------------------------------
+
+def test_closed_stdout_ends_quietly(tmp_path: Path) -> None:
+    # far more output than a pipe buffers, so vidlint is still writing when the reader goes away
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join(json.dumps({**REQUEST, "seed": -1}) for _ in range(3000)) + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIDLINT_", "GITHUB_ACTIONS"))}
+    env["PYTHONPATH"] = str(SRC)
+    proc = subprocess.Popen([sys.executable, "-m", "vidlint", "lint", "--exit-zero", str(batch)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    code = proc.wait(timeout=120)
+    assert b"VL" in first
+    assert "Traceback" not in err and "internal error" not in err and "Exception ignored" not in err, err
+    assert err == "" and code == 1  # 1: the report is incomplete (with --exit-zero, a full one exits 0)
+
+
+# --- the confirmation prompt of submit ---------------------------------------------------------
+
+@pytest.mark.parametrize("typed, answer", [
+    ("y\n", True), ("YES\n", True), (" yes \n", True), ("\n", False), ("n\n", False), ("yep\n", False), ("", False),
+])
+def test_confirmation_defaults_to_no(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                     typed: str, answer: bool) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(typed))
+    assert ask_yes_no("Submit r.json?") is answer
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("Submit r.json? [y/N]: ")
