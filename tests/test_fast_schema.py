@@ -206,7 +206,8 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code
-heavy = ["jsonschema", "referencing", "fastjsonschema", "PIL", "pymediainfo", "httpx", "decimal", "click"]
+heavy = ["jsonschema", "referencing", "fastjsonschema", "PIL", "pymediainfo", "httpx", "decimal", "click",
+         "dataclasses", "inspect", "difflib"]  # the last three: start-up cost, see docs/performance.md
 print(code, *sorted(name for name in heavy if name in sys.modules))
 """
 

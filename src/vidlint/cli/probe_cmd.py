@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     cache = ProbeCache(enabled=not args.no_cache)
     results = [(name, cache.probe(name)) for name in args.files]
+    cache.flush()
     if args.output_format == "json":
         payload: dict[str, Any] = {
             "files": [{"path": name, **result.to_json()} for name, result in results],
