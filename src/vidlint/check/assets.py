@@ -130,10 +130,15 @@ ALL_RULES = (RESOLUTION_RULES, PROBE_RULES, LIMIT_RULES)
 # ---------------------------------------------------------------------------------------------
 
 
+_PATTERN_TOKENS: dict[str, list[str]] = {}  # pointer pattern -> its unescaped tokens
+
+
 def iter_asset_refs(request: dict[str, Any], patterns: dict[str, str]) -> Iterator[AssetRef]:
     """Every string value matched by a pointer pattern (``*`` = any array index or object key)."""
     for pattern, kind in patterns.items():
-        tokens = [t.replace("~1", "/").replace("~0", "~") for t in pattern.split("/")[1:]]
+        tokens = _PATTERN_TOKENS.get(pattern)
+        if tokens is None:
+            tokens = _PATTERN_TOKENS[pattern] = [t.replace("~1", "/").replace("~0", "~") for t in pattern.split("/")[1:]]
         for path, value in _walk(request, tokens, []):
             if isinstance(value, str) and value.strip():
                 yield AssetRef(make_pointer(*path), value, kind)
@@ -164,6 +169,8 @@ def resolve(value: str, base_dir: Path | str, asset_maps: list[tuple[str, Path]]
                 return _resolve_mapped(value[len(prefix):], prefix, directory, base_dir)
     if ":" not in value:  # no scheme: a local path (the common case, without parsing a uri)
         return Resolution("local", path=_under(base_dir, os.path.expanduser(value)))
+    if value.startswith(("https://", "http://")):  # the other common case
+        return Resolution("remote", scheme=value[:value.index(":")])
     parts = urlsplit(value)
     scheme = parts.scheme.lower()
     if scheme == "file":
