@@ -21,7 +21,7 @@ class HelpFormatter(argparse.HelpFormatter):
     a paragraph with an indented line, such as the table of commands, is kept as written."""
 
     def __init__(self, prog: str) -> None:
-        super().__init__(prog, max_help_position=32)
+        super().__init__(prog, max_help_position=32, width=_terminal_width() - 2)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         import textwrap
@@ -41,6 +41,18 @@ class HelpFormatter(argparse.HelpFormatter):
             return super()._format_action_invocation(action)
         metavar = self._format_args(action, self._get_default_metavar_for_optional(action))
         return f"{', '.join(action.option_strings)} {metavar}"
+
+
+def _terminal_width() -> int:
+    """What ``shutil.get_terminal_size`` answers, without importing shutil (and bz2, lzma) on
+    every start: argparse builds a formatter for each option it adds, and asks for the width."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 class CommandParser(argparse.ArgumentParser):
