@@ -1,3 +1,3 @@
-from vidlint.cli import main
+from vidlint.cli import entry
 
-main()
+entry()

@@ -53,6 +53,32 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     sys.exit(code)
 
 
+def entry() -> NoReturn:
+    """The ``vidlint`` program (the console script, ``python -m vidlint``): :func:`main`, then
+    leave without tearing the interpreter down.
+
+    Freeing every module and object at exit costs ~6 ms, a tenth of a warm ``vidlint lint``.
+    By then everything vidlint wrote is flushed or closed (reports, caches and ledgers are
+    written in ``with`` blocks; worker pools and thread pools are shut down), so nothing is
+    lost. ``main`` stays an ordinary function that raises SystemExit, for callers in the same
+    process.
+    """
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed pipe: main already said what it had to
+    os._exit(code)
+
+
 def dispatch(args: list[str]) -> int:
     from vidlint.cli.parsing import CommandParser, UsageError
 
