@@ -323,6 +323,20 @@ def test_damaged_folder_index_is_only_a_miss(tmp_path: Path, damage: str) -> Non
     assert (probe.kind, probe.duration, STATS.performed) == ("audio", 2.0, 1)
 
 
+def test_folder_index_forgets_deleted_files(tmp_path: Path) -> None:
+    clip, image, voice = _media_folder(tmp_path)
+    cache = ProbeCache(tmp_path / "cache")
+    for asset in (clip, image):
+        cache.probe(asset)
+    cache.flush()
+    image.unlink()
+    later = ProbeCache(tmp_path / "cache")
+    later.probe(voice)
+    later.flush()
+    index, = (tmp_path / "cache" / "probes" / "dirs").glob("*.json")
+    assert sorted(json.loads(index.read_text(encoding="utf-8"))["entries"]) == ["ok.mp4", "ok.wav"]
+
+
 def _probe_and_flush(cache_dir: str, names: list[str], queue) -> None:  # type: ignore[no-untyped-def]
     cache = ProbeCache(Path(cache_dir))
     for name in names:

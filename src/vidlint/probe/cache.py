@@ -100,7 +100,9 @@ class ProbeCache:
             try:
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with _locked(path + ".lock"):
-                    merged = self._load_index(folder)
+                    # Entries of files that are gone are dropped, so an index cannot outgrow its folder.
+                    merged = {name: entry for name, entry in self._load_index(folder).items()
+                              if name not in entries and os.path.lexists(os.path.join(folder, name))}
                     merged.update(entries)
                     _replace_json(path, {"version": PROBE_VERSION, "folder": folder, "entries": merged})
             except OSError:
