@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from vidlint.check.rules.registry import rule as registry_rule
-from vidlint.diagnostics import Diagnostic, Severity, make_pointer
+from vidlint.diagnostics import Diagnostic, Severity, match_pattern
 from vidlint.probe.cache import ProbeCache
 from vidlint.probe.model import MediaProbe
 from vidlint.records import FrozenRecord, Record
@@ -130,34 +130,12 @@ ALL_RULES = (RESOLUTION_RULES, PROBE_RULES, LIMIT_RULES)
 # ---------------------------------------------------------------------------------------------
 
 
-_PATTERN_TOKENS: dict[str, list[str]] = {}  # pointer pattern -> its unescaped tokens
-
-
 def iter_asset_refs(request: dict[str, Any], patterns: dict[str, str]) -> Iterator[AssetRef]:
-    """Every string value matched by a pointer pattern (``*`` = any array index or object key)."""
+    """Every non-blank string value matched by a pointer pattern (``*`` = any array index or object key)."""
     for pattern, kind in patterns.items():
-        tokens = _PATTERN_TOKENS.get(pattern)
-        if tokens is None:
-            tokens = _PATTERN_TOKENS[pattern] = [t.replace("~1", "/").replace("~0", "~") for t in pattern.split("/")[1:]]
-        for path, value in _walk(request, tokens, []):
+        for pointer, value in match_pattern(request, pattern):
             if isinstance(value, str) and value.strip():
-                yield AssetRef(make_pointer(*path), value, kind)
-
-
-def _walk(node: Any, tokens: list[str], path: list[str | int]) -> Iterator[tuple[list[str | int], Any]]:
-    if not tokens:
-        yield path, node
-        return
-    head, rest = tokens[0], tokens[1:]
-    if head == "*":
-        if isinstance(node, list):
-            for index, child in enumerate(node):
-                yield from _walk(child, rest, [*path, index])
-        elif isinstance(node, dict):
-            for key, child in node.items():
-                yield from _walk(child, rest, [*path, key])
-    elif isinstance(node, dict) and head in node:
-        yield from _walk(node[head], rest, [*path, head])
+                yield AssetRef(pointer, value, kind)
 
 
 def resolve(value: str, base_dir: Path | str, asset_maps: list[tuple[str, Path]]) -> Resolution:

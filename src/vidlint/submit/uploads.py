@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
-from vidlint.diagnostics import make_pointer, split_pointer
+from vidlint.diagnostics import match_pattern, split_pointer
 
 # What the stream upload API documents (file-series/upload-stream.json).
 DOCUMENTED_UPLOAD_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
@@ -52,27 +52,8 @@ class UploadPlan:
 def iter_asset_values(request: Any, patterns: dict[str, str]) -> Iterator[tuple[str, str, Any]]:
     """(pointer, kind, value) for every value matching a pattern, in pattern order."""
     for pattern, kind in patterns.items():
-        for pointer, value in _match(request, split_pointer(pattern), []):
+        for pointer, value in match_pattern(request, pattern):
             yield pointer, kind, value
-
-
-def _match(node: Any, tokens: list[str], done: list[str | int]) -> Iterator[tuple[str, Any]]:
-    if not tokens:
-        yield make_pointer(*done), node
-        return
-    token, rest = tokens[0], tokens[1:]
-    if token == "*":
-        if isinstance(node, list):
-            for index, child in enumerate(node):
-                yield from _match(child, rest, [*done, index])
-        elif isinstance(node, dict):
-            for name, child in node.items():
-                yield from _match(child, rest, [*done, name])
-        return
-    if isinstance(node, dict) and token in node:
-        yield from _match(node[token], rest, [*done, token])
-    elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-        yield from _match(node[int(token)], rest, [*done, int(token)])
 
 
 def local_path_of(value: str) -> str | None:
