@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from vidlint.diagnostics import Diagnostic
 from vidlint.fingerprint import fingerprint
+from vidlint.textfile import replace_file
 
 if TYPE_CHECKING:
     from vidlint.api import FileResult, LintRun
@@ -58,9 +59,7 @@ def write_baseline(path: Path, run: LintRun) -> int:
     body = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
     text = f'{{"{FORMAT_KEY}": {FORMAT_VERSION},\n "entries": {body}}}\n'
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    replace_file(path, text.encode("utf-8"))
     return len(entries)
 
 

@@ -1,7 +1,9 @@
-"""Read a small text file (configuration, baseline, request) or fail with a one-line reason."""
+"""Small files: read one (configuration, baseline, request) or fail with a one-line reason;
+replace one atomically (caches, baselines)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -14,3 +16,22 @@ def read_text(path: Path, shown: str, error: type[Exception], missing: str = "no
         raise error(f"{shown}: {missing}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{shown}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def replace_file(target: str | os.PathLike[str], data: bytes, prefix: str = ".tmp-") -> None:
+    """Write ``data`` to a private temporary file next to ``target``, then swap it into place:
+    readers, and other processes replacing the same file, see one whole version or the other,
+    never a mix. Raises OSError; no temporary file is left behind."""
+    import tempfile
+
+    fd, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=os.path.dirname(os.fspath(target)) or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

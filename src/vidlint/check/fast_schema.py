@@ -281,18 +281,11 @@ def _load_code(path: Path, identity: bytes) -> Any | None:
 
 
 def _store_code(path: Path, identity: bytes, code: Any) -> None:
-    import tempfile
+    from vidlint.textfile import replace_file
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".marshal")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps((identity, code)))
-            os.replace(temporary, path)  # atomic: concurrent writers each replace a whole file
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        replace_file(path, marshal.dumps((identity, code)))  # atomic: concurrent writers each replace a whole file
     except OSError:
         pass  # no cache: next run compiles again
 

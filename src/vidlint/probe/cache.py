@@ -23,6 +23,7 @@ from typing import Any
 
 from vidlint.probe.core import PROBE_VERSION, STATS, probe_path, refuse_non_regular
 from vidlint.probe.model import MediaProbe
+from vidlint.textfile import replace_file
 
 CACHE_ENV = "VIDLINT_CACHE_DIR"
 
@@ -170,20 +171,7 @@ class ProbeCache:
 
 
 def _replace_json(target: str, data: Any) -> None:
-    """Write ``data`` to a private temporary file next to ``target``, then swap it into place."""
-    import tempfile
-
-    fd, temp = tempfile.mkstemp(prefix=".probe-", suffix=".tmp", dir=os.path.dirname(target))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, separators=(",", ":"))
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+    replace_file(target, json.dumps(data, separators=(",", ":")).encode("utf-8"), prefix=".probe-")
 
 
 class _locked:

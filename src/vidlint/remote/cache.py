@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from vidlint.textfile import replace_file
 
 CACHE_FORMAT = 1
 
@@ -83,16 +83,6 @@ class RemoteProbeCache:
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(entry, fh)
-                os.replace(tmp, self._path(uri))
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            replace_file(self._path(uri), json.dumps(entry).encode("utf-8"))
         except OSError:
             pass  # a cache that cannot be written only costs a probe next time
