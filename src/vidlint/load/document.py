@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from vidlint.diagnostics import Diagnostic, Severity, split_pointer
-from vidlint.load.positions import NON_STANDARD_CONSTANTS, LineMap, PositionIndex, scan_positions
+from vidlint.load.positions import LineMap, PositionIndex, scan_positions
 from vidlint.records import FrozenRecord, Record
 
 UTF8_BOM = b"\xef\xbb\xbf"
