@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from vidlint.check.rules.registry import load_all_rules, run_fact_rules
+from vidlint.rules.registry import load_all_rules, run_fact_rules
 from vidlint.models import load_profile
 
 CLIP = "clips/opening.mp4"

@@ -8,7 +8,7 @@ import re
 
 from conftest import SCHEMAS, run_vidlint
 
-from vidlint.check.rules.registry import load_all_rules
+from vidlint.rules.registry import load_all_rules
 
 # The catch-all for schema errors has no single example: the validator's message is the text.
 NO_EXAMPLE = {"VL100"}

@@ -154,7 +154,7 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
 
 def _request_budget(document: Any, estimate: dict[str, Any] | None, budget: Budget,
                     sites: list[tuple[str, int, int, int | None]]) -> list[Diagnostic]:
-    from vidlint.check.rules.budget import budget_pointer, check_request_budget
+    from vidlint.rules.cost import budget_pointer, check_request_budget
 
     if estimate is None or not isinstance(document.value, dict):
         return []
@@ -236,7 +236,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
         if config.budget:
             options.budget = config.budget
             if config.budget.run:
-                from vidlint.check.rules.budget import RunBudget
+                from vidlint.rules.cost import RunBudget
 
                 run_totals = RunBudget(config.budget.run)
     if (options.online or options.offline_cache) and options.online_session is None:

@@ -22,7 +22,7 @@ def find_rule(name: str):  # type: ignore[no-untyped-def]
     """A rule by code (any case) or by name; None, with a suggestion on stderr, when there is none."""
     import difflib
 
-    from vidlint.check.rules.registry import load_all_rules
+    from vidlint.rules.registry import load_all_rules
 
     rules = load_all_rules()
     by_name = {r.name: r for r in rules.values()}
@@ -39,7 +39,7 @@ def find_rule(name: str):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    from vidlint.check.rules.registry import load_all_rules
+    from vidlint.rules.registry import load_all_rules
 
     if args.code:
         rule = find_rule(args.code)

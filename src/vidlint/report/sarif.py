@@ -64,7 +64,7 @@ def result(path: str, d: Diagnostic, rule_index: dict[str, int]) -> dict[str, An
 
 
 def document(run: LintRun) -> dict[str, Any]:
-    from vidlint.check.rules.registry import load_all_rules
+    from vidlint.rules.registry import load_all_rules
 
     rules = list(load_all_rules().values())
     rule_index = {r.code: i for i, r in enumerate(rules)}

@@ -1,0 +1,237 @@
+"""The rule registry: the only place a diagnostic code and its default severity live.
+
+Every code is declared once, with :func:`rule`::
+
+    @rule("VL606", "asset-duration", "error", stage="media", reads="media.*.duration")
+    def asset_duration(ctx: AssetContext) -> Iterator[Finding]:
+        \"\"\"The asset's duration is outside the model's range. (the documentation)\"\"\"
+
+and every finding becomes a :class:`~vidlint.diagnostics.Diagnostic` through one call,
+:meth:`Rule.emit` (the runners call it for what a rule function yields; the loader, the
+budget and the online probe call it for the codes they find themselves). A rule's docstring
+is its documentation (``vidlint rules CODE``); the numbers each model uses are rendered from
+the model data named by ``reads``, never written into docstrings.
+
+A rule's ``stage`` says when it runs and what its function takes:
+
+- ``file``, ``cost``, ``online``, ``meta``: found outside the rule runner (reading the file,
+  the budget, ``--online``, suppressions); the function only documents; the finder calls
+  ``RULE.emit(...)``.
+- ``schema``: ``(error, profile)``, for an error of the model's JSON Schema; a function that
+  returns None leaves the message to the schema's annotation or the generic translation.
+- ``request``: ``(ctx: RequestContext)`` over one parsed request and its model data.
+- ``asset``: ``(ctx: AssetContext)`` for each referenced asset (finding and reading it).
+- ``media``: ``(ctx: AssetContext)`` for each asset that was probed: its documented limits.
+- ``facts``: ``(ctx: RequestContext)`` after the asset check, with ``ctx.facts`` (probed media).
+
+``reads`` is the ``x-vidlint`` key (a dotted path, ``*`` for any key) a rule reads: a
+request, facts, asset or media rule runs only for models whose data has its first part.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable, Iterable, Iterator
+
+from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.records import FrozenRecord
+
+STAGES = ("file", "schema", "request", "asset", "media", "facts", "cost", "online", "meta")
+
+
+class Finding(FrozenRecord):
+    """What a rule function yields; :meth:`Rule.emit` turns it into a Diagnostic. ``char``: for
+    string values, the index of the character the finding is about."""
+
+    __slots__ = ("pointer", "message", "hint", "at_key", "char")
+
+    def __init__(self, pointer: str, message: str, hint: str | None = None, at_key: bool = False,
+                 char: int | None = None) -> None:
+        self.pointer = pointer
+        self.message = message
+        self.hint = hint
+        self.at_key = at_key
+        self.char = char
+
+
+class Rule:
+    """A declared rule: code, name, default severity, stage, the model data it reads, its function."""
+
+
+    def __init__(self, code: str, name: str, severity: Severity, stage: str, reads: str | None,
+                 func: Callable[..., Any]) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.stage = stage
+        self.reads = reads
+        self.func = func
+        self.__doc__ = func.__doc__
+        self.__name__ = func.__name__
+        self.__wrapped__ = func
+
+    def __repr__(self) -> str:
+        return f"Rule({self.code} {self.name})"
+
+    def __call__(self, *args: Any) -> Any:
+        return self.func(*args)
+
+    @property
+    def needs(self) -> str | None:
+        """The top-level ``x-vidlint`` key a model must have for this rule to run."""
+        return self.reads.split(".", 1)[0] if self.reads else None
+
+    def applies(self, meta: dict[str, Any]) -> bool:
+        return self.reads is None or self.needs in meta
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0].strip()
+
+    def emit(self, message: str, pointer: str = "", hint: str | None = None, *, at_key: bool = False,
+             char: int | None = None, line: int = 1, column: int = 1, record: int | None = None) -> Diagnostic:
+        """The one way a finding becomes a diagnostic: this rule's code and default severity."""
+        return Diagnostic(self.code, self.severity, message, pointer, hint, line, column, record,
+                          at_key=at_key, char=char)
+
+    def emit_finding(self, finding: Finding) -> Diagnostic:
+        return self.emit(finding.message, finding.pointer, finding.hint, at_key=finding.at_key, char=finding.char)
+
+
+RULES: dict[str, Rule] = {}
+
+RULE_MODULES = (
+    "vidlint.rules.file",
+    "vidlint.rules.schema",
+    "vidlint.rules.request",
+    "vidlint.rules.prompt",
+    "vidlint.rules.callback",
+    "vidlint.rules.assets",
+    "vidlint.rules.media",
+    "vidlint.rules.cost",
+    "vidlint.rules.online",
+    "vidlint.rules.meta",
+    "vidlint.rules.wan27",
+)
+
+
+def rule(code: str, name: str, severity: str, stage: str, reads: str | None = None) -> Callable[[Callable[..., Any]], Rule]:
+    """Declare a rule (see the module's docstring). The decorated function becomes the Rule."""
+    if stage not in STAGES:
+        raise ValueError(f"{code}: unknown stage {stage!r}")
+
+    def register(func: Callable[..., Any]) -> Rule:
+        known = RULES.get(code)
+        if known is not None and known.func.__qualname__ != func.__qualname__:
+            raise RuntimeError(f"rule code {code} declared twice")
+        declared = Rule(code, name, Severity.parse(severity), stage, reads, func)
+        RULES[code] = declared
+        return declared
+
+    return register
+
+
+_SORTED: dict[str, Rule] = {}
+_BY_STAGE: dict[str, tuple[Rule, ...]] = {}
+
+
+def load_all_rules() -> dict[str, Rule]:
+    """Every rule, by code (imports the rule modules once)."""
+    if not _SORTED:
+        import importlib
+
+        for module in RULE_MODULES:
+            importlib.import_module(module)
+        _SORTED.update(sorted(RULES.items()))
+        for stage in STAGES:
+            _BY_STAGE[stage] = tuple(r for r in _SORTED.values() if r.stage == stage)
+    return _SORTED
+
+
+def by_name(name: str) -> Rule:
+    """A rule by its name (``"invalid-json"``): how finders outside the rule modules emit."""
+    load_all_rules()
+    for declared in _SORTED.values():
+        if declared.name == name:
+            return declared
+    raise KeyError(name)
+
+
+def stage_rules(stage: str) -> tuple[Rule, ...]:
+    load_all_rules()
+    return _BY_STAGE[stage]
+
+
+def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset()) -> Iterator[Diagnostic]:
+    """Run every rule of ``stage`` that applies to ``meta`` on ``ctx``; yield its diagnostics."""
+    for declared in stage_rules(stage):
+        if declared.code in skip or not declared.applies(meta):
+            continue
+        for finding in declared.func(ctx):
+            yield declared.emit_finding(finding)
+
+
+def models_using(declared: Rule) -> list[str]:
+    """The models whose data switches ``declared`` on (every model when it reads nothing)."""
+    from vidlint.models import known_models, load_profile
+
+    names = []
+    for name in known_models():
+        profile = load_profile(name)
+        if profile is not None and declared.applies(profile.meta):
+            names.append(name)
+    return names
+
+
+def model_values(declared: Rule) -> list[tuple[str, str]]:
+    """(model, its values of the data ``declared`` reads, compact) for ``vidlint rules CODE``."""
+    import json
+
+    from vidlint.models import load_profile
+
+    if not declared.reads:
+        return []
+    rows = []
+    for name in models_using(declared):
+        profile = load_profile(name)
+        found = _values_at(profile.meta if profile else {}, declared.reads.split("."), "")
+        if found:
+            rows.append((name, "; ".join(f"{where}: {json.dumps(value, ensure_ascii=False)}" if where
+                                         else json.dumps(value, ensure_ascii=False) for where, value in found)))
+    return rows
+
+
+def _values_at(node: Any, parts: list[str], where: str) -> list[tuple[str, Any]]:
+    if not parts:
+        return [(where, node)]
+    head, rest = parts[0], parts[1:]
+    if not isinstance(node, dict):
+        return []
+    if head == "*":
+        found: list[tuple[str, Any]] = []
+        for key, value in node.items():
+            found += _values_at(value, rest, f"{where}.{key}" if where else key)
+        return found
+    return _values_at(node[head], rest, where) if head in node else []
+
+
+def iter_findings(items: Iterable[Finding] | None) -> Iterable[Finding]:
+    return () if items is None else items
+
+
+class RequestContext:
+    """What request and facts rules look at: the parsed request, the model's ``x-vidlint`` data
+    (``meta``), the model's profile, and (facts rules) what the asset check learned."""
+
+    __slots__ = ("request", "meta", "profile", "facts")
+
+    def __init__(self, request: dict[str, Any], meta: dict[str, Any], profile: Any = None,
+                 facts: dict[str, Any] | None = None) -> None:
+        self.request = request
+        self.meta = meta
+        self.profile = profile
+        self.facts = {} if facts is None else facts

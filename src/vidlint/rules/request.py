@@ -1,0 +1,461 @@
+"""Cross-field rules for a request: what JSON Schema cannot say, or says only in part.
+
+Each function reads the parsed request and the model profile (``x-vidlint`` in the model's
+schema) and yields findings; the code, severity and documentation come from ``@rule``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from vidlint.rules.registry import Finding, RequestContext, rule
+from vidlint.check.wording import label, plural, show
+from vidlint.diagnostics import make_pointer, split_pointer
+
+BINDING_KEY = re.compile(r"^(image|video)([1-9][0-9]*)$")
+
+
+def as_list(request: dict[str, Any], field: str) -> list[Any]:
+    value = request.get(field)
+    return value if isinstance(value, list) else []
+
+
+def get_pointer(request: Any, pointer: str) -> Any:
+    node = request
+    for token in split_pointer(pointer):
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+@rule("VL201", "no-reference", "error", stage="schema")
+def no_reference(error: Any, profile: Any) -> None:
+    """The request has no reference image or video.
+
+    wan2.7-reference-video builds the video around characters taken from ``image_urls`` and
+    ``video_urls``; at least one of them must be non-empty. ``image_start`` (the first frame)
+    does not count. Enforced by the model's schema (an ``anyOf``), so editors show it too.
+
+    Breaks it: a request with only ``image_start``.
+    Fix: add the character's picture to ``image_urls`` (it may be the same file).
+    """
+
+
+@rule("VL202", "too-many-references", "error", stage="request", reads="references")
+def too_many_references(ctx: RequestContext) -> Iterator[Finding]:
+    """More reference images and videos together than the model takes.
+
+    ``len(image_urls) + len(video_urls)`` must be at most 5 for wan2.7-reference-video
+    (``image_start`` is not counted). JSON Schema cannot add up two arrays, so this is a rule.
+
+    Breaks it: 4 images and 2 videos.
+    Fix: drop a reference, or merge characters into one image.
+    """
+    request, meta = ctx.request, ctx.meta
+    spec = meta["references"]
+    counts = {field: len(as_list(request, field)) for field in spec["arrays"]}
+    total = sum(counts.values())
+    if total > spec["max_total"]:
+        parts = " + ".join(f"{n} in {field}" for field, n in counts.items())
+        last_field = next(reversed([f for f, n in counts.items() if n]))
+        yield Finding(make_pointer(last_field),
+                      f"{total} references ({parts}); together at most {spec['max_total']} are allowed",
+                      f"remove {total - spec['max_total']} of them")
+
+
+@rule("VL203", "duration-with-video", "error", stage="schema")
+def duration_with_video(error: Any, profile: Any) -> None:
+    """``duration`` over 10 seconds while reference videos are given.
+
+    Without ``video_urls`` the output may be 2..15 s; with reference videos it is capped at
+    10 s. Enforced by the model's schema (``if``/``then``).
+
+    Breaks it: ``"video_urls": ["ref.mp4"], "duration": 12``.
+    Fix: ``"duration": 10`` or less.
+    """
+
+
+@rule("VL204", "ignored-field", "warning", stage="request", reads="ignored_fields")
+def ignored_field(ctx: RequestContext) -> Iterator[Finding]:
+    """A field the server ignores because of another field.
+
+    With ``image_start`` the video takes an aspect ratio close to the starting frame's, so
+    ``aspect_ratio`` has no effect: the output may not have the ratio the request asks for.
+
+    Breaks it: ``"image_start": "first.jpg", "aspect_ratio": "9:16"``.
+    Fix: drop ``aspect_ratio``, or crop the starting frame to the ratio you want.
+    """
+    request, meta = ctx.request, ctx.meta
+    for entry in meta["ignored_fields"]:
+        if entry["field"] in request and request.get(entry["when"]) not in (None, ""):
+            yield Finding(make_pointer(entry["field"]),
+                          f"{entry['field']} is ignored when {entry['when']} is given: {entry['why']}",
+                          f"remove {entry['field']}, or crop {entry['when']} to the ratio you want", at_key=True)
+
+
+@rule("VL210", "voice-binding-key", "error", stage="schema")
+def voice_binding_key(error: Any, profile: Any) -> None:
+    """A ``model_params.voice_bindings`` key is not ``image{N}`` or ``video{N}``.
+
+    N is 1-based without leading zeros: ``img1``, ``image01``, ``Image1``, ``image0`` are
+    rejected by the server. ``image_start`` takes no voice. Enforced by the schema
+    (``propertyNames``).
+
+    Fix: ``"image1"``, ``"video2"``.
+    """
+
+
+@rule("VL211", "voice-binding-range", "error", stage="request", reads="voice_bindings")
+def voice_binding_range(ctx: RequestContext) -> Iterator[Finding]:
+    """A voice binding names a reference that does not exist.
+
+    ``image3`` binds the voice to ``image_urls[2]``; with two images it points at nothing
+    and the server rejects the request (``voice_bindings.image3 out of range``).
+
+    Breaks it: ``"image_urls": ["a.jpg"], "model_params": {"voice_bindings": {"image2": "v.mp3"}}``.
+    Fix: bind ``image1``, or add the second image.
+    """
+    request, meta = ctx.request, ctx.meta
+    pointer = meta["voice_bindings"]["pointer"]
+    bindings = get_pointer(request, pointer)
+    if not isinstance(bindings, dict):
+        return
+    arrays = {spec["binding"]: field for field, spec in meta.get("references", {}).get("arrays", {}).items()}
+    for key in bindings:
+        match = BINDING_KEY.match(key)
+        if not match or match.group(1) not in arrays:
+            continue
+        field = arrays[match.group(1)]
+        index, count = int(match.group(2)), len(as_list(request, field))
+        if index > count:
+            having = f"{field} has {plural(count, 'entry').replace('entrys', 'entries')}" if count else f"{field} is empty"
+            yield Finding(pointer + make_pointer(key),
+                          f"voice binding {key} points at {field}[{index - 1}], but {having}",
+                          f"bind {match.group(1)}1..{match.group(1)}{count}" if count else f"add the {match.group(1)} to {field}",
+                          at_key=True)
+
+
+@rule("VL212", "voice-binding-value", "error", stage="schema")
+def voice_binding_value(error: Any, profile: Any) -> None:
+    """A voice binding's value is empty or not a string.
+
+    Each value is the uri (or, for vidlint, a local path) of a wav or mp3 voice clip. Empty
+    values are rejected by the server. Enforced by the schema.
+
+    Fix: ``"image1": "https://example.com/voice.mp3"``, or remove the binding.
+    """
+
+
+@rule("VL213", "too-many-voice-bindings", "error", stage="schema")
+def too_many_voice_bindings(error: Any, profile: Any) -> None:
+    """More than 5 voice bindings.
+
+    Enforced by the schema (``maxProperties``). Fix: bind at most 5 characters.
+    """
+
+
+@rule("VL214", "audio-urls-ignored", "warning", stage="request", reads="positional_audio")
+def audio_urls_ignored(ctx: RequestContext) -> Iterator[Finding]:
+    """``audio_urls`` is given together with ``model_params.voice_bindings``.
+
+    When both are supplied only ``voice_bindings`` is used and ``audio_urls`` is ignored, so
+    those voices are never heard.
+
+    Fix: move each voice into ``voice_bindings`` and drop ``audio_urls``.
+    """
+    request, meta = ctx.request, ctx.meta
+    spec = meta["positional_audio"]
+    bindings = get_pointer(request, spec["overridden_by"])
+    audio = as_list(request, spec["field"])
+    if audio and isinstance(bindings, dict) and bindings:
+        yield Finding(make_pointer(spec["field"]),
+                      f"{spec['field']} is ignored because {label(spec['overridden_by'])} is also given",
+                      f"move these voices into {label(spec['overridden_by'])} and remove {spec['field']}", at_key=True)
+
+
+@rule("VL215", "unbound-audio", "warning", stage="request", reads="positional_audio")
+def unbound_audio(ctx: RequestContext) -> Iterator[Finding]:
+    """``audio_urls`` has more entries than there are references to bind them to.
+
+    ``audio_urls`` binds positionally, first to ``video_urls`` then to ``image_urls``; an
+    entry past the last reference binds to nothing.
+
+    Breaks it: one image and two voices in ``audio_urls``.
+    Fix: remove the extra voice, or use ``voice_bindings``.
+    """
+    request, meta = ctx.request, ctx.meta
+    spec = meta["positional_audio"]
+    if isinstance(get_pointer(request, spec["overridden_by"]), dict):
+        return  # VL214 covers it
+    audio = as_list(request, spec["field"])
+    slots = sum(len(as_list(request, field)) for field in spec["order"])
+    order = " then ".join(spec["order"])
+    for index in range(slots, len(audio)):
+        yield Finding(make_pointer(spec["field"], index),
+                      f"{spec['field']}[{index}] binds to nothing: voices bind in order to {order}, "
+                      f"which hold {plural(slots, 'reference')}",
+                      "remove it, or bind voices explicitly with model_params.voice_bindings")
+
+
+@rule("VL216", "duplicate-voice", "warning", stage="request", reads="voice_bindings")
+def duplicate_voice(ctx: RequestContext) -> Iterator[Finding]:
+    """The same voice clip is bound to two characters.
+
+    The documentation lists duplicate bindings among the voice_bindings validation errors;
+    two characters sharing one voice is rarely what was meant.
+
+    Fix: give each character its own clip.
+    """
+    request, meta = ctx.request, ctx.meta
+    pointer = meta["voice_bindings"]["pointer"]
+    bindings = get_pointer(request, pointer)
+    if not isinstance(bindings, dict):
+        return
+    first: dict[str, str] = {}
+    for key, value in bindings.items():
+        if not isinstance(value, str) or not value:
+            continue
+        if value in first:
+            yield Finding(pointer + make_pointer(key),
+                          f"{key} uses the same voice as {first[value]}", "give each character its own voice clip")
+        else:
+            first[value] = key
+
+
+# --- schema-level codes (the model's schema finds them; these functions document them) -------
+
+
+@rule("VL205", "field-not-taken", "error", stage="schema")
+def field_not_taken(error: Any, profile: Any) -> None:
+    """A field the model documents as not taken.
+
+    wan2.7-text-to-video generates from the prompt (and one optional driving audio track)
+    only: ``image_start``, ``image_end``, ``image_urls`` and ``video_urls`` are not inputs.
+    wan2.7-image-to-video has no ``aspect_ratio``: the output's shape follows its first frame
+    or input clip. Enforced by the model's schema (the property's schema is ``{"not": {}}``),
+    so editors and check-jsonschema reject it too.
+
+    Breaks it: ``{"model": "wan2.7-text-to-video", "prompt": "...", "image_start": "a.jpg"}``.
+    Fix: remove the field, or use the model that takes it (here wan2.7-image-to-video).
+    """
+
+
+@rule("VL206", "duration-zero-or-range", "error", stage="schema")
+def duration_zero_or_range(error: Any, profile: Any) -> None:
+    """wan2.7-video-edit's ``duration`` is 1.
+
+    ``duration`` is 0 (the default: keep the input video's length) or 2..10 seconds (cut the
+    input video from 0 s to that length); 1 is neither. Enforced by the schema (``not``).
+
+    Breaks it: ``"duration": 1``.
+    Fix: ``"duration": 0`` (or leave it out) to keep the whole input, or ``"duration": 2``.
+    """
+
+
+# --- image-to-video: input combinations and generation modes ----------------------------------
+
+
+def present_inputs(request: dict[str, Any], spec: dict[str, Any]) -> list[str]:
+    """The mode-deciding inputs the request has, in the profile's order (a key counts when present)."""
+    return [name for name in spec["inputs"] if name in request]
+
+
+def combinations(spec: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    return [(mode, combo) for mode, combos in spec["modes"].items() for combo in combos]
+
+
+def mode_of(inputs: list[str], spec: dict[str, Any]) -> str | None:
+    """The generation mode whose combinations include exactly ``inputs``; None when none does."""
+    wanted = set(inputs)
+    return next((mode for mode, combo in combinations(spec) if set(combo) == wanted), None)
+
+
+def effective_mode(request: dict[str, Any], spec: dict[str, Any]) -> str | None:
+    """The mode the request asks for, or the one the server infers from the inputs."""
+    given = request.get(spec["field"])
+    if isinstance(given, str) and given in spec["modes"]:
+        return given
+    return mode_of(present_inputs(request, spec), spec)
+
+
+def _plus(names: list[str]) -> str:
+    return " + ".join(names) if names else "no input"
+
+
+def _edits(inputs: list[str], combo: list[str]) -> str:
+    removed = [n for n in inputs if n not in combo]
+    added = [n for n in combo if n not in inputs]
+    parts = ([f"remove {', '.join(removed)}"] if removed else []) + ([f"add {', '.join(added)}"] if added else [])
+    return " and ".join(parts)
+
+
+@rule("VL220", "input-combination", "error", stage="schema")
+def input_combination(error: Any, profile: Any) -> Iterator[Finding]:
+    """The request's inputs are not one of the valid combinations of wan2.7-image-to-video.
+
+    The API accepts exactly six combinations of ``image_start``, ``image_end``,
+    ``audio_urls`` and ``video_urls``, and rejects any other:
+
+    1. image_start (first_frame)
+    2. image_start + audio_urls (first_frame with driving audio)
+    3. image_start + image_end (first_last_frame)
+    4. image_start + image_end + audio_urls (first_last_frame with driving audio)
+    5. video_urls (video_continuation)
+    6. video_urls + image_end (video_continuation towards a last frame)
+
+    The message names the combination the request has and the valid ones; the hint gives the
+    smallest change that makes it valid. Enforced by the model's schema (an ``anyOf``).
+
+    Breaks it: ``"image_start": "a.jpg", "video_urls": ["clip.mp4"]``; or only ``image_end``.
+    Fix: drop one of them, e.g. keep ``video_urls`` to continue the clip.
+    """
+    request = error.instance if isinstance(error.instance, dict) else {}
+    spec = profile.meta["generation_modes"]
+    inputs = present_inputs(request, spec)
+    valid = "; ".join(f"{_plus(combo)} ({mode})" for mode, combo in combinations(spec))
+    closest: list[tuple[int, str, list[str]]] = []
+    for mode, combo in combinations(spec):
+        distance = len(set(inputs) ^ set(combo))
+        closest.append((distance, mode, combo))
+    best = min(d for d, _, _ in closest)
+    fixes = [f"{_edits(inputs, combo)} ({mode})" for d, mode, combo in closest if d == best]
+    having = f"the inputs are {_plus(inputs)}" if inputs else "the request has none of " + ", ".join(spec["inputs"])
+    yield Finding(make_pointer(inputs[-1]) if inputs else "",
+                  f"{having}, which is not a valid combination; valid: {valid}",
+                  " or ".join(fixes), at_key=bool(inputs))
+
+
+@rule("VL221", "mode-inputs-mismatch", "error", stage="schema")
+def mode_inputs_mismatch(error: Any, profile: Any) -> Iterator[Finding]:
+    """``generation_mode`` names one mode while the inputs are those of another.
+
+    first_frame takes image_start (+ audio_urls) and refuses image_end and video_urls;
+    first_last_frame needs image_start + image_end (+ audio_urls); video_continuation needs
+    video_urls (+ image_end) and refuses image_start and audio_urls. Enforced by the model's
+    schema (``if``/``then`` per mode). When the inputs fit no mode at all, VL220 reports it
+    instead.
+
+    Breaks it: ``"generation_mode": "first_frame", "image_start": "a.jpg", "image_end": "b.jpg"``.
+    Fix: ``"generation_mode": "first_last_frame"``, or remove ``image_end``.
+    """
+    request = error.instance if isinstance(error.instance, dict) else {}
+    spec = profile.meta["generation_modes"]
+    inputs = present_inputs(request, spec)
+    actual = mode_of(inputs, spec)
+    given = request.get(spec["field"])
+    if actual is None or not isinstance(given, str) or given == actual:
+        return  # VL220
+    takes = "; ".join(_plus(combo) for combo in spec["modes"].get(given, []))
+    fixes = [f"{_edits(inputs, combo)}" for combo in spec["modes"].get(given, [])]
+    fix = min(fixes, key=len) if fixes else ""
+    yield Finding(make_pointer(spec["field"]),
+                  f'{spec["field"]} is "{given}", but the inputs {_plus(inputs)} are those of {actual}; '
+                  f"{given} takes {takes}",
+                  f'set {spec["field"]} to "{actual}"' + (f", or {fix}" if fix else ""))
+
+
+@rule("VL222", "mode-inferred", "info", stage="request", reads="generation_modes")
+def mode_inferred(ctx: RequestContext) -> Iterator[Finding]:
+    """``generation_mode`` is not set, so the server infers it from the inputs.
+
+    The field is optional for backward compatibility; the docs recommend setting it to avoid
+    ambiguity. vidlint says which mode the inputs select.
+
+    Breaks it (info): ``"image_start": "a.jpg", "image_end": "b.jpg"`` without a mode.
+    Fix: ``"generation_mode": "first_last_frame"``.
+    """
+    request, meta = ctx.request, ctx.meta
+    spec = meta["generation_modes"]
+    if spec["field"] in request:
+        return
+    inputs = present_inputs(request, spec)
+    mode = mode_of(inputs, spec)
+    if mode is not None:
+        yield Finding("", f"{spec['field']} is not set; from {_plus(inputs)} the server picks {mode}",
+                      f'set "{spec["field"]}": "{mode}" (the docs recommend an explicit mode)')
+
+
+
+def probed_duration(facts: dict[str, Any], pointer: str) -> float | None:
+    """The probed duration in seconds of the asset at ``pointer``; None when not probed."""
+    for asset in facts.get("assets") or []:
+        if asset.get("pointer") != pointer:
+            continue
+        probe = asset.get("probe") or {}
+        duration = probe.get("duration")
+        if probe.get("error") is None and probe.get("kind") == asset.get("kind") and isinstance(duration, (int, float)):
+            return float(duration)
+    return None
+
+
+def requested_duration(request: dict[str, Any], meta: dict[str, Any], field: str) -> float | None:
+    value = request.get(field, meta.get("defaults", {}).get(field))
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+
+# --- the request fits a sibling better --------------------------------------------------------
+
+
+def _error_count(request: dict[str, Any], profile: Any) -> list[str]:
+    """The error codes the sibling's schema and request rules find (this rule left out)."""
+    from vidlint.rules.registry import RequestContext, run_stage
+    from vidlint.check.schema import check_schema
+    from vidlint.diagnostics import Severity
+
+    codes = [d.code for d in check_schema(request, profile) if d.severity == Severity.ERROR]
+    codes += [d.code for d in run_stage("request", RequestContext(request, profile.meta, profile), profile.meta,
+                                        skip=frozenset({"VL230"})) if d.severity == Severity.ERROR]
+    return codes
+
+
+@rule("VL230", "sibling-fits-better", "warning", stage="request", reads="family")
+def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
+    """The request's fields fit another model of the same family better than the one it names.
+
+    When a request uses fields its model does not take, vidlint looks for a sibling model
+    (same ``family`` in the profile) that takes every field of the request and checks the
+    request against it. The best fit is named when it finds fewer errors than the declared
+    model, with whether it passes.
+
+    Breaks it: ``{"model": "wan2.7-reference-video", "prompt": "...", "image_start": "a.jpg",
+    "image_end": "b.jpg"}`` (first and last frame: that is wan2.7-image-to-video).
+    Fix: ``"model": "wan2.7-image-to-video"``.
+    """
+    request, meta = ctx.request, ctx.meta
+    from vidlint.models import known_models, load_profile
+
+    own = load_profile(meta.get("model", ""))
+    if own is None:
+        return
+    foreign = [key for key in request if key not in own.fields and key not in ("$schema", "model")]
+    if not foreign:
+        return
+    ranked: list[tuple[int, str, list[str]]] = []
+    for name in known_models():
+        sibling = load_profile(name)
+        if name == own.name or sibling is None or sibling.meta.get("family") != meta.get("family"):
+            continue
+        if any(key not in sibling.fields for key in request if key not in ("$schema", "model")):
+            continue
+        errors = _error_count({**request, "model": name}, sibling)
+        ranked.append((len(errors), name, errors))
+    if not ranked:
+        return
+    count, name, errors = min(ranked)
+    if count >= len(_error_count(request, own)):
+        return  # not a better fit
+    fields = ", ".join(foreign)
+    verdict = "and passes its checks" if count == 0 else \
+        f"though it would still report {count} error{'s' if count > 1 else ''} ({', '.join(sorted(set(errors)))})"
+    yield Finding("/model",
+                  f"{fields} {'is' if len(foreign) == 1 else 'are'} not taken by {own.name}, but this request fits "
+                  f"{name} {verdict}",
+                  f'set "model": {show(name)} if that is the model you meant')
