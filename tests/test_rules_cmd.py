@@ -49,8 +49,12 @@ def test_rules_code_prints_the_docstring():
     assert result.code == 0
     header, _, body = result.out.partition("\n\n")
     assert header == "VL311 reference-spelling [warning]"
-    assert body.strip() == load_all_rules()["VL311"].doc
+    doc, _, applies = body.rpartition("\n\n")
+    assert doc.strip() == load_all_rules()["VL311"].doc
     assert "Breaks it:" in body and "Fix:" in body
+    # which models the rule applies to, with each model's numbers rendered from its data
+    assert applies.startswith("Applies to (model data `reference_tags`):")
+    assert "wan2.7-reference-video: " in applies and "Image {n}" in applies
     # by name, in any case
     assert run_vidlint("rules", "reference-spelling").out == result.out
     assert run_vidlint("rules", "vl311").out == result.out
@@ -59,7 +63,7 @@ def test_rules_code_prints_the_docstring():
 def test_rules_json():
     entries = json.loads(run_vidlint("rules", "--json").out)
     assert {e["code"] for e in entries} == set(load_all_rules())
-    assert all(set(e) == {"code", "name", "severity", "kind", "summary", "doc"} for e in entries)
+    assert all(set(e) == {"code", "name", "severity", "stage", "summary", "doc", "models"} for e in entries)
 
 
 def test_unknown_rule_is_exit_2_with_did_you_mean():

@@ -15,7 +15,7 @@ CODE is a rule code such as VL311 (or its name, such as reference-spelling).
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("code", nargs="?", metavar="CODE", help=argparse.SUPPRESS)
     parser.add_argument("--json", dest="as_json", action="store_true",
-                        help="Print the rules as JSON (code, name, severity, kind, summary, doc).")
+                        help="Print the rules as JSON (code, name, severity, stage, summary, doc, models).")
 
 
 def find_rule(name: str):  # type: ignore[no-untyped-def]
@@ -38,8 +38,22 @@ def find_rule(name: str):  # type: ignore[no-untyped-def]
     return None
 
 
+def applies_to_text(rule) -> str:  # type: ignore[no-untyped-def]
+    """Which models the rule applies to, and (for rules that read model data) each one's values."""
+    from vidlint.rules.registry import model_values, models_using
+
+    if rule.stage in ("file", "cost", "online", "meta") or not rule.reads:
+        return "Applies to: every model."
+    values = model_values(rule)
+    if not values:
+        return f"Applies to: no model yet (switched on by the model data key `{rule.reads}`)."
+    lines = [f"Applies to (model data `{rule.reads}`):"]
+    lines += [f"  {model}: {shown}" for model, shown in values]
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
-    from vidlint.rules.registry import load_all_rules
+    from vidlint.rules.registry import load_all_rules, models_using
 
     if args.code:
         rule = find_rule(args.code)
@@ -51,13 +65,15 @@ def run(args: argparse.Namespace) -> int:
     if args.as_json:
         import json
 
-        print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.label, "kind": r.kind,
-                           "summary": r.summary, "doc": r.doc} for r in chosen], ensure_ascii=False, indent=2))
+        print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.label, "stage": r.stage,
+                           "summary": r.summary, "doc": r.doc, "models": models_using(r)} for r in chosen],
+                         ensure_ascii=False, indent=2))
         return 0
     if args.code:
         rule = chosen[0]
         print(f"{rule.code} {rule.name} [{rule.severity.label}]\n")
         print(rule.doc)
+        print("\n" + applies_to_text(rule))
         return 0
     name_width = max(len(r.name) for r in chosen)
     for rule in chosen:

@@ -31,7 +31,7 @@ def rule_descriptor(rule: Any) -> dict[str, Any]:
         "fullDescription": {"text": doc},
         "help": {"text": doc},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": [rule.kind]},
+        "properties": {"tags": [rule.stage]},
     }
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 _EXTENSION_FORMATS = {
     "jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "jfif": "jpeg", "png": "png", "bmp": "bmp",
-    "dib": "bmp", "webp": "webp", "gif": "gif", "tif": "tiff", "tiff": "tiff", "mp4": "mp4",
+    "dib": "bmp", "webp": "webp", "heic": "heic", "heif": "heif", "avif": "avif", "gif": "gif", "tif": "tiff", "tiff": "tiff", "mp4": "mp4",
     "m4v": "mp4", "mov": "mov", "qt": "mov", "webm": "webm", "mkv": "mkv", "avi": "avi",
     "wav": "wav", "wave": "wav", "mp3": "mp3", "ogg": "ogg", "oga": "ogg", "opus": "ogg",
     "flac": "flac", "m4a": "m4a", "aac": "aac",
