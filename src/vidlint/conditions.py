@@ -145,6 +145,8 @@ def describe(condition: Any, prefix: str = "") -> str:
             parts += [f"{prefix + '.' if prefix else ''}{name} is given" for name in want]
         elif key == "properties":
             for name, sub in want.items():
+                if name in condition.get("required", ()) and sub in ({"minLength": 1}, {"minItems": 1}):
+                    continue  # "given" says it: an empty value is not what a reader pictures
                 text = describe(sub, f"{prefix}.{name}" if prefix else name)
                 if text != "always":
                     parts.append(text)
@@ -171,6 +173,8 @@ def describe(condition: Any, prefix: str = "") -> str:
             parts += [describe(sub, prefix) for sub in want]
         elif key in ("anyOf", "oneOf"):
             parts.append("(" + " or ".join(describe(sub, prefix) for sub in want) + ")")
+        elif key == "minLength" and want == 1:
+            parts.append(f"{named} is non-empty")
         elif key in ("minLength", "maxLength"):
             parts.append(f"{named} has {'at least' if key == 'minLength' else 'at most'} {want} characters")
     return " and ".join(p for p in parts if p) or "always"

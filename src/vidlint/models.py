@@ -64,7 +64,18 @@ def load_profile(name: str) -> ModelProfile | None:
     path = schema_dir() / f"{name}.json"
     schema = load_schema_file(path.name)
     schema = {**schema, "x-vidlint": expand_refs(schema.get("x-vidlint", {}), path.name)}
+    check_conditions(schema["x-vidlint"], path.name)
     return ModelProfile(name, path, schema)
+
+
+def check_conditions(meta: dict[str, Any], file_name: str) -> None:
+    """Refuse a model whose data uses a condition keyword vidlint cannot evaluate (a typo would
+    otherwise make a condition silently true)."""
+    from vidlint.conditions import conditions_in, unsupported
+
+    problems = [p for where, condition in conditions_in(meta) for p in unsupported(condition, where)]
+    if problems:
+        raise ValueError(f"{file_name}: x-vidlint conditions use unsupported keywords: {', '.join(problems)}")
 
 
 @lru_cache(maxsize=None)

@@ -100,6 +100,11 @@ class AssetContext(Record):
         value = self.ref.value
         return value if len(value) <= 80 else value[:38] + "..." + value[-39:]
 
+    def why(self, key: str) -> str:
+        """" (the reason)" when the limit ``key`` comes from a ``media_overrides`` entry that gives one."""
+        reason = (self.limits.get("why_of") or {}).get(key)
+        return f" ({reason})" if reason else ""
+
     def finding(self, message: str, hint: str | None = None) -> Finding:
         """A finding about this asset: on its pointer, the message prefixed with its name."""
         return Finding(self.ref.pointer, f"{self.label}: {message}", hint)
@@ -175,12 +180,13 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
         return diagnostics, facts
     patterns = profile_meta.get("assets") or {}
     media = profile_meta.get("media") or {}
+    overrides = profile_meta.get("media_overrides") or []
     refs = [(ref, resolve(ref.value, base_dir, options.asset_maps)) for ref in iter_asset_refs(request, patterns)]
     remote_results: dict[str, Any] = {}
     if options.online is not None:  # --online: probe this request's http(s) assets, several at once
         remote_results = options.online.probe_all(ref.value for ref, how in refs if how.how == "remote")
     for ref, resolution in refs:
-        ctx = AssetContext(ref, resolution, media.get(ref.kind) or {})
+        ctx = AssetContext(ref, resolution, limits_for(ref, media.get(ref.kind) or {}, overrides, request))
         if resolution.path is not None:
             ctx.probe = options.probe_cache().probe(resolution.path)
         elif ref.value in remote_results:
@@ -203,6 +209,32 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
             else:
                 facts["complete"] = False
     return diagnostics, facts
+
+
+def limits_for(ref: AssetRef, limits: dict[str, Any], overrides: list[dict[str, Any]],
+               request: dict[str, Any]) -> dict[str, Any]:
+    """The media limits for one asset: its kind's, with every matching ``media_overrides``
+    entry (``at`` pattern, ``when`` condition) on top; ``why_of`` maps a limit to its reason."""
+    if not overrides:
+        return limits
+    from vidlint.conditions import holds
+
+    merged = dict(limits)
+    for entry in overrides:
+        if not pointer_matches(entry.get("at", ""), ref.pointer) or not holds(entry.get("when", True), request):
+            continue
+        for key, value in entry.items():
+            if key not in ("at", "when", "why"):
+                merged[key] = value
+                if entry.get("why"):
+                    merged["why_of"] = {**merged.get("why_of", {}), key: entry["why"]}
+    return merged
+
+
+def pointer_matches(pattern: str, pointer: str) -> bool:
+    """Whether ``pointer`` is one of the pointers ``pattern`` names (``*``: any one token)."""
+    wanted, given = pattern.split("/"), pointer.split("/")
+    return len(wanted) == len(given) and all(w in ("*", g) for w, g in zip(wanted, given))
 
 
 def asset_rules() -> list[Any]:

@@ -36,14 +36,14 @@ def _extension_format(ctx: AssetContext) -> tuple[str, str | None]:
     return suffix, _EXTENSION_FORMATS.get(suffix)
 
 
-@rule("VL601", "asset-format", "error", stage="media", reads="media")
+@rule("VL601", "asset-format", "error", stage="media", reads="media.*.formats")
 def asset_format_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's real format is not one the field accepts.
 
-    Read from the file's bytes, not its extension. Accepted: images jpeg, png, bmp, webp;
-    videos mp4, mov; audio (audio_urls, voice_bindings) wav, mp3. A GIF or TIFF image, a WebM
-    renamed ``.mp4``, an Ogg or FLAC voice clip, and a file of the wrong kind (a video where
-    an image is expected) are reported with the detected format named.
+    Read from the file's bytes, not its extension, against the model's ``formats`` for the
+    field's kind. A GIF or TIFF image, a WebM renamed ``.mp4``, an Ogg or FLAC voice clip, and
+    a file of the wrong kind (a video where an image is expected) are reported with the
+    detected format named.
 
     Breaks it: ``"audio_urls": ["voice.ogg"]``.
     Fix: convert the file to an accepted format.
@@ -65,7 +65,7 @@ def asset_format_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
                              hint=f"convert it to {' or '.join(accepted[:2])}")
 
 
-@rule("VL602", "asset-extension-mismatch", "warning", stage="media", reads="media")
+@rule("VL602", "asset-extension-mismatch", "warning", stage="media", reads="media.*.formats")
 def asset_extension_mismatch(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's extension names another format than its content.
 
@@ -100,45 +100,45 @@ def _range_rule(ctx: AssetContext, axis: str, value: int | None, noun: str) -> I
     low, high = bounds
     if not low <= value <= high:
         yield ctx.finding(f"{ctx.ref.kind} {noun} is {value} px ({_dimension_detail(probe)}); "
-                                   f"the limit is {low}..{high} px",
+                                   f"the limit is {low}..{high} px{ctx.why(axis)}",
                              hint=f"resize it so that both sides are within {low}..{high} px")
 
 
-@rule("VL603", "asset-width", "error", stage="media", reads="media")
+@rule("VL603", "asset-width", "error", stage="media", reads="media.*.width")
 def asset_width_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's width is outside the documented range.
 
-    Images 240..8000 px, videos 240..4096 px. The displayed width is checked: a video's
-    rotation metadata is applied first.
+    The displayed width is checked (a video's rotation metadata is applied first) against the
+    model's ``width`` range for the kind.
 
-    Breaks it: a 200x300 image.
+    Breaks it: a 200x300 image for a model whose images are at least 240 px wide.
     Fix: resize it.
     """
     if ctx.probe is not None:
         yield from _range_rule(ctx, "width", ctx.probe.width, "width")
 
 
-@rule("VL604", "asset-height", "error", stage="media", reads="media")
+@rule("VL604", "asset-height", "error", stage="media", reads="media.*.height")
 def asset_height_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's height is outside the documented range.
 
-    Images 240..8000 px, videos 240..4096 px. The displayed height is checked: a video's
-    rotation metadata is applied first.
+    The displayed height is checked (a video's rotation metadata is applied first) against
+    the model's ``height`` range for the kind.
 
-    Breaks it: a 160x120 video.
+    Breaks it: a 160x120 video for a model whose videos are at least 240 px high.
     Fix: resize it.
     """
     if ctx.probe is not None:
         yield from _range_rule(ctx, "height", ctx.probe.height, "height")
 
 
-@rule("VL605", "asset-aspect-ratio", "error", stage="media", reads="media")
+@rule("VL605", "asset-aspect-ratio", "error", stage="media", reads="media.*.aspect")
 def asset_aspect_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
-    """The asset's aspect ratio is outside 1:8..8:1.
+    """The asset's aspect ratio is outside the model's range.
 
-    Applies to images and videos (width divided by height, as displayed).
+    Width divided by height, as displayed, against the model's ``aspect`` range for the kind.
 
-    Breaks it: a 240x2000 image (1:8.33).
+    Breaks it: a 240x2000 image (1:8.33) where the limit is 1:8..8:1.
     Fix: crop or pad it to a less extreme shape.
     """
     probe, bounds = ctx.probe, ctx.limits.get("aspect")
@@ -152,11 +152,12 @@ def asset_aspect_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
                              hint="crop or pad it to a less extreme shape")
 
 
-@rule("VL606", "asset-duration", "error", stage="media", reads="media")
+@rule("VL606", "asset-duration", "error", stage="media", reads="media.*.duration")
 def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's duration is outside the documented range.
 
-    Reference videos 1..30 s; voice clips (audio_urls, voice_bindings values) 1..10 s.
+    Against the model's ``duration`` range for the kind, or a ``media_overrides`` entry for
+    this asset (the first video of an edit; a range that depends on another field).
 
     Breaks it: a 31 s reference video (``video is 31.0 s; the limit is 1..30 s``).
     Fix: trim it (or use a longer clip when it is too short).
@@ -169,19 +170,19 @@ def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
         return
     if not low <= probe.duration <= high:
         yield ctx.finding(f"{ctx.ref.kind} is {_seconds(probe.duration)} s; the limit is "
-                             f"{_number(low)}..{_number(high)} s",
+                             f"{_number(low)}..{_number(high)} s{ctx.why('duration')}",
                              hint=f"trim it to at most {_number(high)} s" if probe.duration > high
                              else f"use a clip of at least {_number(low)} s")
 
 
-@rule("VL607", "asset-too-large", "error", stage="media", reads="media")
+@rule("VL607", "asset-too-large", "error", stage="media", reads="media.*.max_bytes")
 def asset_too_large(ctx: AssetContext) -> Iterator[Finding]:
     """The asset file is larger than the documented maximum.
 
-    Images 20 MB, videos 100 MB, audio 15 MB, where MB = 1024 x 1024 bytes. Checked from the
-    file size, whatever the format.
+    Against the model's ``max_bytes`` for the kind (MB = 1024 x 1024 bytes), from the file
+    size, whatever the format.
 
-    Breaks it: a 21 MB JPEG.
+    Breaks it: a 21 MB JPEG where the limit is 20 MB.
     Fix: re-encode or downscale it.
     """
     probe, limit = ctx.probe, ctx.limits.get("max_bytes")
@@ -193,7 +194,7 @@ def asset_too_large(ctx: AssetContext) -> Iterator[Finding]:
                              hint="re-encode or downscale it")
 
 
-@rule("VL608", "image-transparency", "error", stage="media", reads="media")
+@rule("VL608", "image-transparency", "error", stage="media", reads="media.*.transparency")
 def image_has_transparency(ctx: AssetContext) -> Iterator[Finding]:
     """The image has transparency, which the API does not accept.
 
@@ -226,6 +227,118 @@ def video_rotation_applied(ctx: AssetContext) -> Iterator[Finding]:
         return
     yield ctx.finding(f"video is stored {probe.stored_width}x{probe.stored_height} with "
                          f"{probe.rotation}° rotation metadata; it displays as {probe.width}x{probe.height}")
+
+@rule("VL611", "video-frame-rate", "error", stage="media", reads="media.*.fps")
+def video_frame_rate(ctx: AssetContext) -> Iterator[Finding]:
+    """The video's frame rate is outside the model's range.
+
+    Read from the file (MediaInfo's frame rate of the video stream) against the model's
+    ``fps`` range for videos. Screen recordings at 10 or 15 fps and slow-motion clips at 120
+    fps are the usual cases.
+
+    Breaks it: a 10 fps clip where the model takes 24..60 fps.
+    Fix: re-encode it at a frame rate inside the range (``ffmpeg -i in.mp4 -r 30 out.mp4``).
+    """
+    probe, bounds = ctx.probe, ctx.limits.get("fps")
+    if probe is None or not bounds or probe.kind != "video" or probe.fps is None:
+        return
+    low, high = bounds
+    if not low <= probe.fps <= high:
+        yield ctx.finding(f"video frame rate is {_number(probe.fps)} fps; the limit is {_number(low)}..{_number(high)} fps"
+                          f"{ctx.why('fps')}", hint=f"re-encode it at {_number(min(max(probe.fps, low), high))} fps")
+
+
+@rule("VL612", "video-codec", "error", stage="media", reads="media.*.video_codecs")
+def video_codec_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
+    """The video stream's codec is not one the model accepts.
+
+    The container can be right (mp4, mov) while the codec inside is not: an mp4 of AV1 or
+    VP9, a mov of ProRes. Checked against the model's ``video_codecs``.
+
+    Breaks it: a VP9 mp4 where the model takes h264 or hevc.
+    Fix: re-encode the video stream (``ffmpeg -i in.mp4 -c:v libx264 -c:a copy out.mp4``).
+    """
+    probe, accepted = ctx.probe, ctx.limits.get("video_codecs")
+    if probe is None or not accepted or probe.kind != "video" or not probe.codec:
+        return
+    if probe.codec not in accepted:
+        yield ctx.finding(f"video codec is {probe.codec}; accepted: {', '.join(accepted)}{ctx.why('video_codecs')}",
+                          hint=f"re-encode the video stream as {accepted[0]}")
+
+
+@rule("VL613", "audio-codec", "error", stage="media", reads="media.*.audio_codecs")
+def audio_codec_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
+    """An audio file's codec, or the codec of a video's audio track, is not one the model accepts.
+
+    Checked against the model's ``audio_codecs`` for the kind: for a video, its first audio
+    track (an mp4 with Opus sound where the model takes AAC or MP3); for an audio file, its
+    codec.
+
+    Breaks it: an mp4 whose audio track is Opus where the model takes aac or mp3.
+    Fix: re-encode the audio (``ffmpeg -i in.mp4 -c:v copy -c:a aac out.mp4``).
+    """
+    probe, accepted = ctx.probe, ctx.limits.get("audio_codecs")
+    if probe is None or not accepted or probe.kind != ctx.ref.kind or not probe.audio_codec:
+        return
+    if probe.audio_codec not in accepted:
+        what = "the audio track's codec" if probe.kind == "video" else "audio codec"
+        yield ctx.finding(f"{what} is {probe.audio_codec}; accepted: {', '.join(accepted)}{ctx.why('audio_codecs')}",
+                          hint=f"re-encode the audio as {accepted[0]}")
+
+
+@rule("VL614", "frame-pixels", "error", stage="media", reads="media.*.frame_pixels")
+def frame_pixels_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
+    """The frame's area (width x height) is outside the model's range.
+
+    Some models bound the number of pixels of a frame rather than each side: 640x640 is the
+    smallest and 2206x946 the largest video frame of one model, both about the same area
+    range. Checked against the model's ``frame_pixels`` for the kind.
+
+    Breaks it: a 480x480 video (230,400 pixels) where at least 409,600 are needed.
+    Fix: scale it so that width x height is inside the range.
+    """
+    probe, bounds = ctx.probe, ctx.limits.get("frame_pixels")
+    if probe is None or not bounds or probe.kind != ctx.ref.kind or not probe.width or not probe.height:
+        return
+    low, high = bounds
+    area = probe.width * probe.height
+    if not low <= area <= high:
+        yield ctx.finding(f"{ctx.ref.kind} frame is {probe.width}x{probe.height} = {area:,} pixels; the limit is "
+                          f"{low:,}..{high:,} pixels{ctx.why('frame_pixels')}",
+                          hint="scale it up" if area < low else "scale it down")
+
+
+@rule("VL610", "total-duration", "error", stage="facts", reads="media.*.total_duration")
+def total_duration(ctx: RequestContext) -> Iterator[Finding]:
+    """The durations of all assets of one kind in the request add up to more than allowed.
+
+    Some models cap the sum over every reference video (or audio clip) of a request, besides
+    each clip's own range. Checked against the model's ``total_duration`` for the kind from
+    the probed lengths; assets that could not be probed count as 0, so the sum is a lower bound.
+
+    Breaks it: two 9 s reference videos where the total is at most 15 s.
+    Fix: trim the clips, or drop one.
+    """
+    for kind, limits in (ctx.meta.get("media") or {}).items():
+        cap = limits.get("total_duration") if isinstance(limits, dict) else None
+        if not isinstance(cap, (int, float)):
+            continue
+        total, unknown = 0.0, 0
+        for asset in ctx.facts.get("assets") or []:
+            if asset.get("kind") != kind:
+                continue
+            probe = asset.get("probe") or {}
+            if probe.get("error") is None and probe.get("kind") == kind and isinstance(probe.get("duration"), (int, float)):
+                total += probe["duration"]
+                if total > cap:
+                    lower = f" at least (and {unknown} not probed)" if unknown else ""
+                    yield Finding(asset["pointer"], f"the {kind} assets add up to{lower} {_seconds(total)} s with this "
+                                  f"one; together at most {_number(cap)} s are allowed",
+                                  f"trim the {kind} clips by {_seconds(total - cap)} s, or drop one")
+                    break
+            else:
+                unknown += 1
+
 
 # ---------------------------------------------------------------------------------------------
 # formatting helpers

@@ -8,26 +8,75 @@ import re
 from typing import Any, Iterator
 
 from vidlint.rules.registry import Finding, RequestContext, rule
-from vidlint.rules.request import as_list
+from vidlint.rules.request import applies, count_at, field_label, get_pointer, when_words
 from vidlint.check.wording import plural
 from vidlint.records import FrozenRecord
 
-# Canonical references per the docs: "Image 1" / "Video 2" (capitalised, one space), "图1" / "视频2".
-_EXACT_EN = re.compile(r"(?<![\w])(Image|Video) ([1-9][0-9]*)(?![\w])")
-_EXACT_ZH = re.compile(r"(图|视频)([1-9][0-9]*)(?![0-9])")
-_LOOSE_EN = re.compile(r"(?<![\w])(images?|img|pic(?:ture)?|videos?|vid)[ \t]*[#№_-]?[ \t]*([0-9]+)(?![\w.,][0-9]|[A-Za-z0-9])", re.I)
-_LOOSE_ZH = re.compile(r"(图片|图|视频)[ \t]*([0-9０-９]+)")
-_CANONICAL = {"image": "Image", "images": "Image", "img": "Image", "pic": "Image", "picture": "Image",
-              "video": "Video", "videos": "Video", "vid": "Video", "图": "图", "图片": "图", "视频": "视频"}
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
-def _arrays(meta: dict[str, Any]) -> dict[str, str]:
-    """Reference word (English and Chinese) -> the array it indexes."""
-    words: dict[str, str] = {}
-    for field, spec in meta["references"]["arrays"].items():
-        words[spec["en"]] = field
-        words[spec["zh"]] = field
-    return words
+class Tag(FrozenRecord):
+    """One tag form of a model's ``reference_tags``, compiled: ``exact`` finds the canonical
+    spelling (group 1: the number), ``loose`` its near misses (group 1: the word, 2: the number)."""
+
+    __slots__ = ("form", "target", "base", "singular", "exact", "loose", "ascii")
+
+    def __init__(self, form: str, target: str, base: int, singular: str | None, aliases: list[str]) -> None:
+        prefix, _, rest = form.partition("{n}")[0], None, form.partition("{n}")[2]
+        suffix = rest
+        head = prefix.rstrip(" _-")
+        separator = prefix[len(head):]
+        word = head.lstrip("@<[{(#")
+        opener = head[:len(head) - len(word)]
+        self.form, self.target, self.base, self.singular = form, target, base, singular
+        self.ascii = bool(_ASCII_WORD.match(word[:1]))
+        number = "(0|[1-9][0-9]*)" if base == 0 else "([1-9][0-9]*)"
+        before = r"(?<![\w])" if self.ascii or opener else ""
+        after = r"(?![\w])" if self.ascii and not suffix else r"(?![0-9])"
+        self.exact = re.compile(before + re.escape(opener + word + separator) + number + re.escape(suffix) + after)
+        words = sorted({word.lower(), *(a.lower() for a in aliases)}, key=len, reverse=True)
+        edges = "".join(sorted(set(opener + suffix)))
+        around = f"[{re.escape(edges)}]*" if edges else ""
+        joiner = r"[ \t]*[#№_-]?[ \t]*" if self.ascii else r"[ \t]*"
+        tail = r"(?![\w.,][0-9]|[A-Za-z0-9])" if self.ascii else ""
+        self.loose = re.compile((r"(?<![\w])" if self.ascii else "") + around + "(" + "|".join(map(re.escape, words))
+                                + ")" + joiner + "([0-9０-９]+)" + around + tail, re.I if self.ascii else 0)
+
+    def spelled(self, number: int) -> str:
+        return self.form.replace("{n}", str(number))
+
+
+class TagGrammar(FrozenRecord):
+    """A model's ``reference_tags``: its tag forms and the foreign syntaxes it forbids."""
+
+    __slots__ = ("tags", "forbidden", "name_them_from")
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        base = spec.get("base", 1)
+        self.tags = [Tag(t["form"], t["target"], t.get("base", base), t.get("singular"), t.get("aliases", []))
+                     for t in spec.get("tags", [])]
+        self.forbidden = [(Tag(f["form"], "", 0, None, []).exact, f) for f in spec.get("forbidden", [])]
+        self.name_them_from = spec.get("name_them_from", 2)
+
+    def exact(self, text: str) -> Iterator[tuple[Tag, re.Match[str]]]:
+        for tag in self.tags:
+            for match in tag.exact.finditer(text):
+                yield tag, match
+
+    def targets(self) -> list[str]:
+        return list(dict.fromkeys(tag.target for tag in self.tags))
+
+
+_GRAMMARS: dict[int, TagGrammar] = {}
+
+
+def grammar(meta: dict[str, Any]) -> TagGrammar:
+    spec = meta["reference_tags"]
+    found = _GRAMMARS.get(id(spec))
+    if found is None:
+        found = _GRAMMARS[id(spec)] = TagGrammar(spec)
+    return found
 
 
 def _prompt(request: dict[str, Any]) -> str:
@@ -35,9 +84,8 @@ def _prompt(request: dict[str, Any]) -> str:
     return prompt if isinstance(prompt, str) else ""
 
 
-def exact_references(text: str) -> Iterator[re.Match[str]]:
-    yield from _EXACT_EN.finditer(text)
-    yield from _EXACT_ZH.finditer(text)
+def _having(field: str, count: int) -> str:
+    return f"{field} has {plural(count, 'entry').replace('entrys', 'entries')}" if count else f"{field} is empty"
 
 
 @rule("VL302", "empty-prompt", "warning", stage="request")
@@ -53,107 +101,131 @@ def empty_prompt(ctx: RequestContext) -> Iterator[Finding]:
         yield Finding("/prompt", "prompt is empty", "describe the scene and what the characters do")
 
 
-@rule("VL310", "reference-out-of-range", "error", stage="request", reads="references")
+@rule("VL310", "reference-out-of-range", "error", stage="request", reads="reference_tags")
 def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
-    """The prompt refers to an image or video that the request does not have.
+    """The prompt refers to an input that the request does not have.
 
-    "Image 3" means ``image_urls[2]`` and "Video 1" means ``video_urls[0]`` (Chinese: 图3,
-    视频1); images and videos are counted separately. A reference past the end renders a
-    clip in which "Image 3" points at nothing.
+    Each tag form of the model's ``reference_tags`` points into one field: "Image 3" means
+    ``image_urls[2]``, "<<<element_2>>>" ``model_params.element_list[1]``; each field is
+    counted on its own. A tag past the end renders a clip in which it points at nothing.
 
     Breaks it: ``"prompt": "Image 3 waves"`` with two entries in ``image_urls``.
     Fix: refer to Image 1 or Image 2, or add the third image.
     """
-    request, meta = ctx.request, ctx.meta
-    words = _arrays(meta)
-    text = _prompt(request)
-    for match in exact_references(text):
-        field = words.get(match.group(1))
-        if field is None:
-            continue
-        index, count = int(match.group(2)), len(as_list(request, field))
-        if index > count:
-            having = f"{field} has {plural(count, 'entry').replace('entrys', 'entries')}" if count else f"{field} is empty"
-            yield Finding("/prompt", f'the prompt refers to "{match.group(0)}", but {having}',
-                          f"refer to 1..{count}" if count else f"add it to {field} or reword the prompt",
+    text = _prompt(ctx.request)
+    if not text:
+        return
+    for tag, match in grammar(ctx.meta).exact(text):
+        position = int(match.group(1)) - tag.base + 1
+        count = count_at(ctx.request, tag.target)
+        if position > count:
+            field = field_label(tag.target)
+            yield Finding("/prompt", f'the prompt refers to "{match.group(0)}", but {_having(field, count)}',
+                          f"refer to {tag.base}..{count - 1 + tag.base}" if count else f"add it to {field} or reword the prompt",
                           char=match.start())
 
 
-@rule("VL311", "reference-spelling", "warning", stage="request", reads="references")
+@rule("VL311", "reference-spelling", "warning", stage="request", reads="reference_tags")
 def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
     """A reference written in a form the model does not read as a reference.
 
-    The model recognises exactly "Image N" / "Video N" (capitalised, one space before the
-    number, no leading zero) and "图N" / "视频N". "image 1", "Image1", "IMAGE 1", "img 2",
-    "Image 01" or "图 1" read as ordinary words, so the character is not tied to its reference.
+    The model recognises its tag forms exactly (``reference_tags``: "Image N" capitalised with
+    one space, "@image1", "<<<image_1>>>", "图N"); other case, spacing or separators, a leading
+    zero, full-width digits or another word for the same thing (an alias: "img", "pic") read
+    as ordinary words, so the character is not tied to its reference.
 
-    Breaks it: ``"prompt": "image 1 dances with Video1"``.
+    Breaks it: ``"prompt": "image 1 dances with Video1"`` where the form is "Image N".
     Fix: ``"prompt": "Image 1 dances with Video 1"``.
     """
-    request, meta = ctx.request, ctx.meta
-    text = _prompt(request)
-    exact_spans = {m.span() for m in exact_references(text)}
-    for pattern in (_LOOSE_EN, _LOOSE_ZH):
-        for match in pattern.finditer(text):
-            if match.span() in exact_spans:
+    text = _prompt(ctx.request)
+    if not text:
+        return
+    rules = grammar(ctx.meta)
+    taken = {m.span() for _, m in rules.exact(text)}
+    foreign = [m.span() for pattern, _ in rules.forbidden for m in pattern.finditer(text)]
+    for tag in rules.tags:
+        for match in tag.loose.finditer(text):
+            if match.span() in taken or any(a < match.end() and match.start() < b for a, b in foreign):
                 continue
-            word, digits = match.group(1), match.group(2)
-            canonical_word = _CANONICAL.get(word.lower(), _CANONICAL.get(word))
-            number = int(digits.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
-            if canonical_word is None or number == 0:
+            number = int(match.group(2).translate(_DIGITS))
+            if number < tag.base:
                 continue
-            joiner = " " if canonical_word in ("Image", "Video") else ""
-            canonical = f"{canonical_word}{joiner}{number}"
+            canonical = tag.spelled(number)
             if canonical == match.group(0):
                 continue
+            taken.add(match.span())
             yield Finding("/prompt", f'"{match.group(0)}" is not read as a reference; the model reads "{canonical}"',
                           f'write "{canonical}"', char=match.start())
 
 
-@rule("VL312", "ambiguous-reference", "warning", stage="request", reads="references")
+@rule("VL312", "ambiguous-reference", "warning", stage="request", reads="reference_tags")
 def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
-    """"the reference image" (or video) while the request has none, or several.
+    """A phrase meaning "the only one" ("the reference image") while the request has none, or several.
 
-    The docs allow "the reference image" / "the reference video" only when there is exactly
-    one; with several the model cannot tell which is meant.
+    The docs allow such a phrase (a tag's ``singular`` in the model data) only when there is
+    exactly one; with several the model cannot tell which is meant.
 
     Breaks it: "the reference image smiles" with three images.
     Fix: "Image 2 smiles".
     """
-    request, meta = ctx.request, ctx.meta
-    text = _prompt(request)
+    text = _prompt(ctx.request)
     lowered = text.lower()
-    for field, spec in meta["references"]["arrays"].items():
-        phrase = spec.get("singular")
-        if not phrase:
+    for tag in grammar(ctx.meta).tags:
+        if not tag.singular:
             continue
-        at = lowered.find(phrase)
+        at = lowered.find(tag.singular)
         if at < 0:
             continue
-        count = len(as_list(request, field))
+        count, field = count_at(ctx.request, tag.target), field_label(tag.target)
         if count > 1:
-            yield Finding("/prompt", f'"{text[at:at + len(phrase)]}" is ambiguous: {field} has {count} entries',
-                          f'name it: "{spec["en"]} 1" .. "{spec["en"]} {count}"', char=at)
+            yield Finding("/prompt", f'"{text[at:at + len(tag.singular)]}" is ambiguous: {field} has {count} entries',
+                          f'name it: "{tag.spelled(tag.base)}" .. "{tag.spelled(count - 1 + tag.base)}"', char=at)
         elif count == 0:
-            yield Finding("/prompt", f'the prompt mentions "{text[at:at + len(phrase)]}", but {field} is empty',
+            yield Finding("/prompt", f'the prompt mentions "{text[at:at + len(tag.singular)]}", but {field} is empty',
                           f"add it to {field} or reword the prompt", char=at)
 
 
-@rule("VL313", "unnamed-references", "info", stage="request", reads="references")
+@rule("VL313", "unnamed-references", "info", stage="request", reads="reference_tags")
 def unnamed_references(ctx: RequestContext) -> Iterator[Finding]:
     """Several references, and the prompt names none of them.
 
-    With two or more references the model learns who is who only from "Image N" /
-    "Video N" in the prompt; without them it guesses.
+    With several references (``reference_tags.name_them_from``, default 2) the model learns
+    who is who only from the tags in the prompt; without them it guesses.
 
-    Fix: name each character by its reference, e.g. "Image 1 hands Image 2 a cup".
+    Fix: name each character by its tag, e.g. "Image 1 hands Image 2 a cup".
     """
-    request, meta = ctx.request, ctx.meta
-    total = sum(len(as_list(request, field)) for field in meta["references"]["arrays"])
-    text = _prompt(request)
-    if total >= 2 and text.strip() and next(exact_references(text), None) is None:
+    rules = grammar(ctx.meta)
+    total = sum(count_at(ctx.request, target) for target in rules.targets())
+    text = _prompt(ctx.request)
+    if total >= rules.name_them_from and text.strip() and next(rules.exact(text), None) is None:
+        first: dict[str, Tag] = {}
+        others = []
+        for tag in rules.tags:
+            if tag.target in first:
+                others.append(tag.spelled(tag.base))
+            else:
+                first[tag.target] = tag
+        hint = "refer to them as " + " / ".join(f"{t.spelled(t.base)}.." for t in first.values())
         yield Finding("/prompt", f"the request has {total} references, but the prompt names none of them",
-                      "refer to them as Image 1.. / Video 1.. (or 图1 / 视频1)")
+                      hint + (f" (or {' / '.join(others)})" if others else ""))
+
+
+@rule("VL314", "foreign-tag-syntax", "error", stage="request", reads="reference_tags.forbidden")
+def foreign_tag_syntax(ctx: RequestContext) -> Iterator[Finding]:
+    """The prompt uses another family's tag syntax, which this model does not read.
+
+    The model data's ``reference_tags.forbidden`` lists syntaxes the docs warn against
+    (minimax: "do not use Seedance-style @image1"), with the documented words.
+
+    Breaks it: ``"prompt": "@image1 walks in"`` for a model whose tags are "Image N".
+    Fix: the model's own form, "Image 1 walks in".
+    """
+    text = _prompt(ctx.request)
+    if not text:
+        return
+    for pattern, entry in grammar(ctx.meta).forbidden:
+        for match in pattern.finditer(text):
+            yield Finding("/prompt", f'"{match.group(0)}": {entry["message"]}', entry.get("hint"), char=match.start())
 
 
 # --- shots -------------------------------------------------------------------------------------
@@ -279,3 +351,48 @@ def single_shot_with_shot_list(ctx: RequestContext) -> Iterator[Finding]:
         yield Finding(f"/{meta['multi_shot']['field']}",
                       f'the prompt asks for "{single.group(0)}" but lists {len(shots)} timed shots',
                       'remove the shot list, or ask for "a multi-shot video"', char=single.start())
+
+
+@rule("VL323", "shot-list-durations", "error", stage="request", reads="shot_lists")
+def shot_list_durations(ctx: RequestContext) -> Iterator[Finding]:
+    """A structured shot list whose shot durations do not add up to the video's duration.
+
+    A model's ``shot_lists`` entry names the array of shots (kling ``model_params.multi_prompt``),
+    the key of each shot's duration (numeric strings such as ``"3"`` are read as numbers) and
+    the field they must add up to; each shot lasts at least ``min_shot`` seconds (default 1).
+
+    Breaks it: shots of "3" and "3" seconds with ``"duration": 5``.
+    Fix: make the shots add up to ``duration``, or change ``duration``.
+    """
+    request = ctx.request
+    for entry in ctx.meta["shot_lists"]:
+        shots = get_pointer(request, entry["at"])
+        if not isinstance(shots, list) or not shots or not applies(entry, request):
+            continue
+        key, lengths = entry.get("duration_key", "duration"), []
+        for index, shot in enumerate(shots):
+            value = shot.get(key) if isinstance(shot, dict) else None
+            try:
+                seconds = float(value) if isinstance(value, (int, float, str)) and not isinstance(value, bool) else None
+            except ValueError:
+                seconds = None
+            if seconds is None:
+                break  # the schema reports the shot's type
+            if seconds < entry.get("min_shot", 1):
+                yield Finding(f"{entry['at']}/{index}/{key}", f"shot {index + 1} lasts {seconds:g} s; each shot lasts at "
+                              f"least {entry.get('min_shot', 1):g} s", "lengthen it, or merge it into a neighbour")
+            lengths.append(seconds)
+        else:
+            total_field = entry.get("total", "/duration")
+            name = field_label(total_field)
+            total = get_pointer(request, total_field)
+            if total is None:
+                total = (ctx.meta.get("defaults") or {}).get(name)
+            if isinstance(total, bool) or not isinstance(total, (int, float)):
+                continue
+            if abs(sum(lengths) - total) > 1e-6:
+                shown = " + ".join(f"{s:g}" for s in lengths)
+                told = "" if get_pointer(request, total_field) is not None else " (the default)"
+                yield Finding(entry["at"], f"the shots last {shown} = {sum(lengths):g} s, but {name} is {total:g} s{told}; "
+                              f"they must add up to it{when_words(entry)}",
+                              f"make the shot durations add up to {total:g}, or set {name} to {sum(lengths):g}")

@@ -6,6 +6,7 @@ schema) and yields findings; the code, severity and documentation come from ``@r
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Iterator
 
@@ -46,26 +47,63 @@ def no_reference(error: Any, profile: Any) -> None:
     """
 
 
-@rule("VL202", "too-many-references", "error", stage="request", reads="references")
-def too_many_references(ctx: RequestContext) -> Iterator[Finding]:
-    """More reference images and videos together than the model takes.
+def count_at(request: Any, pointer: str) -> int:
+    """How many inputs ``pointer`` holds: an array its items, an object its keys, another value 1."""
+    value = get_pointer(request, pointer)
+    if isinstance(value, (list, dict)):
+        return len(value)
+    return 0 if value is None or value == "" else 1
 
-    ``len(image_urls) + len(video_urls)`` must be at most 5 for wan2.7-reference-video
-    (``image_start`` is not counted). JSON Schema cannot add up two arrays, so this is a rule.
 
-    Breaks it: 4 images and 2 videos.
+def field_label(pointer: str) -> str:
+    return pointer.lstrip("/").replace("/", ".")
+
+
+def when_words(entry: dict[str, Any]) -> str:
+    """" when <condition in words>" for an entry with a ``when``; "" without."""
+    from vidlint.conditions import describe
+
+    return f" when {describe(entry['when'])}" if "when" in entry else ""
+
+
+def applies(entry: dict[str, Any], request: dict[str, Any]) -> bool:
+    """Whether a model-data entry's ``when`` condition (if any) holds for ``request``."""
+    if "when" not in entry:
+        return True
+    from vidlint.conditions import holds
+
+    return holds(entry["when"], request)
+
+
+@rule("VL202", "too-many-inputs", "error", stage="request", reads="counts")
+def too_many_inputs(ctx: RequestContext) -> Iterator[Finding]:
+    """More (or fewer) inputs across several fields together than the model takes.
+
+    JSON Schema counts one array at a time; a model's ``counts`` entries add several up (an
+    array counts its items, an object its keys, a single field 1), optionally only when a
+    condition holds: reference images plus reference videos, images plus elements without a
+    video, every reference file of any kind.
+
+    Breaks it: 4 images and 2 videos where together at most 5 are allowed.
     Fix: drop a reference, or merge characters into one image.
     """
-    request, meta = ctx.request, ctx.meta
-    spec = meta["references"]
-    counts = {field: len(as_list(request, field)) for field in spec["arrays"]}
-    total = sum(counts.values())
-    if total > spec["max_total"]:
+    request = ctx.request
+    for entry in ctx.meta["counts"]:
+        if not applies(entry, request):
+            continue
+        counts = {field_label(pointer): count_at(request, pointer) for pointer in entry["sum"]}
+        total = sum(counts.values())
+        noun = entry.get("label", "inputs")
         parts = " + ".join(f"{n} in {field}" for field, n in counts.items())
-        last_field = next(reversed([f for f, n in counts.items() if n]))
-        yield Finding(make_pointer(last_field),
-                      f"{total} references ({parts}); together at most {spec['max_total']} are allowed",
-                      f"remove {total - spec['max_total']} of them")
+        given = [pointer for pointer in entry["sum"] if count_at(request, pointer)]
+        where = make_pointer(*[t for t in given[-1].split("/") if t]) if given else ""
+        high, low = entry.get("max"), entry.get("min")
+        if high is not None and total > high:
+            yield Finding(where, f"{total} {noun} ({parts}); together at most {high} are allowed{when_words(entry)}",
+                          f"remove {total - high} of them")
+        elif low is not None and total < low:
+            yield Finding(where, f"{total} {noun} ({parts or 'none'}); together at least {low} are needed{when_words(entry)}",
+                          f"add {low - total}: " + ", ".join(field_label(p) for p in entry["sum"]))
 
 
 @rule("VL203", "duration-with-video", "error", stage="schema")
@@ -92,10 +130,9 @@ def ignored_field(ctx: RequestContext) -> Iterator[Finding]:
     """
     request, meta = ctx.request, ctx.meta
     for entry in meta["ignored_fields"]:
-        if entry["field"] in request and request.get(entry["when"]) not in (None, ""):
-            yield Finding(make_pointer(entry["field"]),
-                          f"{entry['field']} is ignored when {entry['when']} is given: {entry['why']}",
-                          f"remove {entry['field']}, or crop {entry['when']} to the ratio you want", at_key=True)
+        if entry["field"] in request and applies(entry, request):
+            yield Finding(make_pointer(entry["field"]), f"{entry['field']} is ignored{when_words(entry)}: {entry['why']}",
+                          entry.get("hint", f"remove {entry['field']}"), at_key=True)
 
 
 @rule("VL210", "voice-binding-key", "error", stage="schema")
@@ -125,7 +162,7 @@ def voice_binding_range(ctx: RequestContext) -> Iterator[Finding]:
     bindings = get_pointer(request, pointer)
     if not isinstance(bindings, dict):
         return
-    arrays = {spec["binding"]: field for field, spec in meta.get("references", {}).get("arrays", {}).items()}
+    arrays = {word: field_label(target) for word, target in meta["voice_bindings"].get("keys", {}).items()}
     for key in bindings:
         match = BINDING_KEY.match(key)
         if not match or match.group(1) not in arrays:
@@ -459,3 +496,120 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
                   f"{fields} {'is' if len(foreign) == 1 else 'are'} not taken by {own.name}, but this request fits "
                   f"{name} {verdict}",
                   f'set "model": {show(name)} if that is the model you meant')
+
+
+# --- documented advice, traps, durations and the body (model data: siblings, traps, ...) ----
+
+
+@rule("VL231", "sibling-hint", "warning", stage="request", reads="siblings")
+def sibling_hint(ctx: RequestContext) -> Iterator[Finding]:
+    """The docs route requests like this one to another model.
+
+    A model's ``siblings`` entries say, with a condition, which model the documentation
+    recommends instead (no reference media: the text-to-video sibling; edit wording: the edit
+    model). VL230 finds a better-fitting sibling by itself; this rule says what the docs say.
+
+    Breaks it: a reference-to-video request with no reference media.
+    Fix: ``"model"`` set to the model named in the message.
+    """
+    for entry in ctx.meta["siblings"]:
+        if applies(entry, ctx.request) and entry["model"] != ctx.request.get("model"):
+            yield Finding("/model", f"{entry['why']}: the docs send this request to {entry['model']}",
+                          f'set "model": {show(entry["model"])}')
+
+
+@rule("VL232", "documented-trap", "warning", stage="request", reads="traps")
+def documented_trap(ctx: RequestContext) -> Iterator[Finding]:
+    """The request is accepted, but the docs say the task will then fail (or do something else).
+
+    A model's ``traps`` entries describe such cases with a condition and the documented
+    consequence: the server does not reject them at submission, so the money and the wait
+    are spent first.
+
+    Breaks it: a seedance-2.5 reference-to-video prompt that asks to "remove" something while
+    ``aspect_ratio`` is fixed (the task is classified as an edit and fails).
+    Fix: what the message's hint says (often: the sibling model that validates up front).
+    """
+    for entry in ctx.meta["traps"]:
+        if applies(entry, ctx.request):
+            yield Finding(entry.get("at", ""), entry["message"], entry.get("hint"))
+
+
+@rule("VL227", "input-plus-output-duration", "error", stage="facts", reads="duration_budgets")
+def input_plus_output_duration(ctx: RequestContext) -> Iterator[Finding]:
+    """Probed input media plus the requested output are longer than the model allows.
+
+    A model's ``duration_budgets`` entry adds the probed lengths of some inputs (reference
+    videos) to the output ``duration`` and caps the sum: 10 s of reference video leaves 20 s
+    of output under a 30 s cap. Inputs that were not probed count 0, so the check is a lower
+    bound; values of the duration field in ``skip_values`` (automatic duration) skip it.
+
+    Breaks it: 12 s of reference video with ``"duration": 20`` under a 30 s cap.
+    Fix: a shorter ``duration``, or shorter reference videos.
+    """
+    from vidlint.check.assets import pointer_matches
+
+    request = ctx.request
+    for entry in ctx.meta["duration_budgets"]:
+        if not applies(entry, request):
+            continue
+        field = entry.get("plus", "duration")
+        output = requested_duration(request, ctx.meta, field)
+        if output is None or output in entry.get("skip_values", []):
+            continue
+        inputs = 0.0
+        for asset in ctx.facts.get("assets") or []:
+            if any(pointer_matches(pattern, asset.get("pointer", "")) for pattern in entry["inputs"]):
+                inputs += probed_duration(ctx.facts, asset["pointer"]) or 0.0
+        if inputs + output > entry["max"]:
+            room = entry["max"] - inputs
+            shown = f"{inputs:.3g}" if inputs != int(inputs) else f"{inputs:g}"
+            yield Finding(make_pointer(field) if field in request else "",
+                          f"the inputs are {shown} s and {field} is {output:g} s: {inputs + output:g} s in all; "
+                          f"at most {entry['max']:g} s are allowed{when_words(entry)}",
+                          f"set {field} to at most {math.floor(room):g}" if room >= 1 else "use shorter input media")
+
+
+@rule("VL240", "body-too-large", "error", stage="request", reads="body.max_bytes")
+def body_too_large(ctx: RequestContext) -> Iterator[Finding]:
+    """The JSON request body is larger than the model accepts.
+
+    Measured as the request serialised compactly in UTF-8 (what a client sends), against the
+    model's ``body.max_bytes``. Inline media (Base64) is what makes bodies this large.
+
+    Breaks it: a 70 MB request with Base64 images where the limit is 64 MB.
+    Fix: upload the media and reference it by URL.
+    """
+    import json
+
+    limit = ctx.meta["body"].get("max_bytes")
+    if not isinstance(limit, int):
+        return
+    size = len(json.dumps(ctx.request, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+    if size > limit:
+        yield Finding("", f"the request body is {size:,} bytes; the limit is {limit:,} bytes",
+                      "reference media by URL instead of inlining it")
+
+
+_BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]{256,}$")
+
+
+@rule("VL241", "inline-data", "error", stage="request", reads="body.inline_data")
+def inline_data(ctx: RequestContext) -> Iterator[Finding]:
+    """A media field holds inline data (a ``data:`` URI or Base64) the model does not accept.
+
+    Models whose ``body.inline_data`` is false take media only by URL.
+
+    Breaks it: ``"image_urls": ["data:image/png;base64,iVBORw0..."]``.
+    Fix: upload the file (``vidlint submit`` does it for local paths) and give its https URL.
+    """
+    from vidlint.diagnostics import match_pattern
+
+    if ctx.meta["body"].get("inline_data", True):
+        return
+    for pattern in ctx.meta.get("assets") or {}:
+        for pointer, value in match_pattern(ctx.request, pattern):
+            if isinstance(value, str) and (value[:5].lower() == "data:" or _BASE64.match(value[:4096])):
+                form = "a data: URI" if value[:5].lower() == "data:" else "Base64 data"
+                yield Finding(pointer, f"{field_label(pointer)} holds {form}; this model takes media only by URL",
+                              "upload the file and give its https URL (vidlint submit uploads local paths)")
