@@ -228,7 +228,7 @@ def video_rotation_applied(ctx: AssetContext) -> Iterator[Finding]:
     yield ctx.finding(f"video is stored {probe.stored_width}x{probe.stored_height} with "
                          f"{probe.rotation}° rotation metadata; it displays as {probe.width}x{probe.height}")
 
-@rule("VL611", "video-frame-rate", "error", stage="media", reads="media.*.fps")
+@rule("VL614", "video-frame-rate", "error", stage="media", reads="media.*.fps")
 def video_frame_rate(ctx: AssetContext) -> Iterator[Finding]:
     """The video's frame rate is outside the model's range.
 
@@ -248,7 +248,7 @@ def video_frame_rate(ctx: AssetContext) -> Iterator[Finding]:
                           f"{ctx.why('fps')}", hint=f"re-encode it at {_number(min(max(probe.fps, low), high))} fps")
 
 
-@rule("VL612", "video-codec", "error", stage="media", reads="media.*.video_codecs")
+@rule("VL615", "video-codec", "error", stage="media", reads="media.*.video_codecs")
 def video_codec_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
     """The video stream's codec is not one the model accepts.
 
@@ -266,7 +266,7 @@ def video_codec_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
                           hint=f"re-encode the video stream as {accepted[0]}")
 
 
-@rule("VL613", "audio-codec", "error", stage="media", reads="media.*.audio_codecs")
+@rule("VL616", "audio-codec", "error", stage="media", reads="media.*.audio_codecs")
 def audio_codec_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
     """An audio file's codec, or the codec of a video's audio track, is not one the model accepts.
 
@@ -286,7 +286,7 @@ def audio_codec_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
                           hint=f"re-encode the audio as {accepted[0]}")
 
 
-@rule("VL614", "frame-pixels", "error", stage="media", reads="media.*.frame_pixels")
+@rule("VL617", "frame-pixels", "error", stage="media", reads="media.*.frame_pixels")
 def frame_pixels_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     """The frame's area (width x height) is outside the model's range.
 
@@ -308,7 +308,7 @@ def frame_pixels_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
                           hint="scale it up" if area < low else "scale it down")
 
 
-@rule("VL610", "total-duration", "error", stage="facts", reads="media.*.total_duration")
+@rule("VL613", "total-duration", "error", stage="facts", reads="media.*.total_duration")
 def total_duration(ctx: RequestContext) -> Iterator[Finding]:
     """The durations of all assets of one kind in the request add up to more than allowed.
 

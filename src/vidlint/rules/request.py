@@ -535,7 +535,7 @@ def documented_trap(ctx: RequestContext) -> Iterator[Finding]:
             yield Finding(entry.get("at", ""), entry["message"], entry.get("hint"))
 
 
-@rule("VL227", "input-plus-output-duration", "error", stage="facts", reads="duration_budgets")
+@rule("VL233", "input-plus-output-duration", "error", stage="facts", reads="duration_budgets")
 def input_plus_output_duration(ctx: RequestContext) -> Iterator[Finding]:
     """Probed input media plus the requested output are longer than the model allows.
 
