@@ -52,7 +52,8 @@ def test_continuation_mode_inferred_from_inputs():
 @pytest.mark.parametrize("duration, clip, expected", [
     (10, 7.2, []),                       # 2.8 s of continuation
     (8, 7.2, ["VL224"]),                 # only 0.8 s generated: said as an info
-    (8, 8.0, ["VL224"]),                 # nothing generated: the clip comes back as is
+    (8, 8.0, ["VL227"]),                 # nothing generated: the clip comes back as is, billed (a warning)
+    (8, 8.04, ["VL227"]),                # 40 ms over: encoder padding, not VL223's error
     (7, 7.2, ["VL223"]),
 ])
 def test_continuation_lengths(duration, clip, expected):
@@ -62,7 +63,9 @@ def test_continuation_lengths(duration, clip, expected):
 
 def test_nothing_generated_message():
     (entry,) = run("wan2.7-image-to-video", continuation(duration=8), facts("/video_urls/0", "video", 8.0))
-    assert entry[1] == "info" and "nothing is generated: the clip comes back as is" in entry[3]
+    assert entry[1] == "warning" and entry[0] == "VL227"
+    assert "nothing is generated, the server returns the input clip as is and bills 8 s" in entry[3]
+    assert entry[4] == "set duration to 9 or more to continue the clip"
 
 
 def test_unprobed_clip_is_an_info_only_when_duration_could_be_too_short():
@@ -112,7 +115,7 @@ def test_fact_rules_only_for_models_whose_profile_enables_them():
     request = {"model": "wan2.7-reference-video", "prompt": "Video 1", "video_urls": [CLIP], "audio_urls": [AUDIO],
                "duration": 5}
     given = facts("/audio_urls/0", "audio", 9.0)
-    assert run("wan2.7-reference-video", request, given) == []
+    assert [f[0] for f in run("wan2.7-reference-video", request, given)] == ["VL217"]  # not VL225/VL226
     assert run("wan2.7-video-edit", {"model": "wan2.7-video-edit", "video_urls": [CLIP]}, {}) == []
 
 
@@ -141,7 +144,7 @@ def test_probed_continuation_clip_longer_than_duration(tmp_path):
     assert "the input clip video_urls[0] is 7 s" in found[0]["message"] and result.code == 1
 
 
-@pytest.mark.parametrize("duration, codes", [(7, ["VL224"]), (10, [])])
+@pytest.mark.parametrize("duration, codes", [(7, ["VL227"]), (10, [])])
 def test_probed_continuation_clip_fits(tmp_path, duration, codes):
     body = continuation(duration=duration)
     body["video_urls"] = ["seven-seconds.mp4"]
