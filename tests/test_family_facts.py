@@ -91,7 +91,19 @@ def test_driving_audio_longer_than_duration_is_truncated(model, extra):
     found = run(model, request, facts("/audio_urls/0", "audio", 12.0))
     assert [(f[0], f[1], f[2]) for f in found] == [("VL225", "warning", "/audio_urls/0")]
     assert "the driving audio is 12 s but duration is 5 s: only the first 5 s of the audio are used" in found[0][3]
-    assert found[0][4] == "set duration to 12, or trim the audio"
+    assert found[0][4] == "set duration to 12, or trim the audio to 5 s"
+
+
+@pytest.mark.parametrize("duration, audio, code, hint", [
+    (15, 20.0, "VL225", "trim the audio to 15 s (duration is already 15 s, the nearest it can be)"),
+    (2, 1.5, "VL226", "use a track of at least 2 s (duration is already 2 s, the nearest it can be)"),
+    (5, 3.0, "VL226", "set duration to 3, or use a track of at least 5 s"),
+])
+def test_driving_audio_hints_never_propose_the_value_already_set(duration, audio, code, hint):
+    request = {"model": "wan2.7-text-to-video", "prompt": "x", "audio_urls": [AUDIO], "duration": duration}
+    (found,) = run("wan2.7-text-to-video", request, facts("/audio_urls/0", "audio", audio))
+    assert (found[0], found[4]) == (code, hint)
+    assert f"set duration to {duration}," not in found[4]
 
 
 @pytest.mark.parametrize("model, extra", [

@@ -192,6 +192,7 @@ def requested_duration(request: dict[str, Any], meta: dict[str, Any], field: str
     return float(value)
 
 
+LONGEST_OUTPUT, SHORTEST_OUTPUT = 15, 2  # the duration range of the models with driving audio
 NOTHING_ADDED = 0.05  # a continuation shorter than this generates nothing
 
 
@@ -369,7 +370,8 @@ def driving_audio_truncated(request: dict[str, Any], meta: dict[str, Any], facts
     spec = meta["driving_audio"]
     yield Finding(spec["pointer"], f"the driving audio is {_s(audio)} s but {spec['duration_field']} is {_s(duration)} s: "
                   + spec["longer"].format(duration=_s(duration)),
-                  f"set {spec['duration_field']} to {min(math.ceil(audio), 15)}, or trim the audio")
+                  _change_or(spec["duration_field"], duration, min(math.ceil(audio), LONGEST_OUTPUT),
+                             f"trim the audio to {_s(duration)} s"))
 
 
 @rule("VL226", "driving-audio-short", "info", kind="facts", needs="driving_audio")
@@ -389,7 +391,15 @@ def driving_audio_short(request: dict[str, Any], meta: dict[str, Any], facts: di
     spec = meta["driving_audio"]
     yield Finding(spec["pointer"], f"the driving audio is {_s(audio)} s but {spec['duration_field']} is {_s(duration)} s: "
                   + spec["shorter"].format(gap=_s(duration - audio)),
-                  f"set {spec['duration_field']} to {max(2, math.floor(audio))}, or use a longer track")
+                  _change_or(spec["duration_field"], duration, max(SHORTEST_OUTPUT, math.floor(audio)),
+                             f"use a track of at least {_s(duration)} s"))
+
+
+def _change_or(field: str, current: float, proposed: int, otherwise: str) -> str:
+    """A hint that proposes a new value for ``field`` only when it differs from the one set."""
+    if proposed == current:
+        return f"{otherwise} ({field} is already {_s(current)} s, the nearest it can be)"
+    return f"set {field} to {proposed}, or {otherwise}"
 
 
 # --- the request fits a sibling better --------------------------------------------------------
