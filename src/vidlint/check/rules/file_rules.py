@@ -72,6 +72,19 @@ def not_an_object() -> None:
     """
 
 
+@rule("VL007", "lone-surrogate", "error", kind="file")
+def lone_surrogate() -> None:
+    """A string holds a lone surrogate escape (``"\\ud800"``).
+
+    JSON escapes characters outside the Basic Multilingual Plane as two ``\\uXXXX`` halves
+    (``"\\ud83d\\ude00"`` is one emoji); one half alone is not a character. Strict servers
+    reject the body, lenient ones replace it. vidlint reports it and checks the rest.
+
+    Breaks it: ``"prompt": "a cat \\ud83d plays"`` (an emoji cut in half).
+    Fix: remove it, or write the whole character.
+    """
+
+
 @rule("VL010", "missing-model", "error", kind="file")
 def missing_model() -> None:
     """The request has no ``model`` field (or it is not a string).
