@@ -85,6 +85,17 @@ def lone_surrogate() -> None:
     """
 
 
+@rule("VL008", "unreadable-file", "error", kind="file")
+def unreadable_file() -> None:
+    """The request file exists but the operating system refuses to read it.
+
+    Permissions (``chmod 000``) or an I/O error. The other files are linted all the same;
+    a folder that cannot be listed is a usage error instead (exit code 2).
+
+    Fix: make the file readable by the user running vidlint, or exclude it.
+    """
+
+
 @rule("VL010", "missing-model", "error", kind="file")
 def missing_model() -> None:
     """The request has no ``model`` field (or it is not a string).
