@@ -387,12 +387,31 @@ def test_cache_entries_with_wrong_types_are_a_miss(tmp_path: Path, field: str, v
     assert again.to_json() == good.to_json() and STATS.performed == 1
 
 
-def test_submit_preflight_does_not_trust_the_probe_cache() -> None:
-    import inspect
+def test_submit_preflight_does_not_trust_the_probe_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache entry that says a too-narrow image is fine fools lint, never submit's preflight."""
+    import io
 
-    from vidlint.submit import preflight
+    from PIL import Image
 
-    assert "LintOptions(no_cache=True)" in inspect.getsource(preflight.lint_before_submit)
+    from vidlint.probe.model import MediaProbe
+    from vidlint.submit.preflight import lint_before_submit
+    from vidlint.submit.session import Console
+
+    Image.new("RGB", (200, 240)).save(tmp_path / "narrow.png")
+    path = write_request(tmp_path / "scene.json", {"model": "wan2.7-reference-video", "prompt": "Image 1 waves",
+                                                   "image_urls": ["narrow.png"]})
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv("VIDLINT_CACHE_DIR", str(cache_dir))
+    st = os.stat(tmp_path / "narrow.png")
+    key = (str(tmp_path / "narrow.png"), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    lie = MediaProbe(kind="image", format="png", width=320, height=240, stored_width=320, stored_height=240,
+                     size=st.st_size, has_alpha=False)
+    ProbeCache(cache_dir)._write(key, lie)
+    trusted = lint_paths([str(path)], LintOptions())
+    assert "VL603" not in {d.code for r in trusted.files for d in r.diagnostics}  # the cache was believed
+    err = io.StringIO()
+    assert lint_before_submit(path, Console(out=io.StringIO(), err=err)) is False
+    assert "VL603" in err.getvalue() and "not submitted" in err.getvalue()
 
 
 # ---- memory -------------------------------------------------------------------------------------
