@@ -110,7 +110,6 @@ class AssetContext(Record):
         return Finding(self.ref.pointer, f"{self.label}: {message}", hint)
 
 
-
 # ---------------------------------------------------------------------------------------------
 # finding the references and resolving them
 # ---------------------------------------------------------------------------------------------
@@ -182,6 +181,12 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
     media = profile_meta.get("media") or {}
     overrides = profile_meta.get("media_overrides") or []
     refs = [(ref, resolve(ref.value, base_dir, options.asset_maps)) for ref in iter_asset_refs(request, patterns)]
+    if "/video_urls/*" in patterns and any(not isinstance(value, str) or not value.strip()
+                                           for _, value in match_pattern(request, "/video_urls/*")):
+        facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
+    if "/video_urls/*" in patterns and any(not isinstance(value, str) or not value.strip()
+                                           for _, value in match_pattern(request, "/video_urls/*")):
+        facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
     remote_results: dict[str, Any] = {}
     if options.online is not None:  # --online: probe this request's http(s) assets, several at once
         remote_results = options.online.probe_all(ref.value for ref, how in refs if how.how == "remote")
