@@ -604,11 +604,13 @@ def input_plus_output_duration(ctx: RequestContext) -> Iterator[Finding]:
         output = requested_duration(request, ctx.meta, field)
         if output is None or output in entry.get("skip_values", []):
             continue
-        inputs = 0.0
+        inputs, measured = 0.0, False
         for asset in ctx.facts.get("assets") or []:
             if any(pointer_matches(pattern, asset.get("pointer", "")) for pattern in entry["inputs"]):
-                inputs += probed_duration(ctx.facts, asset["pointer"]) or 0.0
-        if inputs + output > entry["max"]:
+                seconds = probed_duration(ctx.facts, asset["pointer"])
+                measured = measured or seconds is not None
+                inputs += seconds or 0.0
+        if measured and inputs + output > entry["max"]:
             room = entry["max"] - inputs
             shown = f"{inputs:.3g}" if inputs != int(inputs) else f"{inputs:g}"
             yield Finding(make_pointer(field) if field in request else "",
