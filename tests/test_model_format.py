@@ -357,3 +357,17 @@ def test_every_rule_is_declared_once_with_a_stage_and_documentation() -> None:
         assert declared.func.__module__.startswith("vidlint.rules."), (code, declared.func.__module__)
         assert declared.func.__module__ != "vidlint.rules.registry"
     assert sys.modules["vidlint.rules.registry"]
+
+
+def test_the_fast_validator_covers_dependent_required(models: Path) -> None:
+    """A schema with dependentRequired keeps the fast path, and it agrees with jsonschema."""
+    from vidlint.check.fast_schema import fast_validator
+    from vidlint.check.schema import _validator
+
+    profile = load_profile("test-ref")
+    fast = fast_validator(profile)
+    assert fast is not None
+    for sample in ({"model": "test-ref"}, {"model": "test-ref", "image_end": "b"},
+                   {"model": "test-ref", "image_end": "b", "image_start": "a"},
+                   {"model": "test-ref", "model_params": {"file_url": "f", "link_url": "l"}}):
+        assert fast(sample) == _validator(profile).is_valid(sample), sample
