@@ -7,7 +7,7 @@ totals are stage ``facts``.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlsplit
 
 from vidlint.rules.registry import Finding, RequestContext, rule

@@ -99,7 +99,7 @@ def empty_prompt(ctx: RequestContext) -> Iterator[Finding]:
 
     Fix: describe what happens in the video.
     """
-    request, meta = ctx.request, ctx.meta
+    request = ctx.request
     if "prompt" in request and isinstance(request["prompt"], str) and not request["prompt"].strip():
         yield Finding("/prompt", "prompt is empty", "describe the scene and what the characters do")
 
@@ -296,7 +296,7 @@ def shot_past_duration(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: shots up to "[12-15s]" with ``"duration": 10`` (or no duration).
     Fix: ``"duration": 15``, or retime the shots to fit.
     """
-    request, meta = ctx.request, ctx.meta
+    meta = ctx.meta
     text, shots, duration, explicit = _setting(ctx)
     if duration is None:
         return
@@ -323,7 +323,7 @@ def shot_timing(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it (info): "Shot 1 [0-3s] ... Shot 2 [2-6s] ...".
     Fix: "Shot 1 [0-3s] ... Shot 2 [3-6s] ...".
     """
-    request, meta = ctx.request, ctx.meta
+    meta = ctx.meta
     text, shots, _, _ = _setting(ctx)
     field = f"/{meta['multi_shot']['field']}"
     for index, shot in enumerate(shots):
@@ -357,7 +357,7 @@ def single_shot_with_shot_list(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: "Generate a single-shot video. Shot 1 [0-3s] ... Shot 2 [3-5s] ...".
     Fix: drop the shot list, or say "generate a multi-shot video".
     """
-    request, meta = ctx.request, ctx.meta
+    meta = ctx.meta
     text, shots, _, _ = _setting(ctx)
     single = _SINGLE.search(text)
     if single and len(shots) >= 2:

@@ -7,7 +7,7 @@ A model gets these rules by having the keys they read (``continuation``, ``drivi
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator
+from typing import Iterator
 
 from vidlint.rules.media import PADDING_SECONDS
 from vidlint.rules.registry import Finding, RequestContext, rule
@@ -192,7 +192,7 @@ def driving_audio_truncated(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: a 12 s recital with ``"duration": 5``.
     Fix: ``"duration": 12``, or trim the audio to what the video should say.
     """
-    request, meta, facts = ctx.request, ctx.meta, ctx.facts
+    meta = ctx.meta
     found = _driving_audio(ctx)
     if found is None or found[0] <= found[1] + 0.05:
         return
@@ -214,7 +214,7 @@ def driving_audio_short(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it (info): a 3 s clip with ``"duration": 5``.
     Fix: ``"duration": 3``, or a longer audio track, if silence is not meant.
     """
-    request, meta, facts = ctx.request, ctx.meta, ctx.facts
+    meta = ctx.meta
     found = _driving_audio(ctx)
     if found is None or found[0] >= found[1] - 0.05:
         return
