@@ -371,3 +371,14 @@ def test_the_fast_validator_covers_dependent_required(models: Path) -> None:
                    {"model": "test-ref", "image_end": "b", "image_start": "a"},
                    {"model": "test-ref", "model_params": {"file_url": "f", "link_url": "l"}}):
         assert fast(sample) == _validator(profile).is_valid(sample), sample
+
+
+def test_one_function_signature_per_stage() -> None:
+    import inspect
+
+    from vidlint.rules.registry import load_all_rules
+
+    arity = {"file": 0, "cost": 0, "online": 0, "meta": 0, "schema": 2, "request": 1, "facts": 1, "asset": 1,
+             "media": 1}
+    for code, declared in load_all_rules().items():
+        assert len(inspect.signature(declared.func).parameters) == arity[declared.stage], code
