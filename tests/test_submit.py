@@ -19,6 +19,7 @@ from PIL import Image
 
 from conftest import SRC, run_vidlint, write_request
 from vidlint.submit.ledger import Ledger, request_key
+from vidlint.submit.profiles import schema_defaults
 from vidlint.submit.progress import TaskProgress
 from vidlint.submit.uploads import plan_uploads
 from vidlint.submit.verify import verify_download
@@ -98,7 +99,7 @@ def test_end_to_end_uploads_both_assets_polls_downloads_and_probes(project, fake
 
     [attempt] = ledger_of(project).attempts()
     assert attempt.status == "completed" and attempt.task_id == next(iter(fake.tasks))
-    assert attempt.key == request_key(json.loads(original)) and attempt.request == "scene.json"
+    assert attempt.key == request_key(json.loads(original), schema_defaults("wan2.7-reference-video")) and attempt.request == "scene.json"
     assert attempt.downloads == ["out/scene.mp4"]
     statuses = [e["status"] for e in ledger_of(project).events()]
     assert statuses[:2] == ["sending", "pending"] and "processing" in statuses

@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 LEDGER_VERSION = 1
 
@@ -27,14 +27,41 @@ TERMINAL = ("completed", "failed", "cancelled", "rejected")
 BLOCKS_RESUBMIT = ("sending", "unknown", "pending", "processing", "completed")
 
 
-def normalise_request(request: dict[str, Any]) -> str:
-    """Canonical JSON: sorted keys, no whitespace, ``$schema`` (an editor hint) dropped."""
-    body = {k: v for k, v in request.items() if k != "$schema"}
+def _canonical_value(value: Any) -> Any:
+    """JSON as the server reads it: 5 and 5.0 are one number; key order never matters."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _canonical_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical_value(v) for v in value]
+    return value
+
+
+def normalise_request(request: dict[str, Any], defaults: Mapping[str, Any] | None = None) -> str:
+    """Canonical JSON of the request as the server sees it: sorted keys, no whitespace, integral
+    numbers written one way, ``$schema`` (an editor hint) dropped, and top-level fields equal to
+    their documented default (``defaults``: from the model schema's ``default`` values) dropped."""
+    defaults = defaults or {}
+    body = {}
+    for name, value in request.items():
+        if name == "$schema":
+            continue
+        value = _canonical_value(value)
+        if name in defaults and _same(value, _canonical_value(defaults[name])):
+            continue
+        body[name] = value
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def request_key(request: dict[str, Any]) -> str:
-    return hashlib.sha256(normalise_request(request).encode("utf-8")).hexdigest()
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b  # True is not 1
+
+
+def request_key(request: dict[str, Any], defaults: Mapping[str, Any] | None = None) -> str:
+    return hashlib.sha256(normalise_request(request, defaults).encode("utf-8")).hexdigest()
 
 
 def new_attempt_id() -> str:

@@ -87,13 +87,22 @@ class LoadedRequest:
 
 
 def load_request(path: Path) -> LoadedRequest:
-    from vidlint.textfile import read_text
+    """Read a request through lint's hardened reader (regular files only, size-capped: a FIFO or
+    /dev/zero is a one-line error, never a hang), keyed as the server sees it."""
+    from vidlint.load import PathError, Source, read_source
+    from vidlint.submit.profiles import schema_defaults
 
-    text = read_text(path, str(path), UsageError)
+    try:
+        data = read_source(Source(str(path), path, False))
+        text = data.decode("utf-8-sig")
+    except PathError as exc:
+        raise UsageError(str(exc)) from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 (run `vidlint lint {path}`)") from None
     records = [line for line in text.splitlines() if line.strip()]
     try:
         request = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         if len(records) > 1:
             raise UsageError(f"{path}: submit sends one request per file; this looks like a JSON Lines "
                              "batch with several requests") from None
@@ -101,7 +110,8 @@ def load_request(path: Path) -> LoadedRequest:
     if not isinstance(request, dict):
         raise UsageError(f"{path}: the request must be a JSON object")
     resolved = path.resolve()
-    return LoadedRequest(resolved, request, find_project_root(resolved), request_key(request))
+    key = request_key(request, schema_defaults(request.get("model")))
+    return LoadedRequest(resolved, request, find_project_root(resolved), key)
 
 
 def default_ledger(settings: Settings, project_root: Path) -> Ledger:
@@ -398,7 +408,7 @@ def status(task_id: str | None, settings: Settings, *, request_path: Path | None
     """``vidlint status``: follow one task, or list (and query once) the ledger's open tasks."""
     console = console or Console()
     loaded = load_request(request_path) if request_path is not None else None
-    project_root = loaded.project_root if loaded else find_project_root(Path.cwd())
+    project_root = loaded.project_root if loaded else find_project_root(Path.cwd() / "-")
     ledger = default_ledger(settings, project_root)
     if task_id is None and loaded is None:
         attempts = ledger.attempts() if show_all else ledger.open_attempts()
