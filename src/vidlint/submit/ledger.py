@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 LEDGER_VERSION = 1
 
@@ -104,16 +104,44 @@ class Attempt:
         self.updated_at = event.get("time") or self.updated_at
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def scrub_values(value: Any, scrub: Callable[[str], str]) -> Any:
+    """``value`` with every string (keys included) passed through ``scrub``."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {scrub(str(k)): scrub_values(v, scrub) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_values(v, scrub) for v in value]
+    return value
+
+
+def open_private(path: Path, flags: int) -> int:
+    """Open (creating 0600) a file in a 0700 folder without following a symlink planted there."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        return os.open(path, flags | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0), 0o600)
+    except OSError as exc:
+        if path.is_symlink():
+            raise OSError(exc.errno, f"{path} is a symlink; vidlint does not write through it") from None
+        raise
+
+
 class Ledger:
-    def __init__(self, path: Path) -> None:
+    """``scrub`` is applied to every string of every event before it is written (whatever a
+    server echoed, the key never reaches the file)."""
+
+    def __init__(self, path: Path, scrub: Callable[[str], str] | None = None) -> None:
         self.path = path
+        self.scrub = scrub or (lambda text: text)
 
     # -- writing ------------------------------------------------------------------------------
     def append(self, event: dict[str, Any]) -> dict[str, Any]:
-        record = {"v": LEDGER_VERSION, "time": now_iso(), **event}
+        record = scrub_values({"v": LEDGER_VERSION, "time": now_iso(), **event}, self.scrub)
         line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a+b") as handle:
+        with os.fdopen(open_private(self.path, os.O_RDWR | os.O_APPEND), "a+b") as handle:
             handle.seek(0, os.SEEK_END)
             if handle.tell() > 0:
                 handle.seek(-1, os.SEEK_END)
@@ -128,9 +156,8 @@ class Ledger:
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Exclusive lock across processes for check-then-record (no-op where flock is missing)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "a") as handle:
+        with os.fdopen(open_private(lock_path, os.O_WRONLY | os.O_APPEND), "ab") as handle:
             try:
                 import fcntl
             except ImportError:  # pragma: no cover - Windows

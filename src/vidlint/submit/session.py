@@ -12,11 +12,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TextIO
-from urllib.parse import urlsplit
 
 from vidlint.submit.client import ApiError, EvolinkClient, RetryPolicy, TransportError, UnknownOutcome
 from vidlint.submit.config import (DEFAULT_KEY_ENV, Endpoints, Scrubber, SubmitError, UsageError,
                                    find_project_root, read_api_key, resolve_endpoints)
+from vidlint.submit.download import DEFAULT_MAX_DOWNLOAD_BYTES
 from vidlint.submit.ledger import Attempt, Ledger, new_attempt_id, request_key
 from vidlint.submit.progress import TaskProgress
 from vidlint.submit.task_errors import describe_task_failure
@@ -38,6 +38,7 @@ class Settings:
     max_wait: float | None = None
     wait: bool = True
     download_dir: Path | None = None
+    max_download: int = DEFAULT_MAX_DOWNLOAD_BYTES
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -225,7 +226,7 @@ def submit(path: Path, settings: Settings, *, force: bool, dry_run: bool, yes: b
         return _dry_run(loaded, plan, endpoints, cost, existing, console)
 
     key = read_api_key(settings.key_env, settings.env)
-    console.scrub = Scrubber(key)
+    console.scrub = ledger.scrub = Scrubber(key)
     if cost:
         console.info(cost)
     if not yes and not confirm(f"Submit {loaded.display_name} to {endpoints.api_base}?"):
@@ -355,16 +356,15 @@ def follow(client: EvolinkClient, ledger: Ledger, attempt: Attempt, settings: Se
         time.sleep(settings.poll_interval)
 
 
-def _download_name(attempt: Attempt, url: str, index: int, count: int) -> str:
+def _download_stem(attempt: Attempt, index: int, count: int) -> str:
     stem = Path(attempt.request).stem if attempt.request else attempt.task_id or "result"
-    suffix = Path(urlsplit(url).path).suffix.lower()
-    if not suffix or len(suffix) > 5:
-        suffix = ".mp4"
-    return f"{stem}-{index + 1}{suffix}" if count > 1 else f"{stem}{suffix}"
+    return f"{stem}-result{index + 1}" if count > 1 else stem
 
 
 def _finish(client: EvolinkClient, ledger: Ledger, attempt: Attempt, results: list[str], settings: Settings,
             console: Console) -> int:
+    from vidlint.submit.download import Downloader, DownloadLimits, make_private_dir
+
     for url in results:
         console.out(f"result: {url}")
     console.info(f"task {attempt.task_id} completed (result links expire after 24 h)")
@@ -375,28 +375,29 @@ def _finish(client: EvolinkClient, ledger: Ledger, attempt: Attempt, results: li
         return 1
     target = settings.download_dir
     try:
-        target.mkdir(parents=True, exist_ok=True)
+        make_private_dir(target)
     except OSError as exc:
         console.error(f"cannot create {target}: {exc.strerror}")
         return 1
     saved: list[str] = []
     code = 0
-    for index, url in enumerate(results):
-        dest = target / _download_name(attempt, url, index, len(results))
-        try:
-            size = client.download(url, dest)
-        except SubmitError as exc:
-            console.error(f"{exc}; download again with `vidlint status {attempt.task_id} --download {target}`")
-            return 1
-        check = verify_download(dest, attempt.duration)
-        saved.append(str(dest))
-        if check.ok:
-            length = f", {check.duration:.2f} s" if check.duration is not None else ""
-            console.out(f"saved {dest} ({size} bytes{length})")
-        else:
-            console.out(f"saved {dest} ({size} bytes)")
-            console.error(f"{dest}: {check.problem}")
-            code = 1
+    limits = DownloadLimits(timeout=settings.http_timeout, max_bytes=settings.max_download)
+    with Downloader(client.endpoints, limits, scrub=console.scrub, notify=console.info) as downloader:
+        for index, url in enumerate(results):
+            try:
+                dest, size = downloader.save(url, target, _download_stem(attempt, index, len(results)))
+            except SubmitError as exc:
+                console.error(f"{exc}; download again with `vidlint status {attempt.task_id} --download {target}`")
+                return 1
+            check = verify_download(dest, attempt.duration)
+            saved.append(str(dest))
+            if check.ok:
+                length = f", {check.duration:.2f} s" if check.duration is not None else ""
+                console.out(f"saved {dest} ({size} bytes{length})")
+            else:
+                console.out(f"saved {dest} ({size} bytes)")
+                console.error(f"{dest}: {check.problem}")
+                code = 1
     ledger.append({"attempt": attempt.attempt, "key": attempt.key, "task_id": attempt.task_id,
                    "event": "downloaded", "status": "completed", "downloads": saved,
                    "verified": code == 0})
@@ -424,7 +425,7 @@ def status(task_id: str | None, settings: Settings, *, request_path: Path | None
         _list(attempts, console, show_all or loaded is not None)
         return 0
     key = read_api_key(settings.key_env, settings.env)
-    console.scrub = Scrubber(key)
+    console.scrub = ledger.scrub = Scrubber(key)
     client = EvolinkClient(endpoints, key, key_env=settings.key_env, timeout=settings.http_timeout,
                            retry=RetryPolicy(retry_base=min(2.0, max(0.01, settings.poll_interval))),
                            notify=console.info)
