@@ -126,3 +126,126 @@ def test_a_different_value_is_a_different_request():
     assert request_key({"model": "m", "duration": 6}, defaults) != request_key({"model": "m"}, defaults)
     assert request_key({"model": "m", "x": True}) != request_key({"model": "m", "x": 1})
     assert request_key({"model": "m", "x": [1.0, {"y": 2.0}]}) == request_key({"model": "m", "x": [1, {"y": 2}]})
+
+
+# -- downloads never destroy a file ---------------------------------------------------------------
+
+def test_a_result_url_ending_in_json_does_not_overwrite_the_request(project, fake):
+    original = (project / "scene.json").read_bytes()
+    fake.configure(result_urls=["{base}/results/{task}.json"])
+    run = submit("scene.json", fake, project, "--download", ".")
+    assert run.code == 0, run.err
+    assert (project / "scene.json").read_bytes() == original
+    saved = project / "scene.mp4"
+    assert saved.read_bytes()[4:8] == b"ftyp" and "saved scene.mp4" in run.out
+
+
+def test_an_existing_file_is_never_overwritten_even_with_force(project, fake):
+    out = project / "out"
+    out.mkdir()
+    (out / "scene.mp4").write_bytes(b"my own edit")
+    assert submit("scene.json", fake, project, "--download", "out").code == 0
+    run = submit("scene.json", fake, project, "--download", "out", "--force")
+    assert run.code == 0, run.err
+    assert (out / "scene.mp4").read_bytes() == b"my own edit"
+    assert (out / "scene-1.mp4").read_bytes()[4:8] == b"ftyp" and (out / "scene-2.mp4").read_bytes()[4:8] == b"ftyp"
+    assert "saved out/scene-2.mp4" in run.out
+
+
+def test_a_symlink_planted_at_the_download_name_is_not_followed(project, fake, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    out = project / "out"
+    out.mkdir()
+    (out / "scene.mp4").symlink_to(victim)
+    run = submit("scene.json", fake, project, "--download", "out")
+    assert run.code == 0, run.err
+    assert victim.read_text() == "precious" and (out / "scene.mp4").is_symlink()
+    assert (out / "scene-1.mp4").read_bytes()[4:8] == b"ftyp"
+    assert stat.S_IMODE((out / "scene-1.mp4").stat().st_mode) == 0o600
+
+
+def test_a_result_that_is_not_a_video_is_not_saved(project, fake):
+    fake.video_bytes = b'{"not": "a video"}'
+    run = submit("scene.json", fake, project, "--download", "out")
+    assert run.code == 1
+    assert "not an mp4, mov or webm video" in run.err
+    assert list((project / "out").iterdir()) == []
+
+
+def test_the_download_size_cap_stops_a_large_result(project, fake):
+    run = submit("scene.json", fake, project, "--download", "out", "--max-download", "1K")
+    assert run.code == 1 and "over the download limit of 1024 bytes" in run.err, run.err
+    assert list((project / "out").iterdir()) == []
+
+
+def test_timeout_bounds_a_trickling_download(project, fake):
+    import time
+
+    fake.inject("trickle", route="download", count=10, delay=0.2)
+    started = time.monotonic()
+    run = submit("scene.json", fake, project, "--download", "out", "--timeout", "2")
+    assert run.code == 1 and "not finished within --timeout 2 s" in run.err, run.err
+    assert time.monotonic() - started < 20
+    assert len(fake.requests_for("download")) == 1  # cut off, not retried
+    assert list((project / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("file:///etc/passwd", "unsupported scheme file"),
+    ("ftp://127.0.0.1/x.mp4", "unsupported scheme ftp"),
+    ("http://169.254.169.254/latest/meta-data", "refused to connect to 169.254.169.254"),
+    ("http://10.0.0.1/result.mp4", "refused to connect to 10.0.0.1"),
+])
+def test_result_urls_go_through_the_ssrf_guard_and_unhealable_errors_are_not_retried(project, fake, url, expected):
+    fake.configure(result_urls=[url])
+    run = submit("scene.json", fake, project, "--download", "out", "--timeout", "3")
+    assert run.code == 1 and expected in run.err, run.err
+    assert "retrying" not in run.err
+
+
+def test_a_redirect_to_an_internal_address_is_refused(project, fake):
+    fake.configure(result_urls=["{base}/redirect?to=http://127.0.0.2:9/x.mp4"])
+    run = submit("scene.json", fake, project, "--download", "out", "--timeout", "3")
+    assert run.code == 1 and "refused to connect to 127.0.0.2" in run.err, run.err
+
+
+# -- the key stays secret -------------------------------------------------------------------------
+
+def test_a_key_echoed_by_the_server_reaches_no_ledger_and_no_output(project, fake):
+    fake.fail_tasks("invalid_parameters", message=f"bad token {KEY} in request")
+    run = submit("scene.json", fake, project)
+    assert run.code == 1 and "bad token *** in request" in run.err
+    ledger = project / ".vidlint" / "ledger.jsonl"
+    assert KEY not in ledger.read_text() and "bad token ***" in ledger.read_text()
+    fake.configure(result_urls=[f"{{base}}/results/{{task}}.mp4?sig={KEY}"])
+    run = submit("scene.json", fake, project, "--download", "out")
+    assert run.code == 0 and KEY not in run.out + run.err
+    assert KEY not in ledger.read_text()
+
+
+def test_ledger_and_its_folder_are_private(project, fake):
+    assert submit("scene.json", fake, project).code == 0
+    folder = project / ".vidlint"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "ledger.jsonl").stat().st_mode) == 0o600
+    assert stat.S_IMODE((folder / "ledger.jsonl.lock").stat().st_mode) == 0o600
+
+
+def test_a_symlink_planted_as_the_ledger_is_not_written_through(project, fake, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (project / ".vidlint").mkdir()
+    (project / ".vidlint" / "ledger.jsonl").symlink_to(victim)
+    run = submit("scene.json", fake, project)
+    assert run.code != 0 and "symlink" in run.err
+    assert victim.read_text() == "precious"
+    assert fake.create_requests == []
+
+
+def test_the_key_is_not_sent_through_a_proxy_to_an_http_base(project, fake):
+    with FakeEvolink(api_key=None) as proxy:
+        run = submit("scene.json", fake, project, HTTP_PROXY=proxy.base_url, http_proxy=proxy.base_url,
+                     ALL_PROXY=proxy.base_url, NO_PROXY="", no_proxy="")
+        assert run.code == 0, run.err
+        assert proxy.requests == []

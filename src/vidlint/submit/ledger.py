@@ -124,9 +124,11 @@ def open_private(path: Path, flags: int) -> int:
     try:
         return os.open(path, flags | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0), 0o600)
     except OSError as exc:
+        from vidlint.submit.config import SubmitError
+
         if path.is_symlink():
-            raise OSError(exc.errno, f"{path} is a symlink; vidlint does not write through it") from None
-        raise
+            raise SubmitError(f"{path} is a symlink; vidlint does not write through it (remove it)") from None
+        raise SubmitError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 class Ledger:

@@ -8,6 +8,7 @@ It is a real HTTP server on 127.0.0.1 (stdlib only) that speaks the documented s
 - ``GET  /results/{task_id}.mp4``    the result video: a real mp4 of the requested duration and
   output size (quality x aspect_ratio), made in pure Python (``vidlint.testing.render``)
 - ``GET  /files/{file_id}/{name}``   an uploaded file back
+- ``GET  /redirect?to=URL``          a 302 to URL (for result URLs that redirect)
 
 and can be told to misbehave (429 with Retry-After, 5xx, 401/402/403/404/413 bodies, dropped
 connections, slow or trickling responses, failed or cancelled tasks, a create that records the task
@@ -264,7 +265,7 @@ class _Handler(BaseHTTPRequestHandler):
             return "task"
         if method == "POST" and path == "/api/v1/files/upload/stream":
             return "upload"
-        if method == "GET" and (path.startswith("/results/") or path.startswith("/files/")):
+        if method == "GET" and (path.startswith(("/results/", "/files/")) or path == "/redirect"):
             return "download"
         return "unknown"
 
@@ -407,6 +408,15 @@ class _Handler(BaseHTTPRequestHandler):
         })
 
     def _download(self, path: str) -> None:
+        if path == "/redirect":  # /redirect?to=URL: a result link that redirects (to anywhere)
+            from urllib.parse import parse_qs
+
+            target = parse_qs(urlsplit(self.path).query).get("to", [""])[0]
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if path.startswith("/results/"):
             task_id = path[len("/results/"):].rsplit(".", 1)[0]
             task = self.fake.tasks.get(task_id)
