@@ -249,3 +249,30 @@ def test_the_key_is_not_sent_through_a_proxy_to_an_http_base(project, fake):
                      ALL_PROXY=proxy.base_url, NO_PROXY="", no_proxy="")
         assert run.code == 0, run.err
         assert proxy.requests == []
+
+
+# -- uploads once ---------------------------------------------------------------------------------
+
+def test_a_repeated_submit_does_not_upload_the_same_file_again_while_its_url_is_valid(project, fake):
+    first = submit("scene.json", fake, project, "--no-wait")
+    assert first.code == 0, first.err
+    # Another request with the same image content under another name: no second upload.
+    (project / "refs" / "copy.png").write_bytes((project / "refs" / "face.png").read_bytes())
+    write_request(project / "other.json", dict(SCENE, image_urls=["refs/copy.png"], prompt="Image 1 smiles."))
+    second = submit("other.json", fake, project, "--no-wait")
+    assert second.code == 0, second.err
+    assert len(fake.requests_for("upload")) == 1 and "already uploaded refs/copy.png" in second.err
+    [first_body, second_body] = [r.json() for r in fake.create_requests]
+    assert first_body["image_urls"] == second_body["image_urls"]
+    entries = list((project.parent / "cache" / "uploads").iterdir())
+    assert len(entries) == 1 and stat.S_IMODE(entries[0].stat().st_mode) == 0o600
+    assert stat.S_IMODE(entries[0].parent.stat().st_mode) == 0o700
+    assert KEY not in entries[0].read_text()
+
+
+def test_an_upload_whose_url_expires_soon_is_uploaded_again(project, fake):
+    fake.configure(upload_ttl=600)  # expires in 10 minutes: too soon for a task to use it
+    assert submit("scene.json", fake, project, "--no-wait").code == 0
+    write_request(project / "other.json", dict(SCENE, prompt="Image 1 smiles."))
+    assert submit("other.json", fake, project, "--no-wait").code == 0
+    assert len(fake.requests_for("upload")) == 2

@@ -20,6 +20,7 @@ from vidlint.submit.download import DEFAULT_MAX_DOWNLOAD_BYTES
 from vidlint.submit.ledger import Attempt, Ledger, new_attempt_id, request_key
 from vidlint.submit.progress import TaskProgress
 from vidlint.submit.task_errors import describe_task_failure
+from vidlint.submit.upload_cache import UploadCache, content_hash
 from vidlint.submit.uploads import UploadPlan, apply_uploads, plan_uploads
 from vidlint.submit.verify import probe_duration, verify_download
 
@@ -236,17 +237,34 @@ def submit(path: Path, settings: Settings, *, force: bool, dry_run: bool, yes: b
     client = EvolinkClient(endpoints, key, key_env=settings.key_env, timeout=settings.http_timeout,
                            retry=RetryPolicy(retry_base=min(2.0, max(0.01, settings.poll_interval))),
                            notify=console.info)
+    uploads = _upload_cache(endpoints, console.scrub)
     with client:
         for asset in plan.assets:
             try:
+                digest = content_hash(asset.path)
+                data = uploads.get(digest)
+                if data is not None:
+                    asset.url = str(data["file_url"])
+                    console.info(f"already uploaded {asset.values[0]} -> {asset.url} (expires {data['expires_at']})")
+                    continue
                 data = client.upload_file(asset.path, asset.mime_type)
             except SubmitError as exc:
                 console.error(f"{exc}; nothing was submitted")
                 return 1
+            except OSError as exc:
+                console.error(f"cannot read {asset.values[0]}: {exc.strerror or exc}; nothing was submitted")
+                return 1
+            uploads.put(digest, data)
             asset.url = str(data["file_url"])
             console.info(f"uploaded {asset.values[0]} -> {asset.url} (expires {data.get('expires_at', 'in 72 h')})")
         body = apply_uploads(loaded.request, plan)
         return _create_and_follow(client, ledger, loaded, profile, body, settings, console, force)
+
+
+def _upload_cache(endpoints: Endpoints, scrub: Scrubber) -> UploadCache:
+    from vidlint.probe import default_cache_dir
+
+    return UploadCache(default_cache_dir() / "uploads", endpoints.files_base, scrub)
 
 
 def _dry_run(loaded: LoadedRequest, plan: UploadPlan, endpoints: Endpoints, cost: str | None,
