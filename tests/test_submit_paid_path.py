@@ -276,3 +276,65 @@ def test_an_upload_whose_url_expires_soon_is_uploaded_again(project, fake):
     write_request(project / "other.json", dict(SCENE, prompt="Image 1 smiles."))
     assert submit("other.json", fake, project, "--no-wait").code == 0
     assert len(fake.requests_for("upload")) == 2
+
+
+# -- bounded reads everywhere ---------------------------------------------------------------------
+
+def test_online_fetch_bounds_the_whole_response_including_trickled_headers():
+    import socket
+    import threading
+    import time
+
+    from vidlint.remote.fetch import Fetcher, FetchOptions, RemoteError
+    from vidlint.remote.guard import GuardPolicy
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    stop = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\n")
+            while not stop.wait(0.1):  # a header that never ends, one byte at a time
+                conn.sendall(b"x")
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    port = listener.getsockname()[1]
+    options = FetchOptions(policy=GuardPolicy(allow_private=True), timeout=5.0, deadline=1.0, retries=0)
+    started = time.monotonic()
+    try:
+        with Fetcher(options) as fetcher, pytest.raises(RemoteError) as caught:
+            fetcher.open(f"http://127.0.0.1:{port}/a.mp4")
+    finally:
+        stop.set()
+        listener.close()
+    assert caught.value.kind == "timeout" and "longer than 1 s" in str(caught.value)
+    assert time.monotonic() - started < 4
+
+
+@pytest.mark.parametrize("command", [("submit", "{req}", "--yes"), ("status", "--request", "{req}")])
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_submit_and_status_read_requests_through_the_hardened_reader(project, fake, command, kind):
+    request = project / "pipe.json"
+    if kind == "fifo":
+        os.mkfifo(request)
+    else:
+        request.symlink_to("/dev/zero")
+    args = [a.replace("{req}", "pipe.json") for a in command]
+    run = run_vidlint(*args, cwd=project, env=env_for(fake, project.parent), timeout=20)
+    assert run.code == 2 and "not a regular file" in run.err, run.err
+    assert "Traceback" not in run.err and fake.requests == []
+
+
+def test_stdin_is_capped_like_a_request_file(project):
+    from vidlint.load import MAX_REQUEST_FILE_BYTES
+
+    run = run_vidlint("lint", "-", cwd=project, input=b" " * (MAX_REQUEST_FILE_BYTES + 10), timeout=60)
+    assert run.code == 2 and "too large for a request file" in run.err, run.err[-300:]

@@ -110,7 +110,7 @@ def ask_yes_no(question: str) -> bool:
     """``question [y/N]: `` on stderr; yes only for y or yes (any case), no on anything else or end of input."""
     sys.stderr.write(f"{question} [y/N]: ")
     sys.stderr.flush()
-    answer = sys.stdin.readline()
+    answer = sys.stdin.readline(256)  # bounded: a yes or a no
     if not answer.endswith("\n"):
         sys.stderr.write("\n")  # end of input: finish the prompt's line
     return answer.strip().lower() in ("y", "yes")

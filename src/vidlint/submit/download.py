@@ -118,9 +118,11 @@ class Downloader:
         scheme = urlsplit(url).scheme.lower()
         if scheme not in ("http", "https"):
             raise DownloadError(f"{what}: refused the result URL: unsupported scheme {scheme or '(none)'}:", False)
+        from vidlint.remote.fetch import response_deadline
+
         deadline = time.monotonic() + self.limits.timeout
         try:
-            with self._client.stream("GET", url, follow_redirects=True,
+            with response_deadline(deadline), self._client.stream("GET", url, follow_redirects=True,
                                      timeout=httpx.Timeout(self.limits.timeout)) as response:
                 if response.status_code >= 400:
                     retry = response.status_code == 429 or response.status_code >= 500
@@ -149,6 +151,8 @@ class Downloader:
                 raise DownloadError(self.scrub(f"{what}: TLS verification failed ({exc})"), False) from None
             if isinstance(exc.__cause__, BlockedAddress) or isinstance(exc.__context__, BlockedAddress):
                 raise DownloadError(f"{what}: {exc.__cause__ or exc.__context__}", False) from None
+            if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= deadline:
+                raise DownloadError(f"{what}: not finished within --timeout {self.limits.timeout:g} s", False) from None
             reason = "timed out" if isinstance(exc, httpx.TimeoutException) else "the connection failed"
             raise DownloadError(self.scrub(f"{what}: {reason} ({exc})"), True) from None
         except OSError as exc:
