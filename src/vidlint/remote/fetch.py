@@ -315,6 +315,9 @@ class Response:
                 if len(out) < limit and time.monotonic() > deadline:
                     raise RemoteError("timeout", f"response took longer than {self._fetcher.options.deadline:g} s: {self.url}", url=self.url)
         except httpx.TimeoutException:
+            if time.monotonic() >= deadline:
+                raise RemoteError("timeout", f"response took longer than {self._fetcher.options.deadline:g} s: "
+                                  f"{self.url}", url=self.url) from None
             raise RemoteError("timeout", f"timed out reading {self.url}", url=self.url) from None
         except httpx.TransportError as exc:
             raise RemoteError("connection", f"connection broken: {_short(exc)} ({self.url})", url=self.url) from None
