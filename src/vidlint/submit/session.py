@@ -376,7 +376,7 @@ def follow(client: EvolinkClient, ledger: Ledger, attempt: Attempt, settings: Se
 
 def _download_stem(attempt: Attempt, index: int, count: int) -> str:
     stem = Path(attempt.request).stem if attempt.request else attempt.task_id or "result"
-    return f"{stem}-result{index + 1}" if count > 1 else stem
+    return f"{stem}-{index + 1}" if count > 1 else stem
 
 
 def _finish(client: EvolinkClient, ledger: Ledger, attempt: Attempt, results: list[str], settings: Settings,
