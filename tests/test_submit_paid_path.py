@@ -338,3 +338,47 @@ def test_stdin_is_capped_like_a_request_file(project):
 
     run = run_vidlint("lint", "-", cwd=project, input=b" " * (MAX_REQUEST_FILE_BYTES + 10), timeout=60)
     assert run.code == 2 and "too large for a request file" in run.err, run.err[-300:]
+
+
+def test_a_tls_verification_failure_is_not_retried(project, fake, tmp_path):
+    import shutil
+    import socket
+    import ssl
+    import subprocess
+    import threading
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs openssl to make a self-signed certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                    "-days", "1", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    handshakes = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            handshakes.append(1)
+            try:
+                context.wrap_socket(conn, server_side=True).close()
+            except (OSError, ssl.SSLError):
+                conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    tls_base = f"https://127.0.0.1:{listener.getsockname()[1]}"
+    write_request(project / "remote.json", dict(SCENE, image_urls=["https://example.com/face.png"]))
+    fake.configure(result_urls=[f"{tls_base}/result.mp4"])
+    try:
+        run = run_vidlint("submit", "remote.json", "--yes", "--download", "out", cwd=project,
+                          env=env_for(fake, project.parent, EVOLINK_FILES_BASE=tls_base), timeout=60)
+    finally:
+        listener.close()
+    assert run.code == 1 and "CERTIFICATE_VERIFY_FAILED" in run.err and "not retried" in run.err, run.err
+    assert "retrying" not in run.err and len(handshakes) == 1

@@ -60,6 +60,24 @@ class UnknownOutcome(SubmitError):
     """The create call may or may not have created a task (timeout, drop or 5xx after sending)."""
 
 
+def cannot_heal(exc: BaseException) -> bool:
+    """A transport error that a retry cannot fix: TLS verification, an unsupported scheme or URL."""
+    import ssl
+
+    import httpx
+
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return True
+    seen = 0
+    cause: BaseException | None = exc
+    while cause is not None and seen < 10:
+        if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(cause):
+            return True
+        cause = cause.__cause__ or cause.__context__
+        seen += 1
+    return False
+
+
 def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -204,7 +222,7 @@ class EvolinkClient:
                 response = self._client.get(url, headers=self._auth if auth else None)
             except self._httpx.HTTPError as exc:
                 error: SubmitError = self._transport_error(exc, what)
-                retryable = True
+                retryable = not cannot_heal(exc)
             else:
                 if response.status_code < 400:
                     return response

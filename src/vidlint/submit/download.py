@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import ssl
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from vidlint.submit.client import MAX_BACKOFF, parse_retry_after
+from vidlint.submit.client import MAX_BACKOFF, cannot_heal, parse_retry_after
 from vidlint.submit.config import Endpoints, SubmitError, is_loopback_host
 
 DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3
@@ -144,11 +143,8 @@ class Downloader:
         except httpx.TooManyRedirects:
             raise DownloadError(f"{what}: too many redirects", False) from None
         except httpx.HTTPError as exc:
-            cause: Any = exc.__cause__ or exc.__context__
-            while cause is not None and not isinstance(cause, ssl.SSLError):
-                cause = cause.__cause__ or cause.__context__
-            if isinstance(cause, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(exc):
-                raise DownloadError(self.scrub(f"{what}: TLS verification failed ({exc})"), False) from None
+            if cannot_heal(exc):
+                raise DownloadError(self.scrub(f"{what}: {exc} (not retried)"), False) from None
             if isinstance(exc.__cause__, BlockedAddress) or isinstance(exc.__context__, BlockedAddress):
                 raise DownloadError(f"{what}: {exc.__cause__ or exc.__context__}", False) from None
             if isinstance(exc, httpx.TimeoutException) and time.monotonic() >= deadline:
