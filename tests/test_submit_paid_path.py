@@ -298,7 +298,8 @@ def test_online_fetch_bounds_the_whole_response_including_trickled_headers():
         conn.recv(65536)
         try:
             conn.sendall(b"HTTP/1.1 200 OK\r\n")
-            while not stop.wait(0.1):  # a header that never ends, one byte at a time
+            ends = time.monotonic() + 8  # so that a client without a bound fails the test, not hangs it
+            while not stop.wait(0.1) and time.monotonic() < ends:  # a header that never ends, a byte at a time
                 conn.sendall(b"x")
         except OSError:
             pass
