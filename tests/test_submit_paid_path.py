@@ -238,9 +238,13 @@ def test_a_symlink_planted_as_the_ledger_is_not_written_through(project, fake, t
     (project / ".vidlint").mkdir()
     (project / ".vidlint" / "ledger.jsonl").symlink_to(victim)
     run = submit("scene.json", fake, project)
-    assert run.code != 0 and "symlink" in run.err
+    assert run.code != 0 and "symlink" in run.err and "Traceback" not in run.err
     assert victim.read_text() == "precious"
     assert fake.create_requests == []
+    (project / ".vidlint" / "ledger.jsonl").unlink()
+    (project / ".vidlint" / "ledger.jsonl").symlink_to("/dev/zero")  # no hang, no MemoryError
+    run = submit("scene.json", fake, project)
+    assert run.code == 1 and "symlink" in run.err and fake.create_requests == []
 
 
 def test_the_key_is_not_sent_through_a_proxy_to_an_http_base(project, fake):

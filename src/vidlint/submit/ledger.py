@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import secrets
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -174,10 +175,7 @@ class Ledger:
     # -- reading ------------------------------------------------------------------------------
     def events(self) -> list[dict[str, Any]]:
         """All well-formed events; unreadable lines (a torn write) are skipped."""
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return []
+        raw = self._read()
         events = []
         for line in raw.split(b"\n"):
             if not line.strip():
@@ -189,6 +187,24 @@ class Ledger:
             if isinstance(event, dict) and isinstance(event.get("attempt"), str):
                 events.append(event)
         return events
+
+    def _read(self) -> bytes:
+        """The ledger's bytes, read without following a symlink and only from a regular file."""
+        from vidlint.submit.config import SubmitError
+
+        try:
+            fd = os.open(self.path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        except FileNotFoundError:
+            return b""
+        except OSError as exc:
+            if self.path.is_symlink():
+                raise SubmitError(f"{self.path} is a symlink; vidlint does not read or write through it "
+                                  "(remove it)") from None
+            raise SubmitError(f"cannot read {self.path}: {exc.strerror or exc}") from None
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise SubmitError(f"{self.path} is not a regular file")
+            return handle.read()
 
     def attempts(self) -> list[Attempt]:
         by_id: dict[str, Attempt] = {}
