@@ -3,17 +3,16 @@ never leaks the key. Real subprocesses against the loopback fake server, real fi
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from pathlib import Path
 
 import pytest
+from conftest import run_vidlint, write_request
 from PIL import Image
 
-from conftest import run_vidlint, write_request
 from vidlint.submit.ledger import Ledger, request_key
-from vidlint.testing.fake_api import DEFAULT_VIDEO, FakeEvolink
+from vidlint.testing.fake_api import FakeEvolink
 
 KEY = "sk-test-4b7e0c2f9a1d8e6b5c3a"
 

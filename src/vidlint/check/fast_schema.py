@@ -22,7 +22,6 @@ import importlib
 import json
 import os
 import re
-import sys
 import zlib
 from pathlib import Path
 from typing import Any, Callable
