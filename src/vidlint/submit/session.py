@@ -13,23 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from vidlint.submit.client import (
-    ApiError,
-    EvolinkClient,
-    RetryPolicy,
-    TransportError,
-    UnknownOutcome,
-)
-from vidlint.submit.config import (
-    DEFAULT_KEY_ENV,
-    Endpoints,
-    Scrubber,
-    SubmitError,
-    UsageError,
-    find_project_root,
-    read_api_key,
-    resolve_endpoints,
-)
+from vidlint.submit.client import ApiError, EvolinkClient, RetryPolicy, TransportError, UnknownOutcome
+from vidlint.submit.config import (DEFAULT_KEY_ENV, Endpoints, Scrubber, SubmitError, UsageError,
+                                   find_project_root, read_api_key, resolve_endpoints)
 from vidlint.submit.download import DEFAULT_MAX_DOWNLOAD_BYTES
 from vidlint.submit.ledger import Attempt, Ledger, new_attempt_id, request_key
 from vidlint.submit.progress import TaskProgress
