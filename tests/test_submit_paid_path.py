@@ -8,8 +8,9 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import run_vidlint, write_request
 from PIL import Image
+
+from conftest import run_vidlint, write_request
 
 from vidlint.submit.ledger import Ledger, request_key
 from vidlint.testing.fake_api import FakeEvolink
