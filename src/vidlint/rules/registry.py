@@ -64,6 +64,7 @@ class Rule:
         self.severity = severity
         self.stage = stage
         self.reads = reads
+        self.needs = reads.split(".", 1)[0] if reads else None  # the top-level key a model must have
         self.func = func
         self.__doc__ = func.__doc__
         self.__name__ = func.__name__
@@ -74,11 +75,6 @@ class Rule:
 
     def __call__(self, *args: Any) -> Any:
         return self.func(*args)
-
-    @property
-    def needs(self) -> str | None:
-        """The top-level ``x-vidlint`` key a model must have for this rule to run."""
-        return self.reads.split(".", 1)[0] if self.reads else None
 
     def applies(self, meta: dict[str, Any]) -> bool:
         return self.reads is None or self.needs in meta
@@ -164,14 +160,27 @@ def by_name(name: str) -> Rule:
 
 
 def stage_rules(stage: str) -> tuple[Rule, ...]:
-    load_all_rules()
+    if not _BY_STAGE:
+        load_all_rules()
     return _BY_STAGE[stage]
+
+
+_APPLYING: dict[tuple[str, int], tuple[dict[str, Any], tuple[Rule, ...]]] = {}
+
+
+def applying(stage: str, meta: dict[str, Any]) -> tuple[Rule, ...]:
+    """The rules of ``stage`` that apply to the model data ``meta`` (worked out once per model)."""
+    key = (stage, id(meta))
+    found = _APPLYING.get(key)
+    if found is None or found[0] is not meta:  # the object itself is kept, so its id is not reused
+        found = _APPLYING[key] = (meta, tuple(r for r in stage_rules(stage) if r.applies(meta)))
+    return found[1]
 
 
 def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset()) -> Iterator[Diagnostic]:
     """Run every rule of ``stage`` that applies to ``meta`` on ``ctx``; yield its diagnostics."""
-    for declared in stage_rules(stage):
-        if declared.code in skip or not declared.applies(meta):
+    for declared in applying(stage, meta):
+        if skip and declared.code in skip:
             continue
         for finding in declared.func(ctx):
             yield declared.emit_finding(finding)
