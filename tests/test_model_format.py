@@ -382,3 +382,35 @@ def test_one_function_signature_per_stage() -> None:
              "media": 1}
     for code, declared in load_all_rules().items():
         assert len(inspect.signature(declared.func).parameters) == arity[declared.stage], code
+
+
+def test_every_generation_modes_table_agrees_with_its_schema() -> None:
+    """A model's combination table (x-vidlint generation_modes) and the schema's anyOf that
+    enforces it (VL220) say the same: every listed combination passes, every other fails."""
+    from itertools import combinations
+
+    from vidlint.check.pipeline import check_request
+    from vidlint.models import known_models
+
+    checked = 0
+    for name in known_models():
+        profile = load_profile(name)
+        spec = profile.meta.get("generation_modes")
+        if not spec:
+            continue
+        props = profile.schema.get("properties", {})
+
+        def value(field: str) -> Any:
+            node = props.get(field, {})
+            kind = node.get("type") if isinstance(node, dict) else None
+            return [f"https://cdn.example.com/{field}.mp4"] if kind == "array" or field.endswith("_urls") \
+                else f"https://cdn.example.com/{field}.jpg"
+
+        listed = {frozenset(combo) for combos in spec["modes"].values() for combo in combos}
+        for size in range(len(spec["inputs"]) + 1):
+            for combo in combinations(spec["inputs"], size):
+                request = {"model": name, "prompt": "x", "duration": 10, **{f: value(f) for f in combo}}
+                found = {d.code for d in check_request(request, None).diagnostics}
+                assert ("VL220" in found) == (frozenset(combo) not in listed), (name, combo, found)
+                checked += 1
+    assert checked >= 16
