@@ -36,7 +36,7 @@ class Document(Record):
         self.line_map = line_map
         self.suspicious = suspicious
         self._index: PositionIndex | None = None
-        self._escapes: dict[int, EscapeMap] = {}  # literal offset -> map
+        self._escapes: dict[int, EscapeMap] | None = None  # literal offset -> map, made when needed
 
     @property
     def index(self) -> PositionIndex:
@@ -62,6 +62,8 @@ class Document(Record):
     def place(self, diagnostic: Diagnostic) -> Diagnostic:
         if diagnostic.char is not None and diagnostic.pointer in self.index.values:
             literal = self.index.values[diagnostic.pointer]
+            if self._escapes is None:
+                self._escapes = {}
             if literal not in self._escapes:
                 self._escapes[literal] = escape_map(self.text, literal)
             offset = string_char_offset(self.text, literal, diagnostic.char, self._escapes[literal])
