@@ -414,3 +414,34 @@ def test_every_generation_modes_table_agrees_with_its_schema() -> None:
                 assert ("VL220" in found) == (frozenset(combo) not in listed), (name, combo, found)
                 checked += 1
     assert checked >= 16
+
+
+def test_new_probe_facts_come_from_online_probing_and_survive_both_caches(tmp_path: Path) -> None:
+    """fps, video codec and the audio track's codec over --online (range requests on 127.0.0.1),
+    through the remote cache, and through the local probe cache."""
+    from media_server import MediaServer
+
+    from vidlint.probe.cache import ProbeCache
+    from vidlint.remote import FetchOptions, GuardPolicy, RemoteOptions, probe_remote
+
+    fetch = FetchOptions(policy=GuardPolicy(allow_private=True), timeout=2, retries=1, backoff=0.01)
+    options = RemoteOptions(fetch=fetch, cache_dir=tmp_path / "remote-cache")
+    with MediaServer() as server:
+        server.add("clip.mp4", MEDIA / "hevc-aac-30fps.mp4")
+        server.add("still.heic", MEDIA / "ok.heic")
+        for _ in range(2):  # the second answer comes from the remote cache
+            probe, problems, _ = probe_remote(server.url("range", "clip.mp4"), options)
+            assert problems == [] and (probe.kind, probe.codec, probe.fps, probe.audio_codec) == ("video", "hevc", 30.0, "aac")
+        probe, problems, _ = probe_remote(server.url("range", "still.heic"), options)
+        assert problems == [] and (probe.kind, probe.format, probe.width, probe.height) == ("image", "heic", 320, 240)
+    local = tmp_path / "clip.mp4"
+    shutil.copy(MEDIA / "h264-opus-24fps.mp4", local)
+    from vidlint.probe import STATS
+
+    STATS.reset()
+    for _ in range(2):  # the second probe comes from the probe cache on disk (a new cache object)
+        cache = ProbeCache(directory=tmp_path / "probe-cache")
+        probe = cache.probe(str(local))
+        cache.flush()
+        assert (probe.codec, probe.fps, probe.audio_codec) == ("h264", 24.0, "opus")
+    assert STATS.to_json() == {"performed": 1, "cached": 1}
