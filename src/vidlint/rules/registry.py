@@ -231,7 +231,7 @@ def model_values(declared: Rule) -> list[tuple[str, str]]:
     from vidlint.models import load_profile
 
     if not declared.reads:
-        return []
+        return _schema_values(declared) if declared.stage == "schema" else []
     rows = []
     for name in models_using(declared):
         profile = load_profile(name)
@@ -240,6 +240,55 @@ def model_values(declared: Rule) -> list[tuple[str, str]]:
             rows.append((name, "; ".join(f"{where}: {json.dumps(value, ensure_ascii=False)}" if where
                                          else json.dumps(value, ensure_ascii=False) for where, value in found)))
     return rows
+
+
+_SCHEMA_NOISE = ("description", "title", "default", "examples", "$comment")
+
+
+def _schema_values(declared: Rule) -> list[tuple[str, str]]:
+    """For a schema rule: each model's schema nodes annotated with its code (or, for VL301,
+    marked truncated), as ``where: constraint`` — the numbers live in the schema itself."""
+    import json
+
+    from vidlint.models import expand_refs
+
+    rows = []
+    for name in models_using(declared):
+        profile = _profile(name)
+        found: list[str] = []
+
+        def walk(node: Any, where: str) -> None:
+            if isinstance(node, list):
+                for item in node:
+                    walk(item, where)
+                return
+            if not isinstance(node, dict):
+                return
+            code = node.get("x-vidlint-code")
+            named = code == declared.code or (isinstance(code, dict) and declared.code in code.values())
+            if named or (declared.name == "truncated-text" and node.get("x-vidlint-truncated")):
+                shown = {k: v for k, v in node.items() if not k.startswith("x-") and k not in _SCHEMA_NOISE}
+                if declared.name == "truncated-text":
+                    shown = {"maxLength": node.get("maxLength")}
+                text = json.dumps(shown, ensure_ascii=False)
+                found.append(f"{where or '(request)'}: {text if len(text) <= 160 else text[:157] + '...'}")
+            for key, value in node.items():
+                if key == "properties" and isinstance(value, dict):
+                    for field, sub in value.items():
+                        walk(sub, f"{where}.{field}" if where else field)
+                elif not key.startswith("x-") and isinstance(value, (dict, list)):
+                    walk(value, where)
+
+        walk(expand_refs({k: v for k, v in profile.schema.items() if k != "x-vidlint"}, profile.path.name), "")
+        if found:
+            rows.append((name, "; ".join(dict.fromkeys(found))))
+    return rows
+
+
+def _profile(name: str) -> Any:
+    from vidlint.models import load_profile
+
+    return load_profile(name)
 
 
 def _data_for(meta: dict[str, Any], reads: str) -> list[tuple[str, Any]]:

@@ -378,7 +378,7 @@ def _edits(inputs: list[str], combo: list[str]) -> str:
     return " and ".join(parts)
 
 
-@rule("VL220", "input-combination", "error", stage="schema")
+@rule("VL220", "input-combination", "error", stage="schema", reads="generation_modes")
 def input_combination(error: Any, profile: Any) -> Iterator[Finding]:
     """The request's inputs are not one of the valid combinations of wan2.7-image-to-video.
 
@@ -414,7 +414,7 @@ def input_combination(error: Any, profile: Any) -> Iterator[Finding]:
                   " or ".join(fixes), at_key=bool(inputs))
 
 
-@rule("VL221", "mode-inputs-mismatch", "error", stage="schema")
+@rule("VL221", "mode-inputs-mismatch", "error", stage="schema", reads="generation_modes")
 def mode_inputs_mismatch(error: Any, profile: Any) -> Iterator[Finding]:
     """``generation_mode`` names one mode while the inputs are those of another.
 
