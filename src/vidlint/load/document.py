@@ -9,8 +9,14 @@ from typing import Any, Iterator
 from vidlint.diagnostics import Diagnostic, escape_pointer_token, split_pointer
 from vidlint.load.positions import LineMap, PositionIndex, scan_positions
 from vidlint.records import FrozenRecord, Record
-from vidlint.rules.file import (byte_order_mark, duplicate_key, invalid_encoding, invalid_json, lone_surrogate,
-                                non_finite_number)
+from vidlint.rules.file import (
+    byte_order_mark,
+    duplicate_key,
+    invalid_encoding,
+    invalid_json,
+    lone_surrogate,
+    non_finite_number,
+)
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
