@@ -422,7 +422,8 @@ def test_new_probe_facts_come_from_online_probing_and_survive_both_caches(tmp_pa
     from media_server import MediaServer
 
     from vidlint.probe.cache import ProbeCache
-    from vidlint.remote import FetchOptions, GuardPolicy, RemoteOptions, probe_remote
+    from vidlint.check.online import probe_remote
+    from vidlint.remote import FetchOptions, GuardPolicy, RemoteOptions
 
     fetch = FetchOptions(policy=GuardPolicy(allow_private=True), timeout=2, retries=1, backoff=0.01)
     options = RemoteOptions(fetch=fetch, cache_dir=tmp_path / "remote-cache")

@@ -28,7 +28,7 @@ class LintOptions(Record):
     profile's (any model); ``asset_options``: built on first use by the pipeline, shares the
     probe cache; ``online`` / ``offline_cache`` / ``allow_private_hosts``: --online,
     --offline-cache (earlier --online results only, no network), --allow-private-hosts (lift
-    the SSRF guard); ``online_session``: a vidlint.remote.session.OnlineSession, made by
+    the SSRF guard); ``online_session``: a vidlint.check.online.OnlineSession, made by
     lint_paths; ``jobs``: processes for large runs (None: VIDLINT_JOBS or one per core).
     From the configuration (``vidlint.config``; None: none applies): ``config``, ``baseline``,
     ``model_prices`` (model -> quality -> USD per second), ``budget`` (set by lint_paths).
@@ -252,7 +252,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 run_totals = RunBudget(config.budget.run)
     if (options.online or options.offline_cache) and options.online_session is None:
         from vidlint.remote.online import RemoteOptions
-        from vidlint.remote.session import OnlineSession
+        from vidlint.check.online import OnlineSession
 
         options.online_session = OnlineSession(RemoteOptions.from_flags(
             allow_private_hosts=options.allow_private_hosts, offline_cache=options.offline_cache,

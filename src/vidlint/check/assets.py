@@ -27,7 +27,7 @@ from vidlint.rules.registry import Finding, run_stage
 
 class AssetOptions(Record):
     """``asset_maps``: (uri prefix, local mirror dir) pairs; the longest matching prefix wins.
-    ``online``: a vidlint.remote.session.OnlineSession with --online / --offline-cache."""
+    ``online``: a vidlint.check.online.OnlineSession with --online / --offline-cache."""
 
     __slots__ = ("asset_maps", "no_cache", "cache", "online")
 
@@ -184,9 +184,6 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
     if "/video_urls/*" in patterns and any(not isinstance(value, str) or not value.strip()
                                            for _, value in match_pattern(request, "/video_urls/*")):
         facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
-    if "/video_urls/*" in patterns and any(not isinstance(value, str) or not value.strip()
-                                           for _, value in match_pattern(request, "/video_urls/*")):
-        facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
     remote_results: dict[str, Any] = {}
     if options.online is not None:  # --online: probe this request's http(s) assets, several at once
         remote_results = options.online.probe_all(ref.value for ref, how in refs if how.how == "remote")
@@ -195,12 +192,11 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
         if resolution.path is not None:
             ctx.probe = options.probe_cache().probe(resolution.path)
         elif ref.value in remote_results:
-            from vidlint.remote.session import problems_at
-
             result = remote_results[ref.value]
             ctx.resolution = resolution = Resolution("online", scheme=resolution.scheme)
             ctx.probe = result.probe
-            diagnostics.extend(problems_at(result, ref.pointer, ctx.label))
+            if result.error is not None:
+                diagnostics.append(remote_problem(result.error, ref.pointer, ctx.label))
         diagnostics.extend(run_stage("asset", ctx, profile_meta))
         if ctx.probe is not None and ctx.probe.ok:
             diagnostics.extend(run_stage("media", ctx, profile_meta))
@@ -214,6 +210,14 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
             else:
                 facts["complete"] = False
     return diagnostics, facts
+
+
+def remote_problem(error: Any, pointer: str, label: str) -> Diagnostic:
+    """The VL8xx for a remote reference's fetch failure, its message prefixed like asset checks'."""
+    from vidlint.rules.online import diagnostic_for
+
+    found = diagnostic_for(error, pointer)
+    return found.replace(message=f"{label}: {found.message.removeprefix('remote asset: ')}")
 
 
 def limits_for(ref: AssetRef, limits: dict[str, Any], overrides: list[dict[str, Any]],
