@@ -224,16 +224,16 @@ def test_invalid_pyproject_names_the_full_key(repo):
 # --- asset maps, prices and budget ---------------------------------------------------------------
 
 def test_asset_map_reaches_lint_options(repo):
-    from vidlint.api import LintOptions
+    from vidlint.api import AssetOptions, LintOptions
     from vidlint.config import load_config
 
     write(repo / "sub" / "vidlint.toml", '[asset-map]\n"https://cdn.example.com/" = "../mirror"\n')
     options = LintOptions.from_config(load_config(repo / "sub" / "vidlint.toml"))
-    assert options.asset_maps == (("https://cdn.example.com/", (repo / "mirror").resolve()),)
+    assert options.assets.asset_maps == [("https://cdn.example.com/", (repo / "mirror").resolve())]
     # the command line's maps come first; all of them reach the asset check (longest prefix wins there)
     both = LintOptions.from_config(load_config(repo / "sub" / "vidlint.toml"),
-                                   asset_maps=(("https://cdn.example.com/big/", repo / "big"),))
-    assert [prefix for prefix, _ in both.asset_maps] == ["https://cdn.example.com/big/", "https://cdn.example.com/"]
+                                   assets=AssetOptions(asset_maps=[("https://cdn.example.com/big/", repo / "big")]))
+    assert [prefix for prefix, _ in both.assets.asset_maps] == ["https://cdn.example.com/big/", "https://cdn.example.com/"]
 
 
 def estimate_of(result) -> dict:

@@ -330,7 +330,8 @@ def test_conditions_agree_with_jsonschema() -> None:
 
 
 def test_rules_show_which_models_use_them_with_their_numbers(models: Path) -> None:
-    from vidlint.rules.registry import load_all_rules, model_values, models_using
+    from vidlint.rules.docs import model_values, models_using
+    from vidlint.rules.registry import load_all_rules
 
     rules = load_all_rules()
     assert models_using(rules["VL614"]) == ["test-ref"]

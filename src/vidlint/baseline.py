@@ -12,14 +12,11 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Iterable
 
 from vidlint.diagnostics import Diagnostic
 from vidlint.fingerprint import fingerprint
 from vidlint.textfile import replace_file
-
-if TYPE_CHECKING:
-    from vidlint.api import FileResult, LintRun
 
 FORMAT_KEY = "vidlint-baseline"
 FORMAT_VERSION = 1
@@ -38,11 +35,12 @@ def _relative(folder: Path, display: str) -> str:
         return os.path.abspath(display).replace(os.sep, "/")
 
 
-def entries_for(run: LintRun, folder: Path) -> list[dict[str, Any]]:
+def entries_for(found: Iterable[tuple[str, list[Diagnostic]]], folder: Path) -> list[dict[str, Any]]:
+    """Baseline entries for each (file as displayed, its findings)."""
     entries = []
-    for result in run.files:
-        relative = _relative(folder, result.path)
-        for d in result.diagnostics:
+    for display, diagnostics in found:
+        relative = _relative(folder, display)
+        for d in diagnostics:
             if d.code.startswith("VL9"):
                 continue  # findings about suppressions are not baselined
             entries.append({"path": relative, "code": d.code, "pointer": d.pointer, "record": d.record,
@@ -51,10 +49,10 @@ def entries_for(run: LintRun, folder: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def write_baseline(path: Path, run: LintRun) -> int:
-    """Write the run's findings to ``path``; the number of entries written."""
+def write_baseline(path: Path, found: Iterable[tuple[str, list[Diagnostic]]]) -> int:
+    """Write a run's findings (file as displayed, its findings) to ``path``; the number of entries written."""
     folder = path.resolve().parent
-    entries = entries_for(run, folder)
+    entries = entries_for(found, folder)
     lines = [f"  {json.dumps(e, ensure_ascii=False)}" for e in entries]
     body = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
     text = f'{{"{FORMAT_KEY}": {FORMAT_VERSION},\n "entries": {body}}}\n'
@@ -79,18 +77,19 @@ class Baseline:
     def folder(self) -> Path:
         return self.path.parent
 
-    def apply(self, result: FileResult) -> None:
-        relative = _relative(self.folder, result.path)
+    def apply(self, display: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """The findings of one file (as displayed) that the baseline does not hold."""
+        relative = _relative(self.folder, display)
         self.linted.add(relative)
         kept: list[Diagnostic] = []
-        for d in result.diagnostics:
+        for d in diagnostics:
             key = fingerprint(relative, d)
             if self.remaining[key] > 0:
                 self.remaining[key] -= 1
                 self.suppressed += 1
             else:
                 kept.append(d)
-        result.diagnostics = kept
+        return kept
 
     def line_of(self, print_: str) -> int:
         for number, line in enumerate(self.text.splitlines(), 1):

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 _SCHEMA_DIR: list[Path] = []  # set by use_schema_dir
+_DERIVED_CACHES: list[Callable[[], None]] = []  # see forget_with_models
 
 
 def schema_dir() -> Path:
@@ -142,10 +143,14 @@ class use_schema_dir:
         _forget_models()
 
 
-def _forget_models() -> None:
-    from vidlint.check import fast_schema, schema
+def forget_with_models(clear: Callable[[], None]) -> None:
+    """Have ``clear`` called when the schema folder changes: a cache built from models (the
+    schema checks' compiled validators) registers here, so this module imports none of them."""
+    _DERIVED_CACHES.append(clear)
 
+
+def _forget_models() -> None:
     for cached in (known_models, load_profile, load_schema_file):
         cached.cache_clear()
-    schema._VALIDATORS.clear()
-    fast_schema._BUILT.clear()
+    for clear in _DERIVED_CACHES:
+        clear()

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from vidlint.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from vidlint.api import FileResult
     from vidlint.config import CodeSuppression, Config
 
 
@@ -41,17 +40,18 @@ class Suppressor:
             kept.append(d if severity == d.severity else d.with_severity(severity))
         return kept
 
-    def apply(self, result: FileResult) -> None:
-        relative = self.config.relative(result.path) if result.path != "<stdin>" else None
+    def apply(self, display: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """The findings of one file (as displayed) that selection and ignores leave."""
+        relative = self.config.relative(display) if display != "<stdin>" else None
         if relative is not None:
             self.linted.add(relative)
         kept: list[Diagnostic] = []
-        for d in self.select(result.diagnostics):
+        for d in self.select(diagnostics):
             if relative is not None and self._ignored(relative, d):
                 self.suppressed += 1
                 continue
             kept.append(d)
-        result.diagnostics = kept
+        return kept
 
     def _ignored(self, relative: str, d: Diagnostic) -> bool:
         hit = False

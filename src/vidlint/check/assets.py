@@ -15,33 +15,14 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from vidlint.diagnostics import Diagnostic, match_pattern
-from vidlint.probe.cache import ProbeCache
 from vidlint.probe.model import MediaProbe
 from vidlint.records import FrozenRecord, Record
 from vidlint.rules.registry import Finding, run_stage
+from vidlint.run import AssetOptions
 
 # ---------------------------------------------------------------------------------------------
 # options and the objects rules look at
 # ---------------------------------------------------------------------------------------------
-
-
-class AssetOptions(Record):
-    """``asset_maps``: (uri prefix, local mirror dir) pairs; the longest matching prefix wins.
-    ``online``: a vidlint.check.online.OnlineSession with --online / --offline-cache."""
-
-    __slots__ = ("asset_maps", "no_cache", "cache", "online")
-
-    def __init__(self, asset_maps: list[tuple[str, Path]] | None = None, no_cache: bool = False,
-                 cache: ProbeCache | None = None, online: Any = None) -> None:
-        self.asset_maps = [] if asset_maps is None else asset_maps
-        self.no_cache = no_cache
-        self.cache = cache
-        self.online = online
-
-    def probe_cache(self) -> ProbeCache:
-        if self.cache is None:
-            self.cache = ProbeCache(enabled=not self.no_cache)
-        return self.cache
 
 
 def parse_asset_map(text: str) -> tuple[str, Path]:
@@ -185,8 +166,8 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
                                            for _, value in match_pattern(request, "/video_urls/*")):
         facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
     remote_results: dict[str, Any] = {}
-    if options.online is not None:  # --online: probe this request's http(s) assets, several at once
-        remote_results = options.online.probe_all(ref.value for ref, how in refs if how.how == "remote")
+    if options.session is not None:  # --online: probe this request's http(s) assets, several at once
+        remote_results = options.session.probe_all(ref.value for ref, how in refs if how.how == "remote")
     for ref, resolution in refs:
         ctx = AssetContext(ref, resolution, limits_for(ref, media.get(ref.kind) or {}, overrides, request))
         if resolution.path is not None:

@@ -19,10 +19,11 @@ from typing import Any, Iterable
 
 from vidlint.check.fast_schema import fast_validator
 from vidlint.diagnostics import Diagnostic, make_pointer
-from vidlint.models import ModelProfile, follow_pointer, load_schema_file
+from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
 from vidlint.rules.registry import Finding, Rule
 
 _VALIDATORS: dict[str, Any] = {}
+forget_with_models(_VALIDATORS.clear)
 
 
 def _validator(profile: ModelProfile) -> Any:

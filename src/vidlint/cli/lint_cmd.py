@@ -88,7 +88,7 @@ def record_baseline(run: Any, path: str) -> int:
     from vidlint.baseline import write_baseline
 
     try:
-        written = write_baseline(Path(path), run)
+        written = write_baseline(Path(path), [(r.path, r.diagnostics) for r in run.files])
     except OSError as exc:
         raise fail(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
     for reason in run.path_errors:
@@ -175,7 +175,7 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
         raise UsageError("--online and --offline-cache exclude each other (--offline-cache uses no network)")
     if allow_private_hosts and not online:
         raise UsageError("--allow-private-hosts only applies with --online")
-    from vidlint.api import LintOptions, lint_paths
+    from vidlint.api import AssetOptions, Inputs, LintOptions, lint_paths
 
     config = load_configuration(config_path, isolated)
     if select is not None or extend_select is not None or ignore is not None:
@@ -186,10 +186,9 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
         except ConfigError as exc:
             raise fail(str(exc)) from None
     overrides: dict[str, Any] = {
-        "excludes": tuple(exclude), "stdin_filename": stdin_filename,
-        "stdin_jsonl": bool(stdin_filename and stdin_filename.endswith(".jsonl")),
-        "asset_maps": tuple(asset_maps), "no_cache": no_cache, "online": online, "offline_cache": offline_cache,
-        "allow_private_hosts": allow_private_hosts,
+        "inputs": Inputs(excludes=tuple(exclude), stdin_filename=stdin_filename),
+        "assets": AssetOptions(asset_maps=list(asset_maps), no_cache=no_cache, online=online,
+                               offline_cache=offline_cache, allow_private_hosts=allow_private_hosts),
     }
     if fail_on:
         overrides["fail_on"] = Severity.parse(fail_on)
@@ -208,7 +207,7 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
         from vidlint.load import PathError, read_stdin
 
         try:
-            options.stdin_bytes = read_stdin()
+            options.inputs.stdin_bytes = read_stdin()
         except PathError as exc:
             raise fail(str(exc)) from None
     try:

@@ -40,7 +40,7 @@ def find_rule(name: str):  # type: ignore[no-untyped-def]
 
 def applies_to_text(rule) -> str:  # type: ignore[no-untyped-def]
     """Which models the rule applies to, and (for rules that read model data) each one's values."""
-    from vidlint.rules.registry import model_values, models_using
+    from vidlint.rules.docs import model_values, models_using
 
     if rule.stage in ("file", "cost", "online", "meta"):
         return "Applies to: every model."
@@ -59,7 +59,7 @@ def applies_to_text(rule) -> str:  # type: ignore[no-untyped-def]
 
 
 def _models_note(rule, every: int) -> str:  # type: ignore[no-untyped-def]
-    from vidlint.rules.registry import models_using
+    from vidlint.rules.docs import models_using
 
     if rule.stage in ("file", "cost", "online", "meta"):
         return "every model"
@@ -71,7 +71,8 @@ def _models_note(rule, every: int) -> str:  # type: ignore[no-untyped-def]
 
 def run(args: argparse.Namespace) -> int:
     from vidlint.models import known_models
-    from vidlint.rules.registry import load_all_rules, models_using
+    from vidlint.rules.docs import models_using
+    from vidlint.rules.registry import load_all_rules
 
     if args.code:
         rule = find_rule(args.code)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from vidlint.api import LintRun
+from vidlint.run import LintRun
 from vidlint.diagnostics import Severity
 from vidlint.fingerprint import portable_path
 

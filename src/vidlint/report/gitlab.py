@@ -10,7 +10,7 @@ import hashlib
 import json
 from typing import Any, TextIO
 
-from vidlint.api import LintRun
+from vidlint.run import LintRun
 from vidlint.diagnostics import Severity
 from vidlint.fingerprint import fingerprint, portable_path
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from vidlint.api import FileResult, LintRun
+from vidlint.run import FileResult, LintRun
 from vidlint.diagnostics import Severity
 
 VERSION = 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 from xml.etree import ElementTree as ET
 
-from vidlint.api import LintRun
+from vidlint.run import LintRun
 from vidlint.check.wording import plural
 
 

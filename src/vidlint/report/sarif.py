@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from vidlint import __version__
-from vidlint.api import LintRun
+from vidlint.run import LintRun
 from vidlint.diagnostics import Diagnostic, Severity
 from vidlint.fingerprint import fingerprint, portable_path
 

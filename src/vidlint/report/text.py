@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any, TextIO
 
-from vidlint.api import LintRun
+from vidlint.run import LintRun
 from vidlint.check.wording import plural
 from vidlint.diagnostics import Severity
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from vidlint.diagnostics import Severity
-from vidlint.submit.session import Console
+from vidlint.submit.console import Console
 
 
 def lint_options_for(path: Path) -> Any:
@@ -36,7 +36,7 @@ def lint_before_submit(path: Path, console: Console) -> bool:
     # Probe every asset afresh: what is about to be paid for is what is on disk now, not what a
     # cache entry (perhaps of a file rewritten with its mtime put back) remembers.
     options = lint_options_for(path)
-    options.no_cache = True
+    options.assets.no_cache = True
     run = lint_paths([str(path)], options)
     for reason in run.path_errors:
         console.error(reason)

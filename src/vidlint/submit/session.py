@@ -7,18 +7,17 @@ notes and errors go to stderr. Every line passes through the key scrubber.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, Callable
 
 from vidlint.submit.client import ApiError, EvolinkClient, RetryPolicy, TransportError, UnknownOutcome
+from vidlint.submit.console import Console
 from vidlint.submit.config import (DEFAULT_KEY_ENV, Endpoints, Scrubber, SubmitError, UsageError,
                                    find_project_root, read_api_key, resolve_endpoints)
 from vidlint.submit.download import DEFAULT_MAX_DOWNLOAD_BYTES
 from vidlint.submit.ledger import Attempt, Ledger, new_attempt_id, request_key
-from vidlint.submit.progress import TaskProgress
 from vidlint.submit.task_errors import describe_task_failure
 from vidlint.submit.upload_cache import UploadCache, content_hash
 from vidlint.submit.uploads import UploadPlan, apply_uploads, plan_uploads
@@ -41,29 +40,6 @@ class Settings:
     download_dir: Path | None = None
     max_download: int = DEFAULT_MAX_DOWNLOAD_BYTES
     env: dict[str, str] = field(default_factory=dict)
-
-
-class Console:
-    def __init__(self, scrub: Scrubber | None = None, out: TextIO | None = None, err: TextIO | None = None) -> None:
-        self.scrub = scrub or Scrubber(None)
-        self.out_stream = out or sys.stdout
-        self.err_stream = err or sys.stderr
-        self.progress = TaskProgress(self.err_stream)
-        self.lint_estimates: list[dict[str, Any]] = []  # filled by the preflight lint, when it prices
-
-    def out(self, text: str) -> None:
-        self.progress.finish()
-        self.out_stream.write(self.scrub(text) + "\n")
-        self.out_stream.flush()
-
-    def info(self, text: str) -> None:
-        self.progress.message(self.scrub(text))
-
-    def warn(self, text: str) -> None:
-        self.info(f"vidlint: warning: {text}")
-
-    def error(self, text: str) -> None:
-        self.info(f"vidlint: error: {text}")
 
 
 @dataclass
