@@ -450,7 +450,7 @@ def test_new_probe_facts_come_from_online_probing_and_survive_both_caches(tmp_pa
 
 
 def test_uploads_name_heic_and_heif_by_their_bytes() -> None:
-    from vidlint.mediatypes import sniff_mime
+    from vidlint.core.mediatypes import sniff_mime
 
     assert sniff_mime((MEDIA / "ok.heic").read_bytes()[:16]) == "image/heic"
     assert sniff_mime((MEDIA / "ok.mp4").read_bytes()[:16]) == "video/mp4"

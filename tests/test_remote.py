@@ -16,7 +16,7 @@ import pytest
 from conftest import FIXTURES
 from media_server import MediaServer, pad_mp4
 
-from vidlint.diagnostics import Severity
+from vidlint.core.diagnostics import Severity
 from vidlint.probe import probe_path
 from vidlint.check.online import probe_remote, probe_remote_many
 from vidlint.remote import FetchOptions, GuardPolicy, RemoteOptions, classify_host

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from vidlint.check.pipeline import check_document
-from vidlint.diagnostics import Diagnostic
+from vidlint.core.diagnostics import Diagnostic
 from vidlint.load import PathError, Source, UnreadableFile, discover, is_json_schema, load_source, read_source
 from vidlint.parallel import map_in_order
 from vidlint.run import AssetOptions, CostOptions, FileResult, Inputs, LintOptions, LintRun
 
 if TYPE_CHECKING:
-    from vidlint.config import Budget
+    from vidlint.settings.config import Budget
 
 __all__ = ["AssetOptions", "CostOptions", "FileResult", "Inputs", "LintOptions", "LintRun", "lint_bytes",
            "lint_paths", "lint_source"]
@@ -136,7 +136,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     suppressor = None
     run_totals = None
     if config is not None:
-        from vidlint.suppress import Suppressor
+        from vidlint.settings.suppressions import Suppressor
 
         suppressor = Suppressor(config)
         if config.exclude:
@@ -190,7 +190,7 @@ def _report_stale_suppressions(run: LintRun, options: LintOptions, suppressor: A
     """VL901 / VL902 findings, on the configuration and baseline files themselves."""
     if suppressor is None and options.baseline is None:
         return
-    from vidlint.config_files import display_path
+    from vidlint.settings.discovery import display_path
 
     if suppressor is not None:
         run.ignored = suppressor.suppressed

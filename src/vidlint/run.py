@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vidlint.diagnostics import Diagnostic, Severity
-from vidlint.records import Record, field
+from vidlint.core.diagnostics import Diagnostic, Severity
+from vidlint.core.records import Record, field
 
 if TYPE_CHECKING:
-    from vidlint.baseline import Baseline
-    from vidlint.config import Budget, Config
+    from vidlint.settings.baseline import Baseline
+    from vidlint.settings.config import Budget, Config
     from vidlint.probe.cache import ProbeCache
 
 

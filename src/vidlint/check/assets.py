@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from vidlint.diagnostics import Diagnostic, match_pattern
+from vidlint.core.diagnostics import Diagnostic, match_pattern
 from vidlint.probe.model import MediaProbe
-from vidlint.records import FrozenRecord, Record
+from vidlint.core.records import FrozenRecord, Record
 from vidlint.rules.registry import Finding, run_stage
 from vidlint.run import AssetOptions
 

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from vidlint.check.assets import iter_asset_refs, resolve
-from vidlint.diagnostics import Diagnostic
+from vidlint.core.diagnostics import Diagnostic
 from vidlint.remote.fetch import Fetcher, FetchStats
 from vidlint.remote.online import RemoteOptions, RemoteResult, probe_uri
 from vidlint.rules.online import diagnostic_for

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from vidlint.check.schema import check_schema
-from vidlint.check.wording import type_name
-from vidlint.diagnostics import Diagnostic
+from vidlint.core.wording import type_name
+from vidlint.core.diagnostics import Diagnostic
 from vidlint.load import Document
 from vidlint.models import ModelProfile, known_models, load_profile, suggest_model
-from vidlint.records import Record
+from vidlint.core.records import Record
 from vidlint.rules.file import missing_model, not_an_object, unknown_model
 from vidlint.rules.registry import RequestContext, load_all_rules, run_stage
 from vidlint.run import LintOptions

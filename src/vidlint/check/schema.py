@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from vidlint.check.fast_schema import fast_validator
-from vidlint.diagnostics import Diagnostic, make_pointer
+from vidlint.core.diagnostics import Diagnostic, make_pointer
 from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
 from vidlint.rules.registry import Finding, Rule
 
@@ -170,7 +170,7 @@ def _condition_words(error: Any, profile: ModelProfile) -> str:
 
 
 def _annotated(error: Any, notes: dict[str, str]) -> Finding:
-    from vidlint.check.wording import label, show
+    from vidlint.core.wording import label, show
     from vidlint.rules.schema import TRANSLATES, other_violation
 
     pointer = make_pointer(*error.absolute_path)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from vidlint.cli.parsing import UsageError, file_path, lowercase, writable_file_path
-from vidlint.diagnostics import Severity
+from vidlint.core.diagnostics import Severity
 from vidlint.report import FORMATTERS
 
 USAGE = "[OPTIONS] [PATHS ...]"
@@ -40,12 +40,12 @@ def load_configuration(config_path: str | None, isolated: bool) -> Any:
         if config_path:
             raise UsageError("--config and --isolated cannot be used together")
         return None
-    from vidlint.config_files import find_config
+    from vidlint.settings.discovery import find_config
 
     path = Path(config_path) if config_path else find_config(Path.cwd())
     if path is None:
         return None
-    from vidlint.config import ConfigError, load_config
+    from vidlint.settings.config import ConfigError, load_config
 
     try:
         return load_config(path)
@@ -85,7 +85,7 @@ def asset_map(value: str) -> tuple[str, Path]:
 
 def record_baseline(run: Any, path: str) -> int:
     """``--write-baseline``: write the file, say so on stderr; the exit code: 0, or 2 when a path was unreadable."""
-    from vidlint.baseline import write_baseline
+    from vidlint.settings.baseline import write_baseline
 
     try:
         written = write_baseline(Path(path), [(r.path, r.diagnostics) for r in run.files])
@@ -179,7 +179,7 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
 
     config = load_configuration(config_path, isolated)
     if select is not None or extend_select is not None or ignore is not None:
-        from vidlint.config import ConfigError, with_command_line_selection
+        from vidlint.settings.config import ConfigError, with_command_line_selection
 
         try:
             config = with_command_line_selection(config, select, extend_select, ignore)
@@ -195,7 +195,7 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
     options = LintOptions.from_config(config, **overrides) if config is not None else LintOptions(**overrides)
     baseline_file = Path(baseline_path) if baseline_path else (config.baseline if config is not None else None)
     if baseline_file is not None and not write_baseline_path:
-        from vidlint.baseline import BaselineError, load_baseline
+        from vidlint.settings.baseline import BaselineError, load_baseline
 
         try:
             options.baseline = load_baseline(baseline_file)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from vidlint.load.document import Document, LoadedFile, load_bytes
-from vidlint.records import FrozenRecord
+from vidlint.core.records import FrozenRecord
 
 __all__ = ["Document", "LoadedFile", "Source", "discover", "load_source", "PathError", "UnreadableFile",
            "MAX_REQUEST_FILE_BYTES"]

@@ -6,9 +6,9 @@ import json
 import re
 from typing import Any, Iterator
 
-from vidlint.diagnostics import Diagnostic, escape_pointer_token, split_pointer
+from vidlint.core.diagnostics import Diagnostic, escape_pointer_token, split_pointer
 from vidlint.load.positions import LineMap, PositionIndex, scan_positions
-from vidlint.records import FrozenRecord, Record
+from vidlint.core.records import FrozenRecord, Record
 from vidlint.rules.file import (
     byte_order_mark,
     duplicate_key,
@@ -91,7 +91,7 @@ class Document(Record):
                 f'duplicate key "{name}": it is also set on line {first_line}; only one of the two values reaches the server',
                 pointer, "keep one of the two", line=line, column=column, record=self.record, at_key=True,
             ))
-        from vidlint.check.wording import label
+        from vidlint.core.wording import label
 
         for pointer, escape in lone_surrogates(self.value):
             line, column = self.locate(pointer)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from vidlint.diagnostics import escape_pointer_token
-from vidlint.records import Record
+from vidlint.core.diagnostics import escape_pointer_token
+from vidlint.core.records import Record
 
 _WS = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.S)  # possessive, unrolled: no backtracking stack per character

@@ -23,7 +23,7 @@ from typing import Any
 
 from vidlint.probe.core import PROBE_VERSION, STATS, probe_path, refuse_non_regular
 from vidlint.probe.model import MediaProbe
-from vidlint.textfile import replace_file
+from vidlint.core.paths import replace_file
 
 CACHE_ENV = "VIDLINT_CACHE_DIR"
 

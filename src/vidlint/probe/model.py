@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from vidlint.records import Record
+from vidlint.core.records import Record
 
 MediaKind = Literal["image", "video", "audio", "unknown"]
 KINDS: tuple[str, ...] = ("image", "video", "audio", "unknown")

@@ -18,7 +18,7 @@ _EXPORTS = {
     "RemoteError": "vidlint.remote.fetch",
     "BlockedAddress": "vidlint.remote.guard",
     "GuardPolicy": "vidlint.remote.guard",
-    "classify_host": "vidlint.netaddr",
+    "classify_host": "vidlint.core.netaddr",
     "RemoteOptions": "vidlint.remote.online",
     "RemoteResult": "vidlint.remote.online",
     "format_stats": "vidlint.remote.online",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vidlint.textfile import replace_file
+from vidlint.core.paths import replace_file
 
 CACHE_FORMAT = 1
 

@@ -6,7 +6,7 @@ import json
 from typing import Any, TextIO
 
 from vidlint.run import FileResult, LintRun
-from vidlint.diagnostics import Severity
+from vidlint.core.diagnostics import Severity
 
 VERSION = 1
 

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 from xml.etree import ElementTree as ET
 
 from vidlint.run import LintRun
-from vidlint.check.wording import plural
+from vidlint.core.wording import plural
 
 
 def line_of(path: str, d: Any) -> str:

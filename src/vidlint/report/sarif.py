@@ -15,8 +15,8 @@ from urllib.parse import quote
 
 from vidlint import __version__
 from vidlint.run import LintRun
-from vidlint.diagnostics import Diagnostic, Severity
-from vidlint.fingerprint import fingerprint, portable_path
+from vidlint.core.diagnostics import Diagnostic, Severity
+from vidlint.core.fingerprint import fingerprint, portable_path
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

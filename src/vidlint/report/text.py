@@ -6,8 +6,8 @@ import os
 from typing import Any, TextIO
 
 from vidlint.run import LintRun
-from vidlint.check.wording import plural
-from vidlint.diagnostics import Severity
+from vidlint.core.wording import plural
+from vidlint.core.diagnostics import Severity
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 

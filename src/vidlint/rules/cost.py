@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vidlint.diagnostics import Diagnostic
-from vidlint.records import Record
+from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.records import Record
 from vidlint.rules.registry import rule
 
 if TYPE_CHECKING:
-    from vidlint.config import Budget, Limits
+    from vidlint.settings.config import Budget, Limits
 
 
 def _num(value: float) -> str:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from vidlint.check.wording import plural
-from vidlint.records import FrozenRecord
+from vidlint.core.wording import plural
+from vidlint.core.records import FrozenRecord
 from vidlint.rules.registry import Finding, RequestContext, rule
 from vidlint.rules.request import (
     applies,

@@ -6,7 +6,7 @@ Every code is declared once, with :func:`rule`::
     def asset_duration(ctx: AssetContext) -> Iterator[Finding]:
         \"\"\"The asset's duration is outside the model's range. (the documentation)\"\"\"
 
-and every finding becomes a :class:`~vidlint.diagnostics.Diagnostic` through one call,
+and every finding becomes a :class:`~vidlint.core.diagnostics.Diagnostic` through one call,
 :meth:`Rule.emit` (the runners call it for what a rule function yields; the loader, the
 budget and the online probe call it for the codes they find themselves). A rule's docstring
 is its documentation (``vidlint rules CODE``); the numbers each model uses are rendered from
@@ -32,8 +32,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Iterator
 
-from vidlint.diagnostics import Diagnostic, Severity
-from vidlint.records import FrozenRecord
+from vidlint.core.diagnostics import Diagnostic, Severity
+from vidlint.core.records import FrozenRecord
 
 STAGES = ("file", "schema", "request", "asset", "media", "facts", "cost", "online", "meta")
 

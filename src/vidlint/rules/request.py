@@ -10,8 +10,8 @@ import math
 import re
 from typing import Any, Iterator
 
-from vidlint.check.wording import label, plural, show
-from vidlint.diagnostics import make_pointer, split_pointer
+from vidlint.core.wording import label, plural, show
+from vidlint.core.diagnostics import make_pointer, split_pointer
 from vidlint.rules.registry import Finding, RequestContext, rule
 
 BINDING_KEY = re.compile(r"^(image|video)([1-9][0-9]*)$")
@@ -491,7 +491,7 @@ def requested_duration(request: dict[str, Any], meta: dict[str, Any], field: str
 def _error_count(request: dict[str, Any], profile: Any) -> list[str]:
     """The error codes the sibling's schema and request rules find (this rule left out)."""
     from vidlint.check.schema import check_schema
-    from vidlint.diagnostics import Severity
+    from vidlint.core.diagnostics import Severity
     from vidlint.rules.registry import RequestContext, run_stage
 
     codes = [d.code for d in check_schema(request, profile) if d.severity == Severity.ERROR]
@@ -652,7 +652,7 @@ def inline_data(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: ``"image_urls": ["data:image/png;base64,iVBORw0..."]``.
     Fix: upload the file (``vidlint submit`` does it for local paths) and give its https URL.
     """
-    from vidlint.diagnostics import match_pattern
+    from vidlint.core.diagnostics import match_pattern
 
     if ctx.meta["body"].get("inline_data", True):
         return

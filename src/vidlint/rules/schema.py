@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from vidlint.check.wording import did_you_mean, label, plural, show, type_name
-from vidlint.diagnostics import make_pointer
+from vidlint.core.wording import did_you_mean, label, plural, show, type_name
+from vidlint.core.diagnostics import make_pointer
 from vidlint.models import ModelProfile
 from vidlint.rules.registry import Finding, Rule, rule
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from vidlint.check.wording import label
-from vidlint.diagnostics import make_pointer
+from vidlint.core.wording import label
+from vidlint.core.diagnostics import make_pointer
 from vidlint.rules.media import PADDING_SECONDS
 from vidlint.rules.registry import Finding, RequestContext, rule
 from vidlint.rules.request import (

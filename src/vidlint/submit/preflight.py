@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from vidlint.diagnostics import Severity
+from vidlint.core.diagnostics import Severity
 from vidlint.submit.console import Console
 
 
@@ -15,8 +15,8 @@ def lint_options_for(path: Path) -> Any:
     file from the request's folder up (fail level, severities, select/ignore, per-file ignores,
     budget, prices, asset maps), so submit never sends what lint fails and shows lint's estimate."""
     from vidlint.api import LintOptions
-    from vidlint.config import ConfigError, load_config
-    from vidlint.config_files import find_config
+    from vidlint.settings.config import ConfigError, load_config
+    from vidlint.settings.discovery import find_config
     from vidlint.submit.config import UsageError
 
     found = find_config(path.resolve().parent)

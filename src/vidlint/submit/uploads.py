@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
-from vidlint.diagnostics import match_pattern, split_pointer
+from vidlint.core.diagnostics import match_pattern, split_pointer
 
 # What the stream upload API documents (file-series/upload-stream.json).
 DOCUMENTED_UPLOAD_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
@@ -69,7 +69,7 @@ def local_path_of(value: str) -> str | None:
 
 
 def sniff_mime(path: Path) -> str:
-    from vidlint.mediatypes import sniff_mime as sniff
+    from vidlint.core.mediatypes import sniff_mime as sniff
 
     try:
         with open(path, "rb") as handle:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vidlint.diagnostics import Diagnostic
+from vidlint.core.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from vidlint.config import CodeSuppression, Config
+    from vidlint.settings.config import CodeSuppression, Config
 
 
 def pointer_covers(ignored: str, pointer: str) -> bool:

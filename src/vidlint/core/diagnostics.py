@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any, Iterator
 
-from vidlint.records import FrozenRecord
+from vidlint.core.records import FrozenRecord
 
 
 class Severity(IntEnum):

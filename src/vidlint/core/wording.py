@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from vidlint.diagnostics import split_pointer
+from vidlint.core.diagnostics import split_pointer
 
 
 def label(pointer: str) -> str:

@@ -2,7 +2,7 @@
 
 The file is JSON, one entry per finding, with paths relative to the baseline's own folder
 (so it works from any working directory) and a fingerprint that survives line shifts
-(``vidlint.fingerprint``). Entries that match nothing any more are reported as VL902.
+(``vidlint.core.fingerprint``). Entries that match nothing any more are reported as VL902.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from vidlint.diagnostics import Diagnostic
-from vidlint.fingerprint import fingerprint
-from vidlint.textfile import replace_file
+from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.fingerprint import fingerprint
+from vidlint.core.paths import replace_file
 
 FORMAT_KEY = "vidlint-baseline"
 FORMAT_VERSION = 1
@@ -125,8 +125,8 @@ def _exists(path: Path) -> bool:
 
 
 def load_baseline(path: Path) -> Baseline:
-    from vidlint.config_files import display_path
-    from vidlint.textfile import read_text
+    from vidlint.settings.discovery import display_path
+    from vidlint.core.paths import read_text
 
     shown = display_path(path)
     text = read_text(path, shown, BaselineError, "no such file (create it with --write-baseline)", "utf-8")
