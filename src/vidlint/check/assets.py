@@ -566,10 +566,9 @@ def video_rotation_applied(ctx: AssetContext) -> Iterator[Diagnostic]:
 
 @_rule("VL610", "asset-size-ambiguous", "warning", LIMIT_RULES)
 def asset_size_ambiguous(ctx: AssetContext) -> Iterator[Diagnostic]:
-    """The asset file is over the documented maximum if a MB is 1,000,000 bytes, but not if
-    it is 1,048,576.
+    """The asset file is over the documented maximum in one reading of MB only.
 
-    The documentation says "up to 20MB" (images), "100MB" (videos), "15MB" (audio) without
+    Over it if a MB is 1,000,000 bytes, within it if a MB is 1,048,576. The documentation says "up to 20MB" (images), "100MB" (videos), "15MB" (audio) without
     saying which reading the server applies. A file between the two readings may be
     refused; above the binary reading it is VL607, an error.
 
