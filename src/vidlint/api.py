@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from vidlint.check.pipeline import check_document
 from vidlint.diagnostics import Diagnostic, Severity
-from vidlint.load import PathError, Source, discover, is_json_schema, load_source, read_source
+from vidlint.load import PathError, Source, UnreadableFile, discover, is_json_schema, load_source, read_source
 from vidlint.parallel import map_in_order
 from vidlint.records import Record
 
@@ -138,7 +138,11 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     models: list[str] = []
     estimates: list[dict[str, Any]] = []
     sites: list[tuple[str, int, int, int | None]] = []
-    for document in loaded.documents:
+    documents, count = loaded.documents, len(loaded.documents)
+    for index in range(count):
+        # Each request is let go once checked, so a large batch never holds every parsed
+        # request and every result at the same time.
+        document, documents[index] = documents[index], None
         result = check_document(document, base_dir, options)
         diagnostics.extend(result.diagnostics)
         if options.budget is not None:
@@ -149,7 +153,7 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
             estimates.append(result.estimate)
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
     model = models[0] if len(models) == 1 else None
-    return FileResult(display, model, diagnostics, len(loaded.documents), estimates, sites)
+    return FileResult(display, model, diagnostics, count, estimates, sites)
 
 
 def _request_budget(document: Any, estimate: dict[str, Any] | None, budget: Budget,
@@ -175,7 +179,12 @@ def _run_budget(result: FileResult, totals: Any) -> None:
 
 def lint_source(source: Source, options: LintOptions) -> FileResult | None:
     """None for a file found by walking a folder that turns out to be a JSON Schema, not a request."""
-    data = read_source(source, options.stdin_bytes)
+    try:
+        data = read_source(source, options.stdin_bytes)
+    except UnreadableFile as exc:  # this file is a finding; the others are linted
+        return FileResult(source.display, None, [Diagnostic(
+            "VL008", Severity.ERROR, f"the request file cannot be read: {exc.reason}", "",
+            "make it readable by the user running vidlint", 1, 1)], 0, [], [])
     if source.found_by_walking and not source.jsonl and b"json-schema.org/" in data[:4096]:
         loaded = load_source(source, data)
         if len(loaded.documents) == 1 and is_json_schema(loaded.documents[0].value):

@@ -33,7 +33,11 @@ def lint_before_submit(path: Path, console: Console) -> bool:
     from vidlint.api import lint_paths
     from vidlint.report.text import render
 
-    run = lint_paths([str(path)], lint_options_for(path))
+    # Probe every asset afresh: what is about to be paid for is what is on disk now, not what a
+    # cache entry (perhaps of a file rewritten with its mtime put back) remembers.
+    options = lint_options_for(path)
+    options.no_cache = True
+    run = lint_paths([str(path)], options)
     for reason in run.path_errors:
         console.error(reason)
     if run.path_errors:

@@ -12,6 +12,8 @@ from vidlint.check.wording import plural
 # Canonical references per the docs: "Image 1" / "Video 2" (capitalised, one space), "图1" / "视频2".
 _EXACT_EN = re.compile(r"(?<![\w])(Image|Video) ([1-9][0-9]*)(?![\w])")
 _EXACT_ZH = re.compile(r"(图|视频)([1-9][0-9]*)(?![0-9])")
+# "Image 0" / "图0": the right spelling with a number the 1-based count never reaches.
+_ZERO = re.compile(r"(?<![\w])(Image|Video) (0+)(?![\w])|(图|视频)(0+)(?![0-9])")
 _LOOSE_EN = re.compile(r"(?<![\w])(images?|img|pic(?:ture)?|videos?|vid)[ \t]*[#№_-]?[ \t]*([0-9]+)(?![\w.,][0-9]|[A-Za-z0-9])", re.I)
 _LOOSE_ZH = re.compile(r"(图片|图|视频)[ \t]*([0-9０-９]+)")
 _CANONICAL = {"image": "Image", "images": "Image", "img": "Image", "pic": "Image", "picture": "Image",
@@ -57,11 +59,21 @@ def reference_out_of_range(request: dict[str, Any], meta: dict[str, Any]) -> Ite
     视频1); images and videos are counted separately. A reference past the end renders a
     clip in which "Image 3" points at nothing.
 
-    Breaks it: ``"prompt": "Image 3 waves"`` with two entries in ``image_urls``.
+    Counting starts at 1: "Image 0" and "图0" name nothing at all.
+
+    Breaks it: ``"prompt": "Image 3 waves"`` with two entries in ``image_urls``; ``"Image 0 waves"``.
     Fix: refer to Image 1 or Image 2, or add the third image.
     """
     words = _arrays(meta)
     text = _prompt(request)
+    for match in _ZERO.finditer(text):
+        word = match.group(1) or match.group(3)
+        field = words.get(word)
+        if field is not None:
+            first = f"{word} 1" if match.group(1) else f"{word}1"
+            yield Finding("/prompt", f'the prompt refers to "{match.group(0)}", but references count from 1: '
+                          f'"{first}" is {field}[0]', f'write "{first}" for the first entry of {field}',
+                          char=match.start())
     for match in exact_references(text):
         field = words.get(match.group(1))
         if field is None:
