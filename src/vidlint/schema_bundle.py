@@ -12,15 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from vidlint import PROJECT_URL
+from vidlint.links import schema_id
 from vidlint.models import ModelProfile, load_schema_file
-
-# A schema's $id: stable across versions (the release workflow uploads the bundles there).
-SCHEMA_ID_BASE = f"{PROJECT_URL}/releases/latest/download/"
-
-
-def schema_id(model: str) -> str:
-    return f"{SCHEMA_ID_BASE}{model}.schema.json"
 
 
 def documentation_date(profile: ModelProfile) -> str | None:
