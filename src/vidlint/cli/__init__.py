@@ -39,6 +39,7 @@ COMMANDS: dict[str, Command] = {
     "rules": Command("vidlint.cli.rules_cmd", "List every rule, or print one rule's documentation."),
     "schema": Command("vidlint.cli.schema_cmd", "Print a model's JSON Schema."),
     "models": Command("vidlint.cli.models_cmd", "List the models vidlint knows."),
+    "lsp": Command("vidlint.cli.lsp_cmd", "Run the Language Server (stdio) for editors."),
 }
 
 DESCRIPTION = "Lint and preflight AI video-generation requests before any credit is spent."
