@@ -15,7 +15,6 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import EXAMPLES, REPO, SRC
 from test_formats import SARIF_SCHEMA
 
