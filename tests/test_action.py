@@ -88,6 +88,7 @@ def test_broken_examples_fail_with_annotations_sarif_and_a_summary(workspace, tm
     assert outputs["sarif-file"] == "vidlint.sarif"
     results = sarif["runs"][0]["results"]
     assert any(r["ruleId"] == "VL104" and r["level"] == "error" for r in results)
+    assert all(r["level"] in ("error", "warning") for r in results)  # infos are not code-scanning alerts
     if SARIF_SCHEMA.is_file():
         from jsonschema import Draft7Validator
 
@@ -112,3 +113,11 @@ def test_fail_on_and_args_reach_vidlint(workspace, tmp_path):
                                            **{"fail-on": "info", "args": "--select VL5"})
     assert code == 1 and outputs["exit-code"] == "1"
     assert "VL501" in summary and "VL502" in summary and "VL104" not in summary
+
+
+def test_sarif_infos_on_request(workspace, tmp_path):
+    code, _, _, _ = run_action(workspace, tmp_path, install="false", paths="examples/clean",
+                               **{"sarif-file": "out/clean.sarif", "sarif-infos": "true"})
+    assert code == 0
+    results = json.loads((workspace / "out" / "clean.sarif").read_text())["runs"][0]["results"]
+    assert results and {r["level"] for r in results} == {"note"}

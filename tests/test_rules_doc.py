@@ -54,3 +54,13 @@ def test_infos_are_kept_in_sarif_only_when_asked():
     asked = document(run, show_infos=True)["runs"][0]
     assert [(r["ruleId"], r["level"]) for r in asked["results"]] == [("VL104", "error"), ("VL502", "note")]
     assert asked["properties"]["omittedInfos"] == 0
+
+
+def test_show_infos_keeps_them_in_sarif(tmp_path):
+    write_request(tmp_path / "r.json", {"model": "wan2.7-reference-video", "prompt": "Image 1 waves",
+                                        "image_urls": ["https://x.example.com/a.jpg"]})
+    plain = run_vidlint("lint", "--format", "sarif", "--isolated", "r.json", cwd=tmp_path)
+    shown = run_vidlint("lint", "--format", "sarif", "--isolated", "--show-infos", "r.json", cwd=tmp_path)
+    assert plain.code == shown.code == 0
+    assert plain.json()["runs"][0]["results"] == []
+    assert [r["ruleId"] for r in shown.json()["runs"][0]["results"]] == ["VL502"]
