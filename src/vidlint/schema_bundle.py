@@ -16,12 +16,6 @@ from vidlint.links import schema_id
 from vidlint.models import ModelProfile, load_schema_file
 
 
-def documentation_date(profile: ModelProfile) -> str | None:
-    """When the model's data (prices) was last read from the vendor's documentation."""
-    prices = profile.meta.get("prices")
-    return prices.get("as_of") if isinstance(prices, dict) else None
-
-
 def bundle(profile: ModelProfile) -> dict[str, Any]:
     source = load_schema_file(profile.path.name)
     embedded: dict[str, Any] = {}

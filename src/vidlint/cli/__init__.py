@@ -120,8 +120,16 @@ def top_parser() -> CommandParser:
     table = "\n".join(f"  {name:<{width}}  {command.summary}" for name, command in COMMANDS.items())
     epilog = f"commands:\n{table}\n\nRun 'vidlint COMMAND --help' for a command's options."
     parser = CommandParser("vidlint", "%(prog)s [OPTIONS] COMMAND [ARGS ...]", DESCRIPTION, epilog)
-    parser.add_argument("--version", action="version", version=VERSION, help="Show the version and exit.")
+    parser.add_argument("--version", action="version", version=version_text(), help="Show the version and exit.")
     return parser
+
+
+def version_text() -> str:
+    """The version, and how current the model data is (read from the schemas)."""
+    from vidlint.models import documentation_date
+
+    when = documentation_date()
+    return f"{VERSION} (model data: Evolink API documentation as of {when})" if when else VERSION
 
 
 def reader_went_away() -> int:
