@@ -31,4 +31,4 @@ def test_project_urls_match_the_links_vidlint_prints():
 
 def test_new_dependencies_are_declared():
     names = {dep.split(">")[0].split("=")[0].split(";")[0].strip().lower() for dep in PROJECT["dependencies"]}
-    assert {"pygls"} <= names
+    assert {"pygls", "watchfiles"} <= names
