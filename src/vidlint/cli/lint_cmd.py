@@ -149,6 +149,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--stdin-filename", default=None, metavar="NAME",
         help="Name to report for '-' (stdin); a .jsonl name reads stdin as JSON Lines.")
     add("-q", "--quiet", action="store_true", help="Print only findings, no summary.")
+    add("--watch", action="store_true",
+        help="Lint again whenever a request file or an asset it references changes, until Ctrl-C.")
     add("--show-infos", action="store_true",
         help="Keep informational findings in SARIF reports (left out by default: they are not alerts).")
     add("--asset-map", dest="asset_maps", action="append", type=asset_map, default=[], metavar="URI_PREFIX=DIR",
@@ -170,7 +172,7 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
          exit_zero: bool, config_path: str | None, isolated: bool, baseline_path: str | None,
          write_baseline_path: str | None, select: str | None, extend_select: str | None, ignore: str | None,
          statistics: bool, colour: str, exclude: list[str],
-         stdin_filename: str | None, quiet: bool, show_infos: bool, asset_maps: list[tuple[str, Path]], no_cache: bool, online: bool,
+         stdin_filename: str | None, quiet: bool, watch: bool, show_infos: bool, asset_maps: list[tuple[str, Path]], no_cache: bool, online: bool,
          offline_cache: bool, allow_private_hosts: bool) -> int:
     """Lint PATHS with the options of the command line; the exit code."""
     if online and offline_cache:
@@ -208,6 +210,13 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
     targets = list(paths) or ["."]
     if "-" in targets:
         options.stdin_bytes = sys.stdin.buffer.read()
+    if watch:
+        if "-" in targets or write_baseline_path:
+            raise UsageError("--watch lints files: not with - (stdin) or --write-baseline")
+        from vidlint.watch import watch as watch_paths
+
+        return watch_paths(targets, options, lambda run: report(
+            run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics, show_infos=show_infos))
     try:
         lint_run = lint_paths(targets, options)
         if write_baseline_path:
