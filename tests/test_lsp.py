@@ -174,3 +174,22 @@ def test_media_facts_arrive_after_the_text_findings(tmp_path):
             await stop(session)
 
     asyncio.run(scenario())
+
+
+def test_the_files_configuration_applies(tmp_path):
+    (tmp_path / "vidlint.toml").write_text('exclude = ["drafts/"]\n[severity]\nVL104 = "warning"\n')
+    request = json.dumps({"model": "wan2.7-text-to-video", "prompt": "a cat", "seed": 0}) + "\n"
+    kept, excluded = (tmp_path / "a.json").as_uri(), (tmp_path / "drafts" / "b.json").as_uri()
+
+    async def scenario() -> None:
+        session = await start_server(tmp_path)
+        try:
+            session.open(kept, request)
+            (seed,) = [d for d in await session.next_diagnostics(kept) if d.code == "VL104"]
+            assert seed.severity == types.DiagnosticSeverity.Warning  # the configured severity
+            session.open(excluded, request)
+            assert list(await session.next_diagnostics(excluded)) == []
+        finally:
+            await stop(session)
+
+    asyncio.run(scenario())

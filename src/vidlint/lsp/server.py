@@ -52,33 +52,44 @@ class VidlintServer(LanguageServer):
         self.probes = ProbeCache()
         self.media_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vidlint-probe")
         self.generation: dict[str, int] = {}  # uri -> edits seen; stale background results are dropped
+        self.told: set[str] = set()  # configuration problems already shown (once each, not per keystroke)
 
-    def options_for(self, path: Path, cache: Any) -> tuple[LintOptions, Any]:
-        """Lint options from the configuration that applies to ``path`` (and its suppressor)."""
+    def tell(self, message: str) -> None:
+        if message not in self.told:
+            self.told.add(message)
+            self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"vidlint: {message}"))
+
+    def configuration(self, path: Path) -> Any:
+        """The configuration that applies to ``path`` (None: none, or one that cannot be read)."""
         from vidlint.config import ConfigError, load_config
         from vidlint.config_files import find_config
 
-        asset_options = AssetOptions(cache=cache)
         found = find_config(path.parent)
         if found is None:
-            return LintOptions(asset_options=asset_options), None
+            return None
         try:
-            config = load_config(found)
+            return load_config(found)
         except ConfigError as exc:
-            self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"vidlint: {exc}"))
-            return LintOptions(asset_options=asset_options), None
+            self.tell(f"{exc} (linting without the configuration)")
+            return None
+
+    def lint(self, uri: str, text: str, cache: Any) -> FileResult:
+        """``text`` linted as the file ``uri`` names, with its configuration (selection, severities,
+        ignores, prices, budget; not the baseline). An excluded file has no findings."""
+        path = Path(to_fs_path(uri) or uri)
+        config = self.configuration(path)
+        if config is not None and config.excluded(path):
+            return FileResult(str(path), None, [])
+        asset_options = AssetOptions(cache=cache)
+        if config is None:
+            return lint_bytes(str(path), text.encode("utf-8"), is_jsonl(uri), path.parent,
+                              LintOptions(asset_options=asset_options))
         from vidlint.suppress import Suppressor
 
         options = LintOptions.from_config(config, asset_options=asset_options)
         options.budget = config.budget or None
-        return options, Suppressor(config)
-
-    def lint(self, uri: str, text: str, cache: Any) -> FileResult:
-        path = Path(to_fs_path(uri) or uri)
-        options, suppressor = self.options_for(path, cache)
         result = lint_bytes(str(path), text.encode("utf-8"), is_jsonl(uri), path.parent, options)
-        if suppressor is not None:
-            suppressor.apply(result)
+        Suppressor(config).apply(result)
         return result
 
     def publish(self, uri: str, result: FileResult, version: int | None) -> None:
@@ -88,6 +99,14 @@ class VidlintServer(LanguageServer):
             uri=uri, version=version, diagnostics=[to_lsp(d, positions) for d in result.diagnostics]))
 
     async def check(self, uri: str) -> None:
+        """Lint and publish; a failure is one message to the user, never the end of the server."""
+        try:
+            await self._check(uri)
+        except Exception as exc:  # noqa: BLE001 - the editor keeps its server
+            log.exception("linting %s failed", uri)
+            self.tell(f"internal error linting {uri}: {type(exc).__name__}: {exc}")
+
+    async def _check(self, uri: str) -> None:
         generation = self.generation[uri] = self.generation.get(uri, 0) + 1
         document = self.workspace.get_text_document(uri)
         text, version = document.source, document.version
