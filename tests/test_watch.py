@@ -19,7 +19,7 @@ from conftest import EXAMPLES, SRC
 class Watch:
     def __init__(self, cwd, *args: str) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("VIDLINT_")}
-        env.update(PYTHONPATH=str(SRC), VIDLINT_CACHE_DIR=str(cwd / "cache"), NO_COLOR="1")
+        env.update(PYTHONPATH=str(SRC), VIDLINT_CACHE_DIR=str(cwd.parent / f"{cwd.name}-cache"), NO_COLOR="1")
         self.proc = subprocess.Popen([sys.executable, "-m", "vidlint", "lint", "--isolated", "--watch", *args],
                                      cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
@@ -84,3 +84,23 @@ def test_watch_relints_requests_and_their_assets_then_stops_on_ctrl_c(tmp_path):
     time.sleep(0.2)
     assert "Traceback" not in "".join(watch.all)
     assert watch.all[-1].strip() == "Stopped watching."
+
+
+def test_writing_the_report_file_does_not_relint(tmp_path):
+    """--watch -o report.json in the watched folder: the report is not taken for a change (it
+    would be linted as a request, written again, and so on)."""
+    write(tmp_path / "a.json", {"model": "wan2.7-text-to-video", "prompt": "a cat", "seed": 0})
+    watch = Watch(tmp_path, "--format", "json", "-o", "report.json", ".")
+    try:
+        watch.until(lambda line: line.startswith("Watching "))
+        write(tmp_path / "a.json", {"model": "wan2.7-text-to-video", "prompt": "a dog", "seed": 0})
+        watch.until(lambda line: line.endswith("] changed: linting a.json"))
+        watch.until(lambda line: "Report (json) written to report.json" in line)
+        time.sleep(1.5)  # a relint caused by the report would show by now
+        assert watch.lines.empty(), list(watch.lines.queue)
+        assert json.loads((tmp_path / "report.json").read_text())["files"][0]["path"] == "a.json"
+        watch.proc.send_signal(signal.SIGINT)
+        assert watch.proc.wait(timeout=20) == 0
+    finally:
+        if watch.proc.poll() is None:
+            watch.proc.kill()

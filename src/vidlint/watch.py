@@ -86,11 +86,14 @@ class Watcher:
         return [p for p in self.requests if p in chosen]
 
 
-def watch(paths: list[str], options: LintOptions, render: Renderer, stream: Any = None) -> int:
-    """Lint ``paths``, then again on every change, until interrupted; the exit code (0)."""
+def watch(paths: list[str], options: LintOptions, render: Renderer, stream: Any = None,
+          ignored: Iterable[str] = ()) -> int:
+    """Lint ``paths``, then again on every change, until interrupted; the exit code (0).
+    Changes to ``ignored`` (the report file) are not changes: writing it must not relint."""
     import watchfiles
 
     stream = stream or sys.stderr
+    skip = {os.path.abspath(path) for path in ignored}
     watcher = Watcher(paths, options)
     try:
         render(lint_paths(paths, options))
@@ -108,7 +111,7 @@ def watch(paths: list[str], options: LintOptions, render: Renderer, stream: Any 
                     announced = True
                 if not changes:
                     continue
-                changed = {os.path.abspath(path) for _, path in changes}
+                changed = {os.path.abspath(path) for _, path in changes} - skip
                 watcher.refresh(changed)  # new and deleted request files, edited asset references
                 targets = watcher.affected(changed)
                 if targets:

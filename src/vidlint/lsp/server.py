@@ -118,6 +118,7 @@ class VidlintServer(LanguageServer):
         result = await loop.run_in_executor(self.media_pool, self.lint, uri, text, self.probes)
         if self.generation.get(uri) == generation:
             self.publish(uri, result, version)
+        await loop.run_in_executor(self.media_pool, self.probes.flush)  # the folder indexes, for the next run
 
 
 def is_jsonl(uri: str) -> bool:
