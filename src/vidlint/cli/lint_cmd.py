@@ -216,7 +216,8 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
         from vidlint.watch import watch as watch_paths
 
         return watch_paths(targets, options, lambda run: report(
-            run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics, show_infos=show_infos))
+            run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics, show_infos=show_infos),
+            ignored=[output_file] if output_file else [])
     try:
         lint_run = lint_paths(targets, options)
         if write_baseline_path:
