@@ -27,7 +27,7 @@ def bundle(profile: ModelProfile) -> dict[str, Any]:
         shared = {k: v for k, v in load_schema_file(name).items() if k not in ("$schema", "$id")}
         embedded[name] = _rewrite(shared, name)
         pending |= _external_files(shared) - set(embedded)
-    out = {"$schema": source.get("$schema"), "$id": schema_id(profile.name)}
+    out: dict[str, Any] = {"$schema": source.get("$schema"), "$id": schema_id(profile.name)}
     out.update((k, v) for k, v in _rewrite(source, None).items() if k not in ("$schema", "$id"))
     if embedded:
         out["$defs"] = {**out.get("$defs", {}), **{_def_name(n): v for n, v in embedded.items()}}

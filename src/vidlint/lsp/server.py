@@ -102,7 +102,7 @@ class VidlintServer(LanguageServer):
         """Lint and publish; a failure is one message to the user, never the end of the server."""
         try:
             await self._check(uri)
-        except Exception as exc:  # noqa: BLE001 - the editor keeps its server
+        except Exception as exc:  # the editor keeps its server
             log.exception("linting %s failed", uri)
             self.tell(f"internal error linting {uri}: {type(exc).__name__}: {exc}")
 
