@@ -107,3 +107,15 @@ def suggest_model(name: str) -> str | None:
 
     close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
     return lowered[close[0]] if close else None
+
+
+def documentation_date() -> str | None:
+    """When the model data was last checked against the vendor's documentation: the newest
+    ``as_of`` date of the models' dated prices (``billing.as_of``, ``YYYY-MM``)."""
+    dates = []
+    for name in known_models():
+        profile = load_profile(name)
+        billing = profile.meta.get("billing") if profile is not None else None
+        if isinstance(billing, dict) and isinstance(billing.get("as_of"), str):
+            dates.append(billing["as_of"])
+    return max(dates, default=None)
