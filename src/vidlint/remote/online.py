@@ -1,4 +1,4 @@
-"""``probe_remote``: probe an http(s) asset the way a local one is probed, fetching little.
+"""``probe_uri``: probe an http(s) asset the way a local one is probed, fetching little.
 
 The bytes come from a :class:`~vidlint.remote.rangefile.RangeFile`; MP4/MOV files are seen
 through :func:`~vidlint.remote.mp4boxes.sparse_mp4_view` so that only ``moov`` crosses the
