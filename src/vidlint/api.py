@@ -167,7 +167,7 @@ def _request_budget(document: Any, estimate: dict[str, Any] | None, budget: Budg
 def _run_budget(result: FileResult, totals: Any) -> None:
     """VL703 / VL704: run totals are kept here, in file order, whatever process linted the file."""
     found = [d.with_position(line, column, record)
-             for estimate, (pointer, line, column, record) in zip(result.estimates, result.estimate_sites)
+             for estimate, (pointer, line, column, record) in zip(result.estimates, result.estimate_sites, strict=False)
              for d in totals.add(estimate, pointer)]
     if found:
         result.diagnostics = sorted(result.diagnostics + found, key=lambda d: (d.line, d.column, d.code))
@@ -252,7 +252,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     try:
         outcomes = map_in_order(lint_source, sources, options, PathError, jobs, prepare_workers,
                                 (_take_probe_counts, _add_probe_counts))
-        for source, (result, error) in zip(sources, outcomes):
+        for source, (result, error) in zip(sources, outcomes, strict=False):
             if error is not None:
                 run.path_errors.append(error)
                 continue

@@ -213,7 +213,10 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
     except BrokenPipeError:
         raise  # the reader of stdout went away: vidlint.cli.main ends quietly
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 2
-        raise fail(f"internal error: {type(exc).__name__}: {exc}") from None
+        from vidlint.cli.errors import report_internal_error
+
+        report_internal_error(exc)
+        raise SystemExit(2) from None
     for reason in lint_run.path_errors:
         print(f"vidlint: {reason}", file=sys.stderr)
     code = lint_run.exit_code

@@ -78,7 +78,9 @@ def run_guarded(env_name: str, body: Callable[[], int]) -> int:
     except BrokenPipeError:
         raise  # the reader of stdout went away: vidlint.cli.main ends quietly
     except Exception as exc:  # noqa: BLE001 - a bug must still not print the key or a traceback
-        print(scrub(f"vidlint: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
+        from vidlint.cli.errors import report_internal_error
+
+        report_internal_error(exc, scrub)
         return 2
 
 

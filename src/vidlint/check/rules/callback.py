@@ -56,6 +56,7 @@ def callback_internal(request: dict[str, Any], meta: dict[str, Any]) -> Iterator
         host = f"[{host}]"
     address = parse_host_address(host)
     reason = classify_host(host)
+    problem: str | None
     if reason and address is not None:
         problem = reason if "inside IPv6" in reason else f"{reason} address {address}"
         if str(address) != host.strip("[]").rstrip("."):
@@ -63,8 +64,8 @@ def callback_internal(request: dict[str, Any], meta: dict[str, Any]) -> Iterator
     elif reason:
         problem = f"{reason} name {host}"
     else:
-        problem = internal_name(host)
-        problem = f"{problem} {host}" if problem else None
+        internal = internal_name(host)
+        problem = f"{internal} {host}" if internal else None
     if problem:
         yield Finding(f"/{field}", f"{field} points at an internal host ({problem}); the server refuses it",
                       "use a public https endpoint")
