@@ -206,7 +206,7 @@ def test_clean_lint_imports_no_other_command_nor_click(tmp_path: Path) -> None:
 def test_closed_stdout_ends_quietly(tmp_path: Path) -> None:
     # far more output than a pipe buffers, so vidlint is still writing when the reader goes away
     batch = tmp_path / "batch.jsonl"
-    batch.write_text("\n".join(json.dumps({**REQUEST, "seed": -1}) for _ in range(3000)) + "\n", encoding="utf-8")
+    batch.write_text("\n".join(json.dumps({**REQUEST, "seed": -1}) for _ in range(1000)) + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIDLINT_", "GITHUB_ACTIONS"))}
     env["PYTHONPATH"] = str(SRC)
     proc = subprocess.Popen([sys.executable, "-m", "vidlint", "lint", "--exit-zero", str(batch)], env=env,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -96,3 +97,64 @@ def test_the_program_exits_normally_so_atexit_handlers_run(tmp_path: Path) -> No
     assert proc.returncode == 0, proc.stderr
     assert "Found 0 errors, 0 warnings, 1 info in 1 file." in proc.stdout
     assert proc.stderr == "atexit ran\n"
+
+
+# --- hermetic tests ----------------------------------------------------------------------------
+
+SPELLING = {"model": "wan2.7-reference-video", "prompt": "image 1 waves", "image_urls": ["https://x.example.com/a.jpg"]}
+
+
+def test_configuration_above_the_repository_root_is_never_read(tmp_path: Path) -> None:
+    """A vidlint.toml in the folder a repository was cloned into (here: selecting only VL9) would
+    silence every finding; discovery stops at the clone's root, the first folder with a .git."""
+    (tmp_path / "vidlint.toml").write_text('select = ["VL9"]\n', encoding="utf-8")
+    clone = tmp_path / "clone"
+    (clone / "requests").mkdir(parents=True)
+    (clone / "requests" / "r.json").write_text(json.dumps(SPELLING), encoding="utf-8")
+    outside_git = run_vidlint("lint", "--format", "json", "requests", cwd=clone)
+    assert outside_git.code == 0 and outside_git.json()["summary"]["warnings"] == 0  # not a repository: it applies
+    for git in ("dir", "file"):  # a repository, or a worktree (whose .git is a file)
+        marker = clone / ".git"
+        if marker.is_dir():
+            marker.rmdir()
+        (marker.mkdir() if git == "dir" else marker.write_text("gitdir: /elsewhere\n", encoding="utf-8"))
+        for cwd in (clone, clone / "requests"):
+            result = run_vidlint("lint", "--format", "json", ".", cwd=cwd)
+            codes = {d["code"] for f in result.json()["files"] for d in f["diagnostics"]}
+            assert "VL311" in codes, (git, cwd, result.out)  # the whole default rule set ran
+
+
+def test_the_repository_root_configuration_still_applies_from_a_subfolder(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    (project / "vidlint.toml").write_text('ignore = ["VL311"]\n', encoding="utf-8")
+    (project / "requests").mkdir()
+    (project / "requests" / "r.json").write_text(json.dumps(SPELLING), encoding="utf-8")
+    result = run_vidlint("lint", "--format", "json", ".", cwd=project / "requests")
+    codes = {d["code"] for f in result.json()["files"] for d in f["diagnostics"]}
+    assert "VL311" not in codes and result.err == ""
+
+
+def test_this_repository_is_where_discovery_stops_for_the_tests() -> None:
+    from vidlint.config_files import find_config
+
+    # nothing in the repository configures vidlint, and nothing above it is read
+    assert find_config(REPO / "tests") is None
+    assert find_config(REPO / "examples" / "clean") is None
+
+
+def test_each_session_has_its_own_cache_folder_in_and_out_of_process(tmp_path: Path) -> None:
+    from conftest import SESSION_CACHE
+
+    from vidlint.probe.cache import default_cache_dir
+
+    assert default_cache_dir() == SESSION_CACHE
+    assert SESSION_CACHE.name.startswith("vidlint-test-cache-") and SESSION_CACHE != Path("/tmp/vidlint-test-cache")
+    media = tmp_path / "ok.png"
+    media.write_bytes((REPO / "fixtures" / "media" / "alpha.png").read_bytes())
+    request = tmp_path / "r.json"
+    request.write_text(json.dumps({**SPELLING, "image_urls": [str(media)]}), encoding="utf-8")
+    before = {p for p in SESSION_CACHE.rglob("*") if p.is_file()}
+    result = run_vidlint("lint", "--format", "json", str(request))
+    assert result.json()["summary"]["probes"]["performed"] == 1
+    assert {p for p in SESSION_CACHE.rglob("*") if p.is_file()} - before  # the child wrote its probe there
