@@ -1,8 +1,10 @@
-"""Command-line entry point.
+"""Command-line entry point, on click.
 
-Subcommands live in their own modules and are imported only when invoked, so that
-``vidlint lint`` does not pay for the HTTP client, the media probes or submit. Each module
-provides ``USAGE``, ``DESCRIPTION``, ``add_arguments(parser)`` and ``run(args) -> int``.
+Subcommands live in their own modules and are imported only when invoked (click's "lazy group"
+pattern), so that ``vidlint lint`` does not pay for the HTTP client, the media probes or submit.
+Each module provides ``command``, a :class:`click.Command` made with :func:`vidlint.cli.base.command`.
+
+Shell completion is click's: ``eval "$(_VIDLINT_COMPLETE=bash_source vidlint)"`` (zsh_source, fish_source).
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, Sequence
 
 from vidlint import __version__
 
 if TYPE_CHECKING:
-    from vidlint.cli.parsing import CommandParser
+    import click
 
 
 class Command:
@@ -72,40 +74,39 @@ def entry() -> NoReturn:
 
 
 def dispatch(args: list[str]) -> int:
-    from vidlint.cli.parsing import CommandParser, UsageError
+    """Run the command line; the exit code. Usage errors are the usage and one ``vidlint: error:`` line."""
+    import click
 
-    if args and args[0] in COMMANDS:
-        name = args[0]
-        module = importlib.import_module(COMMANDS[name].module)
-        parser = CommandParser(f"vidlint {name}", f"%(prog)s {module.USAGE}", module.DESCRIPTION)
-        module.add_arguments(parser)
-        options = parser.parse_command_line(args[1:])
-        try:
-            return int(module.run(options))
-        except UsageError as exc:
-            parser.error(str(exc))
-    top = top_parser()
-    if not args:
-        top.print_help(sys.stderr)
+    from vidlint.cli.base import print_usage_error
+
+    group = cli()
+    if not args and "_VIDLINT_COMPLETE" not in os.environ:
+        with group.make_context("vidlint", ["--help"], resilient_parsing=True) as ctx:
+            click.echo(group.get_help(ctx), err=True)
         return 2
-    if args[0].startswith("-"):
-        top.parse_command_line(args)  # -h and --version exit here; unknown options are errors
-        top.error("missing command")
-    from vidlint.cli.parsing import did_you_mean
+    try:
+        result = group.main(args, prog_name="vidlint", standalone_mode=False)
+    except click.UsageError as exc:
+        print_usage_error(exc)
+        return 2
+    except click.Abort:
+        raise KeyboardInterrupt from None
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    return int(result or 0)
 
-    hint = did_you_mean(args[0], COMMANDS) or f" Commands: {', '.join(COMMANDS)}."
-    top.error(f"unknown command '{args[0]}'.{hint}")
+
+def cli() -> click.Group:
+    """The ``vidlint`` group: it lists COMMANDS and imports a command's module only to run it."""
+    from vidlint.cli.base import LazyGroup
+
+    return LazyGroup(COMMANDS, name="vidlint", help=DESCRIPTION, version=VERSION,
+                     epilog="Run 'vidlint COMMAND --help' for a command's options.")
 
 
-def top_parser() -> CommandParser:
-    from vidlint.cli.parsing import CommandParser
-
-    width = max(len(name) for name in COMMANDS)
-    table = "\n".join(f"  {name:<{width}}  {command.summary}" for name, command in COMMANDS.items())
-    epilog = f"commands:\n{table}\n\nRun 'vidlint COMMAND --help' for a command's options."
-    parser = CommandParser("vidlint", "%(prog)s [OPTIONS] COMMAND [ARGS ...]", DESCRIPTION, epilog)
-    parser.add_argument("--version", action="version", version=VERSION, help="Show the version and exit.")
-    return parser
+def load_command(name: str) -> Any:
+    return importlib.import_module(COMMANDS[name].module).command
 
 
 def reader_went_away() -> int:
