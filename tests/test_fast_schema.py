@@ -210,8 +210,9 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code
-heavy = ["jsonschema", "referencing", "fastjsonschema", "PIL", "pymediainfo", "httpx", "decimal", "click",
-         "dataclasses", "inspect", "difflib"]  # the last three: start-up cost, see docs/performance.md
+# The last one: start-up cost, see docs/performance.md. (click, the CLI, brings inspect, and
+# difflib when it parses a short option such as -q.)
+heavy = ["jsonschema", "referencing", "fastjsonschema", "PIL", "pymediainfo", "httpx", "decimal", "dataclasses"]
 print(code, *sorted(name for name in heavy if name in sys.modules))
 """
 
