@@ -568,9 +568,9 @@ def video_rotation_applied(ctx: AssetContext) -> Iterator[Diagnostic]:
 def asset_size_ambiguous(ctx: AssetContext) -> Iterator[Diagnostic]:
     """The asset file is over the documented maximum in one reading of MB only.
 
-    Over it if a MB is 1,000,000 bytes, within it if a MB is 1,048,576. The documentation says "up to 20MB" (images), "100MB" (videos), "15MB" (audio) without
-    saying which reading the server applies. A file between the two readings may be
-    refused; above the binary reading it is VL607, an error.
+    Over it if a MB is 1,000,000 bytes, within it if a MB is 1,048,576. The documentation says
+    "up to 20MB" (images), "100MB" (videos), "15MB" (audio) without saying which reading the
+    server applies. A file between the two readings may be refused; above the binary reading it is VL607, an error.
 
     Breaks it: a 20,500,000-byte image.
     Fix: re-encode it to at most 20,000,000 bytes to be safe under either reading.

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
+import click
 
-USAGE = "[OPTIONS]"
+from vidlint.cli.base import VidlintCommand
+
 DESCRIPTION = "List the models vidlint knows (name and summary)."
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", dest="as_json", action="store_true", help="Print the models as JSON.")
-
-
-def run(args: argparse.Namespace) -> int:
+@click.command("models", cls=VidlintCommand, help=DESCRIPTION)
+@click.option("--json", "as_json", is_flag=True, help="Print the models as JSON.")
+def command(as_json: bool) -> int:
     from vidlint.models import known_models, load_profile
 
     rows = []
@@ -20,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
         profile = load_profile(name)
         summary = profile.meta.get("summary", "") if profile is not None else ""
         rows.append((name, summary if isinstance(summary, str) else ""))
-    if args.as_json:
+    if as_json:
         import json
 
         print(json.dumps([{"model": n, "summary": s} for n, s in rows], ensure_ascii=False, indent=2))

@@ -5,7 +5,7 @@ from vidlint.check.fast_schema import _Invalid as JsonSchemaValuesException  # n
 from vidlint.check.fast_schema import _Invalid as JsonSchemaDefinitionException  # noqa: F401
 from vidlint.check.fast_schema import _NoDecimal as Decimal  # noqa: F401
 
-IDENTITY = 'a55717a7937b7fc4-1949'
+IDENTITY = 'd7cd6c7cd49b7a07-1934'
 VERSION = "2.22.3"
 
 import re
@@ -13,19 +13,20 @@ import re
 
 
 REGEX_PATTERNS = {
-    '^[Hh][Tt][Tt][Pp][Ss]://': re.compile('^[Hh][Tt][Tt][Pp][Ss]://')
+    '^[Hh][Tt][Tt][Pp][Ss]://': re.compile('^[Hh][Tt][Tt][Pp][Ss]://'),
+    '\\S': re.compile('\\S')
 }
 
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['model', 'video_urls'], 'additionalProperties': False, 'properties': {'$schema': {'type': 'string'}, 'model': {'const': 'wan2.7-video-edit'}, 'prompt': {'type': 'string', 'maxLength': 5000}, 'negative_prompt': {'type': 'string', 'maxLength': 500}, 'video_urls': {'allOf': [{'type': 'array', 'items': {'$ref': '#/x-vidlint-fast-external/_wan2.7-defs.json/$defs/asset'}}, {'minItems': 1, 'maxItems': 1}]}, 'image_urls': {'allOf': [{'type': 'array', 'items': {'$ref': '#/x-vidlint-fast-external/_wan2.7-defs.json/$defs/asset'}}, {'maxItems': 4}]}, 'keep_original_sound': {'type': 'boolean'}, 'quality': {'enum': ['720p', '1080p']}, 'aspect_ratio': {'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, 'duration': {'allOf': [{'type': 'integer'}, {'minimum': 0, 'maximum': 10, 'not': {'const': 1}}]}, 'seed': {'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, 'prompt_extend': {'type': 'boolean'}, 'callback_url': {'type': 'string', 'maxLength': 2048, 'pattern': '^[Hh][Tt][Tt][Pp][Ss]://'}}, 'x-vidlint-fast-external': {'_wan2.7-defs.json': {'$defs': {'asset': {'type': 'string', 'minLength': 1}, 'asset_list': {'type': 'array', 'items': {'type': 'string', 'minLength': 1}}, 'prompt': {'type': 'string', 'maxLength': 5000}, 'negative_prompt': {'type': 'string', 'maxLength': 500}, 'quality': {'enum': ['720p', '1080p']}, 'aspect_ratio': {'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, 'duration': {'type': 'integer'}, 'seed': {'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, 'prompt_extend': {'type': 'boolean'}, 'callback_url': {'type': 'string', 'maxLength': 2048, 'pattern': '^[Hh][Tt][Tt][Pp][Ss]://'}}}}, '$schema': 'http://json-schema.org/draft-07/schema#'}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['model', 'video_urls'], 'additionalProperties': False, 'properties': {'$schema': {'type': 'string'}, 'model': {'const': 'wan2.7-video-edit'}, 'prompt': {'type': 'string', 'maxLength': 5000}, 'negative_prompt': {'type': 'string', 'maxLength': 500}, 'video_urls': {'allOf': [{'type': 'array', 'items': {'$ref': '#/x-vidlint-fast-external/_wan2.7-defs.json/$defs/asset'}}, {'minItems': 1, 'maxItems': 1}]}, 'image_urls': {'allOf': [{'type': 'array', 'items': {'$ref': '#/x-vidlint-fast-external/_wan2.7-defs.json/$defs/asset'}}, {'maxItems': 4}]}, 'keep_original_sound': {'type': 'boolean'}, 'quality': {'enum': ['720p', '1080p']}, 'aspect_ratio': {'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, 'duration': {'type': 'number', 'minimum': 0, 'maximum': 10, 'not': {'exclusiveMinimum': 0, 'exclusiveMaximum': 2}}, 'seed': {'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, 'prompt_extend': {'type': 'boolean'}, 'callback_url': {'type': 'string', 'maxLength': 2048, 'pattern': '^[Hh][Tt][Tt][Pp][Ss]://'}}, 'x-vidlint-fast-external': {'_wan2.7-defs.json': {'$defs': {'asset': {'type': 'string', 'minLength': 1, 'pattern': '\\S'}, 'asset_list': {'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S'}}, 'prompt': {'type': 'string', 'maxLength': 5000}, 'negative_prompt': {'type': 'string', 'maxLength': 500}, 'quality': {'enum': ['720p', '1080p']}, 'aspect_ratio': {'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, 'duration': {'type': 'integer'}, 'seed': {'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, 'prompt_extend': {'type': 'boolean'}, 'callback_url': {'type': 'string', 'maxLength': 2048, 'pattern': '^[Hh][Tt][Tt][Pp][Ss]://'}}}}, '$schema': 'http://json-schema.org/draft-07/schema#'}, rule='type')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['model', 'video_urls']) - data.keys()
         if data__missing_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['model', 'video_urls'], 'additionalProperties': False, 'properties': {'$schema': {'type': 'string'}, 'model': {'const': 'wan2.7-video-edit'}, 'prompt': {'type': 'string', 'maxLength': 5000}, 'negative_prompt': {'type': 'string', 'maxLength': 500}, 'video_urls': {'allOf': [{'type': 'array', 'items': {'$ref': '#/x-vidlint-fast-external/_wan2.7-defs.json/$defs/asset'}}, {'minItems': 1, 'maxItems': 1}]}, 'image_urls': {'allOf': [{'type': 'array', 'items': {'$ref': '#/x-vidlint-fast-external/_wan2.7-defs.json/$defs/asset'}}, {'maxItems': 4}]}, 'keep_original_sound': {'type': 'boolean'}, 'quality': {'enum': ['720p', '1080p']}, 'aspect_ratio': {'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, 'duration': {'allOf': [{'type': 'integer'}, {'minimum': 0, 'maximum': 10, 'not': {'const': 1}}]}, 'seed': {'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, 'prompt_extend': {'type': 'boolean'}, 'callback_url': {'type': 'string', 'maxLength': 2048, 'pattern': '^[Hh][Tt][Tt][Pp][Ss]://'}}, 'x-vidlint-fast-external': {'_wan2.7-defs.json': {'$defs': {'asset': {'type': 'string', 'minLength': 1}, 'asset_list': {'type': 'array', 'items': {'type': 'string', 'minLength': 1}}, 'prompt': {'type': 'string', 'maxLength': 5000}, 'negative_prompt': {'type': 'string', 'maxLength': 500}, 'quality': {'enum': ['720p', '1080p']}, 'aspect_ratio': {'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, 'duration': {'type': 'integer'}, 'seed': {'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, 'prompt_extend': {'type': 'boolean'}, 'callback_url': {'type': 'string', 'maxLength': 2048, 'pattern': '^[Hh][Tt][Tt][Pp][Ss]://'}}}}, '$schema': 'http://json-schema.org/draft-07/schema#'}, rule='required')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['model', 'video_urls'], 'additionalProperties': False, 'properties': {'$schema': {'type': 'string'}, 'model': {'const': 'wan2.7-video-edit'}, 'prompt': {'type': 'string', 'maxLength': 5000}, 'negative_prompt': {'type': 'string', 'maxLength': 500}, 'video_urls': {'allOf': [{'type': 'array', 'items': {'$ref': '#/x-vidlint-fast-external/_wan2.7-defs.json/$defs/asset'}}, {'minItems': 1, 'maxItems': 1}]}, 'image_urls': {'allOf': [{'type': 'array', 'items': {'$ref': '#/x-vidlint-fast-external/_wan2.7-defs.json/$defs/asset'}}, {'maxItems': 4}]}, 'keep_original_sound': {'type': 'boolean'}, 'quality': {'enum': ['720p', '1080p']}, 'aspect_ratio': {'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, 'duration': {'type': 'number', 'minimum': 0, 'maximum': 10, 'not': {'exclusiveMinimum': 0, 'exclusiveMaximum': 2}}, 'seed': {'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, 'prompt_extend': {'type': 'boolean'}, 'callback_url': {'type': 'string', 'maxLength': 2048, 'pattern': '^[Hh][Tt][Tt][Pp][Ss]://'}}, 'x-vidlint-fast-external': {'_wan2.7-defs.json': {'$defs': {'asset': {'type': 'string', 'minLength': 1, 'pattern': '\\S'}, 'asset_list': {'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S'}}, 'prompt': {'type': 'string', 'maxLength': 5000}, 'negative_prompt': {'type': 'string', 'maxLength': 500}, 'quality': {'enum': ['720p', '1080p']}, 'aspect_ratio': {'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, 'duration': {'type': 'integer'}, 'seed': {'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, 'prompt_extend': {'type': 'boolean'}, 'callback_url': {'type': 'string', 'maxLength': 2048, 'pattern': '^[Hh][Tt][Tt][Pp][Ss]://'}}}}, '$schema': 'http://json-schema.org/draft-07/schema#'}, rule='required')
         data_keys = set(data.keys())
         if "$schema" in data_keys:
             data_keys.remove("$schema")
@@ -81,18 +82,22 @@ def validate(data, custom_formats={}, name_prefix=None):
         if "duration" in data_keys:
             data_keys.remove("duration")
             data__duration = data["duration"]
-            validate___x_vidlint_fast_external__wan2_7_defs_json__defs_duration(data__duration, custom_formats, (name_prefix or "data") + ".duration")
+            if not isinstance(data__duration, (int, float, Decimal)) or isinstance(data__duration, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".duration must be number", value=data__duration, name="" + (name_prefix or "data") + ".duration", definition={'type': 'number', 'minimum': 0, 'maximum': 10, 'not': {'exclusiveMinimum': 0, 'exclusiveMaximum': 2}}, rule='type')
             try:
-                if not (isinstance(data__duration, (int, float)) and not isinstance(data__duration, bool) and data__duration == 1):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".duration must be same as const definition: 1", value=data__duration, name="" + (name_prefix or "data") + ".duration", definition={'const': 1}, rule='const')
+                if isinstance(data__duration, (int, float, Decimal)) and not isinstance(data__duration, bool):
+                    if data__duration <= 0:
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".duration must be bigger than 0", value=data__duration, name="" + (name_prefix or "data") + ".duration", definition={'exclusiveMinimum': 0, 'exclusiveMaximum': 2}, rule='exclusiveMinimum')
+                    if data__duration >= 2:
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".duration must be smaller than 2", value=data__duration, name="" + (name_prefix or "data") + ".duration", definition={'exclusiveMinimum': 0, 'exclusiveMaximum': 2}, rule='exclusiveMaximum')
             except (JsonSchemaValueException, JsonSchemaValuesException): pass
             else:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".duration must NOT match a disallowed definition", value=data__duration, name="" + (name_prefix or "data") + ".duration", definition={'minimum': 0, 'maximum': 10, 'not': {'const': 1}}, rule='not')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".duration must NOT match a disallowed definition", value=data__duration, name="" + (name_prefix or "data") + ".duration", definition={'type': 'number', 'minimum': 0, 'maximum': 10, 'not': {'exclusiveMinimum': 0, 'exclusiveMaximum': 2}}, rule='not')
             if isinstance(data__duration, (int, float, Decimal)) and not isinstance(data__duration, bool):
                 if data__duration < 0:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".duration must be bigger than or equal to 0", value=data__duration, name="" + (name_prefix or "data") + ".duration", definition={'minimum': 0, 'maximum': 10, 'not': {'const': 1}}, rule='minimum')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".duration must be bigger than or equal to 0", value=data__duration, name="" + (name_prefix or "data") + ".duration", definition={'type': 'number', 'minimum': 0, 'maximum': 10, 'not': {'exclusiveMinimum': 0, 'exclusiveMaximum': 2}}, rule='minimum')
                 if data__duration > 10:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".duration must be smaller than or equal to 10", value=data__duration, name="" + (name_prefix or "data") + ".duration", definition={'minimum': 0, 'maximum': 10, 'not': {'const': 1}}, rule='maximum')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".duration must be smaller than or equal to 10", value=data__duration, name="" + (name_prefix or "data") + ".duration", definition={'type': 'number', 'minimum': 0, 'maximum': 10, 'not': {'exclusiveMinimum': 0, 'exclusiveMaximum': 2}}, rule='maximum')
         if "seed" in data_keys:
             data_keys.remove("seed")
             data__seed = data["seed"]
@@ -106,7 +111,7 @@ def validate(data, custom_formats={}, name_prefix=None):
             data__callbackurl = data["callback_url"]
             validate___x_vidlint_fast_external__wan2_7_defs_json__defs_callback_url(data__callbackurl, custom_formats, (name_prefix or "data") + ".callback_url")
         if data_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['model', 'video_urls'], 'additionalProperties': False, 'properties': {'$schema': {'type': 'string'}, 'model': {'const': 'wan2.7-video-edit'}, 'prompt': {'type': 'string', 'maxLength': 5000}, 'negative_prompt': {'type': 'string', 'maxLength': 500}, 'video_urls': {'allOf': [{'type': 'array', 'items': {'$ref': '#/x-vidlint-fast-external/_wan2.7-defs.json/$defs/asset'}}, {'minItems': 1, 'maxItems': 1}]}, 'image_urls': {'allOf': [{'type': 'array', 'items': {'$ref': '#/x-vidlint-fast-external/_wan2.7-defs.json/$defs/asset'}}, {'maxItems': 4}]}, 'keep_original_sound': {'type': 'boolean'}, 'quality': {'enum': ['720p', '1080p']}, 'aspect_ratio': {'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, 'duration': {'allOf': [{'type': 'integer'}, {'minimum': 0, 'maximum': 10, 'not': {'const': 1}}]}, 'seed': {'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, 'prompt_extend': {'type': 'boolean'}, 'callback_url': {'type': 'string', 'maxLength': 2048, 'pattern': '^[Hh][Tt][Tt][Pp][Ss]://'}}, 'x-vidlint-fast-external': {'_wan2.7-defs.json': {'$defs': {'asset': {'type': 'string', 'minLength': 1}, 'asset_list': {'type': 'array', 'items': {'type': 'string', 'minLength': 1}}, 'prompt': {'type': 'string', 'maxLength': 5000}, 'negative_prompt': {'type': 'string', 'maxLength': 500}, 'quality': {'enum': ['720p', '1080p']}, 'aspect_ratio': {'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, 'duration': {'type': 'integer'}, 'seed': {'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, 'prompt_extend': {'type': 'boolean'}, 'callback_url': {'type': 'string', 'maxLength': 2048, 'pattern': '^[Hh][Tt][Tt][Pp][Ss]://'}}}}, '$schema': 'http://json-schema.org/draft-07/schema#'}, rule='additionalProperties')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['model', 'video_urls'], 'additionalProperties': False, 'properties': {'$schema': {'type': 'string'}, 'model': {'const': 'wan2.7-video-edit'}, 'prompt': {'type': 'string', 'maxLength': 5000}, 'negative_prompt': {'type': 'string', 'maxLength': 500}, 'video_urls': {'allOf': [{'type': 'array', 'items': {'$ref': '#/x-vidlint-fast-external/_wan2.7-defs.json/$defs/asset'}}, {'minItems': 1, 'maxItems': 1}]}, 'image_urls': {'allOf': [{'type': 'array', 'items': {'$ref': '#/x-vidlint-fast-external/_wan2.7-defs.json/$defs/asset'}}, {'maxItems': 4}]}, 'keep_original_sound': {'type': 'boolean'}, 'quality': {'enum': ['720p', '1080p']}, 'aspect_ratio': {'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, 'duration': {'type': 'number', 'minimum': 0, 'maximum': 10, 'not': {'exclusiveMinimum': 0, 'exclusiveMaximum': 2}}, 'seed': {'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, 'prompt_extend': {'type': 'boolean'}, 'callback_url': {'type': 'string', 'maxLength': 2048, 'pattern': '^[Hh][Tt][Tt][Pp][Ss]://'}}, 'x-vidlint-fast-external': {'_wan2.7-defs.json': {'$defs': {'asset': {'type': 'string', 'minLength': 1, 'pattern': '\\S'}, 'asset_list': {'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S'}}, 'prompt': {'type': 'string', 'maxLength': 5000}, 'negative_prompt': {'type': 'string', 'maxLength': 500}, 'quality': {'enum': ['720p', '1080p']}, 'aspect_ratio': {'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, 'duration': {'type': 'integer'}, 'seed': {'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, 'prompt_extend': {'type': 'boolean'}, 'callback_url': {'type': 'string', 'maxLength': 2048, 'pattern': '^[Hh][Tt][Tt][Pp][Ss]://'}}}}, '$schema': 'http://json-schema.org/draft-07/schema#'}, rule='additionalProperties')
     return data
 
 def validate___x_vidlint_fast_external__wan2_7_defs_json__defs_callback_url(data, custom_formats={}, name_prefix=None):
@@ -135,11 +140,6 @@ def validate___x_vidlint_fast_external__wan2_7_defs_json__defs_seed(data, custom
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must be smaller than or equal to 2147483647", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'integer', 'minimum': 1, 'maximum': 2147483647}, rule='maximum')
     return data
 
-def validate___x_vidlint_fast_external__wan2_7_defs_json__defs_duration(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (int)) and not (isinstance(data, float) and data.is_integer()) or isinstance(data, bool):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'integer'}, rule='type')
-    return data
-
 def validate___x_vidlint_fast_external__wan2_7_defs_json__defs_aspect_ratio(data, custom_formats={}, name_prefix=None):
     if not (isinstance(data, str) and data == '16:9' or isinstance(data, str) and data == '9:16' or isinstance(data, str) and data == '1:1' or isinstance(data, str) and data == '4:3' or isinstance(data, str) and data == '3:4'):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['16:9', '9:16', '1:1', '4:3', '3:4']", value=data, name="" + (name_prefix or "data") + "", definition={'enum': ['16:9', '9:16', '1:1', '4:3', '3:4']}, rule='enum')
@@ -152,7 +152,7 @@ def validate___x_vidlint_fast_external__wan2_7_defs_json__defs_quality(data, cus
 
 def validate___x_vidlint_fast_external__wan2_7_defs_json__defs_asset_list(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (list, tuple)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1}}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': '\\S'}}, rule='type')
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
         data_len = len(data)
@@ -162,11 +162,13 @@ def validate___x_vidlint_fast_external__wan2_7_defs_json__defs_asset_list(data, 
 
 def validate___x_vidlint_fast_external__wan2_7_defs_json__defs_asset(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'minLength': 1}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'minLength': 1, 'pattern': '\\S'}, rule='type')
     if isinstance(data, str):
         data_len = len(data)
         if data_len < 1:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be longer than or equal to 1 characters", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'minLength': 1}, rule='minLength')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be longer than or equal to 1 characters", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'minLength': 1, 'pattern': '\\S'}, rule='minLength')
+        if not REGEX_PATTERNS['\\S'].search(data):
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern \\S", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'minLength': 1, 'pattern': '\\S'}, rule='pattern')
     return data
 
 def validate___x_vidlint_fast_external__wan2_7_defs_json__defs_negative_prompt(data, custom_formats={}, name_prefix=None):
