@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Sequence, TextIO
 
-from vidlint.cli.parsing import UsageError, file_path, lowercase, writable_file_path
+import click
+
+from vidlint.cli.base import FILE, WRITABLE_FILE, VidlintCommand, usage_error
 from vidlint.core.diagnostics import Severity
+from vidlint.core.records import Record
 from vidlint.report import FORMATTERS
+from vidlint.run import AssetOptions, Inputs
 
-USAGE = "[OPTIONS] [PATHS ...]"
+SUMMARY = "Check request files (.json: one request; .jsonl: one per line)."
 DESCRIPTION = """Check request files (.json: one request; .jsonl: one request per line).
 
 PATHS may be files, folders (searched for *.json and *.jsonl), globs, or '-' for stdin.
@@ -38,7 +41,7 @@ def load_configuration(config_path: str | None, isolated: bool) -> Any:
     """The configuration that applies (None with --isolated or when there is none); exit 2 when invalid."""
     if isolated:
         if config_path:
-            raise UsageError("--config and --isolated cannot be used together")
+            raise usage_error("--config and --isolated cannot be used together")
         return None
     from vidlint.settings.discovery import find_config
 
@@ -71,16 +74,6 @@ def terminal_summary(run: Any, output_file: str, output_format: str) -> str:
     from vidlint.report.text import summary_line
 
     return f"{summary_line(run)} Report ({output_format}) written to {output_file}."
-
-
-def asset_map(value: str) -> tuple[str, Path]:
-    """One ``--asset-map URI_PREFIX=DIR``."""
-    from vidlint.check.assets import parse_asset_map
-
-    try:
-        return parse_asset_map(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def record_baseline(run: Any, path: str) -> int:
@@ -120,85 +113,121 @@ def report(run: Any, output_format: str, output_file: str | None, colour: str, q
         print(terminal_summary(run, output_file, output_format))
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATHS", help=argparse.SUPPRESS)
-    add = parser.add_argument
-    add("--format", dest="output_format", choices=list(FORMATTERS), default=None,
-        help="Report format [default: text; github inside GitHub Actions].")
-    add("-o", "--output-file", type=writable_file_path, default=None, metavar="FILE",
-        help="Write the report to this file; a one-line summary still goes to stdout.")
-    add("--fail-on", type=lowercase, choices=["error", "warning", "info"], default=None,
-        help="Lowest severity that makes the exit code 1 [default: error, or fail-on in the configuration].")
-    add("--exit-zero", action="store_true",
-        help="Exit 0 even when there are findings (2 still means a usage or read error).")
-    add("--config", dest="config_path", type=file_path, default=None, metavar="FILE",
-        help="Use this configuration file (vidlint.toml, or pyproject.toml with [tool.vidlint]).")
-    add("--isolated", action="store_true", help="Ignore all configuration files.")
-    add("--baseline", dest="baseline_path", type=file_path, default=None, metavar="FILE",
-        help="Report only findings that are not in this baseline file.")
-    add("--write-baseline", dest="write_baseline_path", type=file_path, default=None, metavar="FILE",
-        help="Record the current findings in this baseline file and exit 0.")
-    add("--select", default=None, metavar="CODES",
-        help="Comma-separated codes or prefixes to check (replaces select in the configuration).")
-    add("--extend-select", default=None, metavar="CODES", help="Codes or prefixes to check in addition.")
-    add("--ignore", default=None, metavar="CODES", help="Codes or prefixes not to check (adds to ignore).")
-    add("--statistics", action="store_true", help="Print the number of findings per rule.")
-    add("--color", dest="colour", choices=["auto", "always", "never"], default="auto",
-        help="Colour text output (auto: only on a terminal, and not when NO_COLOR is set). [default: auto]")
-    add("--exclude", action="append", default=[], metavar="GLOB",
-        help="Skip files and folders matching GLOB when walking folders.")
-    add("--stdin-filename", default=None, metavar="NAME",
-        help="Name to report for '-' (stdin); a .jsonl name reads stdin as JSON Lines.")
-    add("-q", "--quiet", action="store_true", help="Print only findings, no summary.")
-    add("--watch", action="store_true",
-        help="Lint again whenever a request file or an asset it references changes, until Ctrl-C.")
-    add("--show-infos", action="store_true",
-        help="Keep informational findings in SARIF reports (left out by default: they are not alerts).")
-    add("--asset-map", dest="asset_maps", action="append", type=asset_map, default=[], metavar="URI_PREFIX=DIR",
-        help="Check remote assets under URI_PREFIX against local copies in DIR (repeatable; longest prefix wins).")
-    add("--no-cache", action="store_true", help="Probe media again instead of using the probe cache.")
-    add("--online", action="store_true",
-        help="Probe http(s) assets over the network with range requests (only the bytes the checks need).")
-    add("--offline-cache", action="store_true",
-        help="Check http(s) assets against results cached by earlier --online runs, without any network.")
-    add("--allow-private-hosts", action="store_true",
-        help="With --online: allow loopback, private and link-local addresses (off: refused as SSRF).")
+class AssetMap(click.ParamType):
+    """One ``--asset-map URI_PREFIX=DIR``: (prefix, folder)."""
+
+    name = "asset map"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, Path]:
+        if isinstance(value, tuple):
+            return value
+        from vidlint.check.assets import parse_asset_map
+
+        try:
+            return parse_asset_map(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
-def run(args: argparse.Namespace) -> int:
-    return lint(**vars(args))
-
-
-def lint(paths: list[str], output_format: str | None, output_file: str | None, fail_on: str | None,
-         exit_zero: bool, config_path: str | None, isolated: bool, baseline_path: str | None,
-         write_baseline_path: str | None, select: str | None, extend_select: str | None, ignore: str | None,
-         statistics: bool, colour: str, exclude: list[str],
-         stdin_filename: str | None, quiet: bool, watch: bool, show_infos: bool, asset_maps: list[tuple[str, Path]], no_cache: bool, online: bool,
-         offline_cache: bool, allow_private_hosts: bool) -> int:
-    """Lint PATHS with the options of the command line; the exit code."""
+@click.command("lint", cls=VidlintCommand, help=DESCRIPTION, short_help=SUMMARY)
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--format", "output_format", type=click.Choice(list(FORMATTERS)), default=None,
+              help="Report format [default: text; github inside GitHub Actions].")
+@click.option("-o", "--output-file", type=WRITABLE_FILE, default=None, metavar="FILE",
+              help="Write the report to this file; a one-line summary still goes to stdout.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"], case_sensitive=False), default=None,
+              help="Lowest severity that makes the exit code 1 [default: error, or fail-on in the configuration].")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when there are findings (2 still means a usage or read error).")
+@click.option("--config", "config_path", type=FILE, default=None, metavar="FILE",
+              help="Use this configuration file (vidlint.toml, or pyproject.toml with [tool.vidlint]).")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option("--baseline", "baseline_path", type=FILE, default=None, metavar="FILE",
+              help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", "write_baseline_path", type=FILE, default=None, metavar="FILE",
+              help="Record the current findings in this baseline file and exit 0.")
+@click.option("--select", default=None, metavar="CODES",
+              help="Comma-separated codes or prefixes to check (replaces select in the configuration).")
+@click.option("--extend-select", default=None, metavar="CODES", help="Codes or prefixes to check in addition.")
+@click.option("--ignore", default=None, metavar="CODES", help="Codes or prefixes not to check (adds to ignore).")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
+              help="Colour text output (auto: only on a terminal, and not when NO_COLOR is set). [default: auto]")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching GLOB when walking folders.")
+@click.option("--stdin-filename", default=None, metavar="NAME",
+              help="Name to report for '-' (stdin); a .jsonl name reads stdin as JSON Lines.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only findings, no summary.")
+@click.option("--watch", is_flag=True,
+              help="Lint again whenever a request file or an asset it references changes, until Ctrl-C.")
+@click.option("--show-infos", is_flag=True,
+              help="Keep informational findings in SARIF reports (left out by default: they are not alerts).")
+@click.option("--asset-map", "asset_maps", multiple=True, type=AssetMap(), metavar="URI_PREFIX=DIR",
+              help="Check remote assets under URI_PREFIX against local copies in DIR (repeatable; longest prefix wins).")
+@click.option("--no-cache", is_flag=True, help="Probe media again instead of using the probe cache.")
+@click.option("--online", is_flag=True,
+              help="Probe http(s) assets over the network with range requests (only the bytes the checks need).")
+@click.option("--offline-cache", is_flag=True,
+              help="Check http(s) assets against results cached by earlier --online runs, without any network.")
+@click.option("--allow-private-hosts", is_flag=True,
+              help="With --online: allow loopback, private and link-local addresses (off: refused as SSRF).")
+def command(paths: Sequence[str], fail_on: str | None, exit_zero: bool, watch: bool, exclude: Sequence[str],
+            stdin_filename: str | None, asset_maps: Sequence[tuple[str, Path]], no_cache: bool, online: bool,
+            offline_cache: bool, allow_private_hosts: bool, **chosen: Any) -> int:
     if online and offline_cache:
-        raise UsageError("--online and --offline-cache exclude each other (--offline-cache uses no network)")
+        raise usage_error("--online and --offline-cache exclude each other (--offline-cache uses no network)")
     if allow_private_hosts and not online:
-        raise UsageError("--allow-private-hosts only applies with --online")
-    from vidlint.api import AssetOptions, Inputs, LintOptions, lint_paths
+        raise usage_error("--allow-private-hosts only applies with --online")
+    settings = SettingsChoice(**{name: chosen.pop(name) for name in SettingsChoice._slots})
+    return lint(list(paths), settings, Output(**chosen),
+                Inputs(excludes=tuple(exclude), stdin_filename=stdin_filename),
+                AssetOptions(asset_maps=list(asset_maps), no_cache=no_cache, online=online,
+                             offline_cache=offline_cache, allow_private_hosts=allow_private_hosts),
+                fail_on=fail_on, exit_zero=exit_zero, watch=watch)
 
-    config = load_configuration(config_path, isolated)
-    if select is not None or extend_select is not None or ignore is not None:
+
+class SettingsChoice(Record):
+    """Which configuration and baseline the command line names, and its rule selection."""
+
+    config_path: str | None
+    isolated: bool
+    baseline_path: str | None
+    write_baseline_path: str | None
+    select: str | None
+    extend_select: str | None
+    ignore: str | None
+
+
+class Output(Record):
+    """How the report is written."""
+
+    output_format: str | None
+    output_file: str | None
+    colour: str
+    quiet: bool
+    statistics: bool
+    show_infos: bool
+
+
+def lint(paths: list[str], settings: SettingsChoice, output: Output, inputs: Inputs, assets: AssetOptions,
+         fail_on: str | None = None, exit_zero: bool = False, watch: bool = False) -> int:
+    """Lint PATHS with the options of the command line; the exit code."""
+    from vidlint.api import LintOptions, lint_paths
+
+    config = load_configuration(settings.config_path, settings.isolated)
+    if settings.select is not None or settings.extend_select is not None or settings.ignore is not None:
         from vidlint.settings.config import ConfigError, with_command_line_selection
 
         try:
-            config = with_command_line_selection(config, select, extend_select, ignore)
+            config = with_command_line_selection(config, settings.select, settings.extend_select, settings.ignore)
         except ConfigError as exc:
             raise fail(str(exc)) from None
-    overrides: dict[str, Any] = {
-        "inputs": Inputs(excludes=tuple(exclude), stdin_filename=stdin_filename),
-        "assets": AssetOptions(asset_maps=list(asset_maps), no_cache=no_cache, online=online,
-                               offline_cache=offline_cache, allow_private_hosts=allow_private_hosts),
-    }
+    overrides: dict[str, Any] = {"inputs": inputs, "assets": assets}
     if fail_on:
         overrides["fail_on"] = Severity.parse(fail_on)
     options = LintOptions.from_config(config, **overrides) if config is not None else LintOptions(**overrides)
-    baseline_file = Path(baseline_path) if baseline_path else (config.baseline if config is not None else None)
+    write_baseline_path = settings.write_baseline_path
+    baseline_file = Path(settings.baseline_path) if settings.baseline_path else (
+        config.baseline if config is not None else None)
     if baseline_file is not None and not write_baseline_path:
         from vidlint.settings.baseline import BaselineError, load_baseline
 
@@ -206,7 +235,7 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
             options.baseline = load_baseline(baseline_file)
         except BaselineError as exc:
             raise fail(str(exc)) from None
-    output_format = choose_format(output_format, output_file)
+    output_format, output_file = choose_format(output.output_format, output.output_file), output.output_file
     targets = list(paths) or ["."]
     if "-" in targets:
         from vidlint.load import PathError, read_stdin
@@ -217,22 +246,25 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
             raise fail(str(exc)) from None
     if watch:
         if "-" in targets or write_baseline_path:
-            raise UsageError("--watch lints files: not with - (stdin) or --write-baseline")
+            raise usage_error("--watch lints files: not with - (stdin) or --write-baseline")
         from vidlint.watch import watch as watch_paths
 
         return watch_paths(targets, options, lambda run: report(
-            run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics, show_infos=show_infos),
-            ignored=[output_file] if output_file else [])
+            run, output_format, output_file, colour=output.colour, quiet=output.quiet, statistics=output.statistics,
+            show_infos=output.show_infos), ignored=[output_file] if output_file else [])
     try:
         lint_run = lint_paths(targets, options)
         if write_baseline_path:
             return record_baseline(lint_run, write_baseline_path)
-        report(lint_run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics,
-               show_infos=show_infos)
+        report(lint_run, output_format, output_file, colour=output.colour, quiet=output.quiet,
+               statistics=output.statistics, show_infos=output.show_infos)
     except BrokenPipeError:
         raise  # the reader of stdout went away: vidlint.cli.main ends quietly
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 2
-        raise fail(f"internal error: {type(exc).__name__}: {exc}") from None
+        from vidlint.cli.errors import report_internal_error
+
+        report_internal_error(exc)
+        raise SystemExit(2) from None
     for reason in lint_run.path_errors:
         print(f"vidlint: {reason}", file=sys.stderr)
     code = lint_run.exit_code

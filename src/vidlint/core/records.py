@@ -39,7 +39,8 @@ def field(*, default: Any = None, default_factory: Callable[[], Any] | None = No
 
 def _make_init(name: str, fields: list[tuple[str, Any]], namespace: dict[str, Any]) -> Callable[..., None]:
     """Compile ``__init__`` for ``fields`` ((name, default or _Field or _NO_DEFAULT), in order)."""
-    params, body, env = ["self"], [], {}
+    params, body = ["self"], []
+    env: dict[str, Any] = {}
     for slot, default in fields:
         spec = default if isinstance(default, _Field) else None
         if spec is not None and not spec.init:
@@ -123,5 +124,5 @@ class FrozenRecord(Record):
 
     __slots__ = ()
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # type: ignore[override]  # Record sets __hash__ to None (mutable)
         return hash(tuple(getattr(self, name) for name in self._compared or self._slots))

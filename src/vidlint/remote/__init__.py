@@ -24,7 +24,7 @@ _EXPORTS = {
     "format_stats": "vidlint.remote.online",
     "probe_uri": "vidlint.remote.online",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = list(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:

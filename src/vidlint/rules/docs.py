@@ -73,9 +73,11 @@ def _schema_values(declared: Rule) -> list[tuple[str, str]]:
     rows = []
     for name in models_using(declared):
         profile = load_profile(name)
+        if profile is None:
+            continue
         found: list[str] = []
 
-        def walk(node: Any, where: str) -> None:
+        def walk(node: Any, where: str, found: list[str] = found) -> None:
             if isinstance(node, list):
                 for item in node:
                     walk(item, where)
