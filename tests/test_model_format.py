@@ -90,7 +90,7 @@ REF_SCHEMA: dict[str, Any] = {
         "siblings": [{"when": {"not": {"anyOf": [{"required": ["image_urls"]}, {"required": ["video_urls"]},
                                                  {"required": ["audio_urls"]}]}},
                       "model": "test-t2v", "why": "a request without reference media"}],
-        "billing": {"unpriced": "the docs give no price for test-ref", "billed_seconds": "output_seconds"},
+        "billing": {"unpriced": "the docs give no price for test-ref", "bills_input_video": False},
     },
 }
 T2V_SCHEMA = {"type": "object", "required": ["model", "prompt"],

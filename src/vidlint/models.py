@@ -13,6 +13,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from vidlint.core.pointers import split_pointer
+
 _SCHEMA_DIR: list[Path] = []  # set by use_schema_dir
 _DERIVED_CACHES: list[Callable[[], None]] = []  # see forget_with_models
 
@@ -92,8 +94,7 @@ def load_schema_file(file_name: str) -> dict[str, Any]:
 
 
 def follow_pointer(document: Any, fragment: str) -> Any:
-    for token in [t for t in fragment.split("/") if t]:
-        token = token.replace("~1", "/").replace("~0", "~")
+    for token in [t for t in split_pointer("/" + fragment.lstrip("/")) if t]:
         document = document[int(token)] if isinstance(document, list) else document[token]
     return document
 

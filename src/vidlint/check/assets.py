@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from vidlint.core.diagnostics import Diagnostic, match_pattern
+from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.pointers import match_pattern, pattern_matches
 from vidlint.probe.model import MediaProbe
 from vidlint.core.records import FrozenRecord, Record
 from vidlint.rules.registry import Finding, run_stage
@@ -211,7 +212,7 @@ def limits_for(ref: AssetRef, limits: dict[str, Any], overrides: list[dict[str, 
 
     merged = dict(limits)
     for entry in overrides:
-        if not pointer_matches(entry.get("at", ""), ref.pointer) or not holds(entry.get("when", True), request):
+        if not pattern_matches(entry.get("at", ""), ref.pointer) or not holds(entry.get("when", True), request):
             continue
         for key, value in entry.items():
             if key not in ("at", "when", "why"):
@@ -219,12 +220,6 @@ def limits_for(ref: AssetRef, limits: dict[str, Any], overrides: list[dict[str, 
                 if entry.get("why"):
                     merged["why_of"] = {**merged.get("why_of", {}), key: entry["why"]}
     return merged
-
-
-def pointer_matches(pattern: str, pointer: str) -> bool:
-    """Whether ``pointer`` is one of the pointers ``pattern`` names (``*``: any one token)."""
-    wanted, given = pattern.split("/"), pointer.split("/")
-    return len(wanted) == len(given) and all(w in ("*", g) for w, g in zip(wanted, given, strict=True))
 
 
 def asset_rules() -> list[Any]:

@@ -15,10 +15,11 @@ error inside a ``then`` (or ``else``) says its ``if`` in words. Annotations are 
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any
 
 from vidlint.check.fast_schema import fast_validator
-from vidlint.core.diagnostics import Diagnostic, make_pointer
+from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.pointers import make_pointer
 from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
 from vidlint.rules.registry import Finding, Rule
 
@@ -54,9 +55,6 @@ def prepare(profile: ModelProfile) -> None:
     fast_validator(profile)
     _validator(profile)
 
-
-def _pointer(path: Iterable[Any]) -> str:
-    return make_pointer(*path)
 
 
 def _notes_of(node: Any, keyword: Any) -> dict[str, str]:

@@ -177,6 +177,13 @@ def command(paths: Sequence[str], fail_on: str | None, exit_zero: bool, watch: b
         raise usage_error("--online and --offline-cache exclude each other (--offline-cache uses no network)")
     if allow_private_hosts and not online:
         raise usage_error("--allow-private-hosts only applies with --online")
+    from vidlint.core.globs import GlobError, compile_glob
+
+    for pattern in exclude:
+        try:
+            compile_glob(pattern)
+        except GlobError as exc:
+            raise usage_error(f"--exclude {pattern!r}: {exc}") from None
     settings = SettingsChoice(**{name: chosen.pop(name) for name in SettingsChoice._slots})
     return lint(list(paths), settings, Output(**chosen),
                 Inputs(excludes=tuple(exclude), stdin_filename=stdin_filename),

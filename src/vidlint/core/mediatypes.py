@@ -1,17 +1,21 @@
-"""The MIME type a file's first bytes announce (used for uploads and by the fake API)."""
+"""What a file's first bytes announce: the one table of magic bytes, read for the MIME type
+of an upload (and by the fake API) and for the Pillow format the probe opens an image as."""
 
 from __future__ import annotations
 
-_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"\xff\xd8\xff", "image/jpeg"),
-    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
-    (0, b"GIF87a", "image/gif"),
-    (0, b"GIF89a", "image/gif"),
-    (0, b"BM", "image/bmp"),
-    (0, b"ID3", "audio/mpeg"),
-    (0, b"\xff\xfb", "audio/mpeg"),
-    (0, b"\xff\xf3", "audio/mpeg"),
-    (0, b"\xff\xf2", "audio/mpeg"),
+# (offset, signature, MIME type, Pillow format id for an image Pillow opens)
+SIGNATURES: tuple[tuple[int, bytes, str, str | None], ...] = (
+    (0, b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
+    (0, b"\xff\xd8\xff", "image/jpeg", "JPEG"),
+    (0, b"GIF87a", "image/gif", "GIF"),
+    (0, b"GIF89a", "image/gif", "GIF"),
+    (0, b"BM", "image/bmp", "BMP"),
+    (0, b"II*\x00", "image/tiff", "TIFF"),
+    (0, b"MM\x00*", "image/tiff", "TIFF"),
+    (0, b"ID3", "audio/mpeg", None),
+    (0, b"\xff\xfb", "audio/mpeg", None),
+    (0, b"\xff\xf3", "audio/mpeg", None),
+    (0, b"\xff\xf2", "audio/mpeg", None),
 )
 
 
@@ -28,7 +32,7 @@ def sniff_mime(head: bytes) -> str | None:
         if brand in (b"mif1", b"msf1"):
             return "image/heif"
         return "video/quicktime" if head[8:10] == b"qt" else "video/mp4"
-    for offset, signature, mime in _SIGNATURES:
+    for offset, signature, mime, _ in SIGNATURES:
         if head[offset:offset + len(signature)] == signature:
             return mime
     return None

@@ -6,7 +6,8 @@ import json
 import re
 from typing import Any, Iterator
 
-from vidlint.core.diagnostics import Diagnostic, escape_pointer_token, split_pointer
+from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.pointers import escape_pointer_token, make_pointer, split_pointer
 from vidlint.load.positions import LineMap, PositionIndex, scan_positions
 from vidlint.core.records import FrozenRecord, Record
 from vidlint.rules.file import (
@@ -57,7 +58,7 @@ class Document(Record):
             return self.line_map.position(index.keys[pointer])
         tokens = split_pointer(pointer)
         while True:
-            current = "".join("/" + t.replace("~", "~0").replace("/", "~1") for t in tokens)
+            current = make_pointer(*tokens)
             offset = index.values.get(current)
             if offset is not None:
                 return self.line_map.position(offset)

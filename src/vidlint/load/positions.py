@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from vidlint.core.diagnostics import escape_pointer_token
+from vidlint.core.pointers import escape_pointer_token
 from vidlint.core.records import Record
 
 _WS = re.compile(r"[ \t\n\r]*")

@@ -15,13 +15,10 @@ from typing import TYPE_CHECKING, Any
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.core.records import Record
 from vidlint.rules.registry import rule
+from vidlint.core.wording import number
 
 if TYPE_CHECKING:
     from vidlint.settings.config import Budget, Limits
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"
 
 
 def _usd(value: float) -> str:
@@ -43,8 +40,9 @@ def request_over_billed_seconds() -> None:
 
 def _request_over_billed_seconds(billed: float, limit: float, pointer: str, partial: bool) -> Diagnostic:
     at_least = "at least " if partial else ""
-    return request_over_billed_seconds.emit(f"the request bills {at_least}{_num(billed)} s; the budget allows {_num(limit)} s per request",
-                      pointer, "shorten duration or the reference videos, or raise budget.request.max-billed-seconds")
+    return request_over_billed_seconds.emit(
+        f"the request bills {at_least}{number(billed)} s; the budget allows {number(limit)} s per request", pointer,
+        "shorten duration or the reference videos, or raise budget.request.max-billed-seconds")
 
 
 @rule("VL702", "request-over-usd", "error", stage="cost")
@@ -79,7 +77,7 @@ def run_over_billed_seconds() -> None:
 
 
 def _run_over_billed_seconds(total: float, limit: float, pointer: str) -> Diagnostic:
-    return run_over_billed_seconds.emit(f"with this request the run bills {_num(total)} s; the budget allows {_num(limit)} s per run",
+    return run_over_billed_seconds.emit(f"with this request the run bills {number(total)} s; the budget allows {number(limit)} s per run",
                       pointer, "split the batch, or raise budget.run.max-billed-seconds")
 
 

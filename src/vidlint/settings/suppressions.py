@@ -10,14 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.pointers import covers
 
 if TYPE_CHECKING:
     from vidlint.settings.config import CodeSuppression, Config
-
-
-def pointer_covers(ignored: str, pointer: str) -> bool:
-    """``/model_params`` covers itself and everything below it; ``""`` covers the whole request."""
-    return pointer == ignored or pointer.startswith(ignored + "/") or ignored == ""
 
 
 class Suppressor:
@@ -59,7 +55,7 @@ class Suppressor:
             if entry.glob is not None and entry.glob.matches(relative):
                 hit |= self._mark("per-file-ignores", entry, d.code)
         for entry in self.config.pointer_ignores:
-            if entry.path == relative and pointer_covers(entry.pointer or "", d.pointer):
+            if entry.path == relative and covers(entry.pointer or "", d.pointer):
                 hit |= self._mark("pointer-ignores", entry, d.code)
         return hit
 

@@ -59,18 +59,9 @@ def lint_before_submit(path: Path, console: Console) -> bool:
 
 
 def format_lint_estimate(estimate: dict[str, Any]) -> str | None:
-    """A one-line cost estimate from the lint core's estimate, when it gives a price."""
-    usd = estimate.get("usd")
-    if not isinstance(usd, (int, float)):
+    """The one-line cost estimate submit prints, when the estimate gives a price."""
+    from vidlint.check.estimate import format_estimate
+
+    if not isinstance(estimate.get("usd"), (int, float)):
         return None
-    try:
-        from vidlint.check.estimate import format_estimate  # type: ignore[import-not-found]
-    except ImportError:
-        pass
-    else:
-        return "estimated cost: " + format_estimate(estimate)
-    line = f"estimated cost: ${usd:.2f}"
-    credits = estimate.get("credits")
-    if isinstance(credits, (int, float)):
-        line += f" (~{credits:.0f} credits)"
-    return line
+    return "estimated cost: " + format_estimate(estimate)
