@@ -47,7 +47,8 @@ def _models_note(rule, every: int) -> str:  # type: ignore[no-untyped-def]
 
 @click.command("rules", cls=VidlintCommand, help=DESCRIPTION)
 @click.argument("code", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON (code, name, severity, stage, summary, doc, models).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the rules as JSON (code, name, severity, stage, summary, doc, models).")
 def command(code: str | None, as_json: bool) -> int:
     from vidlint.models import known_models
     from vidlint.rules.docs import applies_to, models_using

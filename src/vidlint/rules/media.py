@@ -240,9 +240,10 @@ def _transparent_image(ctx: AssetContext) -> bool:
 def asset_size_ambiguous(ctx: AssetContext) -> Iterator[Finding]:
     """The asset file is over the documented maximum in one reading of MB only.
 
-    Over it if a MB is 1,000,000 bytes, within it if a MB is 1,048,576. The documentation gives sizes in "MB" (the model's ``max_mb``) without saying which
-    reading the server applies. A file between the two readings may be refused; above the
-    binary reading it is VL607, an error.
+    Over it if a MB is 1,000,000 bytes, within it if a MB is 1,048,576. The documentation gives
+    sizes in "MB" (the model's ``max_mb``) without saying which reading the server applies. A
+    file between the two readings may be refused; above the binary reading it is VL607, an
+    error.
 
     Breaks it: a 20,500,000-byte image where the limit is 20 MB.
     Fix: re-encode it to at most 20,000,000 bytes to be safe under either reading.
