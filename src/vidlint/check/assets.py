@@ -40,12 +40,9 @@ def parse_asset_map(text: str) -> tuple[str, Path]:
 class AssetRef(FrozenRecord):
     """A reference to an asset; ``kind`` is what the request field expects: image | video | audio."""
 
-    __slots__ = ("pointer", "value", "kind")
-
-    def __init__(self, pointer: str, value: str, kind: str) -> None:
-        self.pointer = pointer
-        self.value = value
-        self.kind = kind
+    pointer: str
+    value: str
+    kind: str
 
 
 class Resolution(Record):
@@ -53,29 +50,21 @@ class Resolution(Record):
     (a remote asset probed over HTTP by ``--online`` / ``--offline-cache``). ``path`` and
     ``map_dir`` are normalised absolute paths."""
 
-    __slots__ = ("how", "path", "scheme", "map_prefix", "map_dir", "reason")
-
-    def __init__(self, how: str, path: str | None = None, scheme: str = "", map_prefix: str | None = None,
-                 map_dir: str | None = None, reason: str | None = None) -> None:
-        self.how = how
-        self.path = path
-        self.scheme = scheme
-        self.map_prefix = map_prefix
-        self.map_dir = map_dir
-        self.reason = reason
+    how: str
+    path: str | None = None
+    scheme: str = ""
+    map_prefix: str | None = None
+    map_dir: str | None = None
+    reason: str | None = None
 
 
 class AssetContext(Record):
     """What the asset rules look at: the reference, where it led, the limits for its kind, the probe."""
 
-    __slots__ = ("ref", "resolution", "limits", "probe")
-
-    def __init__(self, ref: AssetRef, resolution: Resolution, limits: dict[str, Any],
-                 probe: MediaProbe | None = None) -> None:
-        self.ref = ref
-        self.resolution = resolution
-        self.limits = limits
-        self.probe = probe
+    ref: AssetRef
+    resolution: Resolution
+    limits: dict[str, Any]
+    probe: MediaProbe | None = None
 
     @property
     def label(self) -> str:

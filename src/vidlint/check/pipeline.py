@@ -10,7 +10,7 @@ from vidlint.core.wording import type_name
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.load import Document
 from vidlint.models import ModelProfile, known_models, load_profile, suggest_model
-from vidlint.core.records import Record
+from vidlint.core.records import Record, field
 from vidlint.rules.file import missing_model, not_an_object, unknown_model
 from vidlint.rules.registry import RequestContext, load_all_rules, run_stage
 from vidlint.run import LintOptions
@@ -19,14 +19,10 @@ from vidlint.run import LintOptions
 class RequestResult(Record):
     """What checking one request found, plus facts other steps reuse (model, estimate)."""
 
-    __slots__ = ("model", "diagnostics", "estimate", "facts")
-
-    def __init__(self, model: str | None, diagnostics: list[Diagnostic], estimate: dict[str, Any] | None = None,
-                 facts: dict[str, Any] | None = None) -> None:
-        self.model = model
-        self.diagnostics = diagnostics
-        self.estimate = estimate
-        self.facts = {} if facts is None else facts
+    model: str | None
+    diagnostics: list[Diagnostic]
+    estimate: dict[str, Any] | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 def select_profile(request: dict[str, Any]) -> tuple[ModelProfile | None, Diagnostic | None]:

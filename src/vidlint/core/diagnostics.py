@@ -38,22 +38,17 @@ class Diagnostic(FrozenRecord):
     prompt), is the index of the character. Neither takes part in equality.
     """
 
-    __slots__ = ("code", "severity", "message", "pointer", "hint", "line", "column", "record", "at_key", "char")
+    code: str
+    severity: Severity
+    message: str
+    pointer: str = ""
+    hint: str | None = None
+    line: int = 1
+    column: int = 1
+    record: int | None = None
+    at_key: bool = False
+    char: int | None = None
     _compared = ("code", "severity", "message", "pointer", "hint", "line", "column", "record")
-
-    def __init__(self, code: str, severity: Severity, message: str, pointer: str = "", hint: str | None = None,
-                 line: int = 1, column: int = 1, record: int | None = None, at_key: bool = False,
-                 char: int | None = None) -> None:
-        self.code = code
-        self.severity = severity
-        self.message = message
-        self.pointer = pointer
-        self.hint = hint
-        self.line = line
-        self.column = column
-        self.record = record
-        self.at_key = at_key
-        self.char = char
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # Pickled by the thousand on their way back from worker processes: as a call with the

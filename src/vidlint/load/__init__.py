@@ -41,13 +41,10 @@ class Source(FrozenRecord):
     None for stdin; ``found_by_walking``: not named on the command line (JSON Schemas in
     it are skipped)."""
 
-    __slots__ = ("display", "path", "jsonl", "found_by_walking")
-
-    def __init__(self, display: str, path: Path | None, jsonl: bool, found_by_walking: bool = False) -> None:
-        self.display = display
-        self.path = path
-        self.jsonl = jsonl
-        self.found_by_walking = found_by_walking
+    display: str
+    path: Path | None
+    jsonl: bool
+    found_by_walking: bool = False
 
 
 def _excluded(path: Path, globs: list[Glob]) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from vidlint.core.diagnostics import Diagnostic
-from vidlint.core.records import Record
+from vidlint.core.records import Record, field
 from vidlint.rules.registry import rule
 from vidlint.core.wording import number
 
@@ -143,14 +143,11 @@ def check_request_budget(budget: Budget, request: Any, estimate: dict[str, Any] 
 class RunBudget(Record):
     """The run's running totals, fed in the order the files are reported (in the parent process)."""
 
-    __slots__ = ("limits", "billed_total", "usd_total", "seconds_reported", "usd_reported")
-
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
-        self.billed_total = 0.0
-        self.usd_total = 0.0
-        self.seconds_reported = False
-        self.usd_reported = False
+    limits: Limits
+    billed_total: float = field(default=0.0, init=False)
+    usd_total: float = field(default=0.0, init=False)
+    seconds_reported: bool = field(default=False, init=False)
+    usd_reported: bool = field(default=False, init=False)
 
     def add(self, estimate: dict[str, Any], pointer: str) -> list[Diagnostic]:
         """VL703 / VL704 when this request takes a total over its limit (each once per run)."""

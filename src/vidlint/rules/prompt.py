@@ -261,14 +261,11 @@ _SINGLE = re.compile(r"single[- ]shot|一镜到底|单镜头", re.I)
 class Shot(FrozenRecord):
     """A timed shot of a multi-shot prompt; ``at``: its index in the prompt."""
 
-    __slots__ = ("number", "start", "end", "at", "text")
-
-    def __init__(self, number: int, start: float, end: float, at: int, text: str) -> None:
-        self.number = number
-        self.start = start
-        self.end = end
-        self.at = at
-        self.text = text
+    number: int
+    start: float
+    end: float
+    at: int
+    text: str
 
 
 def timed_shots(text: str) -> list[Shot]:

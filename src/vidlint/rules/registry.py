@@ -42,15 +42,11 @@ class Finding(FrozenRecord):
     """What a rule function yields; :meth:`Rule.emit` turns it into a Diagnostic. ``char``: for
     string values, the index of the character the finding is about."""
 
-    __slots__ = ("pointer", "message", "hint", "at_key", "char")
-
-    def __init__(self, pointer: str, message: str, hint: str | None = None, at_key: bool = False,
-                 char: int | None = None) -> None:
-        self.pointer = pointer
-        self.message = message
-        self.hint = hint
-        self.at_key = at_key
-        self.char = char
+    pointer: str
+    message: str
+    hint: str | None = None
+    at_key: bool = False
+    char: int | None = None
 
 
 class Rule:
