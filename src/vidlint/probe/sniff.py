@@ -6,6 +6,7 @@ from __future__ import annotations
 import struct
 
 from vidlint.core.mediatypes import SIGNATURES
+from vidlint.core.records import Record
 
 
 def sniff_image(head: bytes) -> str | None:
@@ -26,15 +27,16 @@ def _plausible_bmp(head: bytes) -> bool:
     return dib_size in (12, 16, 40, 52, 56, 64, 108, 124)
 
 
-class WebPHeader:
+class WebPHeader(Record):
     """Size and alpha of a WebP file from its first chunk (Pillow decodes the whole file to
     open a WebP, which is exactly what a header probe must not do)."""
 
-    def __init__(self, width: int, height: int, codec: str, has_alpha: bool, animated: bool,
-                 riff_size: int) -> None:
-        self.width, self.height = width, height
-        self.codec, self.has_alpha, self.animated = codec, has_alpha, animated
-        self.riff_size = riff_size
+    width: int
+    height: int
+    codec: str
+    has_alpha: bool
+    animated: bool
+    riff_size: int
 
 
 def parse_webp_header(head: bytes) -> WebPHeader:

@@ -33,7 +33,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from vidlint.core.diagnostics import Diagnostic, Severity
-from vidlint.core.records import FrozenRecord
+from vidlint.core.records import FrozenRecord, Record, field
 
 STAGES = ("file", "schema", "request", "asset", "media", "facts", "cost", "online", "meta")
 
@@ -187,15 +187,11 @@ def iter_findings(items: Iterable[Finding] | None) -> Iterable[Finding]:
     return () if items is None else items
 
 
-class RequestContext:
+class RequestContext(Record):
     """What request and facts rules look at: the parsed request, the model's ``x-vidlint`` data
     (``meta``), the model's profile, and (facts rules) what the asset check learned."""
 
-    __slots__ = ("request", "meta", "profile", "facts")
-
-    def __init__(self, request: dict[str, Any], meta: dict[str, Any], profile: Any = None,
-                 facts: dict[str, Any] | None = None) -> None:
-        self.request = request
-        self.meta = meta
-        self.profile = profile
-        self.facts = {} if facts is None else facts
+    request: dict[str, Any]
+    meta: dict[str, Any]
+    profile: Any = None
+    facts: dict[str, Any] = field(default_factory=dict)
