@@ -144,3 +144,9 @@ def test_remote_and_probe_are_leaves() -> None:
         members = [name for name in graph if name == leaf or name.startswith(leaf + ".")]
         needed = set().union(*(reachable(graph, m) for m in members))
         assert not [n for n in needed if n.startswith(above)], (leaf, sorted(needed))
+
+
+def test_the_core_imports_nothing_above_it() -> None:
+    graph = import_graph()
+    for name in [n for n in graph if n.startswith("vidlint.core")]:
+        assert all(t == "vidlint" or t.startswith("vidlint.core") for t in graph[name]), (name, sorted(graph[name]))
