@@ -3,9 +3,10 @@
 A subclass declares each field once, as an annotation (with a default where it has one);
 the base turns the annotations into ``__slots__`` and an ``__init__`` when the class is
 created, and gives what ``dataclasses`` gave: a readable ``repr``, equality field by field,
-and ``replace``. A lint run needs about twenty such classes; made with ``dataclasses`` they
-cost ~16 ms of code generation at every start (0.5-1.2 ms per class, measured on a 2-CPU VM)
-plus importing ``inspect``. Here one short ``__init__`` is compiled per class.
+and ``replace``. A lint run needs about twenty such classes. Creating 20 classes of six fields
+(a loaded 2-CPU VM, medians of 15 fresh processes): hand-written ``__slots__`` and ``__init__``
+16 ms, this base 22 ms (one short ``__init__`` compiled per class), ``dataclass(slots=True)``
+79 ms plus importing ``inspect``.
 
     class Shot(FrozenRecord):
         number: int
