@@ -1,0 +1,43 @@
+"""Engine details the model families rely on: ASCII reference tags written right against
+Chinese text, and which sibling VL230 names among equally good fits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vidlint.api import lint_bytes
+
+IMAGES = ["https://cdn.example.com/a.jpg", "https://cdn.example.com/b.jpg"]
+
+
+def codes(request):
+    result = lint_bytes("r.json", json.dumps(request, ensure_ascii=False).encode(), False, None)
+    return [(d.code, d.pointer, d.message) for d in result.diagnostics if d.code != "VL502"]
+
+
+@pytest.mark.parametrize("prompt, expected", [
+    ("参考@image1的风格，@image2跳舞", []),
+    ("@image3的风格", ["VL310"]),
+    ("参考@Image1的风格，@image2跳舞", ["VL311"]),
+])
+def test_seedance_tags_next_to_chinese_text(prompt, expected):
+    found = codes({"model": "seedance-2.0-reference-to-video", "prompt": prompt, "image_urls": IMAGES})
+    assert [c for c, _, _ in found] == expected, found
+
+
+def test_wan_tags_next_to_chinese_text():
+    found = codes({"model": "wan2.7-reference-video", "prompt": "让Image 1跳舞, Image 3来了", "image_urls": IMAGES})
+    assert [(c, m) for c, _, m in found] == [("VL310", 'the prompt refers to "Image 3", but image_urls has 2 entries')]
+
+
+@pytest.mark.parametrize("model, sibling", [
+    ("seedance-2.0-text-to-video", "seedance-2.0-image-to-video"),
+    ("seedance-2.0-fast-text-to-video", "seedance-2.0-fast-image-to-video"),
+    ("seedance-2.0-mini-text-to-video", "seedance-2.0-mini-image-to-video"),
+])
+def test_vl230_names_the_sibling_of_the_same_tier(model, sibling):
+    found = codes({"model": model, "prompt": "the flower opens", "image_urls": IMAGES[:1]})
+    (message,) = [m for c, _, m in found if c == "VL230"]
+    assert f"fits {sibling} and passes its checks" in message
