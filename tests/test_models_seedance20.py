@@ -123,6 +123,7 @@ def common_cases(model: str) -> list[tuple[str, dict, str, str]]:
         ("quality-8k", c(quality="8k"), "VL103", "/quality"),
         ("aspect-enum", c(aspect_ratio="2:1"), "VL103", "/aspect_ratio"),
         ("generate-audio-string", c(generate_audio="on"), "VL102", "/generate_audio"),
+        ("generate-audio-number", c(generate_audio=1), "VL102", "/generate_audio"),
         ("content-filter-string", c(content_filter="false"), "VL102", "/content_filter"),
         ("callback-http", c(callback_url="http://hooks.example.com/done"), "VL401", "/callback_url"),
         ("callback-long", c(callback_url=LONG_URL), "VL402", "/callback_url"),
@@ -370,3 +371,20 @@ def test_check_jsonschema_accepts_the_clean_request_and_rejects_a_broken_one(tmp
     result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(SCHEMAS / f"{model}.json"),
                              str(good), str(bad)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "bad.json" in result.stdout and "good.json" not in result.stdout, result.stdout
+
+
+# ---- the family's examples, through the CLI's JSON report ---------------------------------------
+
+
+def test_examples_through_the_json_report():
+    from conftest import EXAMPLES
+
+    clean_run = run_vidlint("lint", "--format", "json", str(EXAMPLES / "clean" / "seedance-2.0-reference-edit.json"))
+    assert clean_run.code == 0, clean_run.out
+    assert {d["code"] for f in clean_run.json()["files"] for d in f["diagnostics"]} == {"VL502"}
+    broken = run_vidlint("lint", "--format", "json", str(EXAMPLES / "broken" / "seedance-2.0-limits.json"))
+    assert broken.code == 1
+    found = {(d["code"], d["pointer"]) for f in broken.json()["files"] for d in f["diagnostics"]}
+    assert found >= {("VL201", ""), ("VL231", "/model"), ("VL311", "/prompt"), ("VL310", "/prompt"),
+                     ("VL104", "/duration"), ("VL103", "/quality"), ("VL102", "/generate_audio"),
+                     ("VL105", "/seed"), ("VL401", "/callback_url")}
