@@ -455,8 +455,8 @@ def mode_inferred(ctx: RequestContext) -> Iterator[Finding]:
     """
     request, meta = ctx.request, ctx.meta
     spec = meta["generation_modes"]
-    if spec["field"] in request:
-        return
+    if "field" not in spec or spec["field"] in request:
+        return  # no mode field to recommend (minimax-h3-image-to-video), or it is set
     inputs = present_inputs(request, spec)
     mode = mode_of(inputs, spec)
     if mode is not None:
