@@ -189,9 +189,9 @@ def mode_cases(model: str) -> list[tuple[str, dict, str, str]]:
                   ("r2v-data-uri", c(image_urls=["data:image/png;base64,iVBORw0KGgo="]), "VL241", "/image_urls/0"),
                   ("r2v-base64", c(image_urls=["iVBORw0KGgo" * 40]), "VL241", "/image_urls/0"),
                   ("r2v-videos-over-15s", c(video_urls=[LONG_VIDEO, LONG_VIDEO], prompt="@image1 @video1 @video2 @audio1"),
-                   "VL610", "/video_urls/1"),
+                   "VL613", "/video_urls/1"),
                   ("r2v-audio-over-15s", c(audio_urls=["long.mp3", "long.mp3"], prompt="@image1 @video1 @audio1 @audio2"),
-                   "VL610", "/audio_urls/1")]
+                   "VL613", "/audio_urls/1")]
         cases += image_cases(model, "/image_urls/0", lambda value: c(image_urls=[value]))
         cases += video_cases(model, lambda value: c(video_urls=[value]))
         cases += audio_cases(model, lambda value: c(audio_urls=[value]))
@@ -212,8 +212,9 @@ def image_cases(model, pointer, build):
 def video_cases(model, build):
     p = "/video_urls/0"
     return [("video-format-webm", build("webm-named.mp4"), "VL601", p),
-            ("video-fps-10", build("ok.mp4"), "VL611", p),
-            ("video-frame-pixels", build("ok.mp4"), "VL614", p),         # 320x240 = 76,800 px
+            ("video-fps-10", build("ok.mp4"), "VL614", p),
+            ("video-fps-23.976", build("gray-320x320-23.976fps-2s.mp4"), "VL614", p),  # 24 is the minimum here
+            ("video-frame-pixels", build("ok.mp4"), "VL617", p),         # 320x240 = 76,800 px
             ("video-aspect", build("wide.mp4"), "VL605", p),             # 2000x240
             ("video-too-short", build("short.mp4"), "VL606", p),         # 0.5 s
             ("video-too-long", build("long.mp4"), "VL606", p)]           # 31 s
@@ -272,7 +273,7 @@ def test_videos_add_up_to_at_most_15_seconds(lint):
                       prompt="@image1 @video1 @video2 @video3 @audio1"))  # 8 + 3 + 3 = 14 s: fine
     assert findings(over) == []
     (total,) = [d for d in lint(clean("seedance-2.0-fast-reference-to-video", video_urls=[LONG_VIDEO, LONG_VIDEO],
-                                      prompt="@image1 @video1 @video2 @audio1")).diagnostics if d.code == "VL610"]
+                                      prompt="@image1 @video1 @video2 @audio1")).diagnostics if d.code == "VL613"]
     assert total.pointer == "/video_urls/1" and "add up to 16.0 s" in total.message and "at most 15 s" in total.message
 
 
@@ -352,7 +353,7 @@ def test_profiles_share_the_family_data():
 
 
 def test_rules_command_lists_the_models():
-    run = run_vidlint("rules", "VL610")
+    run = run_vidlint("rules", "VL613")
     assert run.code == 0
     for model in R2V:
         assert model in run.out
