@@ -1,5 +1,5 @@
 """Engine details the model families rely on: ASCII reference tags written right against
-Chinese text, and which sibling VL230 names among equally good fits."""
+Chinese text, which sibling VL230 names among equally good fits, and .heif / .heic names."""
 
 from __future__ import annotations
 
@@ -41,3 +41,17 @@ def test_vl230_names_the_sibling_of_the_same_tier(model, sibling):
     found = codes({"model": model, "prompt": "the flower opens", "image_urls": IMAGES[:1]})
     (message,) = [m for c, _, m in found if c == "VL230"]
     assert f"fits {sibling} and passes its checks" in message
+
+
+def test_heic_content_named_heif_is_no_extension_mismatch(tmp_path):
+    import shutil
+
+    from media_helpers import MEDIA
+
+    shutil.copy(MEDIA / "ok-400x300.heic", tmp_path / "frame.heif")
+    shutil.copy(MEDIA / "ok-400x300.jpg", tmp_path / "frame.heic")
+    request = {"model": "minimax-h3-image-to-video", "prompt": "the bowl steams", "image_start": "frame.heif",
+               "image_end": "frame.heic"}
+    result = lint_bytes("r.json", json.dumps(request).encode(), False, tmp_path)
+    mismatches = [(d.code, d.pointer) for d in result.diagnostics if d.code == "VL602"]
+    assert mismatches == [("VL602", "/image_end")]  # a JPEG named .heic still is one
