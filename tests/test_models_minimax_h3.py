@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, SCHEMAS, run_vidlint, write_request
-from media_helpers import MB, MEDIA, sparse_jpeg, sparse_mp4, sparse_wav
+from media_helpers import MB, MEDIA, png_declaring, sparse_jpeg, sparse_mp4, sparse_wav
 
 from vidlint.api import LintOptions, lint_bytes
 from vidlint.check.assets import AssetOptions
@@ -173,7 +173,8 @@ def mode_cases(model: str) -> list[tuple[str, dict, str, str]]:
             *video_cases(lambda value: c(video_urls=[value])),
             ("audio-format-ogg", c(audio_urls=["voice.ogg"]), "VL601", "/audio_urls/0"),
             ("audio-format-flac", c(audio_urls=["voice.flac"]), "VL601", "/audio_urls/0"),
-            ("audio-too-short", c(audio_urls=["short.wav"]), "VL606", "/audio_urls/0")]
+            ("audio-too-short", c(audio_urls=["short.wav"]), "VL606", "/audio_urls/0"),
+            ("audio-too-long", c(audio_urls=["tone-16s.mp3"]), "VL606", "/audio_urls/0")]
 
 
 def image_cases(pointer, build):
@@ -191,6 +192,7 @@ def video_cases(build):
             ("video-codec-mpeg4", build("mpeg4-320x320-2s.mp4"), "VL615", p),
             ("video-audio-opus", build("opus-320x320-2s.mp4"), "VL616", p),
             ("video-fps-10", build("ok.mp4"), "VL614", p),
+            ("video-fps-120", build("gray-320x320-120fps-2s.mp4"), "VL614", p),
             ("video-low", build("ok.mp4"), "VL604", p),                          # 320x240
             ("video-aspect", build("wide.mp4"), "VL605", p),                      # 2000x240
             ("video-too-short", build("short.mp4"), "VL606", p),
@@ -227,6 +229,21 @@ def test_file_size_limits(lint, tmp_path, kind, build, name, limit_mb, field):
         build(tmp_path / name, size)
         codes = [(d.code, d.pointer) for d in lint(clean(R2V, **{field: [str(tmp_path / name)]})).diagnostics]
         assert (("VL607", f"/{field}/0") in codes) == broken, (size, codes)
+
+
+@pytest.mark.parametrize("model, field", [(I2V, "image_end"), (R2V, "image_urls")])
+def test_image_side_upper_bounds(lint, tmp_path, model, field):
+    for (width, height), code in (((5760, 3000), None), ((5761, 3000), "VL603"), ((3000, 5761), "VL604")):
+        name = f"{width}x{height}.png"
+        png_declaring(tmp_path / name, width, height)
+        value = str(tmp_path / name)
+        pointer = f"/{field}" if field == "image_end" else f"/{field}/0"
+        found = findings(lint(clean(model, **{field: value if field == "image_end" else [value]})))
+        assert found == ([] if code is None else [(code, pointer)]), (width, height, found)
+
+
+def test_frame_pixels_are_no_minimax_limit(lint):
+    assert findings(lint(clean(R2V, video_urls=["gray-1920x1088-24fps-2s.mp4"]))) == []
 
 
 def test_body_over_64_mb():

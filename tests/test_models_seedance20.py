@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SCHEMAS, run_vidlint, write_request
-from media_helpers import MB, MEDIA, sparse_jpeg, sparse_mp4, sparse_wav
+from media_helpers import MB, MEDIA, png_declaring, sparse_jpeg, sparse_mp4, sparse_wav
 
 from vidlint.api import LintOptions, lint_bytes
 from vidlint.check.assets import AssetOptions
@@ -214,6 +214,8 @@ def video_cases(model, build):
     return [("video-format-webm", build("webm-named.mp4"), "VL601", p),
             ("video-fps-10", build("ok.mp4"), "VL614", p),
             ("video-fps-23.976", build("gray-320x320-23.976fps-2s.mp4"), "VL614", p),  # 24 is the minimum here
+            ("video-fps-120", build("gray-320x320-120fps-2s.mp4"), "VL614", p),
+            ("video-frame-pixels-high", build("gray-1920x1088-24fps-2s.mp4"), "VL617", p),  # 2,088,960 px
             ("video-frame-pixels", build("ok.mp4"), "VL617", p),         # 320x240 = 76,800 px
             ("video-aspect", build("wide.mp4"), "VL605", p),             # 2000x240
             ("video-too-short", build("short.mp4"), "VL606", p),         # 0.5 s
@@ -223,7 +225,8 @@ def video_cases(model, build):
 def audio_cases(model, build):
     p = "/audio_urls/0"
     return [("audio-format-ogg", build("voice.ogg"), "VL601", p),
-            ("audio-too-short", build("short.wav"), "VL606", p)]
+            ("audio-too-short", build("short.wav"), "VL606", p),
+            ("audio-too-long", build("tone-16s.mp3"), "VL606", p)]
 
 
 CASES = [(f"{model}:{case_id}", request, code, pointer)
@@ -255,6 +258,16 @@ def test_file_size_limits(lint, tmp_path, kind, build, name, limit_mb, field):
         request = clean("seedance-2.0-reference-to-video", **{field: [str(tmp_path / name)]})
         codes = [(d.code, d.pointer) for d in lint(request).diagnostics]
         assert (("VL607", f"/{field}/0") in codes) == broken, (size, codes)
+
+
+@pytest.mark.parametrize("model, field", [("seedance-2.0-fast-image-to-video", "image_urls"),
+                                          ("seedance-2.0-reference-to-video", "image_urls")])
+def test_image_side_upper_bounds(lint, tmp_path, model, field):
+    for (width, height), code in (((6000, 3000), None), ((6001, 3000), "VL603"), ((3000, 6001), "VL604")):
+        name = f"{width}x{height}.png"
+        png_declaring(tmp_path / name, width, height)
+        found = findings(lint(clean(model, **{field: [str(tmp_path / name)]})))
+        assert found == ([] if code is None else [(code, f"/{field}/0")]), (width, height, found)
 
 
 def test_i2v_image_size_limit(lint, tmp_path):
