@@ -13,7 +13,6 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-
 _SCHEMA_DIR: list[Path] = []  # set by use_schema_dir
 
 

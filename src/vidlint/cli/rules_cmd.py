@@ -45,6 +45,9 @@ def applies_to_text(rule) -> str:  # type: ignore[no-untyped-def]
     if rule.stage in ("file", "cost", "online", "meta"):
         return "Applies to: every model."
     if not rule.reads:
+        values = model_values(rule)  # schema rules: the annotated schema nodes of each model
+        if values:
+            return "\n".join(["Applies to (the models' schemas):"] + [f"  {model}: {shown}" for model, shown in values])
         using = models_using(rule)
         return "Applies to: " + (", ".join(using) if using else "no model yet") + "."
     values = model_values(rule)

@@ -9,11 +9,16 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from vidlint.rules.media import PADDING_SECONDS
-from vidlint.rules.registry import Finding, RequestContext, rule
-from vidlint.rules.request import effective_mode, get_pointer, probed_duration, requested_duration
 from vidlint.check.wording import label
 from vidlint.diagnostics import make_pointer
+from vidlint.rules.media import PADDING_SECONDS
+from vidlint.rules.registry import Finding, RequestContext, rule
+from vidlint.rules.request import (
+    effective_mode,
+    get_pointer,
+    probed_duration,
+    requested_duration,
+)
 
 # --- durations measured against probed input media (facts from the asset check) --------------
 
