@@ -337,3 +337,9 @@ def test_examples_through_the_json_report():
     found = {(d["code"], d["pointer"]) for f in broken.json()["files"] for d in f["diagnostics"]}
     assert found >= {("VL314", "/prompt"), ("VL310", "/prompt"), ("VL202", "/audio_urls"), ("VL104", "/duration"),
                      ("VL103", "/quality"), ("VL401", "/callback_url"), ("VL105", "/generate_audio")}
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_the_schema_example_is_clean(lint, model):
+    (example,) = json.loads((SCHEMAS / f"{model}.json").read_text())["examples"]
+    assert example["model"] == model and findings(lint(example)) == []

@@ -402,3 +402,9 @@ def test_examples_through_the_json_report():
     assert found >= {("VL201", ""), ("VL231", "/model"), ("VL311", "/prompt"), ("VL310", "/prompt"),
                      ("VL104", "/duration"), ("VL103", "/quality"), ("VL102", "/generate_audio"),
                      ("VL105", "/seed"), ("VL401", "/callback_url")}
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_the_schema_example_is_clean(lint, model):
+    (example,) = json.loads((SCHEMAS / f"{model}.json").read_text())["examples"]
+    assert example["model"] == model and findings(lint(example)) == []
