@@ -62,10 +62,13 @@ class Tag(FrozenRecord):
 class TagGrammar(FrozenRecord):
     """A model's ``reference_tags``: its tag forms and the foreign syntaxes it forbids."""
 
-    __slots__ = ("tags", "forbidden", "name_them_from")
+    __slots__ = ("tags", "forbidden", "name_them_from", "near_miss")
 
     def __init__(self, spec: dict[str, Any]) -> None:
         base = spec.get("base", 1)
+        # what VL311 says of a near miss: families whose docs say loose wording may still be
+        # understood (seedance) say so instead of "not read"
+        self.near_miss = spec.get("near_miss", "is not read as a reference; the model reads")
         self.tags = [Tag(t["form"], t["target"], t.get("base", base), t.get("singular"), t.get("aliases", []))
                      for t in spec.get("tags", [])]
         self.forbidden = [(Tag(f["form"], "", 0, None, []).exact, f) for f in spec.get("forbidden", [])]
@@ -176,7 +179,7 @@ def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
             if canonical == match.group(0):
                 continue
             taken.add(match.span())
-            yield Finding("/prompt", f'"{match.group(0)}" is not read as a reference; the model reads "{canonical}"',
+            yield Finding("/prompt", f'"{match.group(0)}" {rules.near_miss} "{canonical}"',
                           f'write "{canonical}"', char=match.start())
 
 
