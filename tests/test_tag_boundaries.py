@@ -55,3 +55,12 @@ def test_heic_content_named_heif_is_no_extension_mismatch(tmp_path):
     result = lint_bytes("r.json", json.dumps(request).encode(), False, tmp_path)
     mismatches = [(d.code, d.pointer) for d in result.diagnostics if d.code == "VL602"]
     assert mismatches == [("VL602", "/image_end")]  # a JPEG named .heic still is one
+
+
+def test_near_miss_wording_follows_the_family():
+    seedance = codes({"model": "seedance-2.0-reference-to-video", "prompt": "image 1 dances", "image_urls": IMAGES[:1]})
+    assert [m for c, _, m in seedance if c == "VL311"] == [
+        '"image 1" is not the explicit tag the docs recommend (natural-language numbering may still be understood); '
+        'write "@image1"']
+    wan = codes({"model": "wan2.7-reference-video", "prompt": "image 1 dances", "image_urls": IMAGES[:1]})
+    assert [m for c, _, m in wan if c == "VL311"] == ['"image 1" is not read as a reference; the model reads "Image 1"']
