@@ -532,7 +532,7 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     foreign = [key for key in request if key not in own.fields and key not in ("$schema", "model")]
     if not foreign:
         return
-    ranked: list[tuple[int, str, list[str]]] = []
+    ranked: list[tuple[int, float, str, list[str]]] = []
     for name in known_models():
         sibling = load_profile(name)
         if name == own.name or sibling is None or sibling.meta.get("family") != meta.get("family"):
