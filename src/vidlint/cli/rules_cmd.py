@@ -66,16 +66,18 @@ def run(args: argparse.Namespace) -> int:
         import json
 
         print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.label, "stage": r.stage,
-                           "summary": r.summary, "doc": r.doc, "models": models_using(r)} for r in chosen],
+                           "opt_in": r.opt_in, "summary": r.summary, "doc": r.doc, "models": models_using(r)} for r in chosen],
                          ensure_ascii=False, indent=2))
         return 0
     if args.code:
         rule = chosen[0]
-        print(f"{rule.code} {rule.name} [{rule.severity.label}]\n")
+        off = f"; off by default: --extend-select {rule.code}" if rule.opt_in else ""
+        print(f"{rule.code} {rule.name} [{rule.severity.label}{off}]\n")
         print(rule.doc)
         print("\n" + applies_to_text(rule))
         return 0
     name_width = max(len(r.name) for r in chosen)
     for rule in chosen:
-        print(f"{rule.code}  {rule.severity.label:<7}  {rule.name:<{name_width}}  {rule.summary}")
+        off = " (off by default)" if rule.opt_in else ""
+        print(f"{rule.code}  {rule.severity.label:<7}  {rule.name:<{name_width}}  {rule.summary}{off}")
     return 0
