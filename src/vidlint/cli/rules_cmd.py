@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         import json
 
         print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.label, "stage": r.stage,
-                           "opt_in": r.opt_in, "summary": r.summary, "doc": r.doc, "models": models_using(r)} for r in chosen],
+                           "summary": r.summary, "doc": r.doc, "models": models_using(r)} for r in chosen],
                          ensure_ascii=False, indent=2))
         return 0
     if args.code:
