@@ -121,6 +121,7 @@ RULE_MODULES = (
     "vidlint.rules.online",
     "vidlint.rules.meta",
     "vidlint.rules.wan27",
+    "vidlint.rules.wan30",
 )
 
 
