@@ -22,7 +22,7 @@ _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
 
 @rule("VL235", "migration-preview", "info", stage="request", reads="migration", opt_in=True)
 def migration_preview(ctx: RequestContext) -> Iterator[Finding]:
-    """What changes when this request moves to the next version of its model (off by default).
+    """What changes when this request moves to the next version of its model.
 
     Switched on with ``--extend-select VL235`` (or ``extend-select = ["VL235"]`` in the
     configuration). For a wan2.7 request it names the wan3.0 model it would move to and lists,
