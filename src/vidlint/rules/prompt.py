@@ -32,15 +32,17 @@ class Tag(FrozenRecord):
         self.form, self.target, self.base, self.singular = form, target, base, singular
         self.ascii = bool(_ASCII_WORD.match(word[:1]))
         number = "(0|[1-9][0-9]*)" if base == 0 else "([1-9][0-9]*)"
-        before = r"(?<![\w])" if self.ascii or opener else ""
-        after = r"(?![\w])" if self.ascii and not suffix else r"(?![0-9])"
+        # ASCII word characters only: a tag written right after or before CJK text ("删除@video1里")
+        # is still a tag (Python's \w counts Han characters as word characters)
+        before = r"(?<![A-Za-z0-9_])" if self.ascii or opener else ""
+        after = r"(?![A-Za-z0-9_])" if self.ascii and not suffix else r"(?![0-9])"
         self.exact = re.compile(before + re.escape(opener + word + separator) + number + re.escape(suffix) + after)
         words = sorted({word.lower(), *(a.lower() for a in aliases)}, key=len, reverse=True)
         edges = "".join(sorted(set(opener + suffix)))
         around = f"[{re.escape(edges)}]*" if edges else ""
         joiner = r"[ \t]*[#№_-]?[ \t]*" if self.ascii else r"[ \t]*"
         tail = r"(?![\w.,][0-9]|[A-Za-z0-9])" if self.ascii else ""
-        self.loose = re.compile((r"(?<![\w])" if self.ascii else "") + around + "(" + "|".join(map(re.escape, words))
+        self.loose = re.compile((r"(?<![A-Za-z0-9_])" if self.ascii else "") + around + "(" + "|".join(map(re.escape, words))
                                 + ")" + joiner + "([0-9０-９]+)" + around + tail, re.I if self.ascii else 0)
 
     def spelled(self, number: int) -> str:
