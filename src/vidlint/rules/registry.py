@@ -122,6 +122,7 @@ RULE_MODULES = (
     "vidlint.rules.meta",
     "vidlint.rules.wan27",
     "vidlint.rules.wan30",
+    "vidlint.rules.seedance25",
 )
 
 
