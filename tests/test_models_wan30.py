@@ -152,15 +152,15 @@ REFERENCE_VIDEO = [
     ("ref-video-too-short", ref(video_urls=["short.mp4"]), "VL606", "/video_urls/0", ref(video_urls=["ok.mp4"])),
     ("ref-video-too-long", ref(video_urls=["long.mp4"]), "VL606", "/video_urls/0",
      ref(video_urls=["seven-seconds.mp4"])),
-    ("ref-videos-total", ref(video_urls=["seven-seconds.mp4"] * 3), "VL610", "/video_urls/2",
+    ("ref-videos-total", ref(video_urls=["seven-seconds.mp4"] * 3), "VL613", "/video_urls/2",
      ref(video_urls=["seven-seconds.mp4"] * 2)),
-    ("ref-videos-plus-duration", ref(video_urls=["seven-seconds.mp4"], duration=24), "VL227", "/duration",
+    ("ref-videos-plus-duration", ref(video_urls=["seven-seconds.mp4"], duration=24), "VL233", "/duration",
      ref(video_urls=["seven-seconds.mp4"], duration=23)),
     ("ref-audio-format", ref(audio_urls=["voice.ogg"]), "VL601", "/audio_urls/0", ref(audio_urls=["ok.wav"])),
     ("ref-audio-too-short", ref(audio_urls=["short.wav"]), "VL606", "/audio_urls/0", ref(audio_urls=["ok.mp3"])),
     ("ref-audio-too-long", ref(audio_urls=["sixteen-seconds.mp3"]), "VL606", "/audio_urls/0",
      ref(audio_urls=["long.mp3"])),
-    ("ref-audio-total", ref(audio_urls=["long.mp3", "long.mp3"]), "VL610", "/audio_urls/1",
+    ("ref-audio-total", ref(audio_urls=["long.mp3", "long.mp3"]), "VL613", "/audio_urls/1",
      ref(audio_urls=["long.mp3", "ok.mp3"])),
 ]
 
@@ -199,7 +199,7 @@ def test_documented_requests_are_clean(body):
 def test_messages_say_the_documented_limit():
     (d,) = [d for d in lint(t2v(duration=0))[0] if d.code == "VL104"]
     assert "2..30, or -1 (smart duration" in d.message
-    (d,) = [d for d in lint(ref(video_urls=["seven-seconds.mp4"], duration=24))[0] if d.code == "VL227"]
+    (d,) = [d for d in lint(ref(video_urls=["seven-seconds.mp4"], duration=24))[0] if d.code == "VL233"]
     assert "the inputs are 7 s and duration is 24 s: 31 s in all; at most 30 s" in d.message
     assert d.hint == "set duration to at most 23"
     (d,) = [d for d in lint(ref(model_params={"voice_bindings": {"image1": VOICE}}))[0] if d.code == "VL205"]
@@ -208,7 +208,7 @@ def test_messages_say_the_documented_limit():
 
 def test_smart_duration_skips_the_30_second_budget_and_is_held_at_30_seconds():
     diagnostics, result = lint(ref(video_urls=["seven-seconds.mp4"], duration=-1))
-    assert "VL227" not in [d.code for d in diagnostics]
+    assert "VL233" not in [d.code for d in diagnostics]
     (estimate,) = result.estimates
     assert estimate["billed_seconds"] == 37.0  # 7 s of reference video + the 30 s hold
     assert estimate["usd"] is None and "no price for wan3.0" in estimate["unpriced"]
@@ -293,4 +293,4 @@ def test_models_command_lists_the_family():
     for model in ("wan3.0-text-to-video", "wan3.0-image-to-video", "wan3.0-reference-video"):
         assert model in listed
     assert "wan3.0-reference-video" in run_vidlint("rules", "VL236").out
-    assert "wan3.0-reference-video" in run_vidlint("rules", "VL227").out
+    assert "wan3.0-reference-video" in run_vidlint("rules", "VL233").out
