@@ -153,7 +153,8 @@ def asset_aspect_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     low, high = bounds
     ratio = probe.width / probe.height
     if not low <= ratio <= high:
-        yield ctx.finding(f"{ctx.ref.kind} aspect ratio is {_ratio(ratio)} ({_dimension_detail(probe)}); "
+        limit = low if ratio < low else high
+        yield ctx.finding(f"{ctx.ref.kind} aspect ratio is {_ratio(ratio, limit)} ({_dimension_detail(probe)}); "
                              f"the limit is {_ratio(low)}..{_ratio(high)}",
                              hint="crop or pad it to a less extreme shape")
 
