@@ -273,6 +273,7 @@ def test_migration_preview_for_a_request_that_moves_as_it_is():
     preview = {d.pointer: d.message for d in diagnostics if d.code == "VL235"}
     assert len(preview) == 2  # the summary and the new generate_audio default
     assert "changes 1 thing " in preview["/model"] and "adds generate_audio" in preview[""]
+    assert "prompt up to 20000 characters (was 5000), seed 0..2147483647 (was 1..)" in preview["/model"]
 
 
 def test_migration_preview_from_the_command_line(tmp_path):

@@ -29,7 +29,8 @@ def migration_preview(ctx: RequestContext) -> Iterator[Finding]:
     each at its field: the documented differences that apply to this request (``audio_urls``
     become standalone material named "Audio N"; ``model_params.voice_bindings`` is not
     supported; the default aspect ratio becomes ``adaptive``; no video continuation or
-    driving audio), and every error or warning the wan3.0 model's own checks find in the request
+    driving audio), what differs for every request (``general``: the longer prompt, seed from 0,
+    480p, durations up to 30 s), and every error or warning the wan3.0 model's own checks find in the request
     with only ``model`` changed (``negative_prompt`` and ``prompt_extend`` do not exist there).
     wan2.7-video-edit has no wan3.0 counterpart, which it says.
 
@@ -60,6 +61,8 @@ def migration_preview(ctx: RequestContext) -> Iterator[Finding]:
     summary = (f"moving this request to {target_name} changes {total} thing{'s' if total != 1 else ''} "
                "(each said at its field)" if total else
                f"this request moves to {target_name} as it is: only the model name changes")
+    if spec.get("general"):
+        summary += f"; {spec['general']}"
     yield Finding("/model", summary, f'set "model": {show(target_name)} to move it' if not total else None)
     for entry in changes:
         yield Finding(entry.get("at", ""), f"on {target_name}: {entry['message']}", entry.get("hint"))
