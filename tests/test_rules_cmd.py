@@ -59,7 +59,7 @@ def test_rules_code_prints_the_docstring():
     assert doc.strip() == load_all_rules()["VL311"].doc
     assert "Breaks it:" in body and "Fix:" in body
     # which models the rule applies to, with each model's numbers rendered from its data
-    assert applies.startswith("Applies to (model data `reference_tags`):")
+    assert applies.startswith("Applies to (model data reference_tags):")
     assert "wan2.7-reference-video: " in applies and "Image {n}" in applies
     # by name, in any case
     assert run_vidlint("rules", "reference-spelling").out == result.out
