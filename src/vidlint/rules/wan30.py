@@ -19,6 +19,21 @@ from vidlint.rules.request import applies, get_pointer
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
 
 
+def migration_data(where: Any) -> dict[str, Any] | None:
+    """The migration entry a profile points at: ``"_wan3.0-defs.json#/x-vidlint-shared/migration/..."``
+    (a plain string, not a ``$ref``, so a bundled wan2.7 schema does not carry wan3.0's file)."""
+    from vidlint.models import expand_refs, follow_pointer, load_schema_file
+
+    if not isinstance(where, str) or "#" not in where:
+        return None
+    file_name, _, fragment = where.partition("#")
+    try:
+        found = follow_pointer(load_schema_file(file_name), fragment)
+    except (OSError, KeyError, IndexError, ValueError, TypeError):
+        return None
+    return expand_refs(found, file_name) if isinstance(found, dict) else None
+
+
 @rule("VL235", "migration-preview", "info", stage="request", reads="migration", opt_in=True)
 def migration_preview(ctx: RequestContext) -> Iterator[Finding]:
     """What changes when this request moves to the next version of its model.
@@ -41,7 +56,9 @@ def migration_preview(ctx: RequestContext) -> Iterator[Finding]:
     from vidlint.models import load_profile
     from vidlint.suppress import pointer_covers  # not at import: the clean hot path stays without it
 
-    spec = ctx.meta["migration"]
+    spec = migration_data(ctx.meta["migration"])
+    if spec is None:
+        return
     target_name = spec.get("to")
     if not target_name:
         yield Finding("/model", spec.get("why", "no newer model documented for this one"))
