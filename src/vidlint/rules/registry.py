@@ -34,7 +34,7 @@ request, facts, asset or media rule runs only for models whose data has its firs
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from vidlint.diagnostics import Diagnostic, Severity
 from vidlint.records import FrozenRecord
@@ -186,14 +186,15 @@ def applying(stage: str, meta: dict[str, Any]) -> tuple[Rule, ...]:
 
 
 def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset(),
-              opted_in: frozenset[str] = frozenset()) -> Iterator[Diagnostic]:
+              opted_in: frozenset[str] = frozenset()) -> list[Diagnostic]:
     """Run every rule of ``stage`` that applies to ``meta`` on ``ctx`` (an opt-in rule only when its
-    code is in ``opted_in``); yield its diagnostics."""
+    code is in ``opted_in``); their diagnostics."""
+    found = []
     for declared in applying(stage, meta):
         if (skip and declared.code in skip) or (declared.opt_in and declared.code not in opted_in):
             continue
-        for finding in declared.func(ctx):
-            yield declared.emit_finding(finding)
+        found += [declared.emit_finding(finding) for finding in declared.func(ctx)]
+    return found
 
 
 def opted_in(config: Any) -> frozenset[str]:
