@@ -22,14 +22,15 @@ class Tag(FrozenRecord):
 
     __slots__ = ("form", "target", "base", "singular", "exact", "loose", "ascii")
 
-    def __init__(self, form: str, target: str, base: int, singular: str | None, aliases: list[str]) -> None:
+    def __init__(self, form: str, target: str | list[str], base: int, singular: str | None, aliases: list[str]) -> None:
         prefix, _, rest = form.partition("{n}")[0], None, form.partition("{n}")[2]
         suffix = rest
         head = prefix.rstrip(" _-")
         separator = prefix[len(head):]
         word = head.lstrip("@<[{(#")
         opener = head[:len(head) - len(word)]
-        self.form, self.target, self.base, self.singular = form, target, base, singular
+        self.form, self.base, self.singular = form, base, singular
+        self.target: str | tuple[str, ...] = target if isinstance(target, str) else tuple(target)
         self.ascii = bool(_ASCII_WORD.match(word[:1]))
         number = "(0|[1-9][0-9]*)" if base == 0 else "([1-9][0-9]*)"
         before = r"(?<![\w])" if self.ascii or opener else ""
@@ -64,8 +65,18 @@ class TagGrammar(FrozenRecord):
             for match in tag.exact.finditer(text):
                 yield tag, match
 
-    def targets(self) -> list[str]:
+    def targets(self) -> list[str | tuple[str, ...]]:
         return list(dict.fromkeys(tag.target for tag in self.tags))
+
+
+def _count(request: Any, target: str | tuple[str, ...]) -> int:
+    """How many inputs a tag's target holds; a list of pointers (one numbering over several
+    fields, in order) counts them all."""
+    return count_at(request, target) if isinstance(target, str) else sum(count_at(request, t) for t in target)
+
+
+def _field(target: str | tuple[str, ...]) -> str:
+    return field_label(target) if isinstance(target, str) else " + ".join(field_label(t) for t in target)
 
 
 _GRAMMARS: dict[int, TagGrammar] = {}
@@ -117,9 +128,9 @@ def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
         return
     for tag, match in grammar(ctx.meta).exact(text):
         position = int(match.group(1)) - tag.base + 1
-        count = count_at(ctx.request, tag.target)
+        count = _count(ctx.request, tag.target)
         if position > count:
-            field = field_label(tag.target)
+            field = _field(tag.target)
             yield Finding("/prompt", f'the prompt refers to "{match.group(0)}", but {_having(field, count)}',
                           f"refer to {tag.base}..{count - 1 + tag.base}" if count else f"add it to {field} or reword the prompt",
                           char=match.start())
@@ -176,7 +187,7 @@ def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
         at = lowered.find(tag.singular)
         if at < 0:
             continue
-        count, field = count_at(ctx.request, tag.target), field_label(tag.target)
+        count, field = _count(ctx.request, tag.target), _field(tag.target)
         if count > 1:
             yield Finding("/prompt", f'"{text[at:at + len(tag.singular)]}" is ambiguous: {field} has {count} entries',
                           f'name it: "{tag.spelled(tag.base)}" .. "{tag.spelled(count - 1 + tag.base)}"', char=at)
@@ -195,7 +206,7 @@ def unnamed_references(ctx: RequestContext) -> Iterator[Finding]:
     Fix: name each character by its tag, e.g. "Image 1 hands Image 2 a cup".
     """
     rules = grammar(ctx.meta)
-    total = sum(count_at(ctx.request, target) for target in rules.targets())
+    total = sum(_count(ctx.request, target) for target in rules.targets())
     text = _prompt(ctx.request)
     if total >= rules.name_them_from and text.strip() and next(rules.exact(text), None) is None:
         first: dict[str, Tag] = {}
