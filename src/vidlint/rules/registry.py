@@ -116,6 +116,7 @@ RULE_MODULES = (
     "vidlint.rules.online",
     "vidlint.rules.meta",
     "vidlint.rules.wan27",
+    "vidlint.rules.kling",
 )
 
 
