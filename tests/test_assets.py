@@ -181,27 +181,36 @@ def test_voice_binding_values_are_audio_assets(tmp_path: Path) -> None:
 @pytest.mark.parametrize("kind,make,name", [
     ("image", sparse_jpeg, "big.jpg"), ("video", sparse_mp4, "big.mp4"), ("audio", sparse_wav, "big.wav"),
 ])
-def test_byte_limit_broken_by_one_byte_and_met_exactly(tmp_path: Path, kind: str, make, name: str) -> None:  # type: ignore[no-untyped-def]
-    limit = LIMITS[kind]["max_bytes"]
-    over = make(tmp_path / f"over-{name}", limit + 1)
-    exact = make(tmp_path / f"exact-{name}", limit)
-    diagnostics, _ = lint(request_for(kind, str(over)), tmp_path, tmp_path)
-    assert limit_codes(diagnostics) == ["VL607"]
-    assert f"file is {limit + 1:,} bytes" in one(diagnostics, "VL607").message
-    assert f"the limit is {limit:,} bytes ({limit // MB} MB)" in one(diagnostics, "VL607").message
-    diagnostics, _ = lint(request_for(kind, str(exact)), tmp_path, tmp_path)
-    assert [d for d in diagnostics if d.severity >= Severity.WARNING] == []
+def test_size_limit_read_both_ways_for_every_kind(tmp_path: Path, kind: str, make, name: str) -> None:  # type: ignore[no-untyped-def]
+    """ "20MB" is undocumented as 10^6 or 2^20 bytes: up to the decimal reading passes, between the
+    two readings is a warning (VL610), past the binary reading an error (VL607)."""
+    limit_mb = LIMITS[kind]["max_mb"]
+    decimal, binary = limit_mb * 1000 * 1000, limit_mb * MB
+    cases = {"decimal": (decimal, []), "band": (decimal + 1, ["VL610"]), "binary": (binary, ["VL610"]),
+             "over": (binary + 1, ["VL607"])}
+    for label, (size, expected) in cases.items():
+        path = make(tmp_path / f"{label}-{name}", size)
+        diagnostics, _ = lint(request_for(kind, str(path)), tmp_path, tmp_path)
+        assert limit_codes(diagnostics) == expected, (label, [(d.code, d.message) for d in diagnostics])
+    over = one(lint(request_for(kind, str(tmp_path / f"over-{name}")), tmp_path, tmp_path)[0], "VL607")
+    assert over.severity is Severity.ERROR
+    assert f"file is {binary + 1:,} bytes ({(binary + 1) / 1e6:.2f} MB, {limit_mb} MiB)" in over.message
+    assert f"the limit is {limit_mb} MB, at most {binary:,} bytes even if a MB is 1,048,576 bytes" in over.message
+    band = one(lint(request_for(kind, str(tmp_path / f"band-{name}")), tmp_path, tmp_path)[0], "VL610")
+    assert band.severity is Severity.WARNING
+    assert f"over the {limit_mb} MB limit if a MB is 1,000,000 bytes ({decimal:,})" in band.message
+    assert band.hint == f"re-encode it to at most {decimal:,} bytes to be safe"
 
 
 def test_oversized_mp3_is_reported_by_size(tmp_path: Path) -> None:
-    big = sparse_mp3(tmp_path / "voice.mp3", LIMITS["audio"]["max_bytes"] + 1)
+    big = sparse_mp3(tmp_path / "voice.mp3", LIMITS["audio"]["max_mb"] * MB + 1)
     diagnostics, _ = lint(request_for("audio", str(big)), tmp_path, tmp_path)
     assert "VL607" in codes(diagnostics)
 
 
 # ---- transparency ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name,source", [("alpha.png", "alpha channel (RGBA)"), ("trns.png", "tRNS chunk")])
+@pytest.mark.parametrize("name,source", [("alpha.png", "alpha channel (RGBA), first transparent pixel in row 1"), ("trns.png", "tRNS chunk")])
 def test_png_transparency(tmp_path: Path, name: str, source: str) -> None:
     diagnostics, _ = lint({"image_urls": [str(MEDIA / name)]}, tmp_path, tmp_path)
     found = one(diagnostics, "VL608")
@@ -210,11 +219,45 @@ def test_png_transparency(tmp_path: Path, name: str, source: str) -> None:
 
 
 def test_transparency_in_other_formats_and_opaque_rgba(tmp_path: Path) -> None:
-    webp = pillow_image(tmp_path / "alpha.webp", (320, 240), "RGBA", quality=60)
-    palette = pillow_image(tmp_path / "palette.png", (320, 240), "P", transparency=0)
+    from PIL import Image
+
+    webp = tmp_path / "alpha.webp"
+    Image.new("RGBA", (320, 240), (90, 90, 90, 90)).save(webp, quality=60)
+    palette = pillow_image(tmp_path / "palette.png", (320, 240), "P", transparency=90)
     plain = pillow_image(tmp_path / "plain.png", (320, 240), "RGB")
-    diagnostics, _ = lint({"image_urls": [str(webp), str(palette), str(plain)]}, tmp_path, tmp_path)
-    assert [d.pointer for d in diagnostics if d.code == "VL608"] == ["/image_urls/0", "/image_urls/1"]
+    opaque_rgba = tmp_path / "opaque-rgba.png"
+    Image.new("RGBA", (320, 240), (10, 20, 30, 255)).save(opaque_rgba)
+    opaque_la = tmp_path / "opaque-la.png"
+    Image.new("LA", (320, 240), (10, 255)).save(opaque_la)
+    one_pixel = Image.new("RGBA", (320, 240), (10, 20, 30, 255))
+    one_pixel.putpixel((7, 200), (10, 20, 30, 254))  # one pixel in the last band, barely see-through
+    one_pixel.save(tmp_path / "one-pixel.png")
+    images = [webp, palette, plain, opaque_rgba, opaque_la, tmp_path / "one-pixel.png"]
+    diagnostics, _ = lint({"image_urls": [str(p) for p in images]}, tmp_path, tmp_path)
+    found = [(d.code, d.pointer, d.severity) for d in diagnostics if d.code in ("VL608", "VL611")]
+    assert found == [("VL611", "/image_urls/0", Severity.WARNING), ("VL608", "/image_urls/1", Severity.ERROR),
+                     ("VL608", "/image_urls/5", Severity.ERROR)]
+    assert "alpha channel (RGBA), first transparent pixel in row 201" in \
+        [d.message for d in diagnostics if d.pointer == "/image_urls/5"][-1]
+
+
+@pytest.mark.parametrize("side", [10000, 15000])  # past Pillow's bomb warning; past its bomb error
+def test_alpha_of_a_decompression_bomb_is_not_decoded(tmp_path: Path, side: int) -> None:
+    """A huge RGBA PNG is never decoded to read its alpha values: its declared alpha channel counts."""
+    import struct
+    import zlib
+
+    from vidlint.probe.core import probe_path
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    path = tmp_path / "bomb.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 6, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+    probe = probe_path(path)
+    assert (probe.has_alpha, probe.alpha_source) == (True, "alpha channel (RGBA)")
+    assert any(note.startswith("decompression bomb") for note in probe.notes)
 
 
 # ---- resolution -------------------------------------------------------------------------------------
@@ -329,7 +372,7 @@ def test_every_asset_code_is_a_documented_registered_rule() -> None:
 
     load_all_rules()
     rules = asset_rules()
-    assert len({r.code for r in rules}) == len(rules) == 17
+    assert len({r.code for r in rules}) == len(rules) == 20
     for rule in rules:
         registered = RULES[rule.code]
         assert registered.stage in ("asset", "media") and registered is rule
@@ -420,7 +463,7 @@ def test_lint_json_estimate_and_cache_hits_across_runs(tmp_path: Path) -> None:
     assert entry["estimate"]["billed_seconds"] == 12.0
     assert entry["estimate"]["usd"] == pytest.approx(12 * PROFILE["billing"]["usd_per_second"]["1080p"])
     assert entry["estimate"]["complete"] is True
-    assert {d["code"] for d in entry["diagnostics"]} == {"VL501"}
+    assert {d["code"] for d in entry["diagnostics"]} == {"VL501", "VL217"}  # ok.wav binds to the video (issue 13)
     assert first.json()["summary"]["probes"] == {"performed": 3, "cached": 0}
     assert second.json()["summary"]["probes"] == {"performed": 0, "cached": 3}
     assert fresh.json()["summary"]["probes"] == {"performed": 3, "cached": 0}

@@ -51,7 +51,8 @@ def test_continuation_mode_inferred_from_inputs():
 @pytest.mark.parametrize("duration, clip, expected", [
     (10, 7.2, []),                       # 2.8 s of continuation
     (8, 7.2, ["VL224"]),                 # only 0.8 s generated: said as an info
-    (8, 8.0, ["VL224"]),                 # nothing generated: the clip comes back as is
+    (8, 8.0, ["VL227"]),                 # nothing generated: the clip comes back as is, billed (a warning)
+    (8, 8.04, ["VL227"]),                # 40 ms over: encoder padding, not VL223's error
     (7, 7.2, ["VL223"]),
 ])
 def test_continuation_lengths(duration, clip, expected):
@@ -61,7 +62,9 @@ def test_continuation_lengths(duration, clip, expected):
 
 def test_nothing_generated_message():
     (entry,) = run("wan2.7-image-to-video", continuation(duration=8), facts("/video_urls/0", "video", 8.0))
-    assert entry[1] == "info" and "nothing is generated: the clip comes back as is" in entry[3]
+    assert entry[1] == "warning" and entry[0] == "VL227"
+    assert "nothing is generated, the server returns the input clip as is and bills 8 s" in entry[3]
+    assert entry[4] == "set duration to 9 or more to continue the clip"
 
 
 def test_unprobed_clip_is_an_info_only_when_duration_could_be_too_short():
@@ -87,7 +90,19 @@ def test_driving_audio_longer_than_duration_is_truncated(model, extra):
     found = run(model, request, facts("/audio_urls/0", "audio", 12.0))
     assert [(f[0], f[1], f[2]) for f in found] == [("VL225", "warning", "/audio_urls/0")]
     assert "the driving audio is 12 s but duration is 5 s: only the first 5 s of the audio are used" in found[0][3]
-    assert found[0][4] == "set duration to 12, or trim the audio"
+    assert found[0][4] == "set duration to 12, or trim the audio to 5 s"
+
+
+@pytest.mark.parametrize("duration, audio, code, hint", [
+    (15, 20.0, "VL225", "trim the audio to 15 s (duration is already 15 s, the nearest it can be)"),
+    (2, 1.5, "VL226", "use a track of at least 2 s (duration is already 2 s, the nearest it can be)"),
+    (5, 3.0, "VL226", "set duration to 3, or use a track of at least 5 s"),
+])
+def test_driving_audio_hints_never_propose_the_value_already_set(duration, audio, code, hint):
+    request = {"model": "wan2.7-text-to-video", "prompt": "x", "audio_urls": [AUDIO], "duration": duration}
+    (found,) = run("wan2.7-text-to-video", request, facts("/audio_urls/0", "audio", audio))
+    assert (found[0], found[4]) == (code, hint)
+    assert f"set duration to {duration}," not in found[4]
 
 
 @pytest.mark.parametrize("model, extra", [
@@ -111,7 +126,7 @@ def test_fact_rules_only_for_models_whose_profile_enables_them():
     request = {"model": "wan2.7-reference-video", "prompt": "Video 1", "video_urls": [CLIP], "audio_urls": [AUDIO],
                "duration": 5}
     given = facts("/audio_urls/0", "audio", 9.0)
-    assert run("wan2.7-reference-video", request, given) == []
+    assert [f[0] for f in run("wan2.7-reference-video", request, given)] == ["VL217"]  # not VL225/VL226
     assert run("wan2.7-video-edit", {"model": "wan2.7-video-edit", "video_urls": [CLIP]}, {}) == []
 
 
@@ -140,7 +155,7 @@ def test_probed_continuation_clip_longer_than_duration(tmp_path):
     assert "the input clip video_urls[0] is 7 s" in found[0]["message"] and result.code == 1
 
 
-@pytest.mark.parametrize("duration, codes", [(7, ["VL224"]), (10, [])])
+@pytest.mark.parametrize("duration, codes", [(7, ["VL227"]), (10, [])])
 def test_probed_continuation_clip_fits(tmp_path, duration, codes):
     body = continuation(duration=duration)
     body["video_urls"] = ["seven-seconds.mp4"]

@@ -135,7 +135,8 @@ VIDEO_EDIT = [
     ("edit-duration-two", edit(duration=1), "VL206", edit(duration=2)),
     ("edit-duration-high", edit(duration=11), "VL104", edit(duration=10)),
     ("edit-duration-negative", edit(duration=-1), "VL104", edit(duration=0)),
-    ("edit-duration-type", edit(duration=2.5), "VL102", edit(duration=3)),
+    ("edit-duration-type", edit(duration="3"), "VL102", edit(duration=2.5)),  # a number, not only whole seconds
+    ("edit-duration-fraction", edit(duration=1.5), "VL206", edit(duration=2.5)),
     ("edit-keep-sound-type", edit(keep_original_sound="true"), "VL102", edit(keep_original_sound=True)),
     ("edit-aspect-enum", edit(aspect_ratio="2:1"), "VL103", edit(aspect_ratio="1:1")),
     ("edit-quality-enum", edit(quality="1080"), "VL103", edit(quality="1080p")),
@@ -191,7 +192,7 @@ def diagnostics_of(tmp_path, body):
     i2v(generation_mode="video_continuation", image_start=DROP, video_urls=[CLIP], duration=15),
     i2v(generation_mode="video_continuation", image_start=DROP, video_urls=[CLIP], image_end=END, duration=10),
     i2v(prompt=DROP), edit(), edit(image_urls=IMGS[:4], keep_original_sound=True, duration=10, aspect_ratio="9:16"),
-    edit(prompt=DROP, duration=0),
+    edit(prompt=DROP, duration=0, image_urls=IMGS[:1]),
 ], ids=lambda body: body["model"])
 def test_documented_requests_are_clean(tmp_path, body):
     result, found = diagnostics_of(tmp_path, body)

@@ -145,7 +145,7 @@ def test_profiles_expand_to_plain_data(model):
     assert meta["callback"] == {"field": "callback_url", "max_length": 2048}
     assert meta["billing"]["usd_per_second"] == {"720p": 0.086, "1080p": 0.144} and meta["billing"]["as_of"]
     for kind in set(meta["assets"].values()):
-        assert meta["media"][kind]["formats"] and meta["media"][kind]["max_bytes"], (model, kind)
+        assert meta["media"][kind]["formats"] and meta["media"][kind]["max_mb"], (model, kind)
 
 
 MEDIA = {
@@ -174,12 +174,12 @@ def test_media_limits_per_model(model):
         assert meta["media"][kind]["duration"] == duration
     if "image" in meta["media"]:
         assert meta["media"]["image"] == {"formats": ["jpeg", "png", "bmp", "webp"], "width": [240, 8000],
-                                          "height": [240, 8000], "aspect": [0.125, 8], "max_bytes": 20971520,
+                                          "height": [240, 8000], "aspect": [0.125, 8], "max_mb": 20,
                                           "transparency": False}
     if "video" in meta["media"]:
-        assert meta["media"]["video"]["width"] == [240, 4096] and meta["media"]["video"]["max_bytes"] == 104857600
+        assert meta["media"]["video"]["width"] == [240, 4096] and meta["media"]["video"]["max_mb"] == 100
     if "audio" in meta["media"]:
-        assert meta["media"]["audio"]["formats"] == ["wav", "mp3"] and meta["media"]["audio"]["max_bytes"] == 15728640
+        assert meta["media"]["audio"]["formats"] == ["wav", "mp3"] and meta["media"]["audio"]["max_mb"] == 15
 
 
 def test_image_to_video_combinations_in_schema_and_profile_agree():

@@ -212,3 +212,19 @@ def test_a_batch_probes_its_requests_assets_concurrently(tmp_path: Path, server:
     assert entry["requests"] == 7 and entry["diagnostics"] == []
     assert len(server.log.requests) == 6 == run.json()["summary"]["online"]["requests"]
     assert 2 <= server.log.max_in_flight <= 4  # several at once, never more than the limit
+
+
+def test_a_zero_byte_remote_asset_is_the_same_error_as_an_empty_local_file(tmp_path: Path) -> None:
+    """A 416 with ``Content-Range: bytes */0`` (range route) and a 200 with ``Content-Length: 0``
+    (norange route) both mean: the file is empty (VL506), as for a local empty file."""
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    with MediaServer() as srv:
+        srv.add("empty.jpg", empty)
+        write_request(tmp_path / "request.json", {
+            "model": "wan2.7-reference-video", "prompt": "Image 1, Image 2 and Image 3",
+            "image_urls": [srv.url("range", "empty.jpg"), srv.url("norange", "empty.jpg"), "empty.jpg"]})
+        run = lint(tmp_path, "--online", "--allow-private-hosts", "--format", "json")
+    (entry,) = run.json()["files"]
+    found = sorted((d["code"], d["severity"], d["pointer"]) for d in entry["diagnostics"] if d["code"] not in WHERE_CODES)
+    assert found == [("VL506", "error", f"/image_urls/{i}") for i in range(3)]

@@ -377,7 +377,9 @@ def test_a_lint_run_writes_the_folder_index(tmp_path: Path) -> None:
 
 def _hammer(cache_dir: str, names: list[str], rounds: int, queue) -> None:  # type: ignore[no-untyped-def]
     probes = {name: probe_path(name) for name in names}
-    keys = {name: (str(Path(name).resolve()), os.stat(name).st_size, os.stat(name).st_mtime_ns) for name in names}
+    stats = {name: os.stat(name) for name in names}
+    keys = {name: (str(Path(name).resolve()), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            for name, st in stats.items()}
     cache = ProbeCache(Path(cache_dir))
     torn, seen = 0, []
     for _ in range(rounds):

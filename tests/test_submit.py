@@ -554,3 +554,29 @@ def test_ledger_skips_unreadable_lines_and_keys_ignore_order_and_schema(tmp_path
     assert ledger.blocking("k") == attempt and ledger.blocking("other") is None
     assert request_key({"model": "m", "prompt": "p", "$schema": "s.json"}) == request_key({"prompt": "p", "model": "m"})
     assert request_key({"model": "m", "prompt": "p"}) != request_key({"model": "m", "prompt": "p "})
+
+
+# -- issue 13: quota advice and expired result links ----------------------------------------------
+
+def test_quota_exceeded_advice_covers_a_depleted_account_as_well_as_a_rate_quota():
+    from vidlint.submit.task_errors import describe_task_failure
+
+    line = describe_task_failure("task-1", {"code": "quota_exceeded", "message": "Rate limit or quota exceeded."})
+    assert "send less often, then retry" in line
+    assert "a depleted balance: top up the account in the Evolink dashboard" in line
+
+
+def test_status_download_after_the_24_hour_expiry_says_the_links_expired(project, fake):
+    run = submit(project, fake, "--no-wait")
+    assert run.code == 0, run.err
+    [task_id] = fake.tasks
+    ledger = project / ".vidlint" / "ledger.jsonl"
+    events = [json.loads(line) for line in ledger.read_text().splitlines()]
+    for event in events:  # the task was submitted 25 hours ago
+        event["time"] = "2020-01-01T00:00:00Z"
+    ledger.write_text("".join(json.dumps(event) + "\n" for event in events))
+    fake.inject(kind="status", route="download", status=404, count=50)  # the CDN forgot the result
+    done = run_vidlint("status", task_id, "--download", "out", cwd=project, env=env_for(fake, project.parent))
+    assert done.code == 1
+    assert "result links are valid for 24 h, so they have expired: the video can no longer be downloaded" in done.err
+    assert "download again" not in done.err

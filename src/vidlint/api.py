@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from vidlint.check.pipeline import check_document
 from vidlint.diagnostics import Diagnostic, Severity
-from vidlint.load import PathError, Source, discover, is_json_schema, load_source, read_source
+from vidlint.load import PathError, Source, UnreadableFile, discover, is_json_schema, load_source, read_source
 from vidlint.parallel import map_in_order
 from vidlint.records import Record
 
@@ -175,7 +175,14 @@ def _run_budget(result: FileResult, totals: Any) -> None:
 
 def lint_source(source: Source, options: LintOptions) -> FileResult | None:
     """None for a file found by walking a folder that turns out to be a JSON Schema, not a request."""
-    data = read_source(source, options.stdin_bytes)
+    try:
+        data = read_source(source, options.stdin_bytes)
+    except UnreadableFile as exc:  # this file is a finding; the others are linted
+        from vidlint.rules.file import unreadable_file
+
+        return FileResult(source.display, None, [unreadable_file.emit(
+            f"the request file cannot be read: {exc.reason}", "", "make it readable by the user running vidlint")],
+            0, [], [])
     if source.found_by_walking and not source.jsonl and b"json-schema.org/" in data[:4096]:
         loaded = load_source(source, data)
         if len(loaded.documents) == 1 and is_json_schema(loaded.documents[0].value):

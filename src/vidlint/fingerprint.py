@@ -28,4 +28,5 @@ def normalized_message(message: str) -> str:
 def fingerprint(path: str, diagnostic: Diagnostic) -> str:
     parts = (portable_path(path), diagnostic.code, diagnostic.pointer,
              "" if diagnostic.record is None else str(diagnostic.record), normalized_message(diagnostic.message))
-    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a file name that is not UTF-8, or a lone surrogate escape in a message
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -14,8 +14,14 @@ from pathlib import Path
 from typing import Any
 
 
+_SCHEMA_DIR: list[Path] = []  # set by use_schema_dir
+
+
 def schema_dir() -> Path:
-    """``vidlint/schemas`` inside an installed wheel; the repository's ``schemas/`` in a checkout."""
+    """``vidlint/schemas`` inside an installed wheel; the repository's ``schemas/`` in a checkout
+    (or the folder :func:`use_schema_dir` names)."""
+    if _SCHEMA_DIR:
+        return _SCHEMA_DIR[-1]
     packaged = Path(__file__).parent / "schemas"
     if packaged.is_dir():
         return packaged
@@ -118,3 +124,29 @@ def suggest_model(name: str) -> str | None:
 
     close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
     return lowered[close[0]] if close else None
+
+
+class use_schema_dir:
+    """``with use_schema_dir(folder):`` vidlint knows the models of ``folder`` instead of its own
+    (a contributor trying a new model file; tests with small test-only models)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def __enter__(self) -> Path:
+        _SCHEMA_DIR.append(self.folder)
+        _forget_models()
+        return self.folder
+
+    def __exit__(self, *exc: object) -> None:
+        _SCHEMA_DIR.pop()
+        _forget_models()
+
+
+def _forget_models() -> None:
+    from vidlint.check import fast_schema, schema
+
+    for cached in (known_models, load_profile, load_schema_file):
+        cached.cache_clear()
+    schema._VALIDATORS.clear()
+    fast_schema._BUILT.clear()

@@ -8,6 +8,8 @@ name resolves to) both use it.
 from __future__ import annotations
 
 import ipaddress
+import re
+import unicodedata
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -168,3 +170,42 @@ def internal_name(host: str) -> str | None:
     if "." not in h:
         return "single-label intranet name"
     return None
+
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_SPECIAL_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp", "file"})
+_C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
+
+
+def whatwg_host(url: str) -> tuple[str, str] | None:
+    """The host a WHATWG URL parser (browsers, Node, most HTTP stacks) reads from ``url``, as
+    (the host as written, the host after decoding), or None when there is no authority.
+
+    It differs from ``urllib.parse`` where an attacker wants it to: ``\\`` ends the authority
+    of an http(s) URL (``https://127.0.0.1\\@example.com/`` is host 127.0.0.1, not
+    example.com), percent-escapes in the host are decoded (``%31%32%37.0.0.1``, a trailing
+    ``%2e``), and the host is mapped with NFKC as IDNA does (full-width ``１２７．０．０．１``).
+    """
+    text = url.strip(_C0_AND_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
+    match = _SCHEME.match(text)
+    if match is None:
+        return None
+    special = match.group(1).lower() in _SPECIAL_SCHEMES
+    rest = text[match.end():]
+    if special:
+        rest = rest.lstrip("/\\")
+    elif rest.startswith("//"):
+        rest = rest[2:]
+    else:
+        return None
+    end = next((i for i, c in enumerate(rest) if c in "/?#" or (special and c == "\\")), len(rest))
+    hostport = rest[:end].rpartition("@")[2]  # the last "@" ends the user information
+    if hostport.startswith("["):
+        written = hostport[:hostport.find("]") + 1] if "]" in hostport else hostport
+        return written, written
+    written = hostport.partition(":")[0]
+    from urllib.parse import unquote_to_bytes
+
+    decoded = unquote_to_bytes(written).decode("utf-8", "replace")
+    mapped = unicodedata.normalize("NFKC", decoded).replace("\u3002", ".").lower()
+    return written, mapped

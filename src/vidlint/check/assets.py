@@ -1,21 +1,21 @@
 """Asset checks: find every image, video and voice clip a request references, probe it and
 hold it against the model profile's media limits, without any network access.
 
-Codes: VL5xx for finding and reading an asset, VL6xx for a limit it breaks. Each code is one
-function below, registered with the core rule registry (kind ``asset``); its docstring is the
-code's documentation.
+Codes: VL5xx for finding and reading an asset (``vidlint.rules.assets``, stage ``asset``),
+VL6xx for a limit it breaks (``vidlint.rules.media``, stage ``media``). The limits of one asset
+are its kind's ``media`` entry with the matching ``media_overrides`` on top (:func:`limits_for`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from vidlint.rules.registry import Finding, run_stage
-from vidlint.diagnostics import Diagnostic, Severity, match_pattern
+from vidlint.diagnostics import Diagnostic, match_pattern
 from vidlint.probe.cache import ProbeCache
 from vidlint.probe.model import MediaProbe
 from vidlint.records import FrozenRecord, Record
@@ -110,7 +110,6 @@ class AssetContext(Record):
         return Finding(self.ref.pointer, f"{self.label}: {message}", hint)
 
 
-
 # ---------------------------------------------------------------------------------------------
 # finding the references and resolving them
 # ---------------------------------------------------------------------------------------------
@@ -182,6 +181,12 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
     media = profile_meta.get("media") or {}
     overrides = profile_meta.get("media_overrides") or []
     refs = [(ref, resolve(ref.value, base_dir, options.asset_maps)) for ref in iter_asset_refs(request, patterns)]
+    if "/video_urls/*" in patterns and any(not isinstance(value, str) or not value.strip()
+                                           for _, value in match_pattern(request, "/video_urls/*")):
+        facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
+    if "/video_urls/*" in patterns and any(not isinstance(value, str) or not value.strip()
+                                           for _, value in match_pattern(request, "/video_urls/*")):
+        facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
     remote_results: dict[str, Any] = {}
     if options.online is not None:  # --online: probe this request's http(s) assets, several at once
         remote_results = options.online.probe_all(ref.value for ref, how in refs if how.how == "remote")

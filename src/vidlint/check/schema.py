@@ -6,9 +6,11 @@ measured value and the limit, and a hint. A schema node can set ``x-vidlint-code
 ``x-vidlint-message`` and ``x-vidlint-hint`` (a string, or an object keyed by keyword) to
 name the documented rule it expresses; ``x-vidlint-truncated`` marks text the server cuts.
 A message template may use ``{instance}`` (the value) and ``{field}`` (where it is). An
-annotated node without a message whose code's function takes ``(error, profile)`` lets that
-function write the message (for messages that depend on the whole request). Annotations are
-found through ``$ref``s, also into the family's shared ``_*.json`` files.
+annotated node without a message lets its rule's function write the message (for messages
+that depend on the whole request); a function that returns None leaves it to the generic
+translation. Unannotated errors are translated by ``vidlint.rules.schema.TRANSLATES``; an
+error inside a ``then`` (or ``else``) says its ``if`` in words. Annotations are found through
+``$ref``s, also into the family's shared ``_*.json`` files.
 """
 
 from __future__ import annotations

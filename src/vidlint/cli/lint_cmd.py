@@ -99,16 +99,17 @@ def record_baseline(run: Any, path: str) -> int:
 
 def report(run: Any, output_format: str, output_file: str | None, colour: str, quiet: bool, statistics: bool) -> None:
     """The report on stdout, or in ``output_file`` with a one-line summary on stdout; then statistics."""
-    from vidlint.report import formatter
+    from vidlint.report import formatter, output_errors, use_output_errors
 
     render = formatter(output_format).render
     if output_file is None:
+        use_output_errors(sys.stdout, output_format)
         render(run, sys.stdout, colour=colour, quiet=quiet)
         if statistics:  # keep a machine-readable stdout parseable
             print_statistics(run, sys.stdout if output_format == "text" else sys.stderr)
         return
     try:
-        with open(output_file, "w", encoding="utf-8", newline="\n") as handle:
+        with open(output_file, "w", encoding="utf-8", errors=output_errors(output_format), newline="\n") as handle:
             render(run, handle, colour="never", quiet=quiet)
     except OSError as exc:
         raise fail(f"{output_file}: cannot write the report: {exc.strerror or exc}") from None

@@ -42,8 +42,11 @@ def applies_to_text(rule) -> str:  # type: ignore[no-untyped-def]
     """Which models the rule applies to, and (for rules that read model data) each one's values."""
     from vidlint.rules.registry import model_values, models_using
 
-    if rule.stage in ("file", "cost", "online", "meta") or not rule.reads:
+    if rule.stage in ("file", "cost", "online", "meta"):
         return "Applies to: every model."
+    if not rule.reads:
+        using = models_using(rule)
+        return "Applies to: " + (", ".join(using) if using else "no model yet") + "."
     values = model_values(rule)
     if not values:
         return f"Applies to: no model yet (switched on by the model data key `{rule.reads}`)."
@@ -52,7 +55,19 @@ def applies_to_text(rule) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines)
 
 
+def _models_note(rule, every: int) -> str:  # type: ignore[no-untyped-def]
+    from vidlint.rules.registry import models_using
+
+    if rule.stage in ("file", "cost", "online", "meta"):
+        return "every model"
+    using = models_using(rule)
+    if len(using) == every:
+        return "every model"
+    return ", ".join(using) if using else "no model yet"
+
+
 def run(args: argparse.Namespace) -> int:
+    from vidlint.models import known_models
     from vidlint.rules.registry import load_all_rules, models_using
 
     if args.code:
@@ -76,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
         print("\n" + applies_to_text(rule))
         return 0
     name_width = max(len(r.name) for r in chosen)
+    every = len(known_models())
     for rule in chosen:
-        print(f"{rule.code}  {rule.severity.label:<7}  {rule.name:<{name_width}}  {rule.summary}")
+        print(f"{rule.code}  {rule.severity.label:<7}  {rule.name:<{name_width}}  {rule.summary}  "
+              f"[{_models_note(rule, every)}]")
     return 0

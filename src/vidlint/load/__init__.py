@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 from vidlint.load.document import Document, LoadedFile, load_bytes
 from vidlint.records import FrozenRecord
 
-__all__ = ["Document", "LoadedFile", "Source", "discover", "load_source", "PathError", "MAX_REQUEST_FILE_BYTES"]
+__all__ = ["Document", "LoadedFile", "Source", "discover", "load_source", "PathError", "UnreadableFile",
+           "MAX_REQUEST_FILE_BYTES"]
 
 REQUEST_SUFFIXES = (".json", ".jsonl")
 # Files that live in repositories but are never requests; skipped when found by walking a folder.
@@ -21,6 +23,15 @@ MAX_REQUEST_FILE_BYTES = 64 * 1024 * 1024
 
 class PathError(Exception):
     """A command-line path that cannot be linted (exit code 2)."""
+
+
+class UnreadableFile(PathError):
+    """A request file the operating system refuses to read (permissions, I/O error): a
+    finding for that file (VL008), not a reason to stop the run. ``reason``: why."""
+
+    def __init__(self, display: str, reason: str) -> None:
+        super().__init__(f"{display}: {reason}")
+        self.reason = reason
 
 
 class Source(FrozenRecord):
@@ -43,9 +54,15 @@ def _excluded(name: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
 
 
-def _walk(folder: Path, excludes: tuple[str, ...]) -> list[Path]:
+def _walk(folder: Path, excludes: tuple[str, ...], errors: list[str]) -> list[Path]:
+    """Request files under ``folder``; a folder that cannot be listed adds a reason to ``errors``."""
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
+
+    def refused(exc: OSError) -> None:
+        where = _display(Path(exc.filename)) if exc.filename else _display(folder)
+        errors.append(f"{where}: cannot read the folder: {exc.strerror or exc}")
+
+    for root, dirs, files in os.walk(folder, onerror=refused):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
                          and not _excluded(d, excludes))
         for name in sorted(files):
@@ -96,7 +113,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
             continue
         path = Path(arg)
         if path.is_dir():
-            for found in _walk(path, excludes):
+            for found in _walk(path, excludes, errors):
                 add(found, walked=True)
         elif path.exists() or path.is_symlink():
             add(path)  # named explicitly: linted whatever its name
@@ -109,7 +126,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
             for match in matches:
                 match_path = Path(match)
                 if match_path.is_dir():
-                    for found in _walk(match_path, excludes):
+                    for found in _walk(match_path, excludes, errors):
                         add(found, walked=True)
                 elif match.endswith(REQUEST_SUFFIXES):
                     add(match_path)
@@ -132,6 +149,8 @@ def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
                 raise PathError(f"{source.display}: is a directory") from None
         except OSError:
             pass
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise UnreadableFile(source.display, exc.strerror or str(exc)) from None
         raise PathError(f"{source.display}: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
@@ -156,7 +175,7 @@ def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
             want = 1 if len(chunk) < want else 65536
         data = b"".join(chunks)
     except OSError as exc:
-        raise PathError(f"{source.display}: {exc.strerror or exc}") from None
+        raise UnreadableFile(source.display, exc.strerror or str(exc)) from None
     finally:
         os.close(fd)
     if len(data) > MAX_REQUEST_FILE_BYTES:

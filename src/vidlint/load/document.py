@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Iterator
 
-from vidlint.diagnostics import Diagnostic, split_pointer
+from vidlint.diagnostics import Diagnostic, escape_pointer_token, split_pointer
 from vidlint.load.positions import LineMap, PositionIndex, scan_positions
 from vidlint.records import FrozenRecord, Record
-from vidlint.rules.file import byte_order_mark, duplicate_key, invalid_encoding, invalid_json, non_finite_number
+from vidlint.rules.file import (byte_order_mark, duplicate_key, invalid_encoding, invalid_json, lone_surrogate,
+                                non_finite_number)
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -81,6 +82,16 @@ class Document(Record):
             found.append(duplicate_key.emit(
                 f'duplicate key "{name}": it is also set on line {first_line}; only one of the two values reaches the server',
                 pointer, "keep one of the two", line=line, column=column, record=self.record, at_key=True,
+            ))
+        from vidlint.check.wording import label
+
+        for pointer, escape in lone_surrogates(self.value):
+            line, column = self.locate(pointer)
+            found.append(lone_surrogate.emit(
+                f"{label(pointer)} holds the escape {escape}, half of a UTF-16 surrogate pair and not a "
+                "character on its own; the server rejects or garbles it", pointer,
+                "remove it, or write the whole character (both halves of the pair)", line=line, column=column,
+                record=self.record,
             ))
         for pointer, offset, token in self.index.constants:
             line, column = self.line_map.position(offset)
@@ -183,10 +194,31 @@ class _ParseFlags:
         return float(token)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _parse(text: str, start: int, end: int) -> tuple[Any, bool]:
     flags = _ParseFlags()
     value = json.loads(text[start:end], object_pairs_hook=flags.pairs, parse_constant=flags.constant)
-    return value, flags.suspicious
+    # json.loads joins a valid surrogate pair into one character; a lone half stays behind
+    lone = _SURROGATE_ESCAPE.search(text, start, end) is not None
+    return value, flags.suspicious or lone
+
+
+def lone_surrogates(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(pointer, the escape as written) for every string holding half of a UTF-16 pair."""
+    stack = [(pointer, value)]
+    while stack:
+        here, node = stack.pop()
+        if isinstance(node, str):
+            found = _SURROGATE.search(node)
+            if found:
+                yield here, f"\\u{ord(found.group()):04x}"
+        elif isinstance(node, dict):
+            stack.extend((here + "/" + escape_pointer_token(k), v) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((f"{here}/{i}", v) for i, v in reversed(list(enumerate(node))))
 
 
 def _syntax_hint(text: str, offset: int) -> str | None:

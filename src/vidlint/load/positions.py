@@ -15,7 +15,7 @@ from vidlint.diagnostics import escape_pointer_token
 from vidlint.records import Record
 
 _WS = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.S)  # possessive, unrolled: no backtracking stack per character
 _SCALAR = re.compile(r"[^,\]\}\s]+")
 NON_STANDARD_CONSTANTS = ("NaN", "Infinity", "-Infinity")
 

@@ -45,13 +45,17 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("vidlint"))
 
 
+# (absolute path, size, mtime_ns, ctime_ns, inode): all from one stat call
+CacheKey = tuple[str, int, int, int, int]
+
+
 class ProbeCache:
     """Probes local files, remembering results on disk (unless disabled) and for this process."""
 
     def __init__(self, directory: Path | None = None, enabled: bool = True) -> None:
         self.enabled = enabled
         self._root = directory
-        self._memory: dict[tuple[str, int, int], MediaProbe] = {}
+        self._memory: dict[CacheKey, MediaProbe] = {}
         self._indexes: dict[str, dict[str, Any]] = {}  # folder -> its index's entries (read once)
         self._learned: dict[str, dict[str, Any]] = {}  # folder -> entries its index lacks
 
@@ -70,7 +74,9 @@ class ProbeCache:
         if st is None or not stat.S_ISREG(st.st_mode):
             refusal = refuse_non_regular(Path(absolute))  # says why, in the probe's own words
             return refusal if refusal is not None else probe_path(Path(absolute))
-        key = (absolute, st.st_size, st.st_mtime_ns)
+        # Everything this one stat says about the file's content: a file rewritten in place with
+        # its mtime put back still gets a new ctime, and a file replaced by another a new inode.
+        key = (absolute, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         remembered = self._memory.get(key)
         if remembered is not None:
             STATS.cached += 1
@@ -109,22 +115,22 @@ class ProbeCache:
             except OSError:
                 continue  # an index is only a speed-up
 
-    def _indexed(self, key: tuple[str, int, int]) -> MediaProbe | None:
+    def _indexed(self, key: CacheKey) -> MediaProbe | None:
         folder, name = os.path.split(key[0])
         index = self._indexes.get(folder)
         if index is None:
             index = self._indexes[folder] = self._load_index(folder)
         entry = index.get(name)
-        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == key[1] and entry[1] == key[2]):
+        if not (isinstance(entry, list) and len(entry) == 5 and entry[:4] == list(key[1:])):
             return None
         try:
-            return MediaProbe.from_json(entry[2])
+            return MediaProbe.from_json(entry[4])
         except (ValueError, TypeError, AttributeError):
             return None
 
-    def _learn(self, key: tuple[str, int, int], probe: MediaProbe) -> None:
+    def _learn(self, key: CacheKey, probe: MediaProbe) -> None:
         folder, name = os.path.split(key[0])
-        self._learned.setdefault(folder, {})[name] = [key[1], key[2], probe.to_json()]
+        self._learned.setdefault(folder, {})[name] = [*key[1:], probe.to_json()]
 
     def _index_name(self, folder: str) -> str:
         digest = _sha256(folder.encode("utf-8", "surrogateescape")).hexdigest()
@@ -148,20 +154,20 @@ class ProbeCache:
         digest = _sha256(absolute.encode("utf-8", "surrogateescape")).hexdigest()
         return os.path.join(self.directory, digest[:2], f"{digest}.json")
 
-    def _read(self, key: tuple[str, int, int]) -> MediaProbe | None:
+    def _read(self, key: CacheKey) -> MediaProbe | None:
         try:
             with open(self._entry_name(key[0]), encoding="utf-8") as handle:
                 data = json.loads(handle.read())
-            if (data.get("version"), data.get("path"), data.get("size"), data.get("mtime_ns")) != (
-                    PROBE_VERSION, *key):
+            if (data.get("version"), data.get("path"), data.get("size"), data.get("mtime_ns"),
+                    data.get("ctime_ns"), data.get("inode")) != (PROBE_VERSION, *key):
                 return None
             return MediaProbe.from_json(data["probe"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def _write(self, key: tuple[str, int, int], probe: MediaProbe) -> None:
-        entry: dict[str, Any] = {"version": PROBE_VERSION, "path": key[0], "size": key[1],
-                                 "mtime_ns": key[2], "probe": probe.to_json()}
+    def _write(self, key: CacheKey, probe: MediaProbe) -> None:
+        entry: dict[str, Any] = {"version": PROBE_VERSION, "path": key[0], "size": key[1], "mtime_ns": key[2],
+                                 "ctime_ns": key[3], "inode": key[4], "probe": probe.to_json()}
         target = self._entry_name(key[0])
         try:
             os.makedirs(os.path.dirname(target), exist_ok=True)

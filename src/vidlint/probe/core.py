@@ -12,7 +12,7 @@ from vidlint.probe.model import MediaProbe
 from vidlint.probe.sniff import sniff_image
 
 # Bump whenever a probe's output for the same bytes can change; old cache entries are ignored.
-PROBE_VERSION = 2  # 2: fps, audio_codec, HEIC/HEIF stills
+PROBE_VERSION = 3  # 2: alpha decided by the alpha values; cache keys with ctime and inode; 3: fps, audio_codec, HEIC/HEIF stills
 HEAD_BYTES = 4096
 
 

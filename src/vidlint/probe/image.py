@@ -85,7 +85,7 @@ def _probe_with_pillow(probe: MediaProbe, stream: BinaryIO, pillow_format: str |
     _describe(probe, image)
 
 
-def _describe(probe: MediaProbe, image: "Image.Image") -> None:  # type: ignore[name-defined]  # noqa: F821
+def _describe(probe: MediaProbe, image: "Image.Image", decode_alpha: bool = True) -> None:  # type: ignore[name-defined]  # noqa: F821
     probe.format = format_name(image.format)
     width, height = image.size
     rotation = 0
@@ -97,7 +97,11 @@ def _describe(probe: MediaProbe, image: "Image.Image") -> None:  # type: ignore[
         rotation = _EXIF_ROTATION.get(orientation, 0) if isinstance(orientation, int) else 0
     probe.set_stored_size(width, height, rotation)
     if image.mode in _ALPHA_MODES:
-        probe.has_alpha, probe.alpha_source = True, f"alpha channel ({image.mode})"
+        transparent = _first_transparent_row(image, probe) if decode_alpha else None
+        probe.has_alpha = transparent is not False
+        probe.alpha_source = f"alpha channel ({image.mode})" + (
+            "" if transparent is None else f", first transparent pixel in row {transparent + 1}" if transparent is not False
+            else ", every pixel opaque")
     elif "transparency" in image.info:
         probe.has_alpha = True
         probe.alpha_source = "tRNS chunk" if image.format == "PNG" else "transparent colour"
@@ -148,7 +152,37 @@ def _record_bomb(probe: MediaProbe, stream: BinaryIO, pillow_format: str | None,
     except Exception as exc:
         probe.fail("corrupt", f"image too large to open safely: {_one_line(exc)}")
         return
-    _describe(probe, image)
+    _describe(probe, image, decode_alpha=False)  # never decode a bomb: its alpha channel counts as transparent
+
+
+ALPHA_BAND_ROWS = 64
+
+
+def _first_transparent_row(image: "Image.Image", probe: MediaProbe) -> int | bool | None:  # type: ignore[name-defined]  # noqa: F821
+    """The 0-based row of the first pixel whose alpha is below 255; False when every pixel is
+    opaque; None when the pixels cannot be decoded (the alpha channel then counts as
+    transparency, as its mode declares).
+
+    An RGBA or LA image is only transparent where an alpha value says so: a PNG exported with
+    an alpha channel that is opaque everywhere is an opaque picture. Decoding is bounded by
+    Pillow's decompression-bomb guard (an image past its warning size is not decoded) and the
+    alpha values are read in bands of rows, stopping at the first transparent one.
+    """
+    if any(note.startswith("decompression bomb") for note in probe.notes):
+        return None
+    try:
+        image.load()
+        alpha = image.getchannel("A")
+    except Exception:  # a broken pixel stream: the truncation check and the server will say so
+        return None
+    width, height = alpha.size
+    for top in range(0, height, ALPHA_BAND_ROWS):
+        band = alpha.crop((0, top, width, min(height, top + ALPHA_BAND_ROWS)))
+        low, _ = band.getextrema()
+        if low < 255:
+            rows = band.size[1]
+            return top + next(y for y in range(rows) if band.crop((0, y, width, y + 1)).getextrema()[0] < 255)
+    return False
 
 
 def _one_line(exc: object) -> str:

@@ -69,9 +69,18 @@ class MediaProbe(Record):
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "MediaProbe":
+        """The probe ``to_json`` wrote; ValueError for anything else (a cache entry edited by
+        hand, or written by another version): every field must have its own type."""
+        if not isinstance(data, dict):
+            raise ValueError("a probe is a JSON object")
         values = {k: v for k, v in data.items() if k in _FIELD_NAMES}
         if values.get("kind") not in KINDS:
             raise ValueError(f"bad kind {values.get('kind')!r}")
+        if values.get("failure") not in (None, *FAILURES) or values.get("rotation", 0) not in (0, 90, 180, 270):
+            raise ValueError("bad failure or rotation")
+        for name, value in values.items():
+            if not _FIELD_TYPES[name](value):
+                raise ValueError(f"bad {name} {value!r}")
         values["notes"] = list(values.get("notes") or [])
         return cls(**values)
 
@@ -89,3 +98,30 @@ class MediaProbe(Record):
 
 
 _FIELD_NAMES: tuple[str, ...] = MediaProbe.__slots__
+
+
+def _text(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _count(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+
+
+def _flag(value: Any) -> bool:
+    return value is None or isinstance(value, bool)
+
+
+def _seconds(value: Any) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)
+                             and 0 <= value < float("inf"))
+
+
+_FIELD_TYPES = {
+    "kind": _text, "format": _text, "codec": _text, "alpha_source": _text, "error": _text, "failure": _text,
+    "width": _count, "height": _count, "stored_width": _count, "stored_height": _count, "size": _count,
+    "rotation": _count, "duration": _seconds, "has_alpha": _flag, "has_audio": _flag,
+    "truncated": lambda value: isinstance(value, bool),
+    "notes": lambda value: value is None or (isinstance(value, list) and all(isinstance(n, str) for n in value)),
+    "fps": _seconds, "audio_codec": _text,
+}

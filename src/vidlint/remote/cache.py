@@ -66,7 +66,7 @@ class RemoteProbeCache:
                 size=data.get("size"),
                 stored_at=float(data.get("stored_at", 0)),
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):  # any entry not as written: a miss
             return None
 
     def put(self, uri: str, probe: Any, etag: str | None, last_modified: str | None, size: int | None) -> None:

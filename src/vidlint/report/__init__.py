@@ -20,3 +20,40 @@ def formatter(name: str):  # type: ignore[no-untyped-def]
     import importlib
 
     return importlib.import_module(FORMATTERS[name])
+
+
+def output_errors(name: str) -> str:
+    """The encoding error handler for writing a report in format ``name``.
+
+    Reports carry text vidlint did not choose: file names that are not UTF-8 (decoded with
+    surrogateescape) and lone surrogate escapes from a request (``"\\ud800"``). Text keeps a
+    file name's own bytes, as ``ls`` shows them, and writes ``\\ud800`` for a lone surrogate;
+    the machine formats must stay valid UTF-8, so each such character becomes ``?``.
+    """
+    return "vidlint-text" if name == "text" else "replace"
+
+
+def _text_errors(exc: UnicodeError) -> tuple[str | bytes, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = b""
+    for char in exc.object[exc.start:exc.end]:
+        code = ord(char)
+        out += bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}".encode("ascii")
+    return out, exc.end
+
+
+def _register() -> None:
+    import codecs
+
+    codecs.register_error("vidlint-text", _text_errors)
+
+
+_register()
+
+
+def use_output_errors(stream: object, name: str) -> None:
+    """Make ``stream`` (stdout) write what ``output_errors`` says instead of raising."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors=output_errors(name))

@@ -27,7 +27,7 @@ def issues(run: LintRun) -> list[dict[str, Any]]:
             unique = print_
             while unique in seen:  # the same finding twice in one file: keep fingerprints unique
                 repeat += 1
-                unique = hashlib.sha256(f"{print_}#{repeat}".encode()).hexdigest()[:32]
+                unique = hashlib.sha256(f"{print_}#{repeat}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
             seen.add(unique)
             description = d.message + (f" (hint: {d.hint})" if d.hint else "")
             found.append({

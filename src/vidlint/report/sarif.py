@@ -38,7 +38,7 @@ def rule_descriptor(rule: Any) -> dict[str, Any]:
 def artifact_location(path: str) -> dict[str, Any]:
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(portable_path(path)), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(os.fsencode(portable_path(path))), "uriBaseId": "%SRCROOT%"}  # bytes: a name that is not UTF-8
 
 
 def result(path: str, d: Diagnostic, rule_index: dict[str, int]) -> dict[str, Any]:

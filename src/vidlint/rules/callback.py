@@ -33,42 +33,60 @@ def callback_internal(ctx: RequestContext) -> Iterator[Finding]:
 
     The server refuses callbacks to loopback, private, link-local and other internal
     addresses, in any spelling: ``localhost``, ``[::1]``, ``10.1.2.3``, ``2130706433``,
-    ``0x7f.0.0.1``, ``127.1``, ``[::ffff:127.0.0.1]``, single-label intranet names. No DNS
-    lookup is made; names are judged by their form.
+    ``0x7f.0.0.1``, ``127.1``, ``[::ffff:127.0.0.1]``, single-label intranet names, and the
+    spellings a WHATWG URL parser (what browsers and most HTTP stacks use) reads as such:
+    percent-encoded hosts (``%31%32%37.0.0.1``), a trailing ``%2e``, full-width digits
+    (``１２７.0.0.1``), and ``https://127.0.0.1\\@example.com/``, where ``\\`` ends the host
+    (Python's urllib reads example.com there). No DNS lookup is made; names are judged by
+    their form.
 
     Fix: a public https endpoint (a tunnel to a local server works for development).
     """
     request, meta = ctx.request, ctx.meta
     from urllib.parse import urlsplit
 
-    from vidlint.netaddr import classify_host, internal_name, parse_host_address
+    from vidlint.netaddr import whatwg_host
 
     field = meta["callback"]["field"]
     url = request.get(field)
     if not isinstance(url, str) or not url:
         return
+    hosts: list[tuple[str, str]] = []
+    whatwg = whatwg_host(url)
+    if whatwg is not None:
+        hosts.append(whatwg)
     try:
-        host = urlsplit(url.strip()).hostname
+        plain = urlsplit(url.strip()).hostname  # another parser may read another host: judge both
     except ValueError:
-        return  # VL404
+        plain = None  # VL404
+    if plain:
+        hosts.append((plain, plain))
+    for written, host in hosts:
+        problem = _internal_problem(written, host)
+        if problem:
+            yield Finding(f"/{field}", f"{field} points at an internal host ({problem}); the server refuses it",
+                          "use a public https endpoint")
+            return
+
+
+def _internal_problem(written: str, host: str) -> str | None:
+    from vidlint.netaddr import classify_host, internal_name, parse_host_address
+
     if not host:
-        return
-    if ":" in host:
+        return None
+    if ":" in host and not host.startswith("["):
         host = f"[{host}]"
     address = parse_host_address(host)
     reason = classify_host(host)
     if reason and address is not None:
         problem = reason if "inside IPv6" in reason else f"{reason} address {address}"
-        if str(address) != host.strip("[]").rstrip("."):
-            problem += f", written as {host}"
-    elif reason:
-        problem = f"{reason} name {host}"
-    else:
-        problem = internal_name(host)
-        problem = f"{problem} {host}" if problem else None
-    if problem:
-        yield Finding(f"/{field}", f"{field} points at an internal host ({problem}); the server refuses it",
-                      "use a public https endpoint")
+        if str(address) != written.strip("[]").rstrip("."):
+            problem += f", written as {written}"
+        return problem
+    if reason:
+        return f"{reason} name {host}"
+    name = internal_name(host)
+    return f"{name} {host}" if name else None
 
 
 @rule("VL404", "callback-malformed", "error", stage="request", reads="callback")

@@ -72,6 +72,30 @@ def not_an_object() -> None:
     """
 
 
+@rule("VL007", "lone-surrogate", "error", stage="file")
+def lone_surrogate() -> None:
+    """A string holds a lone surrogate escape (``"\\ud800"``).
+
+    JSON escapes characters outside the Basic Multilingual Plane as two ``\\uXXXX`` halves
+    (``"\\ud83d\\ude00"`` is one emoji); one half alone is not a character. Strict servers
+    reject the body, lenient ones replace it. vidlint reports it and checks the rest.
+
+    Breaks it: ``"prompt": "a cat \\ud83d plays"`` (an emoji cut in half).
+    Fix: remove it, or write the whole character.
+    """
+
+
+@rule("VL008", "unreadable-file", "error", stage="file")
+def unreadable_file() -> None:
+    """The request file exists but the operating system refuses to read it.
+
+    Permissions (``chmod 000``) or an I/O error. The other files are linted all the same;
+    a folder that cannot be listed is a usage error instead (exit code 2).
+
+    Fix: make the file readable by the user running vidlint, or exclude it.
+    """
+
+
 @rule("VL010", "missing-model", "error", stage="file")
 def missing_model() -> None:
     """The request has no ``model`` field (or it is not a string).

@@ -7,10 +7,14 @@ totals are stage ``facts``.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlsplit
 
 from vidlint.rules.registry import Finding, RequestContext, rule
+
+MB, MIB = 1000 * 1000, 1024 * 1024  # the two readings of the documentation's "MB"
+# Encoder padding: an MP3 or AAC frame or two of silence (an MP3 frame is 26 ms at 44.1 kHz).
+PADDING_SECONDS = 0.06
 
 if TYPE_CHECKING:
     from vidlint.check.assets import AssetContext
@@ -136,6 +140,8 @@ def asset_aspect_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's aspect ratio is outside the model's range.
 
     Width divided by height, as displayed, against the model's ``aspect`` range for the kind.
+    The ratio is printed with as many decimals as it takes to differ from the limit it
+    breaks (240x1921 is ``1:8.004``, not ``1:8``).
 
     Breaks it: a 240x2000 image (1:8.33) where the limit is 1:8..8:1.
     Fix: crop or pad it to a less extreme shape.
@@ -155,7 +161,8 @@ def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's duration is outside the documented range.
 
     Against the model's ``duration`` range for the kind, or a ``media_overrides`` entry for
-    this asset (the first video of an edit; a range that depends on another field).
+    this asset (the first video of an edit; a range that depends on another field). A file
+    at most 60 ms over the maximum is VL612 (encoder padding), a warning.
 
     Breaks it: a 31 s reference video (``video is 31.0 s; the limit is 1..30 s``).
     Fix: trim it (or use a longer clip when it is too short).
@@ -166,6 +173,8 @@ def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     low, high = bounds
     if probe.duration is None:
         return
+    if high is not None and high < probe.duration <= high + PADDING_SECONDS:
+        return  # VL612: over by encoder padding only
     if not _inside(probe.duration, bounds):
         yield ctx.finding(f"{ctx.ref.kind} is {_seconds(probe.duration)} s; the limit is "
                              f"{_span(bounds)} s{ctx.why('duration')}",
@@ -173,23 +182,27 @@ def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
                              else f"use a clip of at least {_number(low)} s")
 
 
-@rule("VL607", "asset-too-large", "error", stage="media", reads="media.*.max_bytes")
+@rule("VL607", "asset-too-large", "error", stage="media", reads="media.*.max_mb")
 def asset_too_large(ctx: AssetContext) -> Iterator[Finding]:
-    """The asset file is larger than the documented maximum.
+    """The asset file is larger than the documented maximum, however "MB" is read.
 
-    Against the model's ``max_bytes`` for the kind (MB = 1024 x 1024 bytes), from the file
-    size, whatever the format.
+    Against the model's ``max_mb`` for the kind. The documentation does not say whether a MB
+    is 1,000,000 or 1,048,576 bytes; this error is for a file larger than the binary reading
+    (20 MB = 20,971,520 bytes), which no reading allows. A file between the two readings is
+    VL610, a warning. Checked from the file size, whatever the format; the message gives the
+    size in both units.
 
-    Breaks it: a 21 MB JPEG where the limit is 20 MB.
+    Breaks it: a 21 MiB JPEG where the limit is 20 MB.
     Fix: re-encode or downscale it.
     """
-    probe, limit = ctx.probe, ctx.limits.get("max_bytes")
+    probe, limit = ctx.probe, ctx.limits.get("max_mb")
     if probe is None or probe.size is None or not limit:
         return
-    if probe.size > limit:
-        yield ctx.finding(f"file is {probe.size:,} bytes ({_mb(probe.size)}); the limit is "
-                             f"{limit:,} bytes ({_mb(limit)})",
-                             hint="re-encode or downscale it")
+    if probe.size > limit * MIB:
+        yield ctx.finding(f"file is {_both_mb(probe.size)}; the limit is {_number(limit)} MB, at most "
+                          f"{limit * MIB:,} bytes even if a MB is 1,048,576 bytes",
+                          hint=f"re-encode or downscale it to at most {limit * MB:,} bytes "
+                               f"({_number(limit)} MB in either reading)")
 
 
 @rule("VL608", "image-transparency", "error", stage="media", reads="media.*.transparency")
@@ -197,18 +210,89 @@ def image_has_transparency(ctx: AssetContext) -> Iterator[Finding]:
     """The image has transparency, which the API does not accept.
 
     An alpha channel (RGBA, LA, PA modes; WebP alpha) or a PNG tRNS chunk that makes a colour
-    or palette entry transparent. The documentation accepts PNG only without transparency.
+    or palette entry transparent, for a kind whose ``transparency`` is false.
 
-    Breaks it: an RGBA PNG.
+    Decided by the alpha values: an RGBA or LA PNG whose every pixel is opaque has no
+    transparency and passes. The documentation names PNG ("PNG (transparency not
+    supported)"); a transparent WebP or BMP is VL611, a warning.
+
+    Breaks it: an RGBA PNG with a transparent background.
     Fix: flatten it onto an opaque background and save it without alpha.
     """
     probe = ctx.probe
-    if (probe is None or ctx.limits.get("transparency", True) or probe.kind != "image"
-            or ctx.ref.kind != "image" or not probe.has_alpha):
+    if _transparent_image(ctx) and probe is not None and probe.format == "png":
+        yield ctx.finding(f"{probe.format} image has transparency ({probe.alpha_source}); "
+                          "transparent images are not accepted",
+                          hint="flatten it onto an opaque background (save as RGB without alpha)")
+
+
+def _transparent_image(ctx: AssetContext) -> bool:
+    probe = ctx.probe
+    return (probe is not None and not ctx.limits.get("transparency", True) and probe.kind == "image"
+            and ctx.ref.kind == "image" and bool(probe.has_alpha))
+
+
+@rule("VL610", "asset-size-ambiguous", "warning", stage="media", reads="media.*.max_mb")
+def asset_size_ambiguous(ctx: AssetContext) -> Iterator[Finding]:
+    """The asset file is over the documented maximum if a MB is 1,000,000 bytes, but not if
+    it is 1,048,576.
+
+    The documentation gives sizes in "MB" (the model's ``max_mb``) without saying which
+    reading the server applies. A file between the two readings may be refused; above the
+    binary reading it is VL607, an error.
+
+    Breaks it: a 20,500,000-byte image where the limit is 20 MB.
+    Fix: re-encode it to at most 20,000,000 bytes to be safe under either reading.
+    """
+    probe, limit = ctx.probe, ctx.limits.get("max_mb")
+    if probe is None or probe.size is None or not limit:
         return
-    yield ctx.finding(f"{probe.format} image has transparency ({probe.alpha_source}); "
-                         "transparent images are not accepted",
-                         hint="flatten it onto an opaque background (save as RGB without alpha)")
+    if limit * MB < probe.size <= limit * MIB:
+        yield ctx.finding(f"file is {_both_mb(probe.size)}: over the {_number(limit)} MB limit if a MB is "
+                          f"1,000,000 bytes ({limit * MB:,}), within it if a MB is 1,048,576 bytes "
+                          f"({limit * MIB:,}); the documentation does not say which",
+                          hint=f"re-encode it to at most {limit * MB:,} bytes to be safe")
+
+
+@rule("VL611", "image-transparency-other-format", "warning", stage="media", reads="media.*.transparency")
+def image_transparency_other_format(ctx: AssetContext) -> Iterator[Finding]:
+    """A WebP (or BMP) image has transparency; the documentation forbids it for PNG only.
+
+    "JPEG, JPG, PNG (transparency not supported), BMP, WEBP": the note is attached to PNG, so
+    whether a transparent WebP is refused or flattened onto some background is not said.
+
+    Breaks it: a WebP with a transparent background.
+    Fix: flatten it onto the background you want, so the result does not depend on the server.
+    """
+    probe = ctx.probe
+    if _transparent_image(ctx) and probe is not None and probe.format != "png":
+        yield ctx.finding(f"{probe.format} image has transparency ({probe.alpha_source}); the documentation "
+                          "refuses transparency in PNG and does not say what happens to it in "
+                          f"{probe.format}",
+                          hint="flatten it onto an opaque background to be sure of the result")
+
+
+@rule("VL612", "duration-padding", "warning", stage="media", reads="media.*.duration")
+def duration_padding(ctx: AssetContext) -> Iterator[Finding]:
+    """The asset is over its maximum duration by at most 60 ms: encoder padding.
+
+    MP3 and AAC encoders add a frame or two of silence (an MP3 made from 10.000 s of audio
+    reads 10.03 s), so a clip cut to exactly the limit often measures a little over it.
+    Whether the server rounds that away is not documented; more than 60 ms over is VL606.
+
+    Breaks it: a 10.03 s voice clip (limit 10 s).
+    Fix: trim it a little shorter (``ffmpeg -i in.mp3 -t 9.95 out.mp3``).
+    """
+    probe, bounds = ctx.probe, ctx.limits.get("duration")
+    if probe is None or not bounds or probe.kind != ctx.ref.kind or probe.duration is None:
+        return
+    high = bounds[1]
+    if high is not None and high < probe.duration <= high + PADDING_SECONDS:
+        over = round((probe.duration - high) * 1000)
+        yield ctx.finding(f"{ctx.ref.kind} is {_seconds(probe.duration)} s, {over} ms over the {_number(high)} s "
+                          "limit: encoder padding, which the server may or may not round away",
+                          hint=f"trim it to {_number(high)} s or a little less "
+                               f"(e.g. ffmpeg -i IN -t {high - 0.05:g} OUT)")
 
 
 @rule("VL609", "video-rotation", "info", stage="media", reads="media")
@@ -378,17 +462,20 @@ def _seconds(value: float) -> str:
     return text
 
 
-def _ratio(value: float) -> str:
-    if value >= 1:
-        return f"{_trim(value)}:1"
-    return f"1:{_trim(1 / value)}"
+def _ratio(value: float, differ_from: float | None = None) -> str:
+    """``8.33:1`` or ``1:8.33``; with ``differ_from`` (the limit it breaks), as many decimals
+    as it takes not to print the same text as that limit."""
+    for places in range(2, 7):
+        text = f"{_trim(value, places)}:1" if value >= 1 else f"1:{_trim(1 / value, places)}"
+        if differ_from is None or text != _ratio(differ_from):
+            return text
+    return text
 
 
-def _trim(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+def _trim(value: float, places: int = 2) -> str:
+    return f"{value:.{places}f}".rstrip("0").rstrip(".")
 
 
-def _mb(size: int) -> str:
-    mb = size / (1024 * 1024)
-    return f"{_trim(mb)} MB" if mb >= 0.01 else f"{size:,} bytes"
-
+def _both_mb(size: int) -> str:
+    """``20,500,000 bytes (20.5 MB, 19.55 MiB)``: both readings of a documented MB."""
+    return f"{size:,} bytes ({_trim(size / MB)} MB, {_trim(size / MIB)} MiB)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vidlint.rules.registry import rule
+from vidlint.rules.registry import Rule, rule
 from vidlint.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # loaded on every lint for the docs: keep the fetch machinery out

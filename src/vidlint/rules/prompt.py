@@ -20,7 +20,7 @@ class Tag(FrozenRecord):
     """One tag form of a model's ``reference_tags``, compiled: ``exact`` finds the canonical
     spelling (group 1: the number), ``loose`` its near misses (group 1: the word, 2: the number)."""
 
-    __slots__ = ("form", "target", "base", "singular", "exact", "loose", "ascii")
+    __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii")
 
     def __init__(self, form: str, target: str | list[str], base: int, singular: str | None, aliases: list[str]) -> None:
         prefix, _, rest = form.partition("{n}")[0], None, form.partition("{n}")[2]
@@ -36,6 +36,9 @@ class Tag(FrozenRecord):
         before = r"(?<![\w])" if self.ascii or opener else ""
         after = r"(?![\w])" if self.ascii and not suffix else r"(?![0-9])"
         self.exact = re.compile(before + re.escape(opener + word + separator) + number + re.escape(suffix) + after)
+        # the right spelling with a number below the base ("Image 0" when counting starts at 1)
+        self.zero = re.compile(before + re.escape(opener + word + separator) + "(0+)" + re.escape(suffix) + after) \
+            if base > 0 else None
         words = sorted({word.lower(), *(a.lower() for a in aliases)}, key=len, reverse=True)
         edges = "".join(sorted(set(opener + suffix)))
         around = f"[{re.escape(edges)}]*" if edges else ""
@@ -107,7 +110,7 @@ def empty_prompt(ctx: RequestContext) -> Iterator[Finding]:
 
     Fix: describe what happens in the video.
     """
-    request, meta = ctx.request, ctx.meta
+    request = ctx.request
     if "prompt" in request and isinstance(request["prompt"], str) and not request["prompt"].strip():
         yield Finding("/prompt", "prompt is empty", "describe the scene and what the characters do")
 
@@ -120,13 +123,23 @@ def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
     ``image_urls[2]``, "<<<element_2>>>" ``model_params.element_list[1]``; each field is
     counted on its own. A tag past the end renders a clip in which it points at nothing.
 
-    Breaks it: ``"prompt": "Image 3 waves"`` with two entries in ``image_urls``.
+    Counting starts at the tag's ``base`` (1 unless the data says otherwise): "Image 0" and
+    "图0" name nothing at all.
+
+    Breaks it: ``"prompt": "Image 3 waves"`` with two entries in ``image_urls``; ``"Image 0 waves"``.
     Fix: refer to Image 1 or Image 2, or add the third image.
     """
     text = _prompt(ctx.request)
     if not text:
         return
-    for tag, match in grammar(ctx.meta).exact(text):
+    rules = grammar(ctx.meta)
+    for tag in rules.tags:
+        for match in tag.zero.finditer(text) if tag.zero is not None else ():
+            first, field = tag.spelled(tag.base), field_label(tag.target)
+            yield Finding("/prompt", f'the prompt refers to "{match.group(0)}", but references count from {tag.base}: '
+                          f'"{first}" is {field}[0]', f'write "{first}" for the first entry of {field}',
+                          char=match.start())
+    for tag, match in rules.exact(text):
         position = int(match.group(1)) - tag.base + 1
         count = _count(ctx.request, tag.target)
         if position > count:
@@ -294,7 +307,7 @@ def shot_past_duration(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: shots up to "[12-15s]" with ``"duration": 10`` (or no duration).
     Fix: ``"duration": 15``, or retime the shots to fit.
     """
-    request, meta = ctx.request, ctx.meta
+    meta = ctx.meta
     text, shots, duration, explicit = _setting(ctx)
     if duration is None:
         return
@@ -321,7 +334,7 @@ def shot_timing(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it (info): "Shot 1 [0-3s] ... Shot 2 [2-6s] ...".
     Fix: "Shot 1 [0-3s] ... Shot 2 [3-6s] ...".
     """
-    request, meta = ctx.request, ctx.meta
+    meta = ctx.meta
     text, shots, _, _ = _setting(ctx)
     field = f"/{meta['multi_shot']['field']}"
     for index, shot in enumerate(shots):
@@ -355,7 +368,7 @@ def single_shot_with_shot_list(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: "Generate a single-shot video. Shot 1 [0-3s] ... Shot 2 [3-5s] ...".
     Fix: drop the shot list, or say "generate a multi-shot video".
     """
-    request, meta = ctx.request, ctx.meta
+    meta = ctx.meta
     text, shots, _, _ = _setting(ctx)
     single = _SINGLE.search(text)
     if single and len(shots) >= 2:

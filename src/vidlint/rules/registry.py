@@ -177,15 +177,39 @@ def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] =
 
 
 def models_using(declared: Rule) -> list[str]:
-    """The models whose data switches ``declared`` on (every model when it reads nothing)."""
+    """The models ``declared`` applies to: those whose data has the key it reads; for a schema
+    rule that only annotated schema nodes use, those whose schema names its code; else every one."""
     from vidlint.models import known_models, load_profile
 
+    annotated_only = declared.stage == "schema" and not _translates_generically(declared)
     names = []
     for name in known_models():
         profile = load_profile(name)
-        if profile is not None and declared.applies(profile.meta):
-            names.append(name)
+        if profile is None or not declared.applies(profile.meta):
+            continue
+        if annotated_only and not _schema_names(profile, declared.code):
+            continue
+        names.append(name)
     return names
+
+
+def _translates_generically(declared: Rule) -> bool:
+    from vidlint.rules.schema import TRANSLATES, other_violation, truncated_text
+
+    return declared in (other_violation, truncated_text) or any(declared in rules for rules in TRANSLATES.values())
+
+
+def _schema_names(profile: Any, code: str) -> bool:
+    """Whether the model's schema, or a shared file of its folder it refers to, annotates ``code``."""
+    import json
+
+    from vidlint.models import load_schema_file
+
+    texts = [json.dumps(profile.schema)]
+    texts += [json.dumps(load_schema_file(path.name)) for path in sorted(profile.path.parent.glob("_*.json"))
+              if path.name in texts[0]]
+    return any(f'"x-vidlint-code": "{code}"' in text or f'"{code}"' in text and "x-vidlint-code" in text
+               for text in texts)
 
 
 def model_values(declared: Rule) -> list[tuple[str, str]]:

@@ -201,18 +201,24 @@ def audio_urls_ignored(ctx: RequestContext) -> Iterator[Finding]:
     """``audio_urls`` is given together with ``model_params.voice_bindings``.
 
     When both are supplied only ``voice_bindings`` is used and ``audio_urls`` is ignored, so
-    those voices are never heard.
+    those voices are never heard. That holds for an empty ``voice_bindings: {}`` too: it may
+    win and drop every voice.
 
+    Breaks it: ``"audio_urls": ["v.mp3"], "model_params": {"voice_bindings": {}}``.
     Fix: move each voice into ``voice_bindings`` and drop ``audio_urls``.
     """
     request, meta = ctx.request, ctx.meta
     spec = meta["positional_audio"]
     bindings = get_pointer(request, spec["overridden_by"])
     audio = as_list(request, spec["field"])
-    if audio and isinstance(bindings, dict) and bindings:
+    if audio and isinstance(bindings, dict):
+        overridden = label(spec["overridden_by"])
         yield Finding(make_pointer(spec["field"]),
-                      f"{spec['field']} is ignored because {label(spec['overridden_by'])} is also given",
-                      f"move these voices into {label(spec['overridden_by'])} and remove {spec['field']}", at_key=True)
+                      f"{spec['field']} is ignored because {overridden} is also given" if bindings else
+                      f"{overridden} is given but empty; when both are given only {overridden} is used, so "
+                      f"every voice in {spec['field']} may be dropped",
+                      f"move these voices into {overridden} and remove {spec['field']}" if bindings else
+                      f"remove the empty {overridden}, or move the voices into it", at_key=True)
 
 
 @rule("VL215", "unbound-audio", "warning", stage="request", reads="positional_audio")
@@ -237,6 +243,47 @@ def unbound_audio(ctx: RequestContext) -> Iterator[Finding]:
                       f"{spec['field']}[{index}] binds to nothing: voices bind in order to {order}, "
                       f"which hold {plural(slots, 'reference')}",
                       "remove it, or bind voices explicitly with model_params.voice_bindings")
+
+
+@rule("VL217", "positional-voice-binding", "info", stage="facts", reads="positional_audio")
+def positional_voice_binding(ctx: RequestContext) -> Iterator[Finding]:
+    """What each ``audio_urls`` entry binds to, when reference videos are involved.
+
+    ``audio_urls`` binds positionally, first to ``video_urls`` then to ``image_urls``; a
+    voice bound to a video replaces the video's own audio, and a video left without a voice
+    keeps its own. With reference videos in the request this is easy to get wrong (a voice
+    meant for an image lands on the video), so vidlint says where each voice goes and which
+    reference is left silent (an image without a voice, a video without a voice or audio).
+
+    Breaks it (info): ``"video_urls": ["talk.mp4"], "image_urls": ["ann.png"],
+    "audio_urls": ["ann.mp3"]``: ann.mp3 binds to the video, and Ann stays silent.
+    Fix: bind voices by name with ``model_params.voice_bindings`` (``{"image1": "ann.mp3"}``).
+    """
+    request, meta, facts = ctx.request, ctx.meta, ctx.facts
+    spec = meta["positional_audio"]
+    audio = as_list(request, spec["field"])
+    if not audio or isinstance(get_pointer(request, spec["overridden_by"]), dict):
+        return  # VL214 covers it
+    slots = [(field, index) for field in spec["order"] for index in range(len(as_list(request, field)))]
+    if not any(field == "video_urls" for field, _ in slots):
+        return
+    own_audio = {asset["pointer"]: (asset.get("probe") or {}).get("has_audio") for asset in facts.get("assets") or []}
+    for position, (field, index) in enumerate(slots[:len(audio)]):
+        target = make_pointer(field, index)
+        replaced = {True: ", replacing that video's own audio", False: " (the video has no audio of its own)",
+                    None: ", replacing that video's own audio if it has any"}[own_audio.get(target)] \
+            if field == "video_urls" else ""
+        yield Finding(make_pointer(spec["field"], position),
+                      f"{spec['field']}[{position}] binds to {field}[{index}]{replaced}: voices bind in order to "
+                      f"{' then '.join(spec['order'])}",
+                      f"use {label(spec['overridden_by'])} to bind voices by name" if field == "video_urls" else None)
+    silent = [f"{field}[{index}]" for field, index in slots[len(audio):]
+              if field != "video_urls" or own_audio.get(make_pointer(field, index)) is False]
+    if silent:
+        yield Finding(make_pointer(spec["field"]),
+                      f"{', '.join(silent)} {'gets' if len(silent) == 1 else 'get'} no voice from {spec['field']} "
+                      "and no audio of its own: silent",
+                      f"bind a voice with {label(spec['overridden_by'])} if that character should speak", at_key=True)
 
 
 @rule("VL216", "duplicate-voice", "warning", stage="request", reads="voice_bindings")
@@ -557,11 +604,13 @@ def input_plus_output_duration(ctx: RequestContext) -> Iterator[Finding]:
         output = requested_duration(request, ctx.meta, field)
         if output is None or output in entry.get("skip_values", []):
             continue
-        inputs = 0.0
+        inputs, measured = 0.0, False
         for asset in ctx.facts.get("assets") or []:
             if any(pointer_matches(pattern, asset.get("pointer", "")) for pattern in entry["inputs"]):
-                inputs += probed_duration(ctx.facts, asset["pointer"]) or 0.0
-        if inputs + output > entry["max"]:
+                seconds = probed_duration(ctx.facts, asset["pointer"])
+                measured = measured or seconds is not None
+                inputs += seconds or 0.0
+        if measured and inputs + output > entry["max"]:
             room = entry["max"] - inputs
             shown = f"{inputs:.3g}" if inputs != int(inputs) else f"{inputs:g}"
             yield Finding(make_pointer(field) if field in request else "",

@@ -216,13 +216,20 @@ def wrong_count(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
 def bad_string(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     """A string is empty, too long, or not of the documented form.
 
-    Breaks it: ``"image_urls": [""]``.
+    An asset reference that is only white space (``" "``) is as empty as ``""``: the
+    documentation lists an empty value among the validation errors.
+
+    Breaks it: ``"image_urls": [""]`` or ``"image_start": " "``.
     Fix: give the asset's https uri, or a local path that ``vidlint submit`` uploads.
     """
     pointer = _pointer(error.absolute_path)
     value = error.instance if isinstance(error.instance, str) else ""
     if error.validator == "minLength" and not value:
         yield Finding(pointer, f"{label(pointer)} is an empty string", "give a value or remove the field")
+    elif error.validator == "pattern" and isinstance(error.instance, str) and not value.strip():
+        # the docs call an empty value a validation error; the server strips white space first
+        yield Finding(pointer, f"{label(pointer)} is {show(value)}, only white space: the server reads it as empty",
+                      "give a value or remove the field")
     elif error.validator in ("minLength", "maxLength"):
         bound = "at least" if error.validator == "minLength" else "at most"
         yield Finding(pointer, f"{label(pointer)} is {len(value)} characters; {bound} {error.validator_value} allowed")

@@ -15,7 +15,9 @@ def lint_before_submit(path: Path, console: Console) -> bool:
     from vidlint.api import LintOptions, lint_paths
     from vidlint.report.text import render
 
-    run = lint_paths([str(path)], LintOptions())
+    # Probe every asset afresh: what is about to be paid for is what is on disk now, not what a
+    # cache entry (perhaps of a file rewritten with its mtime put back) remembers.
+    run = lint_paths([str(path)], LintOptions(no_cache=True))
     for reason in run.path_errors:
         console.error(reason)
     if run.path_errors:

@@ -376,7 +376,7 @@ def _finish(client: EvolinkClient, ledger: Ledger, attempt: Attempt, results: li
         try:
             size = client.download(url, dest)
         except SubmitError as exc:
-            console.error(f"{exc}; download again with `vidlint status {attempt.task_id} --download {target}`")
+            console.error(f"{exc}; " + _download_advice(attempt, target))
             return 1
         check = verify_download(dest, attempt.duration)
         saved.append(str(dest))
@@ -391,6 +391,24 @@ def _finish(client: EvolinkClient, ledger: Ledger, attempt: Attempt, results: li
                    "event": "downloaded", "status": "completed", "downloads": saved,
                    "verified": code == 0})
     return code
+
+
+RESULT_LIFETIME_HOURS = 24  # "Generated video links are valid for 24 hours"
+
+
+def _download_advice(attempt: Attempt, target: Path) -> str:
+    """What to do after a failed download: retry, unless the links are past their 24 h life."""
+    from datetime import datetime, timezone
+
+    try:
+        since = datetime.fromisoformat(str(attempt.created_at).replace("Z", "+00:00"))
+        age_hours = (datetime.now(timezone.utc) - since).total_seconds() / 3600
+    except ValueError:
+        age_hours = 0.0
+    if age_hours > RESULT_LIFETIME_HOURS:
+        return (f"the task was submitted {age_hours:.0f} h ago and result links are valid for "
+                f"{RESULT_LIFETIME_HOURS} h, so they have expired: the video can no longer be downloaded")
+    return f"download again with `vidlint status {attempt.task_id} --download {target}`"
 
 
 def status(task_id: str | None, settings: Settings, *, request_path: Path | None, show_all: bool,

@@ -17,7 +17,8 @@ SERVER_ERRORS: dict[str, tuple[str, bool]] = {
     "service_error": ("retry in 30-60 s; it usually recovers on its own", True),
     "generation_timeout": ("retry later, preferably off-peak", True),
     "resource_exhausted": ("retry in 1-5 minutes", True),
-    "quota_exceeded": ("send less often, then retry", True),
+    "quota_exceeded": ("a rate quota: send less often, then retry; a depleted balance: top up the account "
+                       "in the Evolink dashboard first", True),
     "service_unavailable": ("retry in a few minutes", True),
     "resource_not_found": ("check the task id", False),
     "unknown_error": ("retry later; contact support with the task id if it persists", True),
