@@ -72,7 +72,39 @@ def test_task_goes_pending_processing_completed_and_result_downloads(fake):
     assert url.startswith(fake.base_url)
     video = httpx.get(url)
     assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
-    assert video.content == DEFAULT_VIDEO.read_bytes() and video.content[4:8] == b"ftyp"
+    assert video.content == fake.result_video(fake.tasks[task_id]) and video.content[4:8] == b"ftyp"
+
+
+@pytest.mark.parametrize("changes, size, seconds", [
+    ({}, (1280, 720), 5.0),
+    ({"duration": 3}, (1280, 720), 3.0),
+    ({"duration": 12, "quality": "1080p", "aspect_ratio": "9:16"}, (1080, 1920), 12.0),
+    ({"duration": 2, "aspect_ratio": "4:3"}, (1104, 832), 2.0),
+])
+def test_the_rendered_result_has_the_requested_duration_and_size(fake, tmp_path, changes, size, seconds):
+    from vidlint.probe import probe_path
+
+    fake.configure(polls_to_complete=1)
+    task_id = create(fake, {**REQUEST, **changes}).json()["id"]
+    [url] = httpx.get(f"{fake.base_url}/v1/tasks/{task_id}", headers=AUTH).json()["results"]
+    saved = tmp_path / "result.mp4"
+    saved.write_bytes(httpx.get(url).content)
+    media = probe_path(saved)
+    assert (media.kind, media.format, media.error) == ("video", "mp4", None)
+    assert (media.width, media.height) == size and media.duration == pytest.approx(seconds, abs=0.01)
+
+
+@pytest.mark.parametrize("status", ["failed", "cancelled"])
+def test_tasks_can_end_in_every_documented_status(fake, status):
+    if status == "cancelled":
+        fake.cancel_tasks()
+    else:
+        fake.fail_tasks("service_error")
+    task_id = create(fake).json()["id"]
+    seen = httpx.get(f"{fake.base_url}/v1/tasks/{task_id}", headers=AUTH).json()
+    assert seen["status"] == status and "results" not in seen
+    assert seen["error"]["code"] == ("request_cancelled" if status == "cancelled" else "service_error")
+    assert httpx.get(f"{fake.base_url}/v1/tasks/{task_id}", headers=AUTH).json()["status"] == status  # final
 
 
 def test_failed_task_has_documented_error(fake):

@@ -152,7 +152,7 @@ def test_sibling_file_refs_and_ref_siblings(tmp_path: Path) -> None:
             "key": {"type": "string", "pattern": "^(image|video)[1-9]$"},
         },
     })
-    quick = fast_schema.build(schema, "m.json", folder, use_cache=False)
+    quick = fast_schema.build(schema, "m.json", folder)
     assert quick is not None
     slow = _jsonschema_for(folder, "m.json")
     cases = [
@@ -177,7 +177,7 @@ def test_sibling_file_refs_and_ref_siblings(tmp_path: Path) -> None:
 ])
 def test_schemas_it_cannot_check_exactly_get_no_fast_validator(tmp_path: Path, extra: dict) -> None:
     schema = {"type": "object", **extra}
-    assert fast_schema.build(schema, "m.json", tmp_path, use_cache=False) is None
+    assert fast_schema.build(schema, "m.json", tmp_path) is None
 
 
 def test_end_anchor_rewriting() -> None:
@@ -212,30 +212,51 @@ print(code, *sorted(name for name in heavy if name in sys.modules))
 """
 
 
-def test_clean_request_imports_neither_jsonschema_nor_fastjsonschema_once_cached(tmp_path: Path) -> None:
+def test_clean_request_imports_neither_jsonschema_nor_fastjsonschema(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     clean = str(EXAMPLES / "clean" / "two-characters-with-voices.json")
-    first = _python(IMPORTS_AFTER_LINT, cache, clean).split()
-    assert first[0] == "0" and "fastjsonschema" in first and "jsonschema" not in first  # compiles once
-    assert list((cache / "schemas").glob(f"{MODEL}.json-*.marshal"))
-    second = _python(IMPORTS_AFTER_LINT, cache, clean).split()
-    assert second == ["0"]
+    assert _python(IMPORTS_AFTER_LINT, cache, clean).split() == ["0"]  # the shipped validator, first run too
+    assert not (cache / "schemas").exists()  # no code is cached
     broken = write_request(tmp_path / "broken.json", {"model": MODEL, "prompt": "Image 1", "image_urls": ["a"], "seed": 0})
     third = _python(IMPORTS_AFTER_LINT, cache, str(broken)).split()
     assert third[0] == "1" and "jsonschema" in third  # only an invalid request pays for it
 
 
-def test_corrupt_or_unwritable_cache_falls_back_to_compiling(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    prof = profile()
+def test_nothing_in_the_cache_folder_is_executed(tmp_path: Path) -> None:
+    """A writable or restored cache folder must not be able to run code in the next lint."""
+    import marshal
+
     cache = tmp_path / "cache"
-    monkeypatch.setenv("VIDLINT_CACHE_DIR", str(cache))
-    assert fast_schema.build(prof.schema, prof.path.name, schema_dir()) is not None
-    for entry in (cache / "schemas").glob("*.marshal"):
-        entry.write_bytes(b"\x00garbage")
-    rebuilt = fast_schema.build(prof.schema, prof.path.name, schema_dir())
-    assert rebuilt is not None and rebuilt({"model": MODEL, "prompt": "x", "image_urls": ["a"]}) is True
-    assert rebuilt({"model": MODEL, "prompt": "x"}) is False
-    blocker = tmp_path / "file-not-dir"
-    blocker.write_text("")
-    monkeypatch.setenv("VIDLINT_CACHE_DIR", str(blocker))
-    assert fast_schema.build(prof.schema, prof.path.name, schema_dir()) is not None
+    clean = str(EXAMPLES / "clean" / "two-characters-with-voices.json")
+    _python(IMPORTS_AFTER_LINT, cache, clean)
+    marker = tmp_path / "pwned"
+    payload = compile(f"open({str(marker)!r}, 'w').write('ran')\ndef validate(data): return data", "<planted>", "exec")
+    planted = 0
+    for entry in [p for p in cache.rglob("*") if p.is_file()]:
+        try:
+            stored = marshal.loads(entry.read_bytes())
+        except (ValueError, EOFError, TypeError):
+            continue
+        if isinstance(stored, tuple) and len(stored) == 2:
+            entry.write_bytes(marshal.dumps((stored[0], payload)))
+            planted += 1
+    _python(IMPORTS_AFTER_LINT, cache, clean)
+    assert not marker.exists(), f"code planted in {planted} cache file(s) ran"
+
+
+def test_the_shipped_validators_are_generated_from_the_shipped_schemas(tmp_path: Path) -> None:
+    written = fast_schema.write_generated(tmp_path)
+    shipped = Path(fast_schema.__file__).with_name("fast_validators")
+    assert {p.name for p in written} == {p.name for p in shipped.glob("wan*.py")}
+    stale = [p.name for p in written if p.read_text() != (shipped / p.name).read_text()]
+    assert not stale, f"run `python -m vidlint.check.fast_schema` to regenerate {stale}"
+
+
+def test_an_edited_schema_gets_a_validator_made_in_memory(tmp_path: Path) -> None:
+    prof = profile()
+    edited = json.loads(json.dumps(prof.schema))
+    edited["properties"]["prompt"] = {"type": "string", "maxLength": 3}
+    validator = fast_schema.build(edited, prof.path.name, schema_dir())
+    assert validator is not None
+    assert validator({"model": MODEL, "prompt": "abc", "image_urls": ["a"]}) is True
+    assert validator({"model": MODEL, "prompt": "abcd", "image_urls": ["a"]}) is False

@@ -334,7 +334,7 @@ def test_rules_show_which_models_use_them_with_their_numbers(models: Path) -> No
 
     rules = load_all_rules()
     assert models_using(rules["VL614"]) == ["test-ref"]
-    assert model_values(rules["VL614"]) == [("test-ref", "video: [9, 60]")]
+    assert model_values(rules["VL614"]) == [("test-ref", "video: [9, 60]; override /video_urls/*: [24, 60]")]
     assert models_using(rules["VL101"]) == ["test-ref", "test-t2v"]
 
 

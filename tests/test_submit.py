@@ -19,6 +19,7 @@ from PIL import Image
 
 from conftest import SRC, run_vidlint, write_request
 from vidlint.submit.ledger import Ledger, request_key
+from vidlint.submit.profiles import schema_defaults
 from vidlint.submit.progress import TaskProgress
 from vidlint.submit.uploads import plan_uploads
 from vidlint.submit.verify import verify_download
@@ -88,7 +89,7 @@ def test_end_to_end_uploads_both_assets_polls_downloads_and_probes(project, fake
     assert len(fake.requests_for("task")) == 3  # processing, processing, completed
 
     saved = project / "out" / "scene.mp4"
-    assert saved.read_bytes() == DEFAULT_VIDEO.read_bytes()
+    assert saved.read_bytes() == fake.result_video(next(iter(fake.tasks.values())))
     assert f"saved out/scene.mp4 ({saved.stat().st_size} bytes, 5.00 s)" in run.out
     assert "task-unified-" in run.out and "result: " in run.out
     assert "documents only JPEG, PNG, GIF and WEBP" in run.err  # the mp4 upload is undocumented
@@ -98,7 +99,7 @@ def test_end_to_end_uploads_both_assets_polls_downloads_and_probes(project, fake
 
     [attempt] = ledger_of(project).attempts()
     assert attempt.status == "completed" and attempt.task_id == next(iter(fake.tasks))
-    assert attempt.key == request_key(json.loads(original)) and attempt.request == "scene.json"
+    assert attempt.key == request_key(json.loads(original), schema_defaults("wan2.7-reference-video")) and attempt.request == "scene.json"
     assert attempt.downloads == ["out/scene.mp4"]
     statuses = [e["status"] for e in ledger_of(project).events()]
     assert statuses[:2] == ["sending", "pending"] and "processing" in statuses
@@ -106,8 +107,9 @@ def test_end_to_end_uploads_both_assets_polls_downloads_and_probes(project, fake
 
 def test_download_that_does_not_match_the_requested_duration_fails_verification(project, fake):
     data = json.loads((project / "scene.json").read_text())
-    data["duration"] = 3  # the fake always returns a 5 s video
+    data["duration"] = 3
     write_request(project / "scene.json", data)
+    fake.video_bytes = DEFAULT_VIDEO.read_bytes()  # a server that returns a 5 s video whatever was asked
     run = submit(project, fake, "--download", "out")
     assert run.code == 1
     assert "the result is 5.00 s long but the request asked for 3 s" in run.err
@@ -257,8 +259,8 @@ def test_polling_and_download_faults_are_retried_without_a_second_create(project
     run = submit(project, fake, "--download", "out")
     assert run.code == 0, run.err
     assert len(fake.create_requests) == 1 and len(fake.tasks) == 1
-    assert (project / "out" / "scene.mp4").read_bytes() == DEFAULT_VIDEO.read_bytes()
-    assert not list((project / "out").glob("*.part"))
+    assert (project / "out" / "scene.mp4").read_bytes() == fake.result_video(next(iter(fake.tasks.values())))
+    assert not list((project / "out").glob("*.part")) and not list((project / "out").glob(".*.part"))
 
 
 def test_polling_gives_up_after_bounded_retries_and_task_stays_open(project, fake):

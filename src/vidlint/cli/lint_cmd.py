@@ -205,7 +205,12 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
     output_format = choose_format(output_format, output_file)
     targets = list(paths) or ["."]
     if "-" in targets:
-        options.stdin_bytes = sys.stdin.buffer.read()
+        from vidlint.load import PathError, read_stdin
+
+        try:
+            options.stdin_bytes = read_stdin()
+        except PathError as exc:
+            raise fail(str(exc)) from None
     try:
         lint_run = lint_paths(targets, options)
         if write_baseline_path:

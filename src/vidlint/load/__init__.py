@@ -6,6 +6,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from vidlint.load.document import Document, LoadedFile, load_bytes
 from vidlint.records import FrozenRecord
@@ -180,6 +181,16 @@ def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
         os.close(fd)
     if len(data) > MAX_REQUEST_FILE_BYTES:
         raise PathError(f"{source.display}: {len(data)} bytes is too large for a request file")
+    return data
+
+
+def read_stdin(stream: "BinaryIO | None" = None) -> bytes:
+    """Standard input, capped like a request file (``/dev/zero`` piped in is an error, not a MemoryError)."""
+    import sys
+
+    data = (stream or sys.stdin.buffer).read(MAX_REQUEST_FILE_BYTES + 1)
+    if len(data) > MAX_REQUEST_FILE_BYTES:
+        raise PathError(f"<stdin>: more than {MAX_REQUEST_FILE_BYTES} bytes is too large for a request file")
     return data
 
 

@@ -82,7 +82,7 @@ class RemoteProbeCache:
             "probe": probe.to_json(),
         }
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, like its 0600 entries
             replace_file(self._path(uri), json.dumps(entry).encode("utf-8"))
         except OSError:
             pass  # a cache that cannot be written only costs a probe next time

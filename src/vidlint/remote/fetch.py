@@ -8,6 +8,7 @@ time, so each hop opens a new guarded connection.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -71,6 +72,48 @@ class FetchOptions:
     verify_tls: bool | str = True  # a str is a CA bundle to trust instead of the system's
 
 
+# The deadline of the response being fetched in this thread: the whole exchange, status line
+# and headers included, must end by then (a server trickling header bytes is cut off too).
+_DEADLINE = threading.local()
+
+
+@contextlib.contextmanager
+def response_deadline(at: float) -> Iterator[None]:
+    """Reads of guarded clients in this thread end by ``at`` (time.monotonic) inside the block."""
+    previous = getattr(_DEADLINE, "at", None)
+    _DEADLINE.at = at
+    try:
+        yield
+    finally:
+        _DEADLINE.at = previous
+
+
+def _bounded(stream):  # type: ignore[no-untyped-def]
+    """A network stream whose reads never wait past this thread's response deadline."""
+    import httpcore
+
+    class DeadlineStream:
+        def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+            self._inner = inner
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            deadline = getattr(_DEADLINE, "at", None)
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise httpcore.ReadTimeout("the response deadline passed")
+                timeout = remaining if timeout is None else min(timeout, remaining)
+            return self._inner.read(max_bytes, timeout)
+
+        def start_tls(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return DeadlineStream(self._inner.start_tls(*args, **kwargs))
+
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(self._inner, name)
+
+    return DeadlineStream(stream)
+
+
 def _make_backend(policy: GuardPolicy):  # type: ignore[no-untyped-def]
     import httpcore
 
@@ -82,7 +125,7 @@ def _make_backend(policy: GuardPolicy):  # type: ignore[no-untyped-def]
             last_error: Exception | None = None
             for address in addresses:
                 try:
-                    return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                    return _bounded(super().connect_tcp(address, port, timeout, local_address, socket_options))
                 except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                     last_error = exc
             assert last_error is not None
@@ -213,6 +256,8 @@ class Fetcher:
 
         request = self._client.build_request("GET", url, headers=headers)
         self.stats.add(requests=1)  # attempts count, retries included; guard refusals do not
+        started = time.monotonic()
+        _DEADLINE.at = started + self.options.deadline
         try:
             raw = self._client.send(request, stream=True)
         except BlockedAddress as exc:
@@ -220,10 +265,13 @@ class Fetcher:
             suffix = f" (after a redirect from {original})" if hop else ""
             raise RemoteError("blocked", f"{exc}{suffix}", url=str(url)) from None
         except httpx.TimeoutException:
+            if time.monotonic() >= _DEADLINE.at:
+                raise RemoteError("timeout", f"response took longer than {self.options.deadline:g} s: {url}",
+                                  url=str(url)) from None
             raise RemoteError("timeout", f"timed out after {self.options.timeout:g} s: {url}", url=str(url)) from None
         except (httpx.TransportError, OSError) as exc:
             raise RemoteError("connection", f"cannot connect: {_short(exc)} ({url})", url=str(url)) from None
-        return Response(raw, self, str(url))
+        return Response(raw, self, str(url), started)
 
 
 def _short(exc: BaseException) -> str:
@@ -234,11 +282,11 @@ def _short(exc: BaseException) -> str:
 class Response:
     """A streamed response whose body bytes are counted as they arrive."""
 
-    def __init__(self, raw: "httpx.Response", fetcher: Fetcher, url: str) -> None:
+    def __init__(self, raw: "httpx.Response", fetcher: Fetcher, url: str, started: float) -> None:
         self._raw = raw
         self._fetcher = fetcher
         self._chunks: Iterator[bytes] | None = None
-        self._started = time.monotonic()
+        self._started = started  # before the request was sent: headers count against the deadline
         self.url = url
         self.status = raw.status_code
         self.headers = raw.headers
@@ -267,6 +315,9 @@ class Response:
                 if len(out) < limit and time.monotonic() > deadline:
                     raise RemoteError("timeout", f"response took longer than {self._fetcher.options.deadline:g} s: {self.url}", url=self.url)
         except httpx.TimeoutException:
+            if time.monotonic() >= deadline:
+                raise RemoteError("timeout", f"response took longer than {self._fetcher.options.deadline:g} s: "
+                                  f"{self.url}", url=self.url) from None
             raise RemoteError("timeout", f"timed out reading {self.url}", url=self.url) from None
         except httpx.TransportError as exc:
             raise RemoteError("connection", f"connection broken: {_short(exc)} ({self.url})", url=self.url) from None

@@ -151,7 +151,9 @@ def asset_aspect_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
         return
     ratio = probe.width / probe.height
     if not _inside(ratio, bounds):
-        yield ctx.finding(f"{ctx.ref.kind} aspect ratio is {_ratio(ratio)} ({_dimension_detail(probe)}); "
+        low, high = bounds
+        limit = low if low is not None and ratio < low else high
+        yield ctx.finding(f"{ctx.ref.kind} aspect ratio is {_ratio(ratio, limit)} ({_dimension_detail(probe)}); "
                              f"the limit is {_span(bounds, _ratio)}",
                              hint="crop or pad it to a less extreme shape")
 

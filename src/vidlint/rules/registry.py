@@ -30,7 +30,6 @@ request, facts, asset or media rule runs only for models whose data has its firs
 
 from __future__ import annotations
 
-import inspect
 from typing import Any, Callable, Iterable, Iterator
 
 from vidlint.diagnostics import Diagnostic, Severity
@@ -86,11 +85,14 @@ class Rule:
 
     @property
     def doc(self) -> str:
+        import inspect  # only for documentation: a clean lint never needs it
+
         return inspect.cleandoc(self.func.__doc__ or "")
 
     @property
     def summary(self) -> str:
-        return self.doc.split("\n", 1)[0].strip()
+        """The docstring's first sentence (its first paragraph, on one line)."""
+        return " ".join(self.doc.split("\n\n", 1)[0].split())
 
     def emit(self, message: str, pointer: str = "", hint: str | None = None, *, at_key: bool = False,
              char: int | None = None, line: int = 1, column: int = 1, record: int | None = None) -> Diagnostic:
@@ -187,6 +189,8 @@ def models_using(declared: Rule) -> list[str]:
         profile = load_profile(name)
         if profile is None or not declared.applies(profile.meta):
             continue
+        if declared.reads and "." in declared.reads and not _data_for(profile.meta, declared.reads):
+            continue
         if annotated_only and not _schema_names(profile, declared.code):
             continue
         names.append(name)
@@ -223,11 +227,22 @@ def model_values(declared: Rule) -> list[tuple[str, str]]:
     rows = []
     for name in models_using(declared):
         profile = load_profile(name)
-        found = _values_at(profile.meta if profile else {}, declared.reads.split("."), "")
+        found = _data_for(profile.meta if profile else {}, declared.reads)
         if found:
             rows.append((name, "; ".join(f"{where}: {json.dumps(value, ensure_ascii=False)}" if where
                                          else json.dumps(value, ensure_ascii=False) for where, value in found)))
     return rows
+
+
+def _data_for(meta: dict[str, Any], reads: str) -> list[tuple[str, Any]]:
+    """The values a rule reads in one model's data; a media limit may also come from
+    ``media_overrides`` (shown as ``override <at>``)."""
+    found = _values_at(meta, reads.split("."), "")
+    if reads.startswith("media.*."):
+        key = reads.split(".", 2)[2]
+        found += [(f"override {entry.get('at')}", entry[key]) for entry in meta.get("media_overrides", [])
+                  if isinstance(entry, dict) and key in entry]
+    return found
 
 
 def _values_at(node: Any, parts: list[str], where: str) -> list[tuple[str, Any]]:

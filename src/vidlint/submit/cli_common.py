@@ -32,7 +32,9 @@ def add_endpoint_arguments(parser: argparse.ArgumentParser) -> None:
     add("--wait", action=argparse.BooleanOptionalAction, help="Poll the task until it ends. [default: wait]")
     parser.set_defaults(wait=True)
     add("--download", dest="download_dir", type=folder_path, metavar="DIR",
-        help="Save the results in DIR, named after the request file, and verify them.")
+        help="Save the results in DIR, named after the request file, and verify them (never over a file).")
+    add("--max-download", metavar="SIZE",
+        help="Largest result to download, in bytes or with K, M, G [env VIDLINT_MAX_DOWNLOAD; default 2G].")
 
 
 def build_settings(**kwargs: Any):  # type: ignore[no-untyped-def]
@@ -49,13 +51,29 @@ def build_settings(**kwargs: Any):  # type: ignore[no-untyped-def]
     if timeout <= 0:
         raise UsageError("--timeout must be positive")
     ledger_path, download_dir = kwargs.get("ledger_path"), kwargs.get("download_dir")
+    max_download = parse_size(kwargs.get("max_download") or env.get("VIDLINT_MAX_DOWNLOAD") or "2G")
     return Settings(
         key_env=kwargs["api_key_env"], api_base=kwargs.get("api_base"), files_base=kwargs.get("files_base"),
         ledger_path=Path(ledger_path) if ledger_path is not None else None,
         poll_interval=poll_interval_from_env(kwargs.get("poll_interval"), env),
         http_timeout=timeout, max_wait=kwargs.get("max_wait"), wait=kwargs["wait"],
-        download_dir=Path(download_dir) if download_dir is not None else None, env=env,
+        download_dir=Path(download_dir) if download_dir is not None else None, max_download=max_download,
+        env=env,
     )
+
+
+def parse_size(text: str) -> int:
+    """``2G``, ``500M``, ``64K`` or plain bytes (binary units)."""
+    raw = text.strip().upper().removesuffix("B").removesuffix("I")
+    scale = {"K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}.get(raw[-1:], 1)
+    number = raw[:-1] if scale > 1 else raw
+    try:
+        size = int(float(number) * scale)
+    except ValueError:
+        raise UsageError(f"--max-download {text!r} is not a size (bytes, or a number with K, M or G)") from None
+    if size <= 0:
+        raise UsageError("--max-download must be positive")
+    return size
 
 
 def key_for_scrub(env_name: str) -> str | None:
@@ -92,7 +110,7 @@ def ask_yes_no(question: str) -> bool:
     """``question [y/N]: `` on stderr; yes only for y or yes (any case), no on anything else or end of input."""
     sys.stderr.write(f"{question} [y/N]: ")
     sys.stderr.flush()
-    answer = sys.stdin.readline()
+    answer = sys.stdin.readline(256)  # bounded: a yes or a no
     if not answer.endswith("\n"):
         sys.stderr.write("\n")  # end of input: finish the prompt's line
     return answer.strip().lower() in ("y", "yes")

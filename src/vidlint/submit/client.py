@@ -60,6 +60,24 @@ class UnknownOutcome(SubmitError):
     """The create call may or may not have created a task (timeout, drop or 5xx after sending)."""
 
 
+def cannot_heal(exc: BaseException) -> bool:
+    """A transport error that a retry cannot fix: TLS verification, an unsupported scheme or URL."""
+    import ssl
+
+    import httpx
+
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return True
+    seen = 0
+    cause: BaseException | None = exc
+    while cause is not None and seen < 10:
+        if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(cause):
+            return True
+        cause = cause.__cause__ or cause.__context__
+        seen += 1
+    return False
+
+
 def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -144,8 +162,12 @@ class EvolinkClient:
         self.sleep = sleep
         self._auth = {"Authorization": f"Bearer {api_key}"}
         # Redirects are not followed on authenticated calls: the key goes to the configured base only.
+        # No proxy from the environment unless both bases are https: a proxy in front of an http
+        # base (loopback) would read the key in the clear.
+        trust_env = endpoints.api_base.startswith("https://") and endpoints.files_base.startswith("https://")
         self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)),
-                                    follow_redirects=False, headers={"User-Agent": "vidlint-submit"})
+                                    follow_redirects=False, trust_env=trust_env,
+                                    headers={"User-Agent": "vidlint-submit"})
 
     def close(self) -> None:
         self._client.close()
@@ -192,18 +214,15 @@ class EvolinkClient:
                     f"(retry {attempt + 1} of {self.retry.max_rate_limit_retries})")
         self.sleep(wait)
 
-    def _get_with_retries(self, url: str, what: str, *, auth: bool, stream_to: Path | None = None) -> Any:
+    def _get_with_retries(self, url: str, what: str, *, auth: bool) -> Any:
         attempt = 0
         rate_limited = 0
         while True:
             try:
-                if stream_to is None:
-                    response = self._client.get(url, headers=self._auth if auth else None)
-                else:
-                    response = self._stream_download(url, stream_to)
+                response = self._client.get(url, headers=self._auth if auth else None)
             except self._httpx.HTTPError as exc:
                 error: SubmitError = self._transport_error(exc, what)
-                retryable = True
+                retryable = not cannot_heal(exc)
             else:
                 if response.status_code < 400:
                     return response
@@ -224,20 +243,6 @@ class EvolinkClient:
             self.notify(f"{error}; retrying in {wait:g} s ({attempt + 1} of {self.retry.max_get_retries})")
             self.sleep(wait)
             attempt += 1
-
-    def _stream_download(self, url: str, dest: Path) -> Any:
-        part = dest.with_name(dest.name + ".part")
-        # No Authorization header: result links are pre-signed and may live on another host.
-        with self._client.stream("GET", url, follow_redirects=True) as response:
-            if response.status_code >= 400:
-                response.read()
-                return response
-            with open(part, "wb") as handle:
-                for chunk in response.iter_bytes():
-                    handle.write(chunk)
-                handle.flush()
-        part.replace(dest)
-        return response
 
     # -- API ----------------------------------------------------------------------------------
     def create_task(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -301,11 +306,6 @@ class EvolinkClient:
                 message = payload.get("msg") or "the response has no data.file_url"
                 raise SubmitError(self.scrub(f"{what}: upload refused: {message}"))
             return data
-
-    def download(self, url: str, dest: Path) -> int:
-        """Save ``url`` to ``dest`` (written to ``dest.part`` first); returns the size in bytes."""
-        self._get_with_retries(url, f"download {dest.name}", auth=False, stream_to=dest)
-        return dest.stat().st_size
 
     def _json(self, response: Any, what: str) -> dict[str, Any]:
         try:

@@ -113,10 +113,19 @@ class Scrubber:
         return text
 
 
-def find_project_root(start: Path, cwd: Path | None = None) -> Path:
-    """The git work tree holding ``start``, else the current directory (both resolved)."""
-    start = start.resolve()
-    for folder in [start, *start.parents] if start.is_dir() else list(start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return (cwd or Path.cwd()).resolve()
+def find_project_root(request_path: Path) -> Path:
+    """The project folder of a request: where its ledger lives and which files may be uploaded.
+
+    Inside a git work tree: the repository root. Outside: the nearest folder, from the request's
+    own folder up, holding a configuration file (``vidlint.toml`` or ``pyproject.toml`` with
+    ``[tool.vidlint]``), else the request's own folder. Never the current directory, so the same
+    request submitted from anywhere finds the same ledger.
+    """
+    from vidlint.config_files import find_config
+
+    folder = request_path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    config = find_config(folder)
+    return config.parent if config is not None else folder

@@ -10,14 +10,34 @@ from vidlint.diagnostics import Severity
 from vidlint.submit.session import Console
 
 
+def lint_options_for(path: Path) -> Any:
+    """The options ``vidlint lint`` runs with in the request's project: the nearest configuration
+    file from the request's folder up (fail level, severities, select/ignore, per-file ignores,
+    budget, prices, asset maps), so submit never sends what lint fails and shows lint's estimate."""
+    from vidlint.api import LintOptions
+    from vidlint.config import ConfigError, load_config
+    from vidlint.config_files import find_config
+    from vidlint.submit.config import UsageError
+
+    found = find_config(path.resolve().parent)
+    if found is None:
+        return LintOptions()
+    try:
+        return LintOptions.from_config(load_config(found))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def lint_before_submit(path: Path, console: Console) -> bool:
     """True when the request may be sent. Prints the findings (errors and warnings) on stderr."""
-    from vidlint.api import LintOptions, lint_paths
+    from vidlint.api import lint_paths
     from vidlint.report.text import render
 
     # Probe every asset afresh: what is about to be paid for is what is on disk now, not what a
     # cache entry (perhaps of a file rewritten with its mtime put back) remembers.
-    run = lint_paths([str(path)], LintOptions(no_cache=True))
+    options = lint_options_for(path)
+    options.no_cache = True
+    run = lint_paths([str(path)], options)
     for reason in run.path_errors:
         console.error(reason)
     if run.path_errors:

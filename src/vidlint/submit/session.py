@@ -12,14 +12,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TextIO
-from urllib.parse import urlsplit
 
 from vidlint.submit.client import ApiError, EvolinkClient, RetryPolicy, TransportError, UnknownOutcome
 from vidlint.submit.config import (DEFAULT_KEY_ENV, Endpoints, Scrubber, SubmitError, UsageError,
                                    find_project_root, read_api_key, resolve_endpoints)
+from vidlint.submit.download import DEFAULT_MAX_DOWNLOAD_BYTES
 from vidlint.submit.ledger import Attempt, Ledger, new_attempt_id, request_key
 from vidlint.submit.progress import TaskProgress
 from vidlint.submit.task_errors import describe_task_failure
+from vidlint.submit.upload_cache import UploadCache, content_hash
 from vidlint.submit.uploads import UploadPlan, apply_uploads, plan_uploads
 from vidlint.submit.verify import probe_duration, verify_download
 
@@ -38,6 +39,7 @@ class Settings:
     max_wait: float | None = None
     wait: bool = True
     download_dir: Path | None = None
+    max_download: int = DEFAULT_MAX_DOWNLOAD_BYTES
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -87,13 +89,22 @@ class LoadedRequest:
 
 
 def load_request(path: Path) -> LoadedRequest:
-    from vidlint.textfile import read_text
+    """Read a request through lint's hardened reader (regular files only, size-capped: a FIFO or
+    /dev/zero is a one-line error, never a hang), keyed as the server sees it."""
+    from vidlint.load import PathError, Source, read_source
+    from vidlint.submit.profiles import schema_defaults
 
-    text = read_text(path, str(path), UsageError)
+    try:
+        data = read_source(Source(str(path), path, False))
+        text = data.decode("utf-8-sig")
+    except PathError as exc:
+        raise UsageError(str(exc)) from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 (run `vidlint lint {path}`)") from None
     records = [line for line in text.splitlines() if line.strip()]
     try:
         request = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         if len(records) > 1:
             raise UsageError(f"{path}: submit sends one request per file; this looks like a JSON Lines "
                              "batch with several requests") from None
@@ -101,7 +112,8 @@ def load_request(path: Path) -> LoadedRequest:
     if not isinstance(request, dict):
         raise UsageError(f"{path}: the request must be a JSON object")
     resolved = path.resolve()
-    return LoadedRequest(resolved, request, find_project_root(resolved), request_key(request))
+    key = request_key(request, schema_defaults(request.get("model")))
+    return LoadedRequest(resolved, request, find_project_root(resolved), key)
 
 
 def default_ledger(settings: Settings, project_root: Path) -> Ledger:
@@ -215,7 +227,7 @@ def submit(path: Path, settings: Settings, *, force: bool, dry_run: bool, yes: b
         return _dry_run(loaded, plan, endpoints, cost, existing, console)
 
     key = read_api_key(settings.key_env, settings.env)
-    console.scrub = Scrubber(key)
+    console.scrub = ledger.scrub = Scrubber(key)
     if cost:
         console.info(cost)
     if not yes and not confirm(f"Submit {loaded.display_name} to {endpoints.api_base}?"):
@@ -225,17 +237,34 @@ def submit(path: Path, settings: Settings, *, force: bool, dry_run: bool, yes: b
     client = EvolinkClient(endpoints, key, key_env=settings.key_env, timeout=settings.http_timeout,
                            retry=RetryPolicy(retry_base=min(2.0, max(0.01, settings.poll_interval))),
                            notify=console.info)
+    uploads = _upload_cache(endpoints, console.scrub)
     with client:
         for asset in plan.assets:
             try:
+                digest = content_hash(asset.path)
+                data = uploads.get(digest)
+                if data is not None:
+                    asset.url = str(data["file_url"])
+                    console.info(f"already uploaded {asset.values[0]} -> {asset.url} (expires {data['expires_at']})")
+                    continue
                 data = client.upload_file(asset.path, asset.mime_type)
             except SubmitError as exc:
                 console.error(f"{exc}; nothing was submitted")
                 return 1
+            except OSError as exc:
+                console.error(f"cannot read {asset.values[0]}: {exc.strerror or exc}; nothing was submitted")
+                return 1
+            uploads.put(digest, data)
             asset.url = str(data["file_url"])
             console.info(f"uploaded {asset.values[0]} -> {asset.url} (expires {data.get('expires_at', 'in 72 h')})")
         body = apply_uploads(loaded.request, plan)
         return _create_and_follow(client, ledger, loaded, profile, body, settings, console, force)
+
+
+def _upload_cache(endpoints: Endpoints, scrub: Scrubber) -> UploadCache:
+    from vidlint.probe import default_cache_dir
+
+    return UploadCache(default_cache_dir() / "uploads", endpoints.files_base, scrub)
 
 
 def _dry_run(loaded: LoadedRequest, plan: UploadPlan, endpoints: Endpoints, cost: str | None,
@@ -345,16 +374,15 @@ def follow(client: EvolinkClient, ledger: Ledger, attempt: Attempt, settings: Se
         time.sleep(settings.poll_interval)
 
 
-def _download_name(attempt: Attempt, url: str, index: int, count: int) -> str:
+def _download_stem(attempt: Attempt, index: int, count: int) -> str:
     stem = Path(attempt.request).stem if attempt.request else attempt.task_id or "result"
-    suffix = Path(urlsplit(url).path).suffix.lower()
-    if not suffix or len(suffix) > 5:
-        suffix = ".mp4"
-    return f"{stem}-{index + 1}{suffix}" if count > 1 else f"{stem}{suffix}"
+    return f"{stem}-{index + 1}" if count > 1 else stem
 
 
 def _finish(client: EvolinkClient, ledger: Ledger, attempt: Attempt, results: list[str], settings: Settings,
             console: Console) -> int:
+    from vidlint.submit.download import Downloader, DownloadLimits, make_private_dir
+
     for url in results:
         console.out(f"result: {url}")
     console.info(f"task {attempt.task_id} completed (result links expire after 24 h)")
@@ -365,28 +393,29 @@ def _finish(client: EvolinkClient, ledger: Ledger, attempt: Attempt, results: li
         return 1
     target = settings.download_dir
     try:
-        target.mkdir(parents=True, exist_ok=True)
+        make_private_dir(target)
     except OSError as exc:
         console.error(f"cannot create {target}: {exc.strerror}")
         return 1
     saved: list[str] = []
     code = 0
-    for index, url in enumerate(results):
-        dest = target / _download_name(attempt, url, index, len(results))
-        try:
-            size = client.download(url, dest)
-        except SubmitError as exc:
-            console.error(f"{exc}; " + _download_advice(attempt, target))
-            return 1
-        check = verify_download(dest, attempt.duration)
-        saved.append(str(dest))
-        if check.ok:
-            length = f", {check.duration:.2f} s" if check.duration is not None else ""
-            console.out(f"saved {dest} ({size} bytes{length})")
-        else:
-            console.out(f"saved {dest} ({size} bytes)")
-            console.error(f"{dest}: {check.problem}")
-            code = 1
+    limits = DownloadLimits(timeout=settings.http_timeout, max_bytes=settings.max_download)
+    with Downloader(client.endpoints, limits, scrub=console.scrub, notify=console.info) as downloader:
+        for index, url in enumerate(results):
+            try:
+                dest, size = downloader.save(url, target, _download_stem(attempt, index, len(results)))
+            except SubmitError as exc:
+                console.error(f"{exc}; " + _download_advice(attempt, target))
+                return 1
+            check = verify_download(dest, attempt.duration)
+            saved.append(str(dest))
+            if check.ok:
+                length = f", {check.duration:.2f} s" if check.duration is not None else ""
+                console.out(f"saved {dest} ({size} bytes{length})")
+            else:
+                console.out(f"saved {dest} ({size} bytes)")
+                console.error(f"{dest}: {check.problem}")
+                code = 1
     ledger.append({"attempt": attempt.attempt, "key": attempt.key, "task_id": attempt.task_id,
                    "event": "downloaded", "status": "completed", "downloads": saved,
                    "verified": code == 0})
@@ -416,7 +445,7 @@ def status(task_id: str | None, settings: Settings, *, request_path: Path | None
     """``vidlint status``: follow one task, or list (and query once) the ledger's open tasks."""
     console = console or Console()
     loaded = load_request(request_path) if request_path is not None else None
-    project_root = loaded.project_root if loaded else find_project_root(Path.cwd())
+    project_root = loaded.project_root if loaded else find_project_root(Path.cwd() / "-")
     ledger = default_ledger(settings, project_root)
     if task_id is None and loaded is None:
         attempts = ledger.attempts() if show_all else ledger.open_attempts()
@@ -432,7 +461,7 @@ def status(task_id: str | None, settings: Settings, *, request_path: Path | None
         _list(attempts, console, show_all or loaded is not None)
         return 0
     key = read_api_key(settings.key_env, settings.env)
-    console.scrub = Scrubber(key)
+    console.scrub = ledger.scrub = Scrubber(key)
     client = EvolinkClient(endpoints, key, key_env=settings.key_env, timeout=settings.http_timeout,
                            retry=RetryPolicy(retry_base=min(2.0, max(0.01, settings.poll_interval))),
                            notify=console.info)

@@ -5,11 +5,14 @@ It is a real HTTP server on 127.0.0.1 (stdlib only) that speaks the documented s
 - ``POST /v1/videos/generations``   create a task (Bearer key checked)
 - ``GET  /v1/tasks/{task_id}``       pending -> processing -> completed (or failed), with progress
 - ``POST /api/v1/files/upload/stream`` multipart ``file`` upload, returns ``data.file_url``
-- ``GET  /results/{task_id}.mp4``    the result video (a real, tiny mp4 shipped with vidlint)
+- ``GET  /results/{task_id}.mp4``    the result video: a real mp4 of the requested duration and
+  output size (quality x aspect_ratio), made in pure Python (``vidlint.testing.render``)
 - ``GET  /files/{file_id}/{name}``   an uploaded file back
+- ``GET  /redirect?to=URL``          a 302 to URL (for result URLs that redirect)
 
 and can be told to misbehave (429 with Retry-After, 5xx, 401/402/403/404/413 bodies, dropped
-connections, slow responses, failed tasks, a create that records the task and then drops or hangs).
+connections, slow or trickling responses, failed or cancelled tasks, a create that records the task
+and then drops or hangs, result URLs of your choosing).
 Every request it receives is recorded, so a test can count creates and inspect headers and bodies.
 
 Python::
@@ -22,7 +25,8 @@ Python::
 Command line: ``python -m vidlint.testing.fake_api --port 8787`` (faults through the control
 endpoints ``/_fake/...``, see ``docs/submit.md``).
 
-The result video was made once with
+``DEFAULT_VIDEO`` (served for every result only when passed as ``video_path`` / ``--video``) was
+made once with
 ``ffmpeg -f lavfi -i testsrc=size=320x240:rate=10:duration=5 -c:v libx264 -pix_fmt yuv420p -crf 38``.
 """
 
@@ -50,7 +54,10 @@ from urllib.parse import urlsplit
 DEFAULT_VIDEO = Path(__file__).with_name("data") / "result-5s.mp4"
 
 ROUTES = ("create", "task", "upload", "download", "any")
-FAULT_KINDS = ("status", "drop", "slow", "accept_drop", "accept_hang")
+FAULT_KINDS = ("status", "drop", "slow", "trickle", "accept_drop", "accept_hang")
+# The task statuses the docs list (get-task-detail.json), plus "cancelled" (error code request_cancelled).
+TASK_STATUSES = ("pending", "processing", "completed", "failed", "cancelled")
+FINAL_STATUSES = ("completed", "failed", "cancelled")
 
 # Error bodies as the OpenAPI files document them (413 is not documented by an example; this
 # shape follows the others).
@@ -146,6 +153,7 @@ class FakeTask:
     fail_code: str | None = None
     fail_message: str | None = None
     fail_after: int = 1
+    fail_status: str = "failed"
     status: str = "pending"
     progress: int = 0
 
@@ -162,6 +170,10 @@ class UploadedFile:
 class FakeConfig:
     polls_to_complete: int = 3
     max_upload_bytes: int = 100 * 1024 * 1024
+    # Result URLs to return instead of /results/{task}.mp4; "{base}" and "{task}" are filled in.
+    result_urls: list[str] | None = None
+    # Seconds an uploaded file's URL stays valid (expires_at); the files API documents 72 h.
+    upload_ttl: float = 72 * 3600
 
 
 def _rand(n: int) -> str:
@@ -228,6 +240,22 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def _trickle(self, delay: float) -> None:
+        """Headers, then one byte every ``delay`` seconds of a long body (a server that never ends)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "video/mp4")
+        self.send_header("Content-Length", str(10 ** 6))
+        self.end_headers()
+        try:
+            for _ in range(10 ** 6):
+                self.wfile.write(b"\0")
+                self.wfile.flush()
+                if self.fake._stopping.wait(delay):
+                    break
+        except OSError:
+            pass
+        self.close_connection = True
+
     def _route(self, method: str, path: str) -> str:
         if path.startswith("/_fake/"):
             return "control"
@@ -237,7 +265,7 @@ class _Handler(BaseHTTPRequestHandler):
             return "task"
         if method == "POST" and path == "/api/v1/files/upload/stream":
             return "upload"
-        if method == "GET" and (path.startswith("/results/") or path.startswith("/files/")):
+        if method == "GET" and (path.startswith(("/results/", "/files/")) or path == "/redirect"):
             return "download"
         return "unknown"
 
@@ -263,6 +291,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None:
             if fault.kind == "drop":
                 self._drop()
+                return
+            if fault.kind == "trickle":
+                self._trickle(fault.delay or 0.5)
                 return
             if fault.kind == "slow":
                 self.fake._sleep(fault.delay)
@@ -372,18 +403,27 @@ class _Handler(BaseHTTPRequestHandler):
                 "file_url": f"{base}/files/{uploaded.file_id}/{uploaded.name}",
                 "download_url": f"{base}/files/{uploaded.file_id}/{uploaded.name}",
                 "upload_time": now.isoformat(),
-                "expires_at": (now + timedelta(hours=72)).isoformat(),
+                "expires_at": (now + timedelta(seconds=self.fake.config.upload_ttl)).isoformat(),
             },
         })
 
     def _download(self, path: str) -> None:
+        if path == "/redirect":  # /redirect?to=URL: a result link that redirects (to anywhere)
+            from urllib.parse import parse_qs
+
+            target = parse_qs(urlsplit(self.path).query).get("to", [""])[0]
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if path.startswith("/results/"):
             task_id = path[len("/results/"):].rsplit(".", 1)[0]
             task = self.fake.tasks.get(task_id)
             if task is None or task.status != "completed":
                 self._send_json(404, error_body(404, "not_found", "No such result"))
                 return
-            self._send_bytes(200, self.fake.video_bytes, "video/mp4")
+            self._send_bytes(200, self.fake.result_video(task), "video/mp4")
             return
         parts = path.split("/")
         uploaded = self.fake.uploads.get(parts[2]) if len(parts) > 2 else None
@@ -406,6 +446,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(200, {"ok": True, "faults": len(fake.faults)})
             elif method == "POST" and path == "/_fake/task-failures":
                 fake.fail_tasks(**payload)
+                self._send_json(200, {"ok": True})
+            elif method == "POST" and path == "/_fake/task-cancellations":
+                fake.cancel_tasks(**payload)
                 self._send_json(200, {"ok": True})
             elif method == "POST" and path == "/_fake/config":
                 fake.configure(**payload)
@@ -467,13 +510,14 @@ class FakeEvolink:
         self.host = host
         self.port = port
         self.verbose = verbose
-        self.video_bytes = Path(video_path or DEFAULT_VIDEO).read_bytes()
+        # None: every result is rendered to the request's duration and size.
+        self.video_bytes = Path(video_path).read_bytes() if video_path else None
         self.config = FakeConfig(polls_to_complete=polls_to_complete)
         self.requests: list[RecordedRequest] = []
         self.tasks: dict[str, FakeTask] = {}
         self.uploads: dict[str, UploadedFile] = {}
         self.faults: list[Fault] = []
-        self._task_failures: list[tuple[str, str | None, int]] = []
+        self._task_failures: list[tuple[str, str | None, int, str]] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -518,18 +562,39 @@ class FakeEvolink:
         return fault
 
     def fail_tasks(self, code: str = "service_error", message: str | None = None, count: int = 1,
-                   after_polls: int = 1) -> None:
-        """Make the next ``count`` created tasks fail with the documented ``error.code``."""
+                   after_polls: int = 1, status: str = "failed") -> None:
+        """Make the next ``count`` created tasks end ``status`` (failed or cancelled) with the
+        documented ``error.code``."""
+        if status not in ("failed", "cancelled"):
+            raise ValueError(f"a task can end failed or cancelled, not {status!r}")
         with self._lock:
             for _ in range(int(count)):
-                self._task_failures.append((code, message, int(after_polls)))
+                self._task_failures.append((code, message, int(after_polls), status))
 
-    def configure(self, polls_to_complete: int | None = None, max_upload_bytes: int | None = None) -> None:
+    def cancel_tasks(self, count: int = 1, after_polls: int = 1) -> None:
+        """Make the next ``count`` created tasks end ``cancelled`` (error code request_cancelled)."""
+        self.fail_tasks("request_cancelled", None, count, after_polls, status="cancelled")
+
+    def configure(self, polls_to_complete: int | None = None, max_upload_bytes: int | None = None,
+                  result_urls: list[str] | None = None, upload_ttl: float | None = None) -> None:
         with self._lock:
             if polls_to_complete is not None:
                 self.config.polls_to_complete = max(1, int(polls_to_complete))
             if max_upload_bytes is not None:
                 self.config.max_upload_bytes = int(max_upload_bytes)
+            if result_urls is not None:
+                self.config.result_urls = [str(u) for u in result_urls]
+            if upload_ttl is not None:
+                self.config.upload_ttl = float(upload_ttl)
+
+    def result_video(self, task: FakeTask) -> bytes:
+        """The bytes of a completed task's result."""
+        if self.video_bytes is not None:
+            return self.video_bytes
+        from vidlint.testing.render import output_duration, output_size, render_mp4
+
+        width, height = output_size(task.request)
+        return render_mp4(width, height, output_duration(task.request))
 
     def reset(self) -> None:
         with self._lock:
@@ -571,8 +636,8 @@ class FakeEvolink:
         with self._lock:
             task = FakeTask(new_task_id(), str(request.get("model")), int(time.time()), request)
             if self._task_failures:
-                code, message, after = self._task_failures.pop(0)
-                task.fail_code, task.fail_message, task.fail_after = code, message, after
+                code, message, after, status = self._task_failures.pop(0)
+                task.fail_code, task.fail_message, task.fail_after, task.fail_status = code, message, after, status
             self.tasks[task.id] = task
             return task
 
@@ -593,10 +658,10 @@ class FakeEvolink:
             task = self.tasks.get(task_id)
             if task is None:
                 return None
-            if task.status not in ("completed", "failed"):
+            if task.status not in FINAL_STATUSES:
                 task.polls += 1
                 if task.fail_code is not None and task.polls >= task.fail_after:
-                    task.status = "failed"
+                    task.status = task.fail_status
                 elif task.polls >= self.config.polls_to_complete:
                     task.status, task.progress = "completed", 100
                 else:
@@ -608,8 +673,9 @@ class FakeEvolink:
                 "task_info": {"can_cancel": task.status in ("pending", "processing")}, "type": "video",
             }
             if task.status == "completed":
-                payload["results"] = [f"{self.base_url}/results/{task.id}.mp4"]
-            if task.status == "failed":
+                urls = self.config.result_urls or ["{base}/results/{task}.mp4"]
+                payload["results"] = [u.replace("{base}", self.base_url).replace("{task}", task.id) for u in urls]
+            if task.status in ("failed", "cancelled"):
                 message = task.fail_message or TASK_ERROR_MESSAGES.get(
                     task.fail_code or "", "Task failed.")
                 payload["error"] = {"code": task.fail_code, "message": message, "type": "task_error"}
@@ -631,7 +697,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="accept only the key in this environment variable "
                              "(default EVOLINK_API_KEY; unset: any non-empty Bearer key)")
     parser.add_argument("--polls", type=int, default=3, help="task queries until a task completes (default 3)")
-    parser.add_argument("--video", type=Path, default=None, help="mp4 to serve as every result")
+    parser.add_argument("--video", type=Path, default=None,
+                        help="mp4 to serve as every result (default: one rendered to each request's duration and size)")
     parser.add_argument("--quiet", action="store_true", help="do not log request lines")
     args = parser.parse_args(argv)
     fake = FakeEvolink(os.environ.get(args.api_key_env) or None, host=args.host, port=args.port,

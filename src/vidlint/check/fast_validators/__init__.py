@@ -1,0 +1,1 @@
+"""Generated fast validators of the shipped schemas (see vidlint.check.fast_schema)."""
