@@ -162,6 +162,16 @@ O3_IMAGE = [
      "/model_params/multi_prompt", o3i(prompt=DROP, duration=10, model_params=customize("5", "5"))),
     ("prompt-ignored-with-customize", o3i(model_params=customize("5")), "VL204", "/prompt",
      o3i(prompt=DROP, model_params=customize("5"))),
+    ("tag-in-a-shot-prompt", o3i(prompt=DROP, image_urls=[REF[0]], model_params={**customize(), "multi_prompt": [
+        {"index": 1, "prompt": "<<<image_1>>> sits in a park", "duration": "2"},
+        {"index": 2, "prompt": "the street of <<<image_3>>>", "duration": "3"}]}), "VL310", "/model_params/multi_prompt/1/prompt",
+     o3i(prompt=DROP, image_urls=[REF[0]], model_params={**customize(), "multi_prompt": [
+         {"index": 1, "prompt": "<<<image_1>>> sits in a park", "duration": "2"},
+         {"index": 2, "prompt": "the street of <<<image_2>>>", "duration": "3"}]})),
+    ("tag-spelling-in-a-shot-prompt", o3i(prompt=DROP, model_params={**customize(), "multi_prompt": [
+        {"index": 1, "prompt": "<<<image1>>> sits in a park", "duration": "5"}]}), "VL311",
+     "/model_params/multi_prompt/0/prompt", o3i(prompt=DROP, model_params={**customize(), "multi_prompt": [
+         {"index": 1, "prompt": "<<<image_1>>> sits in a park", "duration": "5"}]})),
     ("no-video-input", o3i(video_url=VIDEO), "VL105", "/video_url", o3i()),
     ("image-urls-type", o3i(image_urls=REF[0]), "VL102", "/image_urls", o3i(image_urls=[REF[0]])),
 ]
@@ -232,6 +242,9 @@ V3_TEXT = [
      "/model_params/multi_prompt", v3t(prompt=DROP, model_params=customize("5"))),
     ("no-elements", v3t(model_params={"element_list": elements(1)}), "VL205", "/model_params/element_list", v3t()),
     ("no-element-tags", v3t(prompt="<<<element_1>>> runs"), "VL314", "/prompt", v3t()),
+    ("no-element-tags-in-shots", v3t(prompt=DROP, model_params={**customize(), "multi_prompt": [
+        {"index": 1, "prompt": "<<<element_1>>> runs", "duration": "5"}]}), "VL314", "/model_params/multi_prompt/0/prompt",
+     v3t(prompt=DROP, model_params=customize("5"))),
     ("no-image-input", v3t(image_start=IMG), "VL105", "/image_start", v3t()),
 ]
 
