@@ -247,7 +247,7 @@ def test_nothing_in_the_cache_folder_is_executed(tmp_path: Path) -> None:
 def test_the_shipped_validators_are_generated_from_the_shipped_schemas(tmp_path: Path) -> None:
     written = fast_schema.write_generated(tmp_path)
     shipped = Path(fast_schema.__file__).with_name("fast_validators")
-    assert {p.name for p in written} == {p.name for p in shipped.glob("wan*.py")}
+    assert {p.name for p in written} == {p.name for p in shipped.glob("*.py")} - {"__init__.py"}
     stale = [p.name for p in written if p.read_text() != (shipped / p.name).read_text()]
     assert not stale, f"run `python -m vidlint.check.fast_schema` to regenerate {stale}"
 
