@@ -3,7 +3,7 @@ text full of escapes), and on a 100,000-record JSON Lines batch.
 
 Each run is a fresh process; the peak is its ru_maxrss. The bound (issue 13): peak resident
 memory under 10x the input size plus a constant, the constant being the peak of a small
-clean request (the interpreter, the schemas, the rules).
+request with findings (the interpreter, the schemas, the rules, jsonschema).
 
     python bench/memory.py [--sizes 1,10,50] [--records 100000]
 """
@@ -57,9 +57,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = environment(cache_dir=folder / "cache")
-        baseline = run_measured(vidlint_command("lint", str(REPO / "examples/clean/storyboard.json")), env)
+        # The constant: vidlint with everything a finding loads (jsonschema for the messages).
+        baseline = run_measured(vidlint_command("lint", str(REPO / "examples/broken/limits.json")), env)
         constant = baseline.peak_rss_mb
-        print(f"constant (one small clean request): {constant:.0f} MB peak RSS")
+        print(f"constant (one small request with findings): {constant:.0f} MB peak RSS")
         print(f"{'input':<34} {'size MB':>8} {'peak MB':>8} {'bound MB':>9} {'x size':>7}  result")
         inputs = [_prompt_request(folder, int(size), escaped) for size in args.sizes.split(",")
                   for escaped in (False, True)]

@@ -382,3 +382,73 @@ def test_one_function_signature_per_stage() -> None:
              "media": 1}
     for code, declared in load_all_rules().items():
         assert len(inspect.signature(declared.func).parameters) == arity[declared.stage], code
+
+
+def test_every_generation_modes_table_agrees_with_its_schema() -> None:
+    """A model's combination table (x-vidlint generation_modes) and the schema's anyOf that
+    enforces it (VL220) say the same: every listed combination passes, every other fails."""
+    from itertools import combinations
+
+    from vidlint.check.pipeline import check_request
+    from vidlint.models import known_models
+
+    checked = 0
+    for name in known_models():
+        profile = load_profile(name)
+        spec = profile.meta.get("generation_modes")
+        if not spec:
+            continue
+        props = profile.schema.get("properties", {})
+
+        def value(field: str) -> Any:
+            node = props.get(field, {})
+            kind = node.get("type") if isinstance(node, dict) else None
+            return [f"https://cdn.example.com/{field}.mp4"] if kind == "array" or field.endswith("_urls") \
+                else f"https://cdn.example.com/{field}.jpg"
+
+        listed = {frozenset(combo) for combos in spec["modes"].values() for combo in combos}
+        for size in range(len(spec["inputs"]) + 1):
+            for combo in combinations(spec["inputs"], size):
+                request = {"model": name, "prompt": "x", "duration": 10, **{f: value(f) for f in combo}}
+                found = {d.code for d in check_request(request, None).diagnostics}
+                assert ("VL220" in found) == (frozenset(combo) not in listed), (name, combo, found)
+                checked += 1
+    assert checked >= 16
+
+
+def test_new_probe_facts_come_from_online_probing_and_survive_both_caches(tmp_path: Path) -> None:
+    """fps, video codec and the audio track's codec over --online (range requests on 127.0.0.1),
+    through the remote cache, and through the local probe cache."""
+    from media_server import MediaServer
+
+    from vidlint.probe.cache import ProbeCache
+    from vidlint.remote import FetchOptions, GuardPolicy, RemoteOptions, probe_remote
+
+    fetch = FetchOptions(policy=GuardPolicy(allow_private=True), timeout=2, retries=1, backoff=0.01)
+    options = RemoteOptions(fetch=fetch, cache_dir=tmp_path / "remote-cache")
+    with MediaServer() as server:
+        server.add("clip.mp4", MEDIA / "hevc-aac-30fps.mp4")
+        server.add("still.heic", MEDIA / "ok.heic")
+        for _ in range(2):  # the second answer comes from the remote cache
+            probe, problems, _ = probe_remote(server.url("range", "clip.mp4"), options)
+            assert problems == [] and (probe.kind, probe.codec, probe.fps, probe.audio_codec) == ("video", "hevc", 30.0, "aac")
+        probe, problems, _ = probe_remote(server.url("range", "still.heic"), options)
+        assert problems == [] and (probe.kind, probe.format, probe.width, probe.height) == ("image", "heic", 320, 240)
+    local = tmp_path / "clip.mp4"
+    shutil.copy(MEDIA / "h264-opus-24fps.mp4", local)
+    from vidlint.probe import STATS
+
+    STATS.reset()
+    for _ in range(2):  # the second probe comes from the probe cache on disk (a new cache object)
+        cache = ProbeCache(directory=tmp_path / "probe-cache")
+        probe = cache.probe(str(local))
+        cache.flush()
+        assert (probe.codec, probe.fps, probe.audio_codec) == ("h264", 24.0, "opus")
+    assert STATS.to_json() == {"performed": 1, "cached": 1}
+
+
+def test_uploads_name_heic_and_heif_by_their_bytes() -> None:
+    from vidlint.mediatypes import sniff_mime
+
+    assert sniff_mime((MEDIA / "ok.heic").read_bytes()[:16]) == "image/heic"
+    assert sniff_mime((MEDIA / "ok.mp4").read_bytes()[:16]) == "video/mp4"

@@ -138,7 +138,11 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     models: list[str] = []
     estimates: list[dict[str, Any]] = []
     sites: list[tuple[str, int, int, int | None]] = []
-    for document in loaded.documents:
+    documents, count = loaded.documents, len(loaded.documents)
+    for index in range(count):
+        # Each request is let go once checked, so a large batch never holds every parsed
+        # request and every result at the same time.
+        document, documents[index] = documents[index], None
         result = check_document(document, base_dir, options)
         diagnostics.extend(result.diagnostics)
         if options.budget is not None:
@@ -149,7 +153,7 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
             estimates.append(result.estimate)
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
     model = models[0] if len(models) == 1 else None
-    return FileResult(display, model, diagnostics, len(loaded.documents), estimates, sites)
+    return FileResult(display, model, diagnostics, count, estimates, sites)
 
 
 def _request_budget(document: Any, estimate: dict[str, Any] | None, budget: Budget,

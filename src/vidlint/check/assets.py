@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from vidlint.rules.registry import Finding, run_stage
 from vidlint.diagnostics import Diagnostic, match_pattern
 from vidlint.probe.cache import ProbeCache
 from vidlint.probe.model import MediaProbe
 from vidlint.records import FrozenRecord, Record
+from vidlint.rules.registry import Finding, run_stage
 
 # ---------------------------------------------------------------------------------------------
 # options and the objects rules look at

@@ -9,8 +9,14 @@ from typing import Any, Iterator
 from vidlint.diagnostics import Diagnostic, escape_pointer_token, split_pointer
 from vidlint.load.positions import LineMap, PositionIndex, scan_positions
 from vidlint.records import FrozenRecord, Record
-from vidlint.rules.file import (byte_order_mark, duplicate_key, invalid_encoding, invalid_json, lone_surrogate,
-                                non_finite_number)
+from vidlint.rules.file import (
+    byte_order_mark,
+    duplicate_key,
+    invalid_encoding,
+    invalid_json,
+    lone_surrogate,
+    non_finite_number,
+)
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -36,7 +42,7 @@ class Document(Record):
         self.line_map = line_map
         self.suspicious = suspicious
         self._index: PositionIndex | None = None
-        self._escapes: dict[int, EscapeMap] = {}  # literal offset -> map
+        self._escapes: dict[int, EscapeMap] | None = None  # literal offset -> map, made when needed
 
     @property
     def index(self) -> PositionIndex:
@@ -62,6 +68,8 @@ class Document(Record):
     def place(self, diagnostic: Diagnostic) -> Diagnostic:
         if diagnostic.char is not None and diagnostic.pointer in self.index.values:
             literal = self.index.values[diagnostic.pointer]
+            if self._escapes is None:
+                self._escapes = {}
             if literal not in self._escapes:
                 self._escapes[literal] = escape_map(self.text, literal)
             offset = string_char_offset(self.text, literal, diagnostic.char, self._escapes[literal])

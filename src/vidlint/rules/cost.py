@@ -3,16 +3,18 @@
 The budget lives in configuration (``[tool.vidlint.budget.request]`` and ``.run``, keys
 ``max-billed-seconds`` and ``max-usd``); without one these codes never fire. The cost comes
 from the per-request estimate (billed seconds = input reference-video seconds + output
-seconds, times the per-second price of the quality, with ``prices`` overrides applied).
+seconds, times the per-second price of the quality, with ``prices`` overrides applied; a model
+whose data says ``billing.unpriced`` has no price, so a dollar budget is checked as partial).
+The rules (stage ``cost``) only document; the functions below emit them with ``Rule.emit``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vidlint.rules.registry import rule
 from vidlint.diagnostics import Diagnostic
 from vidlint.records import Record
+from vidlint.rules.registry import rule
 
 if TYPE_CHECKING:
     from vidlint.config import Budget, Limits

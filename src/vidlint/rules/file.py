@@ -1,7 +1,7 @@
 """Codes found while reading a file, before any request in it can be checked.
 
-These functions only document their codes: the loader (``vidlint.load``) and the model
-selection (``vidlint.check.pipeline``) emit them.
+These rules only document their codes (stage ``file``): the loader (``vidlint.load``) and the
+model selection (``vidlint.check.pipeline``) emit them with ``Rule.emit``.
 """
 
 from vidlint.rules.registry import rule

@@ -1,14 +1,12 @@
 """Codes about vidlint's own configuration and baseline: suppressions that match nothing.
 
-These functions document their codes and build the diagnostics (``vidlint.suppress`` and
-``vidlint.baseline`` call them at the end of a run).
+These rules only document their codes (stage ``meta``): ``vidlint.suppress`` and
+``vidlint.baseline`` emit them with ``Rule.emit`` at the end of a run.
 """
 
 from __future__ import annotations
 
 from vidlint.rules.registry import rule
-
-
 
 
 @rule("VL901", "unused-suppression", "warning", stage="meta")

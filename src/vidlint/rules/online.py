@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vidlint.rules.registry import Rule, rule
 from vidlint.diagnostics import Diagnostic
+from vidlint.rules.registry import Rule, rule
 
 if TYPE_CHECKING:  # loaded on every lint for the docs: keep the fetch machinery out
     from vidlint.remote.fetch import RemoteError

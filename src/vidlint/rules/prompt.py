@@ -7,10 +7,16 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from vidlint.rules.registry import Finding, RequestContext, rule
-from vidlint.rules.request import applies, count_at, field_label, get_pointer, when_words
 from vidlint.check.wording import plural
 from vidlint.records import FrozenRecord
+from vidlint.rules.registry import Finding, RequestContext, rule
+from vidlint.rules.request import (
+    applies,
+    count_at,
+    field_label,
+    get_pointer,
+    when_words,
+)
 
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")

@@ -64,6 +64,7 @@ class Rule:
         self.severity = severity
         self.stage = stage
         self.reads = reads
+        self.needs = reads.split(".", 1)[0] if reads else None  # the top-level key a model must have
         self.func = func
         self.__doc__ = func.__doc__
         self.__name__ = func.__name__
@@ -74,11 +75,6 @@ class Rule:
 
     def __call__(self, *args: Any) -> Any:
         return self.func(*args)
-
-    @property
-    def needs(self) -> str | None:
-        """The top-level ``x-vidlint`` key a model must have for this rule to run."""
-        return self.reads.split(".", 1)[0] if self.reads else None
 
     def applies(self, meta: dict[str, Any]) -> bool:
         return self.reads is None or self.needs in meta
@@ -165,14 +161,27 @@ def by_name(name: str) -> Rule:
 
 
 def stage_rules(stage: str) -> tuple[Rule, ...]:
-    load_all_rules()
+    if not _BY_STAGE:
+        load_all_rules()
     return _BY_STAGE[stage]
+
+
+_APPLYING: dict[tuple[str, int], tuple[dict[str, Any], tuple[Rule, ...]]] = {}
+
+
+def applying(stage: str, meta: dict[str, Any]) -> tuple[Rule, ...]:
+    """The rules of ``stage`` that apply to the model data ``meta`` (worked out once per model)."""
+    key = (stage, id(meta))
+    found = _APPLYING.get(key)
+    if found is None or found[0] is not meta:  # the object itself is kept, so its id is not reused
+        found = _APPLYING[key] = (meta, tuple(r for r in stage_rules(stage) if r.applies(meta)))
+    return found[1]
 
 
 def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset()) -> Iterator[Diagnostic]:
     """Run every rule of ``stage`` that applies to ``meta`` on ``ctx``; yield its diagnostics."""
-    for declared in stage_rules(stage):
-        if declared.code in skip or not declared.applies(meta):
+    for declared in applying(stage, meta):
+        if skip and declared.code in skip:
             continue
         for finding in declared.func(ctx):
             yield declared.emit_finding(finding)
@@ -223,7 +232,7 @@ def model_values(declared: Rule) -> list[tuple[str, str]]:
     from vidlint.models import load_profile
 
     if not declared.reads:
-        return []
+        return _schema_values(declared) if declared.stage == "schema" else []
     rows = []
     for name in models_using(declared):
         profile = load_profile(name)
@@ -232,6 +241,55 @@ def model_values(declared: Rule) -> list[tuple[str, str]]:
             rows.append((name, "; ".join(f"{where}: {json.dumps(value, ensure_ascii=False)}" if where
                                          else json.dumps(value, ensure_ascii=False) for where, value in found)))
     return rows
+
+
+_SCHEMA_NOISE = ("description", "title", "default", "examples", "$comment")
+
+
+def _schema_values(declared: Rule) -> list[tuple[str, str]]:
+    """For a schema rule: each model's schema nodes annotated with its code (or, for VL301,
+    marked truncated), as ``where: constraint`` — the numbers live in the schema itself."""
+    import json
+
+    from vidlint.models import expand_refs
+
+    rows = []
+    for name in models_using(declared):
+        profile = _profile(name)
+        found: list[str] = []
+
+        def walk(node: Any, where: str) -> None:
+            if isinstance(node, list):
+                for item in node:
+                    walk(item, where)
+                return
+            if not isinstance(node, dict):
+                return
+            code = node.get("x-vidlint-code")
+            named = code == declared.code or (isinstance(code, dict) and declared.code in code.values())
+            if named or (declared.name == "truncated-text" and node.get("x-vidlint-truncated")):
+                shown = {k: v for k, v in node.items() if not k.startswith("x-") and k not in _SCHEMA_NOISE}
+                if declared.name == "truncated-text":
+                    shown = {"maxLength": node.get("maxLength")}
+                text = json.dumps(shown, ensure_ascii=False)
+                found.append(f"{where or '(request)'}: {text if len(text) <= 160 else text[:157] + '...'}")
+            for key, value in node.items():
+                if key == "properties" and isinstance(value, dict):
+                    for field, sub in value.items():
+                        walk(sub, f"{where}.{field}" if where else field)
+                elif not key.startswith("x-") and isinstance(value, (dict, list)):
+                    walk(value, where)
+
+        walk(expand_refs({k: v for k, v in profile.schema.items() if k != "x-vidlint"}, profile.path.name), "")
+        if found:
+            rows.append((name, "; ".join(dict.fromkeys(found))))
+    return rows
+
+
+def _profile(name: str) -> Any:
+    from vidlint.models import load_profile
+
+    return load_profile(name)
 
 
 def _data_for(meta: dict[str, Any], reads: str) -> list[tuple[str, Any]]:

@@ -10,9 +10,9 @@ import math
 import re
 from typing import Any, Iterator
 
-from vidlint.rules.registry import Finding, RequestContext, rule
 from vidlint.check.wording import label, plural, show
 from vidlint.diagnostics import make_pointer, split_pointer
+from vidlint.rules.registry import Finding, RequestContext, rule
 
 BINDING_KEY = re.compile(r"^(image|video)([1-9][0-9]*)$")
 
@@ -378,7 +378,7 @@ def _edits(inputs: list[str], combo: list[str]) -> str:
     return " and ".join(parts)
 
 
-@rule("VL220", "input-combination", "error", stage="schema")
+@rule("VL220", "input-combination", "error", stage="schema", reads="generation_modes")
 def input_combination(error: Any, profile: Any) -> Iterator[Finding]:
     """The request's inputs are not one of the valid combinations of wan2.7-image-to-video.
 
@@ -414,7 +414,7 @@ def input_combination(error: Any, profile: Any) -> Iterator[Finding]:
                   " or ".join(fixes), at_key=bool(inputs))
 
 
-@rule("VL221", "mode-inputs-mismatch", "error", stage="schema")
+@rule("VL221", "mode-inputs-mismatch", "error", stage="schema", reads="generation_modes")
 def mode_inputs_mismatch(error: Any, profile: Any) -> Iterator[Finding]:
     """``generation_mode`` names one mode while the inputs are those of another.
 
@@ -490,9 +490,9 @@ def requested_duration(request: dict[str, Any], meta: dict[str, Any], field: str
 
 def _error_count(request: dict[str, Any], profile: Any) -> list[str]:
     """The error codes the sibling's schema and request rules find (this rule left out)."""
-    from vidlint.rules.registry import RequestContext, run_stage
     from vidlint.check.schema import check_schema
     from vidlint.diagnostics import Severity
+    from vidlint.rules.registry import RequestContext, run_stage
 
     codes = [d.code for d in check_schema(request, profile) if d.severity == Severity.ERROR]
     codes += [d.code for d in run_stage("request", RequestContext(request, profile.meta, profile), profile.meta,

@@ -251,12 +251,12 @@ def other_violation(error: Any, profile: ModelProfile | None) -> Iterator[Findin
 def truncated_text(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     """A prompt longer than the model reads: the server truncates it without a word.
 
-    ``prompt`` (5000 characters) and ``negative_prompt`` (500) are cut, not rejected, so the
-    task runs on a prompt that ends mid-sentence. Each character counts 1, whatever the
-    script. The message shows where the cut falls.
+    Text fields whose ``maxLength`` the model's schema marks ``x-vidlint-truncated`` are cut,
+    not rejected, so the task runs on a prompt that ends mid-sentence. Each character counts
+    1, whatever the script. The message shows where the cut falls.
 
-    Breaks it: a 5200-character prompt.
-    Fix: shorten it to 5000 characters; put what matters first.
+    Breaks it: a 5200-character prompt where the model reads 5000.
+    Fix: shorten it to the limit; put what matters first.
     """
     pointer = _pointer(error.absolute_path)
     text = error.instance if isinstance(error.instance, str) else ""
