@@ -44,7 +44,7 @@ def test_rules_lists_every_rule_on_one_line():
     assert listed["VL311"] == ("warning", "reference-spelling", rules["VL311"].summary)
     assert listed["VL901"][0] == "warning" and listed["VL701"][0] == "error"
     # which models each rule applies to
-    from vidlint.rules.registry import models_using
+    from vidlint.rules.docs import models_using
 
     assert notes["VL101"] == "every model" and "wan2.7-reference-video" in notes["VL310"].split(", ")
     assert "wan2.7-image-to-video" in notes["VL220"].split(", ")

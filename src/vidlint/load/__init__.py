@@ -6,9 +6,9 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import BinaryIO
 
-from vidlint.core.globs import Glob, compile_glob
 from vidlint.core.records import FrozenRecord
 from vidlint.load.document import Document, LoadedFile, load_bytes
 
@@ -47,6 +47,10 @@ class Source(FrozenRecord):
     found_by_walking: bool = False
 
 
+if TYPE_CHECKING:
+    from vidlint.core.globs import Glob
+
+
 def _excluded(path: Path, globs: list[Glob]) -> bool:
     """Whether a glob (the configuration's ``exclude`` dialect, :mod:`vidlint.core.globs`) names
     ``path``, taken relative to the current folder: ``requests/drafts/*`` on the command line
@@ -55,8 +59,11 @@ def _excluded(path: Path, globs: list[Glob]) -> bool:
     return any(glob.matches(relative) for glob in globs)
 
 
-def _walk(folder: Path, excludes: list[Glob], errors: list[str]) -> list[Path]:
+def _walk(folder: Path, extra_excludes: tuple[str, ...], errors: list[str]) -> list[Path]:
     """Request files under ``folder``; a folder that cannot be listed adds a reason to ``errors``."""
+    from vidlint.core.globs import compile_glob  # only folders are walked: a named file needs no glob
+
+    excludes = [compile_glob(pattern) for pattern in DEFAULT_EXCLUDES + extra_excludes]
     found: list[Path] = []
 
     def refused(exc: OSError) -> None:
@@ -97,7 +104,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
 
     Returns the sources and one-line reasons for the arguments that name nothing.
     """
-    excludes = [compile_glob(pattern) for pattern in DEFAULT_EXCLUDES + tuple(extra_excludes)]
+    extra_excludes = tuple(extra_excludes)
     sources: list[Source] = []
     errors: list[str] = []
     seen: set[object] = set()
@@ -114,7 +121,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
             continue
         path = Path(arg)
         if path.is_dir():
-            for found in _walk(path, excludes, errors):
+            for found in _walk(path, extra_excludes, errors):
                 add(found, walked=True)
         elif path.exists() or path.is_symlink():
             add(path)  # named explicitly: linted whatever its name
@@ -127,7 +134,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
             for match in matches:
                 match_path = Path(match)
                 if match_path.is_dir():
-                    for found in _walk(match_path, excludes, errors):
+                    for found in _walk(match_path, extra_excludes, errors):
                         add(found, walked=True)
                 elif match.endswith(REQUEST_SUFFIXES):
                     add(match_path)
