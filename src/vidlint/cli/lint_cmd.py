@@ -177,9 +177,9 @@ def command(paths: Sequence[str], fail_on: str | None, exit_zero: bool, watch: b
         raise usage_error("--online and --offline-cache exclude each other (--offline-cache uses no network)")
     if allow_private_hosts and not online:
         raise usage_error("--allow-private-hosts only applies with --online")
-    from vidlint.core.globs import GlobError, compile_glob
-
     for pattern in exclude:
+        from vidlint.core.globs import GlobError, compile_glob  # only when there is an --exclude
+
         try:
             compile_glob(pattern)
         except GlobError as exc:
