@@ -7,6 +7,7 @@ import re
 from typing import Any, Iterator
 
 from vidlint.diagnostics import Diagnostic, escape_pointer_token, split_pointer
+from vidlint.fix import Fix
 from vidlint.load.positions import LineMap, PositionIndex, scan_positions
 from vidlint.records import FrozenRecord, Record
 from vidlint.rules.file import (
@@ -76,7 +77,12 @@ class Document(Record):
             line, column = self.line_map.position(offset)
         else:
             line, column = self.locate(diagnostic.pointer, diagnostic.at_key)
-        return diagnostic.with_position(line, column, self.record)
+        fix = diagnostic.fix
+        if fix is not None:
+            from vidlint.fix.ops import place_fix
+
+            fix = place_fix(fix, self)
+        return diagnostic.with_position(line, column, self.record, fix)
 
     def parse_warnings(self) -> list[Diagnostic]:
         """Duplicate keys and NaN/Infinity: found by the position scanner, so only when suspicious."""
@@ -274,7 +280,8 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
     if data.startswith(UTF8_BOM):
         found.append(byte_order_mark.emit(
                                 "file starts with a byte order mark, which JSON does not allow",
-                                "", "save the file as UTF-8 without BOM"))
+                                "", "save the file as UTF-8 without BOM",
+                                fix=Fix("remove the byte order mark", remove_bom=True)))
         data = data[len(UTF8_BOM):]
     try:
         text = data.decode("utf-8")

@@ -8,6 +8,8 @@ import re
 from typing import Any, Iterator
 
 from vidlint.check.wording import plural
+from vidlint.fix import Fix
+from vidlint.fix.ops import ReplaceChars
 from vidlint.records import FrozenRecord
 from vidlint.rules.registry import Finding, RequestContext, rule
 from vidlint.rules.request import (
@@ -144,7 +146,7 @@ def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
                           char=match.start())
 
 
-@rule("VL311", "reference-spelling", "warning", stage="request", reads="reference_tags")
+@rule("VL311", "reference-spelling", "warning", stage="request", reads="reference_tags", fix="unsafe")
 def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
     """A reference written in a form the model does not read as a reference.
 
@@ -155,6 +157,10 @@ def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
 
     Breaks it: ``"prompt": "image 1 dances with Video1"`` where the form is "Image N".
     Fix: ``"prompt": "Image 1 dances with Video 1"``.
+
+    The fix writes the canonical form. It is unsafe: the request was valid, and afterwards the
+    model ties the character to the reference, which changes the video; and a near miss may be
+    prose ("a picture 2 metres wide").
     """
     text = _prompt(ctx.request)
     if not text:
@@ -174,7 +180,8 @@ def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
                 continue
             taken.add(match.span())
             yield Finding("/prompt", f'"{match.group(0)}" is not read as a reference; the model reads "{canonical}"',
-                          f'write "{canonical}"', char=match.start())
+                          f'write "{canonical}"', char=match.start(),
+                          fix=Fix(f'write "{canonical}"', (ReplaceChars("/prompt", match.start(), match.end(), canonical),)))
 
 
 @rule("VL312", "ambiguous-reference", "warning", stage="request", reads="reference_tags")

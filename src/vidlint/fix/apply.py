@@ -1,0 +1,129 @@
+"""Apply fixes to a request file: non-overlapping edits, lint again, repeat (as ruff does).
+
+Each pass lints the current bytes, takes the applicable fixes of what is still reported, and
+applies those whose edits touch no edit taken before them in the pass; the others wait for the
+next pass, which sees the file as the first ones left it. At most :data:`MAX_PASSES` passes:
+after them, or when a pass changes nothing, the file is what it is.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+
+from vidlint.diagnostics import Diagnostic
+from vidlint.fix import Edit, Fix
+from vidlint.records import Record
+
+MAX_PASSES = 10
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class FixOptions(Record):
+    """``unsafe``: apply unsafe fixes too (``--unsafe-fixes``); ``write``: write the files (off
+    with ``--diff``); ``assets_dir``: where compliant copies of assets go (``--fix-assets``)."""
+
+    __slots__ = ("unsafe", "write", "assets_dir")
+
+    def __init__(self, unsafe: bool = False, write: bool = True, assets_dir: Path | None = None) -> None:
+        self.unsafe = unsafe
+        self.write = write
+        self.assets_dir = assets_dir
+
+
+class FixOutcome(Record):
+    """What fixing one file did: ``applied`` (code -> fixes applied), the file's bytes before
+    and after, the asset copies (``vidlint.fix.assets.AssetCopy``), and ``problems``: one-line
+    reasons a fix was not made (a copy that still fails, a file that could not be written)."""
+
+    __slots__ = ("applied", "before", "after", "copies", "problems")
+
+    def __init__(self, before: bytes) -> None:
+        self.applied: Counter[str] = Counter()
+        self.before = before
+        self.after = before
+        self.copies: list[Any] = []
+        self.problems: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return sum(self.applied.values())
+
+    @property
+    def changed(self) -> bool:
+        return self.after != self.before
+
+    def diff(self, display: str) -> str:
+        """A unified diff of the file (lines keep their own endings), then the copies it would write."""
+        import difflib
+
+        before = self.before.decode("utf-8", "replace").splitlines(keepends=True)
+        after = self.after.decode("utf-8", "replace").splitlines(keepends=True)
+        lines = list(difflib.unified_diff(before, after, f"a/{display}", f"b/{display}"))
+        text = "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+                       for line in lines)
+        for copy in self.copies:
+            text += f"would write {copy.display} ({copy.summary})\n"
+        return text
+
+
+def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, list[Fix]]:
+    """``text`` with every fix applied whose edits neither overlap nor touch an edit of a fix
+    applied before it (fixes in order of their first edit); the fixes applied."""
+    taken: list[Fix] = []
+    spans: list[tuple[int, int]] = []
+    for fix in sorted(fixes, key=lambda f: (f.edits[0].start, f.edits[0].end) if f.edits else (-1, -1)):
+        edits = fix.edits or ()
+        if any(a <= e.end and e.start <= b for e in edits for a, b in spans):
+            continue
+        taken.append(fix)
+        spans.extend((e.start, e.end) for e in edits)
+    edits: list[Edit] = sorted((e for f in taken for e in f.edits or ()), key=lambda e: e.start, reverse=True)
+    for edit in edits:
+        text = text[:edit.start] + edit.content + text[edit.end:]
+    return text, taken
+
+
+def fix_bytes(data: bytes, lint: Callable[[bytes], list[Diagnostic]], unsafe: bool,
+              outcome: FixOutcome | None = None) -> tuple[FixOutcome, list[Diagnostic]]:
+    """Fix ``data`` pass by pass; ``lint`` reports the diagnostics of some bytes (those that are
+    shown: suppressed findings are not fixed). The outcome and the diagnostics that remain."""
+    outcome = outcome or FixOutcome(data)
+    diagnostics = lint(data)
+    for _ in range(MAX_PASSES):
+        chosen = [d for d in diagnostics if d.fix is not None and d.fix.applies(unsafe)]
+        if not chosen:
+            break
+        bom = data.startswith(UTF8_BOM)
+        body = data[len(UTF8_BOM):] if bom else data
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            break
+        fixed, taken = apply_fixes(text, [d.fix for d in chosen if d.fix.edits])
+        taken_ids = {id(f) for f in taken}
+        drop_bom = bom and any(d.fix.remove_bom for d in chosen)
+        new = (UTF8_BOM if bom and not drop_bom else b"") + fixed.encode("utf-8")
+        if new == data:
+            break
+        for d in chosen:
+            if id(d.fix) in taken_ids or (drop_bom and d.fix.remove_bom):
+                outcome.applied[d.code] += 1
+        data = new
+        diagnostics = lint(data)
+    outcome.after = data
+    return outcome, diagnostics
+
+
+def write_request(path: Path, data: bytes) -> None:
+    """Replace the request file atomically, keeping its permissions; a symbolic link is not
+    followed (OSError: the file is left alone)."""
+    from vidlint.textfile import replace_file
+
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        raise OSError(f"{path} is a symbolic link; vidlint does not write through links")
+    replace_file(path, data, prefix=f".{path.name}.", mode=stat.S_IMODE(info.st_mode))
