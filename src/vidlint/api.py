@@ -32,11 +32,12 @@ class LintOptions(Record):
     lint_paths; ``jobs``: processes for large runs (None: VIDLINT_JOBS or one per core).
     From the configuration (``vidlint.config``; None: none applies): ``config``, ``baseline``,
     ``model_prices`` (model -> quality -> USD per second), ``budget`` (set by lint_paths).
+    ``fix``: a vidlint.fix.apply.FixOptions to fix what is found (``--fix``, ``--diff``), or None.
     """
 
     __slots__ = ("fail_on", "excludes", "stdin_jsonl", "stdin_bytes", "stdin_filename", "asset_maps", "no_cache",
                  "prices", "asset_options", "online", "offline_cache", "allow_private_hosts", "online_session",
-                 "jobs", "config", "baseline", "model_prices", "budget")
+                 "jobs", "config", "baseline", "model_prices", "budget", "fix")
 
     def __init__(self, fail_on: Severity = Severity.ERROR, excludes: tuple[str, ...] = (), stdin_jsonl: bool = False,
                  stdin_bytes: bytes | None = None, stdin_filename: str | None = None,
@@ -44,7 +45,8 @@ class LintOptions(Record):
                  prices: dict[str, float] | None = None, asset_options: Any = None, online: bool = False,
                  offline_cache: bool = False, allow_private_hosts: bool = False, online_session: Any = None,
                  jobs: int | None = None, config: Config | None = None, baseline: Baseline | None = None,
-                 model_prices: dict[str, dict[str, float]] | None = None, budget: Budget | None = None) -> None:
+                 model_prices: dict[str, dict[str, float]] | None = None, budget: Budget | None = None,
+                 fix: Any = None) -> None:
         self.fail_on = fail_on
         self.excludes = excludes
         self.stdin_jsonl = stdin_jsonl
@@ -63,6 +65,7 @@ class LintOptions(Record):
         self.baseline = baseline
         self.model_prices = {} if model_prices is None else model_prices
         self.budget = budget
+        self.fix = fix
 
     @classmethod
     def from_config(cls, config: Config, **overrides: Any) -> "LintOptions":
@@ -76,9 +79,10 @@ class LintOptions(Record):
 
 class FileResult(Record):
     """What linting one file found. ``estimate_sites`` (with a budget): where each estimate's
-    request is (pointer, line, column, record), for run totals."""
+    request is (pointer, line, column, record), for run totals. ``fixes``: what fixing the
+    file did (a vidlint.fix.apply.FixOutcome), when the run fixes."""
 
-    __slots__ = ("path", "model", "diagnostics", "requests", "estimates", "estimate_sites")
+    __slots__ = ("path", "model", "diagnostics", "requests", "estimates", "estimate_sites", "fixes")
 
     def __init__(self, path: str, model: str | None, diagnostics: list[Diagnostic], requests: int = 0,
                  estimates: list[dict[str, Any]] | None = None,
@@ -89,6 +93,7 @@ class FileResult(Record):
         self.requests = requests
         self.estimates = [] if estimates is None else estimates
         self.estimate_sites = [] if estimate_sites is None else estimate_sites
+        self.fixes: Any = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -98,9 +103,10 @@ class LintRun(Record):
     """A whole run. ``path_errors``: one-line reasons for paths that could not be read (exit
     code 2); ``baselined`` / ``ignored``: findings hidden by the baseline / by per-file or
     pointer ignores; ``probes``: media probes performed and served from cache; ``online``
-    (--online): bytes_transferred and requests."""
+    (--online): bytes_transferred and requests; ``fix``: the run's vidlint.fix.apply.FixOptions
+    (None: the run neither fixes nor shows unsafe fixes as fixable)."""
 
-    __slots__ = ("files", "path_errors", "fail_on", "baselined", "ignored", "probes", "online")
+    __slots__ = ("files", "path_errors", "fail_on", "baselined", "ignored", "probes", "online", "fix")
 
     def __init__(self, files: list[FileResult], path_errors: list[str], fail_on: Severity = Severity.ERROR,
                  baselined: int = 0, ignored: int = 0, probes: dict[str, int] | None = None,
@@ -112,6 +118,7 @@ class LintRun(Record):
         self.ignored = ignored
         self.probes = {} if probes is None else probes
         self.online = online
+        self.fix: Any = None
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -124,6 +131,8 @@ class LintRun(Record):
     def exit_code(self) -> int:
         if self.path_errors:
             return 2
+        if self.fix is not None and self.fix.apply and not self.fix.write:  # --diff: 1 when there is one
+            return 1 if any(f.fixes is not None and (f.fixes.changed or f.fixes.copies) for f in self.files) else 0
         return 1 if self.failed else 0
 
 
@@ -233,6 +242,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     from vidlint.probe.core import STATS
 
     run = LintRun([], [], options.fail_on)
+    run.fix = options.fix
     STATS.reset()
     sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
     config = options.config
@@ -277,6 +287,10 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 suppressor.apply(result)
             if options.baseline is not None:
                 options.baseline.apply(result)
+            if options.fix is not None and source.path is not None:
+                from vidlint.fix.apply import fix_source
+
+                fix_source(source, result, options, suppressor.select if suppressor is not None else list)
             run.files.append(result)
     finally:
         _flush_probe_cache(options)

@@ -119,6 +119,35 @@ def report(run: Any, output_format: str, output_file: str | None, colour: str, q
         print(terminal_summary(run, output_file, output_format))
 
 
+def fix_options(fix: bool, unsafe_fixes: bool, diff: bool, fix_assets: str | None) -> Any:
+    """The run's FixOptions from --fix, --unsafe-fixes, --diff and --fix-assets (None: none given)."""
+    if not (fix or unsafe_fixes or diff or fix_assets):
+        return None
+    from vidlint.fix.apply import FixOptions
+
+    if fix_assets and not (fix or diff):
+        raise UsageError("--fix-assets needs --fix (or --diff to see what it would do)")
+    if fix_assets and not unsafe_fixes:
+        raise UsageError("--fix-assets is an unsafe fix: add --unsafe-fixes")
+    assets = Path(os.path.abspath(fix_assets)) if fix_assets else None
+    return FixOptions(unsafe=unsafe_fixes, apply=fix or diff, write=not diff, assets_dir=assets)
+
+
+def print_diffs(run: Any) -> int:
+    """--diff: the unified diffs on stdout, what they would fix on stderr; 1 when there is a diff."""
+    from vidlint.report.text import fix_lines
+
+    for result in run.files:
+        if result.fixes is not None and (result.fixes.changed or result.fixes.copies):
+            sys.stdout.write(result.fixes.diff(result.path))
+    for reason in run.path_errors:
+        print(f"vidlint: {reason}", file=sys.stderr)
+    summary = fix_lines(run)
+    if summary:
+        print(summary.splitlines()[0] if run.exit_code == 1 else "No fixes to apply.", file=sys.stderr)
+    return run.exit_code
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATHS", help=argparse.SUPPRESS)
     add = parser.add_argument
@@ -158,6 +187,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Check http(s) assets against results cached by earlier --online runs, without any network.")
     add("--allow-private-hosts", action="store_true",
         help="With --online: allow loopback, private and link-local addresses (off: refused as SSRF).")
+    add("--fix", action="store_true", help="Apply safe fixes to the request files.")
+    add("--unsafe-fixes", action="store_true", help="Apply unsafe fixes too (with --fix or --diff); show them as fixable.")
+    add("--diff", action="store_true", help="Print a unified diff of what the fixes would change; write nothing.")
+    add("--fix-assets", dest="fix_assets", default=None, metavar="DIR", help="Write compliant copies of assets that break a media limit into DIR and point the requests at them (an unsafe fix).")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -169,7 +202,8 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
          write_baseline_path: str | None, select: str | None, extend_select: str | None, ignore: str | None,
          statistics: bool, colour: str, exclude: list[str],
          stdin_filename: str | None, quiet: bool, asset_maps: list[tuple[str, Path]], no_cache: bool, online: bool,
-         offline_cache: bool, allow_private_hosts: bool) -> int:
+         offline_cache: bool, allow_private_hosts: bool, fix: bool = False, unsafe_fixes: bool = False,
+         diff: bool = False, fix_assets: str | None = None) -> int:
     """Lint PATHS with the options of the command line; the exit code."""
     if online and offline_cache:
         raise UsageError("--online and --offline-cache exclude each other (--offline-cache uses no network)")
@@ -194,6 +228,7 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
     if fail_on:
         overrides["fail_on"] = Severity.parse(fail_on)
     options = LintOptions.from_config(config, **overrides) if config is not None else LintOptions(**overrides)
+    options.fix = fix_options(fix, unsafe_fixes, diff, fix_assets)
     baseline_file = Path(baseline_path) if baseline_path else (config.baseline if config is not None else None)
     if baseline_file is not None and not write_baseline_path:
         from vidlint.baseline import BaselineError, load_baseline
@@ -215,6 +250,8 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
         lint_run = lint_paths(targets, options)
         if write_baseline_path:
             return record_baseline(lint_run, write_baseline_path)
+        if diff:
+            return print_diffs(lint_run)
         report(lint_run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics)
     except BrokenPipeError:
         raise  # the reader of stdout went away: vidlint.cli.main ends quietly

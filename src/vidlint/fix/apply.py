@@ -23,13 +23,16 @@ UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class FixOptions(Record):
-    """``unsafe``: apply unsafe fixes too (``--unsafe-fixes``); ``write``: write the files (off
-    with ``--diff``); ``assets_dir``: where compliant copies of assets go (``--fix-assets``)."""
+    """``unsafe``: unsafe fixes too (``--unsafe-fixes``); ``apply``: fix (off: only say which
+    findings are fixable); ``write``: write the files (off with ``--diff``); ``assets_dir``:
+    where compliant copies of assets go (``--fix-assets``)."""
 
-    __slots__ = ("unsafe", "write", "assets_dir")
+    __slots__ = ("unsafe", "apply", "write", "assets_dir")
 
-    def __init__(self, unsafe: bool = False, write: bool = True, assets_dir: Path | None = None) -> None:
+    def __init__(self, unsafe: bool = False, apply: bool = True, write: bool = True,
+                 assets_dir: Path | None = None) -> None:
         self.unsafe = unsafe
+        self.apply = apply
         self.write = write
         self.assets_dir = assets_dir
 
@@ -127,3 +130,51 @@ def write_request(path: Path, data: bytes) -> None:
     if stat.S_ISLNK(info.st_mode):
         raise OSError(f"{path} is a symbolic link; vidlint does not write through links")
     replace_file(path, data, prefix=f".{path.name}.", mode=stat.S_IMODE(info.st_mode))
+
+
+def _key(d: Diagnostic) -> tuple[Any, ...]:
+    return d.code, d.pointer, d.record, d.message
+
+
+def fix_source(source: Any, result: Any, options: Any, select: Callable[[list[Diagnostic]], list[Diagnostic]]) -> None:
+    """Fix one linted request file as ``options.fix`` says: its fixes (and, with an assets
+    folder, compliant copies of its assets), written or only shown. Findings the run hid (the
+    configuration, the baseline) are not fixed; ``result`` then holds what remains and the
+    :class:`FixOutcome` (``result.fixes``)."""
+    from vidlint.api import lint_bytes
+    from vidlint.load import PathError, read_source
+
+    fixing: FixOptions = options.fix
+    if not fixing.apply:
+        return
+    try:
+        data = read_source(source)
+    except PathError:
+        return  # reported by the lint already
+    base_dir = source.path.parent
+    shown = {_key(d) for d in result.diagnostics}
+    hidden: set[tuple[Any, ...]] | None = None
+
+    def lint(content: bytes) -> list[Diagnostic]:
+        nonlocal hidden
+        found = select(lint_bytes(source.display, content, source.jsonl, base_dir, options).diagnostics)
+        if hidden is None:  # the first lint is the run's: what it did not show stays unfixed and unshown
+            hidden = {_key(d) for d in found} - shown
+        return [d for d in found if _key(d) not in hidden]
+
+    outcome = FixOutcome(data)
+    if fixing.assets_dir is not None:
+        from vidlint.fix.assets import repair_assets
+
+        data = repair_assets(source, data, result.diagnostics, options, outcome)
+    outcome, remaining = fix_bytes(data, lint, fixing.unsafe, outcome)
+    result.fixes = outcome
+    if not outcome.changed or not fixing.write:
+        return
+    try:
+        write_request(source.path, outcome.after)
+    except OSError as exc:
+        outcome.problems.append(f"{source.display}: not fixed: {exc.strerror or exc}")
+        outcome.applied.clear()
+        return
+    result.diagnostics = remaining
