@@ -142,6 +142,9 @@ def print_diffs(run: Any) -> int:
             sys.stdout.write(result.fixes.diff(result.path))
     for reason in run.path_errors:
         print(f"vidlint: {reason}", file=sys.stderr)
+    for result in run.files:
+        for problem in result.fixes.problems if result.fixes is not None else ():
+            print(f"vidlint: {problem}", file=sys.stderr)
     summary = fix_lines(run)
     if summary:
         print(summary.splitlines()[0] if run.exit_code == 1 else "No fixes to apply.", file=sys.stderr)

@@ -69,6 +69,17 @@ def _models_note(rule, every: int) -> str:  # type: ignore[no-untyped-def]
     return ", ".join(using) if using else "no model yet"
 
 
+FIX_WORDS = {
+    "safe": "Fix: safe (applied by `vidlint lint --fix`).",
+    "unsafe": "Fix: unsafe (applied by `vidlint lint --fix --unsafe-fixes`).",
+    None: "Fix: none (the finding is only shown).",
+}
+
+
+def fix_text(rule) -> str:  # type: ignore[no-untyped-def]
+    return FIX_WORDS[rule.fix]
+
+
 def run(args: argparse.Namespace) -> int:
     from vidlint.models import known_models
     from vidlint.rules.registry import load_all_rules, models_using
@@ -84,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         import json
 
         print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.label, "stage": r.stage,
-                           "summary": r.summary, "doc": r.doc, "models": models_using(r)} for r in chosen],
+                           "summary": r.summary, "doc": r.doc, "models": models_using(r), "fix": r.fix} for r in chosen],
                          ensure_ascii=False, indent=2))
         return 0
     if args.code:
@@ -92,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{rule.code} {rule.name} [{rule.severity.label}]\n")
         print(rule.doc)
         print("\n" + applies_to_text(rule))
+        print(fix_text(rule))
         return 0
     name_width = max(len(r.name) for r in chosen)
     every = len(known_models())

@@ -154,16 +154,19 @@ def fix_source(source: Any, result: Any, options: Any, select: Callable[[list[Di
     base_dir = source.path.parent
     shown = {_key(d) for d in result.diagnostics}
     hidden: set[tuple[Any, ...]] | None = None
+    last = result
 
     def lint(content: bytes) -> list[Diagnostic]:
-        nonlocal hidden
-        found = select(lint_bytes(source.display, content, source.jsonl, base_dir, options).diagnostics)
+        nonlocal hidden, last
+        last = lint_bytes(source.display, content, source.jsonl, base_dir, options)
+        found = select(last.diagnostics)
         if hidden is None:  # the first lint is the run's: what it did not show stays unfixed and unshown
             hidden = {_key(d) for d in found} - shown
         return [d for d in found if _key(d) not in hidden]
 
     outcome = FixOutcome(data)
     if fixing.assets_dir is not None:
+        lint(data)  # what the run hid, before the copies change the messages
         from vidlint.fix.assets import repair_assets
 
         data = repair_assets(source, data, result.diagnostics, options, outcome)
@@ -178,3 +181,4 @@ def fix_source(source: Any, result: Any, options: Any, select: Callable[[list[Di
         outcome.applied.clear()
         return
     result.diagnostics = remaining
+    result.estimates, result.estimate_sites, result.model = last.estimates, last.estimate_sites, last.model
