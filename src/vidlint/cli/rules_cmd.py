@@ -77,6 +77,9 @@ FIX_WORDS = {
 
 
 def fix_text(rule) -> str:  # type: ignore[no-untyped-def]
+    if rule.fix and rule.stage == "media":
+        return ("Fix: unsafe, for a local asset: `vidlint lint --fix --unsafe-fixes --fix-assets DIR` writes a "
+                "compliant copy into DIR and points the request at it.")
     return FIX_WORDS[rule.fix]
 
 

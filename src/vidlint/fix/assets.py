@@ -1,6 +1,6 @@
 """``--fix-assets DIR``: compliant copies of local assets that break a media limit.
 
-For each local asset with a VL6xx finding, a copy that keeps within the limits of its field
+For each local asset with a finding of a media rule declared with a fix, a copy that keeps within the limits of its field
 (its kind's ``media`` entry with ``media_overrides``) is written into DIR, then probed and
 checked like any asset; only a copy that passes replaces the reference in the request (a path
 relative to the request file). A copy that still fails is reported and not used. The original
@@ -27,9 +27,6 @@ from typing import Any
 from vidlint.diagnostics import Diagnostic
 from vidlint.records import Record
 
-#: The media codes a compliant copy can repair (VL602, a misnamed extension, is mended by any copy).
-REPAIRABLE = frozenset({"VL601", "VL602", "VL603", "VL604", "VL605", "VL606", "VL607", "VL608", "VL610", "VL611",
-                        "VL612", "VL614", "VL615", "VL616", "VL617"})
 MISSING_AV = "video and audio copies need PyAV: pip install 'vidlint[fix]'"
 MB = 1_000_000  # the stricter reading of the documented "MB": a copy must pass both (VL607, VL610)
 # Seconds a copy stays under a maximum duration: MP3 and AAC encoders add up to ~0.25 s of
@@ -67,9 +64,12 @@ def repair_assets(source: Any, data: bytes, diagnostics: list[Diagnostic], optio
     from vidlint.fix.ops import ReplaceValue, place_fix
     from vidlint.load import load_source
 
+    from vidlint.rules.registry import RULES
+
     wanted: dict[tuple[int | None, str], list[str]] = {}
     for d in diagnostics:
-        if d.code in REPAIRABLE:
+        declared = RULES.get(d.code)
+        if declared is not None and declared.stage == "media" and declared.fix:  # a copy can repair it
             wanted.setdefault((d.record, d.pointer), []).append(d.code)
     if not wanted:
         return data
