@@ -326,3 +326,9 @@ def test_lint_bytes_fixes_are_placed_for_editors():
     (d,) = [d for d in lint_bytes("r.json", text.encode(), False, Path(".")).diagnostics if d.code == "VL102"]
     (edit,) = d.fix.edits
     assert text[edit.start:edit.end] == '"5"' and edit.content == "5"
+
+
+def test_a_prompt_fix_keeps_the_escapes_around_it():
+    before = "{" + REF.replace('"Image 1 waves"', '"caf\\u00e9 \\"image\\t1\\" waves \\ud83d\\ude00"') + "}"
+    fixed, remaining = fix_text(before)
+    assert fixed == before.replace('image\\t1', "Image 1") and "VL311" not in remaining

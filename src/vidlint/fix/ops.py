@@ -92,15 +92,11 @@ class ReplaceChars(FrozenRecord):
         self.text = text
 
     def edits(self, document: Document) -> list[Edit] | None:
-        from vidlint.load.document import escape_map, string_char_offset
-
         literal = document.index.values.get(self.pointer)
         if literal is None or document.text[literal] != '"':
             return None
-        escapes = escape_map(document.text, literal)
-        start = string_char_offset(document.text, literal, self.start, escapes)
-        end = string_char_offset(document.text, literal, self.end, escapes)
-        return [_edit(document, start, end, json_text(self.text)[1:-1])]
+        start, end = document.char_offset(self.pointer, self.start), document.char_offset(self.pointer, self.end)
+        return None if start is None or end is None else [_edit(document, start, end, json_text(self.text)[1:-1])]
 
 
 class RenameKey(FrozenRecord):

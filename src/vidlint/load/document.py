@@ -66,14 +66,21 @@ class Document(Record):
                 return self.line_map.position(self.start)
             tokens.pop()
 
+    def char_offset(self, pointer: str, char: int) -> int | None:
+        """Source offset of character ``char`` of the string at ``pointer`` (None: no such value);
+        each string's escapes are mapped once, however many findings it has."""
+        literal = self.index.values.get(pointer)
+        if literal is None:
+            return None
+        if self._escapes is None:
+            self._escapes = {}
+        if literal not in self._escapes:
+            self._escapes[literal] = escape_map(self.text, literal)
+        return string_char_offset(self.text, literal, char, self._escapes[literal])
+
     def place(self, diagnostic: Diagnostic) -> Diagnostic:
-        if diagnostic.char is not None and diagnostic.pointer in self.index.values:
-            literal = self.index.values[diagnostic.pointer]
-            if self._escapes is None:
-                self._escapes = {}
-            if literal not in self._escapes:
-                self._escapes[literal] = escape_map(self.text, literal)
-            offset = string_char_offset(self.text, literal, diagnostic.char, self._escapes[literal])
+        offset = self.char_offset(diagnostic.pointer, diagnostic.char) if diagnostic.char is not None else None
+        if offset is not None:
             line, column = self.line_map.position(offset)
         else:
             line, column = self.locate(diagnostic.pointer, diagnostic.at_key)
