@@ -332,3 +332,24 @@ def test_a_prompt_fix_keeps_the_escapes_around_it():
     before = "{" + REF.replace('"Image 1 waves"', '"caf\\u00e9 \\"image\\t1\\" waves \\ud83d\\ude00"') + "}"
     fixed, remaining = fix_text(before)
     assert fixed == before.replace('image\\t1', "Image 1") and "VL311" not in remaining
+
+
+# --- any request: the fixed file is JSON, what no fix touches stays, a second run is a no-op ---
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from request_strategies import mutated_requests, valid_requests  # noqa: E402
+from test_properties import dump  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=valid_requests() | mutated_requests(), style=st.integers(0, 2), unsafe=st.booleans())
+def test_fixes_on_any_request_give_json_and_are_idempotent(value, style, unsafe):
+    data = dump(value, style)
+    fixed, remaining = fix_bytes("r.json", data, False, None, unsafe=unsafe)
+    if fixed == data:
+        return
+    json.loads(fixed.decode("utf-8"))  # still one JSON document
+    assert fixed.endswith(b"\r\n") == data.endswith(b"\r\n")
+    assert fix_bytes("r.json", fixed, False, None, unsafe=unsafe)[0] == fixed  # a second run changes nothing
+    assert not [d for d in remaining if d.fix is not None and d.fix.applies(unsafe)]  # none left undone
