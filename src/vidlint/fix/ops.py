@@ -8,6 +8,7 @@ the separators the file already uses (its indentation, ``": "`` or ``":"``, CRLF
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from vidlint.diagnostics import make_pointer, split_pointer
@@ -21,8 +22,13 @@ if TYPE_CHECKING:
 _DECODER = json.JSONDecoder()
 
 
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
+
+
 def json_text(value: Any) -> str:
     """A value written as JSON on one line, non-ASCII characters kept as they are."""
+    if isinstance(value, str) and not _NEEDS_ESCAPE.search(value):  # most: no escape needed
+        return f'"{value}"'
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -213,4 +219,6 @@ def place_fix(fix: Fix, document: Document) -> Fix:
         if found is None:
             return fix
         edits.extend(found)
-    return fix.replace(edits=tuple(sorted(edits, key=lambda e: (e.start, e.end))))
+    if len(edits) > 1:
+        edits.sort(key=lambda e: (e.start, e.end))
+    return Fix(fix.message, fix.ops, fix.applicability, tuple(edits), fix.remove_bom)

@@ -113,7 +113,7 @@ class Rule:
         if fix is not None:
             if self.fix is None:
                 raise ValueError(f"{self.code} proposes a fix but is not declared with fix=")
-            fix = fix.replace(applicability=self.fix)
+            fix = Fix(fix.message, fix.ops, self.fix, fix.edits, fix.remove_bom)
         return Diagnostic(self.code, self.severity, message, pointer, hint, line, column, record,
                           at_key=at_key, char=char, fix=fix)
 
