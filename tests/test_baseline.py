@@ -133,3 +133,44 @@ def test_unwritable_baseline_is_one_line_exit_2(repo):
     result = run_vidlint("lint", "--write-baseline", "blocker/b.json", "requests", cwd=repo)
     assert result.code == 2 and result.err.startswith("vidlint: blocker/b.json: cannot write the baseline:")
     assert "Traceback" not in result.err
+
+
+def test_a_baselined_finding_survives_an_edited_value(tmp_path):
+    """Changing duration from 10 to 12 changes VL702's price, not the finding: still baselined.
+    Another finding in the same place (quality) is new."""
+    (tmp_path / "vidlint.toml").write_text('[budget.request]\nmax-usd = 0.5\n')
+    request = {"model": "wan2.7-text-to-video", "prompt": "a cat on a roof", "duration": 10}
+    write_request(tmp_path / "requests" / "cat.json", request)
+    first = run_vidlint("lint", "--format", "json", "requests", cwd=tmp_path)
+    assert [d["code"] for f in first.json()["files"] for d in f["diagnostics"]] == ["VL702"]
+    assert run_vidlint("lint", "--write-baseline", "vidlint-baseline.json", "requests", cwd=tmp_path).code == 0
+
+    write_request(tmp_path / "requests" / "cat.json", {**request, "duration": 12})
+    edited = run_vidlint("lint", "--format", "json", "--baseline", "vidlint-baseline.json", "requests", cwd=tmp_path)
+    assert edited.code == 0, edited.out
+    assert [f["path"] for f in edited.json()["files"] if f["diagnostics"]] == []  # nor a stale entry (VL902)
+
+    write_request(tmp_path / "requests" / "cat.json", {**request, "duration": 12, "quality": "1080p"})
+    pricier = run_vidlint("lint", "--format", "json", "--baseline", "vidlint-baseline.json", "requests", cwd=tmp_path)
+    assert pricier.code == 0  # still VL702 at the same pointer: the same finding, a different price
+
+    write_request(tmp_path / "requests" / "cat.json", {**request, "duration": 3})
+    fixed = run_vidlint("lint", "--format", "json", "--baseline", "vidlint-baseline.json", "requests", cwd=tmp_path)
+    assert [d["code"] for f in fixed.json()["files"] for d in f["diagnostics"]] == ["VL902"]  # it is gone
+
+
+def test_loose_matching_takes_each_entry_once(tmp_path):
+    """Two findings of the same shape against one entry: one stays hidden, the other is new."""
+    first = {"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": ["https://x.example.com/a.jpg"],
+             "seed": -1}
+    write_request(tmp_path / "r.json", first)
+    assert run_vidlint("lint", "--isolated", "--write-baseline", "b.json", "r.json", cwd=tmp_path).code == 0
+    write_request(tmp_path / "r.json", {**first, "seed": -2})
+    assert run_vidlint("lint", "--isolated", "--baseline", "b.json", "r.json", cwd=tmp_path).code == 0
+    batch = "\n".join(json.dumps({**first, "seed": s}) for s in (-3, -4)) + "\n"
+    (tmp_path / "r.jsonl").write_text(batch)
+    assert run_vidlint("lint", "--isolated", "--write-baseline", "b2.json", "r.jsonl", cwd=tmp_path).code == 0
+    (tmp_path / "r.jsonl").write_text(batch + json.dumps({**first, "seed": -5}) + "\n")
+    result = run_vidlint("lint", "--isolated", "--format", "json", "--baseline", "b2.json", "r.jsonl", cwd=tmp_path)
+    found = [(d["code"], d["record"]) for f in result.json()["files"] for d in f["diagnostics"]]
+    assert sorted(found) == [("VL104", 3), ("VL502", 3)]

@@ -32,9 +32,11 @@ def usage_error(result, command: str = "") -> str:  # type: ignore[no-untyped-de
 
 # --- help and version --------------------------------------------------------------------------
 
-def test_version_prints_the_same_text_as_before() -> None:
+def test_version_prints_the_version_and_the_model_datas_documentation_date() -> None:
     result = run_vidlint("--version")
-    assert (result.code, result.out, result.err) == (0, f"vidlint, version {__version__}\n", "")
+    # The date the schemas' prices were read from the vendor's documentation (x-vidlint prices.as_of).
+    expected = f"vidlint, version {__version__} (model data: Evolink API documentation as of 2026-05)\n"
+    assert (result.code, result.out, result.err) == (0, expected, "")
 
 
 def test_help_lists_every_command_with_its_summary() -> None:

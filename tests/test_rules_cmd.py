@@ -57,7 +57,7 @@ def test_rules_code_prints_the_docstring():
     assert doc.strip() == load_all_rules()["VL311"].doc
     assert "Breaks it:" in body and "Fix:" in body
     # which models the rule applies to, with each model's numbers rendered from its data
-    assert applies.startswith("Applies to (model data `reference_tags`):")
+    assert applies.startswith("Applies to (model data reference_tags):")
     assert "wan2.7-reference-video: " in applies and "Image {n}" in applies
     # by name, in any case
     assert run_vidlint("rules", "reference-spelling").out == result.out
@@ -82,7 +82,12 @@ def test_unknown_rule_is_exit_2_with_did_you_mean():
 def test_schema_prints_the_models_json_schema():
     result = run_vidlint("schema", "wan2.7-reference-video")
     assert result.code == 0
-    assert json.loads(result.out) == json.loads((SCHEMAS / "wan2.7-reference-video.json").read_text(encoding="utf-8"))
+    printed = json.loads(result.out)
+    source = json.loads((SCHEMAS / "wan2.7-reference-video.json").read_text(encoding="utf-8"))
+    # The model's schema, bundled: the same fields and profile, the shared definitions copied in.
+    assert printed["title"] == source["title"] and list(printed["properties"]) == list(source["properties"])
+    assert printed["x-vidlint"]["model"] == "wan2.7-reference-video"
+    assert printed["$id"].endswith("/wan2.7-reference-video.schema.json") and "_wan2.7-defs" in printed["$defs"]
 
 
 def test_unknown_model_schema_is_exit_2_with_did_you_mean():

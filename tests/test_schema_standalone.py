@@ -1,5 +1,6 @@
-"""The shipped schemas stand on their own: check-jsonschema (a real run) agrees with vidlint
-on what is valid at the schema level."""
+"""The schemas `vidlint schema MODEL` prints stand on their own: check-jsonschema (a real run),
+given only that one file in an otherwise empty folder, agrees with vidlint on what is valid at
+the schema level."""
 
 from __future__ import annotations
 
@@ -9,12 +10,26 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES, SCHEMAS
+from conftest import EXAMPLES, SCHEMAS, run_vidlint
 
 SCHEMA_LEVEL_BROKEN = ["nested-model-params.json", "typos-and-legacy.json", "limits.json",
                        "text-to-video-inputs-and-shots.json", "image-to-video-mode-mismatch.json",
                        "video-edit-limits.json", "reference-video-fits-image-to-video.json"]
 RULE_LEVEL_ONLY = ["prompt-references.json"]  # valid JSON Schema-wise; vidlint's rules catch it
+MODELS = sorted(p.stem for p in SCHEMAS.glob("*.json") if not p.name.startswith("_"))
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    """model -> its printed schema, each saved alone in its own folder."""
+    saved = {}
+    for model in MODELS:
+        run = run_vidlint("schema", model)
+        assert run.code == 0, run.err
+        path = tmp_path_factory.mktemp(model) / f"{model}.schema.json"
+        path.write_text(run.out, encoding="utf-8")
+        saved[model] = path
+    return saved
 
 
 def check_jsonschema(schema, *files):
@@ -22,34 +37,46 @@ def check_jsonschema(schema, *files):
                           capture_output=True, text=True, timeout=120)
 
 
-def schema_for(path):
-    model = json.loads(path.read_text())["model"]
-    return SCHEMAS / f"{model}.json"
+def schema_for(bundled, path):
+    schema = bundled[json.loads(path.read_text())["model"]]
+    assert [p.name for p in schema.parent.iterdir()] == [schema.name]  # nothing to $ref but itself
+    return schema
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (EXAMPLES / "clean").glob("*.json")))
-def test_clean_examples_validate(name):
+def test_clean_examples_validate(bundled, name):
     path = EXAMPLES / "clean" / name
-    result = check_jsonschema(schema_for(path), path)
+    result = check_jsonschema(schema_for(bundled, path), path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("name", SCHEMA_LEVEL_BROKEN)
-def test_schema_level_broken_examples_are_rejected(name):
+def test_schema_level_broken_examples_are_rejected(bundled, name):
     path = EXAMPLES / "broken" / name
-    result = check_jsonschema(schema_for(path), path)
+    result = check_jsonschema(schema_for(bundled, path), path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Schema validation errors" in result.stdout
 
 
 @pytest.mark.parametrize("name", RULE_LEVEL_ONLY)
-def test_rule_level_problems_pass_the_schema(name):
+def test_rule_level_problems_pass_the_schema(bundled, name):
     path = EXAMPLES / "broken" / name
-    assert check_jsonschema(schema_for(path), path).returncode == 0
+    assert check_jsonschema(schema_for(bundled, path), path).returncode == 0
 
 
-def test_every_shipped_schema_is_valid_2020_12():
+def test_printed_schemas_have_a_stable_id_and_no_external_ref(bundled):
+    for model, path in bundled.items():
+        text = path.read_text()
+        schema = json.loads(text)
+        assert schema["$id"] == f"https://github.com/vidlint/vidlint/releases/latest/download/{model}.schema.json"
+        refs = [line for line in text.splitlines() if '"$ref"' in line]
+        assert refs and all('"$ref": "#' in line for line in refs), refs
+        assert run_vidlint("schema", model).out == text  # the same bytes every time
+
+
+def test_every_shipped_and_printed_schema_is_valid_2020_12(bundled):
     from jsonschema import Draft202012Validator
 
-    for path in SCHEMAS.glob("*.json"):
+    for path in [*SCHEMAS.glob("*.json"), *bundled.values()]:
         Draft202012Validator.check_schema(json.loads(path.read_text()))
+

@@ -2,20 +2,24 @@
 
 The file is JSON, one entry per finding, with paths relative to the baseline's own folder
 (so it works from any working directory) and a fingerprint that survives line shifts
-(``vidlint.fingerprint``). Entries that match nothing any more are reported as VL902.
+(``vidlint.fingerprint``). A finding matches an entry with its fingerprint first; failing
+that, an entry with the same file, code and pointer whose message has the same shape once
+numbers are masked (``message_shape``), so editing a value (``duration`` 10 -> 12) does not
+turn a baselined finding into a new one. Entries that match nothing any more are reported as
+VL902.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vidlint.diagnostics import Diagnostic
-from vidlint.fingerprint import fingerprint
+from vidlint.fingerprint import fingerprint, message_shape
 from vidlint.textfile import replace_file
 
 if TYPE_CHECKING:
@@ -63,34 +67,54 @@ def write_baseline(path: Path, run: LintRun) -> int:
     return len(entries)
 
 
+def _loose_key(path: str, code: str, pointer: str, message: str) -> tuple[str, str, str, str]:
+    return path, code, pointer, message_shape(message)
+
+
 @dataclass
 class Baseline:
     path: Path
     entries: list[dict[str, Any]]
     text: str = ""
-    remaining: Counter[str] = field(default_factory=Counter)
+    matched: set[int] = field(default_factory=set)  # indexes of the entries a finding took
     linted: set[str] = field(default_factory=set)
     suppressed: int = 0
+    by_fingerprint: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_shape: dict[tuple[str, str, str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
-        self.remaining = Counter(e["fingerprint"] for e in self.entries)
+        for index, entry in enumerate(self.entries):
+            self.by_fingerprint[entry["fingerprint"]].append(index)
+            if isinstance(entry.get("message"), str):
+                self.by_shape[_loose_key(entry["path"], entry["code"], entry["pointer"], entry["message"])].append(index)
 
     @property
     def folder(self) -> Path:
         return self.path.parent
 
+    def _take(self, candidates: list[int]) -> bool:
+        for index in candidates:
+            if index not in self.matched:
+                self.matched.add(index)
+                return True
+        return False
+
     def apply(self, result: FileResult) -> None:
         relative = _relative(self.folder, result.path)
         self.linted.add(relative)
         kept: list[Diagnostic] = []
-        for d in result.diagnostics:
-            key = fingerprint(relative, d)
-            if self.remaining[key] > 0:
-                self.remaining[key] -= 1
+        loose: list[Diagnostic] = []
+        for d in result.diagnostics:  # exact fingerprints first, so a loose match cannot take their entry
+            if self._take(self.by_fingerprint.get(fingerprint(relative, d), [])):
+                self.suppressed += 1
+            else:
+                loose.append(d)
+        for d in loose:
+            if self._take(self.by_shape.get(_loose_key(relative, d.code, d.pointer, d.message), [])):
                 self.suppressed += 1
             else:
                 kept.append(d)
-        result.diagnostics = kept
+        result.diagnostics = kept  # still in order: kept is a subsequence of the findings
 
     def line_of(self, print_: str) -> int:
         for number, line in enumerate(self.text.splitlines(), 1):
@@ -102,19 +126,17 @@ class Baseline:
         from vidlint.rules.meta import stale_baseline_entry
 
         found: list[Diagnostic] = []
-        reported: Counter[str] = Counter()
-        for entry in self.entries:
-            key, relative = entry["fingerprint"], entry["path"]
-            if self.remaining[key] - reported[key] <= 0:
+        for index, entry in enumerate(self.entries):
+            if index in self.matched:
                 continue
+            relative = entry["path"]
             gone = relative != "<stdin>" and not _exists(self.folder / relative)
             if relative not in self.linted and not gone:
                 continue
-            reported[key] += 1
             why = "the file no longer exists" if gone else "the finding is gone"
             found.append(stale_baseline_entry.emit(
                 f"baseline entry {entry['code']} at {relative}#{entry['pointer']} matches nothing: {why}",
-                hint="re-record the baseline with --write-baseline", line=self.line_of(key)))
+                hint="re-record the baseline with --write-baseline", line=self.line_of(entry["fingerprint"])))
         return found
 
 

@@ -14,6 +14,7 @@ import re
 from vidlint.diagnostics import Diagnostic
 
 _LINE_NUMBER = re.compile(r"\b(lines?) \d+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def portable_path(path: str) -> str:
@@ -23,6 +24,12 @@ def portable_path(path: str) -> str:
 def normalized_message(message: str) -> str:
     """The message without the line numbers some messages quote ("also set on line 3")."""
     return _LINE_NUMBER.sub(r"\1 N", message)
+
+
+def message_shape(message: str) -> str:
+    """The message with every number masked: "costs about $1.72" and "costs about $2.06" have
+    the same shape, so an edited value keeps a baselined finding matched."""
+    return _NUMBER.sub("#", message)
 
 
 def fingerprint(path: str, diagnostic: Diagnostic) -> str:

@@ -149,3 +149,13 @@ def _forget_models() -> None:
         cached.cache_clear()
     schema._VALIDATORS.clear()
     fast_schema._BUILT.clear()
+def documentation_date() -> str | None:
+    """When the model data was last checked against the vendor's documentation: the newest
+    ``as_of`` date of the models' dated prices (``billing.as_of``, ``YYYY-MM``)."""
+    dates = []
+    for name in known_models():
+        profile = load_profile(name)
+        billing = profile.meta.get("billing") if profile is not None else None
+        if isinstance(billing, dict) and isinstance(billing.get("as_of"), str):
+            dates.append(billing["as_of"])
+    return max(dates, default=None)

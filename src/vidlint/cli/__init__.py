@@ -39,6 +39,7 @@ COMMANDS: dict[str, Command] = {
     "rules": Command("vidlint.cli.rules_cmd", "List every rule, or print one rule's documentation."),
     "schema": Command("vidlint.cli.schema_cmd", "Print a model's JSON Schema."),
     "models": Command("vidlint.cli.models_cmd", "List the models vidlint knows."),
+    "lsp": Command("vidlint.cli.lsp_cmd", "Run the Language Server (stdio) for editors."),
 }
 
 DESCRIPTION = "Lint and preflight AI video-generation requests before any credit is spent."
@@ -119,8 +120,16 @@ def top_parser() -> CommandParser:
     table = "\n".join(f"  {name:<{width}}  {command.summary}" for name, command in COMMANDS.items())
     epilog = f"commands:\n{table}\n\nRun 'vidlint COMMAND --help' for a command's options."
     parser = CommandParser("vidlint", "%(prog)s [OPTIONS] COMMAND [ARGS ...]", DESCRIPTION, epilog)
-    parser.add_argument("--version", action="version", version=VERSION, help="Show the version and exit.")
+    parser.add_argument("--version", action="version", version=version_text(), help="Show the version and exit.")
     return parser
+
+
+def version_text() -> str:
+    """The version, and how current the model data is (read from the schemas)."""
+    from vidlint.models import documentation_date
+
+    when = documentation_date()
+    return f"{VERSION} (model data: Evolink API documentation as of {when})" if when else VERSION
 
 
 def reader_went_away() -> int:

@@ -97,20 +97,21 @@ def record_baseline(run: Any, path: str) -> int:
     return 2 if run.path_errors else 0
 
 
-def report(run: Any, output_format: str, output_file: str | None, colour: str, quiet: bool, statistics: bool) -> None:
+def report(run: Any, output_format: str, output_file: str | None, colour: str, quiet: bool, statistics: bool,
+           show_infos: bool = False) -> None:
     """The report on stdout, or in ``output_file`` with a one-line summary on stdout; then statistics."""
     from vidlint.report import formatter, output_errors, use_output_errors
 
     render = formatter(output_format).render
     if output_file is None:
         use_output_errors(sys.stdout, output_format)
-        render(run, sys.stdout, colour=colour, quiet=quiet)
+        render(run, sys.stdout, colour=colour, quiet=quiet, show_infos=show_infos)
         if statistics:  # keep a machine-readable stdout parseable
             print_statistics(run, sys.stdout if output_format == "text" else sys.stderr)
         return
     try:
         with open(output_file, "w", encoding="utf-8", errors=output_errors(output_format), newline="\n") as handle:
-            render(run, handle, colour="never", quiet=quiet)
+            render(run, handle, colour="never", quiet=quiet, show_infos=show_infos)
     except OSError as exc:
         raise fail(f"{output_file}: cannot write the report: {exc.strerror or exc}") from None
     if statistics:
@@ -181,6 +182,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--stdin-filename", default=None, metavar="NAME",
         help="Name to report for '-' (stdin); a .jsonl name reads stdin as JSON Lines.")
     add("-q", "--quiet", action="store_true", help="Print only findings, no summary.")
+    add("--watch", action="store_true",
+        help="Lint again whenever a request file or an asset it references changes, until Ctrl-C.")
+    add("--show-infos", action="store_true",
+        help="Keep informational findings in SARIF reports (left out by default: they are not alerts).")
     add("--asset-map", dest="asset_maps", action="append", type=asset_map, default=[], metavar="URI_PREFIX=DIR",
         help="Check remote assets under URI_PREFIX against local copies in DIR (repeatable; longest prefix wins).")
     add("--no-cache", action="store_true", help="Probe media again instead of using the probe cache.")
@@ -204,7 +209,7 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
          exit_zero: bool, config_path: str | None, isolated: bool, baseline_path: str | None,
          write_baseline_path: str | None, select: str | None, extend_select: str | None, ignore: str | None,
          statistics: bool, colour: str, exclude: list[str],
-         stdin_filename: str | None, quiet: bool, asset_maps: list[tuple[str, Path]], no_cache: bool, online: bool,
+         stdin_filename: str | None, quiet: bool, watch: bool, show_infos: bool, asset_maps: list[tuple[str, Path]], no_cache: bool, online: bool,
          offline_cache: bool, allow_private_hosts: bool, fix: bool = False, unsafe_fixes: bool = False,
          diff: bool = False, fix_assets: str | None = None) -> int:
     """Lint PATHS with the options of the command line; the exit code."""
@@ -249,13 +254,24 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
             options.stdin_bytes = read_stdin()
         except PathError as exc:
             raise fail(str(exc)) from None
+    if watch:
+        if "-" in targets or write_baseline_path:
+            raise UsageError("--watch lints files: not with - (stdin) or --write-baseline")
+        if fix or diff:
+            raise UsageError("--watch only reports: not with --fix or --diff")
+        from vidlint.watch import watch as watch_paths
+
+        return watch_paths(targets, options, lambda run: report(
+            run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics, show_infos=show_infos),
+            ignored=[output_file] if output_file else [])
     try:
         lint_run = lint_paths(targets, options)
         if write_baseline_path:
             return record_baseline(lint_run, write_baseline_path)
         if diff:
             return print_diffs(lint_run)
-        report(lint_run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics)
+        report(lint_run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics,
+               show_infos=show_infos)
     except BrokenPipeError:
         raise  # the reader of stdout went away: vidlint.cli.main ends quietly
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 2

@@ -38,26 +38,6 @@ def find_rule(name: str):  # type: ignore[no-untyped-def]
     return None
 
 
-def applies_to_text(rule) -> str:  # type: ignore[no-untyped-def]
-    """Which models the rule applies to, and (for rules that read model data) each one's values."""
-    from vidlint.rules.registry import model_values, models_using
-
-    if rule.stage in ("file", "cost", "online", "meta"):
-        return "Applies to: every model."
-    if not rule.reads:
-        values = model_values(rule)  # schema rules: the annotated schema nodes of each model
-        if values:
-            return "\n".join(["Applies to (the models' schemas):"] + [f"  {model}: {shown}" for model, shown in values])
-        using = models_using(rule)
-        return "Applies to: " + (", ".join(using) if using else "no model yet") + "."
-    values = model_values(rule)
-    if not values:
-        return f"Applies to: no model yet (switched on by the model data key `{rule.reads}`)."
-    lines = [f"Applies to (model data `{rule.reads}`):"]
-    lines += [f"  {model}: {shown}" for model, shown in values]
-    return "\n".join(lines)
-
-
 def _models_note(rule, every: int) -> str:  # type: ignore[no-untyped-def]
     from vidlint.rules.registry import models_using
 
@@ -86,6 +66,7 @@ def fix_text(rule) -> str:  # type: ignore[no-untyped-def]
 def run(args: argparse.Namespace) -> int:
     from vidlint.models import known_models
     from vidlint.rules.registry import load_all_rules, models_using
+    from vidlint.rules_doc import applies_to
 
     if args.code:
         rule = find_rule(args.code)
@@ -105,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         rule = chosen[0]
         print(f"{rule.code} {rule.name} [{rule.severity.label}]\n")
         print(rule.doc)
-        print("\n" + applies_to_text(rule))
+        print("\n" + applies_to(rule))
         print(fix_text(rule))
         return 0
     name_width = max(len(r.name) for r in chosen)

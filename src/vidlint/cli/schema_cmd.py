@@ -1,4 +1,4 @@
-"""``vidlint schema MODEL``: print the model's JSON Schema (the file vidlint itself checks with)."""
+"""``vidlint schema MODEL``: print the model's JSON Schema, bundled to stand alone (``vidlint.schema_bundle``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import argparse
 import sys
 
 USAGE = "[OPTIONS] MODEL"
-DESCRIPTION = "Print MODEL's JSON Schema (draft 2020-12), e.g. to save it for an editor or check-jsonschema."
+DESCRIPTION = ("Print MODEL's JSON Schema (draft 2020-12, one file, no external $ref), e.g. to save it for an "
+               "editor or check-jsonschema.")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,5 +23,9 @@ def run(args: argparse.Namespace) -> int:
         hint = f'; did you mean "{guess}"?' if guess else f"; vidlint knows: {', '.join(known_models())}"
         print(f'vidlint: unknown model "{args.model}"{hint}', file=sys.stderr)
         return 2
-    sys.stdout.write(profile.path.read_text(encoding="utf-8"))
+    import json
+
+    from vidlint.schema_bundle import bundle
+
+    sys.stdout.write(json.dumps(bundle(profile), ensure_ascii=False, indent=2) + "\n")
     return 0

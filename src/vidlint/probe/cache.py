@@ -66,6 +66,14 @@ class ProbeCache:
         return self._root / "probes"
 
     def probe(self, path: str | os.PathLike[str]) -> MediaProbe:
+        return self._look_up(path, probe_new=True)  # type: ignore[return-value]
+
+    def known(self, path: str | os.PathLike[str]) -> MediaProbe | None:
+        """What the cache knows about ``path`` without opening the file (None: it would have
+        to be probed); a path that is not a regular file is answered, which costs a stat."""
+        return self._look_up(path, probe_new=False)
+
+    def _look_up(self, path: str | os.PathLike[str], probe_new: bool) -> MediaProbe | None:
         absolute = os.path.abspath(path)
         try:
             st = os.stat(absolute)  # one stat for the type check and the key (a warm run is all stats)
@@ -91,6 +99,8 @@ class ProbeCache:
                 STATS.cached += 1
                 self._memory[key] = stored
                 return stored
+        if not probe_new:
+            return None
         probe = probe_path(Path(absolute))
         if probe.failure in (None, "empty", "corrupt"):  # facts about the bytes, not the moment
             self._memory[key] = probe

@@ -13,6 +13,7 @@ FORMATTERS: dict[str, str] = {
     "github": "vidlint.report.github",
     "junit": "vidlint.report.junit",
     "gitlab": "vidlint.report.gitlab",
+    "markdown": "vidlint.report.markdown",
 }
 
 

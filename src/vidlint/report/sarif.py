@@ -1,8 +1,13 @@
 """``--format sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
 ``tool.driver.rules`` is built from the rule registry (the same docstrings ``vidlint rules``
-prints); each result names its rule by ``ruleId`` and ``ruleIndex``. Paths are relative to
-the working directory (``%SRCROOT%``), with forward slashes; columns count code points.
+prints, in Markdown, with a link to the rule's section of docs/rules.md); each result names
+its rule by ``ruleId`` and ``ruleIndex``. Paths are relative to the working directory
+(``%SRCROOT%``), with forward slashes; columns count code points.
+
+Informational findings (an asset probed, a remote asset not verified) would each become a
+code-scanning alert, so they are left out unless asked for (``show_infos``); the run's
+``properties.omittedInfos`` says how many were.
 """
 
 from __future__ import annotations
@@ -17,19 +22,23 @@ from vidlint import __version__
 from vidlint.api import LintRun
 from vidlint.diagnostics import Diagnostic, Severity
 from vidlint.fingerprint import fingerprint, portable_path
+from vidlint.links import PROJECT_URL, rule_url
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
 def rule_descriptor(rule: Any) -> dict[str, Any]:
+    from vidlint.rules_doc import rule_markdown
+
     doc = rule.doc or rule.summary or rule.name
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary or rule.name},
         "fullDescription": {"text": doc},
-        "help": {"text": doc},
+        "helpUri": rule_url(rule.code),
+        "help": {"text": doc, "markdown": rule_markdown(rule)},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"tags": [rule.stage]},
     }
@@ -78,12 +87,14 @@ def sarif_fix(path: str, fix: Any) -> dict[str, Any]:
             "properties": {"applicability": fix.applicability}}
 
 
-def document(run: LintRun) -> dict[str, Any]:
+def document(run: LintRun, show_infos: bool = False) -> dict[str, Any]:
     from vidlint.rules.registry import load_all_rules
 
     rules = list(load_all_rules().values())
     rule_index = {r.code: i for i, r in enumerate(rules)}
-    results = [result(f.path, d, rule_index) for f in run.files for d in f.diagnostics]
+    shown = [(f.path, d) for f in run.files for d in f.diagnostics if show_infos or d.severity > Severity.INFO]
+    results = [result(path, d, rule_index) for path, d in shown]
+    omitted = sum(len(f.diagnostics) for f in run.files) - len(shown)
     invocation: dict[str, Any] = {"executionSuccessful": not run.path_errors}
     if run.path_errors:
         invocation["toolExecutionNotifications"] = [
@@ -94,18 +105,21 @@ def document(run: LintRun) -> dict[str, Any]:
         "runs": [{
             "tool": {"driver": {
                 "name": "vidlint",
+                "informationUri": PROJECT_URL,
                 "version": __version__,
                 "semanticVersion": __version__,
                 "rules": [rule_descriptor(r) for r in rules],
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
             "columnKind": "unicodeCodePoints",
+            "automationDetails": {"id": "vidlint/"},
             "invocations": [invocation],
             "results": results,
+            "properties": {"omittedInfos": omitted},
         }],
     }
 
 
-def render(run: LintRun, stream: TextIO, **_: Any) -> None:
-    json.dump(document(run), stream, ensure_ascii=False, indent=2)
+def render(run: LintRun, stream: TextIO, show_infos: bool = False, **_: Any) -> None:
+    json.dump(document(run, show_infos), stream, ensure_ascii=False, indent=2)
     stream.write("\n")

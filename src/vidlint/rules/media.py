@@ -237,10 +237,9 @@ def _transparent_image(ctx: AssetContext) -> bool:
 
 @rule("VL610", "asset-size-ambiguous", "warning", stage="media", reads="media.*.max_mb", fix="unsafe")
 def asset_size_ambiguous(ctx: AssetContext) -> Iterator[Finding]:
-    """The asset file is over the documented maximum if a MB is 1,000,000 bytes, but not if
-    it is 1,048,576.
+    """The asset file is over the documented maximum in one reading of MB only.
 
-    The documentation gives sizes in "MB" (the model's ``max_mb``) without saying which
+    Over it if a MB is 1,000,000 bytes, within it if a MB is 1,048,576. The documentation gives sizes in "MB" (the model's ``max_mb``) without saying which
     reading the server applies. A file between the two readings may be refused; above the
     binary reading it is VL607, an error.
 

@@ -33,7 +33,7 @@ request, facts, asset or media rule runs only for models whose data has its firs
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from vidlint.diagnostics import Diagnostic, Severity
 from vidlint.fix import APPLICABILITIES, Fix
@@ -202,13 +202,14 @@ def applying(stage: str, meta: dict[str, Any]) -> tuple[Rule, ...]:
     return found[1]
 
 
-def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset()) -> Iterator[Diagnostic]:
-    """Run every rule of ``stage`` that applies to ``meta`` on ``ctx``; yield its diagnostics."""
+def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset()) -> list[Diagnostic]:
+    """Run every rule of ``stage`` that applies to ``meta`` on ``ctx``; their diagnostics."""
+    found = []
     for declared in applying(stage, meta):
         if skip and declared.code in skip:
             continue
-        for finding in declared.func(ctx):
-            yield declared.emit_finding(finding)
+        found += [declared.emit_finding(finding) for finding in declared.func(ctx)]
+    return found
 
 
 def models_using(declared: Rule) -> list[str]:

@@ -25,6 +25,8 @@ def as_list(request: dict[str, Any], field: str) -> list[Any]:
 
 
 def get_pointer(request: Any, pointer: str) -> Any:
+    if pointer.count("/") == 1 and "~" not in pointer:  # "/field", the common case
+        return request.get(pointer[1:]) if isinstance(request, dict) else None
     node = request
     for token in split_pointer(pointer):
         if isinstance(node, dict) and token in node:

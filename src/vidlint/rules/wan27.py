@@ -100,10 +100,9 @@ def continuation_length(ctx: RequestContext) -> Iterator[Finding]:
 
 @rule("VL227", "continuation-returns-input", "warning", stage="facts", reads="continuation")
 def continuation_returns_input(ctx: RequestContext) -> Iterator[Finding]:
-    """In video_continuation, ``duration`` equals the input clip's length: nothing is
-    generated, the server returns the input clip and bills it.
+    """In video_continuation, ``duration`` equals the input clip's length: nothing is generated.
 
-    Documented: "When duration equals the input video length, no continuation is generated
+    The server returns the input clip and bills it. Documented: "When duration equals the input video length, no continuation is generated
     and the input clip is returned as-is", billed on ``duration``. Equal means within encoder
     padding (the clip at most 60 ms longer, or less than 50 ms shorter).
 
@@ -156,10 +155,9 @@ def edit_duration_past_input(ctx: RequestContext) -> Iterator[Finding]:
 
 @rule("VL229", "edit-without-instruction", "warning", stage="request", reads="instruction")
 def edit_without_instruction(ctx: RequestContext) -> Iterator[Finding]:
-    """A wan2.7-video-edit request with neither ``prompt`` nor ``image_urls``: nothing says
-    what to change.
+    """A wan2.7-video-edit request with neither ``prompt`` nor ``image_urls``.
 
-    The documented patterns are instruction-only (video + prompt) and instruction + reference
+    Nothing says what to change. The documented patterns are instruction-only (video + prompt) and instruction + reference
     images; with neither, the task is billed (input and output seconds) for an edit nobody
     asked for.
 
