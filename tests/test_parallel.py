@@ -39,6 +39,7 @@ def make_tree(root):  # type: ignore[no-untyped-def]
     return names
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 def test_workers_give_the_same_output_as_one_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
     names = make_tree(tmp_path)

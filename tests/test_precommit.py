@@ -81,6 +81,7 @@ def pre_commit(cwd: Path, env: dict[str, str], *args: str) -> subprocess.Complet
                           capture_output=True, text=True, timeout=900)
 
 
+@pytest.mark.slow
 def test_try_repo_fails_on_the_bad_request_and_passes_the_good_one(hook_repo, pre_commit_env, project):
     repo, _ = hook_repo
     both = pre_commit(project, pre_commit_env, "try-repo", str(repo), "vidlint", "--verbose",
@@ -96,6 +97,7 @@ def test_try_repo_fails_on_the_bad_request_and_passes_the_good_one(hook_repo, pr
     assert "Passed" in good.stdout
 
 
+@pytest.mark.slow
 def test_pinned_hook_from_pre_commit_config(hook_repo, pre_commit_env, project):
     repo, rev = hook_repo
     (project / ".pre-commit-config.yaml").write_text(

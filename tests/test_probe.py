@@ -394,6 +394,7 @@ def _hammer(cache_dir: str, names: list[str], rounds: int, queue) -> None:  # ty
     queue.put((torn, seen))
 
 
+@pytest.mark.slow
 def test_two_processes_writing_the_same_entries(tmp_path: Path) -> None:
     names = [str(MEDIA / n) for n in ("ok.mp4", "ok.jpg", "ok.wav", "trns.png")]
     rounds = 300

@@ -78,12 +78,14 @@ def dump(value: Any, style: int) -> bytes:
 
 # --- arbitrary values and mutated requests ---------------------------------------------------
 
+@pytest.mark.slow
 @FAST
 @given(value=any_request, style=st.integers(0, 2))
 def test_any_json_value(value: Any, style: int) -> None:
     check(dump(value, style))
 
 
+@pytest.mark.slow
 @FAST
 @given(records=st.lists(any_request, min_size=1, max_size=5), blank=st.booleans())
 def test_any_json_lines(records: list[Any], blank: bool) -> None:
@@ -95,6 +97,7 @@ def test_any_json_lines(records: list[Any], blank: bool) -> None:
     assert result.requests + sum(1 for d in result.diagnostics if d.code == "VL001") >= 1
 
 
+@pytest.mark.slow
 @FAST
 @given(value=mutated_requests(), style=st.integers(0, 2))
 def test_mutated_requests_give_findings_not_crashes(value: Any, style: int) -> None:
@@ -178,6 +181,7 @@ def apply(data: bytes, kind: str, where: int) -> bytes:
     raise AssertionError(kind)
 
 
+@pytest.mark.slow
 @settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=valid_requests() | mutated_requests(), style=st.integers(0, 2),
        kinds=st.lists(damage, min_size=1, max_size=3), where=st.integers(0, 10_000))
@@ -188,6 +192,7 @@ def test_damaged_files(value: Any, style: int, kinds: list[str], where: int) -> 
     check(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=80 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records=st.lists(valid_requests() | mutated_requests(), min_size=1, max_size=4),
        kind=damage, where=st.integers(0, 10_000))
@@ -196,6 +201,7 @@ def test_damaged_json_lines(records: list[Any], kind: str, where: int) -> None:
     check(apply(data, kind, where), jsonl=True)
 
 
+@pytest.mark.slow
 @FAST
 @given(data=st.binary(max_size=300), jsonl=st.booleans())
 def test_random_bytes(data: bytes, jsonl: bool) -> None:
@@ -208,6 +214,7 @@ def codes(result: FileResult) -> list[str]:
     return [d.code for d in result.diagnostics]
 
 
+@pytest.mark.slow
 @settings(max_examples=60 * SCALE, deadline=None)
 @given(value=valid_requests(), where=st.integers(0, 1000))
 def test_duplicate_keys_are_reported_at_the_repeat(value: dict, where: int) -> None:
@@ -232,6 +239,7 @@ def test_duplicate_keys_in_nested_objects_and_json_lines() -> None:
     assert [d.record for d in found] == [1, 2]
 
 
+@pytest.mark.slow
 @settings(max_examples=60 * SCALE, deadline=None)
 @given(value=valid_requests(), token=st.sampled_from(["nan", "infinity", "-infinity"]), where=st.integers(0, 1000))
 def test_non_finite_numbers_are_reported(value: dict, token: str, where: int) -> None:
@@ -285,6 +293,7 @@ HOSTILE_FILES = {
 }
 
 
+@pytest.mark.slow
 def test_hostile_request_files_through_the_cli(tmp_path) -> None:  # type: ignore[no-untyped-def]
     for name, data in HOSTILE_FILES.items():
         (tmp_path / name).write_bytes(data)

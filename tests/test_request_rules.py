@@ -1,5 +1,5 @@
 """Every field rule and cross-field rule of wan2.7-reference-video: one request that breaks it,
-one that passes it, linted through the real CLI's JSON output."""
+one that passes it, linted in process through vidlint.api and the JSON report (conftest.lint_json)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import DROP, request_builder, run_vidlint, write_request
+from conftest import DROP, lint_json, request_builder, run_vidlint, write_request
 
 MODEL = "wan2.7-reference-video"
 BASE = {
@@ -99,7 +99,7 @@ CASES = [
 def test_rule_breaks_and_passes(tmp_path, case_id, bad, code, good):
     bad_file = write_request(tmp_path / "bad.json", bad)
     good_file = write_request(tmp_path / "good.json", good)
-    result = run_vidlint("lint", "--format", "json", str(bad_file), str(good_file))
+    result = lint_json(str(bad_file), str(good_file))
     assert result.err == ""
     files = {f["path"].rsplit("/", 1)[-1]: f for f in result.json()["files"]}
     bad_codes = [d["code"] for d in files["bad.json"]["diagnostics"]]
@@ -122,7 +122,7 @@ PUBLIC_CALLBACKS = ["https://hooks.example.com/cb", "https://8.8.8.8/cb", "https
 @pytest.mark.parametrize("url", INTERNAL_CALLBACKS)
 def test_internal_callback_in_any_spelling(tmp_path, url):
     path = write_request(tmp_path / "r.json", request(callback_url=url))
-    result = run_vidlint("lint", "--format", "json", str(path))
+    result = lint_json(str(path))
     codes = [d["code"] for d in result.json()["files"][0]["diagnostics"]]
     assert "VL403" in codes
     assert result.code == 1
@@ -131,7 +131,7 @@ def test_internal_callback_in_any_spelling(tmp_path, url):
 def test_public_callbacks_pass(tmp_path):
     paths = [str(write_request(tmp_path / f"r{i}.json", request(callback_url=url)))
              for i, url in enumerate(PUBLIC_CALLBACKS)]
-    result = run_vidlint("lint", "--format", "json", *paths)
+    result = lint_json(*paths)
     assert result.code == 0, result.out
     assert result.json()["summary"]["errors"] == 0
 
@@ -139,7 +139,7 @@ def test_public_callbacks_pass(tmp_path):
 def test_truncation_warning_shows_where_the_cut_falls(tmp_path):
     prompt = "Image 1 " + "a" * 4962 + "KEEP-END" + "DROPPED-START" + "z" * 100
     path = write_request(tmp_path / "r.json", request(prompt=prompt))
-    result = run_vidlint("lint", "--format", "json", str(path))
+    result = lint_json(str(path))
     (diag,) = [d for d in result.json()["files"][0]["diagnostics"] if d["code"] == "VL301"]
     assert diag["severity"] == "warning"
     assert "KEEP-END" in diag["message"] and "DROPPED-START" in diag["message"]
@@ -149,7 +149,7 @@ def test_truncation_warning_shows_where_the_cut_falls(tmp_path):
 
 def test_did_you_mean_for_typos(tmp_path):
     body = request(image_url=["x.jpg"], aspectRatio="1:1", Duration=5)
-    result = run_vidlint("lint", "--format", "json", str(write_request(tmp_path / "r.json", body)))
+    result = lint_json(str(write_request(tmp_path / "r.json", body)))
     messages = {d["pointer"]: d["message"] for d in result.json()["files"][0]["diagnostics"] if d["code"] == "VL105"}
     assert 'did you mean "image_urls"' in messages["/image_url"]
     assert 'did you mean "aspect_ratio"' in messages["/aspectRatio"]
@@ -166,7 +166,7 @@ def test_reference_diagnostic_points_inside_the_prompt(tmp_path):
     text = '{\n  "model": "wan2.7-reference-video",\n  "prompt": "Image 1 meets Image 4",\n  "image_urls": ["https://x.example.com/a.jpg"]\n}\n'
     path = tmp_path / "r.json"
     path.write_text(text)
-    result = run_vidlint("lint", "--format", "json", str(path))
+    result = lint_json(str(path))
     (diag,) = [d for d in result.json()["files"][0]["diagnostics"] if d["code"] == "VL310"]
     assert (diag["line"], diag["column"]) == (3, text.splitlines()[2].index("Image 4") + 1)
     assert diag["pointer"] == "/prompt"

@@ -151,7 +151,7 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     for index in range(count):
         # Each request is let go once checked, so a large batch never holds every parsed
         # request and every result at the same time.
-        document, documents[index] = documents[index], None
+        document, documents[index] = documents[index], None  # type: ignore[call-overload]
         result = check_document(document, base_dir, options)
         diagnostics.extend(result.diagnostics)
         if options.budget is not None:
@@ -180,7 +180,7 @@ def _request_budget(document: Any, estimate: dict[str, Any] | None, budget: Budg
 def _run_budget(result: FileResult, totals: Any) -> None:
     """VL703 / VL704: run totals are kept here, in file order, whatever process linted the file."""
     found = [d.with_position(line, column, record)
-             for estimate, (pointer, line, column, record) in zip(result.estimates, result.estimate_sites)
+             for estimate, (pointer, line, column, record) in zip(result.estimates, result.estimate_sites, strict=False)
              for d in totals.add(estimate, pointer)]
     if found:
         result.diagnostics = sorted(result.diagnostics + found, key=lambda d: (d.line, d.column, d.code))
@@ -273,7 +273,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     try:
         outcomes = map_in_order(lint_source, sources, options, PathError, jobs, prepare_workers,
                                 (_take_probe_counts, _add_probe_counts))
-        for source, (result, error) in zip(sources, outcomes):
+        for source, (result, error) in zip(sources, outcomes, strict=False):
             if error is not None:
                 run.path_errors.append(error)
                 continue

@@ -22,7 +22,12 @@ def _mentions_vidlint(path: Path) -> bool:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest ``vidlint.toml``, or ``pyproject.toml`` with ``[tool.vidlint]``, from ``start`` up."""
+    """The nearest ``vidlint.toml``, or ``pyproject.toml`` with ``[tool.vidlint]``, from ``start`` up
+    to the project root: the first folder with a ``.git`` (a folder, or a file in a git worktree).
+
+    A configuration above the project (say, in the folder a repository was cloned into) belongs
+    to someone else and is never read.
+    """
     for folder in (start, *start.parents):
         candidate = folder / "vidlint.toml"
         if candidate.is_file():
@@ -30,6 +35,8 @@ def find_config(start: Path) -> Path | None:
         candidate = folder / "pyproject.toml"
         if candidate.is_file() and _mentions_vidlint(candidate) and _has_vidlint_table(candidate):
             return candidate
+        if (folder / ".git").exists():
+            return None
     return None
 
 

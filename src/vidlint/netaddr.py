@@ -68,8 +68,8 @@ def classify_ip(ip: IPAddress) -> str | None:
             if ip in net:
                 return label
     else:
-        for net, label in _V4_RANGES:
-            if ip in net:
+        for net4, label in _V4_RANGES:
+            if ip in net4:
                 return label
     if not ip.is_global:  # documentation, benchmarking, discard-only and other special ranges
         return "reserved"

@@ -17,7 +17,7 @@ _R = TypeVar("_R", bound="Record")
 class Record:
     """Fields are the subclass's ``__slots__``; ``_compared`` narrows equality (None: all)."""
 
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
     _compared: ClassVar[tuple[str, ...] | None] = None
 
     def __repr__(self) -> str:
@@ -47,5 +47,5 @@ class FrozenRecord(Record):
 
     __slots__ = ()
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # type: ignore[override]  # Record sets __hash__ to None (mutable)
         return hash(tuple(getattr(self, name) for name in self._compared or self.__slots__))

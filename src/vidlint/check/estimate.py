@@ -4,7 +4,8 @@ Billed seconds = input reference-video seconds + output seconds (the documented 
 reference-video and video-edit); models whose profile says ``"bills_input_video": false``
 (text-to-video, image-to-video: in video_continuation ``duration`` already is the total) bill the
 output only. ``"output_seconds_when_duration_is_0": "input_video_seconds"`` (video-edit) makes a
-``duration`` of 0 mean "as long as the input video". The per-second price depends on the quality. Prices are data with a date (``billing.as_of``) and
+``duration`` of 0 mean "as long as the input video". The per-second price depends on the quality.
+Prices are data with a date (``billing.as_of``) and
 can be overridden, e.g. from configuration, with ``prices={"720p": 0.09}``.
 """
 

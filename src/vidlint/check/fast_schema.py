@@ -145,6 +145,7 @@ class _Rewriter:
         target, hash_, fragment = ref.partition("#")
         if fragment and not fragment.startswith("/"):
             raise Unsupported(f"anchor reference {ref!r}")
+        name: str | None
         if target:
             name = target.rsplit("/", 1)[-1]
             if not name.endswith(".json") or name.startswith("."):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Sequence, TextIO
 
-from vidlint.cli.parsing import UsageError, file_path, lowercase, writable_file_path
+import click
+
+from vidlint.cli.base import FILE, WRITABLE_FILE, VidlintCommand, usage_error
 from vidlint.diagnostics import Severity
 from vidlint.report import FORMATTERS
 
-USAGE = "[OPTIONS] [PATHS ...]"
+SUMMARY = "Check request files (.json: one request; .jsonl: one per line)."
 DESCRIPTION = """Check request files (.json: one request; .jsonl: one request per line).
 
 PATHS may be files, folders (searched for *.json and *.jsonl), globs, or '-' for stdin.
@@ -38,7 +39,7 @@ def load_configuration(config_path: str | None, isolated: bool) -> Any:
     """The configuration that applies (None with --isolated or when there is none); exit 2 when invalid."""
     if isolated:
         if config_path:
-            raise UsageError("--config and --isolated cannot be used together")
+            raise usage_error("--config and --isolated cannot be used together")
         return None
     from vidlint.config_files import find_config
 
@@ -71,16 +72,6 @@ def terminal_summary(run: Any, output_file: str, output_format: str) -> str:
     from vidlint.report.text import summary_line
 
     return f"{summary_line(run)} Report ({output_format}) written to {output_file}."
-
-
-def asset_map(value: str) -> tuple[str, Path]:
-    """One ``--asset-map URI_PREFIX=DIR``."""
-    from vidlint.check.assets import parse_asset_map
-
-    try:
-        return parse_asset_map(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def record_baseline(run: Any, path: str) -> int:
@@ -127,9 +118,9 @@ def fix_options(fix: bool, unsafe_fixes: bool, diff: bool, fix_assets: str | Non
     from vidlint.fix.apply import FixOptions
 
     if fix_assets and not (fix or diff):
-        raise UsageError("--fix-assets needs --fix (or --diff to see what it would do)")
+        raise usage_error("--fix-assets needs --fix (or --diff to see what it would do)")
     if fix_assets and not unsafe_fixes:
-        raise UsageError("--fix-assets is an unsafe fix: add --unsafe-fixes")
+        raise usage_error("--fix-assets is an unsafe fix: add --unsafe-fixes")
     assets = Path(os.path.abspath(fix_assets)) if fix_assets else None
     return FixOptions(unsafe=unsafe_fixes, apply=fix or diff, write=not diff, assets_dir=assets)
 
@@ -152,71 +143,85 @@ def print_diffs(run: Any) -> int:
     return run.exit_code
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATHS", help=argparse.SUPPRESS)
-    add = parser.add_argument
-    add("--format", dest="output_format", choices=list(FORMATTERS), default=None,
-        help="Report format [default: text; github inside GitHub Actions].")
-    add("-o", "--output-file", type=writable_file_path, default=None, metavar="FILE",
-        help="Write the report to this file; a one-line summary still goes to stdout.")
-    add("--fail-on", type=lowercase, choices=["error", "warning", "info"], default=None,
-        help="Lowest severity that makes the exit code 1 [default: error, or fail-on in the configuration].")
-    add("--exit-zero", action="store_true",
-        help="Exit 0 even when there are findings (2 still means a usage or read error).")
-    add("--config", dest="config_path", type=file_path, default=None, metavar="FILE",
-        help="Use this configuration file (vidlint.toml, or pyproject.toml with [tool.vidlint]).")
-    add("--isolated", action="store_true", help="Ignore all configuration files.")
-    add("--baseline", dest="baseline_path", type=file_path, default=None, metavar="FILE",
-        help="Report only findings that are not in this baseline file.")
-    add("--write-baseline", dest="write_baseline_path", type=file_path, default=None, metavar="FILE",
-        help="Record the current findings in this baseline file and exit 0.")
-    add("--select", default=None, metavar="CODES",
-        help="Comma-separated codes or prefixes to check (replaces select in the configuration).")
-    add("--extend-select", default=None, metavar="CODES", help="Codes or prefixes to check in addition.")
-    add("--ignore", default=None, metavar="CODES", help="Codes or prefixes not to check (adds to ignore).")
-    add("--statistics", action="store_true", help="Print the number of findings per rule.")
-    add("--color", dest="colour", choices=["auto", "always", "never"], default="auto",
-        help="Colour text output (auto: only on a terminal, and not when NO_COLOR is set). [default: auto]")
-    add("--exclude", action="append", default=[], metavar="GLOB",
-        help="Skip files and folders matching GLOB when walking folders.")
-    add("--stdin-filename", default=None, metavar="NAME",
-        help="Name to report for '-' (stdin); a .jsonl name reads stdin as JSON Lines.")
-    add("-q", "--quiet", action="store_true", help="Print only findings, no summary.")
-    add("--watch", action="store_true",
-        help="Lint again whenever a request file or an asset it references changes, until Ctrl-C.")
-    add("--show-infos", action="store_true",
-        help="Keep informational findings in SARIF reports (left out by default: they are not alerts).")
-    add("--asset-map", dest="asset_maps", action="append", type=asset_map, default=[], metavar="URI_PREFIX=DIR",
-        help="Check remote assets under URI_PREFIX against local copies in DIR (repeatable; longest prefix wins).")
-    add("--no-cache", action="store_true", help="Probe media again instead of using the probe cache.")
-    add("--online", action="store_true",
-        help="Probe http(s) assets over the network with range requests (only the bytes the checks need).")
-    add("--offline-cache", action="store_true",
-        help="Check http(s) assets against results cached by earlier --online runs, without any network.")
-    add("--allow-private-hosts", action="store_true",
-        help="With --online: allow loopback, private and link-local addresses (off: refused as SSRF).")
-    add("--fix", action="store_true", help="Apply safe fixes to the request files.")
-    add("--unsafe-fixes", action="store_true", help="Apply unsafe fixes too (with --fix or --diff); show them as fixable.")
-    add("--diff", action="store_true", help="Print a unified diff of what the fixes would change; write nothing.")
-    add("--fix-assets", dest="fix_assets", default=None, metavar="DIR", help="Write compliant copies of assets that break a media limit into DIR and point the requests at them (an unsafe fix).")
+
+class AssetMap(click.ParamType):
+    """One ``--asset-map URI_PREFIX=DIR``: (prefix, folder)."""
+
+    name = "asset map"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, Path]:
+        if isinstance(value, tuple):
+            return value
+        from vidlint.check.assets import parse_asset_map
+
+        try:
+            return parse_asset_map(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
-def run(args: argparse.Namespace) -> int:
-    return lint(**vars(args))
+@click.command("lint", cls=VidlintCommand, help=DESCRIPTION, short_help=SUMMARY)
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--format", "output_format", type=click.Choice(list(FORMATTERS)), default=None,
+              help="Report format [default: text; github inside GitHub Actions].")
+@click.option("-o", "--output-file", type=WRITABLE_FILE, default=None, metavar="FILE",
+              help="Write the report to this file; a one-line summary still goes to stdout.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"], case_sensitive=False), default=None,
+              help="Lowest severity that makes the exit code 1 [default: error, or fail-on in the configuration].")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when there are findings (2 still means a usage or read error).")
+@click.option("--config", "config_path", type=FILE, default=None, metavar="FILE",
+              help="Use this configuration file (vidlint.toml, or pyproject.toml with [tool.vidlint]).")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option("--baseline", "baseline_path", type=FILE, default=None, metavar="FILE",
+              help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", "write_baseline_path", type=FILE, default=None, metavar="FILE",
+              help="Record the current findings in this baseline file and exit 0.")
+@click.option("--select", default=None, metavar="CODES",
+              help="Comma-separated codes or prefixes to check (replaces select in the configuration).")
+@click.option("--extend-select", default=None, metavar="CODES", help="Codes or prefixes to check in addition.")
+@click.option("--ignore", default=None, metavar="CODES", help="Codes or prefixes not to check (adds to ignore).")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
+              help="Colour text output (auto: only on a terminal, and not when NO_COLOR is set). [default: auto]")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching GLOB when walking folders.")
+@click.option("--stdin-filename", default=None, metavar="NAME",
+              help="Name to report for '-' (stdin); a .jsonl name reads stdin as JSON Lines.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only findings, no summary.")
+@click.option("--watch", is_flag=True,
+              help="Lint again whenever a request file or an asset it references changes, until Ctrl-C.")
+@click.option("--show-infos", is_flag=True,
+              help="Keep informational findings in SARIF reports (left out by default: they are not alerts).")
+@click.option("--asset-map", "asset_maps", multiple=True, type=AssetMap(), metavar="URI_PREFIX=DIR",
+              help="Check remote assets under URI_PREFIX against local copies in DIR (repeatable; longest prefix wins).")
+@click.option("--no-cache", is_flag=True, help="Probe media again instead of using the probe cache.")
+@click.option("--online", is_flag=True,
+              help="Probe http(s) assets over the network with range requests (only the bytes the checks need).")
+@click.option("--offline-cache", is_flag=True,
+              help="Check http(s) assets against results cached by earlier --online runs, without any network.")
+@click.option("--allow-private-hosts", is_flag=True,
+              help="With --online: allow loopback, private and link-local addresses (off: refused as SSRF).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the request files.")
+@click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too (with --fix or --diff); show them as fixable.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of what the fixes would change; write nothing.")
+@click.option("--fix-assets", default=None, metavar="DIR", help="Write compliant copies of assets that break a media limit into DIR and point the requests at them (an unsafe fix).")
+def command(**options: Any) -> int:
+    return lint(**options)
 
 
-def lint(paths: list[str], output_format: str | None, output_file: str | None, fail_on: str | None,
+def lint(paths: Sequence[str], output_format: str | None, output_file: str | None, fail_on: str | None,
          exit_zero: bool, config_path: str | None, isolated: bool, baseline_path: str | None,
          write_baseline_path: str | None, select: str | None, extend_select: str | None, ignore: str | None,
-         statistics: bool, colour: str, exclude: list[str],
-         stdin_filename: str | None, quiet: bool, watch: bool, show_infos: bool, asset_maps: list[tuple[str, Path]], no_cache: bool, online: bool,
-         offline_cache: bool, allow_private_hosts: bool, fix: bool = False, unsafe_fixes: bool = False,
-         diff: bool = False, fix_assets: str | None = None) -> int:
+         statistics: bool, colour: str, exclude: Sequence[str],
+         stdin_filename: str | None, quiet: bool, watch: bool, show_infos: bool,
+         asset_maps: Sequence[tuple[str, Path]], no_cache: bool, online: bool,
+         offline_cache: bool, allow_private_hosts: bool, fix: bool, unsafe_fixes: bool, diff: bool,
+         fix_assets: str | None) -> int:
     """Lint PATHS with the options of the command line; the exit code."""
     if online and offline_cache:
-        raise UsageError("--online and --offline-cache exclude each other (--offline-cache uses no network)")
+        raise usage_error("--online and --offline-cache exclude each other (--offline-cache uses no network)")
     if allow_private_hosts and not online:
-        raise UsageError("--allow-private-hosts only applies with --online")
+        raise usage_error("--allow-private-hosts only applies with --online")
     from vidlint.api import LintOptions, lint_paths
 
     config = load_configuration(config_path, isolated)
@@ -256,9 +261,9 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
             raise fail(str(exc)) from None
     if watch:
         if "-" in targets or write_baseline_path:
-            raise UsageError("--watch lints files: not with - (stdin) or --write-baseline")
+            raise usage_error("--watch lints files: not with - (stdin) or --write-baseline")
         if fix or diff:
-            raise UsageError("--watch only reports: not with --fix or --diff")
+            raise usage_error("--watch only reports: not with --fix or --diff")
         from vidlint.watch import watch as watch_paths
 
         return watch_paths(targets, options, lambda run: report(
@@ -275,7 +280,10 @@ def lint(paths: list[str], output_format: str | None, output_file: str | None, f
     except BrokenPipeError:
         raise  # the reader of stdout went away: vidlint.cli.main ends quietly
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 2
-        raise fail(f"internal error: {type(exc).__name__}: {exc}") from None
+        from vidlint.cli.errors import report_internal_error
+
+        report_internal_error(exc)
+        raise SystemExit(2) from None
     for reason in lint_run.path_errors:
         print(f"vidlint: {reason}", file=sys.stderr)
     code = lint_run.exit_code

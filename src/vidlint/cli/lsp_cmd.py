@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
+import click
 
-USAGE = "[OPTIONS]"
+from vidlint.cli.base import VidlintCommand
+
 DESCRIPTION = "Run vidlint's Language Server on stdin/stdout, for editors (see docs/editors.md)."
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+@click.command("lsp", cls=VidlintCommand, help=DESCRIPTION)
+def command() -> int:
     """No options: the editor starts it with `vidlint lsp`."""
-
-
-def run(args: argparse.Namespace) -> int:
     from vidlint.lsp.server import main
 
     return main()

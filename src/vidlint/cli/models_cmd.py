@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
+import click
 
-USAGE = "[OPTIONS]"
+from vidlint.cli.base import VidlintCommand
+
 DESCRIPTION = "List the models vidlint knows, grouped by family (name and summary)."
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", dest="as_json", action="store_true", help="Print the models as JSON.")
-
-
-def run(args: argparse.Namespace) -> int:
+@click.command("models", cls=VidlintCommand, help=DESCRIPTION)
+@click.option("--json", "as_json", is_flag=True, help="Print the models as JSON.")
+def command(as_json: bool) -> int:
     from vidlint.models import known_models, load_profile
 
     families: dict[str, list[tuple[str, str]]] = {}
@@ -24,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
         family = meta.get("family") if isinstance(meta.get("family"), str) else "other"
         families.setdefault(family, []).append((name, summary if isinstance(summary, str) else ""))
         notes[name] = [n for n in meta.get("notes", []) if isinstance(n, str)]
-    if args.as_json:
+    if as_json:
         import json
 
         print(json.dumps([{"model": n, "family": f, "summary": s, "notes": notes[n]}

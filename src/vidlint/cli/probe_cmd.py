@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from typing import Any
 
-USAGE = "[OPTIONS] FILES ..."
+import click
+
+from vidlint.cli.base import VidlintCommand
+
 DESCRIPTION = """Print the kind, container, codec, size, duration and transparency vidlint reads from
 each media FILE's bytes (never from its extension).
 
@@ -14,21 +16,18 @@ Exit status: 0 when every file was read, 1 when any could not be.
 """
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILES", help=argparse.SUPPRESS)
-    parser.add_argument("--format", dest="output_format", choices=["text", "json"], default="text",
-                        help="Output format. [default: text]")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="Probe every file again instead of using the probe cache.")
-
-
-def run(args: argparse.Namespace) -> int:
+@click.command("probe", cls=VidlintCommand, help=DESCRIPTION)
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="Output format. [default: text]")
+@click.option("--no-cache", is_flag=True, help="Probe every file again instead of using the probe cache.")
+def command(files: tuple[str, ...], output_format: str, no_cache: bool) -> int:
     from vidlint.probe import STATS, ProbeCache
 
-    cache = ProbeCache(enabled=not args.no_cache)
-    results = [(name, cache.probe(name)) for name in args.files]
+    cache = ProbeCache(enabled=not no_cache)
+    results = [(name, cache.probe(name)) for name in files]
     cache.flush()
-    if args.output_format == "json":
+    if output_format == "json":
         payload: dict[str, Any] = {
             "files": [{"path": name, **result.to_json()} for name, result in results],
             "probes": STATS.to_json(),

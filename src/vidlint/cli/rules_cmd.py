@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-USAGE = "[OPTIONS] [CODE]"
+import click
+
+from vidlint.cli.base import VidlintCommand
+
 DESCRIPTION = """List every rule (code, default severity, name, one line), or print one rule's documentation.
 
 CODE is a rule code such as VL311 (or its name, such as reference-spelling).
 """
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("code", nargs="?", metavar="CODE", help=argparse.SUPPRESS)
-    parser.add_argument("--json", dest="as_json", action="store_true",
-                        help="Print the rules as JSON (code, name, severity, stage, summary, doc, models).")
 
 
 def find_rule(name: str):  # type: ignore[no-untyped-def]
@@ -63,26 +59,30 @@ def fix_text(rule) -> str:  # type: ignore[no-untyped-def]
     return FIX_WORDS[rule.fix]
 
 
-def run(args: argparse.Namespace) -> int:
+@click.command("rules", cls=VidlintCommand, help=DESCRIPTION)
+@click.argument("code", required=False)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the rules as JSON (code, name, severity, stage, summary, doc, models, fix).")
+def command(code: str | None, as_json: bool) -> int:
     from vidlint.models import known_models
     from vidlint.rules.registry import load_all_rules, models_using
     from vidlint.rules_doc import applies_to
 
-    if args.code:
-        rule = find_rule(args.code)
+    if code:
+        rule = find_rule(code)
         if rule is None:
             return 2
         chosen = [rule]
     else:
         chosen = list(load_all_rules().values())
-    if args.as_json:
+    if as_json:
         import json
 
         print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.label, "stage": r.stage,
                            "summary": r.summary, "doc": r.doc, "models": models_using(r), "fix": r.fix} for r in chosen],
                          ensure_ascii=False, indent=2))
         return 0
-    if args.code:
+    if code:
         rule = chosen[0]
         print(f"{rule.code} {rule.name} [{rule.severity.label}]\n")
         print(rule.doc)

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-USAGE = "[OPTIONS] MODEL"
+import click
+
+from vidlint.cli.base import VidlintCommand
+
 DESCRIPTION = ("Print MODEL's JSON Schema (draft 2020-12, one file, no external $ref), e.g. to save it for an "
                "editor or check-jsonschema.")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("model", metavar="MODEL", help=argparse.SUPPRESS)
+def complete_model(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from vidlint.models import known_models
+
+    return [name for name in known_models() if name.startswith(incomplete)]
 
 
-def run(args: argparse.Namespace) -> int:
+@click.command("schema", cls=VidlintCommand, help=DESCRIPTION)
+@click.argument("model", shell_complete=complete_model)
+def command(model: str) -> int:
     from vidlint.models import known_models, load_profile, suggest_model
 
-    profile = load_profile(args.model)
+    profile = load_profile(model)
     if profile is None:
-        guess = suggest_model(args.model)
+        guess = suggest_model(model)
         hint = f'; did you mean "{guess}"?' if guess else f"; vidlint knows: {', '.join(known_models())}"
-        print(f'vidlint: unknown model "{args.model}"{hint}', file=sys.stderr)
+        print(f'vidlint: unknown model "{model}"{hint}', file=sys.stderr)
         return 2
     import json
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+from typing import Any
 
-from vidlint.cli.parsing import file_path
-from vidlint.submit.cli_common import add_endpoint_arguments, build_settings, confirm_on_terminal, run_guarded
+import click
 
-USAGE = "[OPTIONS] REQUEST"
+from vidlint.cli.base import FILE, VidlintCommand
+from vidlint.submit.cli_common import build_settings, confirm_on_terminal, endpoint_options, run_guarded
+
 DESCRIPTION = """Send a clean REQUEST to Evolink, follow the task, and optionally download the result.
 
 The request is linted first and refused while it has errors. Local asset paths are uploaded
@@ -18,23 +19,19 @@ is refused unless --force.
 """
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("request", type=file_path, metavar="REQUEST", help=argparse.SUPPRESS)
-    add_endpoint_arguments(parser)
-    add = parser.add_argument
-    add("--dry-run", action="store_true", help="Print the body and the uploads that would be sent; send nothing.")
-    add("--force", action="store_true", help="Submit even if the ledger has a live, completed or unknown task for it.")
-    add("-y", "--yes", action="store_true",
-        help="Do not ask for confirmation (needed when stdin is not a terminal).")
-
-
-def run(args: argparse.Namespace) -> int:
+@click.command("submit", cls=VidlintCommand, help=DESCRIPTION)
+@click.argument("request", type=FILE)
+@endpoint_options
+@click.option("--dry-run", is_flag=True, help="Print the body and the uploads that would be sent; send nothing.")
+@click.option("--force", is_flag=True, help="Submit even if the ledger has a live, completed or unknown task for it.")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (needed when stdin is not a terminal).")
+def command(request: str, dry_run: bool, force: bool, yes: bool, **endpoint: Any) -> int:
     def body() -> int:
         from vidlint.submit.preflight import lint_before_submit
         from vidlint.submit.session import submit as run_submit
 
-        settings = build_settings(**vars(args))
-        return run_submit(Path(args.request), settings, force=args.force, dry_run=args.dry_run, yes=args.yes,
+        settings = build_settings(**endpoint)
+        return run_submit(Path(request), settings, force=force, dry_run=dry_run, yes=yes,
                           lint=lint_before_submit, confirm=confirm_on_terminal)
 
-    return run_guarded(args.api_key_env, body)
+    return run_guarded(endpoint["api_key_env"], body)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from typing import Any
+
 from vidlint.diagnostics import escape_pointer_token
 from vidlint.records import Record
 
@@ -54,7 +56,7 @@ def _read_key(text: str, pos: int, frame: list, index: PositionIndex) -> tuple[i
 def scan_positions(text: str, start: int = 0) -> PositionIndex:
     index = PositionIndex()
     n = len(text)
-    stack: list[list] = []  # [is_object, pointer, item_index, seen_keys]
+    stack: list[list[Any]] = []  # [is_object, pointer, item_index, seen_keys]
     pointer = ""
     pos = start
     while True:
@@ -66,7 +68,7 @@ def scan_positions(text: str, start: int = 0) -> PositionIndex:
         if char == "{":
             pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
             if pos < n and text[pos] != "}":
-                frame = [True, pointer, 0, {}]
+                frame: list[Any] = [True, pointer, 0, {}]
                 stack.append(frame)
                 pos, pointer = _read_key(text, pos, frame, index)
                 continue

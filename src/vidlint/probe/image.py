@@ -148,7 +148,7 @@ def _record_bomb(probe: MediaProbe, stream: BinaryIO, pillow_format: str | None,
         return
     stream.seek(0)
     try:
-        image = factory[0](stream)
+        image = factory[0](stream, "")  # (fp, filename): no file name, as Image.open passes for a stream
     except Exception as exc:
         probe.fail("corrupt", f"image too large to open safely: {_one_line(exc)}")
         return

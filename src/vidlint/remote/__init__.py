@@ -22,7 +22,7 @@ _EXPORTS = {
     "probe_remote": "vidlint.remote.online",
     "probe_remote_many": "vidlint.remote.online",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = list(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:

@@ -12,7 +12,7 @@ import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from vidlint import __version__
 from vidlint.remote.guard import BlockedAddress, GuardPolicy
@@ -165,7 +165,7 @@ class Fetcher:
     """One HTTP client shared by all probes of a run (thread-safe), with its stats."""
 
     def __init__(self, options: FetchOptions | None = None, stats: FetchStats | None = None,
-                 sleep=time.sleep) -> None:  # type: ignore[no-untyped-def]
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.options = options or FetchOptions()
         self.stats = stats if stats is not None else FetchStats()
         self._client = make_client(self.options)
@@ -199,7 +199,7 @@ class Fetcher:
                 response = self._follow(url, headers or {})
             except RemoteError as exc:
                 if exc.kind in ("timeout", "connection") and attempt < self.options.retries:
-                    self._sleep(self._backoff(attempt, None))
+                    self._sleep(self._backoff(attempt, None) or 0.0)  # None only answers a Retry-After
                     attempt += 1
                     continue
                 raise
@@ -313,7 +313,8 @@ class Response:
                 out += chunk[:need]
                 self._leftover = chunk[need:]
                 if len(out) < limit and time.monotonic() > deadline:
-                    raise RemoteError("timeout", f"response took longer than {self._fetcher.options.deadline:g} s: {self.url}", url=self.url)
+                    raise RemoteError("timeout", f"response took longer than {self._fetcher.options.deadline:g} s: {self.url}",
+                                      url=self.url)
         except httpx.TimeoutException:
             if time.monotonic() >= deadline:
                 raise RemoteError("timeout", f"response took longer than {self._fetcher.options.deadline:g} s: "

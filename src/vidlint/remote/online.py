@@ -44,9 +44,9 @@ class RemoteOptions:
                    use_cache: bool = True, timeout: float | None = None,
                    concurrency: int | None = None) -> "RemoteOptions":
         fetch = FetchOptions(policy=GuardPolicy(allow_private=allow_private_hosts),
-                             **({"timeout": timeout} if timeout else {}))
+                             timeout=timeout or FetchOptions.timeout)
         return cls(fetch=fetch, use_cache=use_cache, offline_cache=offline_cache,
-                   **({"concurrency": concurrency} if concurrency else {}))
+                   concurrency=concurrency or cls.concurrency)
 
 
 @dataclass
@@ -124,7 +124,8 @@ def _fetch_and_probe(uri: str, options: RemoteOptions, fetcher: Fetcher, cache: 
         if remote.not_modified and cached is not None:
             return RemoteResult(cached.probe, [], stats, from_cache=True)
         try:
-            view = sparse_mp4_view(remote, remote.size) or sparse_wav_view(remote, remote.size) or remote
+            view = (sparse_mp4_view(remote, remote.size)  # type: ignore[arg-type]  # a RangeFile reads like a file
+                    or sparse_wav_view(remote, remote.size) or remote)  # type: ignore[arg-type]
             probe = probe_stream(view, remote.size, uri)  # type: ignore[arg-type]
         except RemoteError as exc:
             remote.error = remote.error or exc

@@ -86,7 +86,8 @@ class RangeFile(SizedReader):
             first, last, total = parse_content_range(response.headers.get("content-range"))
             if first != 0 or last is None or total is None:
                 response.close()
-                raise RemoteError("bad_response", f"unusable Content-Range {response.headers.get('content-range')!r} from {self.url}", url=self.url)
+                raise RemoteError("bad_response", f"unusable Content-Range {response.headers.get('content-range')!r} from {self.url}",
+                                  url=self.url)
             data = self._read_body(response, last + 1)
             self.size = total
             self.supports_ranges = True
@@ -104,7 +105,8 @@ class RangeFile(SizedReader):
             length = response.headers.get("content-length")
             if length is None or not length.isdigit():
                 response.close()
-                raise RemoteError("range_unsupported", f"{self.url} supports neither Range requests nor Content-Length; its size is unknown", url=self.url)
+                raise RemoteError("range_unsupported",
+                                  f"{self.url} supports neither Range requests nor Content-Length; its size is unknown", url=self.url)
             self.size = int(length)
             self._stream = response
             return

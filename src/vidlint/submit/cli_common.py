@@ -2,39 +2,45 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
-from vidlint.cli.parsing import file_path, folder_path
+import click
+
+from vidlint.cli.base import FILE, FOLDER
 from vidlint.submit.config import DEFAULT_KEY_ENV, SubmitError, UsageError, poll_interval_from_env
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def add_endpoint_arguments(parser: argparse.ArgumentParser) -> None:
-    add = parser.add_argument
-    add("--api-key-env", default=DEFAULT_KEY_ENV, metavar="NAME",
-        help=f"Environment variable that holds the API key. [default: {DEFAULT_KEY_ENV}]")
-    add("--api-base", metavar="URL", help="API base URL [env EVOLINK_API_BASE; default https://api.evolink.ai].")
-    add("--files-base", metavar="URL",
-        help="Files API base URL [env EVOLINK_FILES_BASE; default https://files-api.evolink.ai].")
-    add("--ledger", dest="ledger_path", type=file_path, metavar="FILE",
-        help="Ledger file [env VIDLINT_LEDGER; default .vidlint/ledger.jsonl in the project folder].")
-    add("--poll-interval", type=float, metavar="SECONDS",
-        help="Seconds between task queries [env VIDLINT_POLL_INTERVAL; default 5].")
-    add("--timeout", dest="http_timeout", type=float, metavar="SECONDS",
-        help="Timeout of each HTTP call [env VIDLINT_HTTP_TIMEOUT; default 60].")
-    add("--max-wait", type=float, metavar="SECONDS",
-        help="Stop waiting after this long (the task stays open; resume with `vidlint status`).")
-    # The default goes through set_defaults: BooleanOptionalAction with a default appends
-    # "(default: True)" to the help on Python 3.10.
-    add("--wait", action=argparse.BooleanOptionalAction, help="Poll the task until it ends. [default: wait]")
-    parser.set_defaults(wait=True)
-    add("--download", dest="download_dir", type=folder_path, metavar="DIR",
-        help="Save the results in DIR, named after the request file, and verify them (never over a file).")
-    add("--max-download", metavar="SIZE",
-        help="Largest result to download, in bytes or with K, M, G [env VIDLINT_MAX_DOWNLOAD; default 2G].")
+# The options submit and status share, one per line (applied bottom-up: listed here top-down).
+ENDPOINT_OPTIONS = [
+    click.option("--api-key-env", default=DEFAULT_KEY_ENV, metavar="NAME",
+                 help=f"Environment variable that holds the API key. [default: {DEFAULT_KEY_ENV}]"),
+    click.option("--api-base", metavar="URL", help="API base URL [env EVOLINK_API_BASE; default https://api.evolink.ai]."),
+    click.option("--files-base", metavar="URL",
+                 help="Files API base URL [env EVOLINK_FILES_BASE; default https://files-api.evolink.ai]."),
+    click.option("--ledger", "ledger_path", type=FILE, metavar="FILE",
+                 help="Ledger file [env VIDLINT_LEDGER; default .vidlint/ledger.jsonl in the project folder]."),
+    click.option("--poll-interval", type=float, metavar="SECONDS",
+                 help="Seconds between task queries [env VIDLINT_POLL_INTERVAL; default 5]."),
+    click.option("--timeout", "http_timeout", type=float, metavar="SECONDS",
+                 help="Timeout of each HTTP call [env VIDLINT_HTTP_TIMEOUT; default 60]."),
+    click.option("--max-wait", type=float, metavar="SECONDS",
+                 help="Stop waiting after this long (the task stays open; resume with `vidlint status`)."),
+    click.option("--wait/--no-wait", default=True, help="Poll the task until it ends. [default: wait]"),
+    click.option("--download", "download_dir", type=FOLDER, metavar="DIR",
+                 help="Save the results in DIR, named after the request file, and verify them (never over a file)."),
+    click.option("--max-download", metavar="SIZE",
+                 help="Largest result to download, in bytes or with K, M, G [env VIDLINT_MAX_DOWNLOAD; default 2G]."),
+]
+
+
+def endpoint_options(function: F) -> F:
+    for option in reversed(ENDPOINT_OPTIONS):
+        function = option(function)
+    return function
 
 
 def build_settings(**kwargs: Any):  # type: ignore[no-untyped-def]
@@ -96,7 +102,9 @@ def run_guarded(env_name: str, body: Callable[[], int]) -> int:
     except BrokenPipeError:
         raise  # the reader of stdout went away: vidlint.cli.main ends quietly
     except Exception as exc:  # noqa: BLE001 - a bug must still not print the key or a traceback
-        print(scrub(f"vidlint: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
+        from vidlint.cli.errors import report_internal_error
+
+        report_internal_error(exc, scrub)
         return 2
 
 
@@ -116,4 +124,4 @@ def ask_yes_no(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-__all__ = ["add_endpoint_arguments", "build_settings", "run_guarded", "confirm_on_terminal", "ask_yes_no"]
+__all__ = ["endpoint_options", "build_settings", "run_guarded", "confirm_on_terminal", "ask_yes_no"]

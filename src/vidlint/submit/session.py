@@ -154,7 +154,9 @@ def estimate_cost(request: dict[str, Any], profile: dict[str, Any], plan: Upload
                     unknown_inputs += 1
                 else:
                     seconds += duration
-        videos = request.get("video_urls") if isinstance(request.get("video_urls"), list) else []
+        videos = request.get("video_urls")
+        if not isinstance(videos, list):
+            videos = []
         unknown_inputs += max(0, len(videos) - sum(len(a.pointers) for a in plan.assets if a.path in local_videos))
     usd = seconds * price
     line = f"estimated cost: {seconds:g} billed s x ${price:g}/s = ${usd:.2f}"
@@ -315,7 +317,9 @@ def _create_and_follow(client: EvolinkClient, ledger: Ledger, loaded: LoadedRequ
             return 1
         task_id = str(created["id"])
         status = str(created.get("status") or "pending")
-        usage = created.get("usage") if isinstance(created.get("usage"), dict) else {}
+        usage = created.get("usage")
+        if not isinstance(usage, dict):
+            usage = {}
         ledger.append({**base, "event": "created", "task_id": task_id, "status": status,
                        "progress": created.get("progress"), "credits_reserved": usage.get("credits_reserved")})
     reserved = usage.get("credits_reserved")

@@ -43,8 +43,8 @@ def verify_download(path: Path, expected_duration: float | None) -> Verification
     if error:
         return Verification(path, size, None, expected_duration, f"cannot probe the result: {error}")
     result = Verification(path, size, duration, expected_duration)
-    if expected_duration and duration is not None:
-        if abs(duration - expected_duration) > duration_tolerance(expected_duration):
-            result.problem = (f"the result is {duration:.2f} s long but the request asked for "
-                              f"{expected_duration:g} s")
+    if expected_duration and duration is not None and \
+            abs(duration - expected_duration) > duration_tolerance(expected_duration):
+        result.problem = (f"the result is {duration:.2f} s long but the request asked for "
+                          f"{expected_duration:g} s")
     return result

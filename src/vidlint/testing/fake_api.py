@@ -44,7 +44,7 @@ import string
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -496,6 +496,7 @@ def _parse_multipart(content_type: str, body: bytes) -> dict[str, tuple[str, byt
         if not name:
             continue
         payload = part.get_payload(decode=True) or b""
+        assert isinstance(payload, bytes)  # decode=True on a non-multipart part
         parts[str(name)] = (part.get_filename() or "", payload)
     return parts
 
