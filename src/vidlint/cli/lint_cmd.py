@@ -204,7 +204,8 @@ class AssetMap(click.ParamType):
 @click.option("--fix", is_flag=True, help="Apply safe fixes to the request files.")
 @click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too (with --fix or --diff); show them as fixable.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of what the fixes would change; write nothing.")
-@click.option("--fix-assets", default=None, metavar="DIR", help="Write compliant copies of assets that break a media limit into DIR and point the requests at them (an unsafe fix).")
+@click.option("--fix-assets", default=None, metavar="DIR",
+              help="Write compliant copies of assets that break a media limit into DIR and point the requests at them (an unsafe fix).")
 def command(**options: Any) -> int:
     return lint(**options)
 

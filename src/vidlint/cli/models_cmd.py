@@ -20,7 +20,7 @@ def command(as_json: bool) -> int:
         profile = load_profile(name)
         meta = profile.meta if profile is not None else {}
         summary = meta.get("summary", "")
-        family = meta.get("family") if isinstance(meta.get("family"), str) else "other"
+        family = meta["family"] if isinstance(meta.get("family"), str) else "other"
         families.setdefault(family, []).append((name, summary if isinstance(summary, str) else ""))
         notes[name] = [n for n in meta.get("notes", []) if isinstance(n, str)]
     if as_json:

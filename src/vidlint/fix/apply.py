@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from vidlint.diagnostics import Diagnostic
-from vidlint.fix import Edit, Fix
+from vidlint.fix import Fix
 from vidlint.records import Record
 
 MAX_PASSES = 10
@@ -84,8 +84,7 @@ def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, list[Fix]]:
             continue
         taken.append(fix)
         spans.extend((e.start, e.end) for e in edits)
-    edits: list[Edit] = sorted((e for f in taken for e in f.edits or ()), key=lambda e: e.start, reverse=True)
-    for edit in edits:
+    for edit in sorted((e for f in taken for e in f.edits or ()), key=lambda e: e.start, reverse=True):
         text = text[:edit.start] + edit.content + text[edit.end:]
     return text, taken
 

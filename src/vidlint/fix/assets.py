@@ -57,7 +57,7 @@ def repair_assets(source: Any, data: bytes, diagnostics: list[Diagnostic], optio
     """``data`` with each repairable asset pointed at its compliant copy; copies and problems
     go into ``outcome`` (a vidlint.fix.apply.FixOutcome)."""
     from vidlint.check.assets import AssetRef, limits_for, pointer_matches, resolve
-    from vidlint.check.pipeline import asset_options, select_profile
+    from vidlint.check.pipeline import select_profile
     from vidlint.diagnostics import match_pattern
     from vidlint.fix import UNSAFE, Fix
     from vidlint.fix.apply import apply_fixes
@@ -81,7 +81,7 @@ def repair_assets(source: Any, data: bytes, diagnostics: list[Diagnostic], optio
     for (record, pointer), codes in wanted.items():
         document = documents.get(record)
         request = document.value if document is not None else None
-        if not isinstance(request, dict):
+        if document is None or not isinstance(request, dict):
             continue
         profile, _ = select_profile(request)
         if profile is None:
@@ -211,7 +211,7 @@ def _image_copy(original: Path, content: bytes, limits: dict[str, Any], scratch:
 
     done: list[str] = []
     try:
-        image = Image.open(io.BytesIO(content))
+        image: Image.Image = Image.open(io.BytesIO(content))
         image.load()
         source_format = (image.format or "").lower()
         image = ImageOps.exif_transpose(image)

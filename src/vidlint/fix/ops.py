@@ -45,7 +45,7 @@ def _value_span(document: Document, pointer: str) -> tuple[int, int] | None:
 def _key_span(document: Document, pointer: str) -> tuple[int, int] | None:
     start = document.index.keys.get(pointer)
     found = _STRING.match(document.text, start) if start is not None else None
-    return (start, found.end()) if found else None
+    return (found.start(), found.end()) if found else None
 
 
 def _parent(document: Document, pointer: str) -> tuple[str, list[str]] | None:

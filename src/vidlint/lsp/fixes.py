@@ -11,7 +11,7 @@ they write files.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from lsprotocol import types
 
@@ -23,7 +23,7 @@ FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.vidlint"
 
 
 def code_actions(uri: str, text: str, diagnostics: list[types.Diagnostic], positions: TextPositions,
-                 lint: Callable[[str], list[Diagnostic]], only: list[str] | None = None) -> list[types.CodeAction]:
+                 lint: Callable[[str], list[Diagnostic]], only: Sequence[str] | None = None) -> list[types.CodeAction]:
     """The quick fixes for ``diagnostics`` (the request's, in its range) and the fix-all action;
     ``lint`` gives vidlint's diagnostics of a text as the editor's file; ``only``: the kinds asked for."""
     wanted = [d for d in diagnostics if d.source == "vidlint" and isinstance(d.data, dict)]
@@ -32,8 +32,9 @@ def code_actions(uri: str, text: str, diagnostics: list[types.Diagnostic], posit
     found = lint(text) if (wanted and quick) or fix_all else []
     actions: list[types.CodeAction] = []
     for d in wanted if quick else ():
+        data: dict = d.data  # type: ignore[assignment]  # a dict: checked above
         match = next((f for f in found if f.fix is not None and f.fix.edits and f.code == d.code
-                      and f.pointer == d.data.get("pointer") and f.record == d.data.get("record")), None)
+                      and f.pointer == data.get("pointer") and f.record == data.get("record")), None)
         if match is None:
             continue
         fix = match.fix

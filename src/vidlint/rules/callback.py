@@ -25,7 +25,7 @@ def callback_not_https(error: Any, profile: Any) -> None:
 @callback_not_https.fixes
 def _use_https(error: Any, profile: Any) -> Fix | None:
     url = error.instance
-    if not isinstance(url, str) or not url[:7].lower() == "http://":
+    if not isinstance(url, str) or url[:7].lower() != "http://":
         return None
     from vidlint.check.wording import label
     from vidlint.diagnostics import make_pointer

@@ -65,9 +65,8 @@ def wrong_type(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     hint = fix = None
     if isinstance(value, str):
         stripped = value.strip()
-        if "integer" in names and re.fullmatch(r"-?\d+", stripped):
-            hint = f"write {stripped} without quotes"
-        elif "number" in names and re.fullmatch(r"-?\d+(\.\d+)?", stripped):
+        if ("integer" in names and re.fullmatch(r"-?\d+", stripped)) or \
+                ("number" in names and re.fullmatch(r"-?\d+(\.\d+)?", stripped)):
             hint = f"write {stripped} without quotes"
         elif "boolean" in names and stripped.lower() in ("true", "false"):
             hint = f"write {stripped.lower()} without quotes"
