@@ -217,9 +217,9 @@ def test_the_fixed_file_keeps_its_permissions(tmp_path):
 
 
 def test_rules_command_says_whether_and_how_a_rule_fixes():
-    assert "Fix: safe" in run_vidlint("rules", "VL004").out
-    assert "Fix: unsafe (applied by `vidlint lint --fix --unsafe-fixes`)" in run_vidlint("rules", "VL106").out
-    assert "Fix: none" in run_vidlint("rules", "VL001").out
+    assert "Fixable: safe" in run_vidlint("rules", "VL004").out
+    assert "Fixable: unsafe (applied by `vidlint lint --fix --unsafe-fixes`)" in run_vidlint("rules", "VL106").out
+    assert "Fixable: no" in run_vidlint("rules", "VL001").out
     assert "--fix-assets DIR" in run_vidlint("rules", "VL606").out
 
 

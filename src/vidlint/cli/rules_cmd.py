@@ -45,20 +45,6 @@ def _models_note(rule, every: int) -> str:  # type: ignore[no-untyped-def]
     return ", ".join(using) if using else "no model yet"
 
 
-FIX_WORDS = {
-    "safe": "Fix: safe (applied by `vidlint lint --fix`).",
-    "unsafe": "Fix: unsafe (applied by `vidlint lint --fix --unsafe-fixes`).",
-    None: "Fix: none (the finding is only shown).",
-}
-
-
-def fix_text(rule) -> str:  # type: ignore[no-untyped-def]
-    if rule.fix and rule.stage == "media":
-        return ("Fix: unsafe, for a local asset: `vidlint lint --fix --unsafe-fixes --fix-assets DIR` writes a "
-                "compliant copy into DIR and points the request at it.")
-    return FIX_WORDS[rule.fix]
-
-
 @click.command("rules", cls=VidlintCommand, help=DESCRIPTION)
 @click.argument("code", required=False)
 @click.option("--json", "as_json", is_flag=True,
@@ -66,7 +52,7 @@ def fix_text(rule) -> str:  # type: ignore[no-untyped-def]
 def command(code: str | None, as_json: bool) -> int:
     from vidlint.models import known_models
     from vidlint.rules.registry import load_all_rules, models_using
-    from vidlint.rules_doc import applies_to
+    from vidlint.rules_doc import applies_to, fix_text
 
     if code:
         rule = find_rule(code)
