@@ -239,7 +239,7 @@ def limits_for(ref: AssetRef, limits: dict[str, Any], overrides: list[dict[str, 
 def pointer_matches(pattern: str, pointer: str) -> bool:
     """Whether ``pointer`` is one of the pointers ``pattern`` names (``*``: any one token)."""
     wanted, given = pattern.split("/"), pointer.split("/")
-    return len(wanted) == len(given) and all(w in ("*", g) for w, g in zip(wanted, given))
+    return len(wanted) == len(given) and all(w in ("*", g) for w, g in zip(wanted, given, strict=True))
 
 
 def asset_rules() -> list[Any]:

@@ -65,8 +65,8 @@ def wrong_type(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     hint = fix = None
     if isinstance(value, str):
         stripped = value.strip()
-        if ("integer" in names and re.fullmatch(r"-?\d+", stripped)) or \
-                ("number" in names and re.fullmatch(r"-?\d+(\.\d+)?", stripped)):
+        if ("integer" in names and re.fullmatch(r"-?\d+", stripped)) or (
+                "number" in names and re.fullmatch(r"-?\d+(\.\d+)?", stripped)):
             hint = f"write {stripped} without quotes"
         elif "boolean" in names and stripped.lower() in ("true", "false"):
             hint = f"write {stripped.lower()} without quotes"
@@ -258,7 +258,8 @@ def wrong_count(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     count = len(error.instance) if isinstance(error.instance, (list, dict)) else 0
     noun = "item" if isinstance(error.instance, list) else "entry"
     bound = "at most" if error.validator.startswith("max") else "at least"
-    yield Finding(pointer, f"{label(pointer)} has {plural(count, noun).replace('entrys', 'entries')}; {bound} {error.validator_value} allowed")
+    counted = plural(count, noun).replace('entrys', 'entries')
+    yield Finding(pointer, f"{label(pointer)} has {counted}; {bound} {error.validator_value} allowed")
 
 
 @rule("VL109", "bad-string", "error", stage="schema")
