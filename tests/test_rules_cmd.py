@@ -44,7 +44,7 @@ def test_rules_lists_every_rule_on_one_line():
     assert listed["VL311"] == ("warning", "reference-spelling", rules["VL311"].summary)
     assert listed["VL901"][0] == "warning" and listed["VL701"][0] == "error"
     # which models each rule applies to
-    from vidlint.rules.registry import models_using
+    from vidlint.rules.docs import models_using
 
     assert notes["VL101"] == "every model" and "wan2.7-reference-video" in notes["VL310"].split(", ")
     assert "wan2.7-image-to-video" in notes["VL220"].split(", ")
@@ -72,7 +72,7 @@ def test_rules_code_prints_the_docstring():
 def test_rules_json():
     entries = json.loads(run_vidlint("rules", "--json").out)
     assert {e["code"] for e in entries} == set(load_all_rules())
-    assert all(set(e) == {"code", "name", "severity", "stage", "summary", "doc", "models"} for e in entries)
+    assert all(set(e) == {"code", "name", "severity", "stage", "summary", "doc", "models", "fix"} for e in entries)
 
 
 def test_unknown_rule_is_exit_2_with_did_you_mean():
