@@ -53,7 +53,7 @@ def test_json_format_shape(tmp_path):
     (entry,) = report["files"]
     assert entry["model"] == "wan2.7-reference-video"
     (diag,) = [d for d in entry["diagnostics"] if d["code"] != "VL502"]
-    assert set(diag) == {"code", "severity", "message", "hint", "pointer", "line", "column", "record"}
+    assert set(diag) == {"code", "severity", "message", "hint", "pointer", "line", "column", "record", "fix"}
     assert diag["pointer"] == "/quality" and diag["record"] is None and diag["severity"] == "error"
 
 

@@ -193,3 +193,36 @@ def test_the_files_configuration_applies(tmp_path):
             await stop(session)
 
     asyncio.run(scenario())
+
+
+def test_code_actions_offer_vidlint_fixes(tmp_path):
+    (tmp_path / "vidlint.toml").write_text("")
+    text = ('{"model": "wan2.7-reference-video", "prompt": "🎬 image 1 waves", '
+            '"image_urls": ["https://x.example.com/a.jpg"], "duration": "5"}\n')
+    uri = (tmp_path / "r.json").as_uri()
+
+    async def scenario() -> None:
+        session = await start_server(tmp_path)
+        try:
+            session.open(uri, text)
+            found = await session.next_diagnostics(uri)
+            actions = await session.client.text_document_code_action_async(types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=200)),
+                context=types.CodeActionContext(diagnostics=found)))
+            by_title = {a.title: a for a in actions}
+            quoted = by_title["write 5 without quotes (VL102)"]
+            assert quoted.is_preferred and quoted.kind == types.CodeActionKind.QuickFix
+            (edit,) = quoted.edit.changes[uri]
+            start = utf16(text[:text.index('"5"')])
+            assert (edit.range.start.character, edit.range.end.character, edit.new_text) == (start, start + 3, "5")
+            tag = by_title['write "Image 1" (VL311, unsafe)']
+            assert not tag.is_preferred
+            assert tag.edit.changes[uri][0].range.start.character == utf16(text[:text.index("image 1")])
+            fix_all = by_title["Fix all safe vidlint findings (1)"]
+            assert fix_all.kind == "source.fixAll.vidlint"
+            assert fix_all.edit.changes[uri][0].new_text == text.replace('"5"', "5")
+        finally:
+            await stop(session)
+
+    asyncio.run(scenario())

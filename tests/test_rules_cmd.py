@@ -72,7 +72,7 @@ def test_rules_code_prints_the_docstring():
 def test_rules_json():
     entries = json.loads(run_vidlint("rules", "--json").out)
     assert {e["code"] for e in entries} == set(load_all_rules())
-    assert all(set(e) == {"code", "name", "severity", "stage", "summary", "doc", "models"} for e in entries)
+    assert all(set(e) == {"code", "name", "severity", "stage", "summary", "doc", "models", "fix"} for e in entries)
 
 
 def test_unknown_rule_is_exit_2_with_did_you_mean():

@@ -130,6 +130,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     from vidlint.probe.core import STATS
 
     run = LintRun([], [], options.fail_on)
+    run.fix = options.fix
     STATS.reset()
     sources, run.path_errors = discover(list(paths), options.inputs.excludes, options.inputs.stdin_jsonl)
     config = options.config
@@ -175,6 +176,10 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 result.diagnostics = suppressor.apply(result.path, result.diagnostics)
             if options.baseline is not None:
                 result.diagnostics = options.baseline.apply(result.path, result.diagnostics)
+            if options.fix is not None and source.path is not None:
+                from vidlint.fix.apply import fix_source
+
+                fix_source(source, result, options, suppressor.select if suppressor is not None else list, lint_bytes)
             run.files.append(result)
     finally:
         _flush_probe_cache(options)
@@ -205,3 +210,25 @@ def _report_stale_suppressions(run: LintRun, options: LintOptions, suppressor: A
             stale = suppressor.select(stale)
         if stale:
             run.files.append(FileResult(display_path(baseline.path), None, stale))
+
+
+# --- fixes (``vidlint lint --fix``; the editor's code actions) -------------------------------
+
+
+def fixable_diagnostics(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
+                        options: LintOptions | None = None) -> list[Diagnostic]:
+    """The diagnostics of a request file's bytes that carry a fix (``d.fix``: applicability,
+    message, and edits as offsets, lines and columns of the text without a byte order mark)."""
+    return [d for d in lint_bytes(display, data, jsonl, base_dir, options).diagnostics
+            if d.fix is not None and (d.fix.edits or d.fix.remove_bom)]
+
+
+def fix_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None, options: LintOptions | None = None,
+              unsafe: bool = False) -> tuple[bytes, list[Diagnostic]]:
+    """A request file's bytes with every applicable fix applied (safe ones; ``unsafe``: those
+    too), in passes until nothing changes, and the diagnostics that remain. Nothing is written."""
+    from vidlint.fix.apply import fix_bytes as fix_passes
+
+    outcome, remaining = fix_passes(data, lambda content: lint_bytes(display, content, jsonl, base_dir,
+                                                                     options).diagnostics, unsafe)
+    return outcome.after, remaining

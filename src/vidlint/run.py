@@ -16,6 +16,7 @@ from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.records import Record, field
 
 if TYPE_CHECKING:
+    from vidlint.fix import FixOptions, FixOutcome
     from vidlint.settings.baseline import Baseline
     from vidlint.settings.config import Budget, Config
     from vidlint.probe.cache import ProbeCache
@@ -75,7 +76,8 @@ class CostOptions(Record):
 
 class LintOptions(Record):
     """How to lint. ``jobs``: processes for large runs (None: VIDLINT_JOBS or one per core).
-    ``config`` / ``baseline``: the project's configuration and baseline (None: none applies)."""
+    ``config`` / ``baseline``: the project's configuration and baseline (None: none applies).
+    ``fix``: how to fix what is found (``--fix``, ``--unsafe-fixes``, ``--diff``), or None."""
 
     fail_on: Severity = Severity.ERROR
     inputs: Inputs = field(default_factory=Inputs)
@@ -84,6 +86,7 @@ class LintOptions(Record):
     jobs: int | None = None
     config: Config | None = None
     baseline: Baseline | None = None
+    fix: FixOptions | None = None
 
     @classmethod
     def from_config(cls, config: Config, **overrides: Any) -> LintOptions:
@@ -98,7 +101,8 @@ class LintOptions(Record):
 
 class FileResult(Record):
     """What linting one file found. ``estimate_sites`` (with a budget): where each estimate's
-    request is (pointer, line, column, record), for run totals."""
+    request is (pointer, line, column, record), for run totals. ``fixes``: what fixing the
+    file did, when the run fixes."""
 
     path: str
     model: str | None
@@ -106,6 +110,7 @@ class FileResult(Record):
     requests: int = 0
     estimates: list[dict[str, Any]] = field(default_factory=list)
     estimate_sites: list[tuple[str, int, int, int | None]] = field(default_factory=list)
+    fixes: FixOutcome | None = field(default=None, init=False)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -115,7 +120,8 @@ class LintRun(Record):
     """A whole run. ``path_errors``: one-line reasons for paths that could not be read (exit
     code 2); ``baselined`` / ``ignored``: findings hidden by the baseline / by per-file or
     pointer ignores; ``probes``: media probes performed and served from cache; ``online``
-    (--online): bytes_transferred and requests."""
+    (--online): bytes_transferred and requests; ``fix``: the run's fix options (None: the run
+    neither fixes nor shows unsafe fixes as fixable)."""
 
     files: list[FileResult]
     path_errors: list[str]
@@ -124,6 +130,7 @@ class LintRun(Record):
     ignored: int = 0
     probes: dict[str, int] = field(default_factory=dict)
     online: dict[str, int] | None = None
+    fix: FixOptions | None = field(default=None, init=False)
 
     def count(self, severity: Severity) -> int:
         return sum(f.count(severity) for f in self.files)
@@ -136,4 +143,6 @@ class LintRun(Record):
     def exit_code(self) -> int:
         if self.path_errors:
             return 2
+        if self.fix is not None and self.fix.apply and not self.fix.write:  # --diff: 1 when there is one
+            return 1 if any(f.fixes is not None and (f.fixes.changed or f.fixes.copies) for f in self.files) else 0
         return 1 if self.failed else 0

@@ -128,6 +128,8 @@ def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
             declared = RULES[notes["code"]]
             written = None if "message" in notes else declared.func(error, profile)
             produced = [(declared, f) for f in written] if written is not None else [(declared, _annotated(error, notes))]
+            if declared.fixer is not None:
+                produced = [(r, f.replace(fix=f.fix or declared.fixer(error, profile))) for r, f in produced]
         elif error.validator == "maxLength" and error.schema.get("x-vidlint-truncated"):
             produced = [(truncated_text, f) for f in truncated_text(error, profile)]
         else:

@@ -12,6 +12,7 @@ import click
 from vidlint.cli.base import FILE, WRITABLE_FILE, VidlintCommand, usage_error
 from vidlint.core.diagnostics import Severity
 from vidlint.core.records import Record
+from vidlint.fix import FixOptions
 from vidlint.report import FORMATTERS
 from vidlint.run import AssetOptions, Inputs
 
@@ -113,6 +114,37 @@ def report(run: Any, output_format: str, output_file: str | None, colour: str, q
         print(terminal_summary(run, output_file, output_format))
 
 
+def fix_options(fix: bool, unsafe_fixes: bool, diff: bool, fix_assets: str | None) -> FixOptions | None:
+    """The run's FixOptions from --fix, --unsafe-fixes, --diff and --fix-assets (None: none given)."""
+    if not (fix or unsafe_fixes or diff or fix_assets):
+        return None
+    if fix_assets and not (fix or diff):
+        raise usage_error("--fix-assets needs --fix (or --diff to see what it would do)")
+    if fix_assets and not unsafe_fixes:
+        raise usage_error("--fix-assets is an unsafe fix: add --unsafe-fixes")
+    assets = Path(os.path.abspath(fix_assets)) if fix_assets else None
+    return FixOptions(unsafe=unsafe_fixes, apply=fix or diff, write=not diff, assets_dir=assets)
+
+
+def print_diffs(run: Any) -> int:
+    """--diff: the unified diffs on stdout, what they would fix on stderr; 1 when there is a diff."""
+    from vidlint.report.text import fix_lines
+
+    for result in run.files:
+        if result.fixes is not None and (result.fixes.changed or result.fixes.copies):
+            sys.stdout.write(result.fixes.diff(result.path))
+    for reason in run.path_errors:
+        print(f"vidlint: {reason}", file=sys.stderr)
+    for result in run.files:
+        for problem in result.fixes.problems if result.fixes is not None else ():
+            print(f"vidlint: {problem}", file=sys.stderr)
+    summary = fix_lines(run)
+    if summary:
+        print(summary.splitlines()[0] if run.exit_code == 1 else "No fixes to apply.", file=sys.stderr)
+    return run.exit_code
+
+
+
 class AssetMap(click.ParamType):
     """One ``--asset-map URI_PREFIX=DIR``: (prefix, folder)."""
 
@@ -170,9 +202,15 @@ class AssetMap(click.ParamType):
               help="Check http(s) assets against results cached by earlier --online runs, without any network.")
 @click.option("--allow-private-hosts", is_flag=True,
               help="With --online: allow loopback, private and link-local addresses (off: refused as SSRF).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the request files.")
+@click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too (with --fix or --diff); show them as fixable.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of what the fixes would change; write nothing.")
+@click.option("--fix-assets", default=None, metavar="DIR",
+              help="Write compliant copies of assets that break a media limit into DIR and point the requests at them (an unsafe fix).")
 def command(paths: Sequence[str], fail_on: str | None, exit_zero: bool, watch: bool, exclude: Sequence[str],
             stdin_filename: str | None, asset_maps: Sequence[tuple[str, Path]], no_cache: bool, online: bool,
-            offline_cache: bool, allow_private_hosts: bool, **chosen: Any) -> int:
+            offline_cache: bool, allow_private_hosts: bool, fix: bool, unsafe_fixes: bool, diff: bool,
+            fix_assets: str | None, **chosen: Any) -> int:
     if online and offline_cache:
         raise usage_error("--online and --offline-cache exclude each other (--offline-cache uses no network)")
     if allow_private_hosts and not online:
@@ -189,7 +227,8 @@ def command(paths: Sequence[str], fail_on: str | None, exit_zero: bool, watch: b
                 Inputs(excludes=tuple(exclude), stdin_filename=stdin_filename),
                 AssetOptions(asset_maps=list(asset_maps), no_cache=no_cache, online=online,
                              offline_cache=offline_cache, allow_private_hosts=allow_private_hosts),
-                fail_on=fail_on, exit_zero=exit_zero, watch=watch)
+                fail_on=fail_on, exit_zero=exit_zero, watch=watch,
+                fix=fix_options(fix, unsafe_fixes, diff, fix_assets))
 
 
 class SettingsChoice(Record):
@@ -216,7 +255,8 @@ class Output(Record):
 
 
 def lint(paths: list[str], settings: SettingsChoice, output: Output, inputs: Inputs, assets: AssetOptions,
-         fail_on: str | None = None, exit_zero: bool = False, watch: bool = False) -> int:
+         fail_on: str | None = None, exit_zero: bool = False, watch: bool = False,
+         fix: FixOptions | None = None) -> int:
     """Lint PATHS with the options of the command line; the exit code."""
     from vidlint.api import LintOptions, lint_paths
 
@@ -232,6 +272,7 @@ def lint(paths: list[str], settings: SettingsChoice, output: Output, inputs: Inp
     if fail_on:
         overrides["fail_on"] = Severity.parse(fail_on)
     options = LintOptions.from_config(config, **overrides) if config is not None else LintOptions(**overrides)
+    options.fix = fix
     write_baseline_path = settings.write_baseline_path
     baseline_file = Path(settings.baseline_path) if settings.baseline_path else (
         config.baseline if config is not None else None)
@@ -254,6 +295,8 @@ def lint(paths: list[str], settings: SettingsChoice, output: Output, inputs: Inp
     if watch:
         if "-" in targets or write_baseline_path:
             raise usage_error("--watch lints files: not with - (stdin) or --write-baseline")
+        if fix is not None and fix.apply:
+            raise usage_error("--watch only reports: not with --fix or --diff")
         from vidlint.watch import watch as watch_paths
 
         return watch_paths(targets, options, lambda run: report(
@@ -263,6 +306,8 @@ def lint(paths: list[str], settings: SettingsChoice, output: Output, inputs: Inp
         lint_run = lint_paths(targets, options)
         if write_baseline_path:
             return record_baseline(lint_run, write_baseline_path)
+        if fix is not None and fix.apply and not fix.write:  # --diff
+            return print_diffs(lint_run)
         report(lint_run, output_format, output_file, colour=output.colour, quiet=output.quiet,
                statistics=output.statistics, show_infos=output.show_infos)
     except BrokenPipeError:

@@ -48,10 +48,10 @@ def _models_note(rule, every: int) -> str:  # type: ignore[no-untyped-def]
 @click.command("rules", cls=VidlintCommand, help=DESCRIPTION)
 @click.argument("code", required=False)
 @click.option("--json", "as_json", is_flag=True,
-              help="Print the rules as JSON (code, name, severity, stage, summary, doc, models).")
+              help="Print the rules as JSON (code, name, severity, stage, summary, doc, models, fix).")
 def command(code: str | None, as_json: bool) -> int:
     from vidlint.models import known_models
-    from vidlint.rules.docs import applies_to, models_using
+    from vidlint.rules.docs import applies_to, fix_text, models_using
     from vidlint.rules.registry import load_all_rules
 
     if code:
@@ -65,7 +65,7 @@ def command(code: str | None, as_json: bool) -> int:
         import json
 
         print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.label, "stage": r.stage,
-                           "summary": r.summary, "doc": r.doc, "models": models_using(r)} for r in chosen],
+                           "summary": r.summary, "doc": r.doc, "models": models_using(r), "fix": r.fix} for r in chosen],
                          ensure_ascii=False, indent=2))
         return 0
     if code:
@@ -74,6 +74,7 @@ def command(code: str | None, as_json: bool) -> int:
         print(f"{rule.code} {rule.name} [{rule.severity.label}{off}]\n")
         print(rule.doc)
         print("\n" + applies_to(rule))
+        print(fix_text(rule))
         return 0
     name_width = max(len(r.name) for r in chosen)
     every = len(known_models())

@@ -35,7 +35,8 @@ class Diagnostic(FrozenRecord):
     ``record`` is the 1-based line of the request in a JSON Lines file, ``None`` otherwise.
     ``at_key`` is True when the finding is about an object key (an unknown field): the
     position is the key's. ``char``, for findings inside a string (a reference in the
-    prompt), is the index of the character. Neither takes part in equality.
+    prompt), is the index of the character. ``fix``: a :class:`vidlint.fix.Fix`, or None.
+    None of the three takes part in equality.
     """
 
     code: str
@@ -48,17 +49,18 @@ class Diagnostic(FrozenRecord):
     record: int | None = None
     at_key: bool = False
     char: int | None = None
+    fix: Any = None  # a vidlint.fix.Fix; core imports nothing above it
     _compared = ("code", "severity", "message", "pointer", "hint", "line", "column", "record")
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # Pickled by the thousand on their way back from worker processes: as a call with the
         # fields, twice as fast as the generic state of a slotted object.
         return Diagnostic, (self.code, self.severity, self.message, self.pointer, self.hint, self.line, self.column,
-                            self.record, self.at_key, self.char)
+                            self.record, self.at_key, self.char, self.fix)
 
-    def with_position(self, line: int, column: int, record: int | None = None) -> "Diagnostic":
+    def with_position(self, line: int, column: int, record: int | None = None, fix: Any = None) -> "Diagnostic":
         return Diagnostic(self.code, self.severity, self.message, self.pointer, self.hint, line, column, record,
-                          self.at_key, self.char)
+                          self.at_key, self.char, self.fix if fix is None else fix)
 
     def with_severity(self, severity: Severity) -> "Diagnostic":
         return self.replace(severity=severity)
@@ -73,4 +75,5 @@ class Diagnostic(FrozenRecord):
             "line": self.line,
             "column": self.column,
             "record": self.record,
+            "fix": self.fix.to_json() if self.fix is not None and (self.fix.edits or self.fix.remove_bom) else None,
         }

@@ -20,16 +20,19 @@ def read_text(path: Path, shown: str, error: type[Exception], missing: str = "no
         raise error(f"{shown}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-def replace_file(target: str | os.PathLike[str], data: bytes, prefix: str = ".tmp-") -> None:
+def replace_file(target: str | os.PathLike[str], data: bytes, prefix: str = ".tmp-", mode: int | None = None) -> None:
     """Write ``data`` to a private temporary file next to ``target``, then swap it into place:
     readers, and other processes replacing the same file, see one whole version or the other,
-    never a mix. Raises OSError; no temporary file is left behind."""
+    never a mix. ``mode``: the permissions to give it (default private, 0600). Raises OSError;
+    no temporary file is left behind."""
     import tempfile
 
     fd, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=os.path.dirname(os.fspath(target)) or ".")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
         os.replace(temporary, target)
     except BaseException:
         try:

@@ -8,6 +8,7 @@ from typing import Any, Iterator
 
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.core.pointers import escape_pointer_token, make_pointer, split_pointer
+from vidlint.fix import Fix, place_fix
 from vidlint.load.positions import LineMap, PositionIndex, scan_positions
 from vidlint.core.records import FrozenRecord, Record, field
 from vidlint.rules.file import (
@@ -62,18 +63,28 @@ class Document(Record):
                 return self.line_map.position(self.start)
             tokens.pop()
 
+    def char_offset(self, pointer: str, char: int) -> int | None:
+        """Source offset of character ``char`` of the string at ``pointer`` (None: no such value);
+        each string's escapes are mapped once, however many findings it has."""
+        literal = self.index.values.get(pointer)
+        if literal is None:
+            return None
+        if self._escapes is None:
+            self._escapes = {}
+        if literal not in self._escapes:
+            self._escapes[literal] = escape_map(self.text, literal)
+        return string_char_offset(self.text, literal, char, self._escapes[literal])
+
     def place(self, diagnostic: Diagnostic) -> Diagnostic:
-        if diagnostic.char is not None and diagnostic.pointer in self.index.values:
-            literal = self.index.values[diagnostic.pointer]
-            if self._escapes is None:
-                self._escapes = {}
-            if literal not in self._escapes:
-                self._escapes[literal] = escape_map(self.text, literal)
-            offset = string_char_offset(self.text, literal, diagnostic.char, self._escapes[literal])
+        offset = self.char_offset(diagnostic.pointer, diagnostic.char) if diagnostic.char is not None else None
+        if offset is not None:
             line, column = self.line_map.position(offset)
         else:
             line, column = self.locate(diagnostic.pointer, diagnostic.at_key)
-        return diagnostic.with_position(line, column, self.record)
+        fix = diagnostic.fix
+        if fix is not None:
+            fix = place_fix(fix, self)
+        return diagnostic.with_position(line, column, self.record, fix)
 
     def parse_warnings(self) -> list[Diagnostic]:
         """Duplicate keys and NaN/Infinity: found by the position scanner, so only when suspicious."""
@@ -265,7 +276,8 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
     if data.startswith(UTF8_BOM):
         found.append(byte_order_mark.emit(
                                 "file starts with a byte order mark, which JSON does not allow",
-                                "", "save the file as UTF-8 without BOM"))
+                                "", "save the file as UTF-8 without BOM",
+                                fix=Fix("remove the byte order mark", remove_bom=True)))
         data = data[len(UTF8_BOM):]
     try:
         text = data.decode("utf-8")

@@ -175,10 +175,14 @@ def on_hover(ls: VidlintServer, params: types.HoverParams) -> types.Hover | None
                        range=positions.range(start, token_end(document.source, start, inside_string=False)))
 
 
-@server.feature(types.TEXT_DOCUMENT_CODE_ACTION)
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, fixes.FIX_ALL]))
 def on_code_action(ls: VidlintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     document = ls.workspace.get_text_document(params.text_document.uri)
-    return fixes.code_actions(document.uri, document.source, list(params.context.diagnostics))
+    positions = TextPositions(document.source, document.lines, document.position_codec)
+    return fixes.code_actions(document.uri, document.source, list(params.context.diagnostics), positions,
+                              lambda text: ls.lint(document.uri, text, KnownProbes(ls.probes)).diagnostics,
+                              params.context.only)
 
 
 def main() -> int:

@@ -69,7 +69,22 @@ def result(path: str, d: Diagnostic, rule_index: dict[str, int]) -> dict[str, An
     })
     if d.pointer:
         entry["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": d.pointer, "kind": "member"}]
+    if d.fix is not None and (d.fix.edits or d.fix.remove_bom):
+        entry["fixes"] = [sarif_fix(path, d.fix)]
     return entry
+
+
+def sarif_fix(path: str, fix: Any) -> dict[str, Any]:
+    """A SARIF ``fix``: its replacements in the file (a byte region for the byte order mark);
+    ``properties.applicability``: safe or unsafe."""
+    replacements = [{"deletedRegion": {"byteOffset": 0, "byteLength": 3}}] if fix.remove_bom else []
+    replacements += [{
+        "deletedRegion": {"startLine": e.line, "startColumn": e.column, "endLine": e.end_line, "endColumn": e.end_column},
+        "insertedContent": {"text": e.content},
+    } for e in fix.edits or ()]
+    return {"description": {"text": fix.message},
+            "artifactChanges": [{"artifactLocation": artifact_location(path), "replacements": replacements}],
+            "properties": {"applicability": fix.applicability}}
 
 
 def document(run: LintRun, show_infos: bool = False) -> dict[str, Any]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from vidlint.fix import Fix
+from vidlint.fix.ops import ReplaceChars
 from vidlint.rules.registry import Finding, RequestContext, rule
 
 
-@rule("VL401", "callback-not-https", "error", stage="schema")
+@rule("VL401", "callback-not-https", "error", stage="schema", fix="unsafe")
 def callback_not_https(error: Any, profile: Any) -> None:
     """``callback_url`` does not use https.
 
@@ -15,7 +17,21 @@ def callback_not_https(error: Any, profile: Any) -> None:
 
     Breaks it: ``"callback_url": "http://example.com/hook"``.
     Fix: ``"callback_url": "https://example.com/hook"``.
+
+    The fix (unsafe: the receiving server may not answer https) writes ``https://`` for ``http://``.
     """
+
+
+@callback_not_https.fixes
+def _use_https(error: Any, profile: Any) -> Fix | None:
+    url = error.instance
+    if not isinstance(url, str) or url[:7].lower() != "http://":
+        return None
+    from vidlint.core.wording import label
+    from vidlint.core.pointers import make_pointer
+
+    pointer = make_pointer(*error.absolute_path)
+    return Fix(f"use https in {label(pointer)}", (ReplaceChars(pointer, 0, 4, "https"),))
 
 
 @rule("VL402", "callback-too-long", "error", stage="schema")

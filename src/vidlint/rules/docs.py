@@ -166,6 +166,16 @@ def applies_to(rule: Any, markdown: bool = False) -> str:
     return "Applies to: " + (", ".join(using) if using else "no model yet") + "."
 
 
+def fix_text(rule: Any) -> str:
+    """Whether and how safely the rule fixes (its ``fix=`` declaration), in one line."""
+    if rule.fix and rule.stage == "media":
+        return ("Fixable: unsafe, for a local asset: `vidlint lint --fix --unsafe-fixes --fix-assets DIR` writes a "
+                "compliant copy into DIR and points the request at it.")
+    return {"safe": "Fixable: safe (applied by `vidlint lint --fix`).",
+            "unsafe": "Fixable: unsafe (applied by `vidlint lint --fix --unsafe-fixes`).",
+            None: "Fixable: no (the finding is only shown)."}[rule.fix]
+
+
 def rules_markdown() -> str:
     rules = sorted(load_all_rules().values(), key=lambda r: r.code)
     lines = ["# Rules", "",
@@ -178,7 +188,7 @@ def rules_markdown() -> str:
               f"{rst_to_markdown(r.summary).replace('|', chr(92) + '|')} |" for r in rules]
     for r in rules:
         lines += ["", f"## {r.code}", "", f"**{r.name}** · {r.severity.label} · {r.stage}", "", rule_markdown(r), "",
-                  applies_to(r, markdown=True)]
+                  applies_to(r, markdown=True), "", fix_text(r)]
     return "\n".join(lines) + "\n"
 
 

@@ -40,13 +40,13 @@ def non_finite_number() -> None:
     """
 
 
-@rule("VL004", "byte-order-mark", "warning", stage="file")
+@rule("VL004", "byte-order-mark", "warning", stage="file", fix="safe")
 def byte_order_mark() -> None:
     """The file starts with a UTF-8 byte order mark.
 
     JSON forbids a BOM; some tools strip it, others send it to the server with the body.
 
-    Fix: save the file as UTF-8 without BOM.
+    Fix: save the file as UTF-8 without BOM. The fix (safe: the text is the same) removes it.
     """
 
 

@@ -45,7 +45,7 @@ def _extension_format(ctx: AssetContext) -> tuple[str, str | None]:
     return suffix, _EXTENSION_FORMATS.get(suffix)
 
 
-@rule("VL601", "asset-format", "error", stage="media", reads="media.*.formats")
+@rule("VL601", "asset-format", "error", stage="media", reads="media.*.formats", fix="unsafe")
 def asset_format_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's real format is not one the field accepts.
 
@@ -74,7 +74,7 @@ def asset_format_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
                              hint=f"convert it to {' or '.join(accepted[:2])}")
 
 
-@rule("VL602", "asset-extension-mismatch", "warning", stage="media", reads="media.*.formats")
+@rule("VL602", "asset-extension-mismatch", "warning", stage="media", reads="media.*.formats", fix="unsafe")
 def asset_extension_mismatch(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's extension names another format than its content.
 
@@ -112,7 +112,7 @@ def _range_rule(ctx: AssetContext, axis: str, value: int | None, noun: str) -> I
                              hint=f"resize it so that both sides are {_span(bounds, within=True)} px")
 
 
-@rule("VL603", "asset-width", "error", stage="media", reads="media.*.width")
+@rule("VL603", "asset-width", "error", stage="media", reads="media.*.width", fix="unsafe")
 def asset_width_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's width is outside the documented range.
 
@@ -126,7 +126,7 @@ def asset_width_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
         yield from _range_rule(ctx, "width", ctx.probe.width, "width")
 
 
-@rule("VL604", "asset-height", "error", stage="media", reads="media.*.height")
+@rule("VL604", "asset-height", "error", stage="media", reads="media.*.height", fix="unsafe")
 def asset_height_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's height is outside the documented range.
 
@@ -140,7 +140,7 @@ def asset_height_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
         yield from _range_rule(ctx, "height", ctx.probe.height, "height")
 
 
-@rule("VL605", "asset-aspect-ratio", "error", stage="media", reads="media.*.aspect")
+@rule("VL605", "asset-aspect-ratio", "error", stage="media", reads="media.*.aspect", fix="unsafe")
 def asset_aspect_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's aspect ratio is outside the model's range.
 
@@ -163,7 +163,7 @@ def asset_aspect_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
                              hint="crop or pad it to a less extreme shape")
 
 
-@rule("VL606", "asset-duration", "error", stage="media", reads="media.*.duration")
+@rule("VL606", "asset-duration", "error", stage="media", reads="media.*.duration", fix="unsafe")
 def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's duration is outside the documented range.
 
@@ -189,7 +189,7 @@ def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
                              else f"use a clip of at least {number(low)} s")
 
 
-@rule("VL607", "asset-too-large", "error", stage="media", reads="media.*.max_mb")
+@rule("VL607", "asset-too-large", "error", stage="media", reads="media.*.max_mb", fix="unsafe")
 def asset_too_large(ctx: AssetContext) -> Iterator[Finding]:
     """The asset file is larger than the documented maximum, however "MB" is read.
 
@@ -212,7 +212,7 @@ def asset_too_large(ctx: AssetContext) -> Iterator[Finding]:
                                f"({number(limit)} MB in either reading)")
 
 
-@rule("VL608", "image-transparency", "error", stage="media", reads="media.*.transparency")
+@rule("VL608", "image-transparency", "error", stage="media", reads="media.*.transparency", fix="unsafe")
 def image_has_transparency(ctx: AssetContext) -> Iterator[Finding]:
     """The image has transparency, which the API does not accept.
 
@@ -239,7 +239,7 @@ def _transparent_image(ctx: AssetContext) -> bool:
             and ctx.ref.kind == "image" and bool(probe.has_alpha))
 
 
-@rule("VL610", "asset-size-ambiguous", "warning", stage="media", reads="media.*.max_mb")
+@rule("VL610", "asset-size-ambiguous", "warning", stage="media", reads="media.*.max_mb", fix="unsafe")
 def asset_size_ambiguous(ctx: AssetContext) -> Iterator[Finding]:
     """The asset file is over the documented maximum in one reading of MB only.
 
@@ -261,7 +261,7 @@ def asset_size_ambiguous(ctx: AssetContext) -> Iterator[Finding]:
                           hint=f"re-encode it to at most {limit * MB:,} bytes to be safe")
 
 
-@rule("VL611", "image-transparency-other-format", "warning", stage="media", reads="media.*.transparency")
+@rule("VL611", "image-transparency-other-format", "warning", stage="media", reads="media.*.transparency", fix="unsafe")
 def image_transparency_other_format(ctx: AssetContext) -> Iterator[Finding]:
     """A WebP (or BMP) image has transparency; the documentation forbids it for PNG only.
 
@@ -279,7 +279,7 @@ def image_transparency_other_format(ctx: AssetContext) -> Iterator[Finding]:
                           hint="flatten it onto an opaque background to be sure of the result")
 
 
-@rule("VL612", "duration-padding", "warning", stage="media", reads="media.*.duration")
+@rule("VL612", "duration-padding", "warning", stage="media", reads="media.*.duration", fix="unsafe")
 def duration_padding(ctx: AssetContext) -> Iterator[Finding]:
     """The asset is over its maximum duration by at most 60 ms: encoder padding.
 
@@ -317,7 +317,7 @@ def video_rotation_applied(ctx: AssetContext) -> Iterator[Finding]:
     yield ctx.finding(f"video is stored {probe.stored_width}x{probe.stored_height} with "
                          f"{probe.rotation}° rotation metadata; it displays as {probe.width}x{probe.height}")
 
-@rule("VL614", "video-frame-rate", "error", stage="media", reads="media.*.fps")
+@rule("VL614", "video-frame-rate", "error", stage="media", reads="media.*.fps", fix="unsafe")
 def video_frame_rate(ctx: AssetContext) -> Iterator[Finding]:
     """The video's frame rate is outside the model's range.
 
@@ -338,7 +338,7 @@ def video_frame_rate(ctx: AssetContext) -> Iterator[Finding]:
                           f"{ctx.why('fps')}", hint=f"re-encode it at {number(target)} fps")
 
 
-@rule("VL615", "video-codec", "error", stage="media", reads="media.*.video_codecs")
+@rule("VL615", "video-codec", "error", stage="media", reads="media.*.video_codecs", fix="unsafe")
 def video_codec_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
     """The video stream's codec is not one the model accepts.
 
@@ -356,7 +356,7 @@ def video_codec_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
                           hint=f"re-encode the video stream as {accepted[0]}")
 
 
-@rule("VL616", "audio-codec", "error", stage="media", reads="media.*.audio_codecs")
+@rule("VL616", "audio-codec", "error", stage="media", reads="media.*.audio_codecs", fix="unsafe")
 def audio_codec_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
     """An audio file's codec, or the codec of a video's audio track, is not one the model accepts.
 
@@ -376,7 +376,7 @@ def audio_codec_not_accepted(ctx: AssetContext) -> Iterator[Finding]:
                           hint=f"re-encode the audio as {accepted[0]}")
 
 
-@rule("VL617", "frame-pixels", "error", stage="media", reads="media.*.frame_pixels")
+@rule("VL617", "frame-pixels", "error", stage="media", reads="media.*.frame_pixels", fix="unsafe")
 def frame_pixels_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     """The frame's area (width x height) is outside the model's range.
 

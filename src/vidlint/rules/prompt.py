@@ -10,6 +10,8 @@ from typing import Any, Iterator
 from vidlint.core.wording import number, plural
 from vidlint.core.records import FrozenRecord
 from vidlint.core.pointers import get_pointer
+from vidlint.fix import Fix
+from vidlint.fix.ops import ReplaceChars
 from vidlint.rules.registry import Finding, RequestContext, rule
 from vidlint.rules.request import (
     applies,
@@ -164,7 +166,7 @@ def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
                               char=match.start())
 
 
-@rule("VL311", "reference-spelling", "warning", stage="request", reads="reference_tags")
+@rule("VL311", "reference-spelling", "warning", stage="request", reads="reference_tags", fix="unsafe")
 def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
     """A reference written in a form the model does not read as a reference.
 
@@ -175,6 +177,10 @@ def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
 
     Breaks it: ``"prompt": "image 1 dances with Video1"`` where the form is "Image N".
     Fix: ``"prompt": "Image 1 dances with Video 1"``.
+
+    The fix writes the canonical form. It is unsafe: the request was valid, and afterwards the
+    model ties the character to the reference, which changes the video; and a near miss may be
+    prose ("a picture 2 metres wide").
     """
     for pointer, text in _texts(ctx):
         yield from _spelling(grammar(ctx.meta), pointer, text)
@@ -195,7 +201,8 @@ def _spelling(rules: TagGrammar, pointer: str, text: str) -> Iterator[Finding]:
                 continue
             taken.add(match.span())
             yield Finding(pointer, f'"{match.group(0)}" {rules.near_miss} "{canonical}"',
-                          f'write "{canonical}"', char=match.start())
+                          f'write "{canonical}"', char=match.start(),
+                          fix=Fix(f'write "{canonical}"', (ReplaceChars(pointer, match.start(), match.end(), canonical),)))
 
 
 @rule("VL312", "ambiguous-reference", "warning", stage="request", reads="reference_tags")

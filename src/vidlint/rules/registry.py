@@ -24,6 +24,9 @@ A rule's ``stage`` says when it runs and what its function takes:
 - ``media``: ``(ctx: AssetContext)`` for each asset that was probed: its documented limits.
 - ``facts``: ``(ctx: RequestContext)`` after the asset check, with ``ctx.facts`` (probed media).
 
+``fix`` says whether the rule's findings can be fixed and how safely (``"safe"``, ``"unsafe"``;
+see :mod:`vidlint.fix`): a finding then carries ``Finding(..., fix=Fix(message, ops))``.
+
 An ``opt_in`` rule (request stage) is off by default: it runs only when its full code is named
 in ``select`` or ``extend-select`` (``--extend-select VL235``); a prefix such as ``VL`` does not
 switch it on. For advice nobody asked for on every request (a migration preview).
@@ -38,6 +41,7 @@ from typing import Any, Callable, Iterable
 
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.records import FrozenRecord, Record, field
+from vidlint.fix import APPLICABILITIES, Fix
 
 STAGES = ("file", "schema", "request", "asset", "media", "facts", "cost", "online", "meta")
 
@@ -51,14 +55,15 @@ class Finding(FrozenRecord):
     hint: str | None = None
     at_key: bool = False
     char: int | None = None
+    fix: Fix | None = None  # what would repair it (vidlint.fix); only from a rule declared with fix=
 
 
 class Rule:
-    """A declared rule: code, name, default severity, stage, the model data it reads, its function."""
-
+    """A declared rule: code, name, default severity, stage, the model data it reads, its
+    function, and ``fix``: how safe its fixes are (``"safe"``, ``"unsafe"``, None: it has none)."""
 
     def __init__(self, code: str, name: str, severity: Severity, stage: str, reads: str | None,
-                 func: Callable[..., Any], opt_in: bool = False) -> None:
+                 func: Callable[..., Any], opt_in: bool = False, fix: str | None = None) -> None:
         self.code = code
         self.opt_in = opt_in
         self.name = name
@@ -67,6 +72,8 @@ class Rule:
         self.reads = reads
         self.needs = reads.split(".", 1)[0] if reads else None  # the top-level key a model must have
         self.func = func
+        self.fix = fix
+        self.fixer: Callable[..., Fix | None] | None = None  # a schema rule's fix for an annotated error
         self.__doc__ = func.__doc__
         self.__name__ = func.__name__
         self.__wrapped__ = func
@@ -76,6 +83,14 @@ class Rule:
 
     def __call__(self, *args: Any) -> Any:
         return self.func(*args)
+
+    def fixes(self, fixer: Callable[..., Fix | None]) -> Callable[..., Fix | None]:
+        """Declare, beside a schema rule whose message its schema annotation writes, the fix
+        for one of its errors: ``@callback_not_https.fixes`` over ``(error, profile) -> Fix | None``."""
+        if self.fix is None:
+            raise ValueError(f"{self.code}: declare fix= in @rule before giving it a fixer")
+        self.fixer = fixer
+        return fixer
 
     def applies(self, meta: dict[str, Any]) -> bool:
         return self.reads is None or self.needs in meta
@@ -92,13 +107,20 @@ class Rule:
         return " ".join(self.doc.split("\n\n", 1)[0].split())
 
     def emit(self, message: str, pointer: str = "", hint: str | None = None, *, at_key: bool = False,
-             char: int | None = None, line: int = 1, column: int = 1, record: int | None = None) -> Diagnostic:
-        """The one way a finding becomes a diagnostic: this rule's code and default severity."""
+             char: int | None = None, line: int = 1, column: int = 1, record: int | None = None,
+             fix: Fix | None = None) -> Diagnostic:
+        """The one way a finding becomes a diagnostic: this rule's code and default severity; a
+        fix takes the applicability the rule declares."""
+        if fix is not None:
+            if self.fix is None:
+                raise ValueError(f"{self.code} proposes a fix but is not declared with fix=")
+            fix = Fix(fix.message, fix.ops, self.fix, fix.edits, fix.remove_bom)
         return Diagnostic(self.code, self.severity, message, pointer, hint, line, column, record,
-                          at_key=at_key, char=char)
+                          at_key=at_key, char=char, fix=fix)
 
     def emit_finding(self, finding: Finding) -> Diagnostic:
-        return self.emit(finding.message, finding.pointer, finding.hint, at_key=finding.at_key, char=finding.char)
+        return self.emit(finding.message, finding.pointer, finding.hint, at_key=finding.at_key, char=finding.char,
+                         fix=finding.fix)
 
 
 RULES: dict[str, Rule] = {}
@@ -122,16 +144,18 @@ RULE_MODULES = (
 
 
 def rule(code: str, name: str, severity: str, stage: str, reads: str | None = None,
-         opt_in: bool = False) -> Callable[[Callable[..., Any]], Rule]:
+         opt_in: bool = False, fix: str | None = None) -> Callable[[Callable[..., Any]], Rule]:
     """Declare a rule (see the module's docstring). The decorated function becomes the Rule."""
     if stage not in STAGES:
         raise ValueError(f"{code}: unknown stage {stage!r}")
+    if fix is not None and fix not in APPLICABILITIES:
+        raise ValueError(f"{code}: fix must be one of {APPLICABILITIES}, not {fix!r}")
 
     def register(func: Callable[..., Any]) -> Rule:
         known = RULES.get(code)
         if known is not None and known.func.__qualname__ != func.__qualname__:
             raise RuntimeError(f"rule code {code} declared twice")
-        declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in)
+        declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in, fix)
         RULES[code] = declared
         return declared
 

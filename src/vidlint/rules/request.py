@@ -12,6 +12,8 @@ from typing import Any, Iterator
 
 from vidlint.core.wording import label, number, plural, show
 from vidlint.core.pointers import get_pointer, make_pointer, match_pattern, pattern_matches
+from vidlint.fix import Fix
+from vidlint.fix.ops import AddToTop, RemoveMember, ReplaceValue
 from vidlint.rules.registry import Finding, RequestContext, rule
 
 BINDING_KEY = re.compile(r"^(image|video)([1-9][0-9]*)$")
@@ -106,7 +108,7 @@ def duration_with_video(error: Any, profile: Any) -> None:
     """
 
 
-@rule("VL204", "ignored-field", "warning", stage="request", reads="ignored_fields")
+@rule("VL204", "ignored-field", "warning", stage="request", reads="ignored_fields", fix="safe")
 def ignored_field(ctx: RequestContext) -> Iterator[Finding]:
     """A field the server ignores because of another field.
 
@@ -115,12 +117,15 @@ def ignored_field(ctx: RequestContext) -> Iterator[Finding]:
 
     Breaks it: ``"image_start": "first.jpg", "aspect_ratio": "9:16"``.
     Fix: drop ``aspect_ratio``, or crop the starting frame to the ratio you want.
+
+    The fix (safe: the server ignores the field either way) removes the field.
     """
     request, meta = ctx.request, ctx.meta
     for entry in meta["ignored_fields"]:
         if entry["field"] in request and applies(entry, request):
             yield Finding(make_pointer(entry["field"]), f"{entry['field']} is ignored{when_words(entry)}: {entry['why']}",
-                          entry.get("hint", f"remove {entry['field']}"), at_key=True)
+                          entry.get("hint", f"remove {entry['field']}"), at_key=True,
+                          fix=Fix(f"remove {entry['field']}", (RemoveMember(make_pointer(entry["field"])),)))
 
 
 @rule("VL210", "voice-binding-key", "error", stage="schema")
@@ -184,7 +189,7 @@ def too_many_voice_bindings(error: Any, profile: Any) -> None:
     """
 
 
-@rule("VL214", "audio-urls-ignored", "warning", stage="request", reads="positional_audio")
+@rule("VL214", "audio-urls-ignored", "warning", stage="request", reads="positional_audio", fix="safe")
 def audio_urls_ignored(ctx: RequestContext) -> Iterator[Finding]:
     """``audio_urls`` is given together with ``model_params.voice_bindings``.
 
@@ -194,6 +199,9 @@ def audio_urls_ignored(ctx: RequestContext) -> Iterator[Finding]:
 
     Breaks it: ``"audio_urls": ["v.mp3"], "model_params": {"voice_bindings": {}}``.
     Fix: move each voice into ``voice_bindings`` and drop ``audio_urls``.
+
+    The fix (safe: the server ignores ``audio_urls`` either way) removes ``audio_urls`` when
+    ``voice_bindings`` binds voices; beside an empty ``voice_bindings`` there is none.
     """
     request, meta = ctx.request, ctx.meta
     spec = meta["positional_audio"]
@@ -206,7 +214,8 @@ def audio_urls_ignored(ctx: RequestContext) -> Iterator[Finding]:
                       f"{overridden} is given but empty; when both are given only {overridden} is used, so "
                       f"every voice in {spec['field']} may be dropped",
                       f"move these voices into {overridden} and remove {spec['field']}" if bindings else
-                      f"remove the empty {overridden}, or move the voices into it", at_key=True)
+                      f"remove the empty {overridden}, or move the voices into it", at_key=True,
+                      fix=Fix(f"remove {spec['field']}", (RemoveMember(make_pointer(spec["field"])),)) if bindings else None)
 
 
 @rule("VL215", "unbound-audio", "warning", stage="request", reads="positional_audio")
@@ -402,7 +411,7 @@ def input_combination(error: Any, profile: Any) -> Iterator[Finding]:
                   " or ".join(fixes), at_key=bool(inputs))
 
 
-@rule("VL221", "mode-inputs-mismatch", "error", stage="schema", reads="generation_modes")
+@rule("VL221", "mode-inputs-mismatch", "error", stage="schema", reads="generation_modes", fix="unsafe")
 def mode_inputs_mismatch(error: Any, profile: Any) -> Iterator[Finding]:
     """``generation_mode`` names one mode while the inputs are those of another.
 
@@ -414,6 +423,9 @@ def mode_inputs_mismatch(error: Any, profile: Any) -> Iterator[Finding]:
 
     Breaks it: ``"generation_mode": "first_frame", "image_start": "a.jpg", "image_end": "b.jpg"``.
     Fix: ``"generation_mode": "first_last_frame"``, or remove ``image_end``.
+
+    The fix (unsafe: the other reading, removing an input, may be the one meant) sets the mode
+    the inputs select.
     """
     request = error.instance if isinstance(error.instance, dict) else {}
     spec = profile.meta["generation_modes"]
@@ -428,10 +440,11 @@ def mode_inputs_mismatch(error: Any, profile: Any) -> Iterator[Finding]:
     yield Finding(make_pointer(spec["field"]),
                   f'{spec["field"]} is "{given}", but the inputs {_plus(inputs)} are those of {actual}; '
                   f"{given} takes {takes}",
-                  f'set {spec["field"]} to "{actual}"' + (f", or {fix}" if fix else ""))
+                  f'set {spec["field"]} to "{actual}"' + (f", or {fix}" if fix else ""),
+                  fix=Fix(f'set {spec["field"]} to "{actual}"', (ReplaceValue(make_pointer(spec["field"]), actual),)))
 
 
-@rule("VL222", "mode-inferred", "info", stage="request", reads="generation_modes")
+@rule("VL222", "mode-inferred", "info", stage="request", reads="generation_modes", fix="safe")
 def mode_inferred(ctx: RequestContext) -> Iterator[Finding]:
     """``generation_mode`` is not set, so the server infers it from the inputs.
 
@@ -440,6 +453,8 @@ def mode_inferred(ctx: RequestContext) -> Iterator[Finding]:
 
     Breaks it (info): ``"image_start": "a.jpg", "image_end": "b.jpg"`` without a mode.
     Fix: ``"generation_mode": "first_last_frame"``.
+
+    The fix (safe: the server picks that mode anyway) adds the mode at the end of the request.
     """
     request, meta = ctx.request, ctx.meta
     spec = meta["generation_modes"]
@@ -449,7 +464,8 @@ def mode_inferred(ctx: RequestContext) -> Iterator[Finding]:
     mode = mode_of(inputs, spec)
     if mode is not None:
         yield Finding("", f"{spec['field']} is not set; from {_plus(inputs)} the server picks {mode}",
-                      f'set "{spec["field"]}": "{mode}" (the docs recommend an explicit mode)')
+                      f'set "{spec["field"]}": "{mode}" (the docs recommend an explicit mode)',
+                      fix=Fix(f'set "{spec["field"]}": "{mode}"', (AddToTop(spec["field"], mode),)))
 
 
 
@@ -496,7 +512,7 @@ def _name_overlap(name: str, other: str) -> float:
     return len(a & b) / len(a | b)
 
 
-@rule("VL230", "sibling-fits-better", "warning", stage="request", reads="family")
+@rule("VL230", "sibling-fits-better", "warning", stage="request", reads="family", fix="unsafe")
 def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     """The request's fields fit another model of the same family better than the one it names.
 
@@ -508,6 +524,8 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: ``{"model": "wan2.7-reference-video", "prompt": "...", "image_start": "a.jpg",
     "image_end": "b.jpg"}`` (first and last frame: that is wan2.7-image-to-video).
     Fix: ``"model": "wan2.7-image-to-video"``.
+
+    The fix (unsafe: another model makes another video at another price) sets that model.
     """
     request, meta = ctx.request, ctx.meta
     from vidlint.models import known_models, load_profile
@@ -538,7 +556,8 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     yield Finding("/model",
                   f"{fields} {'is' if len(foreign) == 1 else 'are'} not taken by {own.name}, but this request fits "
                   f"{name} {verdict}",
-                  f'set "model": {show(name)} if that is the model you meant')
+                  f'set "model": {show(name)} if that is the model you meant',
+                  fix=Fix(f"set model to {show(name)}", (ReplaceValue("/model", name),)))
 
 
 # --- documented advice, traps, durations and the body (model data: siblings, traps, ...) ----

@@ -7,11 +7,14 @@ JSON Schema keyword; annotated schema nodes (``x-vidlint-code``) name their rule
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Iterator
 
 from vidlint.core.wording import did_you_mean, label, plural, show, type_name
 from vidlint.core.pointers import make_pointer
+from vidlint.fix import Fix
+from vidlint.fix.ops import MoveToTop, RenameKey, ReplaceValue
 from vidlint.models import ModelProfile
 from vidlint.rules.registry import Finding, Rule, rule
 
@@ -37,7 +40,7 @@ def missing_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
                           f'add "{name}" to the request')
 
 
-@rule("VL102", "wrong-type", "error", stage="schema")
+@rule("VL102", "wrong-type", "error", stage="schema", fix="safe")
 def wrong_type(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     """A field has the wrong JSON type.
 
@@ -46,13 +49,17 @@ def wrong_type(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
 
     Breaks it: ``"duration": "5"``, ``"image_urls": "https://example.com/a.jpg"``.
     Fix: ``"duration": 5``, ``"image_urls": ["https://example.com/a.jpg"]``.
+
+    The fix is safe: the request is invalid as written and the number, boolean or list is its
+    only reading. It is offered only for a string that is exactly a number (``"5"``, not
+    ``" 5"`` or ``"05"``), ``"true"``/``"false"``, or one string where a list is wanted.
     """
     expected = error.validator_value
     names = [expected] if isinstance(expected, str) else list(expected)
     wanted = " or ".join(("an " if n[0] in "aeiou" else "a ") + n for n in names)
     value = error.instance
     pointer = make_pointer(*error.absolute_path)
-    hint = None
+    hint = fix = None
     if isinstance(value, str):
         stripped = value.strip()
         if ("integer" in names and re.fullmatch(r"-?\d+", stripped)) or (
@@ -62,12 +69,15 @@ def wrong_type(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
             hint = f"write {stripped.lower()} without quotes"
         elif "array" in names:
             hint = f"wrap it in a list: [{show(value)}]"
+            fix = Fix(f"wrap {label(pointer)} in a list", (ReplaceValue(pointer, [value]),))
+        if hint and not fix and stripped == value and (stripped in ("true", "false") or re.fullmatch(r"-?(0|[1-9]\d*)(\.\d+)?", value)):
+            fix = Fix(f"write {value} without quotes", (ReplaceValue(pointer, json.loads(value)),))
     elif "integer" in names and isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
         hint = f"use a whole number, for example {round(value)}"
-    yield Finding(pointer, f"{label(pointer)} must be {wanted}, not {type_name(value)} ({show(value)})", hint)
+    yield Finding(pointer, f"{label(pointer)} must be {wanted}, not {type_name(value)} ({show(value)})", hint, fix=fix)
 
 
-@rule("VL103", "value-not-allowed", "error", stage="schema")
+@rule("VL103", "value-not-allowed", "error", stage="schema", fix="unsafe")
 def value_not_allowed(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     """A field's value is not one of the values the API accepts.
 
@@ -76,11 +86,13 @@ def value_not_allowed(error: Any, profile: ModelProfile | None) -> Iterator[Find
 
     Breaks it: ``"quality": "4k"``.
     Fix: ``"quality": "1080p"`` (or ``"720p"``, the default).
+
+    The fix (unsafe: it is a guess) writes the "did you mean" value: ``"720P"`` -> ``"720p"``.
     """
     allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
     pointer = make_pointer(*error.absolute_path)
     choices = ", ".join(show(a) for a in allowed)
-    hint = None
+    hint = fix = None
     if isinstance(error.instance, str):
         match = did_you_mean(error.instance, [a for a in allowed if isinstance(a, str)])
         if match is None:
@@ -88,7 +100,8 @@ def value_not_allowed(error: Any, profile: ModelProfile | None) -> Iterator[Find
             match = next((a for a in allowed if isinstance(a, str) and a.lower() == normalised.lower()), None)
         if match is not None:
             hint = f"did you mean {show(match)}?"
-    yield Finding(pointer, f"{label(pointer)} is {show(error.instance)}; expected one of {choices}", hint)
+            fix = Fix(f"write {show(match)}", (ReplaceValue(pointer, match),))
+    yield Finding(pointer, f"{label(pointer)} is {show(error.instance)}; expected one of {choices}", hint, fix=fix)
 
 
 def _range(schema: dict[str, Any]) -> str:
@@ -101,7 +114,7 @@ def _range(schema: dict[str, Any]) -> str:
     return f"at most {high}"
 
 
-@rule("VL104", "out-of-range", "error", stage="schema")
+@rule("VL104", "out-of-range", "error", stage="schema", fix="unsafe")
 def out_of_range(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     """A number is outside the documented range.
 
@@ -110,9 +123,22 @@ def out_of_range(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
 
     Breaks it: ``"duration": 20``, ``"seed": 0``.
     Fix: ``"duration": 15``, ``"seed": 1``.
+
+    The fix (unsafe: the video's length, its cost or the seed change) clamps the value to the
+    nearest limit; there is none for an exclusive limit.
     """
     pointer = make_pointer(*error.absolute_path)
-    yield Finding(pointer, f"{label(pointer)} is {show(error.instance)}; the limit is {_range(error.schema)}")
+    yield Finding(pointer, f"{label(pointer)} is {show(error.instance)}; the limit is {_range(error.schema)}",
+                  fix=_clamp(pointer, error.instance, error.validator, error.schema))
+
+
+def _clamp(pointer: str, value: Any, keyword: str, schema: dict[str, Any]) -> Fix | None:
+    if keyword not in ("minimum", "maximum") or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    limit = schema[keyword]
+    if isinstance(limit, float) and limit.is_integer() and isinstance(value, int):
+        limit = int(limit)
+    return Fix(f"clamp {label(pointer)} to {limit}", (ReplaceValue(pointer, limit),))
 
 
 def _extra_keys(error: Any) -> list[str]:
@@ -122,7 +148,7 @@ def _extra_keys(error: Any) -> list[str]:
     return [k for k in instance if k not in properties and not any(p.search(k) for p in patterns)]
 
 
-@rule("VL105", "unknown-field", "error", stage="schema")
+@rule("VL105", "unknown-field", "error", stage="schema", fix="unsafe")
 def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     """A field the model does not document.
 
@@ -133,6 +159,9 @@ def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
 
     Breaks it: ``"aspectRatio": "9:16"``, ``"image_url": ["a.jpg"]``.
     Fix: ``"aspect_ratio": "9:16"``, ``"image_urls": ["a.jpg"]``.
+
+    The fix (unsafe: the field starts to take effect, and the guess may be wrong) renames the
+    field to its one "did you mean", when the request does not have that field already.
     """
     base = make_pointer(*error.absolute_path)
     known = list(error.schema.get("properties", {}))
@@ -152,10 +181,11 @@ def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
         if guess:
             message += f'; did you mean "{guess}"?'
         hint = f'rename it to "{guess}"' if guess else f"documented fields: {', '.join(k for k in known if k != '$schema')}"
-        yield Finding(pointer, message, hint, at_key=True)
+        fix = Fix(f'rename "{key}" to "{guess}"', (RenameKey(pointer, guess),)) if guess and guess not in error.instance else None
+        yield Finding(pointer, message, hint, at_key=True, fix=fix)
 
 
-@rule("VL106", "misplaced-field", "error", stage="schema")
+@rule("VL106", "misplaced-field", "error", stage="schema", fix="unsafe")
 def misplaced_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     """A top-level field was nested inside another object (usually ``model_params``).
 
@@ -166,6 +196,10 @@ def misplaced_field(error: Any, profile: ModelProfile | None) -> Iterator[Findin
 
     Breaks it: ``"model_params": {"duration": 10}``.
     Fix: ``"duration": 10`` at the top level of the request.
+
+    The fix (unsafe: the field starts to take effect, which changes the video and may change
+    its cost) moves the field, its value as written, to the end of the top level, unless the
+    top level has the field already.
     """
     base = make_pointer(*error.absolute_path)
     root_properties = profile.schema.get("properties", {}) if profile else {}
@@ -173,10 +207,11 @@ def misplaced_field(error: Any, profile: ModelProfile | None) -> Iterator[Findin
         if base and key in root_properties:
             yield Finding(base + make_pointer(key),
                           f'"{key}" belongs at the top level, not in {label(base)}: there the server ignores it',
-                          f'move "{key}" out of {label(base)} to the top level of the request', at_key=True)
+                          f'move "{key}" out of {label(base)} to the top level of the request', at_key=True,
+                          fix=Fix(f'move "{key}" to the top level', (MoveToTop(base + make_pointer(key)),)))
 
 
-@rule("VL107", "legacy-field", "error", stage="schema")
+@rule("VL107", "legacy-field", "error", stage="schema", fix="safe")
 def legacy_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     """A field from an earlier version of the model's API.
 
@@ -185,13 +220,28 @@ def legacy_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
 
     Breaks it: ``"audio_url": "https://example.com/voice.mp3"``.
     Fix: ``"model_params": {"voice_bindings": {"image1": "https://example.com/voice.mp3"}}``.
+
+    When the model data names the one field that replaces it (``replaced_by``), the fix (safe:
+    the old field is not read, the new one means the same) renames the field, and wraps a single
+    value in a list when the new field is a list. ``audio_url`` has two replacements: no fix.
     """
     legacy = profile.meta.get("legacy_fields", {}) if profile else {}
     if make_pointer(*error.absolute_path):
         return
     for key in _extra_keys(error):
         if key in legacy:
-            yield Finding(make_pointer(key), legacy[key]["message"], legacy[key].get("hint"), at_key=True)
+            yield Finding(make_pointer(key), legacy[key]["message"], legacy[key].get("hint"), at_key=True,
+                          fix=_replace_legacy(key, legacy[key].get("replaced_by"), error.instance, profile))
+
+
+def _replace_legacy(key: str, new: str | None, request: dict[str, Any], profile: ModelProfile | None) -> Fix | None:
+    if not new or new in request or profile is None:
+        return None
+    ops: tuple[Any, ...] = (RenameKey(make_pointer(key), new),)
+    wanted = profile.schema.get("properties", {}).get(new, {})
+    if wanted.get("type") == "array" and not isinstance(request[key], list):
+        ops += (ReplaceValue(make_pointer(key), [request[key]]),)
+    return Fix(f'replace "{key}" with "{new}"', ops)
 
 
 @rule("VL108", "wrong-count", "error", stage="schema")
