@@ -74,3 +74,36 @@ def test_jsonl_trailing_comma_hint_points_at_the_comma_deep_in_a_batch(tmp_path)
     assert bad.hint == "remove the trailing comma before it"
     assert lines[3000][bad.column - 1] == ","
     assert api.LintRun is type(run)
+
+
+def test_a_large_batch_is_split_across_workers_with_the_same_findings(tmp_path, monkeypatch) -> None:
+    import sys
+
+    import pytest
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("workers are forked on Linux only")
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from requests_corpus import write_batch
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    batch = str(write_batch(tmp_path / "batch.jsonl", 300, seed=4))
+    monkeypatch.setattr(api, "SPLIT_RECORDS", 100)
+    one = lint_paths([batch], LintOptions(jobs=1))
+    forked: list[int] = []
+    import multiprocessing.pool
+
+    original = multiprocessing.pool.Pool.__init__
+
+    def counting(self, processes=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        forked.append(processes)
+        original(self, processes, *args, **kwargs)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "__init__", counting)
+    two = lint_paths([batch], LintOptions(jobs=2))
+    assert forked == [2]  # one file, its records spread over two workers
+    (a,), (b,) = list(one.files), list(two.files)
+    assert a.requests == b.requests > 250  # the unparsable lines are no requests
+    assert a == b and len(a.estimates) > 150
+    assert {d.record for d in a.diagnostics if d.code == "VL001"}  # the batch has unparsable lines too

@@ -31,6 +31,8 @@ CHUNKS_PER_WORKER = 8  # small enough to balance uneven files, large enough to a
 
 Outcome = tuple[Any, "str | None"]  # (result, None) or (None, one-line path error)
 
+# True in a worker: a worker that meets work to spread (a large JSON Lines batch) does it itself.
+_IN_WORKER = False
 # Set in the parent just before forking; the workers read it (nothing is pickled on the way in).
 _JOB: tuple[Callable[..., Any], Sequence[Any], Any, type[Exception], Callable[[], Any] | None] | None = None
 
@@ -53,7 +55,7 @@ def job_count(requested: int | None, files: int) -> int:
         jobs = max(1, requested)
     else:
         jobs = available_cpus() if files >= MIN_FILES else 1
-    if not sys.platform.startswith("linux"):
+    if _IN_WORKER or not sys.platform.startswith("linux"):
         return 1
     return max(1, min(jobs, files // 50 or 1))
 
@@ -94,7 +96,9 @@ def _one(func: Callable[..., Any], item: Any, options: Any, error_type: type[Exc
 
 
 def _chunk(bounds: tuple[int, int]) -> tuple[list[Outcome], Any]:
+    global _IN_WORKER
     assert _JOB is not None
+    _IN_WORKER = True
     func, items, options, error_type, take_counts = _JOB
     outcomes = [_one(func, items[i], options, error_type) for i in range(*bounds)]
     return outcomes, take_counts() if take_counts is not None else None
