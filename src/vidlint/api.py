@@ -93,6 +93,12 @@ class FileResult(Record):
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        # Pickled once per file past the held few (ResultStore) and on the way back from
+        # workers: a call with the fields is cheaper than a slotted object's generic state.
+        return FileResult, (self.path, self.model, self.diagnostics, self.requests, self.estimates,
+                            self.estimate_sites)
+
 
 class ResultStore:
     """The file results of a run, in file order, without holding them all.
