@@ -1,4 +1,5 @@
-"""Programmatic entry points: lint files, folders, text.
+"""Programmatic entry points: lint files, folders, text. The run's types (options, results)
+are in ``vidlint.run`` and named here too.
 
 >>> from vidlint.api import LintOptions, lint_paths
 >>> run = lint_paths(["examples/"], LintOptions())
@@ -11,198 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from vidlint.check.pipeline import check_document
-from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.core.diagnostics import Diagnostic
 from vidlint.load import PathError, Source, UnreadableFile, discover, is_json_schema, load_source, read_source
 from vidlint.parallel import map_in_order
-from vidlint.records import Record
+from vidlint.run import AssetOptions, CostOptions, FileResult, Inputs, LintOptions, LintRun, ResultStore
 
 if TYPE_CHECKING:
-    from vidlint.baseline import Baseline
-    from vidlint.config import Budget, Config
+    from vidlint.settings.config import Budget
 
-
-class LintOptions(Record):
-    """How to lint. ``stdin_filename``: the name reported (and matched by per-file ignores) for
-    "-"; ``asset_maps``: (uri prefix, local mirror dir) pairs; ``no_cache``: probe assets again
-    instead of using the probe cache; ``prices``: USD per second by quality, overriding the
-    profile's (any model); ``asset_options``: built on first use by the pipeline, shares the
-    probe cache; ``online`` / ``offline_cache`` / ``allow_private_hosts``: --online,
-    --offline-cache (earlier --online results only, no network), --allow-private-hosts (lift
-    the SSRF guard); ``online_session``: a vidlint.remote.session.OnlineSession, made by
-    lint_paths; ``jobs``: processes for large runs (None: VIDLINT_JOBS or one per core).
-    From the configuration (``vidlint.config``; None: none applies): ``config``, ``baseline``,
-    ``model_prices`` (model -> quality -> USD per second), ``budget`` (set by lint_paths).
-    """
-
-    __slots__ = ("fail_on", "excludes", "stdin_jsonl", "stdin_bytes", "stdin_filename", "asset_maps", "no_cache",
-                 "prices", "asset_options", "online", "offline_cache", "allow_private_hosts", "online_session",
-                 "jobs", "config", "baseline", "model_prices", "budget")
-
-    def __init__(self, fail_on: Severity = Severity.ERROR, excludes: tuple[str, ...] = (), stdin_jsonl: bool = False,
-                 stdin_bytes: bytes | None = None, stdin_filename: str | None = None,
-                 asset_maps: tuple[tuple[str, Path], ...] = (), no_cache: bool = False,
-                 prices: dict[str, float] | None = None, asset_options: Any = None, online: bool = False,
-                 offline_cache: bool = False, allow_private_hosts: bool = False, online_session: Any = None,
-                 jobs: int | None = None, config: Config | None = None, baseline: Baseline | None = None,
-                 model_prices: dict[str, dict[str, float]] | None = None, budget: Budget | None = None) -> None:
-        self.fail_on = fail_on
-        self.excludes = excludes
-        self.stdin_jsonl = stdin_jsonl
-        self.stdin_bytes = stdin_bytes
-        self.stdin_filename = stdin_filename
-        self.asset_maps = asset_maps
-        self.no_cache = no_cache
-        self.prices = prices
-        self.asset_options = asset_options
-        self.online = online
-        self.offline_cache = offline_cache
-        self.allow_private_hosts = allow_private_hosts
-        self.online_session = online_session
-        self.jobs = jobs
-        self.config = config
-        self.baseline = baseline
-        self.model_prices = {} if model_prices is None else model_prices
-        self.budget = budget
-
-    @classmethod
-    def from_config(cls, config: Config, **overrides: Any) -> "LintOptions":
-        """Options from a configuration; ``overrides`` (from the command line) win, asset maps add up."""
-        asset_maps = tuple(overrides.pop("asset_maps", ())) + tuple(config.asset_maps)
-        options = cls(config=config, asset_maps=asset_maps, model_prices=dict(config.prices), **overrides)
-        if config.fail_on is not None and "fail_on" not in overrides:
-            options.fail_on = config.fail_on
-        return options
-
-
-class FileResult(Record):
-    """What linting one file found. ``estimate_sites`` (with a budget): where each estimate's
-    request is (pointer, line, column, record), for run totals."""
-
-    __slots__ = ("path", "model", "diagnostics", "requests", "estimates", "estimate_sites")
-
-    def __init__(self, path: str, model: str | None, diagnostics: list[Diagnostic], requests: int = 0,
-                 estimates: list[dict[str, Any]] | None = None,
-                 estimate_sites: list[tuple[str, int, int, int | None]] | None = None) -> None:
-        self.path = path
-        self.model = model
-        self.diagnostics = diagnostics
-        self.requests = requests
-        self.estimates = [] if estimates is None else estimates
-        self.estimate_sites = [] if estimate_sites is None else estimate_sites
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == severity)
-
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        # Pickled once per file past the held few (ResultStore) and on the way back from
-        # workers: a call with the fields is cheaper than a slotted object's generic state.
-        return FileResult, (self.path, self.model, self.diagnostics, self.requests, self.estimates,
-                            self.estimate_sites)
-
-
-class ResultStore:
-    """The file results of a run, in file order, without holding them all.
-
-    The first ``HELD`` results stay in memory; later ones are pickled to an unnamed temporary
-    file as they arrive and read back one at a time whenever the store is iterated (the report
-    walks them once), so a run's memory does not grow with its number of files. Severity counts
-    are kept as results arrive. A result read back from the file is a copy: apply suppressions
-    and the baseline before ``append``, as ``lint_paths`` does.
-    """
-
-    HELD = 200  # small runs (the CLI's usual case, the editor, tests) never touch the disk
-
-    def __init__(self, results: Iterable[FileResult] = ()) -> None:
-        self._held: list[FileResult] = []
-        self._spill: Any = None
-        self._offsets: list[int] = []  # where each spilled result starts in the file
-        self._counts = {Severity.INFO: 0, Severity.WARNING: 0, Severity.ERROR: 0}
-        for result in results:
-            self.append(result)
-
-    def append(self, result: FileResult) -> None:
-        for diagnostic in result.diagnostics:
-            self._counts[diagnostic.severity] += 1
-        if len(self._held) < self.HELD:
-            self._held.append(result)
-            return
-        import pickle
-
-        if self._spill is None:
-            import tempfile
-
-            self._spill = tempfile.TemporaryFile(prefix="vidlint-results-")  # noqa: SIM115  # lives with the run
-        self._spill.seek(0, 2)
-        self._offsets.append(self._spill.tell())
-        pickle.dump(result, self._spill, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def count(self, severity: Severity) -> int:
-        return self._counts[severity]
-
-    def __len__(self) -> int:
-        return len(self._held) + len(self._offsets)
-
-    def __iter__(self) -> Iterator[FileResult]:
-        yield from self._held
-        if self._spill is None:
-            return
-        import pickle
-
-        for offset in self._offsets:  # each read seeks: iterations may interleave with appends
-            self._spill.seek(offset)
-            yield pickle.load(self._spill)
-
-    def __getitem__(self, index: int) -> FileResult:
-        index = range(len(self))[index]
-        if index < len(self._held):
-            return self._held[index]
-        import pickle
-
-        self._spill.seek(self._offsets[index - len(self._held)])
-        return pickle.load(self._spill)  # type: ignore[no-any-return]
-
-    def __eq__(self, other: object) -> bool:
-        return list(self) == list(other) if isinstance(other, (ResultStore, list)) else NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"ResultStore({len(self)} files)"
-
-
-class LintRun(Record):
-    """A whole run. ``path_errors``: one-line reasons for paths that could not be read (exit
-    code 2); ``baselined`` / ``ignored``: findings hidden by the baseline / by per-file or
-    pointer ignores; ``probes``: media probes performed and served from cache; ``online``
-    (--online): bytes_transferred and requests."""
-
-    __slots__ = ("files", "path_errors", "fail_on", "baselined", "ignored", "probes", "online")
-
-    def __init__(self, files: list[FileResult] | ResultStore, path_errors: list[str], fail_on: Severity = Severity.ERROR,
-                 baselined: int = 0, ignored: int = 0, probes: dict[str, int] | None = None,
-                 online: dict[str, int] | None = None) -> None:
-        self.files = files
-        self.path_errors = path_errors
-        self.fail_on = fail_on
-        self.baselined = baselined
-        self.ignored = ignored
-        self.probes = {} if probes is None else probes
-        self.online = online
-
-    def count(self, severity: Severity) -> int:
-        if isinstance(self.files, ResultStore):
-            return self.files.count(severity)
-        return sum(f.count(severity) for f in self.files)
-
-    @property
-    def failed(self) -> bool:
-        return any(self.count(severity) for severity in Severity if severity >= self.fail_on)
-
-    @property
-    def exit_code(self) -> int:
-        if self.path_errors:
-            return 2
-        return 1 if self.failed else 0
+__all__ = ["AssetOptions", "CostOptions", "FileResult", "Inputs", "LintOptions", "LintRun", "ResultStore",
+           "lint_bytes", "lint_paths", "lint_source"]
 
 
 def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
@@ -210,9 +29,9 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     options = options or LintOptions()
     loaded = load_source(Source(display, None, jsonl), data)
     diagnostics = list(loaded.diagnostics)
-    if options.online_session is not None and len(loaded.documents) > 1:  # --online batch: probe all at once
-        options.online_session.prefetch([d.value for d in loaded.documents], base_dir or Path.cwd(),
-                                        list(options.asset_maps))
+    session = options.assets.session
+    if session is not None and len(loaded.documents) > 1:  # --online batch: probe all at once
+        session.prefetch([d.value for d in loaded.documents], base_dir or Path.cwd(), options.assets.asset_maps)
     models: list[str] = []
     estimates: list[dict[str, Any]] = []
     sites: list[tuple[str, int, int, int | None]] = []
@@ -240,7 +59,7 @@ def _check_records(documents: list[Any], base_dir: Path | None, options: LintOpt
     batch is spread over worker processes like many files are (``vidlint.parallel``); otherwise
     each request is let go once checked, so a batch never holds every parsed request and every
     result at the same time."""
-    if len(documents) > SPLIT_RECORDS and options.online_session is None:
+    if len(documents) > SPLIT_RECORDS and options.assets.session is None:
         from functools import partial
 
         check = partial(_check_batch_record, documents, base_dir)  # forked workers inherit it: nothing pickled
@@ -259,10 +78,10 @@ def _check_batch_record(documents: list[Any], base_dir: Path | None, index: int,
 
 def _check_record(document: Any, base_dir: Path | None, options: LintOptions) -> Checked:
     result = check_document(document, base_dir, options)
-    if options.budget is None:
+    if options.costs.budget is None:
         return result.diagnostics, result.model, result.estimate, None
     sites: list[tuple[str, int, int, int | None]] = []
-    found = result.diagnostics + _request_budget(document, result.estimate, options.budget, sites)
+    found = result.diagnostics + _request_budget(document, result.estimate, options.costs.budget, sites)
     return found, result.model, result.estimate, sites[0] if sites else None
 
 
@@ -290,7 +109,7 @@ def _run_budget(result: FileResult, totals: Any) -> None:
 def lint_source(source: Source, options: LintOptions) -> FileResult | None:
     """None for a file found by walking a folder that turns out to be a JSON Schema, not a request."""
     try:
-        data = read_source(source, options.stdin_bytes)
+        data = read_source(source, options.inputs.stdin_bytes)
     except UnreadableFile as exc:  # this file is a finding; the others are linted
         from vidlint.rules.file import unreadable_file
 
@@ -314,7 +133,7 @@ def prepare_workers() -> None:
 
 def _flush_probe_cache(options: LintOptions) -> None:
     """Write what this process's probe cache learned to its folder indexes."""
-    cache = getattr(options.asset_options, "cache", None)
+    cache = options.assets.cache
     if cache is not None:
         cache.flush()
 
@@ -344,32 +163,33 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
 
     run = LintRun(ResultStore(), [], options.fail_on)
     STATS.reset()
-    sources, run.path_errors = discover(list(paths), options.excludes, options.stdin_jsonl)
+    sources, run.path_errors = discover(list(paths), options.inputs.excludes, options.inputs.stdin_jsonl)
     config = options.config
     suppressor = None
     run_totals = None
     if config is not None:
-        from vidlint.suppress import Suppressor
+        from vidlint.settings.suppressions import Suppressor
 
         suppressor = Suppressor(config)
         if config.exclude:
             sources = [s for s in sources if s.path is None or not config.excluded(s.path)]
         if config.budget:
-            options.budget = config.budget
+            options.costs.budget = config.budget
             if config.budget.run:
                 from vidlint.rules.cost import RunBudget
 
                 run_totals = RunBudget(config.budget.run)
-    if (options.online or options.offline_cache) and options.online_session is None:
+    assets = options.assets
+    if (assets.online or assets.offline_cache) and assets.session is None:
+        from vidlint.check.online import OnlineSession
         from vidlint.remote.online import RemoteOptions
-        from vidlint.remote.session import OnlineSession
 
-        options.online_session = OnlineSession(RemoteOptions.from_flags(
-            allow_private_hosts=options.allow_private_hosts, offline_cache=options.offline_cache,
-            use_cache=not options.no_cache))
+        assets.session = OnlineSession(RemoteOptions.from_flags(
+            allow_private_hosts=assets.allow_private_hosts, offline_cache=assets.offline_cache,
+            use_cache=not assets.no_cache))
     # Many files are spread over worker processes (see vidlint.parallel); the order is kept.
     # An online session (one HTTP client, one summary) stays in this process.
-    jobs = 1 if options.online_session is not None else options.jobs
+    jobs = 1 if assets.session is not None else options.jobs
     try:
         outcomes = map_in_order(lint_source, sources, options, PathError, jobs, prepare_workers,
                                 (_take_probe_counts, _add_probe_counts))
@@ -379,20 +199,20 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 continue
             if result is None:
                 continue
-            if source.path is None and options.stdin_filename:
-                result.path = options.stdin_filename
+            if source.path is None and options.inputs.stdin_filename:
+                result.path = options.inputs.stdin_filename
             if run_totals is not None:
                 _run_budget(result, run_totals)
             if suppressor is not None:
-                suppressor.apply(result)
+                result.diagnostics = suppressor.apply(result.path, result.diagnostics)
             if options.baseline is not None:
-                options.baseline.apply(result)
+                result.diagnostics = options.baseline.apply(result.path, result.diagnostics)
             run.files.append(result)
     finally:
         _flush_probe_cache(options)
-        if options.online_session is not None:
-            options.online_session.close()
-            run.online = options.online_session.summary()
+        if assets.session is not None:
+            assets.session.close()
+            run.online = assets.session.summary()
     _report_stale_suppressions(run, options, suppressor)
     run.probes = STATS.to_json()
     return run
@@ -402,7 +222,7 @@ def _report_stale_suppressions(run: LintRun, options: LintOptions, suppressor: A
     """VL901 / VL902 findings, on the configuration and baseline files themselves."""
     if suppressor is None and options.baseline is None:
         return
-    from vidlint.config_files import display_path
+    from vidlint.settings.discovery import display_path
 
     if suppressor is not None:
         run.ignored = suppressor.suppressed

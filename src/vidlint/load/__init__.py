@@ -8,8 +8,9 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from vidlint.core.globs import Glob, compile_glob
+from vidlint.core.records import FrozenRecord
 from vidlint.load.document import Document, LoadedFile, load_bytes
-from vidlint.records import FrozenRecord
 
 __all__ = ["Document", "LoadedFile", "Source", "discover", "load_source", "PathError", "UnreadableFile",
            "MAX_REQUEST_FILE_BYTES"]
@@ -40,22 +41,21 @@ class Source(FrozenRecord):
     None for stdin; ``found_by_walking``: not named on the command line (JSON Schemas in
     it are skipped)."""
 
-    __slots__ = ("display", "path", "jsonl", "found_by_walking")
-
-    def __init__(self, display: str, path: Path | None, jsonl: bool, found_by_walking: bool = False) -> None:
-        self.display = display
-        self.path = path
-        self.jsonl = jsonl
-        self.found_by_walking = found_by_walking
+    display: str
+    path: Path | None
+    jsonl: bool
+    found_by_walking: bool = False
 
 
-def _excluded(name: str, patterns: tuple[str, ...]) -> bool:
-    import fnmatch
+def _excluded(path: Path, globs: list[Glob]) -> bool:
+    """Whether a glob (the configuration's ``exclude`` dialect, :mod:`vidlint.core.globs`) names
+    ``path``, taken relative to the current folder: ``requests/drafts/*`` on the command line
+    means what it means in a vidlint.toml of the current folder."""
+    relative = os.path.relpath(path).replace(os.sep, "/") if path.is_absolute() else path.as_posix()
+    return any(glob.matches(relative) for glob in globs)
 
-    return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
 
-
-def _walk(folder: Path, excludes: tuple[str, ...], errors: list[str]) -> list[Path]:
+def _walk(folder: Path, excludes: list[Glob], errors: list[str]) -> list[Path]:
     """Request files under ``folder``; a folder that cannot be listed adds a reason to ``errors``."""
     found: list[Path] = []
 
@@ -65,9 +65,9 @@ def _walk(folder: Path, excludes: tuple[str, ...], errors: list[str]) -> list[Pa
 
     for root, dirs, files in os.walk(folder, onerror=refused):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
-                         and not _excluded(d, excludes))
+                         and not _excluded(Path(root) / d, excludes))
         for name in sorted(files):
-            if name.endswith(REQUEST_SUFFIXES) and not name.startswith(".") and not _excluded(name, excludes):
+            if name.endswith(REQUEST_SUFFIXES) and not name.startswith(".") and not _excluded(Path(root) / name, excludes):
                 found.append(Path(root) / name)
     return found
 
@@ -97,7 +97,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
 
     Returns the sources and one-line reasons for the arguments that name nothing.
     """
-    excludes = DEFAULT_EXCLUDES + tuple(extra_excludes)
+    excludes = [compile_glob(pattern) for pattern in DEFAULT_EXCLUDES + tuple(extra_excludes)]
     sources: list[Source] = []
     errors: list[str] = []
     seen: set[object] = set()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from vidlint.diagnostics import split_pointer
+from vidlint.core.pointers import split_pointer
 from vidlint.load import Document
 from vidlint.models import follow_pointer, load_profile
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any, TextIO
 
-from vidlint.api import LintRun
-from vidlint.check.wording import plural
-from vidlint.diagnostics import Severity
+from vidlint.run import LintRun
+from vidlint.core.wording import plural
+from vidlint.core.diagnostics import Severity
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 

@@ -10,6 +10,7 @@ import os
 from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import urlsplit
 
+from vidlint.core.wording import number
 from vidlint.rules.registry import Finding, RequestContext, rule
 
 MB, MIB = 1000 * 1000, 1024 * 1024  # the two readings of the documentation's "MB"
@@ -182,10 +183,10 @@ def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     if high is not None and high < probe.duration <= high + PADDING_SECONDS:
         return  # VL612: over by encoder padding only
     if not _inside(probe.duration, bounds):
-        yield ctx.finding(f"{ctx.ref.kind} is {_seconds(probe.duration)} s; the limit is "
+        yield ctx.finding(f"{ctx.ref.kind} is {number(probe.duration, 1)} s; the limit is "
                              f"{_span(bounds)} s{ctx.why('duration')}",
-                             hint=f"trim it to at most {_number(high)} s" if high is not None and probe.duration > high
-                             else f"use a clip of at least {_number(low)} s")
+                             hint=f"trim it to at most {number(high)} s" if high is not None and probe.duration > high
+                             else f"use a clip of at least {number(low)} s")
 
 
 @rule("VL607", "asset-too-large", "error", stage="media", reads="media.*.max_mb")
@@ -205,10 +206,10 @@ def asset_too_large(ctx: AssetContext) -> Iterator[Finding]:
     if probe is None or probe.size is None or not limit:
         return
     if probe.size > limit * MIB:
-        yield ctx.finding(f"file is {_both_mb(probe.size)}; the limit is {_number(limit)} MB, at most "
+        yield ctx.finding(f"file is {_both_mb(probe.size)}; the limit is {number(limit)} MB, at most "
                           f"{limit * MIB:,} bytes even if a MB is 1,048,576 bytes",
                           hint=f"re-encode or downscale it to at most {limit * MB:,} bytes "
-                               f"({_number(limit)} MB in either reading)")
+                               f"({number(limit)} MB in either reading)")
 
 
 @rule("VL608", "image-transparency", "error", stage="media", reads="media.*.transparency")
@@ -254,7 +255,7 @@ def asset_size_ambiguous(ctx: AssetContext) -> Iterator[Finding]:
     if probe is None or probe.size is None or not limit:
         return
     if limit * MB < probe.size <= limit * MIB:
-        yield ctx.finding(f"file is {_both_mb(probe.size)}: over the {_number(limit)} MB limit if a MB is "
+        yield ctx.finding(f"file is {_both_mb(probe.size)}: over the {number(limit)} MB limit if a MB is "
                           f"1,000,000 bytes ({limit * MB:,}), within it if a MB is 1,048,576 bytes "
                           f"({limit * MIB:,}); the documentation does not say which",
                           hint=f"re-encode it to at most {limit * MB:,} bytes to be safe")
@@ -295,10 +296,10 @@ def duration_padding(ctx: AssetContext) -> Iterator[Finding]:
     high = bounds[1]
     if high is not None and high < probe.duration <= high + PADDING_SECONDS:
         over = round((probe.duration - high) * 1000)
-        yield ctx.finding(f"{ctx.ref.kind} is {_seconds(probe.duration)} s, {over} ms over the {_number(high)} s "
+        yield ctx.finding(f"{ctx.ref.kind} is {number(probe.duration, 1)} s, {over} ms over the {number(high)} s "
                           "limit: encoder padding, which the server may or may not round away",
-                          hint=f"trim it to {_number(high)} s or a little less "
-                               f"(e.g. ffmpeg -i IN -t {high - 0.05:g} OUT)")
+                          hint=f"trim it to {number(high)} s or a little less "
+                               f"(e.g. ffmpeg -i IN -t {number(high - 0.05)} OUT)")
 
 
 @rule("VL609", "video-rotation", "info", stage="media", reads="media")
@@ -333,8 +334,8 @@ def video_frame_rate(ctx: AssetContext) -> Iterator[Finding]:
     low, high = bounds
     if not _inside(probe.fps, bounds):
         target = low if low is not None and probe.fps < low else high
-        yield ctx.finding(f"video frame rate is {_number(probe.fps)} fps; the limit is {_span(bounds)} fps"
-                          f"{ctx.why('fps')}", hint=f"re-encode it at {_number(target)} fps")
+        yield ctx.finding(f"video frame rate is {number(probe.fps)} fps; the limit is {_span(bounds)} fps"
+                          f"{ctx.why('fps')}", hint=f"re-encode it at {number(target)} fps")
 
 
 @rule("VL615", "video-codec", "error", stage="media", reads="media.*.video_codecs")
@@ -421,9 +422,9 @@ def total_duration(ctx: RequestContext) -> Iterator[Finding]:
                 total += probe["duration"]
                 if total > cap:
                     lower = f" at least (and {unknown} not probed)" if unknown else ""
-                    yield Finding(asset["pointer"], f"the {kind} assets add up to{lower} {_seconds(total)} s with this "
-                                  f"one; together at most {_number(cap)} s are allowed",
-                                  f"trim the {kind} clips by {_seconds(total - cap)} s, or drop one")
+                    yield Finding(asset["pointer"], f"the {kind} assets add up to{lower} {number(total, 1)} s with this "
+                                  f"one; together at most {number(cap)} s are allowed",
+                                  f"trim the {kind} clips by {number(total - cap, 1)} s, or drop one")
                     break
             else:
                 unknown += 1
@@ -442,7 +443,7 @@ def _inside(value: float, bounds: Any) -> bool:
 
 def _span(bounds: Any, show: Any = None, within: bool = False) -> str:
     """``300..2160``, ``at least 300`` or ``at most 30`` (``within``: ``within 300..2160``)."""
-    show = show or _number
+    show = show or number
     low, high = bounds
     if low is not None and high is not None:
         return f"{'within ' if within else ''}{show(low)}..{show(high)}"
@@ -455,17 +456,6 @@ def _article(word: str) -> str:
 
 def _preferred_extension(fmt: str | None) -> str:
     return {"jpeg": "jpg"}.get(fmt or "", fmt or "")
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def _seconds(value: float) -> str:
-    text = f"{value:.1f}"
-    if abs(float(text) - value) > 0.0005:
-        text = f"{value:.3f}".rstrip("0")
-    return text
 
 
 def _ratio(value: float, differ_from: float | None = None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from vidlint.diagnostics import split_pointer
+from vidlint.core.pointers import split_pointer
 
 
 def label(pointer: str) -> str:
@@ -61,3 +61,16 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """A number as every message writes it: to the thousandth, without trailing zeros, with at
+    least ``decimals`` decimals (1 for a measured length: ``31.0``). ``7.25`` is ``7.25``
+    everywhere, ``5`` is ``5``, ``1e6`` is ``1000000``."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    if decimals:
+        whole, _, fraction = text.partition(".")
+        text = f"{whole}.{fraction.ljust(decimals, '0')}"
+    return text
