@@ -10,7 +10,7 @@ from conftest import REPO, run_vidlint
 
 from vidlint import api
 from vidlint.api import LintOptions, ResultStore, lint_paths
-from vidlint.diagnostics import Severity
+from vidlint.core.diagnostics import Severity
 from vidlint.report import json_report, text
 
 MODEL = "wan2.7-reference-video"
