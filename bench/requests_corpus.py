@@ -79,3 +79,19 @@ def write_corpus(folder: Path, count: int = 10_000, seed: int = 8, invalid_share
         path.write_text(text + "\n", encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def write_batch(path: Path, count: int, seed: int = 8, invalid_share: float = 0.35) -> Path:
+    """One JSON Lines batch of ``count`` records drawn like ``write_corpus``'s files, one line each
+    (a broken record's trailing comma makes that line unparsable)."""
+    rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for _ in range(count):
+            request: dict[str, Any] | str = valid_request(rng)
+            if rng.random() < invalid_share:
+                request = _break(rng, request)  # type: ignore[arg-type]
+            text = json.dumps(json.loads(request[:-3] + "}")) [:-1] + ",}" if isinstance(request, str) \
+                else json.dumps(request, ensure_ascii=False)
+            out.write(text + "\n")
+    return path

@@ -1,123 +1,173 @@
-"""Throughput: 10,000 request files in one call, vidlint (schema + all request rules) versus
-check-jsonschema (schema only) on the same files.
+"""Throughput and peak memory, vidlint against its peers, in one run (issue 19).
 
-The files come from ``requests_corpus.py`` (deterministic; about a third broken in the
-schema, a rule or the JSON itself). Both tools get the same explicit file list and print
-their default text output. Each side runs ``--rounds`` times, alternating; medians compared.
-vidlint runs twice per round: with its default worker processes (one per core for large
-runs) and with ``VIDLINT_JOBS=1``, to show what the pool brings on this machine. Peak
-memory: the largest single process (ru_maxrss) and the sampled sum over the process tree
-(workers share the parent's pages after fork, so the sum overstates what is really used).
+Scenarios (each a fresh temporary folder, written by ``requests_corpus.py``: about a third of
+the requests broken in the schema, a rule or the JSON itself; remote https uris only):
 
-    python bench/throughput.py [--files 10000] [--rounds 3]
+- ``10k`` / ``50k``: 10,000 / 50,000 request files in one call;
+- ``jsonl10k`` / ``jsonl100k``: one JSON Lines batch of 10,000 / 100,000 records.
 
-Targets (issue 8): vidlint at least 3x faster than check-jsonschema; peak memory under 200 MB.
+Sides, each a fresh process, run ``--rounds`` times in turn (A B C A B C ...):
+
+- vidlint, ``--format json -o report.json`` (default settings: worker processes for large runs),
+  the same with ``VIDLINT_JOBS=1`` (one process: CPU per request), and ``--format text``;
+- check-jsonschema on the schema ``vidlint schema MODEL`` prints (bundled into one file);
+- ajv-cli (installed from npm into ``bench/.node`` when node is present; skipped otherwise),
+  given the files that parse (it stops at the first file that is not JSON);
+- jsonschema-rs and the floor, reading every file plus ``json.loads`` (``bench/peers.py``).
+
+check-jsonschema and ajv-cli read no JSON Lines, so the batches compare against the last two.
+Peak memory is the largest sampled sum of RSS over the process and its children.
+
+    python bench/throughput.py [--scenarios 10k,50k,jsonl10k,jsonl100k] [--rounds 3]
+
+Targets (issue 19): 10k files, JSON output: <= 0.33x check-jsonschema and <= 6x the floor;
+one process <= ~100 us CPU per request; peak memory <= 100 MB for 10k and 50k files;
+a 100k batch's time per record within 1.3x of a 10k batch's.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (REPO, available_cpus_text, environment, median, peer, print_header,  # noqa: E402
-                     run_measured, vidlint_command)
-from requests_corpus import write_corpus  # noqa: E402
+from _common import (REPO, Measured, environment, median, peer, print_header, run_measured,  # noqa: E402
+                     vidlint_command)
+from requests_corpus import MODEL, write_batch, write_corpus  # noqa: E402
 
-SPEEDUP_TARGET = 3.0
-MEMORY_TARGET_MB = 200
+NODE_DIR = REPO / "bench" / ".node"
+AJV = NODE_DIR / "node_modules" / ".bin" / "ajv"
+PEERS = str(REPO / "bench" / "peers.py")
+SCENARIOS = {"10k": (10_000, False), "50k": (50_000, False), "jsonl10k": (10_000, True), "jsonl100k": (100_000, True)}
+OURS = "vidlint json"
 
 
-def bundle_schema(path: Path) -> dict:
-    """The model's schema with every ``$ref`` to a shared file's ``$defs`` inlined as a local
-    ``$defs`` entry, so check-jsonschema resolves nothing outside the file (its fastest case)."""
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    defs: dict[str, object] = schema.setdefault("$defs", {})
+def ajv_cli() -> str | None:
+    """The ajv-cli binary, installed into bench/.node on first use; None without node/npm."""
+    if AJV.exists():
+        return str(AJV)
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        return None
+    subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(NODE_DIR), "ajv-cli@5"],
+                   check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return str(AJV) if AJV.exists() else None
 
-    def rewrite(node: object, current: str | None) -> object:
-        if isinstance(node, list):
-            return [rewrite(item, current) for item in node]
-        if not isinstance(node, dict):
-            return node
-        out = {key: rewrite(value, current) for key, value in node.items()}
-        ref = node.get("$ref")
-        if isinstance(ref, str) and "#/$defs/" in ref:
-            target, _, name = ref.partition("#/$defs/")
-            source = target or current
-            if source:
-                local = f"{source.replace('.json', '')}--{name}"
-                if local not in defs:
-                    defs[local] = {}
-                    shared = json.loads((path.parent / source).read_text(encoding="utf-8"))
-                    defs[local] = rewrite(shared["$defs"][name], source)
-                out["$ref"] = f"#/$defs/{local}"
-        return out
 
-    return rewrite(schema, None)  # type: ignore[return-value]
+def parses(path: Path) -> bool:
+    try:
+        json.loads(path.read_bytes())
+        return True
+    except ValueError:
+        return False
+
+
+def sides(folder: Path, schema: Path, count: int, jsonl: bool, env: dict[str, str],
+          ajv: str | None) -> dict[str, tuple[list[str], dict[str, str]]]:
+    if jsonl:
+        names = [str(write_batch(folder / f"batch-{count}.jsonl", count).name)]
+    else:
+        names = [p.name for p in write_corpus(folder, count)]
+    report = str(folder.parent / "report.out")
+    ours = vidlint_command("lint", "--format", "json", "-o", report, *names)
+    out: dict[str, tuple[list[str], dict[str, str]]] = {
+        OURS: (ours, env),
+        "vidlint json, VIDLINT_JOBS=1": (ours, {**env, "VIDLINT_JOBS": "1"}),
+        "vidlint text": (vidlint_command("lint", "--format", "text", "-o", report, *names), env),
+    }
+    if not jsonl:
+        out["check-jsonschema (bundled)"] = ([peer("check-jsonschema"), "--schemafile", str(schema), *names], env)
+        if ajv is not None:
+            good = [name for name in names if parses(folder / name)]
+            out[f"ajv-cli ({len(good)} files that parse)"] = (
+                [ajv, "validate", "--spec=draft2020", "--strict=false", "--errors=line", "-s", str(schema),
+                 *(arg for name in good for arg in ("-d", name))], env)
+    flag = ["--jsonl"] if jsonl else []
+    out["jsonschema-rs"] = ([sys.executable, PEERS, "jsonschema-rs", str(schema), *flag, *names], env)
+    out["floor: read + json.loads"] = ([sys.executable, PEERS, "floor", *flag, *names], env)
+    return out
+
+
+def spread(values: list[float]) -> str:
+    return f"{median(values):6.2f} s ({min(values):.2f}-{max(values):.2f})"
+
+
+def scenario(name: str, rounds: int, ajv: str | None) -> dict[str, list[Measured]]:
+    count, jsonl = SCENARIOS[name]
+    what = f"one JSON Lines batch of {count} records" if jsonl else f"{count} request files"
+    print(f"-- {name}: {what}, {rounds} rounds")
+    with tempfile.TemporaryDirectory(prefix="vidlint-bench-") as tmp:
+        folder = Path(tmp) / "requests"
+        folder.mkdir()
+        env = environment(Path(tmp) / "cache")
+        schema = Path(tmp) / "bundled-schema.json"
+        schema.write_bytes(subprocess.run(vidlint_command("schema", MODEL), env=env, capture_output=True,
+                                          check=True).stdout)
+        table = sides(folder, schema, count, jsonl, env, ajv)
+        results: dict[str, list[Measured]] = {side: [] for side in table}
+        for _ in range(rounds):
+            for side, (command, side_env) in table.items():
+                results[side].append(run_measured(command, side_env, cwd=folder, sample_tree=True))
+    for side, runs in results.items():
+        print(f"  {side:34s} wall {spread([r.seconds for r in runs])}  CPU {spread([r.cpu_seconds for r in runs])}"
+              f"  peak RSS {max(r.peak_tree_mb for r in runs):5.0f} MB  exit {sorted({r.code for r in runs})}")
+    ours = results[OURS]
+    for side, runs in results.items():
+        if side.startswith("vidlint"):
+            continue
+        print(f"  vidlint json / {side:32s} wall {median([r.seconds for r in ours]) / median([r.seconds for r in runs]):5.2f}x"
+              f"  CPU {median([r.cpu_seconds for r in ours]) / median([r.cpu_seconds for r in runs]):5.2f}x")
+    single = median([r.cpu_seconds for r in results["vidlint json, VIDLINT_JOBS=1"]])
+    print(f"  one process: {single / count * 1e6:.0f} us CPU per request (start-up included)")
+    print()
+    return results
+
+
+def verdict(label: str, value: float, limit: float, unit: str = "x") -> None:
+    print(f"  {label:58s} {value:7.2f}{unit}  (target <= {limit:g}{unit}: {'meets' if value <= limit else 'MISSES'} it)")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    print_header(f"throughput: {args.files} request files in one call",
-                 f"python bench/throughput.py --files {args.files} --rounds {args.rounds}", ("check-jsonschema",))
-    schema = str(REPO / "schemas" / "wan2.7-reference-video.json")
-    with tempfile.TemporaryDirectory(prefix="vidlint-bench-") as tmp:
-        folder = Path(tmp) / "requests"
-        names = [p.name for p in write_corpus(folder, args.files)]
-        env = environment(Path(tmp) / "cache")
-        bundled = Path(tmp) / "bundled-schema.json"
-        bundled.write_text(json.dumps(bundle_schema(Path(schema))))
-        sides = {
-            f"vidlint (default: {available_cpus_text()})": (vidlint_command("lint", *names), env),
-            "vidlint VIDLINT_JOBS=1": (vidlint_command("lint", *names), {**env, "VIDLINT_JOBS": "1"}),
-            "check-jsonschema": ([peer("check-jsonschema"), "--schemafile", schema, *names], env),
-            "check-jsonschema, bundled schema": ([peer("check-jsonschema"), "--schemafile", str(bundled), *names], env),
-        }
-        print(f"corpus:   {args.files} files in a temporary folder, written by bench/requests_corpus.py")
-        print(f"commands: PYTHONPATH=src python -m vidlint lint <files>; "
-              f"check-jsonschema --schemafile schemas/wan2.7-reference-video.json <files>")
-        run_measured(vidlint_command("lint", names[0]), env, cwd=folder)  # fill the compiled-schema cache
-        results: dict[str, list] = {name: [] for name in sides}
-        for _ in range(args.rounds):
-            for name, (command, side_env) in sides.items():
-                results[name].append(run_measured(command, side_env, cwd=folder, sample_tree=True))
-        outputs = {name: runs[-1].stdout for name, runs in results.items()}
-        print()
-        for name, runs in results.items():
-            codes = sorted({r.code for r in runs})
-            print(f"{name:34s} wall median {median([r.seconds for r in runs]):6.2f} s  "
-                  f"(min {min(r.seconds for r in runs):.2f})  CPU {median([r.cpu_seconds for r in runs]):5.2f} s  "
-                  f"peak RSS {max(r.peak_rss_mb for r in runs):4.0f} MB (tree {max(r.peak_tree_mb for r in runs):4.0f} MB)  "
-                  f"exit {codes}")
-        ours_name = next(iter(sides))
-        ours = median([r.seconds for r in results[ours_name]])
-        single = median([r.seconds for r in results["vidlint VIDLINT_JOBS=1"]])
-        theirs = median([r.seconds for r in results["check-jsonschema"]])
-        same = outputs[ours_name] == outputs["vidlint VIDLINT_JOBS=1"]
-        summary_line = next((line for line in outputs[ours_name].decode().splitlines() if line.startswith("Found ")), "?")
-        print()
-        print(f"vidlint said: {summary_line}")
-        print(f"vidlint output with workers identical to one process: {same}")
-        speedup = theirs / ours
-        print(f"speed-up vs check-jsonschema: {speedup:.2f}x with workers, {theirs / single:.2f}x in one process "
-              f"(target >= {SPEEDUP_TARGET}x: {'meets' if speedup >= SPEEDUP_TARGET else 'MISSES'} it)")
-        best = median([r.seconds for r in results["check-jsonschema, bundled schema"]])
-        print(f"speed-up vs check-jsonschema on the same schema bundled into one file (its relative $refs to "
-              f"the shared file inlined): {best / ours:.2f}x with workers "
-              f"({'meets' if best / ours >= SPEEDUP_TARGET else 'MISSES'} the target against that)")
-        peak = max(r.peak_rss_mb for r in results[ours_name])
-        tree = max(r.peak_tree_mb for r in results[ours_name])
-        print(f"vidlint peak memory: {peak:.0f} MB per process, {tree:.0f} MB summed over the tree "
-              f"(target < {MEMORY_TARGET_MB} MB: {'meets' if tree < MEMORY_TARGET_MB else 'MISSES'} it)")
-        print(f"workers pay on this machine: {'yes' if ours < single * 0.9 else 'no'} "
-              f"({single / ours:.2f}x over one process)")
+    chosen = [s for s in args.scenarios.split(",") if s]
+    print_header("throughput and memory: vidlint and its peers",
+                 f"python bench/throughput.py --scenarios {','.join(chosen)} --rounds {args.rounds}",
+                 ("check-jsonschema", "jsonschema-rs"))
+    ajv = ajv_cli()
+    print(f"ajv-cli:  {ajv or 'skipped: node and npm are not both on PATH'}")
+    print()
+    done = {name: scenario(name, args.rounds, ajv) for name in chosen}
+
+    def wall(name: str, side: str) -> float:
+        return median([r.seconds for r in done[name][side]])
+
+    print("targets:")
+    if "10k" in done:
+        verdict("10k files: vidlint json / check-jsonschema (bundled)", wall("10k", OURS) / wall("10k", "check-jsonschema (bundled)"), 0.33)
+        verdict("10k files: vidlint json / read + json.loads floor", wall("10k", OURS) / wall("10k", "floor: read + json.loads"), 6)
+        single = median([r.cpu_seconds for r in done["10k"]["vidlint json, VIDLINT_JOBS=1"]])
+        verdict("10k files: one process, CPU per request", single / 10_000 * 1e6, 100, " us")
+    for name in ("10k", "50k"):
+        if name in done:
+            peak = max(r.peak_tree_mb for side, runs in done[name].items() if side.startswith("vidlint") for r in runs)
+            verdict(f"{name} files: vidlint peak RSS, any format, children included", peak, 100, " MB")
+    if "jsonl10k" in done and "jsonl100k" in done:
+        small, large = wall("jsonl10k", OURS) / 10_000, wall("jsonl100k", OURS) / 100_000
+        verdict("JSONL: time per record, 100k batch / 10k batch", large / small, 1.3)
+        peak = max(r.peak_tree_mb for side, runs in done["jsonl100k"].items() if side.startswith("vidlint") for r in runs)
+        print(f"  JSONL 100k: vidlint peak RSS {peak:.0f} MB")
+    if "10k" in done:
+        auto, one = wall("10k", OURS), wall("10k", "vidlint json, VIDLINT_JOBS=1")
+        print(f"  10k files: automatic workers {auto:.2f} s vs one process {one:.2f} s "
+              f"({'never slower' if auto <= one * 1.05 else 'SLOWER'})")
     return 0
 
 

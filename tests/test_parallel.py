@@ -75,3 +75,30 @@ def test_job_count() -> None:
     if sys.platform.startswith("linux"):
         assert job_count(4, 1000) == 4
         assert job_count(4, 100) == 2  # at least 50 files per worker
+
+
+def test_workers_only_when_the_measured_cost_says_they_pay() -> None:
+    from vidlint.parallel import workers_pay
+
+    assert workers_pay(300e-6, 10_000, 2, 2.0)  # 3 s alone, ~2.3 s on two free cores
+    assert not workers_pay(300e-6, 10_000, 2, 1.2)  # the other core is busy: forking cannot pay
+    assert not workers_pay(50e-6, 10_000, 2, 2.0)  # cheap files: taking results back costs more
+    assert not workers_pay(300e-6, 300, 2, 2.0)  # too few files for the workers' start-up
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_automatic_run_keeps_order_whatever_it_decides(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from vidlint import parallel
+    from vidlint.api import LintOptions, lint_paths
+
+    names = [str(tmp_path / n) for n in make_tree(tmp_path) if n.startswith("req-")]
+    monkeypatch.delenv(parallel.JOBS_ENV, raising=False)
+    monkeypatch.setattr(parallel, "MIN_FILES", 60)
+    monkeypatch.setattr(parallel, "SAMPLE_FILES", 30)
+    one = lint_paths(names, LintOptions(jobs=1))
+    for free in (1.0, 2.0):  # stays here after the sample / forks for the rest
+        monkeypatch.setattr(parallel, "free_cpus", lambda free=free: free)
+        monkeypatch.setattr(parallel, "workers_pay", lambda *args, free=free: free > 1)
+        auto = lint_paths(names, LintOptions())
+        assert [f.path for f in auto.files] == names
+        assert list(auto.files) == list(one.files)

@@ -9,19 +9,19 @@ are in ``vidlint.run`` and named here too.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from vidlint.check.pipeline import check_document
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.load import PathError, Source, UnreadableFile, discover, is_json_schema, load_source, read_source
 from vidlint.parallel import map_in_order
-from vidlint.run import AssetOptions, CostOptions, FileResult, Inputs, LintOptions, LintRun
+from vidlint.run import AssetOptions, CostOptions, FileResult, Inputs, LintOptions, LintRun, ResultStore
 
 if TYPE_CHECKING:
     from vidlint.settings.config import Budget
 
-__all__ = ["AssetOptions", "CostOptions", "FileResult", "Inputs", "LintOptions", "LintRun", "lint_bytes",
-           "lint_paths", "lint_source"]
+__all__ = ["AssetOptions", "CostOptions", "FileResult", "Inputs", "LintOptions", "LintRun", "ResultStore",
+           "lint_bytes", "lint_paths", "lint_source"]
 
 
 def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
@@ -35,22 +35,54 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     models: list[str] = []
     estimates: list[dict[str, Any]] = []
     sites: list[tuple[str, int, int, int | None]] = []
-    documents, count = loaded.documents, len(loaded.documents)
-    for index in range(count):
-        # Each request is let go once checked, so a large batch never holds every parsed
-        # request and every result at the same time.
-        document, documents[index] = documents[index], None  # type: ignore[call-overload]
-        result = check_document(document, base_dir, options)
-        diagnostics.extend(result.diagnostics)
-        if options.costs.budget is not None:
-            diagnostics.extend(_request_budget(document, result.estimate, options.costs.budget, sites))
-        if result.model and result.model not in models:
-            models.append(result.model)
-        if result.estimate is not None:
-            estimates.append(result.estimate)
+    for found, model, estimate, site in _check_records(loaded.documents, base_dir, options):
+        diagnostics.extend(found)
+        if site is not None:
+            sites.append(site)
+        if model and model not in models:
+            models.append(model)
+        if estimate is not None:
+            estimates.append(estimate)
+    count = len(loaded.documents)
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
     model = models[0] if len(models) == 1 else None
     return FileResult(display, model, diagnostics, count, estimates, sites)
+
+
+SPLIT_RECORDS = 2000  # a JSON Lines batch with more records is checked across the worker processes
+
+Checked = tuple[list[Diagnostic], "str | None", "dict[str, Any] | None", "tuple[str, int, int, int | None] | None"]
+
+
+def _check_records(documents: list[Any], base_dir: Path | None, options: LintOptions) -> Iterator[Checked]:
+    """(diagnostics, model, estimate, budget site) for each request of a file, in order. A large
+    batch is spread over worker processes like many files are (``vidlint.parallel``); otherwise
+    each request is let go once checked, so a batch never holds every parsed request and every
+    result at the same time."""
+    if len(documents) > SPLIT_RECORDS and options.assets.session is None:
+        from functools import partial
+
+        check = partial(_check_batch_record, documents, base_dir)  # forked workers inherit it: nothing pickled
+        for checked, _ in map_in_order(check, range(len(documents)), options, PathError, options.jobs,
+                                       prepare_workers, (_take_probe_counts, _add_probe_counts)):
+            yield checked
+        return
+    for index in range(len(documents)):
+        document, documents[index] = documents[index], None
+        yield _check_record(document, base_dir, options)
+
+
+def _check_batch_record(documents: list[Any], base_dir: Path | None, index: int, options: LintOptions) -> Checked:
+    return _check_record(documents[index], base_dir, options)
+
+
+def _check_record(document: Any, base_dir: Path | None, options: LintOptions) -> Checked:
+    result = check_document(document, base_dir, options)
+    if options.costs.budget is None:
+        return result.diagnostics, result.model, result.estimate, None
+    sites: list[tuple[str, int, int, int | None]] = []
+    found = result.diagnostics + _request_budget(document, result.estimate, options.costs.budget, sites)
+    return found, result.model, result.estimate, sites[0] if sites else None
 
 
 def _request_budget(document: Any, estimate: dict[str, Any] | None, budget: Budget,
@@ -129,7 +161,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     options = options or LintOptions()
     from vidlint.probe.core import STATS
 
-    run = LintRun([], [], options.fail_on)
+    run = LintRun(ResultStore(), [], options.fail_on)
     run.fix = options.fix
     STATS.reset()
     sources, run.path_errors = discover(list(paths), options.inputs.excludes, options.inputs.stdin_jsonl)

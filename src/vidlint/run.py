@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.records import Record, field
@@ -115,6 +115,82 @@ class FileResult(Record):
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        # Pickled once per file past the held few (ResultStore) and on the way back from
+        # workers: a call with the fields is cheaper than a slotted object's generic state.
+        return FileResult, (self.path, self.model, self.diagnostics, self.requests, self.estimates,
+                            self.estimate_sites)
+
+
+class ResultStore:
+    """The file results of a run, in file order, without holding them all.
+
+    The first ``HELD`` results stay in memory; later ones are pickled to an unnamed temporary
+    file as they arrive and read back one at a time whenever the store is iterated (the report
+    walks them once), so a run's memory does not grow with its number of files. Severity counts
+    are kept as results arrive. A result read back from the file is a copy: apply suppressions
+    and the baseline before ``append``, as ``lint_paths`` does.
+    """
+
+    HELD = 200  # small runs (the CLI's usual case, the editor, tests) never touch the disk
+
+    def __init__(self, results: Iterable[FileResult] = ()) -> None:
+        self._held: list[FileResult] = []
+        self._spill: Any = None
+        self._offsets: list[int] = []  # where each spilled result starts in the file
+        self._counts = {Severity.INFO: 0, Severity.WARNING: 0, Severity.ERROR: 0}
+        for result in results:
+            self.append(result)
+
+    def append(self, result: FileResult) -> None:
+        for diagnostic in result.diagnostics:
+            self._counts[diagnostic.severity] += 1
+        if len(self._held) < self.HELD:
+            self._held.append(result)
+            return
+        import pickle
+
+        if self._spill is None:
+            import tempfile
+
+            self._spill = tempfile.TemporaryFile(prefix="vidlint-results-")  # noqa: SIM115  # lives with the run
+        self._spill.seek(0, 2)
+        self._offsets.append(self._spill.tell())
+        pickle.dump(result, self._spill, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def count(self, severity: Severity) -> int:
+        return self._counts[severity]
+
+    def __len__(self) -> int:
+        return len(self._held) + len(self._offsets)
+
+    def __iter__(self) -> Iterator[FileResult]:
+        yield from self._held
+        if self._spill is None:
+            return
+        import pickle
+
+        for offset in self._offsets:  # each read seeks: iterations may interleave with appends
+            self._spill.seek(offset)
+            yield pickle.load(self._spill)
+
+    def __getitem__(self, index: int) -> FileResult:
+        index = range(len(self))[index]
+        if index < len(self._held):
+            return self._held[index]
+        import pickle
+
+        self._spill.seek(self._offsets[index - len(self._held)])
+        return pickle.load(self._spill)  # type: ignore[no-any-return]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, (ResultStore, list)) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ResultStore({len(self)} files)"
+
 
 class LintRun(Record):
     """A whole run. ``path_errors``: one-line reasons for paths that could not be read (exit
@@ -123,7 +199,7 @@ class LintRun(Record):
     (--online): bytes_transferred and requests; ``fix``: the run's fix options (None: the run
     neither fixes nor shows unsafe fixes as fixable)."""
 
-    files: list[FileResult]
+    files: list[FileResult] | ResultStore
     path_errors: list[str]
     fail_on: Severity = Severity.ERROR
     baselined: int = 0
@@ -133,11 +209,13 @@ class LintRun(Record):
     fix: FixOptions | None = field(default=None, init=False)
 
     def count(self, severity: Severity) -> int:
+        if isinstance(self.files, ResultStore):
+            return self.files.count(severity)
         return sum(f.count(severity) for f in self.files)
 
     @property
     def failed(self) -> bool:
-        return any(d.severity >= self.fail_on for f in self.files for d in f.diagnostics)
+        return any(self.count(severity) for severity in Severity if severity >= self.fail_on)
 
     @property
     def exit_code(self) -> int:
