@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from vidlint.check.cascade import root_causes_first
 from vidlint.check.pipeline import check_document
 from vidlint.diagnostics import Diagnostic, Severity
 from vidlint.load import PathError, Source, UnreadableFile, discover, is_json_schema, load_source, read_source
@@ -152,6 +153,7 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
         if result.estimate is not None:
             estimates.append(result.estimate)
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
+    diagnostics = root_causes_first(diagnostics)
     model = models[0] if len(models) == 1 else None
     return FileResult(display, model, diagnostics, count, estimates, sites)
 
@@ -174,7 +176,7 @@ def _run_budget(result: FileResult, totals: Any) -> None:
              for estimate, (pointer, line, column, record) in zip(result.estimates, result.estimate_sites, strict=False)
              for d in totals.add(estimate, pointer)]
     if found:
-        result.diagnostics = sorted(result.diagnostics + found, key=lambda d: (d.line, d.column, d.code))
+        result.diagnostics = root_causes_first(sorted(result.diagnostics + found, key=lambda d: (d.line, d.column, d.code)))
 
 
 def lint_source(source: Source, options: LintOptions) -> FileResult | None:

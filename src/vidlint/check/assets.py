@@ -19,6 +19,7 @@ from vidlint.diagnostics import Diagnostic, Severity, match_pattern
 from vidlint.probe.cache import ProbeCache
 from vidlint.probe.model import MediaProbe
 from vidlint.records import FrozenRecord, Record
+from vidlint.check.wording import number
 
 # ---------------------------------------------------------------------------------------------
 # options and the objects rules look at
@@ -306,7 +307,7 @@ def asset_truncated(ctx: AssetContext) -> Iterator[Diagnostic]:
     if probe is not None and probe.truncated and probe.failure is None:
         yield ctx.diagnostic(asset_truncated,
                              f"{probe.format or ctx.ref.kind} file is truncated "
-                             f"({probe.size:,} bytes, shorter than its headers declare)",
+                             f"({number(probe.size)} bytes, shorter than its headers declare)",
                              hint="download or copy the file again")
 
 
@@ -490,9 +491,9 @@ def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Diagnostic]:
     if not low <= probe.duration <= high:
         yield ctx.diagnostic(asset_duration_out_of_range,
                              f"{ctx.ref.kind} is {_seconds(probe.duration)} s; the limit is "
-                             f"{_number(low)}..{_number(high)} s",
-                             hint=f"trim it to at most {_number(high)} s" if probe.duration > high
-                             else f"use a clip of at least {_number(low)} s")
+                             f"{number(low)}..{number(high)} s",
+                             hint=f"trim it to at most {number(high)} s" if probe.duration > high
+                             else f"use a clip of at least {number(low)} s")
 
 
 @_rule("VL607", "asset-too-large", "error", LIMIT_RULES)
@@ -513,10 +514,10 @@ def asset_too_large(ctx: AssetContext) -> Iterator[Diagnostic]:
         return
     if probe.size > limit * MIB:
         yield ctx.diagnostic(asset_too_large,
-                             f"file is {_both_mb(probe.size)}; the limit is {_number(limit)} MB, at most "
-                             f"{limit * MIB:,} bytes even if a MB is 1,048,576 bytes",
-                             hint=f"re-encode or downscale it to at most {limit * MB:,} bytes "
-                                  f"({_number(limit)} MB in either reading)")
+                             f"file is {_both_mb(probe.size)}; the limit is {number(limit)} MB, at most "
+                             f"{number(limit * MIB)} bytes even if a MB is 1,048,576 bytes",
+                             hint=f"re-encode or downscale it to at most {number(limit * MB)} bytes "
+                                  f"({number(limit)} MB in either reading)")
 
 
 @_rule("VL608", "image-transparency", "error", LIMIT_RULES)
@@ -580,10 +581,10 @@ def asset_size_ambiguous(ctx: AssetContext) -> Iterator[Diagnostic]:
         return
     if limit * MB < probe.size <= limit * MIB:
         yield ctx.diagnostic(asset_size_ambiguous,
-                             f"file is {_both_mb(probe.size)}: over the {_number(limit)} MB limit if a MB is "
-                             f"1,000,000 bytes ({limit * MB:,}), within it if a MB is 1,048,576 bytes "
-                             f"({limit * MIB:,}); the documentation does not say which",
-                             hint=f"re-encode it to at most {limit * MB:,} bytes to be safe")
+                             f"file is {_both_mb(probe.size)}: over the {number(limit)} MB limit if a MB is "
+                             f"1,000,000 bytes ({number(limit * MB)}), within it if a MB is 1,048,576 bytes "
+                             f"({number(limit * MIB)}); the documentation does not say which",
+                             hint=f"re-encode it to at most {number(limit * MB)} bytes to be safe")
 
 
 @_rule("VL611", "image-transparency-other-format", "warning", LIMIT_RULES)
@@ -623,9 +624,9 @@ def duration_padding(ctx: AssetContext) -> Iterator[Diagnostic]:
     if high < probe.duration <= high + PADDING_SECONDS:
         over = round((probe.duration - high) * 1000)
         yield ctx.diagnostic(duration_padding,
-                             f"{ctx.ref.kind} is {_seconds(probe.duration)} s, {over} ms over the {_number(high)} s "
+                             f"{ctx.ref.kind} is {_seconds(probe.duration)} s, {over} ms over the {number(high)} s "
                              "limit: encoder padding, which the server may or may not round away",
-                             hint=f"trim it to {_number(high)} s or a little less "
+                             hint=f"trim it to {number(high)} s or a little less "
                                   f"(e.g. ffmpeg -i IN -t {high - 0.05:g} OUT)")
 
 # ---------------------------------------------------------------------------------------------
@@ -699,9 +700,6 @@ def _preferred_extension(fmt: str | None) -> str:
     return {"jpeg": "jpg"}.get(fmt or "", fmt or "")
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
 
 def _seconds(value: float) -> str:
     text = f"{value:.1f}"
@@ -726,4 +724,4 @@ def _trim(value: float, places: int = 2) -> str:
 
 def _both_mb(size: int) -> str:
     """``20,500,000 bytes (20.5 MB, 19.55 MiB)``: both readings of a documented MB."""
-    return f"{size:,} bytes ({_trim(size / MB)} MB, {_trim(size / MIB)} MiB)"
+    return f"{number(size)} bytes ({_trim(size / MB)} MB, {_trim(size / MIB)} MiB)"

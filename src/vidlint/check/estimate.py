@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from vidlint.check.wording import number
+
 
 def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_seconds: float | None,
              *, prices: dict[str, float] | None = None, complete: bool = True) -> dict[str, Any]:
@@ -60,23 +62,21 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
 
 
 def format_estimate(est: dict[str, Any]) -> str:
-    """One line for the text report, e.g. ``~$0.60 for 7 billed s (5 s output + 2 s input video, 720p)``."""
+    """One line for the text report, e.g. ``$0.60 for 7 billed s (5 s output + 2 s input video; 720p at $0.09/s)``,
+    or ``unavailable (unknown duration)``: it follows "Estimated cost: "."""
     if est.get("usd") is None:
-        return "cost estimate unavailable (" + ("unknown duration" if est.get("billed_seconds") is None
+        return "unavailable (" + ("unknown duration" if est.get("billed_seconds") is None
                                                  else f"no price for quality {est.get('quality')!r}") + ")"
     prefix = "" if est.get("complete") else "at least "
-    parts = f"{_num(est['output_seconds'])} s output"
+    parts = f"{number(est['output_seconds'])} s output"
     if est.get("input_video_seconds"):
-        parts += f" + {_num(est['input_video_seconds'])} s input video"
+        parts += f" + {number(est['input_video_seconds'])} s input video"
     if not est.get("complete"):
         parts += ", some input video not probed"
     dated = f", prices as of {est['prices_as_of']}" if est.get("prices_as_of") else ""
-    return (f"{prefix}${est['usd']:.2f} for {_num(est['billed_seconds'])} billed s "
+    return (f"{prefix}${est['usd']:.2f} for {number(est['billed_seconds'])} billed s "
             f"({parts}; {est.get('quality')} at ${est['usd_per_second']}/s{dated})")
 
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def total_estimate(estimates: list[dict[str, Any]]) -> dict[str, Any]:
@@ -101,4 +101,4 @@ def summary_text(estimates: list[dict[str, Any]]) -> str:
     if not total["complete"] and not unpriced:
         tail = "; some input video not probed"
     return (f"Estimated cost: {prefix}${total['usd']:.2f} for {total['requests']} requests "
-            f"({_num(total['billed_seconds'])} billed s{tail})")
+            f"({number(total['billed_seconds'])} billed s{tail})")

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from vidlint.check.fast_schema import fast_validator
 from vidlint.check.rules.registry import Finding, rule
-from vidlint.check.wording import did_you_mean, label, plural, show, type_name
+from vidlint.check.wording import did_you_mean, label, number, plural, show, span, type_name
 from vidlint.diagnostics import Diagnostic, make_pointer
 from vidlint.models import ModelProfile, follow_pointer, load_schema_file
 
@@ -255,10 +255,10 @@ def _range(schema: dict[str, Any]) -> str:
     low = schema.get("minimum", schema.get("exclusiveMinimum"))
     high = schema.get("maximum", schema.get("exclusiveMaximum"))
     if low is not None and high is not None:
-        return f"{low}..{high}"
+        return span(low, high)
     if low is not None:
-        return f"at least {low}"
-    return f"at most {high}"
+        return f"at least {number(low)}"
+    return f"at most {number(high)}"
 
 
 @translates("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")

@@ -61,3 +61,26 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def number(value: float) -> str:
+    """The one way vidlint prints a number: thousands grouped, no trailing zeros.
+
+    ``59995000`` -> ``59,995,000``; ``12.0`` -> ``12``; ``2.5`` -> ``2.5``.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    sign, magnitude = ("-" if value < 0 else ""), abs(value)
+    whole, _, fraction = f"{magnitude:.6f}".rstrip("0").partition(".")
+    return f"{sign}{int(whole):,}.{fraction}"
+
+
+def span(low: float, high: float, unit: str = "", prefix: str = "") -> str:
+    """``1..10 s``, or ``1 s`` when both ends are the same (never ``1..1``); ``prefix`` goes
+    before each end (``image1..image3``)."""
+    unit = f" {unit}" if unit and unit[0].isalnum() else unit
+    if low == high:
+        return f"{prefix}{number(low)}{unit}"
+    return f"{prefix}{number(low)}..{prefix}{number(high)}{unit}"

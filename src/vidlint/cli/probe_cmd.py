@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from vidlint.cli.base import VidlintCommand
+from vidlint.check.wording import number
 
 DESCRIPTION = """Print the kind, container, codec, size, duration and transparency vidlint reads from
 each media FILE's bytes (never from its extension).
@@ -58,7 +59,7 @@ def _text_block(name: str, p: Any) -> str:
     if p.duration is not None:
         rows.append(("duration", f"{p.duration:g} s"))
     if p.size is not None:
-        rows.append(("size", f"{p.size:,} bytes"))
+        rows.append(("size", f"{number(p.size)} bytes"))
     if p.has_alpha is not None:
         rows.append(("alpha", f"yes, {p.alpha_source}" if p.has_alpha else "no"))
     if p.has_audio is not None and p.kind == "video":

@@ -13,13 +13,11 @@ from typing import TYPE_CHECKING, Any
 from vidlint.check.rules.registry import RULES, rule
 from vidlint.diagnostics import Diagnostic
 from vidlint.records import Record
+from vidlint.check.wording import number
 
 if TYPE_CHECKING:
     from vidlint.config import Budget, Limits
 
-
-def _num(value: float) -> str:
-    return f"{value:g}"
 
 
 def _usd(value: float) -> str:
@@ -38,7 +36,7 @@ def request_over_billed_seconds(billed: float, limit: float, pointer: str, parti
     """
     at_least = "at least " if partial else ""
     return Diagnostic("VL701", RULES["VL701"].severity,
-                      f"the request bills {at_least}{_num(billed)} s; the budget allows {_num(limit)} s per request",
+                      f"the request bills {at_least}{number(billed)} s; the budget allows {number(limit)} s per request",
                       pointer, "shorten duration or the reference videos, or raise budget.request.max-billed-seconds")
 
 
@@ -68,7 +66,7 @@ def run_over_billed_seconds(total: float, limit: float, pointer: str) -> Diagnos
     Fix: split the batch, shorten requests, or raise the run budget.
     """
     return Diagnostic("VL703", RULES["VL703"].severity,
-                      f"with this request the run bills {_num(total)} s; the budget allows {_num(limit)} s per run",
+                      f"with this request the run bills {number(total)} s; the budget allows {number(limit)} s per run",
                       pointer, "split the batch, or raise budget.run.max-billed-seconds")
 
 

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from vidlint.check.rules.registry import Finding, rule
 from vidlint.check.rules.requests import as_list
-from vidlint.check.wording import plural
+from vidlint.check.wording import plural, span
 
 # Canonical references per the docs: "Image 1" / "Video 2" (capitalised, one space), "图1" / "视频2".
 _EXACT_EN = re.compile(r"(?<![\w])(Image|Video) ([1-9][0-9]*)(?![\w])")
@@ -82,7 +82,7 @@ def reference_out_of_range(request: dict[str, Any], meta: dict[str, Any]) -> Ite
         if index > count:
             having = f"{field} has {plural(count, 'entry').replace('entrys', 'entries')}" if count else f"{field} is empty"
             yield Finding("/prompt", f'the prompt refers to "{match.group(0)}", but {having}',
-                          f"refer to 1..{count}" if count else f"add it to {field} or reword the prompt",
+                          f"refer to {span(1, count)}" if count else f"add it to {field} or reword the prompt",
                           char=match.start())
 
 

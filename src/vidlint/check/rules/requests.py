@@ -10,7 +10,7 @@ import re
 from typing import Any, Iterator
 
 from vidlint.check.rules.registry import Finding, rule
-from vidlint.check.wording import label, plural
+from vidlint.check.wording import label, plural, span
 from vidlint.diagnostics import make_pointer, split_pointer
 
 BINDING_KEY = re.compile(r"^(image|video)([1-9][0-9]*)$")
@@ -133,7 +133,7 @@ def voice_binding_range(request: dict[str, Any], meta: dict[str, Any]) -> Iterat
             having = f"{field} has {plural(count, 'entry').replace('entrys', 'entries')}" if count else f"{field} is empty"
             yield Finding(pointer + make_pointer(key),
                           f"voice binding {key} points at {field}[{index - 1}], but {having}",
-                          f"bind {match.group(1)}1..{match.group(1)}{count}" if count else f"add the {match.group(1)} to {field}",
+                          f"bind {span(1, count, prefix=match.group(1))}" if count else f"add the {match.group(1)} to {field}",
                           at_key=True)
 
 
