@@ -203,8 +203,9 @@ def test_mp3_padded_past_the_voice_limit_is_a_warning_not_an_error(tmp_path: Pat
 
 def test_padding_tolerance_applies_to_every_duration_limit() -> None:
     """The asset limits of all four models, and the continuation and cut against a probed clip."""
-    from vidlint.check.assets import PADDING_SECONDS, AssetContext, AssetRef, Resolution, duration_padding
-    from vidlint.check.rules.registry import load_all_rules, run_fact_rules
+    from vidlint.check.assets import AssetContext, AssetRef, Resolution
+    from vidlint.rules.media import PADDING_SECONDS, duration_padding
+    from vidlint.rules.registry import RequestContext, run_stage
     from vidlint.probe.model import MediaProbe
 
     for model in ("wan2.7-reference-video", "wan2.7-image-to-video", "wan2.7-text-to-video", "wan2.7-video-edit"):
@@ -214,8 +215,10 @@ def test_padding_tolerance_applies_to_every_duration_limit() -> None:
             high = limits["duration"][1]
             probe = MediaProbe(kind=kind, format="mp4", duration=high + PADDING_SECONDS - 0.001)
             ctx = AssetContext(AssetRef("/x", "x", kind), Resolution("local"), limits, probe)
-            assert [d.code for d in duration_padding(ctx)] == ["VL612"], (model, kind)
-    load_all_rules()
+            assert len(list(duration_padding(ctx))) == 1 and duration_padding.code == "VL612", (model, kind)
+
+    def run_fact_rules(request: dict[str, Any], meta: dict[str, Any], given: dict[str, Any]) -> list[Any]:
+        return [(d, None) for d in run_stage("facts", RequestContext(request, meta, None, given), meta)]
 
     def facts(duration: float) -> dict[str, Any]:
         return {"assets": [{"pointer": "/video_urls/0", "kind": "video",
@@ -224,12 +227,12 @@ def test_padding_tolerance_applies_to_every_duration_limit() -> None:
     i2v = load_profile("wan2.7-image-to-video").meta
     request = {"model": "wan2.7-image-to-video", "generation_mode": "video_continuation", "video_urls": ["c.mp4"],
                "duration": 8}
-    assert [r.code for r, _ in run_fact_rules(request, i2v, facts(8.04))] == ["VL227"]
-    assert [r.code for r, _ in run_fact_rules(request, i2v, facts(8.2))] == ["VL223"]
+    assert [d.code for d, _ in run_fact_rules(request, i2v, facts(8.04))] == ["VL227"]
+    assert [d.code for d, _ in run_fact_rules(request, i2v, facts(8.2))] == ["VL223"]
     edit = load_profile("wan2.7-video-edit").meta
     request = {"model": "wan2.7-video-edit", "prompt": "x", "video_urls": ["c.mp4"], "duration": 8}
-    assert [r.code for r, _ in run_fact_rules(request, edit, facts(7.95))] == []
-    assert [r.code for r, _ in run_fact_rules(request, edit, facts(7.9))] == ["VL228"]
+    assert [d.code for d, _ in run_fact_rules(request, edit, facts(7.95))] == []
+    assert [d.code for d, _ in run_fact_rules(request, edit, facts(7.9))] == ["VL228"]
 
 
 # ---- callback_url: what a WHATWG URL parser reads as internal ------------------------------------

@@ -368,14 +368,14 @@ def test_second_check_hits_the_probe_cache(tmp_path: Path) -> None:
 # ---- rule documentation ------------------------------------------------------------------------------
 
 def test_every_asset_code_is_a_documented_registered_rule() -> None:
-    from vidlint.check.rules.registry import RULES, load_all_rules
+    from vidlint.rules.registry import RULES, load_all_rules
 
     load_all_rules()
     rules = asset_rules()
-    assert len({r.code for r in rules}) == len(rules) == 20
+    assert len({r.code for r in rules}) == len(rules) == 24  # VL501..VL508, VL601..VL612, VL614..VL617
     for rule in rules:
         registered = RULES[rule.code]
-        assert registered.kind == "asset" and registered.func is rule
+        assert registered.stage in ("asset", "media") and registered is rule
         assert registered.severity is rule.severity
         assert rule.code[:3] in ("VL5", "VL6")
         assert "Breaks it:" in registered.doc and "Fix:" in registered.doc, rule.__name__

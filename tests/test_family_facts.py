@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from vidlint.check.rules.registry import load_all_rules, run_fact_rules
+from vidlint.rules.registry import RequestContext, run_stage
 from vidlint.models import load_profile
 
 CLIP = "clips/opening.mp4"
@@ -19,10 +19,9 @@ def facts(pointer, kind, duration, error=None):
 
 
 def run(model, request, given):
-    load_all_rules()
-    meta = load_profile(model).meta
-    return [(rule.code, rule.severity.label, finding.pointer, finding.message, finding.hint)
-            for rule, finding in run_fact_rules(request, meta, given)]
+    profile = load_profile(model)
+    return [(d.code, d.severity.label, d.pointer, d.message, d.hint)
+            for d in run_stage("facts", RequestContext(request, profile.meta, profile, given), profile.meta)]
 
 
 def continuation(**extra):

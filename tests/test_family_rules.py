@@ -305,7 +305,7 @@ def test_family_examples_show_their_problems():
 def test_shot_scanner_is_linear_on_hostile_prompts():
     import time
 
-    from vidlint.check.rules.shots import timed_shots
+    from vidlint.rules.prompt import timed_shots
 
     for text in ["shot 1 [0 " + " " * 20000 + "x", "shot 1 [0-3 " + " " * 20000, "Shot 1 [" + "1" * 20000]:
         started = time.perf_counter()

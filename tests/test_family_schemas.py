@@ -228,7 +228,7 @@ FAMILY_CODES = ["VL205", "VL206", "VL220", "VL221", "VL222", "VL223", "VL224", "
 
 @pytest.mark.parametrize("code", FAMILY_CODES)
 def test_family_codes_are_documented(code):
-    from vidlint.check.rules.registry import load_all_rules
+    from vidlint.rules.registry import load_all_rules
 
     rule = load_all_rules()[code]
     assert rule.summary and "Fix" in rule.doc, code
@@ -236,7 +236,7 @@ def test_family_codes_are_documented(code):
 
 
 def test_annotation_codes_in_the_schemas_are_registered():
-    from vidlint.check.rules.registry import load_all_rules
+    from vidlint.rules.registry import load_all_rules
 
     rules = load_all_rules()
     found = set()

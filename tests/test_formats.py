@@ -69,7 +69,7 @@ def test_sarif_has_the_structure_github_code_scanning_requires(project):
 
 
 def test_sarif_rules_come_from_the_registry(project):
-    from vidlint.check.rules.registry import load_all_rules
+    from vidlint.rules.registry import load_all_rules
 
     rules = {r["id"]: r for r in sarif(project)["runs"][0]["tool"]["driver"]["rules"]}
     registry = load_all_rules()

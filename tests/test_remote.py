@@ -604,15 +604,15 @@ def test_probe_many_limits_concurrency_and_probes_each_uri_once(server: MediaSer
 
 
 def test_every_online_code_is_a_documented_registered_rule() -> None:
-    from vidlint.check.rules.registry import RULES, load_all_rules
+    from vidlint.rules.registry import RULES, load_all_rules
     from vidlint.remote.online import problem_for
-    from vidlint.remote.rules import BY_KIND
+    from vidlint.rules.online import BY_KIND
 
     load_all_rules()
     online = {code: r for code, r in RULES.items() if code.startswith("VL8")}
     assert sorted(online) == [f"VL8{n:02d}" for n in range(1, 11)]
     for registered in online.values():
-        assert registered.kind == "asset"
+        assert registered.stage == "online"
         assert "Breaks it:" in registered.doc and "Fix:" in registered.doc, registered.code
     for kind in BY_KIND:
         made = problem_for(RemoteError(kind, "boom"), "/video_urls/0")

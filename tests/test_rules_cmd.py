@@ -8,7 +8,7 @@ import re
 
 from conftest import SCHEMAS, run_vidlint
 
-from vidlint.check.rules.registry import load_all_rules
+from vidlint.rules.registry import load_all_rules
 
 # The catch-all for schema errors has no single example: the validator's message is the text.
 NO_EXAMPLE = {"VL100"}
@@ -35,13 +35,17 @@ def test_rules_lists_every_rule_on_one_line():
     rows = result.out.splitlines()
     rules = load_all_rules()
     assert len(rows) == len(rules)
-    listed = {}
+    listed, notes = {}, {}
     for row in rows:
-        code, severity, name, summary = re.match(r"^(VL\d{3})  (\w+) +(\S+) +(\S.*)$", row).groups()
+        code, severity, name, summary, models = re.match(r"^(VL\d{3})  (\w+) +(\S+) +(\S.*)  \[(.*)\]$", row).groups()
         listed[code] = (severity, name, summary)
+        notes[code] = models
     assert set(listed) == set(rules)
     assert listed["VL311"] == ("warning", "reference-spelling", rules["VL311"].summary)
     assert listed["VL901"][0] == "warning" and listed["VL701"][0] == "error"
+    # which models each rule applies to
+    assert notes["VL101"] == "every model" and notes["VL310"] == "wan2.7-reference-video"
+    assert notes["VL220"] == "wan2.7-image-to-video" and notes["VL614"] == "no model yet"
 
 
 def test_rules_code_prints_the_docstring():
@@ -49,8 +53,12 @@ def test_rules_code_prints_the_docstring():
     assert result.code == 0
     header, _, body = result.out.partition("\n\n")
     assert header == "VL311 reference-spelling [warning]"
-    assert body.strip() == load_all_rules()["VL311"].doc
+    doc, _, applies = body.rpartition("\n\n")
+    assert doc.strip() == load_all_rules()["VL311"].doc
     assert "Breaks it:" in body and "Fix:" in body
+    # which models the rule applies to, with each model's numbers rendered from its data
+    assert applies.startswith("Applies to (model data reference_tags):")
+    assert "wan2.7-reference-video: " in applies and "Image {n}" in applies
     # by name, in any case
     assert run_vidlint("rules", "reference-spelling").out == result.out
     assert run_vidlint("rules", "vl311").out == result.out
@@ -59,7 +67,7 @@ def test_rules_code_prints_the_docstring():
 def test_rules_json():
     entries = json.loads(run_vidlint("rules", "--json").out)
     assert {e["code"] for e in entries} == set(load_all_rules())
-    assert all(set(e) == {"code", "name", "severity", "kind", "summary", "doc"} for e in entries)
+    assert all(set(e) == {"code", "name", "severity", "stage", "summary", "doc", "models"} for e in entries)
 
 
 def test_unknown_rule_is_exit_2_with_did_you_mean():
@@ -92,9 +100,11 @@ def test_models_lists_names_and_summaries():
     result = run_vidlint("models")
     assert result.code == 0
     known = sorted(p.stem for p in SCHEMAS.glob("*.json") if not p.name.startswith("_"))
-    rows = result.out.splitlines()
-    assert [r.split()[0] for r in rows] == known
+    rows = [r for r in result.out.splitlines() if r.strip()]
+    # grouped by family: a "family:" heading, then its models indented
+    assert rows[0] == "wan2.7:" and all(r.startswith("  ") for r in rows[1:])
+    assert [r.split()[0] for r in rows[1:]] == known
     meta = json.loads((SCHEMAS / "wan2.7-reference-video.json").read_text(encoding="utf-8"))["x-vidlint"]
-    assert any(r.startswith("wan2.7-reference-video") and r.endswith(meta["summary"]) for r in rows)
+    assert any(r.strip().startswith("wan2.7-reference-video") and r.endswith(meta["summary"]) for r in rows)
     as_json = json.loads(run_vidlint("models", "--json").out)
-    assert [m["model"] for m in as_json] == known
+    assert [m["model"] for m in as_json] == known and {m["family"] for m in as_json} == {"wan2.7"}

@@ -160,7 +160,7 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
 
 def _request_budget(document: Any, estimate: dict[str, Any] | None, budget: Budget,
                     sites: list[tuple[str, int, int, int | None]]) -> list[Diagnostic]:
-    from vidlint.check.rules.budget import budget_pointer, check_request_budget
+    from vidlint.rules.cost import budget_pointer, check_request_budget
 
     if estimate is None or not isinstance(document.value, dict):
         return []
@@ -184,9 +184,11 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
     try:
         data = read_source(source, options.stdin_bytes)
     except UnreadableFile as exc:  # this file is a finding; the others are linted
-        return FileResult(source.display, None, [Diagnostic(
-            "VL008", Severity.ERROR, f"the request file cannot be read: {exc.reason}", "",
-            "make it readable by the user running vidlint", 1, 1)], 0, [], [])
+        from vidlint.rules.file import unreadable_file
+
+        return FileResult(source.display, None, [unreadable_file.emit(
+            f"the request file cannot be read: {exc.reason}", "", "make it readable by the user running vidlint")],
+            0, [], [])
     if source.found_by_walking and not source.jsonl and b"json-schema.org/" in data[:4096]:
         loaded = load_source(source, data)
         if len(loaded.documents) == 1 and is_json_schema(loaded.documents[0].value):
@@ -247,7 +249,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
         if config.budget:
             options.budget = config.budget
             if config.budget.run:
-                from vidlint.check.rules.budget import RunBudget
+                from vidlint.rules.cost import RunBudget
 
                 run_totals = RunBudget(config.budget.run)
     if (options.online or options.offline_cache) and options.online_session is None:

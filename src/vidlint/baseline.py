@@ -123,7 +123,7 @@ class Baseline:
         return 1
 
     def stale(self) -> list[Diagnostic]:
-        from vidlint.check.rules.meta import stale_baseline_entry
+        from vidlint.rules.meta import stale_baseline_entry
 
         found: list[Diagnostic] = []
         for index, entry in enumerate(self.entries):
@@ -134,9 +134,9 @@ class Baseline:
             if relative not in self.linted and not gone:
                 continue
             why = "the file no longer exists" if gone else "the finding is gone"
-            found.append(stale_baseline_entry(
+            found.append(stale_baseline_entry.emit(
                 f"baseline entry {entry['code']} at {relative}#{entry['pointer']} matches nothing: {why}",
-                "re-record the baseline with --write-baseline", self.line_of(entry["fingerprint"])))
+                hint="re-record the baseline with --write-baseline", line=self.line_of(entry["fingerprint"])))
         return found
 
 

@@ -263,7 +263,7 @@ class _Reader:
 
     def code(self, key: str, code: str) -> str:
         """A full code (VL311) must be a registered rule; a prefix (VL3, VL31) must select some."""
-        from vidlint.check.rules.registry import load_all_rules
+        from vidlint.rules.registry import load_all_rules
 
         known = load_all_rules()
         text = code.strip().upper()

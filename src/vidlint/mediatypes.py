@@ -22,6 +22,11 @@ def sniff_mime(head: bytes) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "audio/wav"
     if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"heic", b"heix", b"heim", b"heis"):
+            return "image/heic"
+        if brand in (b"mif1", b"msf1"):
+            return "image/heif"
         return "video/quicktime" if head[8:10] == b"qt" else "video/mp4"
     for offset, signature, mime in _SIGNATURES:
         if head[offset:offset + len(signature)] == signature:

@@ -13,9 +13,14 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+_SCHEMA_DIR: list[Path] = []  # set by use_schema_dir
+
 
 def schema_dir() -> Path:
-    """``vidlint/schemas`` inside an installed wheel; the repository's ``schemas/`` in a checkout."""
+    """``vidlint/schemas`` inside an installed wheel; the repository's ``schemas/`` in a checkout
+    (or the folder :func:`use_schema_dir` names)."""
+    if _SCHEMA_DIR:
+        return _SCHEMA_DIR[-1]
     packaged = Path(__file__).parent / "schemas"
     if packaged.is_dir():
         return packaged
@@ -64,7 +69,18 @@ def load_profile(name: str) -> ModelProfile | None:
     path = schema_dir() / f"{name}.json"
     schema = load_schema_file(path.name)
     schema = {**schema, "x-vidlint": expand_refs(schema.get("x-vidlint", {}), path.name)}
+    check_conditions(schema["x-vidlint"], path.name)
     return ModelProfile(name, path, schema)
+
+
+def check_conditions(meta: dict[str, Any], file_name: str) -> None:
+    """Refuse a model whose data uses a condition keyword vidlint cannot evaluate (a typo would
+    otherwise make a condition silently true)."""
+    from vidlint.conditions import conditions_in, unsupported
+
+    problems = [p for where, condition in conditions_in(meta) for p in unsupported(condition, where)]
+    if problems:
+        raise ValueError(f"{file_name}: x-vidlint conditions use unsupported keywords: {', '.join(problems)}")
 
 
 @lru_cache(maxsize=None)
@@ -109,6 +125,30 @@ def suggest_model(name: str) -> str | None:
     return lowered[close[0]] if close else None
 
 
+class use_schema_dir:
+    """``with use_schema_dir(folder):`` vidlint knows the models of ``folder`` instead of its own
+    (a contributor trying a new model file; tests with small test-only models)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def __enter__(self) -> Path:
+        _SCHEMA_DIR.append(self.folder)
+        _forget_models()
+        return self.folder
+
+    def __exit__(self, *exc: object) -> None:
+        _SCHEMA_DIR.pop()
+        _forget_models()
+
+
+def _forget_models() -> None:
+    from vidlint.check import fast_schema, schema
+
+    for cached in (known_models, load_profile, load_schema_file):
+        cached.cache_clear()
+    schema._VALIDATORS.clear()
+    fast_schema._BUILT.clear()
 def documentation_date() -> str | None:
     """When the model data was last checked against the vendor's documentation: the newest
     ``as_of`` date of the models' dated prices (``billing.as_of``, ``YYYY-MM``)."""

@@ -29,8 +29,29 @@ def rule_markdown(rule: Any) -> str:
     return rst_to_markdown(rule.doc or rule.summary or rule.name)
 
 
+def applies_to(rule: Any, markdown: bool = False) -> str:
+    """Which models the rule applies to and, for rules that read model data (or annotated schema
+    nodes), each model's values, rendered from the models themselves."""
+    from vidlint.rules.registry import model_values, models_using
+
+    def code(text: str) -> str:
+        return f"`{text}`" if markdown else text
+
+    bullet = "- " if markdown else "  "
+    if rule.stage in ("file", "cost", "online", "meta"):
+        return "Applies to: every model."
+    values = model_values(rule)
+    if values:
+        source = f"model data {code(rule.reads)}" if rule.reads else "the models' schemas"
+        return "\n".join([f"Applies to ({source}):", *(f"{bullet}{model}: {code(shown)}" for model, shown in values)])
+    if rule.reads:
+        return f"Applies to: no model yet (switched on by the model data key {code(rule.reads)})."
+    using = models_using(rule)
+    return "Applies to: " + (", ".join(using) if using else "no model yet") + "."
+
+
 def rules_markdown() -> str:
-    from vidlint.check.rules.registry import load_all_rules
+    from vidlint.rules.registry import load_all_rules
 
     rules = sorted(load_all_rules().values(), key=lambda r: r.code)
     lines = ["# Rules", "",
@@ -42,7 +63,8 @@ def rules_markdown() -> str:
     lines += [f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity.label} | "
               f"{rst_to_markdown(r.summary).replace('|', chr(92) + '|')} |" for r in rules]
     for r in rules:
-        lines += ["", f"## {r.code}", "", f"**{r.name}** · {r.severity.label} · {r.kind}", "", rule_markdown(r)]
+        lines += ["", f"## {r.code}", "", f"**{r.name}** · {r.severity.label} · {r.stage}", "", rule_markdown(r), "",
+                  applies_to(r, markdown=True)]
     return "\n".join(lines) + "\n"
 
 

@@ -83,7 +83,7 @@ class Suppressor:
 
     def stale(self) -> list[Diagnostic]:
         """VL901 for each ignore entry (and code in it) that suppressed nothing, where that is certain."""
-        from vidlint.check.rules.meta import unused_suppression
+        from vidlint.rules.meta import unused_suppression
 
         found: list[Diagnostic] = []
         prefix = self.config.key_prefix
@@ -98,18 +98,18 @@ class Suppressor:
             every = {p for p in self.request_files() if entry.glob.matches(p)}
             if not every <= self.linted:
                 continue  # some files it names were not linted in this run: cannot tell
-            found.append(unused_suppression(
+            found.append(unused_suppression.emit(
                 f'{prefix}per-file-ignores "{entry.key}" ignores {", ".join(unused)}, but nothing it matches '
                 f"({len(matched)} file{'s' if len(matched) != 1 else ''}) has such a finding",
-                f"remove {', '.join(unused)} from the entry", self.config.line_of(entry.key)))
+                hint=f"remove {', '.join(unused)} from the entry", line=self.config.line_of(entry.key)))
         for entry in self.config.pointer_ignores:
             if entry.path not in self.linted:
                 continue
             unused = [c for c in entry.codes if ("pointer-ignores", entry.key, c) not in self.used]
             if unused:
-                found.append(unused_suppression(
+                found.append(unused_suppression.emit(
                     f'{prefix}pointer-ignores "{entry.key}" ignores {", ".join(unused)}, but there is no such '
                     f"finding at {entry.pointer or 'the request'} in {entry.path}",
-                    f"remove {', '.join(unused)} from the entry", self.config.line_of(entry.key)))
+                    hint=f"remove {', '.join(unused)} from the entry", line=self.config.line_of(entry.key)))
         return self.select(found)
 

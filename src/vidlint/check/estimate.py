@@ -44,6 +44,9 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     if prices:
         table.update(prices)
     price = table.get(quality) if isinstance(quality, str) else None
+    unpriced = billing.get("unpriced") if not prices else None  # no documented price: never a made-up one
+    if unpriced:
+        price = None
     if not isinstance(price, (int, float)) or isinstance(price, bool):
         price, complete = None, False
 
@@ -58,12 +61,15 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
         "quality": quality if isinstance(quality, str) else None,
         "usd_per_second": price,
         "prices_as_of": None if prices and quality in prices else billing.get("as_of"),
+        **({"unpriced": unpriced} if unpriced else {}),
     }
 
 
 def format_estimate(est: dict[str, Any]) -> str:
-    """One line for the text report, e.g. ``$0.60 for 7 billed s (5 s output + 2 s input video; 720p at $0.09/s)``,
-    or ``unavailable (unknown duration)``: it follows "Estimated cost: "."""
+    """One line for the text report, e.g. ``~$0.60 for 7 billed s (5 s output + 2 s input video, 720p)``."""
+    if est.get("unpriced"):
+        seconds = "" if est.get("billed_seconds") is None else f"{number(est['billed_seconds'])} billed s; "
+        return f"cannot be priced ({seconds}{est['unpriced']})"
     if est.get("usd") is None:
         return "unavailable (" + ("unknown duration" if est.get("billed_seconds") is None
                                                  else f"no price for quality {est.get('quality')!r}") + ")"

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 # Bump when the transformation below changes, so old cached validators are not reused.
-TRANSFORM_VERSION = "3"
+TRANSFORM_VERSION = "4"
 DISABLE_ENV = "VIDLINT_NO_FAST_SCHEMA"
 
 FastValidator = Callable[[Any], bool]
@@ -46,7 +46,7 @@ _PLAIN = {"type", "required", "minProperties", "maxProperties", "minItems", "max
           "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum", "const"}
 _ANNOTATIONS = {"title", "description", "default", "examples", "$comment", "deprecated", "readOnly",
                 "writeOnly", "format", "contentMediaType", "contentEncoding", "$schema"}
-_SUPPORTED = _SCHEMA_MAPS | _SCHEMA_LISTS | _SCHEMA_ONE | _PLAIN | _ANNOTATIONS | {"$ref", "$id"}
+_SUPPORTED = _SCHEMA_MAPS | _SCHEMA_LISTS | _SCHEMA_ONE | _PLAIN | _ANNOTATIONS | {"$ref", "$id", "dependentRequired"}
 _TYPES = {"object", "array", "string", "integer", "number", "boolean", "null"}
 EXTERNAL_KEY = "x-vidlint-fast-external"
 
@@ -196,6 +196,11 @@ class _Rewriter:
                 out[key] = [self._node(sub, doc) for sub in value]
             elif key in _SCHEMA_ONE:
                 out[key] = self._node(value, doc)  # "items" as a list (old tuple form) fails here
+            elif key == "dependentRequired":  # draft 7 spells it "dependencies" with lists of names
+                if not isinstance(value, dict) or not all(isinstance(v, list) and all(isinstance(n, str) for n in v)
+                                                          for v in value.values()):
+                    raise Unsupported(key)
+                out["dependencies"] = value
             elif key == "pattern":
                 _check_plain(key, value)
                 out[key] = python_end_anchors(value)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from vidlint.check.rules.registry import load_all_rules, run_fact_rules, run_request_rules
 from vidlint.check.schema import check_schema
 from vidlint.check.wording import type_name
-from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.diagnostics import Diagnostic
 from vidlint.load import Document
 from vidlint.models import ModelProfile, known_models, load_profile, suggest_model
 from vidlint.records import Record
+from vidlint.rules.file import missing_model, not_an_object, unknown_model
+from vidlint.rules.registry import RequestContext, load_all_rules, run_stage
 
 
 class RequestResult(Record):
@@ -32,13 +33,13 @@ def select_profile(request: dict[str, Any]) -> tuple[ModelProfile | None, Diagno
     known = ", ".join(known_models())
     if not isinstance(model, str):
         what = "has no model" if model is None else f"has a model that is {type_name(model)}, not a string"
-        return None, Diagnostic("VL010", Severity.ERROR, f"the request {what}; vidlint knows: {known}",
-                                "/model" if "model" in request else "", 'add "model": "<one of the models above>"')
+        return None, missing_model.emit(f"the request {what}; vidlint knows: {known}",
+                                        "/model" if "model" in request else "", 'add "model": "<one of the models above>"')
     profile = load_profile(model)
     if profile is None:
         guess = suggest_model(model)
-        return None, Diagnostic("VL011", Severity.ERROR, f'unknown model "{model}"; vidlint knows: {known}',
-                                "/model", f'did you mean "{guess}"?' if guess else "run `vidlint models` for details")
+        return None, unknown_model.emit(f'unknown model "{model}"; vidlint knows: {known}',
+                                        "/model", f'did you mean "{guess}"?' if guess else "run `vidlint models` for details")
     return profile, None
 
 
@@ -57,25 +58,23 @@ def check_request(request: Any, base_dir: Path | None, options: Any = None) -> R
     """Diagnostics (pointer only, no position yet) for one parsed request."""
     load_all_rules()
     if not isinstance(request, dict):
-        return RequestResult(None, [Diagnostic(
-            "VL006", Severity.ERROR, f"a request must be a JSON object, not {type_name(request)}", "",
+        return RequestResult(None, [not_an_object.emit(
+            f"a request must be a JSON object, not {type_name(request)}", "",
             "one request object per .json file; batches go in .jsonl files, one object per line")])
     profile, problem = select_profile(request)
     if profile is None:
         return RequestResult(request.get("model") if isinstance(request.get("model"), str) else None, [problem])  # type: ignore[list-item]
     found = check_schema(request, profile)
-    for rule_, finding in run_request_rules(request, profile.meta):
-        found.append(Diagnostic(rule_.code, rule_.severity, finding.message, finding.pointer, finding.hint,
-                                at_key=finding.at_key, char=finding.char))
+    ctx = RequestContext(request, profile.meta, profile)
+    found.extend(run_stage("request", ctx, profile.meta))
     facts: dict[str, Any] = {}
     if "assets" in profile.meta:
         from vidlint.check.assets import check_assets
 
         asset_found, facts = check_assets(request, profile.meta, base_dir or Path.cwd(), asset_options(options))
         found.extend(asset_found)
-    for rule_, finding in run_fact_rules(request, profile.meta, facts):  # rules that weigh probed media
-        found.append(Diagnostic(rule_.code, rule_.severity, finding.message, finding.pointer, finding.hint,
-                                at_key=finding.at_key, char=finding.char))
+    ctx.facts = facts
+    found.extend(run_stage("facts", ctx, profile.meta))  # rules that weigh probed media
     estimate = None
     if "billing" in profile.meta:
         from vidlint.check.estimate import estimate as estimate_cost

@@ -57,7 +57,7 @@ def load_configuration(config_path: str | None, isolated: bool) -> Any:
 def print_statistics(run: Any, stream: TextIO) -> None:
     from collections import Counter
 
-    from vidlint.check.rules.registry import RULES
+    from vidlint.rules.registry import RULES
 
     counts: Counter[tuple[str, Severity]] = Counter(
         (d.code, d.severity) for f in run.files for d in f.diagnostics)

@@ -56,6 +56,8 @@ def _text_block(name: str, p: Any) -> str:
         if p.rotation:
             size += f" (stored {p.stored_width}x{p.stored_height}, rotation {p.rotation}°)"
         rows.append(("dimensions", size))
+    if p.fps is not None:
+        rows.append(("frame rate", f"{p.fps:g} fps"))
     if p.duration is not None:
         rows.append(("duration", f"{p.duration:g} s"))
     if p.size is not None:
@@ -63,7 +65,7 @@ def _text_block(name: str, p: Any) -> str:
     if p.has_alpha is not None:
         rows.append(("alpha", f"yes, {p.alpha_source}" if p.has_alpha else "no"))
     if p.has_audio is not None and p.kind == "video":
-        rows.append(("audio", "yes" if p.has_audio else "no"))
+        rows.append(("audio", f"yes, {p.audio_codec}" if p.has_audio and p.audio_codec else "yes" if p.has_audio else "no"))
     if p.truncated:
         rows.append(("truncated", "yes: the file ends before its headers say it should"))
     for note in p.notes:

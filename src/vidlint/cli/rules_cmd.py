@@ -18,7 +18,7 @@ def find_rule(name: str):  # type: ignore[no-untyped-def]
     """A rule by code (any case) or by name; None, with a suggestion on stderr, when there is none."""
     import difflib
 
-    from vidlint.check.rules.registry import load_all_rules
+    from vidlint.rules.registry import load_all_rules
 
     rules = load_all_rules()
     by_name = {r.name: r for r in rules.values()}
@@ -34,11 +34,25 @@ def find_rule(name: str):  # type: ignore[no-untyped-def]
     return None
 
 
+def _models_note(rule, every: int) -> str:  # type: ignore[no-untyped-def]
+    from vidlint.rules.registry import models_using
+
+    if rule.stage in ("file", "cost", "online", "meta"):
+        return "every model"
+    using = models_using(rule)
+    if len(using) == every:
+        return "every model"
+    return ", ".join(using) if using else "no model yet"
+
+
 @click.command("rules", cls=VidlintCommand, help=DESCRIPTION)
 @click.argument("code", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON (code, name, severity, kind, summary, doc).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the rules as JSON (code, name, severity, stage, summary, doc, models).")
 def command(code: str | None, as_json: bool) -> int:
-    from vidlint.check.rules.registry import load_all_rules
+    from vidlint.models import known_models
+    from vidlint.rules.registry import load_all_rules, models_using
+    from vidlint.rules_doc import applies_to
 
     if code:
         rule = find_rule(code)
@@ -50,15 +64,19 @@ def command(code: str | None, as_json: bool) -> int:
     if as_json:
         import json
 
-        print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.label, "kind": r.kind,
-                           "summary": r.summary, "doc": r.doc} for r in chosen], ensure_ascii=False, indent=2))
+        print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.label, "stage": r.stage,
+                           "summary": r.summary, "doc": r.doc, "models": models_using(r)} for r in chosen],
+                         ensure_ascii=False, indent=2))
         return 0
     if code:
         rule = chosen[0]
         print(f"{rule.code} {rule.name} [{rule.severity.label}]\n")
         print(rule.doc)
+        print("\n" + applies_to(rule))
         return 0
     name_width = max(len(r.name) for r in chosen)
+    every = len(known_models())
     for rule in chosen:
-        print(f"{rule.code}  {rule.severity.label:<7}  {rule.name:<{name_width}}  {rule.summary}")
+        print(f"{rule.code}  {rule.severity.label:<7}  {rule.name:<{name_width}}  {rule.summary}  "
+              f"[{_models_note(rule, every)}]")
     return 0

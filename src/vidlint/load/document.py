@@ -6,9 +6,17 @@ import json
 import re
 from typing import Any, Iterator
 
-from vidlint.diagnostics import Diagnostic, Severity, escape_pointer_token, split_pointer
+from vidlint.diagnostics import Diagnostic, escape_pointer_token, split_pointer
 from vidlint.load.positions import LineMap, PositionIndex, scan_positions
 from vidlint.records import FrozenRecord, Record
+from vidlint.rules.file import (
+    byte_order_mark,
+    duplicate_key,
+    invalid_encoding,
+    invalid_json,
+    lone_surrogate,
+    non_finite_number,
+)
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -79,26 +87,25 @@ class Document(Record):
             first_line, _ = self.line_map.position(first)
             line, column = self.line_map.position(repeat)
             name = split_pointer(pointer)[-1]
-            found.append(Diagnostic(
-                "VL005", Severity.WARNING,
+            found.append(duplicate_key.emit(
                 f'duplicate key "{name}": it is also set on line {first_line}; only one of the two values reaches the server',
-                pointer, "keep one of the two", line, column, self.record, at_key=True,
+                pointer, "keep one of the two", line=line, column=column, record=self.record, at_key=True,
             ))
         from vidlint.check.wording import label
 
         for pointer, escape in lone_surrogates(self.value):
             line, column = self.locate(pointer)
-            found.append(Diagnostic(
-                "VL007", Severity.ERROR,
+            found.append(lone_surrogate.emit(
                 f"{label(pointer)} holds the escape {escape}, half of a UTF-16 surrogate pair and not a "
                 "character on its own; the server rejects or garbles it", pointer,
-                "remove it, or write the whole character (both halves of the pair)", line, column, self.record,
+                "remove it, or write the whole character (both halves of the pair)", line=line, column=column,
+                record=self.record,
             ))
         for pointer, offset, token in self.index.constants:
             line, column = self.line_map.position(offset)
-            found.append(Diagnostic(
-                "VL003", Severity.ERROR, f"{token} is not valid JSON (JSON numbers are finite)",
-                pointer, "write a finite number", line, column, self.record,
+            found.append(non_finite_number.emit(
+                f"{token} is not valid JSON (JSON numbers are finite)",
+                pointer, "write a finite number", line=line, column=column, record=self.record,
             ))
         return found
 
@@ -259,7 +266,7 @@ def _syntax_error(path: str, text: str, line_map: LineMap, offset: int, message:
     if hint and "trailing comma" in hint:
         offset = len(text[:offset].rstrip()) - 1  # point at the comma itself
     line, column = line_map.position(offset)
-    return Diagnostic("VL001", Severity.ERROR, f"invalid JSON: {_plain_parser_message(message)}", "", hint, line, column, record)
+    return invalid_json.emit(f"invalid JSON: {_plain_parser_message(message)}", "", hint, line=line, column=column, record=record)
 
 
 def _parse_one(path: str, text: str, start: int, end: int, line_map: LineMap,
@@ -282,10 +289,10 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
     """Bytes -> text, or the diagnostic that says why not."""
     found: list[Diagnostic] = []
     if data.startswith(UTF16_BOMS):
-        return None, [Diagnostic("VL002", Severity.ERROR, "file is UTF-16 encoded; JSON requests must be UTF-8",
-                                 "", "save the file as UTF-8")]
+        return None, [invalid_encoding.emit("file is UTF-16 encoded; JSON requests must be UTF-8",
+                                             "", "save the file as UTF-8")]
     if data.startswith(UTF8_BOM):
-        found.append(Diagnostic("VL004", Severity.WARNING,
+        found.append(byte_order_mark.emit(
                                 "file starts with a byte order mark, which JSON does not allow",
                                 "", "save the file as UTF-8 without BOM"))
         data = data[len(UTF8_BOM):]
@@ -295,9 +302,9 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
         good = data[: exc.start].decode("utf-8", "replace")
         line_map = LineMap(good)
         line, column = line_map.position(len(good))
-        found.append(Diagnostic("VL002", Severity.ERROR,
+        found.append(invalid_encoding.emit(
                                 f"invalid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot be decoded",
-                                "", "save the file as UTF-8", line, column))
+                                "", "save the file as UTF-8", line=line, column=column))
         return None, found
     return text, found
 
@@ -310,7 +317,7 @@ def load_bytes(path: str, data: bytes, jsonl: bool) -> LoadedFile:
     documents: list[Document] = []
     if not jsonl:
         if not text.strip():
-            found.append(Diagnostic("VL001", Severity.ERROR, "invalid JSON: the file is empty", "",
+            found.append(invalid_json.emit("invalid JSON: the file is empty", "",
                                     "a request file holds one JSON object"))
             return LoadedFile(path, [], found)
         parsed = _parse_one(path, text, 0, len(text), line_map, None)
@@ -328,6 +335,6 @@ def load_bytes(path: str, data: bytes, jsonl: bool) -> LoadedFile:
             break
         offset, number = end, number + 1
     if not documents and not found:
-        found.append(Diagnostic("VL001", Severity.ERROR, "the JSON Lines file holds no request", "",
+        found.append(invalid_json.emit("the JSON Lines file holds no request", "",
                                 "write one request object per line"))
     return LoadedFile(path, documents, found)

@@ -24,6 +24,10 @@ _CODECS = {
 }
 
 
+# Image containers of the ISO base media family that MediaInfo reads and Pillow does not.
+STILL_CONTAINERS = ("heic", "heif", "avif")
+
+
 # MediaInfo reads a few hundred kilobytes of a real file, but scans all of one it cannot
 # recognise; this bounds that scan (and the download, when the stream is a remote file).
 READ_BUDGET = 16 * 1024 * 1024
@@ -75,6 +79,8 @@ def probe_av(stream: BinaryIO, size: int, budget: int = READ_BUDGET) -> MediaPro
         probe.truncated = str(general.to_data().get("istruncated", "")).lower() == "yes"
         probe.duration = _seconds(general.duration)
     probe.has_audio = bool(audios)
+    if audios:
+        probe.audio_codec = _codec(audios[0].format)
     if videos:
         video = videos[0]
         probe.kind = "video"
@@ -82,6 +88,7 @@ def probe_av(stream: BinaryIO, size: int, budget: int = READ_BUDGET) -> MediaPro
         rotation = _rotation(video.rotation)
         probe.set_stored_size(_int(video.width), _int(video.height), rotation)
         probe.duration = probe.duration or _seconds(video.duration)
+        probe.fps = _fps(video.frame_rate)
         if probe.width is None or probe.height is None:
             probe.notes.append("MediaInfo reported no frame size")
     elif audios:
@@ -91,6 +98,9 @@ def probe_av(stream: BinaryIO, size: int, budget: int = READ_BUDGET) -> MediaPro
         probe.duration = probe.duration or _seconds(audio.duration)
     elif images:
         probe.kind = "image"
+        if probe.format in STILL_CONTAINERS:  # HEIC/HEIF/AVIF stills: Pillow cannot read them, MediaInfo can
+            probe.codec = _codec(images[0].format)
+            probe.set_stored_size(_int(images[0].width), _int(images[0].height), _rotation(images[0].rotation))
     else:
         probe.kind = "unknown"
         if reader.exhausted:
@@ -128,6 +138,14 @@ def _codec(name: str | None) -> str | None:
     if key == "mpeg audio":
         return "mp3"
     return _CODECS.get(key, key.replace(" ", "-"))
+
+
+def _fps(value: Any) -> float | None:
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(rate, 3) if rate > 0 else None
 
 
 def _seconds(value: Any) -> float | None:

@@ -12,7 +12,7 @@ from vidlint.probe.model import MediaProbe
 from vidlint.probe.sniff import sniff_image
 
 # Bump whenever a probe's output for the same bytes can change; old cache entries are ignored.
-PROBE_VERSION = 2  # 2: alpha decided by the alpha values; cache keys with ctime and inode
+PROBE_VERSION = 3  # 2: alpha decided by the alpha values; cache keys with ctime and inode; 3: fps, audio_codec, HEIC/HEIF stills
 HEAD_BYTES = 4096
 
 
@@ -53,13 +53,15 @@ def probe_stream(stream: BinaryIO, size: int | None = None, name: str | None = N
 
 
 def _probe_bytes(stream: BinaryIO, size: int, head: bytes) -> MediaProbe:
-    from vidlint.probe.av import probe_av
+    from vidlint.probe.av import STILL_CONTAINERS, probe_av
     from vidlint.probe.image import probe_image
 
     pillow_format = sniff_image(head)
     if pillow_format is not None:
         return probe_image(stream, size, pillow_format, head)
     probe = probe_av(stream, size)
+    if probe.kind == "image" and probe.format in STILL_CONTAINERS and probe.width and probe.height:
+        return probe
     if probe.kind == "image" or (probe.kind == "unknown" and probe.format is None):
         # formats MediaInfo knows only as pictures, or nothing at all: Pillow knows more images
         by_pillow = probe_image(stream, size, None, head)

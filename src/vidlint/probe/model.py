@@ -16,8 +16,10 @@ FAILURES: tuple[str, ...] = ("missing", "not_file", "unreadable", "empty", "corr
 class MediaProbe(Record):
     """Facts read from a file's bytes, never from its name.
 
-    ``format`` is the container as a short lowercase name (jpeg, png, webp, mp4, mov, webm,
-    wav, mp3, ogg, ...); ``codec`` the main stream's codec when there is one. ``width`` and
+    ``format`` is the container as a short lowercase name (jpeg, png, webp, heic, heif, mp4,
+    mov, webm, wav, mp3, ogg, ...); ``codec`` the main stream's codec when there is one (a
+    video's video codec: h264, hevc, ...); ``audio_codec`` an audio file's codec or the codec
+    of a video's first audio track (aac, mp3, opus, pcm, ...); ``fps`` a video's frame rate. ``width`` and
     ``height`` are the displayed size, i.e. after ``rotation`` (0/90/180/270 degrees, as the file stores it)
     is applied; ``stored_width``/``stored_height`` are the coded size. ``duration`` is in
     seconds. ``error`` is set when the file could not be read or recognised; the other fields
@@ -27,14 +29,15 @@ class MediaProbe(Record):
 
     __slots__ = ("kind", "format", "codec", "width", "height", "stored_width", "stored_height", "rotation",
                  "duration", "size", "has_alpha", "alpha_source", "has_audio", "truncated", "error", "failure",
-                 "notes")
+                 "notes", "fps", "audio_codec")
 
     def __init__(self, kind: MediaKind = "unknown", format: str | None = None, codec: str | None = None,
                  width: int | None = None, height: int | None = None, stored_width: int | None = None,
                  stored_height: int | None = None, rotation: int = 0, duration: float | None = None,
                  size: int | None = None, has_alpha: bool | None = None, alpha_source: str | None = None,
                  has_audio: bool | None = None, truncated: bool = False, error: str | None = None,
-                 failure: str | None = None, notes: list[str] | None = None) -> None:
+                 failure: str | None = None, notes: list[str] | None = None, fps: float | None = None,
+                 audio_codec: str | None = None) -> None:
         self.kind = kind
         self.format = format
         self.codec = codec
@@ -52,6 +55,8 @@ class MediaProbe(Record):
         self.error = error
         self.failure = failure
         self.notes = [] if notes is None else notes
+        self.fps = fps
+        self.audio_codec = audio_codec
 
     @property
     def ok(self) -> bool:
@@ -118,4 +123,5 @@ _FIELD_TYPES = {
     "rotation": _count, "duration": _seconds, "has_alpha": _flag, "has_audio": _flag,
     "truncated": lambda value: isinstance(value, bool),
     "notes": lambda value: value is None or (isinstance(value, list) and all(isinstance(n, str) for n in value)),
+    "fps": _seconds, "audio_codec": _text,
 }

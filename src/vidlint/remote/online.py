@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.diagnostics import Diagnostic
 from vidlint.remote.fetch import Fetcher, FetchOptions, FetchStats, RemoteError
 from vidlint.remote.guard import GuardPolicy
 from vidlint.check.wording import number
@@ -21,7 +21,6 @@ from vidlint.check.wording import number
 KiB = 1024
 MiB = 1024 * KiB
 
-OFFLINE_MISS_CODE = "VL808"
 
 
 @dataclass(frozen=True)
@@ -60,9 +59,9 @@ class RemoteResult:
 
 
 def problem_for(error: RemoteError, pointer: str = "") -> Diagnostic:
-    from vidlint.remote.rules import BY_KIND, remote_bad_response
+    from vidlint.rules.online import diagnostic_for
 
-    return BY_KIND.get(error.kind, remote_bad_response)(error, pointer)
+    return diagnostic_for(error, pointer)
 
 
 def _cache(options: RemoteOptions):  # type: ignore[no-untyped-def]
@@ -90,9 +89,10 @@ def _probe_remote(uri: str, options: RemoteOptions, fetcher: Fetcher | None, poi
     if options.offline_cache:
         if cached is not None:
             return RemoteResult(cached.probe, [], stats, from_cache=True)
-        miss = Diagnostic(OFFLINE_MISS_CODE, Severity.INFO,
-                          "remote asset not verified: no cached probe for this URL (--offline-cache)",
-                          pointer=pointer, hint="run once with --online to fill the cache")
+        from vidlint.rules.online import offline_cache_miss
+
+        miss = offline_cache_miss.emit("remote asset not verified: no cached probe for this URL (--offline-cache)",
+                                       pointer, "run once with --online to fill the cache")
         return RemoteResult(None, [miss], stats)
 
     own_fetcher = fetcher is None

@@ -21,7 +21,7 @@ def cell(text: Any) -> str:
 
 
 def findings_by_code(run: LintRun) -> list[str]:
-    from vidlint.check.rules.registry import load_all_rules
+    from vidlint.rules.registry import load_all_rules
 
     rules = load_all_rules()
     counts: Counter[tuple[str, Severity]] = Counter((d.code, d.severity) for f in run.files for d in f.diagnostics)

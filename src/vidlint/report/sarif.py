@@ -40,7 +40,7 @@ def rule_descriptor(rule: Any) -> dict[str, Any]:
         "helpUri": rule_url(rule.code),
         "help": {"text": doc, "markdown": rule_markdown(rule)},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": [rule.kind]},
+        "properties": {"tags": [rule.stage]},
     }
 
 
@@ -73,7 +73,7 @@ def result(path: str, d: Diagnostic, rule_index: dict[str, int]) -> dict[str, An
 
 
 def document(run: LintRun, show_infos: bool = False) -> dict[str, Any]:
-    from vidlint.check.rules.registry import load_all_rules
+    from vidlint.rules.registry import load_all_rules
 
     rules = list(load_all_rules().values())
     rule_index = {r.code: i for i, r in enumerate(rules)}

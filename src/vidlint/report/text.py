@@ -54,21 +54,21 @@ def choose_style(stream: TextIO, style: str = "auto") -> str:
     return "full" if is_terminal(stream) else "concise"
 
 
-def _rule_kind(code: str) -> str | None:
-    from vidlint.check.rules.registry import RULES
+def _rule_stage(code: str) -> str | None:
+    from vidlint.rules.registry import load_all_rules
 
-    rule = RULES.get(code)
-    return rule.kind if rule is not None else None
+    rule = load_all_rules().get(code)
+    return rule.stage if rule is not None else None
 
 
 def folded(d: Diagnostic) -> bool:
     """An informational finding that repeats for each asset: folded into one line by default."""
-    return d.severity == Severity.INFO and _rule_kind(d.code) == "asset"
+    return d.severity == Severity.INFO and _rule_stage(d.code) == "asset"
 
 
 def request_files(run: LintRun) -> list[FileResult]:
     """The files linted: not the configuration or baseline files that stale suppressions are reported on."""
-    return [f for f in run.files if not f.diagnostics or any(_rule_kind(d.code) != "meta" for d in f.diagnostics)]
+    return [f for f in run.files if not f.diagnostics or any(_rule_stage(d.code) != "meta" for d in f.diagnostics)]
 
 
 def summary_line(run: LintRun) -> str:
@@ -89,9 +89,10 @@ def _count(n: int, word: str) -> str:
 
 def folded_line(hidden: Counter[str]) -> str:
     """``49 infos not shown (41 VL502 remote-asset-not-verified, 8 VL501 local-asset); --show-infos lists them``."""
-    from vidlint.check.rules.registry import RULES
+    from vidlint.rules.registry import load_all_rules
 
-    parts = [f"{number(n)} {code} {RULES[code].name}" for code, n in sorted(hidden.items(), key=lambda i: (-i[1], i[0]))]
+    rules = load_all_rules()
+    parts = [f"{number(n)} {code} {rules[code].name}" for code, n in sorted(hidden.items(), key=lambda i: (-i[1], i[0]))]
     total = sum(hidden.values())
     return f"{_count(total, 'info')} about assets not shown ({', '.join(parts)}); -v or --show-infos lists them"
 

@@ -5,7 +5,7 @@ from vidlint.check.fast_schema import _Invalid as JsonSchemaValuesException  # n
 from vidlint.check.fast_schema import _Invalid as JsonSchemaDefinitionException  # noqa: F401
 from vidlint.check.fast_schema import _NoDecimal as Decimal  # noqa: F401
 
-IDENTITY = '7e236ef445ed75ae-3418'
+IDENTITY = 'ca30b8f6534775af-3418'
 VERSION = "2.22.3"
 
 import re

@@ -5,7 +5,7 @@ from vidlint.check.fast_schema import _Invalid as JsonSchemaValuesException  # n
 from vidlint.check.fast_schema import _Invalid as JsonSchemaDefinitionException  # noqa: F401
 from vidlint.check.fast_schema import _NoDecimal as Decimal  # noqa: F401
 
-IDENTITY = '150b7fe2cdb76fce-2652'
+IDENTITY = '4bcad86ad8136fcf-2652'
 VERSION = "2.22.3"
 
 import re

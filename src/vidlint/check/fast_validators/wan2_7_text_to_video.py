@@ -5,7 +5,7 @@ from vidlint.check.fast_schema import _Invalid as JsonSchemaValuesException  # n
 from vidlint.check.fast_schema import _Invalid as JsonSchemaDefinitionException  # noqa: F401
 from vidlint.check.fast_schema import _NoDecimal as Decimal  # noqa: F401
 
-IDENTITY = '9b915897abd48c8f-2000'
+IDENTITY = 'a8450266b3a48c90-2000'
 VERSION = "2.22.3"
 
 import re

@@ -5,7 +5,7 @@ from vidlint.check.fast_schema import _Invalid as JsonSchemaValuesException  # n
 from vidlint.check.fast_schema import _Invalid as JsonSchemaDefinitionException  # noqa: F401
 from vidlint.check.fast_schema import _NoDecimal as Decimal  # noqa: F401
 
-IDENTITY = 'd7cd6c7cd49b7a07-1934'
+IDENTITY = 'cd6710ffdc297a08-1934'
 VERSION = "2.22.3"
 
 import re

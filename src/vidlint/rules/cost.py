@@ -3,17 +3,19 @@
 The budget lives in configuration (``[tool.vidlint.budget.request]`` and ``.run``, keys
 ``max-billed-seconds`` and ``max-usd``); without one these codes never fire. The cost comes
 from the per-request estimate (billed seconds = input reference-video seconds + output
-seconds, times the per-second price of the quality, with ``prices`` overrides applied).
+seconds, times the per-second price of the quality, with ``prices`` overrides applied; a model
+whose data says ``billing.unpriced`` has no price, so a dollar budget is checked as partial).
+The rules (stage ``cost``) only document; the functions below emit them with ``Rule.emit``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vidlint.check.rules.registry import RULES, rule
+from vidlint.check.wording import number
 from vidlint.diagnostics import Diagnostic
 from vidlint.records import Record
-from vidlint.check.wording import number
+from vidlint.rules.registry import rule
 
 if TYPE_CHECKING:
     from vidlint.config import Budget, Limits
@@ -24,8 +26,8 @@ def _usd(value: float) -> str:
     return f"${value:.2f}" if value >= 0.01 or value == 0 else f"${value:.4f}"
 
 
-@rule("VL701", "request-over-billed-seconds", "error", kind="budget")
-def request_over_billed_seconds(billed: float, limit: float, pointer: str, partial: bool) -> Diagnostic:
+@rule("VL701", "request-over-billed-seconds", "error", stage="cost")
+def request_over_billed_seconds() -> None:
     """The request would be billed for more seconds than ``budget.request.max-billed-seconds``.
 
     Billed seconds are the output duration plus the length of every reference video, so a
@@ -34,14 +36,18 @@ def request_over_billed_seconds(billed: float, limit: float, pointer: str, parti
     Breaks it: ``max-billed-seconds = 20`` and ``"duration": 15`` with an 8-second reference video.
     Fix: a shorter ``duration``, trimmed reference videos, or a larger budget.
     """
+
+
+
+def _request_over_billed_seconds(billed: float, limit: float, pointer: str, partial: bool) -> Diagnostic:
     at_least = "at least " if partial else ""
-    return Diagnostic("VL701", RULES["VL701"].severity,
-                      f"the request bills {at_least}{number(billed)} s; the budget allows {number(limit)} s per request",
+    return request_over_billed_seconds.emit(
+        f"the request bills {at_least}{number(billed)} s; the budget allows {number(limit)} s per request",
                       pointer, "shorten duration or the reference videos, or raise budget.request.max-billed-seconds")
 
 
-@rule("VL702", "request-over-usd", "error", kind="budget")
-def request_over_usd(usd: float, limit: float, pointer: str, partial: bool) -> Diagnostic:
+@rule("VL702", "request-over-usd", "error", stage="cost")
+def request_over_usd() -> None:
     """The request's estimated price is over ``budget.request.max-usd``.
 
     The estimate is billed seconds times the per-second price of the request's ``quality``
@@ -50,14 +56,17 @@ def request_over_usd(usd: float, limit: float, pointer: str, partial: bool) -> D
     Breaks it: ``max-usd = 1.0`` and a 10-second 1080p request (about $1.44).
     Fix: ``"quality": "720p"``, a shorter ``duration``, or a larger budget.
     """
+
+
+
+def _request_over_usd(usd: float, limit: float, pointer: str, partial: bool) -> Diagnostic:
     at_least = "at least " if partial else ""
-    return Diagnostic("VL702", RULES["VL702"].severity,
-                      f"the request costs {at_least}about {_usd(usd)}; the budget allows {_usd(limit)} per request",
+    return request_over_usd.emit(f"the request costs {at_least}about {_usd(usd)}; the budget allows {_usd(limit)} per request",
                       pointer, "lower quality or duration, or raise budget.request.max-usd")
 
 
-@rule("VL703", "run-over-billed-seconds", "error", kind="budget")
-def run_over_billed_seconds(total: float, limit: float, pointer: str) -> Diagnostic:
+@rule("VL703", "run-over-billed-seconds", "error", stage="cost")
+def run_over_billed_seconds() -> None:
     """The requests of this run together bill more seconds than ``budget.run.max-billed-seconds``.
 
     Reported once, on the request that takes the running total (in the order the files are
@@ -65,26 +74,32 @@ def run_over_billed_seconds(total: float, limit: float, pointer: str) -> Diagnos
 
     Fix: split the batch, shorten requests, or raise the run budget.
     """
-    return Diagnostic("VL703", RULES["VL703"].severity,
-                      f"with this request the run bills {number(total)} s; the budget allows {number(limit)} s per run",
+
+
+
+def _run_over_billed_seconds(total: float, limit: float, pointer: str) -> Diagnostic:
+    return run_over_billed_seconds.emit(f"with this request the run bills {number(total)} s; the budget allows {number(limit)} s per run",
                       pointer, "split the batch, or raise budget.run.max-billed-seconds")
 
 
-@rule("VL704", "run-over-usd", "error", kind="budget")
-def run_over_usd(total: float, limit: float, pointer: str) -> Diagnostic:
+@rule("VL704", "run-over-usd", "error", stage="cost")
+def run_over_usd() -> None:
     """The requests of this run together cost more than ``budget.run.max-usd``.
 
     Reported once, on the request that takes the running total over the limit.
 
     Fix: split the batch, lower quality or duration, or raise the run budget.
     """
-    return Diagnostic("VL704", RULES["VL704"].severity,
-                      f"with this request the run costs about {_usd(total)}; the budget allows {_usd(limit)} per run",
+
+
+
+def _run_over_usd(total: float, limit: float, pointer: str) -> Diagnostic:
+    return run_over_usd.emit(f"with this request the run costs about {_usd(total)}; the budget allows {_usd(limit)} per run",
                       pointer, "split the batch, or raise budget.run.max-usd")
 
 
-@rule("VL705", "budget-partial-estimate", "info", kind="budget")
-def budget_partial_estimate(reason: str, pointer: str) -> Diagnostic:
+@rule("VL705", "budget-partial-estimate", "info", stage="cost")
+def budget_partial_estimate() -> None:
     """A budget is configured, but the request's cost is only partly known.
 
     Remote reference videos are not downloaded, so their length (which is billed) is
@@ -93,8 +108,11 @@ def budget_partial_estimate(reason: str, pointer: str) -> Diagnostic:
 
     Fix: add an ``asset-map`` entry for the videos' host, or reference local files.
     """
-    return Diagnostic("VL705", RULES["VL705"].severity,
-                      f"the budget is checked against a partial estimate: {reason}", pointer,
+
+
+
+def _budget_partial_estimate(reason: str, pointer: str) -> Diagnostic:
+    return budget_partial_estimate.emit(f"the budget is checked against a partial estimate: {reason}", pointer,
                       "map remote videos to local copies with asset-map to measure them")
 
 
@@ -113,13 +131,13 @@ def check_request_budget(budget: Budget, request: Any, estimate: dict[str, Any] 
     found: list[Diagnostic] = []
     limits: Limits = budget.request
     if billed is not None and limits.max_billed_seconds is not None and billed > limits.max_billed_seconds:
-        found.append(request_over_billed_seconds(billed, limits.max_billed_seconds, pointer, partial))
+        found.append(_request_over_billed_seconds(billed, limits.max_billed_seconds, pointer, partial))
     if usd is not None and limits.max_usd is not None and usd > limits.max_usd:
-        found.append(request_over_usd(usd, limits.max_usd, pointer, partial))
+        found.append(_request_over_usd(usd, limits.max_usd, pointer, partial))
     if partial:
         reason = ("the length of the reference videos is unknown" if billed is not None
                   else "the duration or the price is unknown")
-        found.append(budget_partial_estimate(reason, pointer))
+        found.append(_budget_partial_estimate(reason, pointer))
     return found
 
 
@@ -143,9 +161,9 @@ class RunBudget(Record):
         limit = self.limits.max_billed_seconds
         if limit is not None and not self.seconds_reported and self.billed_total > limit:
             self.seconds_reported = True
-            found.append(run_over_billed_seconds(self.billed_total, limit, pointer))
+            found.append(_run_over_billed_seconds(self.billed_total, limit, pointer))
         limit = self.limits.max_usd
         if limit is not None and not self.usd_reported and self.usd_total > limit:
             self.usd_reported = True
-            found.append(run_over_usd(self.usd_total, limit, pointer))
+            found.append(_run_over_usd(self.usd_total, limit, pointer))
         return found

@@ -1,13 +1,13 @@
 """Codes found while reading a file, before any request in it can be checked.
 
-These functions only document their codes: the loader (``vidlint.load``) and the model
-selection (``vidlint.check.pipeline``) emit them.
+These rules only document their codes (stage ``file``): the loader (``vidlint.load``) and the
+model selection (``vidlint.check.pipeline``) emit them with ``Rule.emit``.
 """
 
-from vidlint.check.rules.registry import rule
+from vidlint.rules.registry import rule
 
 
-@rule("VL001", "invalid-json", "error", kind="file")
+@rule("VL001", "invalid-json", "error", stage="file")
 def invalid_json() -> None:
     """The file (or a line of a .jsonl file) is not valid JSON.
 
@@ -19,7 +19,7 @@ def invalid_json() -> None:
     """
 
 
-@rule("VL002", "invalid-encoding", "error", kind="file")
+@rule("VL002", "invalid-encoding", "error", stage="file")
 def invalid_encoding() -> None:
     """The file is not UTF-8 (JSON requests must be).
 
@@ -30,7 +30,7 @@ def invalid_encoding() -> None:
     """
 
 
-@rule("VL003", "non-finite-number", "error", kind="file")
+@rule("VL003", "non-finite-number", "error", stage="file")
 def non_finite_number() -> None:
     """``NaN``, ``Infinity`` or ``-Infinity`` appear as values.
 
@@ -40,7 +40,7 @@ def non_finite_number() -> None:
     """
 
 
-@rule("VL004", "byte-order-mark", "warning", kind="file")
+@rule("VL004", "byte-order-mark", "warning", stage="file")
 def byte_order_mark() -> None:
     """The file starts with a UTF-8 byte order mark.
 
@@ -50,7 +50,7 @@ def byte_order_mark() -> None:
     """
 
 
-@rule("VL005", "duplicate-key", "warning", kind="file")
+@rule("VL005", "duplicate-key", "warning", stage="file")
 def duplicate_key() -> None:
     """The same key appears twice in one object.
 
@@ -61,7 +61,7 @@ def duplicate_key() -> None:
     """
 
 
-@rule("VL006", "not-an-object", "error", kind="file")
+@rule("VL006", "not-an-object", "error", stage="file")
 def not_an_object() -> None:
     """A request must be a JSON object.
 
@@ -72,7 +72,7 @@ def not_an_object() -> None:
     """
 
 
-@rule("VL007", "lone-surrogate", "error", kind="file")
+@rule("VL007", "lone-surrogate", "error", stage="file")
 def lone_surrogate() -> None:
     """A string holds a lone surrogate escape (``"\\ud800"``).
 
@@ -85,7 +85,7 @@ def lone_surrogate() -> None:
     """
 
 
-@rule("VL008", "unreadable-file", "error", kind="file")
+@rule("VL008", "unreadable-file", "error", stage="file")
 def unreadable_file() -> None:
     """The request file exists but the operating system refuses to read it.
 
@@ -96,7 +96,7 @@ def unreadable_file() -> None:
     """
 
 
-@rule("VL010", "missing-model", "error", kind="file")
+@rule("VL010", "missing-model", "error", stage="file")
 def missing_model() -> None:
     """The request has no ``model`` field (or it is not a string).
 
@@ -106,7 +106,7 @@ def missing_model() -> None:
     """
 
 
-@rule("VL011", "unknown-model", "error", kind="file")
+@rule("VL011", "unknown-model", "error", stage="file")
 def unknown_model() -> None:
     """The ``model`` is not one vidlint knows.
 

@@ -1,21 +1,16 @@
 """Codes about vidlint's own configuration and baseline: suppressions that match nothing.
 
-These functions document their codes and build the diagnostics (``vidlint.suppress`` and
-``vidlint.baseline`` call them at the end of a run).
+These rules only document their codes (stage ``meta``): ``vidlint.suppress`` and
+``vidlint.baseline`` emit them with ``Rule.emit`` at the end of a run.
 """
 
 from __future__ import annotations
 
-from vidlint.check.rules.registry import RULES, rule
-from vidlint.diagnostics import Diagnostic
+from vidlint.rules.registry import rule
 
 
-def _make(code: str, message: str, hint: str | None, line: int) -> Diagnostic:
-    return Diagnostic(code, RULES[code].severity, message, "", hint, line, 1)
-
-
-@rule("VL901", "unused-suppression", "warning", kind="meta")
-def unused_suppression(message: str, hint: str | None = None, line: int = 1) -> Diagnostic:
+@rule("VL901", "unused-suppression", "warning", stage="meta")
+def unused_suppression() -> None:
     """A ``per-file-ignores`` or ``pointer-ignores`` entry suppressed nothing.
 
     The problem it was written for is gone (fixed, or the field moved), so the entry now only
@@ -27,11 +22,10 @@ def unused_suppression(message: str, hint: str | None = None, line: int = 1) -> 
     Breaks it: ``"requests/a.json#/prompt" = ["VL311"]`` after the prompt was fixed.
     Fix: remove the code (or the whole entry).
     """
-    return _make("VL901", message, hint, line)
 
 
-@rule("VL902", "stale-baseline-entry", "info", kind="meta")
-def stale_baseline_entry(message: str, hint: str | None = None, line: int = 1) -> Diagnostic:
+@rule("VL902", "stale-baseline-entry", "info", stage="meta")
+def stale_baseline_entry() -> None:
     """A baseline entry matches no finding any more.
 
     Someone fixed a problem the baseline recorded: good. Re-record the baseline so that the
@@ -40,4 +34,3 @@ def stale_baseline_entry(message: str, hint: str | None = None, line: int = 1) -
 
     Fix: ``vidlint lint --write-baseline vidlint-baseline.json`` over the same paths.
     """
-    return _make("VL902", message, hint, line)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from vidlint.check.rules.registry import Finding, rule
+from vidlint.rules.registry import Finding, RequestContext, rule
 
 
-@rule("VL401", "callback-not-https", "error", kind="schema")
-def callback_not_https() -> None:
+@rule("VL401", "callback-not-https", "error", stage="schema")
+def callback_not_https(error: Any, profile: Any) -> None:
     """``callback_url`` does not use https.
 
     Only HTTPS callbacks are supported. Enforced by the schema (``pattern``).
@@ -18,8 +18,8 @@ def callback_not_https() -> None:
     """
 
 
-@rule("VL402", "callback-too-long", "error", kind="schema")
-def callback_too_long() -> None:
+@rule("VL402", "callback-too-long", "error", stage="schema")
+def callback_too_long(error: Any, profile: Any) -> None:
     """``callback_url`` is longer than 2048 characters.
 
     Enforced by the schema (``maxLength``). Fix: a shorter address; put state in your own
@@ -27,8 +27,8 @@ def callback_too_long() -> None:
     """
 
 
-@rule("VL403", "callback-internal", "error", needs="callback")
-def callback_internal(request: dict[str, Any], meta: dict[str, Any]) -> Iterator[Finding]:
+@rule("VL403", "callback-internal", "error", stage="request", reads="callback")
+def callback_internal(ctx: RequestContext) -> Iterator[Finding]:
     """``callback_url`` points at an internal address.
 
     The server refuses callbacks to loopback, private, link-local and other internal
@@ -42,6 +42,7 @@ def callback_internal(request: dict[str, Any], meta: dict[str, Any]) -> Iterator
 
     Fix: a public https endpoint (a tunnel to a local server works for development).
     """
+    request, meta = ctx.request, ctx.meta
     from urllib.parse import urlsplit
 
     from vidlint.netaddr import whatwg_host
@@ -88,14 +89,15 @@ def _internal_problem(written: str, host: str) -> str | None:
     return f"{name} {host}" if name else None
 
 
-@rule("VL404", "callback-malformed", "error", needs="callback")
-def callback_malformed(request: dict[str, Any], meta: dict[str, Any]) -> Iterator[Finding]:
+@rule("VL404", "callback-malformed", "error", stage="request", reads="callback")
+def callback_malformed(ctx: RequestContext) -> Iterator[Finding]:
     """``callback_url`` is not a usable absolute address.
 
     It must be ``https://host/path``: no spaces, a host, valid brackets around IPv6.
 
     Breaks it: ``"callback_url": "https:///hook"``, ``"https://exa mple.com"``.
     """
+    request, meta = ctx.request, ctx.meta
     from urllib.parse import urlsplit
 
     field = meta["callback"]["field"]

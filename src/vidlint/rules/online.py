@@ -7,39 +7,19 @@ docstring is the code's documentation. The function turns a fetch failure
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from vidlint.check.rules.registry import rule
-from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.diagnostics import Diagnostic
+from vidlint.rules.registry import Rule, rule
 
 if TYPE_CHECKING:  # loaded on every lint for the docs: keep the fetch machinery out
     from vidlint.remote.fetch import RemoteError
 
-Translator = Callable[["RemoteError", str], Diagnostic]
-BY_KIND: dict[str, Translator] = {}
-
-
-def _code(code: str, name: str, severity: str, kinds: tuple[str, ...], hint: str | None) -> Callable[[Callable[..., None]], Translator]:
-    def register(doc_holder: Callable[..., None]) -> Translator:
-        def translate(error: "RemoteError", pointer: str = "") -> Diagnostic:
-            return Diagnostic(code, Severity.parse(severity), f"remote asset: {error}", pointer=pointer, hint=hint)
-
-        translate.__doc__ = doc_holder.__doc__
-        translate.__name__ = translate.__qualname__ = doc_holder.__name__
-        translate.__module__ = doc_holder.__module__
-        rule(code, name, severity, kind="asset")(translate)
-        for kind in kinds:
-            BY_KIND[kind] = translate
-        return translate
-
-    return register
-
-
 SAME_FOR_THE_API = "the API fetches this URL too and will fail the same way"
 
 
-@_code("VL801", "remote-asset-not-found", "error", ("not_found", "http_error"), SAME_FOR_THE_API)
-def remote_asset_not_found(error: "RemoteError", pointer: str = "") -> None:
+@rule("VL801", "remote-asset-not-found", "error", stage="online")
+def remote_asset_not_found() -> None:
     """The server answered 404, 410 or another client error for the asset's URL.
 
     The API downloads assets from the same URL, so the task would fail.
@@ -49,9 +29,8 @@ def remote_asset_not_found(error: "RemoteError", pointer: str = "") -> None:
     """
 
 
-@_code("VL802", "remote-asset-forbidden", "error", ("forbidden",),
-       "make the asset publicly readable, or use a signed URL that outlives the task")
-def remote_asset_forbidden(error: "RemoteError", pointer: str = "") -> None:
+@rule("VL802", "remote-asset-forbidden", "error", stage="online")
+def remote_asset_forbidden() -> None:
     """The server refused access to the asset (HTTP 401 or 403).
 
     Private bucket objects and expired signed URLs end here; the API would be refused too.
@@ -61,9 +40,8 @@ def remote_asset_forbidden(error: "RemoteError", pointer: str = "") -> None:
     """
 
 
-@_code("VL803", "remote-server-error", "warning", ("server_error",),
-       "the server failed after retries; the asset was not verified")
-def remote_server_error(error: "RemoteError", pointer: str = "") -> None:
+@rule("VL803", "remote-server-error", "warning", stage="online")
+def remote_server_error() -> None:
     """The server kept failing (HTTP 5xx or 429) after vidlint's retries.
 
     vidlint retries twice with backoff and honours a short Retry-After; after that the asset
@@ -74,9 +52,8 @@ def remote_server_error(error: "RemoteError", pointer: str = "") -> None:
     """
 
 
-@_code("VL804", "remote-unreachable", "warning", ("timeout", "connection"),
-       "check that the host is reachable from here; the asset was not verified")
-def remote_unreachable(error: "RemoteError", pointer: str = "") -> None:
+@rule("VL804", "remote-unreachable", "warning", stage="online")
+def remote_unreachable() -> None:
     """The asset's host could not be reached in time (DNS failure, refused connection, timeout).
 
     Connects and reads time out after 10 s, a whole response after 30 s; failures are retried
@@ -87,9 +64,8 @@ def remote_unreachable(error: "RemoteError", pointer: str = "") -> None:
     """
 
 
-@_code("VL805", "remote-internal-address", "error", ("blocked",),
-       "the API cannot reach internal addresses either; --allow-private-hosts lifts this check")
-def remote_internal_address(error: "RemoteError", pointer: str = "") -> None:
+@rule("VL805", "remote-internal-address", "error", stage="online")
+def remote_internal_address() -> None:
     """The asset's URL leads to an internal address, which vidlint refuses to connect to.
 
     Loopback, private, link-local, carrier-grade NAT, multicast and cloud metadata addresses,
@@ -100,8 +76,8 @@ def remote_internal_address(error: "RemoteError", pointer: str = "") -> None:
     """
 
 
-@_code("VL806", "remote-redirects", "error", ("redirects",), "point the request at the final URL")
-def remote_redirects(error: "RemoteError", pointer: str = "") -> None:
+@rule("VL806", "remote-redirects", "error", stage="online")
+def remote_redirects() -> None:
     """The asset's URL redirects too many times (more than 5) or to an unusable location.
 
     Breaks it: a URL that redirects to itself.
@@ -109,9 +85,8 @@ def remote_redirects(error: "RemoteError", pointer: str = "") -> None:
     """
 
 
-@_code("VL807", "remote-range-unsupported", "warning", ("range_unsupported",),
-       "serve the asset from a host that supports HTTP Range requests, or check a local copy with --asset-map")
-def remote_range_unsupported(error: "RemoteError", pointer: str = "") -> None:
+@rule("VL807", "remote-range-unsupported", "warning", stage="online")
+def remote_range_unsupported() -> None:
     """The server ignores HTTP Range requests and the probe needs bytes too far into the file.
 
     vidlint streams such a response only as far as the probe reads, up to 21 MiB; an MP4
@@ -122,8 +97,8 @@ def remote_range_unsupported(error: "RemoteError", pointer: str = "") -> None:
     """
 
 
-@_code("VL809", "remote-bad-response", "warning", ("changed", "bad_response", "too_large"), None)
-def remote_bad_response(error: "RemoteError", pointer: str = "") -> None:
+@rule("VL809", "remote-bad-response", "warning", stage="online")
+def remote_bad_response() -> None:
     """The remote asset could not be probed reliably.
 
     It changed while it was being read (a new ETag or size), the server's answer was
@@ -134,8 +109,8 @@ def remote_bad_response(error: "RemoteError", pointer: str = "") -> None:
     """
 
 
-@_code("VL810", "remote-scheme", "info", ("scheme",), "only http and https assets are probed online")
-def remote_scheme(error: "RemoteError", pointer: str = "") -> None:
+@rule("VL810", "remote-scheme", "info", stage="online")
+def remote_scheme() -> None:
     """The asset's URL is not http or https, so ``probe_remote`` cannot fetch it.
 
     ``vidlint lint --online`` leaves such references (s3://, gs://) to VL502 instead.
@@ -145,7 +120,8 @@ def remote_scheme(error: "RemoteError", pointer: str = "") -> None:
     """
 
 
-def offline_cache_miss_doc() -> None:
+@rule("VL808", "remote-offline-cache-miss", "info", stage="online")
+def offline_cache_miss() -> None:
     """No cached ``--online`` result exists for this URL, and ``--offline-cache`` uses no network.
 
     The asset is left unverified.
@@ -155,4 +131,26 @@ def offline_cache_miss_doc() -> None:
     """
 
 
-rule("VL808", "remote-offline-cache-miss", "info", kind="asset")(offline_cache_miss_doc)
+# RemoteError.kind -> the rule that reports it and the hint it gives
+BY_KIND: dict[str, tuple[Rule, str | None]] = {
+    "not_found": (remote_asset_not_found, SAME_FOR_THE_API),
+    "http_error": (remote_asset_not_found, SAME_FOR_THE_API),
+    "forbidden": (remote_asset_forbidden, "make the asset publicly readable, or use a signed URL that outlives the task"),
+    "server_error": (remote_server_error, "the server failed after retries; the asset was not verified"),
+    "timeout": (remote_unreachable, "check that the host is reachable from here; the asset was not verified"),
+    "connection": (remote_unreachable, "check that the host is reachable from here; the asset was not verified"),
+    "blocked": (remote_internal_address, "the API cannot reach internal addresses either; --allow-private-hosts lifts this check"),
+    "redirects": (remote_redirects, "point the request at the final URL"),
+    "range_unsupported": (remote_range_unsupported,
+                          "serve the asset from a host that supports HTTP Range requests, or check a local copy with --asset-map"),
+    "changed": (remote_bad_response, None),
+    "bad_response": (remote_bad_response, None),
+    "too_large": (remote_bad_response, None),
+    "scheme": (remote_scheme, "only http and https assets are probed online"),
+}
+
+
+def diagnostic_for(error: "RemoteError", pointer: str = "") -> Diagnostic:
+    """The diagnostic for a fetch failure, on the asset's pointer."""
+    declared, hint = BY_KIND.get(error.kind, (remote_bad_response, None))
+    return declared.emit(f"remote asset: {error}", pointer, hint)

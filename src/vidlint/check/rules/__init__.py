@@ -1,1 +1,0 @@
-"""Request rules: one function per code, registered with :func:`registry.rule`."""

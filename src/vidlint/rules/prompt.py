@@ -1,0 +1,417 @@
+"""VL3xx: the prompt text: references to the request's media (tags), prompts that say nothing,
+and shot lists (timed shots in the prompt, structured shot lists).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from vidlint.check.wording import plural, span
+from vidlint.records import FrozenRecord
+from vidlint.rules.registry import Finding, RequestContext, rule
+from vidlint.rules.request import (
+    applies,
+    count_at,
+    field_label,
+    get_pointer,
+    when_words,
+)
+
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+class Tag(FrozenRecord):
+    """One tag form of a model's ``reference_tags``, compiled: ``exact`` finds the canonical
+    spelling (group 1: the number), ``loose`` its near misses (group 1: the word, 2: the number)."""
+
+    __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii")
+
+    def __init__(self, form: str, target: str, base: int, singular: str | None, aliases: list[str]) -> None:
+        prefix, _, rest = form.partition("{n}")[0], None, form.partition("{n}")[2]
+        suffix = rest
+        head = prefix.rstrip(" _-")
+        separator = prefix[len(head):]
+        word = head.lstrip("@<[{(#")
+        opener = head[:len(head) - len(word)]
+        self.form, self.target, self.base, self.singular = form, target, base, singular
+        self.ascii = bool(_ASCII_WORD.match(word[:1]))
+        number = "(0|[1-9][0-9]*)" if base == 0 else "([1-9][0-9]*)"
+        before = r"(?<![\w])" if self.ascii or opener else ""
+        after = r"(?![\w])" if self.ascii and not suffix else r"(?![0-9])"
+        self.exact = re.compile(before + re.escape(opener + word + separator) + number + re.escape(suffix) + after)
+        # the right spelling with a number below the base ("Image 0" when counting starts at 1)
+        self.zero = re.compile(before + re.escape(opener + word + separator) + "(0+)" + re.escape(suffix) + after) \
+            if base > 0 else None
+        words = sorted({word.lower(), *(a.lower() for a in aliases)}, key=len, reverse=True)
+        edges = "".join(sorted(set(opener + suffix)))
+        around = f"[{re.escape(edges)}]*" if edges else ""
+        joiner = r"[ \t]*[#№_-]?[ \t]*" if self.ascii else r"[ \t]*"
+        tail = r"(?![\w.,][0-9]|[A-Za-z0-9])" if self.ascii else ""
+        self.loose = re.compile((r"(?<![\w])" if self.ascii else "") + around + "(" + "|".join(map(re.escape, words))
+                                + ")" + joiner + "([0-9０-９]+)" + around + tail, re.I if self.ascii else 0)
+
+    def spelled(self, number: int) -> str:
+        return self.form.replace("{n}", str(number))
+
+
+class TagGrammar(FrozenRecord):
+    """A model's ``reference_tags``: its tag forms and the foreign syntaxes it forbids."""
+
+    __slots__ = ("tags", "forbidden", "name_them_from")
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        base = spec.get("base", 1)
+        self.tags = [Tag(t["form"], t["target"], t.get("base", base), t.get("singular"), t.get("aliases", []))
+                     for t in spec.get("tags", [])]
+        self.forbidden = [(Tag(f["form"], "", 0, None, []).exact, f) for f in spec.get("forbidden", [])]
+        self.name_them_from = spec.get("name_them_from", 2)
+
+    def exact(self, text: str) -> Iterator[tuple[Tag, re.Match[str]]]:
+        for tag in self.tags:
+            for match in tag.exact.finditer(text):
+                yield tag, match
+
+    def targets(self) -> list[str]:
+        return list(dict.fromkeys(tag.target for tag in self.tags))
+
+
+_GRAMMARS: dict[int, TagGrammar] = {}
+
+
+def grammar(meta: dict[str, Any]) -> TagGrammar:
+    spec = meta["reference_tags"]
+    found = _GRAMMARS.get(id(spec))
+    if found is None:
+        found = _GRAMMARS[id(spec)] = TagGrammar(spec)
+    return found
+
+
+def _prompt(request: dict[str, Any]) -> str:
+    prompt = request.get("prompt")
+    return prompt if isinstance(prompt, str) else ""
+
+
+def _having(field: str, count: int) -> str:
+    return f"{field} has {plural(count, 'entry').replace('entrys', 'entries')}" if count else f"{field} is empty"
+
+
+@rule("VL302", "empty-prompt", "warning", stage="request")
+def empty_prompt(ctx: RequestContext) -> Iterator[Finding]:
+    """The prompt is empty or only white space.
+
+    The model then has nothing to go on but the references; results are unpredictable.
+
+    Fix: describe what happens in the video.
+    """
+    request = ctx.request
+    if "prompt" in request and isinstance(request["prompt"], str) and not request["prompt"].strip():
+        yield Finding("/prompt", "prompt is empty", "describe the scene and what the characters do")
+
+
+@rule("VL310", "reference-out-of-range", "error", stage="request", reads="reference_tags")
+def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
+    """The prompt refers to an input that the request does not have.
+
+    Each tag form of the model's ``reference_tags`` points into one field: "Image 3" means
+    ``image_urls[2]``, "<<<element_2>>>" ``model_params.element_list[1]``; each field is
+    counted on its own. A tag past the end renders a clip in which it points at nothing.
+
+    Counting starts at the tag's ``base`` (1 unless the data says otherwise): "Image 0" and
+    "图0" name nothing at all.
+
+    Breaks it: ``"prompt": "Image 3 waves"`` with two entries in ``image_urls``; ``"Image 0 waves"``.
+    Fix: refer to Image 1 or Image 2, or add the third image.
+    """
+    text = _prompt(ctx.request)
+    if not text:
+        return
+    rules = grammar(ctx.meta)
+    for tag in rules.tags:
+        for match in tag.zero.finditer(text) if tag.zero is not None else ():
+            first, field = tag.spelled(tag.base), field_label(tag.target)
+            yield Finding("/prompt", f'the prompt refers to "{match.group(0)}", but references count from {tag.base}: '
+                          f'"{first}" is {field}[0]', f'write "{first}" for the first entry of {field}',
+                          char=match.start())
+    for tag, match in rules.exact(text):
+        position = int(match.group(1)) - tag.base + 1
+        count = count_at(ctx.request, tag.target)
+        if position > count:
+            field = field_label(tag.target)
+            yield Finding("/prompt", f'the prompt refers to "{match.group(0)}", but {_having(field, count)}',
+                          f"refer to {span(tag.base, count - 1 + tag.base)}" if count else f"add it to {field} or reword the prompt",
+                          char=match.start())
+
+
+@rule("VL311", "reference-spelling", "warning", stage="request", reads="reference_tags")
+def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
+    """A reference written in a form the model does not read as a reference.
+
+    The model recognises its tag forms exactly (``reference_tags``: "Image N" capitalised with
+    one space, "@image1", "<<<image_1>>>", "图N"); other case, spacing or separators, a leading
+    zero, full-width digits or another word for the same thing (an alias: "img", "pic") read
+    as ordinary words, so the character is not tied to its reference.
+
+    Breaks it: ``"prompt": "image 1 dances with Video1"`` where the form is "Image N".
+    Fix: ``"prompt": "Image 1 dances with Video 1"``.
+    """
+    text = _prompt(ctx.request)
+    if not text:
+        return
+    rules = grammar(ctx.meta)
+    taken = {m.span() for _, m in rules.exact(text)}
+    foreign = [m.span() for pattern, _ in rules.forbidden for m in pattern.finditer(text)]
+    for tag in rules.tags:
+        for match in tag.loose.finditer(text):
+            if match.span() in taken or any(a < match.end() and match.start() < b for a, b in foreign):
+                continue
+            number = int(match.group(2).translate(_DIGITS))
+            if number < tag.base:
+                continue
+            canonical = tag.spelled(number)
+            if canonical == match.group(0):
+                continue
+            taken.add(match.span())
+            yield Finding("/prompt", f'"{match.group(0)}" is not read as a reference; the model reads "{canonical}"',
+                          f'write "{canonical}"', char=match.start())
+
+
+@rule("VL312", "ambiguous-reference", "warning", stage="request", reads="reference_tags")
+def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
+    """A phrase meaning "the only one" ("the reference image") while the request has none, or several.
+
+    The docs allow such a phrase (a tag's ``singular`` in the model data) only when there is
+    exactly one; with several the model cannot tell which is meant.
+
+    Breaks it: "the reference image smiles" with three images.
+    Fix: "Image 2 smiles".
+    """
+    text = _prompt(ctx.request)
+    lowered = text.lower()
+    for tag in grammar(ctx.meta).tags:
+        if not tag.singular:
+            continue
+        at = lowered.find(tag.singular)
+        if at < 0:
+            continue
+        count, field = count_at(ctx.request, tag.target), field_label(tag.target)
+        if count > 1:
+            yield Finding("/prompt", f'"{text[at:at + len(tag.singular)]}" is ambiguous: {field} has {count} entries',
+                          f'name it: "{tag.spelled(tag.base)}" .. "{tag.spelled(count - 1 + tag.base)}"', char=at)
+        elif count == 0:
+            yield Finding("/prompt", f'the prompt mentions "{text[at:at + len(tag.singular)]}", but {field} is empty',
+                          f"add it to {field} or reword the prompt", char=at)
+
+
+@rule("VL313", "unnamed-references", "info", stage="request", reads="reference_tags")
+def unnamed_references(ctx: RequestContext) -> Iterator[Finding]:
+    """Several references, and the prompt names none of them.
+
+    With several references (``reference_tags.name_them_from``, default 2) the model learns
+    who is who only from the tags in the prompt; without them it guesses.
+
+    Fix: name each character by its tag, e.g. "Image 1 hands Image 2 a cup".
+    """
+    rules = grammar(ctx.meta)
+    total = sum(count_at(ctx.request, target) for target in rules.targets())
+    text = _prompt(ctx.request)
+    if total >= rules.name_them_from and text.strip() and next(rules.exact(text), None) is None:
+        first: dict[str, Tag] = {}
+        others = []
+        for tag in rules.tags:
+            if tag.target in first:
+                others.append(tag.spelled(tag.base))
+            else:
+                first[tag.target] = tag
+        hint = "refer to them as " + " / ".join(f"{t.spelled(t.base)}.." for t in first.values())
+        yield Finding("/prompt", f"the request has {total} references, but the prompt names none of them",
+                      hint + (f" (or {' / '.join(others)})" if others else ""))
+
+
+@rule("VL314", "foreign-tag-syntax", "error", stage="request", reads="reference_tags.forbidden")
+def foreign_tag_syntax(ctx: RequestContext) -> Iterator[Finding]:
+    """The prompt uses another family's tag syntax, which this model does not read.
+
+    The model data's ``reference_tags.forbidden`` lists syntaxes the docs warn against
+    (minimax: "do not use Seedance-style @image1"), with the documented words.
+
+    Breaks it: ``"prompt": "@image1 walks in"`` for a model whose tags are "Image N".
+    Fix: the model's own form, "Image 1 walks in".
+    """
+    text = _prompt(ctx.request)
+    if not text:
+        return
+    for pattern, entry in grammar(ctx.meta).forbidden:
+        for match in pattern.finditer(text):
+            yield Finding("/prompt", f'"{match.group(0)}": {entry["message"]}', entry.get("hint"), char=match.start())
+
+
+# --- shots -------------------------------------------------------------------------------------
+
+# No two [ \t]* next to each other (even across an optional token): that backtracks quadratically.
+_SHOT = re.compile(
+    r"(?<![\w])shot[ \t]*(?:#[ \t]*)?(\d+)[ \t]*[\[(（【][ \t]*(\d+(?:\.\d+)?)[ \t]*(?:s[ \t]*)?(?:-|–|—|~|～|to)[ \t]*"
+    r"(\d+(?:\.\d+)?)[ \t]*(?:(?:s|sec|seconds?)[ \t]*)?[\])）】]",
+    re.I,
+)
+_SINGLE = re.compile(r"single[- ]shot|一镜到底|单镜头", re.I)
+
+
+class Shot(FrozenRecord):
+    """A timed shot of a multi-shot prompt; ``at``: its index in the prompt."""
+
+    __slots__ = ("number", "start", "end", "at", "text")
+
+    def __init__(self, number: int, start: float, end: float, at: int, text: str) -> None:
+        self.number = number
+        self.start = start
+        self.end = end
+        self.at = at
+        self.text = text
+
+
+def timed_shots(text: str) -> list[Shot]:
+    return [Shot(int(m.group(1)), float(m.group(2)), float(m.group(3)), m.start(), m.group(0))
+            for m in _SHOT.finditer(text)]
+
+
+def _s(value: float) -> str:
+    return f"{value:g}"
+
+
+def _setting(ctx: RequestContext) -> tuple[str, list[Shot], float | None, bool]:
+    request, meta = ctx.request, ctx.meta
+    spec = meta["multi_shot"]
+    text = request.get(spec["field"])
+    text = text if isinstance(text, str) else ""
+    field = spec["duration_field"]
+    value = request.get(field, meta.get("defaults", {}).get(field))
+    duration = None if isinstance(value, bool) or not isinstance(value, (int, float)) else float(value)
+    return text, timed_shots(text), duration, field in request
+
+
+@rule("VL320", "shot-past-duration", "warning", stage="request", reads="multi_shot")
+def shot_past_duration(ctx: RequestContext) -> Iterator[Finding]:
+    """A timed shot runs past the video's ``duration``.
+
+    In a shot list like "Shot 5 [12-15s] close-up: ..." the times are seconds of the output
+    video. A shot that starts or ends after ``duration`` (5 s when not set) is cut short or
+    never shown.
+
+    Breaks it: shots up to "[12-15s]" with ``"duration": 10`` (or no duration).
+    Fix: ``"duration": 15``, or retime the shots to fit.
+    """
+    meta = ctx.meta
+    text, shots, duration, explicit = _setting(ctx)
+    if duration is None:
+        return
+    late = [s for s in shots if s.end > duration]
+    if not late:
+        return
+    first, last_end = late[0], max(s.end for s in shots)
+    field = meta["multi_shot"]["duration_field"]
+    told = f"{field} is {_s(duration)} s" + ("" if explicit else " (the default)")
+    yield Finding(f"/{meta['multi_shot']['field']}",
+                  f'"{first.text}" ends at {_s(first.end)} s, but {told}: the shot list runs to {_s(last_end)} s',
+                  f"set {field} to {_s(min(last_end, 15))}" + (" (the maximum is 15)" if last_end > 15 else "")
+                  + ", or retime the shots", char=first.at)
+
+
+@rule("VL321", "shot-timing", "info", stage="request", reads="multi_shot")
+def shot_timing(ctx: RequestContext) -> Iterator[Finding]:
+    """Timed shots that overlap, leave a gap, run backwards or are numbered out of order.
+
+    "Shot 2 [3-6s]" after "Shot 1 [0-3s]" reads cleanly; "Shot 2 [2-6s]" overlaps shot 1,
+    "Shot 2 [4-6s]" leaves a second the list does not describe, "[6-3s]" ends before it starts.
+    The model interprets such lists its own way.
+
+    Breaks it (info): "Shot 1 [0-3s] ... Shot 2 [2-6s] ...".
+    Fix: "Shot 1 [0-3s] ... Shot 2 [3-6s] ...".
+    """
+    meta = ctx.meta
+    text, shots, _, _ = _setting(ctx)
+    field = f"/{meta['multi_shot']['field']}"
+    for index, shot in enumerate(shots):
+        if shot.end <= shot.start:
+            yield Finding(field, f'"{shot.text}" ends before it starts', "write the start time first", char=shot.at)
+            continue
+        if index == 0:
+            if shot.start > 0:
+                yield Finding(field, f'the first timed shot "{shot.text}" starts at {_s(shot.start)} s, not 0',
+                              "start the first shot at 0s", char=shot.at)
+            continue
+        before = shots[index - 1]
+        if shot.number != before.number + 1:
+            yield Finding(field, f'"{shot.text}" follows shot {before.number}', f"number it Shot {before.number + 1}",
+                          char=shot.at)
+        if shot.start < before.end:
+            yield Finding(field, f'"{shot.text}" overlaps the shot before it (which ends at {_s(before.end)} s)',
+                          f"start it at {_s(before.end)}s", char=shot.at)
+        elif shot.start > before.end:
+            yield Finding(field, f'"{shot.text}" leaves {_s(shot.start - before.end)} s after the shot before it '
+                          f"undescribed", f"start it at {_s(before.end)}s", char=shot.at)
+
+
+@rule("VL322", "single-shot-with-shot-list", "warning", stage="request", reads="multi_shot")
+def single_shot_with_shot_list(ctx: RequestContext) -> Iterator[Finding]:
+    """The prompt asks for a single-shot video and lists several timed shots.
+
+    "generate a single-shot video" and a list "Shot 1 [0-3s] ... Shot 2 [3-6s] ..." ask for
+    opposite things; which one the model follows is not documented.
+
+    Breaks it: "Generate a single-shot video. Shot 1 [0-3s] ... Shot 2 [3-5s] ...".
+    Fix: drop the shot list, or say "generate a multi-shot video".
+    """
+    meta = ctx.meta
+    text, shots, _, _ = _setting(ctx)
+    single = _SINGLE.search(text)
+    if single and len(shots) >= 2:
+        yield Finding(f"/{meta['multi_shot']['field']}",
+                      f'the prompt asks for "{single.group(0)}" but lists {len(shots)} timed shots',
+                      'remove the shot list, or ask for "a multi-shot video"', char=single.start())
+
+
+@rule("VL323", "shot-list-durations", "error", stage="request", reads="shot_lists")
+def shot_list_durations(ctx: RequestContext) -> Iterator[Finding]:
+    """A structured shot list whose shot durations do not add up to the video's duration.
+
+    A model's ``shot_lists`` entry names the array of shots (kling ``model_params.multi_prompt``),
+    the key of each shot's duration (numeric strings such as ``"3"`` are read as numbers) and
+    the field they must add up to; each shot lasts at least ``min_shot`` seconds (default 1).
+
+    Breaks it: shots of "3" and "3" seconds with ``"duration": 5``.
+    Fix: make the shots add up to ``duration``, or change ``duration``.
+    """
+    request = ctx.request
+    for entry in ctx.meta["shot_lists"]:
+        shots = get_pointer(request, entry["at"])
+        if not isinstance(shots, list) or not shots or not applies(entry, request):
+            continue
+        key, lengths = entry.get("duration_key", "duration"), []
+        for index, shot in enumerate(shots):
+            value = shot.get(key) if isinstance(shot, dict) else None
+            try:
+                seconds = float(value) if isinstance(value, (int, float, str)) and not isinstance(value, bool) else None
+            except ValueError:
+                seconds = None
+            if seconds is None:
+                break  # the schema reports the shot's type
+            if seconds < entry.get("min_shot", 1):
+                yield Finding(f"{entry['at']}/{index}/{key}", f"shot {index + 1} lasts {seconds:g} s; each shot lasts at "
+                              f"least {entry.get('min_shot', 1):g} s", "lengthen it, or merge it into a neighbour")
+            lengths.append(seconds)
+        else:
+            total_field = entry.get("total", "/duration")
+            name = field_label(total_field)
+            total = get_pointer(request, total_field)
+            if total is None:
+                total = (ctx.meta.get("defaults") or {}).get(name)
+            if isinstance(total, bool) or not isinstance(total, (int, float)):
+                continue
+            if abs(sum(lengths) - total) > 1e-6:
+                shown = " + ".join(f"{s:g}" for s in lengths)
+                told = "" if get_pointer(request, total_field) is not None else " (the default)"
+                yield Finding(entry["at"], f"the shots last {shown} = {sum(lengths):g} s, but {name} is {total:g} s{told}; "
+                              f"they must add up to it{when_words(entry)}",
+                              f"make the shot durations add up to {total:g}, or set {name} to {sum(lengths):g}")

@@ -1,0 +1,335 @@
+"""The rule registry: the only place a diagnostic code and its default severity live.
+
+Every code is declared once, with :func:`rule`::
+
+    @rule("VL606", "asset-duration", "error", stage="media", reads="media.*.duration")
+    def asset_duration(ctx: AssetContext) -> Iterator[Finding]:
+        \"\"\"The asset's duration is outside the model's range. (the documentation)\"\"\"
+
+and every finding becomes a :class:`~vidlint.diagnostics.Diagnostic` through one call,
+:meth:`Rule.emit` (the runners call it for what a rule function yields; the loader, the
+budget and the online probe call it for the codes they find themselves). A rule's docstring
+is its documentation (``vidlint rules CODE``); the numbers each model uses are rendered from
+the model data named by ``reads``, never written into docstrings.
+
+A rule's ``stage`` says when it runs and what its function takes:
+
+- ``file``, ``cost``, ``online``, ``meta``: found outside the rule runner (reading the file,
+  the budget, ``--online``, suppressions); the function only documents; the finder calls
+  ``RULE.emit(...)``.
+- ``schema``: ``(error, profile)``, for an error of the model's JSON Schema; a function that
+  returns None leaves the message to the schema's annotation or the generic translation.
+- ``request``: ``(ctx: RequestContext)`` over one parsed request and its model data.
+- ``asset``: ``(ctx: AssetContext)`` for each referenced asset (finding and reading it).
+- ``media``: ``(ctx: AssetContext)`` for each asset that was probed: its documented limits.
+- ``facts``: ``(ctx: RequestContext)`` after the asset check, with ``ctx.facts`` (probed media).
+
+``reads`` is the ``x-vidlint`` key (a dotted path, ``*`` for any key) a rule reads: a
+request, facts, asset or media rule runs only for models whose data has its first part.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.records import FrozenRecord
+
+STAGES = ("file", "schema", "request", "asset", "media", "facts", "cost", "online", "meta")
+
+
+class Finding(FrozenRecord):
+    """What a rule function yields; :meth:`Rule.emit` turns it into a Diagnostic. ``char``: for
+    string values, the index of the character the finding is about."""
+
+    __slots__ = ("pointer", "message", "hint", "at_key", "char")
+
+    def __init__(self, pointer: str, message: str, hint: str | None = None, at_key: bool = False,
+                 char: int | None = None) -> None:
+        self.pointer = pointer
+        self.message = message
+        self.hint = hint
+        self.at_key = at_key
+        self.char = char
+
+
+class Rule:
+    """A declared rule: code, name, default severity, stage, the model data it reads, its function."""
+
+
+    def __init__(self, code: str, name: str, severity: Severity, stage: str, reads: str | None,
+                 func: Callable[..., Any]) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.stage = stage
+        self.reads = reads
+        self.needs = reads.split(".", 1)[0] if reads else None  # the top-level key a model must have
+        self.func = func
+        self.__doc__ = func.__doc__
+        self.__name__ = func.__name__
+        self.__wrapped__ = func
+
+    def __repr__(self) -> str:
+        return f"Rule({self.code} {self.name})"
+
+    def __call__(self, *args: Any) -> Any:
+        return self.func(*args)
+
+    def applies(self, meta: dict[str, Any]) -> bool:
+        return self.reads is None or self.needs in meta
+
+    @property
+    def doc(self) -> str:
+        import inspect  # only for documentation: a clean lint never needs it
+
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        """The docstring's first sentence (its first paragraph, on one line)."""
+        return " ".join(self.doc.split("\n\n", 1)[0].split())
+
+    def emit(self, message: str, pointer: str = "", hint: str | None = None, *, at_key: bool = False,
+             char: int | None = None, line: int = 1, column: int = 1, record: int | None = None) -> Diagnostic:
+        """The one way a finding becomes a diagnostic: this rule's code and default severity."""
+        return Diagnostic(self.code, self.severity, message, pointer, hint, line, column, record,
+                          at_key=at_key, char=char)
+
+    def emit_finding(self, finding: Finding) -> Diagnostic:
+        return self.emit(finding.message, finding.pointer, finding.hint, at_key=finding.at_key, char=finding.char)
+
+
+RULES: dict[str, Rule] = {}
+
+RULE_MODULES = (
+    "vidlint.rules.file",
+    "vidlint.rules.schema",
+    "vidlint.rules.request",
+    "vidlint.rules.prompt",
+    "vidlint.rules.callback",
+    "vidlint.rules.assets",
+    "vidlint.rules.media",
+    "vidlint.rules.cost",
+    "vidlint.rules.online",
+    "vidlint.rules.meta",
+    "vidlint.rules.wan27",
+)
+
+
+def rule(code: str, name: str, severity: str, stage: str, reads: str | None = None) -> Callable[[Callable[..., Any]], Rule]:
+    """Declare a rule (see the module's docstring). The decorated function becomes the Rule."""
+    if stage not in STAGES:
+        raise ValueError(f"{code}: unknown stage {stage!r}")
+
+    def register(func: Callable[..., Any]) -> Rule:
+        known = RULES.get(code)
+        if known is not None and known.func.__qualname__ != func.__qualname__:
+            raise RuntimeError(f"rule code {code} declared twice")
+        declared = Rule(code, name, Severity.parse(severity), stage, reads, func)
+        RULES[code] = declared
+        return declared
+
+    return register
+
+
+_SORTED: dict[str, Rule] = {}
+_BY_STAGE: dict[str, tuple[Rule, ...]] = {}
+
+
+def load_all_rules() -> dict[str, Rule]:
+    """Every rule, by code (imports the rule modules once)."""
+    if not _SORTED:
+        import importlib
+
+        for module in RULE_MODULES:
+            importlib.import_module(module)
+        _SORTED.update(sorted(RULES.items()))
+        for stage in STAGES:
+            _BY_STAGE[stage] = tuple(r for r in _SORTED.values() if r.stage == stage)
+    return _SORTED
+
+
+def by_name(name: str) -> Rule:
+    """A rule by its name (``"invalid-json"``): how finders outside the rule modules emit."""
+    load_all_rules()
+    for declared in _SORTED.values():
+        if declared.name == name:
+            return declared
+    raise KeyError(name)
+
+
+def stage_rules(stage: str) -> tuple[Rule, ...]:
+    if not _BY_STAGE:
+        load_all_rules()
+    return _BY_STAGE[stage]
+
+
+_APPLYING: dict[tuple[str, int], tuple[dict[str, Any], tuple[Rule, ...]]] = {}
+
+
+def applying(stage: str, meta: dict[str, Any]) -> tuple[Rule, ...]:
+    """The rules of ``stage`` that apply to the model data ``meta`` (worked out once per model)."""
+    key = (stage, id(meta))
+    found = _APPLYING.get(key)
+    if found is None or found[0] is not meta:  # the object itself is kept, so its id is not reused
+        found = _APPLYING[key] = (meta, tuple(r for r in stage_rules(stage) if r.applies(meta)))
+    return found[1]
+
+
+def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset()) -> list[Diagnostic]:
+    """Run every rule of ``stage`` that applies to ``meta`` on ``ctx``; their diagnostics."""
+    found = []
+    for declared in applying(stage, meta):
+        if skip and declared.code in skip:
+            continue
+        found += [declared.emit_finding(finding) for finding in declared.func(ctx)]
+    return found
+
+
+def models_using(declared: Rule) -> list[str]:
+    """The models ``declared`` applies to: those whose data has the key it reads; for a schema
+    rule that only annotated schema nodes use, those whose schema names its code; else every one."""
+    from vidlint.models import known_models, load_profile
+
+    annotated_only = declared.stage == "schema" and not _translates_generically(declared)
+    names = []
+    for name in known_models():
+        profile = load_profile(name)
+        if profile is None or not declared.applies(profile.meta):
+            continue
+        if declared.reads and "." in declared.reads and not _data_for(profile.meta, declared.reads):
+            continue
+        if annotated_only and not _schema_names(profile, declared.code):
+            continue
+        names.append(name)
+    return names
+
+
+def _translates_generically(declared: Rule) -> bool:
+    from vidlint.rules.schema import TRANSLATES, other_violation, truncated_text
+
+    return declared in (other_violation, truncated_text) or any(declared in rules for rules in TRANSLATES.values())
+
+
+def _schema_names(profile: Any, code: str) -> bool:
+    """Whether the model's schema, or a shared file of its folder it refers to, annotates ``code``."""
+    import json
+
+    from vidlint.models import load_schema_file
+
+    texts = [json.dumps(profile.schema)]
+    texts += [json.dumps(load_schema_file(path.name)) for path in sorted(profile.path.parent.glob("_*.json"))
+              if path.name in texts[0]]
+    return any(f'"x-vidlint-code": "{code}"' in text or f'"{code}"' in text and "x-vidlint-code" in text
+               for text in texts)
+
+
+def model_values(declared: Rule) -> list[tuple[str, str]]:
+    """(model, its values of the data ``declared`` reads, compact) for ``vidlint rules CODE``."""
+    import json
+
+    from vidlint.models import load_profile
+
+    if not declared.reads:
+        return _schema_values(declared) if declared.stage == "schema" else []
+    rows = []
+    for name in models_using(declared):
+        profile = load_profile(name)
+        found = _data_for(profile.meta if profile else {}, declared.reads)
+        if found:
+            rows.append((name, "; ".join(f"{where}: {json.dumps(value, ensure_ascii=False)}" if where
+                                         else json.dumps(value, ensure_ascii=False) for where, value in found)))
+    return rows
+
+
+_SCHEMA_NOISE = ("description", "title", "default", "examples", "$comment")
+
+
+def _schema_values(declared: Rule) -> list[tuple[str, str]]:
+    """For a schema rule: each model's schema nodes annotated with its code (or, for VL301,
+    marked truncated), as ``where: constraint`` — the numbers live in the schema itself."""
+    import json
+
+    from vidlint.models import expand_refs
+
+    rows = []
+    for name in models_using(declared):
+        profile = _profile(name)
+        found: list[str] = []
+
+        def walk(node: Any, where: str, found: list[str] = found) -> None:  # called in this iteration only
+            if isinstance(node, list):
+                for item in node:
+                    walk(item, where)
+                return
+            if not isinstance(node, dict):
+                return
+            code = node.get("x-vidlint-code")
+            named = code == declared.code or (isinstance(code, dict) and declared.code in code.values())
+            if named or (declared.name == "truncated-text" and node.get("x-vidlint-truncated")):
+                shown = {k: v for k, v in node.items() if not k.startswith("x-") and k not in _SCHEMA_NOISE}
+                if declared.name == "truncated-text":
+                    shown = {"maxLength": node.get("maxLength")}
+                text = json.dumps(shown, ensure_ascii=False)
+                found.append(f"{where or '(request)'}: {text if len(text) <= 160 else text[:157] + '...'}")
+            for key, value in node.items():
+                if key == "properties" and isinstance(value, dict):
+                    for field, sub in value.items():
+                        walk(sub, f"{where}.{field}" if where else field)
+                elif not key.startswith("x-") and isinstance(value, (dict, list)):
+                    walk(value, where)
+
+        walk(expand_refs({k: v for k, v in profile.schema.items() if k != "x-vidlint"}, profile.path.name), "")
+        if found:
+            rows.append((name, "; ".join(dict.fromkeys(found))))
+    return rows
+
+
+def _profile(name: str) -> Any:
+    from vidlint.models import load_profile
+
+    return load_profile(name)
+
+
+def _data_for(meta: dict[str, Any], reads: str) -> list[tuple[str, Any]]:
+    """The values a rule reads in one model's data; a media limit may also come from
+    ``media_overrides`` (shown as ``override <at>``)."""
+    found = _values_at(meta, reads.split("."), "")
+    if reads.startswith("media.*."):
+        key = reads.split(".", 2)[2]
+        found += [(f"override {entry.get('at')}", entry[key]) for entry in meta.get("media_overrides", [])
+                  if isinstance(entry, dict) and key in entry]
+    return found
+
+
+def _values_at(node: Any, parts: list[str], where: str) -> list[tuple[str, Any]]:
+    if not parts:
+        return [(where, node)]
+    head, rest = parts[0], parts[1:]
+    if not isinstance(node, dict):
+        return []
+    if head == "*":
+        found: list[tuple[str, Any]] = []
+        for key, value in node.items():
+            found += _values_at(value, rest, f"{where}.{key}" if where else key)
+        return found
+    return _values_at(node[head], rest, where) if head in node else []
+
+
+def iter_findings(items: Iterable[Finding] | None) -> Iterable[Finding]:
+    return () if items is None else items
+
+
+class RequestContext:
+    """What request and facts rules look at: the parsed request, the model's ``x-vidlint`` data
+    (``meta``), the model's profile, and (facts rules) what the asset check learned."""
+
+    __slots__ = ("request", "meta", "profile", "facts")
+
+    def __init__(self, request: dict[str, Any], meta: dict[str, Any], profile: Any = None,
+                 facts: dict[str, Any] | None = None) -> None:
+        self.request = request
+        self.meta = meta
+        self.profile = profile
+        self.facts = {} if facts is None else facts

@@ -1,0 +1,336 @@
+"""VL1xx (and VL301): errors of the model's JSON Schema, translated into words.
+
+Each code is one rule (stage ``schema``) taking ``(error, profile)``: a jsonschema error and
+the model's profile. ``TRANSLATES`` says which rules translate an unannotated error of each
+JSON Schema keyword; annotated schema nodes (``x-vidlint-code``) name their rule themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from vidlint.check.wording import did_you_mean, label, number, plural, show, span, type_name
+from vidlint.diagnostics import make_pointer
+from vidlint.models import ModelProfile
+from vidlint.rules.registry import Finding, Rule, rule
+
+
+def _pointer(path: Any) -> str:
+    return make_pointer(*path)
+
+
+
+@rule("VL101", "missing-field", "error", stage="schema")
+def missing_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """A required field is missing.
+
+    The model's schema lists the fields the API requires (for wan2.7-reference-video:
+    ``model`` and ``prompt``). A request without them is rejected when it is sent.
+
+    Breaks it: ``{"model": "wan2.7-reference-video", "image_urls": ["a.jpg"]}``
+    Fix: add the field, for example ``"prompt": "Image 1 waves at the camera"``.
+    """
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    where = label(_pointer(error.absolute_path))
+    for name in error.validator_value:
+        if name not in instance:
+            inside = "" if not error.absolute_path else f" in {where}"
+            yield Finding(_pointer(error.absolute_path), f'missing required field "{name}"{inside}',
+                          f'add "{name}" to the request')
+
+
+@rule("VL102", "wrong-type", "error", stage="schema")
+def wrong_type(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """A field has the wrong JSON type.
+
+    Numbers written as strings, a single uri where an array is expected, a string where a
+    boolean is expected: the API rejects these or reads them differently from what was meant.
+
+    Breaks it: ``"duration": "5"``, ``"image_urls": "https://example.com/a.jpg"``.
+    Fix: ``"duration": 5``, ``"image_urls": ["https://example.com/a.jpg"]``.
+    """
+    expected = error.validator_value
+    names = [expected] if isinstance(expected, str) else list(expected)
+    wanted = " or ".join(("an " if n[0] in "aeiou" else "a ") + n for n in names)
+    value = error.instance
+    pointer = _pointer(error.absolute_path)
+    hint = None
+    if isinstance(value, str):
+        stripped = value.strip()
+        if ("integer" in names and re.fullmatch(r"-?\d+", stripped)) or (
+                "number" in names and re.fullmatch(r"-?\d+(\.\d+)?", stripped)):
+            hint = f"write {stripped} without quotes"
+        elif "boolean" in names and stripped.lower() in ("true", "false"):
+            hint = f"write {stripped.lower()} without quotes"
+        elif "array" in names:
+            hint = f"wrap it in a list: [{show(value)}]"
+    elif "integer" in names and isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+        hint = f"use a whole number, for example {round(value)}"
+    yield Finding(pointer, f"{label(pointer)} must be {wanted}, not {type_name(value)} ({show(value)})", hint)
+
+
+@rule("VL103", "value-not-allowed", "error", stage="schema")
+def value_not_allowed(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """A field's value is not one of the values the API accepts.
+
+    Enumerated fields (``quality``, ``aspect_ratio``) take exact strings: ``"720P"`` or
+    ``"16/9"`` are rejected.
+
+    Breaks it: ``"quality": "4k"``.
+    Fix: ``"quality": "1080p"`` (or ``"720p"``, the default).
+    """
+    allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
+    pointer = _pointer(error.absolute_path)
+    choices = ", ".join(show(a) for a in allowed)
+    hint = None
+    if isinstance(error.instance, str):
+        match = did_you_mean(error.instance, [a for a in allowed if isinstance(a, str)])
+        if match is None:
+            normalised = error.instance.replace("/", ":").replace("x", ":").replace(" ", "")
+            match = next((a for a in allowed if isinstance(a, str) and a.lower() == normalised.lower()), None)
+        if match is not None:
+            hint = f"did you mean {show(match)}?"
+    yield Finding(pointer, f"{label(pointer)} is {show(error.instance)}; expected one of {choices}", hint)
+
+
+def _range(schema: dict[str, Any]) -> str:
+    low = schema.get("minimum", schema.get("exclusiveMinimum"))
+    high = schema.get("maximum", schema.get("exclusiveMaximum"))
+    if low is not None and high is not None:
+        return span(low, high)
+    if low is not None:
+        return f"at least {number(low)}"
+    return f"at most {number(high)}"
+
+
+@rule("VL104", "out-of-range", "error", stage="schema")
+def out_of_range(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """A number is outside the documented range.
+
+    ``duration`` is 2..15 whole seconds, ``seed`` is 1..2147483647. Out-of-range values are
+    rejected by the API.
+
+    Breaks it: ``"duration": 20``, ``"seed": 0``.
+    Fix: ``"duration": 15``, ``"seed": 1``.
+    """
+    pointer = _pointer(error.absolute_path)
+    yield Finding(pointer, f"{label(pointer)} is {show(error.instance)}; the limit is {_range(error.schema)}")
+
+
+def _extra_keys(error: Any) -> list[str]:
+    properties = error.schema.get("properties", {})
+    patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    return [k for k in instance if k not in properties and not any(p.search(k) for p in patterns)]
+
+
+@rule("VL105", "unknown-field", "error", stage="schema")
+def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """A field the model does not document.
+
+    Unknown fields are ignored or rejected by the API; either way what they meant does not
+    happen. Typos are the usual cause, so the message says which documented field is
+    closest ("did you mean"). Fields nested in ``model_params`` that belong at the top level
+    are reported as VL106, legacy fields as VL107.
+
+    Breaks it: ``"aspectRatio": "9:16"``, ``"image_url": ["a.jpg"]``.
+    Fix: ``"aspect_ratio": "9:16"``, ``"image_urls": ["a.jpg"]``.
+    """
+    base = _pointer(error.absolute_path)
+    known = list(error.schema.get("properties", {}))
+    if profile is not None and not base:
+        known = [k for k in known if k in profile.fields]  # fields documented as not taken are no target
+    root_properties = profile.schema.get("properties", {}) if profile else {}
+    legacy = profile.meta.get("legacy_fields", {}) if profile else {}
+    for key in _extra_keys(error):
+        pointer = base + make_pointer(key)
+        if base == "" and key in legacy:
+            continue  # VL107
+        if base and key in root_properties:
+            continue  # VL106
+        guess = did_you_mean(key, [k for k in known if k != "$schema"])
+        where = f" in {label(base)}" if base else ""
+        message = f'unknown field "{key}"{where}'
+        if guess:
+            message += f'; did you mean "{guess}"?'
+        hint = f'rename it to "{guess}"' if guess else f"documented fields: {', '.join(k for k in known if k != '$schema')}"
+        yield Finding(pointer, message, hint, at_key=True)
+
+
+@rule("VL106", "misplaced-field", "error", stage="schema")
+def misplaced_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """A top-level field was nested inside another object (usually ``model_params``).
+
+    The documentation lists ``model_params`` right before ``quality``, which reads as if
+    ``quality``, ``aspect_ratio``, ``duration``, ``seed`` and ``prompt_extend`` were nested.
+    They are not: ``model_params`` has one documented child, ``voice_bindings``. Nested, those
+    fields are silently ignored and the defaults apply.
+
+    Breaks it: ``"model_params": {"duration": 10}``.
+    Fix: ``"duration": 10`` at the top level of the request.
+    """
+    base = _pointer(error.absolute_path)
+    root_properties = profile.schema.get("properties", {}) if profile else {}
+    for key in _extra_keys(error):
+        if base and key in root_properties:
+            yield Finding(base + make_pointer(key),
+                          f'"{key}" belongs at the top level, not in {label(base)}: there the server ignores it',
+                          f'move "{key}" out of {label(base)} to the top level of the request', at_key=True)
+
+
+@rule("VL107", "legacy-field", "error", stage="schema")
+def legacy_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """A field from an earlier version of the model's API.
+
+    Earlier versions of the wan2.7 schema circulate; requests written against them use
+    fields the current API does not read (for example the singular ``audio_url``).
+
+    Breaks it: ``"audio_url": "https://example.com/voice.mp3"``.
+    Fix: ``"model_params": {"voice_bindings": {"image1": "https://example.com/voice.mp3"}}``.
+    """
+    legacy = profile.meta.get("legacy_fields", {}) if profile else {}
+    if _pointer(error.absolute_path):
+        return
+    for key in _extra_keys(error):
+        if key in legacy:
+            yield Finding(make_pointer(key), legacy[key]["message"], legacy[key].get("hint"), at_key=True)
+
+
+@rule("VL108", "wrong-count", "error", stage="schema")
+def wrong_count(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """An array or object has more (or fewer) entries than allowed.
+
+    Breaks it: six entries in ``audio_urls`` (at most 5).
+    Fix: keep at most 5, or bind voices with ``model_params.voice_bindings``.
+    """
+    pointer = _pointer(error.absolute_path)
+    count = len(error.instance) if isinstance(error.instance, (list, dict)) else 0
+    noun = "item" if isinstance(error.instance, list) else "entry"
+    bound = "at most" if error.validator.startswith("max") else "at least"
+    counted = plural(count, noun).replace('entrys', 'entries')
+    yield Finding(pointer, f"{label(pointer)} has {counted}; {bound} {error.validator_value} allowed")
+
+
+@rule("VL109", "bad-string", "error", stage="schema")
+def bad_string(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """A string is empty, too long, or not of the documented form.
+
+    An asset reference that is only white space (``" "``) is as empty as ``""``: the
+    documentation lists an empty value among the validation errors.
+
+    Breaks it: ``"image_urls": [""]`` or ``"image_start": " "``.
+    Fix: give the asset's https uri, or a local path that ``vidlint submit`` uploads.
+    """
+    pointer = _pointer(error.absolute_path)
+    value = error.instance if isinstance(error.instance, str) else ""
+    if error.validator == "minLength" and not value:
+        yield Finding(pointer, f"{label(pointer)} is an empty string", "give a value or remove the field")
+    elif error.validator == "pattern" and isinstance(error.instance, str) and not value.strip():
+        # the docs call an empty value a validation error; the server strips white space first
+        yield Finding(pointer, f"{label(pointer)} is {show(value)}, only white space: the server reads it as empty",
+                      "give a value or remove the field")
+    elif error.validator in ("minLength", "maxLength"):
+        bound = "at least" if error.validator == "minLength" else "at most"
+        yield Finding(pointer, f"{label(pointer)} is {len(value)} characters; {bound} {error.validator_value} allowed")
+    else:
+        yield Finding(pointer, f"{label(pointer)} {show(value)} is not of the expected form ({error.message})")
+
+
+@rule("VL100", "schema-violation", "error", stage="schema")
+def other_violation(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """Any other violation of the model's JSON Schema.
+
+    The message is the validator's own. Most schema problems have a more specific code;
+    this one catches the rest.
+    """
+    yield Finding(_pointer(error.absolute_path), error.message)
+
+
+@rule("VL301", "truncated-text", "warning", stage="schema")
+def truncated_text(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """A prompt longer than the model reads: the server truncates it without a word.
+
+    Text fields whose ``maxLength`` the model's schema marks ``x-vidlint-truncated`` are cut,
+    not rejected, so the task runs on a prompt that ends mid-sentence. Each character counts
+    1, whatever the script. The message shows where the cut falls.
+
+    Breaks it: a 5200-character prompt where the model reads 5000.
+    Fix: shorten it to the limit; put what matters first.
+    """
+    pointer = _pointer(error.absolute_path)
+    text = error.instance if isinstance(error.instance, str) else ""
+    limit = error.validator_value
+    kept_tail = text[max(0, limit - 30):limit].replace("\n", " ")
+    dropped_head = text[limit:limit + 30].replace("\n", " ")
+    yield Finding(
+        pointer,
+        f"{label(pointer)} is {len(text)} characters; the server keeps the first {limit} and silently drops "
+        f"the other {len(text) - limit}: the cut falls after \"…{kept_tail}\" and drops \"{dropped_head}…\"",
+        f"shorten {label(pointer)} by {len(text) - limit} characters",
+    )
+
+
+@rule("VL207", "requires-field", "error", stage="schema")
+def requires_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """A field is given without the field it needs.
+
+    Declared in the model's schema with ``dependentRequired`` (for example a last frame
+    needs a first frame), so editors and check-jsonschema report it too.
+
+    Breaks it: ``"image_end": "b.jpg"`` without ``image_start``.
+    Fix: add the field it needs, or remove the field.
+    """
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    base = _pointer(error.absolute_path)
+    for given, needed in (error.validator_value or {}).items():
+        if given not in instance:
+            continue
+        missing = [name for name in needed if name not in instance]
+        if missing:
+            yield Finding(base + make_pointer(given), f"{given} needs {' and '.join(missing)}, which the request does not have",
+                          f"add {' and '.join(missing)}, or remove {given}", at_key=True)
+
+
+@rule("VL208", "mutually-exclusive", "error", stage="schema")
+def mutually_exclusive(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
+    """Two fields that cannot be given together.
+
+    Declared in the model's schema as ``{"not": {"required": ["a", "b"]}}``.
+
+    Breaks it: ``model_params.file_url`` and ``model_params.link_url`` in one request.
+    Fix: keep one of them.
+    """
+    forbidden = error.validator_value if isinstance(error.validator_value, dict) else {}
+    names = forbidden.get("required")
+    if set(forbidden) != {"required"} or not isinstance(names, list) or len(names) < 2:
+        return
+    base = _pointer(error.absolute_path)
+    together = ", ".join(names[:-1]) + f" and {names[-1]}"
+    yield Finding(base + make_pointer(names[-1]), f"{together} cannot be given together",
+                  f"keep only one of {', '.join(names)}", at_key=True)
+
+
+# JSON Schema keyword -> the rules that translate its errors (in order)
+TRANSLATES: dict[str, tuple[Rule, ...]] = {
+    "dependentRequired": (requires_field,),
+    "not": (mutually_exclusive,),
+    "required": (missing_field,),
+    "type": (wrong_type,),
+    "enum": (value_not_allowed,),
+    "const": (value_not_allowed,),
+    "minimum": (out_of_range,),
+    "maximum": (out_of_range,),
+    "exclusiveMinimum": (out_of_range,),
+    "exclusiveMaximum": (out_of_range,),
+    "multipleOf": (out_of_range,),
+    "additionalProperties": (unknown_field, misplaced_field, legacy_field,),
+    "minItems": (wrong_count,),
+    "maxItems": (wrong_count,),
+    "minProperties": (wrong_count,),
+    "maxProperties": (wrong_count,),
+    "minLength": (bad_string,),
+    "maxLength": (bad_string,),
+    "pattern": (bad_string,),
+    "format": (bad_string,),
+}
