@@ -193,7 +193,10 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
         loaded = load_source(source, data)
         if len(loaded.documents) == 1 and is_json_schema(loaded.documents[0].value):
             return None
-    base_dir = source.path.parent if source.path is not None else Path.cwd()
+    if source.path is not None:
+        base_dir = source.path.parent
+    else:  # stdin: relative asset paths resolve from --stdin-filename's folder (an editor's file)
+        base_dir = Path(options.stdin_filename).parent.resolve() if options.stdin_filename else Path.cwd()
     return lint_bytes(source.display, data, source.jsonl, base_dir, options)
 
 

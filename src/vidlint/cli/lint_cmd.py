@@ -57,15 +57,17 @@ def load_configuration(config_path: str | None, isolated: bool) -> Any:
 def print_statistics(run: Any, stream: TextIO) -> None:
     from collections import Counter
 
+    from vidlint.check.wording import number
     from vidlint.rules.registry import RULES
 
     counts: Counter[tuple[str, Severity]] = Counter(
         (d.code, d.severity) for f in run.files for d in f.diagnostics)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
-    width = max((len(str(n)) for n in counts.values()), default=1)
-    for (code, severity), count in ordered:
-        name = RULES[code].name if code in RULES else ""
-        stream.write(f"{count:>{width}}  {code}  [{severity.label}]  {name}\n")
+    rows = [(number(count), code, f"[{severity.label}]", RULES[code].name if code in RULES else "")
+            for (code, severity), count in ordered]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+    for count_text, code, label, name in rows:
+        stream.write(f"{count_text:>{widths[0]}}  {code:<{widths[1]}}  {label:<{widths[2]}}  {name}".rstrip() + "\n")
 
 
 def terminal_summary(run: Any, output_file: str, output_format: str) -> str:
