@@ -91,6 +91,10 @@ def _identity(path: Path) -> object:
     return (info.st_dev, info.st_ino)
 
 
+def _named_excluded(path: Path, patterns: tuple[str, ...]) -> bool:
+    return bool(patterns) and (_excluded(path.as_posix(), patterns) or any(_excluded(part, patterns) for part in path.parts))
+
+
 def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
              stdin_jsonl: bool = False) -> tuple[list[Source], list[str]]:
     """Expand files, folders, globs and ``-`` into sources (stable order, no duplicates).
@@ -117,7 +121,9 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
             for found in _walk(path, excludes, errors):
                 add(found, walked=True)
         elif path.exists() or path.is_symlink():
-            add(path)  # named explicitly: linted whatever its name
+            # named explicitly: linted whatever its name, unless an --exclude names it or a folder on its path
+            if not _named_excluded(path, tuple(extra_excludes)):
+                add(path)
         elif any(magic in arg for magic in "*?["):  # glob.has_magic, without importing glob for plain paths
             import glob
 

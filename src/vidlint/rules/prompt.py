@@ -139,8 +139,10 @@ def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
         count = count_at(ctx.request, tag.target)
         if position > count:
             field = field_label(tag.target)
-            yield Finding("/prompt", f'the prompt refers to "{match.group(0)}", but {_having(field, count)}',
-                          f"refer to {span(tag.base, count - 1 + tag.base)}" if count else f"add it to {field} or reword the prompt",
+            hint = (f"refer to {tag.spelled(tag.base)}" if count == 1
+                    else f"refer to {span(tag.base, count - 1 + tag.base)}" if count
+                    else f"add it to {field} or reword the prompt")
+            yield Finding("/prompt", f'the prompt refers to "{match.group(0)}", but {_having(field, count)}', hint,
                           char=match.start())
 
 
