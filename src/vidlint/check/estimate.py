@@ -4,8 +4,9 @@ Billed seconds = input reference-video seconds + output seconds (the documented 
 reference-video and video-edit); models whose profile says ``"bills_input_video": false``
 (text-to-video, image-to-video: in video_continuation ``duration`` already is the total) bill the
 output only. ``"output_seconds_when_duration_is_0": "input_video_seconds"`` (video-edit) makes a
-``duration`` of 0 mean "as long as the input video". The per-second price depends on the quality.
-Prices are data with a date (``billing.as_of``) and
+``duration`` of 0 mean "as long as the input video"; ``"billed_duration_for": {"-1": 30}`` bills a
+sentinel ``duration`` as the seconds the server holds for it (wan3.0 smart duration). The
+per-second price depends on the quality. Prices are data with a date (``billing.as_of``) and
 can be overridden, e.g. from configuration, with ``prices={"720p": 0.09}``.
 """
 
@@ -30,6 +31,9 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     if isinstance(output_seconds, bool) or not isinstance(output_seconds, (int, float)) \
             or not -1e9 <= output_seconds <= 1e9:  # NaN, Infinity, 10**400: no cost to show (and no crash)
         output_seconds, complete = None, False
+    held = (billing.get("billed_duration_for") or {}).get(str(output_seconds))
+    if isinstance(held, (int, float)) and not isinstance(held, bool):
+        output_seconds = held  # a sentinel (wan3.0 -1, smart duration) is held at the documented cap
     if billing.get("bills_input_video") is False:
         input_seconds, complete = 0.0, True  # the input video's length does not change the bill
     elif input_video_seconds is None:

@@ -13,7 +13,7 @@ from vidlint.load import Document
 from vidlint.models import ModelProfile, known_models, load_profile, suggest_model
 from vidlint.records import Record
 from vidlint.rules.file import missing_model, not_an_object, unknown_model
-from vidlint.rules.registry import RequestContext, load_all_rules, run_stage
+from vidlint.rules.registry import RequestContext, load_all_rules, opted_in, run_stage
 
 
 class RequestResult(Record):
@@ -75,7 +75,7 @@ def check_request(request: Any, base_dir: Path | None, options: Any = None) -> R
         return RequestResult(request.get("model") if isinstance(request.get("model"), str) else None, [problem])  # type: ignore[list-item]
     found = check_schema(request, profile)
     ctx = RequestContext(request, profile.meta, profile)
-    found.extend(run_stage("request", ctx, profile.meta))
+    found.extend(run_stage("request", ctx, profile.meta, opted_in=opted_in(getattr(options, "config", None))))
     facts: dict[str, Any] = {}
     if "assets" in profile.meta:
         from vidlint.check.assets import check_assets

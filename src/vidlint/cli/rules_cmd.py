@@ -70,13 +70,15 @@ def command(code: str | None, as_json: bool) -> int:
         return 0
     if code:
         rule = chosen[0]
-        print(f"{rule.code} {rule.name} [{rule.severity.label}]\n")
+        off = f"; off by default: --extend-select {rule.code}" if rule.opt_in else ""
+        print(f"{rule.code} {rule.name} [{rule.severity.label}{off}]\n")
         print(rule.doc)
         print("\n" + applies_to(rule))
         return 0
     name_width = max(len(r.name) for r in chosen)
     every = len(known_models())
     for rule in chosen:
-        print(f"{rule.code}  {rule.severity.label:<7}  {rule.name:<{name_width}}  {rule.summary}  "
+        off = " (off by default)" if rule.opt_in else ""
+        print(f"{rule.code}  {rule.severity.label:<7}  {rule.name:<{name_width}}  {rule.summary}{off}  "
               f"[{_models_note(rule, every)}]")
     return 0

@@ -34,6 +34,10 @@ _EXTENSION_FORMATS = {
 }
 
 
+# HEIC is HEIF with HEVC images: .heif and .heic name the same kind of file, either way round.
+_HEIF = {"heic", "heif"}
+
+
 def _extension_format(ctx: AssetContext) -> tuple[str, str | None]:
     """The extension of the name the service will see, and the format it implies."""
     name = urlsplit(ctx.ref.value).path if ctx.resolution.how in ("mapped", "online") else ctx.ref.value
@@ -85,7 +89,7 @@ def asset_extension_mismatch(ctx: AssetContext) -> Iterator[Finding]:
         return
     suffix, implied = _extension_format(ctx)
     if (probe.kind == ctx.ref.kind and probe.format in ctx.limits.get("formats", [])
-            and implied is not None and implied != probe.format):
+            and implied is not None and implied != probe.format and {implied, probe.format} != _HEIF):
         yield ctx.finding(f"named .{suffix} but the file is really {probe.format}",
                              hint=f"rename it with the .{_preferred_extension(probe.format)} extension")
 

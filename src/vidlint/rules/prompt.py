@@ -20,6 +20,9 @@ from vidlint.rules.request import (
 
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+# An ASCII tag ends at an ASCII letter, digit or underscore only: Chinese text written right
+# against it ("参考@image1的风格", "让Image 1跳舞") does not hide the tag.
+_W = "[A-Za-z0-9_]"
 
 
 class Tag(FrozenRecord):
@@ -38,8 +41,8 @@ class Tag(FrozenRecord):
         self.form, self.target, self.base, self.singular = form, target, base, singular
         self.ascii = bool(_ASCII_WORD.match(word[:1]))
         number = "(0|[1-9][0-9]*)" if base == 0 else "([1-9][0-9]*)"
-        before = r"(?<![\w])" if self.ascii or opener else ""
-        after = r"(?![\w])" if self.ascii and not suffix else r"(?![0-9])"
+        before = f"(?<!{_W})" if self.ascii or opener else ""
+        after = f"(?!{_W})" if self.ascii and not suffix else r"(?![0-9])"
         self.exact = re.compile(before + re.escape(opener + word + separator) + number + re.escape(suffix) + after)
         # the right spelling with a number below the base ("Image 0" when counting starts at 1)
         self.zero = re.compile(before + re.escape(opener + word + separator) + "(0+)" + re.escape(suffix) + after) \
@@ -48,8 +51,8 @@ class Tag(FrozenRecord):
         edges = "".join(sorted(set(opener + suffix)))
         around = f"[{re.escape(edges)}]*" if edges else ""
         joiner = r"[ \t]*[#№_-]?[ \t]*" if self.ascii else r"[ \t]*"
-        tail = r"(?![\w.,][0-9]|[A-Za-z0-9])" if self.ascii else ""
-        self.loose = re.compile((r"(?<![\w])" if self.ascii else "") + around + "(" + "|".join(map(re.escape, words))
+        tail = r"(?![A-Za-z0-9_.,][0-9]|[A-Za-z0-9])" if self.ascii else ""
+        self.loose = re.compile((f"(?<!{_W})" if self.ascii else "") + around + "(" + "|".join(map(re.escape, words))
                                 + ")" + joiner + "([0-9０-９]+)" + around + tail, re.I if self.ascii else 0)
 
     def spelled(self, number: int) -> str:
@@ -59,10 +62,13 @@ class Tag(FrozenRecord):
 class TagGrammar(FrozenRecord):
     """A model's ``reference_tags``: its tag forms and the foreign syntaxes it forbids."""
 
-    __slots__ = ("tags", "forbidden", "name_them_from")
+    __slots__ = ("tags", "forbidden", "name_them_from", "near_miss")
 
     def __init__(self, spec: dict[str, Any]) -> None:
         base = spec.get("base", 1)
+        # what VL311 says of a near miss: families whose docs say loose wording may still be
+        # understood (seedance) say so instead of "not read"
+        self.near_miss = spec.get("near_miss", "is not read as a reference; the model reads")
         self.tags = [Tag(t["form"], t["target"], t.get("base", base), t.get("singular"), t.get("aliases", []))
                      for t in spec.get("tags", [])]
         self.forbidden = [(Tag(f["form"], "", 0, None, []).exact, f) for f in spec.get("forbidden", [])]
@@ -175,7 +181,7 @@ def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
             if canonical == match.group(0):
                 continue
             taken.add(match.span())
-            yield Finding("/prompt", f'"{match.group(0)}" is not read as a reference; the model reads "{canonical}"',
+            yield Finding("/prompt", f'"{match.group(0)}" {rules.near_miss} "{canonical}"',
                           f'write "{canonical}"', char=match.start())
 
 

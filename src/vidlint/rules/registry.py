@@ -24,6 +24,10 @@ A rule's ``stage`` says when it runs and what its function takes:
 - ``media``: ``(ctx: AssetContext)`` for each asset that was probed: its documented limits.
 - ``facts``: ``(ctx: RequestContext)`` after the asset check, with ``ctx.facts`` (probed media).
 
+An ``opt_in`` rule (request stage) is off by default: it runs only when its full code is named
+in ``select`` or ``extend-select`` (``--extend-select VL235``); a prefix such as ``VL`` does not
+switch it on. For advice nobody asked for on every request (a migration preview).
+
 ``reads`` is the ``x-vidlint`` key (a dotted path, ``*`` for any key) a rule reads: a
 request, facts, asset or media rule runs only for models whose data has its first part.
 """
@@ -58,8 +62,9 @@ class Rule:
 
 
     def __init__(self, code: str, name: str, severity: Severity, stage: str, reads: str | None,
-                 func: Callable[..., Any]) -> None:
+                 func: Callable[..., Any], opt_in: bool = False) -> None:
         self.code = code
+        self.opt_in = opt_in
         self.name = name
         self.severity = severity
         self.stage = stage
@@ -114,10 +119,13 @@ RULE_MODULES = (
     "vidlint.rules.online",
     "vidlint.rules.meta",
     "vidlint.rules.wan27",
+    "vidlint.rules.wan30",
+    "vidlint.rules.seedance25",
 )
 
 
-def rule(code: str, name: str, severity: str, stage: str, reads: str | None = None) -> Callable[[Callable[..., Any]], Rule]:
+def rule(code: str, name: str, severity: str, stage: str, reads: str | None = None,
+         opt_in: bool = False) -> Callable[[Callable[..., Any]], Rule]:
     """Declare a rule (see the module's docstring). The decorated function becomes the Rule."""
     if stage not in STAGES:
         raise ValueError(f"{code}: unknown stage {stage!r}")
@@ -126,7 +134,7 @@ def rule(code: str, name: str, severity: str, stage: str, reads: str | None = No
         known = RULES.get(code)
         if known is not None and known.func.__qualname__ != func.__qualname__:
             raise RuntimeError(f"rule code {code} declared twice")
-        declared = Rule(code, name, Severity.parse(severity), stage, reads, func)
+        declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in)
         RULES[code] = declared
         return declared
 
@@ -177,14 +185,24 @@ def applying(stage: str, meta: dict[str, Any]) -> tuple[Rule, ...]:
     return found[1]
 
 
-def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset()) -> list[Diagnostic]:
-    """Run every rule of ``stage`` that applies to ``meta`` on ``ctx``; their diagnostics."""
+def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset(),
+              opted_in: frozenset[str] = frozenset()) -> list[Diagnostic]:
+    """Run every rule of ``stage`` that applies to ``meta`` on ``ctx`` (an opt-in rule only when its
+    code is in ``opted_in``); their diagnostics."""
     found = []
     for declared in applying(stage, meta):
-        if skip and declared.code in skip:
+        if (skip and declared.code in skip) or (declared.opt_in and declared.code not in opted_in):
             continue
         found += [declared.emit_finding(finding) for finding in declared.func(ctx)]
     return found
+
+
+def opted_in(config: Any) -> frozenset[str]:
+    """The opt-in rules a configuration names by their full code (``select`` / ``extend-select``)."""
+    if config is None:
+        return frozenset()
+    named = {*config.select, *config.extend_select}
+    return frozenset(c for c, r in load_all_rules().items() if r.opt_in and c in named)
 
 
 def models_using(declared: Rule) -> list[str]:

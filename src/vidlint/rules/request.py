@@ -457,8 +457,8 @@ def mode_inferred(ctx: RequestContext) -> Iterator[Finding]:
     """
     request, meta = ctx.request, ctx.meta
     spec = meta["generation_modes"]
-    if spec["field"] in request:
-        return
+    if "field" not in spec or spec["field"] in request:
+        return  # no mode field to recommend (minimax-h3-image-to-video), or it is set
     inputs = present_inputs(request, spec)
     mode = mode_of(inputs, spec)
     if mode is not None:
@@ -502,6 +502,14 @@ def _error_count(request: dict[str, Any], profile: Any) -> list[str]:
     return codes
 
 
+def _name_overlap(name: str, other: str) -> float:
+    """Shared words of two model ids over all their words: among equally good siblings the one
+    of the same tier wins (seedance-2.0-fast-text-to-video -> seedance-2.0-fast-image-to-video,
+    not seedance-2.0-image-to-video)."""
+    a, b = set(name.split("-")), set(other.split("-"))
+    return len(a & b) / len(a | b)
+
+
 @rule("VL230", "sibling-fits-better", "warning", stage="request", reads="family")
 def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     """The request's fields fit another model of the same family better than the one it names.
@@ -524,7 +532,7 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     foreign = [key for key in request if key not in own.fields and key not in ("$schema", "model")]
     if not foreign:
         return
-    ranked: list[tuple[int, str, list[str]]] = []
+    ranked: list[tuple[int, float, str, list[str]]] = []
     for name in known_models():
         sibling = load_profile(name)
         if name == own.name or sibling is None or sibling.meta.get("family") != meta.get("family"):
@@ -532,10 +540,10 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
         if any(key not in sibling.fields for key in request if key not in ("$schema", "model")):
             continue
         errors = _error_count({**request, "model": name}, sibling)
-        ranked.append((len(errors), name, errors))
+        ranked.append((len(errors), -_name_overlap(name, own.name), name, errors))
     if not ranked:
         return
-    count, name, errors = min(ranked)
+    count, _, name, errors = min(ranked)
     if count >= len(_error_count(request, own)):
         return  # not a better fit
     fields = ", ".join(foreign)
