@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from vidlint.diagnostics import Diagnostic
+from vidlint.rules.schema import unknown_field
 
-UNKNOWN_FIELD = "VL105"
 _MEANT = re.compile(r'^unknown field "([^"]+)"; did you mean "([^"]+)"\?')
 _FOLLOWS = "follows from"
 
@@ -20,7 +20,7 @@ _FOLLOWS = "follows from"
 def root_causes_first(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """``diagnostics`` (in position order) with each finding that a misspelt field explains moved
     right after that field's VL105 and told so; the rest keep their order."""
-    causes = [(d, _MEANT.match(d.message)) for d in diagnostics if d.code == UNKNOWN_FIELD]
+    causes = [(d, _MEANT.match(d.message)) for d in diagnostics if d.code == unknown_field.code]
     causes = [(d, m) for d, m in causes if m is not None]
     if not causes:
         return diagnostics
@@ -31,7 +31,7 @@ def root_causes_first(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         word = re.compile(rf"\b{re.escape(meant)}\b")
         note = f'; this {_FOLLOWS} the unknown field "{typo}" on line {cause.line}, probably meant as "{meant}"'
         for d in diagnostics:
-            if d is cause or id(d) in moved or d.code == UNKNOWN_FIELD or d.record != cause.record:
+            if d is cause or id(d) in moved or d.code == unknown_field.code or d.record != cause.record:
                 continue
             if d.message.endswith(note):  # told already (ordered again after more findings were added)
                 told = d

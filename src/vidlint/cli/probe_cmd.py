@@ -15,8 +15,7 @@ from vidlint.check.wording import number
 DESCRIPTION = """Print the kind, container, codec, size, duration and transparency vidlint reads from
 each media FILE's bytes (never from its extension).
 
-Exit status: 0 when every file was read as media, 1 when any could not be, 2 when a file does not exist
-(or is not a file).
+Exit status: 0 when every file was read as media, 1 when any could not be, 2 when a file does not exist.
 """
 
 
@@ -42,10 +41,10 @@ def command(files: tuple[str, ...], output_format: str, no_cache: bool) -> int:
             if index:
                 print()
             print(_text_block(name, result))
-    unreadable = [name for name in files if not os.path.isfile(name)]
-    for name in unreadable:  # as lint says it: a path that cannot be read is exit 2
-        print(f"vidlint: {name}: " + ("not a file" if os.path.exists(name) else "no such file"), file=sys.stderr)
-    if unreadable:
+    missing = [name for name in files if not os.path.lexists(name)]
+    for name in missing:  # as lint says it: a path that names nothing is exit 2
+        print(f"vidlint: {name}: no such file", file=sys.stderr)
+    if missing:
         return 2
     return 1 if any(not result.ok for _, result in results) else 0
 
