@@ -142,7 +142,10 @@ def describe(condition: Any, prefix: str = "") -> str:
     named = prefix or "the value"
     for key, want in condition.items():
         if key == "required":
-            parts += [f"{prefix + '.' if prefix else ''}{name} is given" for name in want]
+            said = condition.get("properties") or {}  # "x.y is true" already says x is given
+            parts += [f"{prefix + '.' if prefix else ''}{name} is given" for name in want
+                      if not (isinstance(said.get(name), dict) and said[name] not in ({}, {"minLength": 1}, {"minItems": 1})
+                              and describe(said[name], f"{prefix}.{name}" if prefix else name) != "always")]
         elif key == "properties":
             for name, sub in want.items():
                 if name in condition.get("required", ()) and sub in ({"minLength": 1}, {"minItems": 1}):

@@ -7,7 +7,7 @@ totals are stage ``facts``.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import urlsplit
 
 from vidlint.check.wording import number, span
@@ -106,11 +106,10 @@ def _range_rule(ctx: AssetContext, axis: str, value: int | None, noun: str) -> I
     probe = ctx.probe
     if probe is None or value is None or not bounds or probe.kind != ctx.ref.kind:
         return
-    low, high = bounds
-    if not low <= value <= high:
+    if not _inside(value, bounds):
         yield ctx.finding(f"{ctx.ref.kind} {noun} is {value} px ({_dimension_detail(probe)}); "
-                                   f"the limit is {span(low, high, 'px')}{ctx.why(axis)}",
-                             hint=f"resize it so that both sides are within {span(low, high, 'px')}")
+                                   f"the limit is {_span(bounds)} px{ctx.why(axis)}",
+                             hint=f"resize it so that both sides are {_span(bounds, within=True)} px")
 
 
 @rule("VL603", "asset-width", "error", stage="media", reads="media.*.width")
@@ -155,12 +154,12 @@ def asset_aspect_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     probe, bounds = ctx.probe, ctx.limits.get("aspect")
     if probe is None or not bounds or not probe.width or not probe.height or probe.kind != ctx.ref.kind:
         return
-    low, high = bounds
     ratio = probe.width / probe.height
-    if not low <= ratio <= high:
-        limit = low if ratio < low else high
+    if not _inside(ratio, bounds):
+        low, high = bounds
+        limit = low if low is not None and ratio < low else high
         yield ctx.finding(f"{ctx.ref.kind} aspect ratio is {_ratio(ratio, limit)} ({_dimension_detail(probe)}); "
-                             f"the limit is {_ratio(low)}..{_ratio(high)}",
+                             f"the limit is {_span(bounds, _ratio)}",
                              hint="crop or pad it to a less extreme shape")
 
 
@@ -181,13 +180,19 @@ def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     low, high = bounds
     if probe.duration is None:
         return
-    if high < probe.duration <= high + PADDING_SECONDS:
+    if high is not None and high < probe.duration <= high + PADDING_SECONDS:
         return  # VL612: over by encoder padding only
-    if not low <= probe.duration <= high:
+    if not _inside(probe.duration, bounds):
         yield ctx.finding(f"{ctx.ref.kind} is {_seconds(probe.duration)} s; the limit is "
+<<<<<<< HEAD
                              f"{span(low, high, 's')}{ctx.why('duration')}",
                              hint=f"trim it to at most {number(high)} s" if probe.duration > high
                              else f"use a clip of at least {number(low)} s")
+=======
+                             f"{_span(bounds)} s{ctx.why('duration')}",
+                             hint=f"trim it to at most {number(high)} s" if high is not None and probe.duration > high
+                             else f"use a clip of at least {number(low)} s")
+>>>>>>> main
 
 
 @rule("VL607", "asset-too-large", "error", stage="media", reads="media.*.max_mb")
@@ -295,7 +300,7 @@ def duration_padding(ctx: AssetContext) -> Iterator[Finding]:
     if probe is None or not bounds or probe.kind != ctx.ref.kind or probe.duration is None:
         return
     high = bounds[1]
-    if high < probe.duration <= high + PADDING_SECONDS:
+    if high is not None and high < probe.duration <= high + PADDING_SECONDS:
         over = round((probe.duration - high) * 1000)
         yield ctx.finding(f"{ctx.ref.kind} is {_seconds(probe.duration)} s, {over} ms over the {number(high)} s "
                           "limit: encoder padding, which the server may or may not round away",
@@ -333,9 +338,16 @@ def video_frame_rate(ctx: AssetContext) -> Iterator[Finding]:
     if probe is None or not bounds or probe.kind != "video" or probe.fps is None:
         return
     low, high = bounds
+<<<<<<< HEAD
     if not low <= probe.fps <= high:
         yield ctx.finding(f"video frame rate is {number(probe.fps)} fps; the limit is {span(low, high, 'fps')}"
                           f"{ctx.why('fps')}", hint=f"re-encode it at {number(min(max(probe.fps, low), high))} fps")
+=======
+    if not _inside(probe.fps, bounds):
+        target = low if low is not None and probe.fps < low else high
+        yield ctx.finding(f"video frame rate is {number(probe.fps)} fps; the limit is {_span(bounds)} fps"
+                          f"{ctx.why('fps')}", hint=f"re-encode it at {number(target)} fps")
+>>>>>>> main
 
 
 @rule("VL615", "video-codec", "error", stage="media", reads="media.*.video_codecs")
@@ -392,10 +404,17 @@ def frame_pixels_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
         return
     low, high = bounds
     area = probe.width * probe.height
+<<<<<<< HEAD
     if not low <= area <= high:
         yield ctx.finding(f"{ctx.ref.kind} frame is {probe.width}x{probe.height} = {number(area)} pixels; the limit is "
                           f"{span(low, high, 'pixels')}{ctx.why('frame_pixels')}",
                           hint="scale it up" if area < low else "scale it down")
+=======
+    if not _inside(area, bounds):
+        yield ctx.finding(f"{ctx.ref.kind} frame is {probe.width}x{probe.height} = {number(area)} pixels; the limit is "
+                          f"{_span(bounds, lambda n: f'{number(n)}')} pixels{ctx.why('frame_pixels')}",
+                          hint="scale it up" if low is not None and area < low else "scale it down")
+>>>>>>> main
 
 
 @rule("VL613", "total-duration", "error", stage="facts", reads="media.*.total_duration")
@@ -433,6 +452,22 @@ def total_duration(ctx: RequestContext) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------------------------
 # formatting helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _inside(value: float, bounds: Any) -> bool:
+    """Whether ``value`` is within ``[low, high]``; a ``null`` bound is open (the docs state none)."""
+    low, high = bounds
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _span(bounds: Any, show: Any = None, within: bool = False) -> str:
+    """``300..2160``, ``at least 300`` or ``at most 30`` (``within``: ``within 300..2160``)."""
+    show = show or number
+    low, high = bounds
+    if low is not None and high is not None:
+        shown = show(low) if low == high else f"{show(low)}..{show(high)}"  # never 1..1
+        return f"{'within ' if within else ''}{shown}"
+    return f"at least {show(low)}" if low is not None else f"at most {show(high)}"
 
 
 def _article(word: str) -> str:

@@ -31,14 +31,15 @@ class Tag(FrozenRecord):
 
     __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii")
 
-    def __init__(self, form: str, target: str, base: int, singular: str | None, aliases: list[str]) -> None:
+    def __init__(self, form: str, target: str | list[str], base: int, singular: str | None, aliases: list[str]) -> None:
         prefix, _, rest = form.partition("{n}")[0], None, form.partition("{n}")[2]
         suffix = rest
         head = prefix.rstrip(" _-")
         separator = prefix[len(head):]
         word = head.lstrip("@<[{(#")
         opener = head[:len(head) - len(word)]
-        self.form, self.target, self.base, self.singular = form, target, base, singular
+        self.form, self.base, self.singular = form, base, singular
+        self.target: str | tuple[str, ...] = target if isinstance(target, str) else tuple(target)
         self.ascii = bool(_ASCII_WORD.match(word[:1]))
         number = "(0|[1-9][0-9]*)" if base == 0 else "([1-9][0-9]*)"
         before = f"(?<!{_W})" if self.ascii or opener else ""
@@ -79,24 +80,39 @@ class TagGrammar(FrozenRecord):
             for match in tag.exact.finditer(text):
                 yield tag, match
 
-    def targets(self) -> list[str]:
+    def targets(self) -> list[str | tuple[str, ...]]:
         return list(dict.fromkeys(tag.target for tag in self.tags))
 
 
-_GRAMMARS: dict[int, TagGrammar] = {}
+def _count(request: Any, target: str | tuple[str, ...]) -> int:
+    """How many inputs a tag's target holds; a list of pointers (one numbering over several
+    fields, in order) counts them all."""
+    return count_at(request, target) if isinstance(target, str) else sum(count_at(request, t) for t in target)
+
+
+def _field(target: str | tuple[str, ...]) -> str:
+    return field_label(target) if isinstance(target, str) else " + ".join(field_label(t) for t in target)
+
+
+_GRAMMARS: dict[int, tuple[dict[str, Any], TagGrammar]] = {}
 
 
 def grammar(meta: dict[str, Any]) -> TagGrammar:
     spec = meta["reference_tags"]
     found = _GRAMMARS.get(id(spec))
-    if found is None:
-        found = _GRAMMARS[id(spec)] = TagGrammar(spec)
-    return found
+    if found is None or found[0] is not spec:  # keyed by id: the spec is kept, so its id is not reused
+        found = _GRAMMARS[id(spec)] = (spec, TagGrammar(spec))
+    return found[1]
 
 
-def _prompt(request: dict[str, Any]) -> str:
-    prompt = request.get("prompt")
-    return prompt if isinstance(prompt, str) else ""
+def _texts(ctx: RequestContext) -> list[tuple[str, str]]:
+    """(pointer, text) of every non-empty text the tags are read in: ``reference_tags.texts``
+    (pointer patterns; kling also reads ``/model_params/multi_prompt/*/prompt``), default the prompt."""
+    from vidlint.diagnostics import match_pattern
+
+    patterns = ctx.meta["reference_tags"].get("texts", ["/prompt"])
+    return [(pointer, value) for pattern in patterns for pointer, value in match_pattern(ctx.request, pattern)
+            if isinstance(value, str) and value]
 
 
 def _having(field: str, count: int) -> str:
@@ -130,26 +146,24 @@ def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: ``"prompt": "Image 3 waves"`` with two entries in ``image_urls``; ``"Image 0 waves"``.
     Fix: refer to Image 1 or Image 2, or add the third image.
     """
-    text = _prompt(ctx.request)
-    if not text:
-        return
     rules = grammar(ctx.meta)
-    for tag in rules.tags:
-        for match in tag.zero.finditer(text) if tag.zero is not None else ():
-            first, field = tag.spelled(tag.base), field_label(tag.target)
-            yield Finding("/prompt", f'the prompt refers to "{match.group(0)}", but references count from {tag.base}: '
-                          f'"{first}" is {field}[0]', f'write "{first}" for the first entry of {field}',
-                          char=match.start())
-    for tag, match in rules.exact(text):
-        position = int(match.group(1)) - tag.base + 1
-        count = count_at(ctx.request, tag.target)
-        if position > count:
-            field = field_label(tag.target)
-            hint = (f"refer to {tag.spelled(tag.base)}" if count == 1
-                    else f"refer to {span(tag.base, count - 1 + tag.base)}" if count
-                    else f"add it to {field} or reword the prompt")
-            yield Finding("/prompt", f'the prompt refers to "{match.group(0)}", but {_having(field, count)}', hint,
-                          char=match.start())
+    for pointer, text in _texts(ctx):
+        for tag in rules.tags:
+            for match in tag.zero.finditer(text) if tag.zero is not None else ():
+                first, field = tag.spelled(tag.base), _field(tag.target)
+                yield Finding(pointer, f'the prompt refers to "{match.group(0)}", but references count from {tag.base}: '
+                              f'"{first}" is {field}[0]', f'write "{first}" for the first entry of {field}',
+                              char=match.start())
+        for tag, match in rules.exact(text):
+            position = int(match.group(1)) - tag.base + 1
+            count = _count(ctx.request, tag.target)
+            if position > count:
+                field = _field(tag.target)
+                hint = (f"refer to {tag.spelled(tag.base)}" if count == 1
+                        else f"refer to {span(tag.base, count - 1 + tag.base)}" if count
+                        else f"add it to {field} or reword the prompt")
+                yield Finding(pointer, f'the prompt refers to "{match.group(0)}", but {_having(field, count)}', hint,
+                              char=match.start())
 
 
 @rule("VL311", "reference-spelling", "warning", stage="request", reads="reference_tags")
@@ -164,10 +178,11 @@ def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: ``"prompt": "image 1 dances with Video1"`` where the form is "Image N".
     Fix: ``"prompt": "Image 1 dances with Video 1"``.
     """
-    text = _prompt(ctx.request)
-    if not text:
-        return
-    rules = grammar(ctx.meta)
+    for pointer, text in _texts(ctx):
+        yield from _spelling(grammar(ctx.meta), pointer, text)
+
+
+def _spelling(rules: TagGrammar, pointer: str, text: str) -> Iterator[Finding]:
     taken = {m.span() for _, m in rules.exact(text)}
     foreign = [m.span() for pattern, _ in rules.forbidden for m in pattern.finditer(text)]
     for tag in rules.tags:
@@ -181,7 +196,7 @@ def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
             if canonical == match.group(0):
                 continue
             taken.add(match.span())
-            yield Finding("/prompt", f'"{match.group(0)}" {rules.near_miss} "{canonical}"',
+            yield Finding(pointer, f'"{match.group(0)}" {rules.near_miss} "{canonical}"',
                           f'write "{canonical}"', char=match.start())
 
 
@@ -195,21 +210,21 @@ def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: "the reference image smiles" with three images.
     Fix: "Image 2 smiles".
     """
-    text = _prompt(ctx.request)
-    lowered = text.lower()
-    for tag in grammar(ctx.meta).tags:
-        if not tag.singular:
-            continue
-        at = lowered.find(tag.singular)
-        if at < 0:
-            continue
-        count, field = count_at(ctx.request, tag.target), field_label(tag.target)
-        if count > 1:
-            yield Finding("/prompt", f'"{text[at:at + len(tag.singular)]}" is ambiguous: {field} has {count} entries',
-                          f'name it: "{tag.spelled(tag.base)}" .. "{tag.spelled(count - 1 + tag.base)}"', char=at)
-        elif count == 0:
-            yield Finding("/prompt", f'the prompt mentions "{text[at:at + len(tag.singular)]}", but {field} is empty',
-                          f"add it to {field} or reword the prompt", char=at)
+    for pointer, text in _texts(ctx):
+        lowered = text.lower()
+        for tag in grammar(ctx.meta).tags:
+            if not tag.singular:
+                continue
+            at = lowered.find(tag.singular)
+            if at < 0:
+                continue
+            count, field = _count(ctx.request, tag.target), _field(tag.target)
+            if count > 1:
+                yield Finding(pointer, f'"{text[at:at + len(tag.singular)]}" is ambiguous: {field} has {count} entries',
+                              f'name it: "{tag.spelled(tag.base)}" .. "{tag.spelled(count - 1 + tag.base)}"', char=at)
+            elif count == 0:
+                yield Finding(pointer, f'the prompt mentions "{text[at:at + len(tag.singular)]}", but {field} is empty',
+                              f"add it to {field} or reword the prompt", char=at)
 
 
 @rule("VL313", "unnamed-references", "info", stage="request", reads="reference_tags")
@@ -222,10 +237,10 @@ def unnamed_references(ctx: RequestContext) -> Iterator[Finding]:
     Fix: name each character by its tag, e.g. "Image 1 hands Image 2 a cup".
     """
     rules = grammar(ctx.meta)
-    total = sum(count_at(ctx.request, target) for target in rules.targets())
-    text = _prompt(ctx.request)
-    if total >= rules.name_them_from and text.strip() and next(rules.exact(text), None) is None:
-        first: dict[str, Tag] = {}
+    total = sum(_count(ctx.request, target) for target in rules.targets())
+    texts = [(pointer, text) for pointer, text in _texts(ctx) if text.strip()]
+    if total >= rules.name_them_from and texts and not any(next(rules.exact(t), None) for _, t in texts):
+        first: dict[str | tuple[str, ...], Tag] = {}
         others = []
         for tag in rules.tags:
             if tag.target in first:
@@ -233,7 +248,7 @@ def unnamed_references(ctx: RequestContext) -> Iterator[Finding]:
             else:
                 first[tag.target] = tag
         hint = "refer to them as " + " / ".join(f"{t.spelled(t.base)}.." for t in first.values())
-        yield Finding("/prompt", f"the request has {total} references, but the prompt names none of them",
+        yield Finding(texts[0][0], f"the request has {total} references, but the prompt names none of them",
                       hint + (f" (or {' / '.join(others)})" if others else ""))
 
 
@@ -247,12 +262,10 @@ def foreign_tag_syntax(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: ``"prompt": "@image1 walks in"`` for a model whose tags are "Image N".
     Fix: the model's own form, "Image 1 walks in".
     """
-    text = _prompt(ctx.request)
-    if not text:
-        return
-    for pattern, entry in grammar(ctx.meta).forbidden:
-        for match in pattern.finditer(text):
-            yield Finding("/prompt", f'"{match.group(0)}": {entry["message"]}', entry.get("hint"), char=match.start())
+    for pointer, text in _texts(ctx):
+        for pattern, entry in grammar(ctx.meta).forbidden:
+            for match in pattern.finditer(text):
+                yield Finding(pointer, f'"{match.group(0)}": {entry["message"]}', entry.get("hint"), char=match.start())
 
 
 # --- shots -------------------------------------------------------------------------------------

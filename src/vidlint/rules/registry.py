@@ -121,6 +121,7 @@ RULE_MODULES = (
     "vidlint.rules.wan27",
     "vidlint.rules.wan30",
     "vidlint.rules.seedance25",
+    "vidlint.rules.kling",
 )
 
 
