@@ -10,7 +10,7 @@ import os
 from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import urlsplit
 
-from vidlint.check.wording import number, span
+from vidlint.check.wording import number
 from vidlint.rules.registry import Finding, RequestContext, rule
 
 MB, MIB = 1000 * 1000, 1024 * 1024  # the two readings of the documentation's "MB"
@@ -184,15 +184,9 @@ def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
         return  # VL612: over by encoder padding only
     if not _inside(probe.duration, bounds):
         yield ctx.finding(f"{ctx.ref.kind} is {_seconds(probe.duration)} s; the limit is "
-<<<<<<< HEAD
-                             f"{span(low, high, 's')}{ctx.why('duration')}",
-                             hint=f"trim it to at most {number(high)} s" if probe.duration > high
-                             else f"use a clip of at least {number(low)} s")
-=======
                              f"{_span(bounds)} s{ctx.why('duration')}",
                              hint=f"trim it to at most {number(high)} s" if high is not None and probe.duration > high
                              else f"use a clip of at least {number(low)} s")
->>>>>>> main
 
 
 @rule("VL607", "asset-too-large", "error", stage="media", reads="media.*.max_mb")
@@ -338,16 +332,10 @@ def video_frame_rate(ctx: AssetContext) -> Iterator[Finding]:
     if probe is None or not bounds or probe.kind != "video" or probe.fps is None:
         return
     low, high = bounds
-<<<<<<< HEAD
-    if not low <= probe.fps <= high:
-        yield ctx.finding(f"video frame rate is {number(probe.fps)} fps; the limit is {span(low, high, 'fps')}"
-                          f"{ctx.why('fps')}", hint=f"re-encode it at {number(min(max(probe.fps, low), high))} fps")
-=======
     if not _inside(probe.fps, bounds):
         target = low if low is not None and probe.fps < low else high
         yield ctx.finding(f"video frame rate is {number(probe.fps)} fps; the limit is {_span(bounds)} fps"
                           f"{ctx.why('fps')}", hint=f"re-encode it at {number(target)} fps")
->>>>>>> main
 
 
 @rule("VL615", "video-codec", "error", stage="media", reads="media.*.video_codecs")
@@ -404,17 +392,10 @@ def frame_pixels_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
         return
     low, high = bounds
     area = probe.width * probe.height
-<<<<<<< HEAD
-    if not low <= area <= high:
-        yield ctx.finding(f"{ctx.ref.kind} frame is {probe.width}x{probe.height} = {number(area)} pixels; the limit is "
-                          f"{span(low, high, 'pixels')}{ctx.why('frame_pixels')}",
-                          hint="scale it up" if area < low else "scale it down")
-=======
     if not _inside(area, bounds):
         yield ctx.finding(f"{ctx.ref.kind} frame is {probe.width}x{probe.height} = {number(area)} pixels; the limit is "
                           f"{_span(bounds, lambda n: f'{number(n)}')} pixels{ctx.why('frame_pixels')}",
                           hint="scale it up" if low is not None and area < low else "scale it down")
->>>>>>> main
 
 
 @rule("VL613", "total-duration", "error", stage="facts", reads="media.*.total_duration")
