@@ -29,7 +29,8 @@ sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
 from media_server import MediaServer, pad_mp4  # noqa: E402
 
 from vidlint.probe import probe_path  # noqa: E402
-from vidlint.remote import FetchOptions, GuardPolicy, RemoteOptions, probe_remote  # noqa: E402
+from vidlint.check.online import probe_remote  # noqa: E402
+from vidlint.remote import FetchOptions, GuardPolicy, RemoteOptions  # noqa: E402
 
 MiB = 1024 * 1024
 

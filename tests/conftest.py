@@ -38,7 +38,7 @@ os.environ[CACHE_ENV] = str(SESSION_CACHE)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from vidlint.config_files import find_config
+    from vidlint.settings.discovery import find_config
 
     outside = find_config(Path(tempfile.gettempdir()))
     if outside is not None:
@@ -82,10 +82,10 @@ def lint_json(*paths: str | Path, no_cache: bool = False) -> Run:
     """``vidlint lint --format json PATHS`` run in this process, through ``vidlint.api`` and the JSON
     report: what the rule tables need, without a process per case. No configuration file is read
     (the tests' requests live in temporary folders); ``err`` has the lines the CLI prints there."""
-    from vidlint.api import LintOptions, lint_paths
+    from vidlint.api import AssetOptions, LintOptions, lint_paths
     from vidlint.report.json_report import document
 
-    run = lint_paths([str(path) for path in paths], LintOptions(no_cache=no_cache))
+    run = lint_paths([str(path) for path in paths], LintOptions(assets=AssetOptions(no_cache=no_cache)))
     err = "".join(f"vidlint: {reason}\n" for reason in run.path_errors)
     return Run(run.exit_code, json.dumps(document(run)), err)
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, run_vidlint, write_request
 
-from vidlint.api import LintOptions, lint_paths
-from vidlint.check.assets import AssetOptions, check_assets
+from vidlint.api import AssetOptions, LintOptions, lint_paths
+from vidlint.check.assets import check_assets
 from vidlint.models import load_profile
 from vidlint.probe import ProbeCache
 
@@ -25,7 +25,7 @@ MEDIA = FIXTURES / "media"
 
 def lint_one(path: Path, **options: Any) -> list[tuple[str, str, str, str]]:
     """(code, severity, pointer, message) of every finding in one request file, linted in-process."""
-    run = lint_paths([str(path)], LintOptions(no_cache=True, **options))
+    run = lint_paths([str(path)], LintOptions(assets=AssetOptions(no_cache=True), **options))
     assert run.path_errors == []
     (result,) = run.files
     return [(d.code, d.severity.label, d.pointer, d.message) for d in result.diagnostics]
@@ -77,7 +77,7 @@ def test_blank_asset_strings_are_errors_in_every_asset_field(tmp_path: Path, mod
 
 def test_a_blank_input_video_leaves_the_estimate_incomplete(tmp_path: Path) -> None:
     path = write_request(tmp_path / "r.json", {"model": "wan2.7-video-edit", "prompt": "clay", "video_urls": [" "]})
-    run = lint_paths([str(path)], LintOptions(no_cache=True))
+    run = lint_paths([str(path)], LintOptions(assets=AssetOptions(no_cache=True)))
     (estimate,) = run.files[0].estimates
     assert estimate["complete"] is False
 
@@ -309,7 +309,7 @@ def test_a_permission_denied_file_is_an_error_for_that_file_only(tmp_path: Path,
     try:
         if os.access(secret, os.R_OK):  # root
             _refuse(monkeypatch, "open", "secret.json")
-        run = lint_paths([str(tmp_path)], LintOptions(no_cache=True))
+        run = lint_paths([str(tmp_path)], LintOptions(assets=AssetOptions(no_cache=True)))
     finally:
         secret.chmod(0o644)
     assert run.path_errors == [] and run.exit_code == 1
@@ -326,7 +326,7 @@ def test_a_folder_that_cannot_be_read_is_exit_2_with_a_message(tmp_path: Path,
     try:
         if os.access(locked, os.R_OK):  # root
             _refuse(monkeypatch, "scandir", "locked")
-        run = lint_paths([str(locked)], LintOptions(no_cache=True))
+        run = lint_paths([str(locked)], LintOptions(assets=AssetOptions(no_cache=True)))
     finally:
         locked.chmod(0o755)
     assert run.exit_code == 2 and run.files == []
@@ -398,7 +398,7 @@ def test_submit_preflight_does_not_trust_the_probe_cache(tmp_path: Path, monkeyp
 
     from vidlint.probe.model import MediaProbe
     from vidlint.submit.preflight import lint_before_submit
-    from vidlint.submit.session import Console
+    from vidlint.submit.console import Console
 
     Image.new("RGB", (200, 240)).save(tmp_path / "narrow.png")
     path = write_request(tmp_path / "scene.json", {"model": "wan2.7-reference-video", "prompt": "Image 1 waves",

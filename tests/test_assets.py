@@ -14,9 +14,10 @@ from conftest import SCHEMAS
 from media_helpers import (MB, MEDIA, pillow_image, sparse_jpeg, sparse_mp3, sparse_mp4, sparse_wav,
                            truncated_copy)
 
-from vidlint.check.assets import AssetOptions, asset_rules, check_assets, parse_asset_map
+from vidlint.check.assets import asset_rules, check_assets, parse_asset_map
+from vidlint.run import AssetOptions
 from vidlint.check.estimate import estimate, format_estimate
-from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.models import load_profile
 from vidlint.probe import ProbeCache
 

@@ -224,16 +224,16 @@ def test_invalid_pyproject_names_the_full_key(repo):
 # --- asset maps, prices and budget ---------------------------------------------------------------
 
 def test_asset_map_reaches_lint_options(repo):
-    from vidlint.api import LintOptions
-    from vidlint.config import load_config
+    from vidlint.api import AssetOptions, LintOptions
+    from vidlint.settings.config import load_config
 
     write(repo / "sub" / "vidlint.toml", '[asset-map]\n"https://cdn.example.com/" = "../mirror"\n')
     options = LintOptions.from_config(load_config(repo / "sub" / "vidlint.toml"))
-    assert options.asset_maps == (("https://cdn.example.com/", (repo / "mirror").resolve()),)
+    assert options.assets.asset_maps == [("https://cdn.example.com/", (repo / "mirror").resolve())]
     # the command line's maps come first; all of them reach the asset check (longest prefix wins there)
     both = LintOptions.from_config(load_config(repo / "sub" / "vidlint.toml"),
-                                   asset_maps=(("https://cdn.example.com/big/", repo / "big"),))
-    assert [prefix for prefix, _ in both.asset_maps] == ["https://cdn.example.com/big/", "https://cdn.example.com/"]
+                                   assets=AssetOptions(asset_maps=[("https://cdn.example.com/big/", repo / "big")]))
+    assert [prefix for prefix, _ in both.assets.asset_maps] == ["https://cdn.example.com/big/", "https://cdn.example.com/"]
 
 
 def estimate_of(result) -> dict:
@@ -313,7 +313,7 @@ def test_the_documented_example_configuration_is_valid(tmp_path):
 
     from conftest import REPO
 
-    from vidlint.config import load_config
+    from vidlint.settings.config import load_config
 
     text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
     example = re.search(r"```toml\n(.*?)```", text, re.S).group(1)
@@ -357,13 +357,13 @@ def imported_modules(cwd: Path, *args: str) -> set[str]:
 
 def test_hot_path_stays_lazy(repo):
     plain = imported_modules(repo, "requests/seed.json")
-    assert "vidlint.config_files" in plain
-    for lazy in ("vidlint.config", "tomllib", "vidlint.suppress", "vidlint.baseline", "vidlint.report.sarif",
-                 "vidlint.report.junit", "xml.etree.ElementTree", "vidlint.globs"):
+    assert "vidlint.settings.discovery" in plain
+    for lazy in ("vidlint.settings.config", "tomllib", "vidlint.settings.suppressions", "vidlint.settings.baseline", "vidlint.report.sarif",
+                 "vidlint.report.junit", "xml.etree.ElementTree", "vidlint.core.globs"):
         assert lazy not in plain, lazy
     write(repo / "vidlint.toml", 'ignore = ["VL311"]\n')
     configured = imported_modules(repo, "--format", "sarif", "requests/seed.json")
-    assert {"vidlint.config", "tomllib", "vidlint.suppress", "vidlint.globs", "vidlint.report.sarif"} <= configured
+    assert {"vidlint.settings.config", "tomllib", "vidlint.settings.suppressions", "vidlint.core.globs", "vidlint.report.sarif"} <= configured
     assert "vidlint.report.junit" not in configured
 
 

@@ -22,7 +22,7 @@ def test_the_license_file_is_the_declared_mit_license():
 
 
 def test_project_urls_match_the_links_vidlint_prints():
-    from vidlint.links import PROJECT_URL
+    from vidlint.core.links import PROJECT_URL
 
     urls = PROJECT["urls"]
     assert urls["Homepage"] == urls["Source"] == PROJECT_URL

@@ -90,7 +90,7 @@ REF_SCHEMA: dict[str, Any] = {
         "siblings": [{"when": {"not": {"anyOf": [{"required": ["image_urls"]}, {"required": ["video_urls"]},
                                                  {"required": ["audio_urls"]}]}},
                       "model": "test-t2v", "why": "a request without reference media"}],
-        "billing": {"unpriced": "the docs give no price for test-ref", "billed_seconds": "output_seconds"},
+        "billing": {"unpriced": "the docs give no price for test-ref", "bills_input_video": False},
     },
 }
 T2V_SCHEMA = {"type": "object", "required": ["model", "prompt"],
@@ -330,7 +330,8 @@ def test_conditions_agree_with_jsonschema() -> None:
 
 
 def test_rules_show_which_models_use_them_with_their_numbers(models: Path) -> None:
-    from vidlint.rules.registry import load_all_rules, model_values, models_using
+    from vidlint.rules.docs import model_values, models_using
+    from vidlint.rules.registry import load_all_rules
 
     rules = load_all_rules()
     assert models_using(rules["VL614"]) == ["test-ref"]
@@ -422,7 +423,8 @@ def test_new_probe_facts_come_from_online_probing_and_survive_both_caches(tmp_pa
     from media_server import MediaServer
 
     from vidlint.probe.cache import ProbeCache
-    from vidlint.remote import FetchOptions, GuardPolicy, RemoteOptions, probe_remote
+    from vidlint.check.online import probe_remote
+    from vidlint.remote import FetchOptions, GuardPolicy, RemoteOptions
 
     fetch = FetchOptions(policy=GuardPolicy(allow_private=True), timeout=2, retries=1, backoff=0.01)
     options = RemoteOptions(fetch=fetch, cache_dir=tmp_path / "remote-cache")
@@ -448,7 +450,7 @@ def test_new_probe_facts_come_from_online_probing_and_survive_both_caches(tmp_pa
 
 
 def test_uploads_name_heic_and_heif_by_their_bytes() -> None:
-    from vidlint.mediatypes import sniff_mime
+    from vidlint.core.mediatypes import sniff_mime
 
     assert sniff_mime((MEDIA / "ok.heic").read_bytes()[:16]) == "image/heic"
     assert sniff_mime((MEDIA / "ok.mp4").read_bytes()[:16]) == "video/mp4"

@@ -14,10 +14,9 @@ import pytest
 from conftest import SCHEMAS, run_vidlint, write_request
 from media_helpers import MB, MEDIA, png_declaring, sparse_jpeg, sparse_mp4, sparse_wav
 
-from vidlint.api import LintOptions, lint_bytes
-from vidlint.check.assets import AssetOptions
+from vidlint.api import AssetOptions, LintOptions, lint_bytes
 from vidlint.check.estimate import format_estimate
-from vidlint.diagnostics import Severity
+from vidlint.core.diagnostics import Severity
 from vidlint.models import load_profile
 from vidlint.probe import ProbeCache
 from vidlint.rules.registry import RequestContext
@@ -56,7 +55,7 @@ def clean(model_id: str, **changes: object) -> dict:
 def options(tmp_path_factory):
     def make() -> LintOptions:
         cache = ProbeCache(tmp_path_factory.mktemp("probe-cache"))
-        return LintOptions(asset_options=AssetOptions(cache=cache))
+        return LintOptions(assets=AssetOptions(cache=cache))
     return make
 
 

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from conftest import DROP, FIXTURES, SCHEMAS, request_builder, run_vidlint, write_request
-from vidlint.api import LintOptions, lint_bytes
+from vidlint.api import AssetOptions, LintOptions, lint_bytes
 
 MEDIA = FIXTURES / "media"
 IMG = "https://cdn.example.com/first.jpg"
@@ -45,7 +45,7 @@ def lint(body):
     """Findings but the 'remote asset not fetched' and 'local asset' infos; local paths resolve
     against fixtures/media."""
     result = lint_bytes("request.json", json.dumps(body, ensure_ascii=False).encode(), False, MEDIA,
-                        LintOptions(no_cache=True))
+                        LintOptions(assets=AssetOptions(no_cache=True)))
     return [d for d in result.diagnostics if d.code not in ("VL501", "VL502")], result
 
 

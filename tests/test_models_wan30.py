@@ -13,8 +13,8 @@ import sys
 import pytest
 
 from conftest import DROP, FIXTURES, SCHEMAS, request_builder, run_vidlint, write_request
-from vidlint.api import LintOptions, lint_bytes
-from vidlint.config import with_command_line_selection
+from vidlint.api import AssetOptions, LintOptions, lint_bytes
+from vidlint.settings.config import with_command_line_selection
 
 MEDIA = FIXTURES / "media"
 IMG = "https://cdn.example.com/first.jpg"
@@ -36,7 +36,7 @@ def lint(body, *, extend_select=None):
     asset' infos; local paths resolve against fixtures/media."""
     config = with_command_line_selection(None, extend_select=extend_select) if extend_select else None
     result = lint_bytes("request.json", json.dumps(body).encode(), False, MEDIA,
-                        LintOptions(config=config, no_cache=True))
+                        LintOptions(config=config, assets=AssetOptions(no_cache=True)))
     return [d for d in result.diagnostics if d.code not in ("VL501", "VL502")], result
 
 

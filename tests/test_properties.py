@@ -28,7 +28,8 @@ from conftest import run_vidlint
 from request_strategies import any_request, json_values, mutated_requests, valid_requests
 
 from vidlint.api import FileResult, LintRun, lint_bytes
-from vidlint.diagnostics import Severity, split_pointer
+from vidlint.core.diagnostics import Severity
+from vidlint.core.pointers import split_pointer
 
 # VIDLINT_PROPERTY_SCALE=20 runs twenty times as many examples (a longer hunt for crashes).
 SCALE = max(1, int(os.environ.get("VIDLINT_PROPERTY_SCALE", "1") or 1))

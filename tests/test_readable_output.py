@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import run_vidlint
 
-from vidlint.check.wording import number, span
+from vidlint.core.wording import number, span
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -16,9 +16,10 @@ import pytest
 from conftest import FIXTURES
 from media_server import MediaServer, pad_mp4
 
-from vidlint.diagnostics import Severity
+from vidlint.core.diagnostics import Severity
 from vidlint.probe import probe_path
-from vidlint.remote import FetchOptions, GuardPolicy, RemoteOptions, classify_host, probe_remote, probe_remote_many
+from vidlint.check.online import probe_remote, probe_remote_many
+from vidlint.remote import FetchOptions, GuardPolicy, RemoteOptions, classify_host
 from vidlint.remote.fetch import Fetcher, FetchStats, RemoteError
 from vidlint.remote.guard import BlockedAddress
 from vidlint.remote.mp4boxes import sparse_mp4_view, walk_top_level
@@ -594,7 +595,7 @@ def test_probe_many_limits_concurrency_and_probes_each_uri_once(server: MediaSer
     server.log.clear()
     results, total = probe_remote_many(uris + uris[:2], RemoteOptions(fetch=fetch, concurrency=3, use_cache=False))
     assert set(results) == set(uris)
-    assert all(r.problems == [] and r.probe.width == 640 for r in results.values())
+    assert all(r.error is None and r.probe.width == 640 for r in results.values())
     assert len(server.log.requests) == 6 == total.requests
     assert 2 <= server.log.max_in_flight <= 3
     assert total.bytes_transferred == server.log.body_bytes
@@ -605,8 +606,7 @@ def test_probe_many_limits_concurrency_and_probes_each_uri_once(server: MediaSer
 
 def test_every_online_code_is_a_documented_registered_rule() -> None:
     from vidlint.rules.registry import RULES, load_all_rules
-    from vidlint.remote.online import problem_for
-    from vidlint.rules.online import BY_KIND
+    from vidlint.rules.online import BY_KIND, diagnostic_for
 
     load_all_rules()
     online = {code: r for code, r in RULES.items() if code.startswith("VL8")}
@@ -615,5 +615,5 @@ def test_every_online_code_is_a_documented_registered_rule() -> None:
         assert registered.stage == "online"
         assert "Breaks it:" in registered.doc and "Fix:" in registered.doc, registered.code
     for kind in BY_KIND:
-        made = problem_for(RemoteError(kind, "boom"), "/video_urls/0")
+        made = diagnostic_for(RemoteError(kind, "boom"), "/video_urls/0")
         assert made.severity is RULES[made.code].severity and made.pointer == "/video_urls/0"

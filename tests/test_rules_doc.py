@@ -11,10 +11,10 @@ RULES_MD = REPO / "docs" / "rules.md"
 
 
 def test_docs_rules_md_is_generated_from_the_registry_and_up_to_date():
-    from vidlint.rules_doc import rules_markdown
+    from vidlint.rules.docs import rules_markdown
 
     assert RULES_MD.read_text(encoding="utf-8") == rules_markdown(), \
-        "docs/rules.md is out of date: python -m vidlint.rules_doc > docs/rules.md"
+        "docs/rules.md is out of date: python -m vidlint.rules.docs > docs/rules.md"
 
 
 def test_every_rule_has_a_section_its_links_point_to():
@@ -44,7 +44,7 @@ def test_sarif_rules_have_help_links_and_markdown_help(tmp_path):
 
 def test_infos_are_kept_in_sarif_only_when_asked():
     from vidlint.api import FileResult, LintRun
-    from vidlint.diagnostics import Diagnostic, Severity
+    from vidlint.core.diagnostics import Diagnostic, Severity
     from vidlint.report.sarif import document
 
     run = LintRun([FileResult("a.json", None, [Diagnostic("VL104", Severity.ERROR, "too big", "/seed"),

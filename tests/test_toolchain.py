@@ -136,7 +136,7 @@ def test_the_repository_root_configuration_still_applies_from_a_subfolder(tmp_pa
 
 
 def test_this_repository_is_where_discovery_stops_for_the_tests() -> None:
-    from vidlint.config_files import find_config
+    from vidlint.settings.discovery import find_config
 
     # nothing in the repository configures vidlint, and nothing above it is read
     assert find_config(REPO / "tests") is None
@@ -146,9 +146,9 @@ def test_this_repository_is_where_discovery_stops_for_the_tests() -> None:
 def test_each_session_has_its_own_cache_folder_in_and_out_of_process(tmp_path: Path) -> None:
     from conftest import SESSION_CACHE
 
-    from vidlint.probe.cache import default_cache_dir
+    from vidlint.core.paths import cache_folder
 
-    assert default_cache_dir() == SESSION_CACHE
+    assert cache_folder() == SESSION_CACHE
     assert SESSION_CACHE.name.startswith("vidlint-test-cache-") and SESSION_CACHE != Path("/tmp/vidlint-test-cache")
     media = tmp_path / "ok.png"
     media.write_bytes((REPO / "fixtures" / "media" / "alpha.png").read_bytes())

@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+
+from vidlint.core.pointers import split_pointer
 
 _SCHEMA_DIR: list[Path] = []  # set by use_schema_dir
+_DERIVED_CACHES: list[Callable[[], None]] = []  # see forget_with_models
 
 
 def schema_dir() -> Path:
@@ -91,8 +94,7 @@ def load_schema_file(file_name: str) -> dict[str, Any]:
 
 
 def follow_pointer(document: Any, fragment: str) -> Any:
-    for token in [t for t in fragment.split("/") if t]:
-        token = token.replace("~1", "/").replace("~0", "~")
+    for token in [t for t in split_pointer("/" + fragment.lstrip("/")) if t]:
         document = document[int(token)] if isinstance(document, list) else document[token]
     return document
 
@@ -142,13 +144,19 @@ class use_schema_dir:
         _forget_models()
 
 
-def _forget_models() -> None:
-    from vidlint.check import fast_schema, schema
+def forget_with_models(clear: Callable[[], None]) -> None:
+    """Have ``clear`` called when the schema folder changes: a cache built from models (the
+    schema checks' compiled validators) registers here, so this module imports none of them."""
+    _DERIVED_CACHES.append(clear)
 
+
+def _forget_models() -> None:
     for cached in (known_models, load_profile, load_schema_file):
         cached.cache_clear()
-    schema._VALIDATORS.clear()
-    fast_schema._BUILT.clear()
+    for clear in _DERIVED_CACHES:
+        clear()
+
+
 def documentation_date() -> str | None:
     """When the model data was last checked against the vendor's documentation: the newest
     ``as_of`` date of the models' dated prices (``billing.as_of``, ``YYYY-MM``)."""

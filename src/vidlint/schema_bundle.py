@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from vidlint.links import schema_id
+from vidlint.core.links import schema_id
 from vidlint.models import ModelProfile, load_schema_file
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from vidlint.api import LintOptions, LintRun, lint_paths
-from vidlint.check.wording import plural
+from vidlint.core.wording import plural
 from vidlint.load import discover, load_source, read_source
 
 DEBOUNCE_MS = 300
@@ -43,7 +43,7 @@ def referenced_assets(path: Path, options: LintOptions) -> set[str]:
         if profile is None:
             continue
         for ref in iter_asset_refs(request, profile.meta.get("assets") or {}):
-            resolution = resolve(ref.value, path.parent, list(options.asset_maps))
+            resolution = resolve(ref.value, path.parent, options.assets.asset_maps)
             if resolution.path is not None:
                 found.add(os.path.abspath(resolution.path))
     return found
@@ -60,7 +60,7 @@ class Watcher:
 
     def refresh(self, linted: Iterable[str] | None = None) -> None:
         """Find the request files again; re-read the asset references of ``linted`` (None: all)."""
-        sources, _ = discover(self.paths, self.options.excludes)
+        sources, _ = discover(self.paths, self.options.inputs.excludes)
         self.requests = {os.path.abspath(s.path): s.path for s in sources if s.path is not None}
         again = set(self.requests) if linted is None else {p for p in linted if p in self.requests}
         for users in self.users.values():

@@ -14,34 +14,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from vidlint.diagnostics import Diagnostic, match_pattern
-from vidlint.probe.cache import ProbeCache
+from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.pointers import match_pattern, pattern_matches
 from vidlint.probe.model import MediaProbe
-from vidlint.records import FrozenRecord, Record
+from vidlint.core.records import FrozenRecord, Record
 from vidlint.rules.registry import Finding, run_stage
+from vidlint.run import AssetOptions
 
 # ---------------------------------------------------------------------------------------------
 # options and the objects rules look at
 # ---------------------------------------------------------------------------------------------
-
-
-class AssetOptions(Record):
-    """``asset_maps``: (uri prefix, local mirror dir) pairs; the longest matching prefix wins.
-    ``online``: a vidlint.remote.session.OnlineSession with --online / --offline-cache."""
-
-    __slots__ = ("asset_maps", "no_cache", "cache", "online")
-
-    def __init__(self, asset_maps: list[tuple[str, Path]] | None = None, no_cache: bool = False,
-                 cache: ProbeCache | None = None, online: Any = None) -> None:
-        self.asset_maps = [] if asset_maps is None else asset_maps
-        self.no_cache = no_cache
-        self.cache = cache
-        self.online = online
-
-    def probe_cache(self) -> ProbeCache:
-        if self.cache is None:
-            self.cache = ProbeCache(enabled=not self.no_cache)
-        return self.cache
 
 
 def parse_asset_map(text: str) -> tuple[str, Path]:
@@ -58,12 +40,9 @@ def parse_asset_map(text: str) -> tuple[str, Path]:
 class AssetRef(FrozenRecord):
     """A reference to an asset; ``kind`` is what the request field expects: image | video | audio."""
 
-    __slots__ = ("pointer", "value", "kind")
-
-    def __init__(self, pointer: str, value: str, kind: str) -> None:
-        self.pointer = pointer
-        self.value = value
-        self.kind = kind
+    pointer: str
+    value: str
+    kind: str
 
 
 class Resolution(Record):
@@ -71,29 +50,21 @@ class Resolution(Record):
     (a remote asset probed over HTTP by ``--online`` / ``--offline-cache``). ``path`` and
     ``map_dir`` are normalised absolute paths."""
 
-    __slots__ = ("how", "path", "scheme", "map_prefix", "map_dir", "reason")
-
-    def __init__(self, how: str, path: str | None = None, scheme: str = "", map_prefix: str | None = None,
-                 map_dir: str | None = None, reason: str | None = None) -> None:
-        self.how = how
-        self.path = path
-        self.scheme = scheme
-        self.map_prefix = map_prefix
-        self.map_dir = map_dir
-        self.reason = reason
+    how: str
+    path: str | None = None
+    scheme: str = ""
+    map_prefix: str | None = None
+    map_dir: str | None = None
+    reason: str | None = None
 
 
 class AssetContext(Record):
     """What the asset rules look at: the reference, where it led, the limits for its kind, the probe."""
 
-    __slots__ = ("ref", "resolution", "limits", "probe")
-
-    def __init__(self, ref: AssetRef, resolution: Resolution, limits: dict[str, Any],
-                 probe: MediaProbe | None = None) -> None:
-        self.ref = ref
-        self.resolution = resolution
-        self.limits = limits
-        self.probe = probe
+    ref: AssetRef
+    resolution: Resolution
+    limits: dict[str, Any]
+    probe: MediaProbe | None = None
 
     @property
     def label(self) -> str:
@@ -184,23 +155,19 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
     if "/video_urls/*" in patterns and any(not isinstance(value, str) or not value.strip()
                                            for _, value in match_pattern(request, "/video_urls/*")):
         facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
-    if "/video_urls/*" in patterns and any(not isinstance(value, str) or not value.strip()
-                                           for _, value in match_pattern(request, "/video_urls/*")):
-        facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
     remote_results: dict[str, Any] = {}
-    if options.online is not None:  # --online: probe this request's http(s) assets, several at once
-        remote_results = options.online.probe_all(ref.value for ref, how in refs if how.how == "remote")
+    if options.session is not None:  # --online: probe this request's http(s) assets, several at once
+        remote_results = options.session.probe_all(ref.value for ref, how in refs if how.how == "remote")
     for ref, resolution in refs:
         ctx = AssetContext(ref, resolution, limits_for(ref, media.get(ref.kind) or {}, overrides, request))
         if resolution.path is not None:
             ctx.probe = options.probe_cache().probe(resolution.path)
         elif ref.value in remote_results:
-            from vidlint.remote.session import problems_at
-
             result = remote_results[ref.value]
             ctx.resolution = resolution = Resolution("online", scheme=resolution.scheme)
             ctx.probe = result.probe
-            diagnostics.extend(problems_at(result, ref.pointer, ctx.label))
+            if result.error is not None:
+                diagnostics.append(remote_problem(result.error, ref.pointer, ctx.label))
         diagnostics.extend(run_stage("asset", ctx, profile_meta))
         if ctx.probe is not None and ctx.probe.ok:
             diagnostics.extend(run_stage("media", ctx, profile_meta))
@@ -216,6 +183,14 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
     return diagnostics, facts
 
 
+def remote_problem(error: Any, pointer: str, label: str) -> Diagnostic:
+    """The VL8xx for a remote reference's fetch failure, its message prefixed like asset checks'."""
+    from vidlint.rules.online import diagnostic_for
+
+    found = diagnostic_for(error, pointer)
+    return found.replace(message=f"{label}: {found.message.removeprefix('remote asset: ')}")
+
+
 def limits_for(ref: AssetRef, limits: dict[str, Any], overrides: list[dict[str, Any]],
                request: dict[str, Any]) -> dict[str, Any]:
     """The media limits for one asset: its kind's, with every matching ``media_overrides``
@@ -226,7 +201,7 @@ def limits_for(ref: AssetRef, limits: dict[str, Any], overrides: list[dict[str, 
 
     merged = dict(limits)
     for entry in overrides:
-        if not pointer_matches(entry.get("at", ""), ref.pointer) or not holds(entry.get("when", True), request):
+        if not pattern_matches(entry.get("at", ""), ref.pointer) or not holds(entry.get("when", True), request):
             continue
         for key, value in entry.items():
             if key not in ("at", "when", "why"):
@@ -234,12 +209,6 @@ def limits_for(ref: AssetRef, limits: dict[str, Any], overrides: list[dict[str, 
                 if entry.get("why"):
                     merged["why_of"] = {**merged.get("why_of", {}), key: entry["why"]}
     return merged
-
-
-def pointer_matches(pattern: str, pointer: str) -> bool:
-    """Whether ``pointer`` is one of the pointers ``pattern`` names (``*``: any one token)."""
-    wanted, given = pattern.split("/"), pointer.split("/")
-    return len(wanted) == len(given) and all(w in ("*", g) for w, g in zip(wanted, given, strict=True))
 
 
 def asset_rules() -> list[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from vidlint.diagnostics import Diagnostic
+from vidlint.core.diagnostics import Diagnostic
 from vidlint.rules.schema import unknown_field
 
 _MEANT = re.compile(r'^unknown field "([^"]+)"; did you mean "([^"]+)"\?')
@@ -20,8 +20,8 @@ _FOLLOWS = "follows from"
 def root_causes_first(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """``diagnostics`` (in position order) with each finding that a misspelt field explains moved
     right after that field's VL105 and told so; the rest keep their order."""
-    causes = [(d, _MEANT.match(d.message)) for d in diagnostics if d.code == unknown_field.code]
-    causes = [(d, m) for d, m in causes if m is not None]
+    matches = [(d, _MEANT.match(d.message)) for d in diagnostics if d.code == unknown_field.code]
+    causes = [(d, m) for d, m in matches if m is not None]
     if not causes:
         return diagnostics
     consequences: dict[int, list[Diagnostic]] = {}
@@ -45,11 +45,11 @@ def root_causes_first(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     ordered: list[Diagnostic] = []
     placed: set[int] = set()
     for d in diagnostics:
-        cause = moved.get(id(d), d if id(d) in consequences else None)
-        if cause is None:
+        root = moved.get(id(d), d if id(d) in consequences else None)
+        if root is None:
             ordered.append(d)
-        elif id(cause) not in placed:
-            placed.add(id(cause))
-            ordered.append(cause)
-            ordered.extend(consequences.get(id(cause), []))
+        elif id(root) not in placed:
+            placed.add(id(root))
+            ordered.append(root)
+            ordered.extend(consequences.get(id(root), []))
     return ordered

@@ -11,10 +11,10 @@ can be overridden, e.g. from configuration, with ``prices={"720p": 0.09}``.
 """
 
 from __future__ import annotations
+from vidlint.core.wording import number
 
 from typing import Any
 
-from vidlint.check.wording import number
 
 
 def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_seconds: float | None,
@@ -86,7 +86,6 @@ def format_estimate(est: dict[str, Any]) -> str:
     dated = f", prices as of {est['prices_as_of']}" if est.get("prices_as_of") else ""
     return (f"{prefix}${est['usd']:.2f} for {number(est['billed_seconds'])} billed s "
             f"({parts}; {est.get('quality')} at ${est['usd_per_second']}/s{dated})")
-
 
 
 def total_estimate(estimates: list[dict[str, Any]]) -> dict[str, Any]:

@@ -26,6 +26,8 @@ import zlib
 from pathlib import Path
 from typing import Any, Callable
 
+from vidlint.models import forget_with_models, load_schema_file, schema_dir
+
 # Bump when the transformation below changes, so old cached validators are not reused.
 TRANSFORM_VERSION = "4"
 DISABLE_ENV = "VIDLINT_NO_FAST_SCHEMA"
@@ -337,8 +339,6 @@ def build(schema: dict[str, Any], name: str, schema_dir: Path) -> FastValidator 
 
 def write_generated(target: Path | None = None) -> list[Path]:
     """(Re)write the modules of every shipped schema; the paths written."""
-    from vidlint.models import load_schema_file, schema_dir
-
     folder = target or Path(__file__).with_name("fast_validators")
     folder.mkdir(exist_ok=True)
     written = []
@@ -358,6 +358,7 @@ def write_generated(target: Path | None = None) -> list[Path]:
 
 
 _BUILT: dict[str, FastValidator | None] = {}
+forget_with_models(_BUILT.clear)
 
 
 def fast_validator(profile: Any) -> FastValidator | None:

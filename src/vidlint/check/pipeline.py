@@ -7,26 +7,23 @@ from pathlib import Path
 from typing import Any
 
 from vidlint.check.schema import check_schema
-from vidlint.check.wording import type_name
-from vidlint.diagnostics import Diagnostic
+from vidlint.core.wording import type_name
+from vidlint.core.diagnostics import Diagnostic
 from vidlint.load import Document
 from vidlint.models import ModelProfile, known_models, load_profile, suggest_model
-from vidlint.records import Record
+from vidlint.core.records import Record, field
 from vidlint.rules.file import missing_model, not_an_object, unknown_model
 from vidlint.rules.registry import RequestContext, load_all_rules, opted_in, run_stage
+from vidlint.run import LintOptions
 
 
 class RequestResult(Record):
     """What checking one request found, plus facts other steps reuse (model, estimate)."""
 
-    __slots__ = ("model", "diagnostics", "estimate", "facts")
-
-    def __init__(self, model: str | None, diagnostics: list[Diagnostic], estimate: dict[str, Any] | None = None,
-                 facts: dict[str, Any] | None = None) -> None:
-        self.model = model
-        self.diagnostics = diagnostics
-        self.estimate = estimate
-        self.facts = {} if facts is None else facts
+    model: str | None
+    diagnostics: list[Diagnostic]
+    estimate: dict[str, Any] | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 def _missing_model_hint(model: Any) -> str:
@@ -63,7 +60,7 @@ def prepare_models() -> None:
             prepare(profile)
 
 
-def check_request(request: Any, base_dir: Path | None, options: Any = None) -> RequestResult:
+def check_request(request: Any, base_dir: Path | None, options: LintOptions | None = None) -> RequestResult:
     """Diagnostics (pointer only, no position yet) for one parsed request."""
     load_all_rules()
     if not isinstance(request, dict):
@@ -80,7 +77,8 @@ def check_request(request: Any, base_dir: Path | None, options: Any = None) -> R
     if "assets" in profile.meta:
         from vidlint.check.assets import check_assets
 
-        asset_found, facts = check_assets(request, profile.meta, base_dir or Path.cwd(), asset_options(options))
+        asset_found, facts = check_assets(request, profile.meta, base_dir or Path.cwd(),
+                                          options.assets if options is not None else None)
         found.extend(asset_found)
     ctx.facts = facts
     found.extend(run_stage("facts", ctx, profile.meta))  # rules that weigh probed media
@@ -89,32 +87,12 @@ def check_request(request: Any, base_dir: Path | None, options: Any = None) -> R
         from vidlint.check.estimate import estimate as estimate_cost
 
         estimate = estimate_cost(request, profile.meta, facts.get("input_video_seconds", 0.0),
-                                 complete=facts.get("complete", True), prices=prices_for(options, profile.name))
+                                 complete=facts.get("complete", True),
+                                 prices=options.costs.for_model(profile.name) if options is not None else None)
     return RequestResult(profile.name, found, estimate, facts)
 
 
-def prices_for(options: Any, model: str) -> dict[str, float] | None:
-    """Configured prices for ``model`` (``LintOptions.model_prices``), else the flat ``prices`` override."""
-    by_model = getattr(options, "model_prices", None) or {}
-    return by_model.get(model) or getattr(options, "prices", None)
-
-
-def asset_options(options: Any) -> Any:
-    """The run's asset options, built once per run so that its probe cache is shared."""
-    from vidlint.check.assets import AssetOptions
-
-    if options is None:
-        return AssetOptions()
-    built = getattr(options, "asset_options", None)
-    if built is None:
-        built = AssetOptions(asset_maps=list(getattr(options, "asset_maps", ()) or ()),
-                             no_cache=bool(getattr(options, "no_cache", False)),
-                             online=getattr(options, "online_session", None))
-        options.asset_options = built
-    return built
-
-
-def check_document(document: Document, base_dir: Path | None, options: Any = None) -> RequestResult:
+def check_document(document: Document, base_dir: Path | None, options: LintOptions | None = None) -> RequestResult:
     result = check_request(document.value, base_dir, options)
     placed = [document.place(d) for d in result.diagnostics] + document.parse_warnings()
     placed.sort(key=lambda d: (d.line, d.column, d.code))

@@ -15,14 +15,16 @@ error inside a ``then`` (or ``else``) says its ``if`` in words. Annotations are 
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any
 
 from vidlint.check.fast_schema import fast_validator
-from vidlint.diagnostics import Diagnostic, make_pointer
-from vidlint.models import ModelProfile, follow_pointer, load_schema_file
+from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.pointers import make_pointer
+from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
 from vidlint.rules.registry import Finding, Rule
 
 _VALIDATORS: dict[str, Any] = {}
+forget_with_models(_VALIDATORS.clear)
 
 
 def _validator(profile: ModelProfile) -> Any:
@@ -53,9 +55,6 @@ def prepare(profile: ModelProfile) -> None:
     fast_validator(profile)
     _validator(profile)
 
-
-def _pointer(path: Iterable[Any]) -> str:
-    return make_pointer(*path)
 
 
 def _notes_of(node: Any, keyword: Any) -> dict[str, str]:
@@ -169,7 +168,7 @@ def _condition_words(error: Any, profile: ModelProfile) -> str:
 
 
 def _annotated(error: Any, notes: dict[str, str]) -> Finding:
-    from vidlint.check.wording import label, show
+    from vidlint.core.wording import label, show
     from vidlint.rules.schema import TRANSLATES, other_violation
 
     pointer = make_pointer(*error.absolute_path)

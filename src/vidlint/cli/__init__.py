@@ -9,10 +9,9 @@ Shell completion is click's: ``eval "$(_VIDLINT_COMPLETE=bash_source vidlint)"``
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn, Sequence
+from typing import TYPE_CHECKING, NoReturn, Sequence
 
 from vidlint import __version__
 
@@ -104,10 +103,6 @@ def cli() -> click.Group:
 
     return LazyGroup(COMMANDS, name="vidlint", help=DESCRIPTION, version=version_text,
                      epilog="Run 'vidlint COMMAND --help' for a command's options.")
-
-
-def load_command(name: str) -> Any:
-    return importlib.import_module(COMMANDS[name].module).command
 
 
 def version_text() -> str:

@@ -8,12 +8,9 @@ Every command module defines ``command`` with ``@click.command(cls=VidlintComman
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 import click
-
-if TYPE_CHECKING:
-    from vidlint.cli import Command
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 USAGE_PREFIX = "usage: "
@@ -43,10 +40,11 @@ class VidlintCommand(click.Command):
 
 
 class LazyGroup(click.Group):
-    """The top-level group: commands come from ``vidlint.cli.COMMANDS`` and are imported when
-    run (click's LazyGroup pattern); ``--help`` lists them from their summaries."""
+    """The top-level group: ``commands`` is ``vidlint.cli.COMMANDS`` (name -> module and summary);
+    a command's module is imported when it runs (click's LazyGroup pattern); ``--help`` lists
+    them from their summaries."""
 
-    def __init__(self, commands: dict[str, Command], version: Callable[[], str], **kwargs: Any) -> None:
+    def __init__(self, commands: dict[str, Any], version: Callable[[], str], **kwargs: Any) -> None:
         super().__init__(context_settings=CONTEXT_SETTINGS, subcommand_metavar="COMMAND [ARGS]...", **kwargs)
         self.lazy_commands = commands
         self.params.append(click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True,
@@ -58,9 +56,9 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.lazy_commands:
             return None
-        from vidlint.cli import load_command
+        import importlib
 
-        command: click.Command = load_command(cmd_name)
+        command: click.Command = importlib.import_module(self.lazy_commands[cmd_name].module).command
         return command
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:

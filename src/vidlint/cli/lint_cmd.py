@@ -10,8 +10,10 @@ from typing import Any, Sequence, TextIO
 import click
 
 from vidlint.cli.base import FILE, WRITABLE_FILE, VidlintCommand, usage_error
-from vidlint.diagnostics import Severity
+from vidlint.core.diagnostics import Severity
+from vidlint.core.records import Record
 from vidlint.report import FORMATTERS, TEXT_STYLES
+from vidlint.run import AssetOptions, Inputs
 
 SUMMARY = "Check request files (.json: one request; .jsonl: one per line)."
 DESCRIPTION = """Check request files (.json: one request; .jsonl: one request per line).
@@ -41,12 +43,12 @@ def load_configuration(config_path: str | None, isolated: bool) -> Any:
         if config_path:
             raise usage_error("--config and --isolated cannot be used together")
         return None
-    from vidlint.config_files import find_config
+    from vidlint.settings.discovery import find_config
 
     path = Path(config_path) if config_path else find_config(Path.cwd())
     if path is None:
         return None
-    from vidlint.config import ConfigError, load_config
+    from vidlint.settings.config import ConfigError, load_config
 
     try:
         return load_config(path)
@@ -57,7 +59,7 @@ def load_configuration(config_path: str | None, isolated: bool) -> Any:
 def print_statistics(run: Any, stream: TextIO) -> None:
     from collections import Counter
 
-    from vidlint.check.wording import number
+    from vidlint.core.wording import number
     from vidlint.rules.registry import RULES
 
     counts: Counter[tuple[str, Severity]] = Counter(
@@ -78,10 +80,10 @@ def terminal_summary(run: Any, output_file: str, output_format: str) -> str:
 
 def record_baseline(run: Any, path: str) -> int:
     """``--write-baseline``: write the file, say so on stderr; the exit code: 0, or 2 when a path was unreadable."""
-    from vidlint.baseline import write_baseline
+    from vidlint.settings.baseline import write_baseline
 
     try:
-        written = write_baseline(Path(path), run)
+        written = write_baseline(Path(path), [(r.path, r.diagnostics) for r in run.files])
     except OSError as exc:
         raise fail(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
     for reason in run.path_errors:
@@ -179,56 +181,85 @@ class AssetMap(click.ParamType):
               help="Check http(s) assets against results cached by earlier --online runs, without any network.")
 @click.option("--allow-private-hosts", is_flag=True,
               help="With --online: allow loopback, private and link-local addresses (off: refused as SSRF).")
-def command(**options: Any) -> int:
-    return lint(**options)
-
-
-def lint(paths: Sequence[str], output_format: str | None, output_file: str | None, fail_on: str | None,
-         exit_zero: bool, config_path: str | None, isolated: bool, baseline_path: str | None,
-         write_baseline_path: str | None, select: str | None, extend_select: str | None, ignore: str | None,
-         statistics: bool, colour: str, exclude: Sequence[str],
-         stdin_filename: str | None, quiet: bool, watch: bool, show_infos: bool,
-         asset_maps: Sequence[tuple[str, Path]], no_cache: bool, online: bool,
-         offline_cache: bool, allow_private_hosts: bool) -> int:
-    """Lint PATHS with the options of the command line; the exit code."""
+def command(paths: Sequence[str], fail_on: str | None, exit_zero: bool, watch: bool, exclude: Sequence[str],
+            stdin_filename: str | None, asset_maps: Sequence[tuple[str, Path]], no_cache: bool, online: bool,
+            offline_cache: bool, allow_private_hosts: bool, **chosen: Any) -> int:
     if online and offline_cache:
         raise usage_error("--online and --offline-cache exclude each other (--offline-cache uses no network)")
     if allow_private_hosts and not online:
         raise usage_error("--allow-private-hosts only applies with --online")
+    from vidlint.core.globs import GlobError, compile_glob
+
+    for pattern in exclude:
+        try:
+            compile_glob(pattern)
+        except GlobError as exc:
+            raise usage_error(f"--exclude {pattern!r}: {exc}") from None
+    settings = SettingsChoice(**{name: chosen.pop(name) for name in SettingsChoice._slots})
+    return lint(list(paths), settings, Output(**chosen),
+                Inputs(excludes=tuple(exclude), stdin_filename=stdin_filename),
+                AssetOptions(asset_maps=list(asset_maps), no_cache=no_cache, online=online,
+                             offline_cache=offline_cache, allow_private_hosts=allow_private_hosts),
+                fail_on=fail_on, exit_zero=exit_zero, watch=watch)
+
+
+class SettingsChoice(Record):
+    """Which configuration and baseline the command line names, and its rule selection."""
+
+    config_path: str | None
+    isolated: bool
+    baseline_path: str | None
+    write_baseline_path: str | None
+    select: str | None
+    extend_select: str | None
+    ignore: str | None
+
+
+class Output(Record):
+    """How the report is written."""
+
+    output_format: str | None
+    output_file: str | None
+    colour: str
+    quiet: bool
+    statistics: bool
+    show_infos: bool
+
+
+def lint(paths: list[str], settings: SettingsChoice, output: Output, inputs: Inputs, assets: AssetOptions,
+         fail_on: str | None = None, exit_zero: bool = False, watch: bool = False) -> int:
+    """Lint PATHS with the options of the command line; the exit code."""
     from vidlint.api import LintOptions, lint_paths
 
-    config = load_configuration(config_path, isolated)
-    if select is not None or extend_select is not None or ignore is not None:
-        from vidlint.config import ConfigError, with_command_line_selection
+    config = load_configuration(settings.config_path, settings.isolated)
+    if settings.select is not None or settings.extend_select is not None or settings.ignore is not None:
+        from vidlint.settings.config import ConfigError, with_command_line_selection
 
         try:
-            config = with_command_line_selection(config, select, extend_select, ignore)
+            config = with_command_line_selection(config, settings.select, settings.extend_select, settings.ignore)
         except ConfigError as exc:
             raise fail(str(exc)) from None
-    overrides: dict[str, Any] = {
-        "excludes": tuple(exclude), "stdin_filename": stdin_filename,
-        "stdin_jsonl": bool(stdin_filename and stdin_filename.endswith(".jsonl")),
-        "asset_maps": tuple(asset_maps), "no_cache": no_cache, "online": online, "offline_cache": offline_cache,
-        "allow_private_hosts": allow_private_hosts,
-    }
+    overrides: dict[str, Any] = {"inputs": inputs, "assets": assets}
     if fail_on:
         overrides["fail_on"] = Severity.parse(fail_on)
     options = LintOptions.from_config(config, **overrides) if config is not None else LintOptions(**overrides)
-    baseline_file = Path(baseline_path) if baseline_path else (config.baseline if config is not None else None)
+    write_baseline_path = settings.write_baseline_path
+    baseline_file = Path(settings.baseline_path) if settings.baseline_path else (
+        config.baseline if config is not None else None)
     if baseline_file is not None and not write_baseline_path:
-        from vidlint.baseline import BaselineError, load_baseline
+        from vidlint.settings.baseline import BaselineError, load_baseline
 
         try:
             options.baseline = load_baseline(baseline_file)
         except BaselineError as exc:
             raise fail(str(exc)) from None
-    output_format = choose_format(output_format, output_file)
+    output_format, output_file = choose_format(output.output_format, output.output_file), output.output_file
     targets = list(paths) or ["."]
     if "-" in targets:
         from vidlint.load import PathError, read_stdin
 
         try:
-            options.stdin_bytes = read_stdin()
+            options.inputs.stdin_bytes = read_stdin()
         except PathError as exc:
             raise fail(str(exc)) from None
     if watch:
@@ -237,14 +268,14 @@ def lint(paths: Sequence[str], output_format: str | None, output_file: str | Non
         from vidlint.watch import watch as watch_paths
 
         return watch_paths(targets, options, lambda run: report(
-            run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics, show_infos=show_infos),
-            ignored=[output_file] if output_file else [])
+            run, output_format, output_file, colour=output.colour, quiet=output.quiet, statistics=output.statistics,
+            show_infos=output.show_infos), ignored=[output_file] if output_file else [])
     try:
         lint_run = lint_paths(targets, options)
         if write_baseline_path:
             return record_baseline(lint_run, write_baseline_path)
-        report(lint_run, output_format, output_file, colour=colour, quiet=quiet, statistics=statistics,
-               show_infos=show_infos)
+        report(lint_run, output_format, output_file, colour=output.colour, quiet=output.quiet,
+               statistics=output.statistics, show_infos=output.show_infos)
     except BrokenPipeError:
         raise  # the reader of stdout went away: vidlint.cli.main ends quietly
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 2

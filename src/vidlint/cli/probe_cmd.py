@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from vidlint.cli.base import VidlintCommand
-from vidlint.check.wording import number
+from vidlint.core.wording import number
 
 DESCRIPTION = """Print the kind, container, codec, size, duration and transparency vidlint reads from
 each media FILE's bytes (never from its extension).

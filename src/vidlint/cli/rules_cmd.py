@@ -35,7 +35,7 @@ def find_rule(name: str):  # type: ignore[no-untyped-def]
 
 
 def _models_note(rule, every: int) -> str:  # type: ignore[no-untyped-def]
-    from vidlint.rules.registry import models_using
+    from vidlint.rules.docs import models_using
 
     if rule.stage in ("file", "cost", "online", "meta"):
         return "every model"
@@ -51,8 +51,8 @@ def _models_note(rule, every: int) -> str:  # type: ignore[no-untyped-def]
               help="Print the rules as JSON (code, name, severity, stage, summary, doc, models).")
 def command(code: str | None, as_json: bool) -> int:
     from vidlint.models import known_models
-    from vidlint.rules.registry import load_all_rules, models_using
-    from vidlint.rules_doc import applies_to
+    from vidlint.rules.docs import applies_to, models_using
+    from vidlint.rules.registry import load_all_rules
 
     if code:
         rule = find_rule(code)

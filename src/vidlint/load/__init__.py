@@ -8,8 +8,9 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from vidlint.core.globs import Glob, compile_glob
+from vidlint.core.records import FrozenRecord
 from vidlint.load.document import Document, LoadedFile, load_bytes
-from vidlint.records import FrozenRecord
 
 __all__ = ["Document", "LoadedFile", "Source", "discover", "load_source", "PathError", "UnreadableFile",
            "MAX_REQUEST_FILE_BYTES"]
@@ -40,22 +41,21 @@ class Source(FrozenRecord):
     None for stdin; ``found_by_walking``: not named on the command line (JSON Schemas in
     it are skipped)."""
 
-    __slots__ = ("display", "path", "jsonl", "found_by_walking")
-
-    def __init__(self, display: str, path: Path | None, jsonl: bool, found_by_walking: bool = False) -> None:
-        self.display = display
-        self.path = path
-        self.jsonl = jsonl
-        self.found_by_walking = found_by_walking
+    display: str
+    path: Path | None
+    jsonl: bool
+    found_by_walking: bool = False
 
 
-def _excluded(name: str, patterns: tuple[str, ...]) -> bool:
-    import fnmatch
+def _excluded(path: Path, globs: list[Glob]) -> bool:
+    """Whether a glob (the configuration's ``exclude`` dialect, :mod:`vidlint.core.globs`) names
+    ``path``, taken relative to the current folder: ``requests/drafts/*`` on the command line
+    means what it means in a vidlint.toml of the current folder."""
+    relative = os.path.relpath(path).replace(os.sep, "/") if path.is_absolute() else path.as_posix()
+    return any(glob.matches(relative) for glob in globs)
 
-    return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
 
-
-def _walk(folder: Path, excludes: tuple[str, ...], errors: list[str]) -> list[Path]:
+def _walk(folder: Path, excludes: list[Glob], errors: list[str]) -> list[Path]:
     """Request files under ``folder``; a folder that cannot be listed adds a reason to ``errors``."""
     found: list[Path] = []
 
@@ -65,9 +65,9 @@ def _walk(folder: Path, excludes: tuple[str, ...], errors: list[str]) -> list[Pa
 
     for root, dirs, files in os.walk(folder, onerror=refused):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
-                         and not _excluded(d, excludes))
+                         and not _excluded(Path(root) / d, excludes))
         for name in sorted(files):
-            if name.endswith(REQUEST_SUFFIXES) and not name.startswith(".") and not _excluded(name, excludes):
+            if name.endswith(REQUEST_SUFFIXES) and not name.startswith(".") and not _excluded(Path(root) / name, excludes):
                 found.append(Path(root) / name)
     return found
 
@@ -91,8 +91,9 @@ def _identity(path: Path) -> object:
     return (info.st_dev, info.st_ino)
 
 
-def _named_excluded(path: Path, patterns: tuple[str, ...]) -> bool:
-    return bool(patterns) and (_excluded(path.as_posix(), patterns) or any(_excluded(part, patterns) for part in path.parts))
+def _named_excluded(path: Path, globs: list[Glob]) -> bool:
+    """Whether an ``--exclude`` glob names ``path`` or a folder on its way (one path part)."""
+    return _excluded(path, globs) or any(_excluded(Path(part), globs) for part in path.parts)
 
 
 def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
@@ -101,7 +102,8 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
 
     Returns the sources and one-line reasons for the arguments that name nothing.
     """
-    excludes = DEFAULT_EXCLUDES + tuple(extra_excludes)
+    excludes = [compile_glob(pattern) for pattern in DEFAULT_EXCLUDES + tuple(extra_excludes)]
+    named_excludes = [compile_glob(pattern) for pattern in extra_excludes]
     sources: list[Source] = []
     errors: list[str] = []
     seen: set[object] = set()
@@ -122,7 +124,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
                 add(found, walked=True)
         elif path.exists() or path.is_symlink():
             # named explicitly: linted whatever its name, unless an --exclude names it or a folder on its path
-            if not _named_excluded(path, tuple(extra_excludes)):
+            if not _named_excluded(path, named_excludes):
                 add(path)
         elif any(magic in arg for magic in "*?["):  # glob.has_magic, without importing glob for plain paths
             import glob

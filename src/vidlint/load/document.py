@@ -6,9 +6,10 @@ import json
 import re
 from typing import Any, Iterator
 
-from vidlint.diagnostics import Diagnostic, escape_pointer_token, split_pointer
+from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.pointers import escape_pointer_token, make_pointer, split_pointer
 from vidlint.load.positions import LineMap, PositionIndex, scan_positions
-from vidlint.records import FrozenRecord, Record
+from vidlint.core.records import FrozenRecord, Record, field
 from vidlint.rules.file import (
     byte_order_mark,
     duplicate_key,
@@ -30,19 +31,15 @@ class Document(Record):
     True when duplicate keys or NaN/Infinity were seen while parsing.
     """
 
-    __slots__ = ("path", "text", "start", "value", "record", "line_map", "suspicious", "_index", "_escapes")
-
-    def __init__(self, path: str, text: str, start: int, value: Any, record: int | None, line_map: LineMap,
-                 suspicious: bool = False) -> None:
-        self.path = path
-        self.text = text
-        self.start = start
-        self.value = value
-        self.record = record
-        self.line_map = line_map
-        self.suspicious = suspicious
-        self._index: PositionIndex | None = None
-        self._escapes: dict[int, EscapeMap] | None = None  # literal offset -> map, made when needed
+    path: str
+    text: str
+    start: int
+    value: Any
+    record: int | None
+    line_map: LineMap
+    suspicious: bool = False
+    _index: PositionIndex | None = field(default=None, init=False)
+    _escapes: dict[int, EscapeMap] | None = field(default=None, init=False)  # literal offset -> map, made when needed
 
     @property
     def index(self) -> PositionIndex:
@@ -57,7 +54,7 @@ class Document(Record):
             return self.line_map.position(index.keys[pointer])
         tokens = split_pointer(pointer)
         while True:
-            current = "".join("/" + t.replace("~", "~0").replace("/", "~1") for t in tokens)
+            current = make_pointer(*tokens)
             offset = index.values.get(current)
             if offset is not None:
                 return self.line_map.position(offset)
@@ -91,7 +88,7 @@ class Document(Record):
                 f'duplicate key "{name}": it is also set on line {first_line}; only one of the two values reaches the server',
                 pointer, "keep one of the two", line=line, column=column, record=self.record, at_key=True,
             ))
-        from vidlint.check.wording import label
+        from vidlint.core.wording import label
 
         for pointer, escape in lone_surrogates(self.value):
             line, column = self.locate(pointer)
@@ -122,14 +119,11 @@ class EscapeMap(FrozenRecord):
     of a text cut short).
     """
 
-    __slots__ = ("chars", "offsets", "afters", "length", "end")
-
-    def __init__(self, chars: list[int], offsets: list[int], afters: list[int], length: int, end: int) -> None:
-        self.chars = chars
-        self.offsets = offsets
-        self.afters = afters
-        self.length = length
-        self.end = end
+    chars: list[int]
+    offsets: list[int]
+    afters: list[int]
+    length: int
+    end: int
 
 
 def escape_map(text: str, literal_start: int) -> EscapeMap:
@@ -177,12 +171,9 @@ def string_char_offset(text: str, literal_start: int, char_index: int, escapes: 
 class LoadedFile(Record):
     """A request file's documents, and the problems found before any request could be checked."""
 
-    __slots__ = ("path", "documents", "diagnostics")
-
-    def __init__(self, path: str, documents: list[Document], diagnostics: list[Diagnostic]) -> None:
-        self.path = path
-        self.documents = documents
-        self.diagnostics = diagnostics
+    path: str
+    documents: list[Document]
+    diagnostics: list[Diagnostic]
 
 
 class _ParseFlags:

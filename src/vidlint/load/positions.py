@@ -13,8 +13,8 @@ import json
 import re
 from typing import Any
 
-from vidlint.diagnostics import escape_pointer_token
-from vidlint.records import Record
+from vidlint.core.pointers import escape_pointer_token
+from vidlint.core.records import Record, field
 
 _WS = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.S)  # possessive, unrolled: no backtracking stack per character
@@ -26,13 +26,10 @@ class PositionIndex(Record):
     """Offsets of every value and key by JSON pointer; ``duplicates``: (pointer, first key,
     repeated key); ``constants``: (pointer, offset, token) of NaN/Infinity."""
 
-    __slots__ = ("values", "keys", "duplicates", "constants")
-
-    def __init__(self) -> None:
-        self.values: dict[str, int] = {}
-        self.keys: dict[str, int] = {}
-        self.duplicates: list[tuple[str, int, int]] = []
-        self.constants: list[tuple[str, int, str]] = []
+    values: dict[str, int] = field(default_factory=dict, init=False)
+    keys: dict[str, int] = field(default_factory=dict, init=False)
+    duplicates: list[tuple[str, int, int]] = field(default_factory=list, init=False)
+    constants: list[tuple[str, int, str]] = field(default_factory=list, init=False)
 
 
 def _read_key(text: str, pos: int, frame: list, index: PositionIndex) -> tuple[int, str]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from vidlint.check.wording import number, span
-from vidlint.diagnostics import split_pointer
+from vidlint.core.pointers import split_pointer
+from vidlint.core.wording import number, span
 from vidlint.load import Document
 from vidlint.models import follow_pointer, load_profile
 

@@ -20,8 +20,8 @@ from pygls.workspace.position_codec import (
     ServerTextRange,
 )
 
-from vidlint.diagnostics import Diagnostic, Severity
-from vidlint.links import rule_url
+from vidlint.core.diagnostics import Diagnostic, Severity
+from vidlint.core.links import rule_url
 from vidlint.load.positions import LineMap
 
 SEVERITIES = {Severity.ERROR: types.DiagnosticSeverity.Error, Severity.WARNING: types.DiagnosticSeverity.Warning,

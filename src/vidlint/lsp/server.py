@@ -19,8 +19,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from vidlint import __version__
-from vidlint.api import FileResult, LintOptions, lint_bytes
-from vidlint.check.assets import AssetOptions
+from vidlint.api import AssetOptions, FileResult, LintOptions, lint_bytes
 from vidlint.load import Document, Source, load_source
 from vidlint.lsp import fixes, hover
 from vidlint.lsp.ranges import TextPositions, to_lsp, token_end
@@ -61,8 +60,8 @@ class VidlintServer(LanguageServer):
 
     def configuration(self, path: Path) -> Any:
         """The configuration that applies to ``path`` (None: none, or one that cannot be read)."""
-        from vidlint.config import ConfigError, load_config
-        from vidlint.config_files import find_config
+        from vidlint.settings.config import ConfigError, load_config
+        from vidlint.settings.discovery import find_config
 
         found = find_config(path.parent)
         if found is None:
@@ -80,16 +79,15 @@ class VidlintServer(LanguageServer):
         config = self.configuration(path)
         if config is not None and config.excluded(path):
             return FileResult(str(path), None, [])
-        asset_options = AssetOptions(cache=cache)
+        assets = AssetOptions(cache=cache)
         if config is None:
-            return lint_bytes(str(path), text.encode("utf-8"), is_jsonl(uri), path.parent,
-                              LintOptions(asset_options=asset_options))
-        from vidlint.suppress import Suppressor
+            return lint_bytes(str(path), text.encode("utf-8"), is_jsonl(uri), path.parent, LintOptions(assets=assets))
+        from vidlint.settings.suppressions import Suppressor
 
-        options = LintOptions.from_config(config, asset_options=asset_options)
-        options.budget = config.budget or None
+        options = LintOptions.from_config(config, assets=assets)
+        options.costs.budget = config.budget or None
         result = lint_bytes(str(path), text.encode("utf-8"), is_jsonl(uri), path.parent, options)
-        Suppressor(config).apply(result)
+        result.diagnostics = Suppressor(config).apply(result.path, result.diagnostics)
         return result
 
     def publish(self, uri: str, result: FileResult, version: int | None) -> None:

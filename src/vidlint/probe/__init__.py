@@ -4,9 +4,9 @@ Pillow and pymediainfo are imported only inside the functions that use them, so 
 this package costs nothing on ``vidlint lint``'s hot path.
 """
 
-from vidlint.probe.cache import ProbeCache, default_cache_dir
+from vidlint.probe.cache import ProbeCache
 from vidlint.probe.core import PROBE_VERSION, STATS, ProbeStats, probe_path, probe_stream
 from vidlint.probe.model import FAILURES, MediaProbe
 
 __all__ = ["FAILURES", "PROBE_VERSION", "STATS", "MediaProbe", "ProbeCache", "ProbeStats",
-           "default_cache_dir", "probe_path", "probe_stream"]
+           "probe_path", "probe_stream"]

@@ -23,9 +23,7 @@ from typing import Any
 
 from vidlint.probe.core import PROBE_VERSION, STATS, probe_path, refuse_non_regular
 from vidlint.probe.model import MediaProbe
-from vidlint.textfile import replace_file
-
-CACHE_ENV = "VIDLINT_CACHE_DIR"
+from vidlint.core.paths import cache_folder, locked, replace_file
 
 try:  # CPython's built-in SHA-256: the same digests as hashlib without loading OpenSSL (~4 ms)
     from _sha256 import sha256 as _sha256  # Python <= 3.11
@@ -34,15 +32,6 @@ except ImportError:
         from _sha2 import sha256 as _sha256  # Python >= 3.12
     except ImportError:
         from hashlib import sha256 as _sha256
-
-
-def default_cache_dir() -> Path:
-    override = os.environ.get(CACHE_ENV)
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("vidlint"))
 
 
 # (absolute path, size, mtime_ns, ctime_ns, inode): all from one stat call
@@ -62,7 +51,7 @@ class ProbeCache:
     @property
     def directory(self) -> Path:
         if self._root is None:
-            self._root = default_cache_dir()
+            self._root = cache_folder()
         return self._root / "probes"
 
     def probe(self, path: str | os.PathLike[str]) -> MediaProbe:
@@ -116,7 +105,8 @@ class ProbeCache:
             path = self._index_name(folder)
             try:
                 os.makedirs(os.path.dirname(path), exist_ok=True)
-                with _locked(path + ".lock"):
+                fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+                with os.fdopen(fd, "rb") as lock, locked(lock.fileno()):
                     # Entries of files that are gone are dropped, so an index cannot outgrow its folder.
                     merged = {name: entry for name, entry in self._load_index(folder).items()
                               if name not in entries and os.path.lexists(os.path.join(folder, name))}
@@ -188,23 +178,3 @@ class ProbeCache:
 
 def _replace_json(target: str, data: Any) -> None:
     replace_file(target, json.dumps(data, separators=(",", ":")).encode("utf-8"), prefix=".probe-")
-
-
-class _locked:
-    """An exclusive lock on ``path`` (a lock file) where the platform has ``fcntl``; elsewhere none."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.fd: int | None = None
-
-    def __enter__(self) -> None:
-        try:
-            import fcntl
-        except ImportError:
-            return
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd is not None:
-            os.close(self.fd)  # closing releases the lock

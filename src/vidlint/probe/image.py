@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 from vidlint.probe.model import MediaProbe
 from vidlint.probe.sniff import image_looks_truncated, parse_webp_header
-from vidlint.check.wording import number
+from vidlint.core.wording import number
 
 # Pillow format id -> vidlint's short name.
 _FORMAT_NAMES = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "BMP": "bmp", "DIB": "bmp",

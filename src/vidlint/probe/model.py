@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from vidlint.records import Record
+from vidlint.core.records import Record, field
 
 MediaKind = Literal["image", "video", "audio", "unknown"]
 KINDS: tuple[str, ...] = ("image", "video", "audio", "unknown")
@@ -27,36 +27,25 @@ class MediaProbe(Record):
     ``FAILURES``.
     """
 
-    __slots__ = ("kind", "format", "codec", "width", "height", "stored_width", "stored_height", "rotation",
-                 "duration", "size", "has_alpha", "alpha_source", "has_audio", "truncated", "error", "failure",
-                 "notes", "fps", "audio_codec")
-
-    def __init__(self, kind: MediaKind = "unknown", format: str | None = None, codec: str | None = None,
-                 width: int | None = None, height: int | None = None, stored_width: int | None = None,
-                 stored_height: int | None = None, rotation: int = 0, duration: float | None = None,
-                 size: int | None = None, has_alpha: bool | None = None, alpha_source: str | None = None,
-                 has_audio: bool | None = None, truncated: bool = False, error: str | None = None,
-                 failure: str | None = None, notes: list[str] | None = None, fps: float | None = None,
-                 audio_codec: str | None = None) -> None:
-        self.kind = kind
-        self.format = format
-        self.codec = codec
-        self.width = width
-        self.height = height
-        self.stored_width = stored_width
-        self.stored_height = stored_height
-        self.rotation = rotation
-        self.duration = duration
-        self.size = size
-        self.has_alpha = has_alpha
-        self.alpha_source = alpha_source
-        self.has_audio = has_audio
-        self.truncated = truncated
-        self.error = error
-        self.failure = failure
-        self.notes = [] if notes is None else notes
-        self.fps = fps
-        self.audio_codec = audio_codec
+    kind: MediaKind = "unknown"
+    format: str | None = None
+    codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    stored_width: int | None = None
+    stored_height: int | None = None
+    rotation: int = 0
+    duration: float | None = None
+    size: int | None = None
+    has_alpha: bool | None = None
+    alpha_source: str | None = None
+    has_audio: bool | None = None
+    truncated: bool = False
+    error: str | None = None
+    failure: str | None = None
+    notes: list[str] = field(default_factory=list)
+    fps: float | None = None
+    audio_codec: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -1,27 +1,20 @@
-"""Magic-byte sniffing and small header parsers that need no third-party library."""
+"""Magic-byte sniffing (the table is ``vidlint.core.mediatypes.SIGNATURES``) and small header
+parsers that need no third-party library."""
 
 from __future__ import annotations
 
 import struct
 
-# Pillow format id for each image signature vidlint recognises before asking Pillow.
-_IMAGE_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "PNG"),
-    (b"\xff\xd8\xff", 0, "JPEG"),
-    (b"GIF87a", 0, "GIF"),
-    (b"GIF89a", 0, "GIF"),
-    (b"BM", 0, "BMP"),
-    (b"II*\x00", 0, "TIFF"),
-    (b"MM\x00*", 0, "TIFF"),
-)
+from vidlint.core.mediatypes import SIGNATURES
+from vidlint.core.records import Record
 
 
 def sniff_image(head: bytes) -> str | None:
     """The Pillow format id of an image signature at the start of ``head``, else None."""
     if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "WEBP"
-    for magic, offset, name in _IMAGE_SIGNATURES:
-        if head[offset:offset + len(magic)] == magic:
+    for offset, magic, _, name in SIGNATURES:
+        if name is not None and head[offset:offset + len(magic)] == magic:
             if name == "BMP" and len(head) >= 18 and not _plausible_bmp(head):
                 continue
             return name
@@ -34,15 +27,16 @@ def _plausible_bmp(head: bytes) -> bool:
     return dib_size in (12, 16, 40, 52, 56, 64, 108, 124)
 
 
-class WebPHeader:
+class WebPHeader(Record):
     """Size and alpha of a WebP file from its first chunk (Pillow decodes the whole file to
     open a WebP, which is exactly what a header probe must not do)."""
 
-    def __init__(self, width: int, height: int, codec: str, has_alpha: bool, animated: bool,
-                 riff_size: int) -> None:
-        self.width, self.height = width, height
-        self.codec, self.has_alpha, self.animated = codec, has_alpha, animated
-        self.riff_size = riff_size
+    width: int
+    height: int
+    codec: str
+    has_alpha: bool
+    animated: bool
+    riff_size: int
 
 
 def parse_webp_header(head: bytes) -> WebPHeader:

@@ -1,5 +1,8 @@
 """--online: probe http(s) assets with range requests, behind an SSRF guard.
 
+A leaf: it imports the core and the probe only. ``vidlint.check.online`` turns its results
+into findings (``probe_remote`` there returns VL8xx diagnostics).
+
 The names below load on first use: ``vidlint lint`` imports this package (for the VL8xx rule
 documentation) on every run, and must not pay for the fetch machinery unless it goes online.
 """
@@ -15,12 +18,11 @@ _EXPORTS = {
     "RemoteError": "vidlint.remote.fetch",
     "BlockedAddress": "vidlint.remote.guard",
     "GuardPolicy": "vidlint.remote.guard",
-    "classify_host": "vidlint.netaddr",
+    "classify_host": "vidlint.core.netaddr",
     "RemoteOptions": "vidlint.remote.online",
     "RemoteResult": "vidlint.remote.online",
     "format_stats": "vidlint.remote.online",
-    "probe_remote": "vidlint.remote.online",
-    "probe_remote_many": "vidlint.remote.online",
+    "probe_uri": "vidlint.remote.online",
 }
 __all__ = list(_EXPORTS)
 

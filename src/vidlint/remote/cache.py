@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vidlint.textfile import replace_file
+from vidlint.core.paths import cache_folder, replace_file
 
 CACHE_FORMAT = 1
 
@@ -39,15 +39,9 @@ class CachedRemoteProbe:
         return headers
 
 
-def default_remote_cache_dir() -> Path:
-    from vidlint.probe import default_cache_dir
-
-    return default_cache_dir() / "remote"
-
-
 class RemoteProbeCache:
     def __init__(self, directory: Path | None = None) -> None:
-        self.directory = directory or default_remote_cache_dir()
+        self.directory = directory or cache_folder("remote")
 
     def _path(self, uri: str) -> Path:
         return self.directory / (hashlib.sha256(uri.encode("utf-8")).hexdigest() + ".json")

@@ -50,7 +50,8 @@ class RemoteError(Exception):
     """A failure to fetch; ``kind`` says which, ``str()`` is a one-line message for users.
 
     kinds: blocked, not_found, forbidden, http_error, server_error, timeout, connection,
-    redirects, scheme, range_unsupported, changed, too_large, bad_response.
+    redirects, scheme, range_unsupported, changed, too_large, bad_response; offline_cache_miss
+    (--offline-cache found no earlier result).
     """
 
     def __init__(self, kind: str, message: str, *, url: str = "", status: int | None = None) -> None:

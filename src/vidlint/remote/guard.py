@@ -2,7 +2,7 @@
 
 Two layers:
 
-* :func:`vidlint.netaddr.classify_host` is pure (no DNS): it recognises internal addresses however they are
+* :func:`vidlint.core.netaddr.classify_host` is pure (no DNS): it recognises internal addresses however they are
   spelled (``localhost``, ``[::1]``, ``2130706433``, ``0x7f.0.0.1``, ``127.1``,
   ``[::ffff:127.0.0.1]``, trailing dots). The callback_url rule can use it too.
 * :class:`GuardPolicy` is applied at connect time to every address DNS returns, so the
@@ -17,7 +17,7 @@ import socket
 from dataclasses import dataclass, field
 from typing import Callable
 
-from vidlint.netaddr import classify_host, classify_ip, normalise_host, parse_host_address
+from vidlint.core.netaddr import classify_host, classify_ip, normalise_host, parse_host_address
 
 
 class BlockedAddress(Exception):

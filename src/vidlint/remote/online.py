@@ -1,4 +1,4 @@
-"""``probe_remote``: probe an http(s) asset the way a local one is probed, fetching little.
+"""``probe_uri``: probe an http(s) asset the way a local one is probed, fetching little.
 
 The bytes come from a :class:`~vidlint.remote.rangefile.RangeFile`; MP4/MOV files are seen
 through :func:`~vidlint.remote.mp4boxes.sparse_mp4_view` so that only ``moov`` crosses the
@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from vidlint.diagnostics import Diagnostic
 from vidlint.remote.fetch import Fetcher, FetchOptions, FetchStats, RemoteError
 from vidlint.remote.guard import GuardPolicy
-from vidlint.check.wording import number
+from vidlint.core.wording import number
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -52,16 +51,12 @@ class RemoteOptions:
 
 @dataclass
 class RemoteResult:
+    """One URI's probe: ``error`` says why there is no verdict (the lint turns it into a VL8xx)."""
+
     probe: Any  # vidlint.probe.MediaProbe | None
-    problems: list[Diagnostic]
+    error: RemoteError | None
     stats: FetchStats
     from_cache: bool = False
-
-
-def problem_for(error: RemoteError, pointer: str = "") -> Diagnostic:
-    from vidlint.rules.online import diagnostic_for
-
-    return diagnostic_for(error, pointer)
 
 
 def _cache(options: RemoteOptions):  # type: ignore[no-untyped-def]
@@ -70,45 +65,33 @@ def _cache(options: RemoteOptions):  # type: ignore[no-untyped-def]
     return RemoteProbeCache(options.cache_dir)
 
 
-def probe_remote(uri: str, options: RemoteOptions | None = None, *, fetcher: Fetcher | None = None,
-                 pointer: str = "") -> tuple[Any, list[Diagnostic], FetchStats]:
-    """Probe the asset at ``uri``: ``(MediaProbe or None, problems, what the network cost)``.
-
-    Never raises for network or media trouble: those become the problems (VL8xx diagnostics
-    with ``pointer``); a MediaProbe whose ``error`` is set is returned for unreadable media, as
-    for a local file. ``fetcher`` lets several probes share one HTTP client.
-    """
-    result = _probe_remote(uri, options or RemoteOptions(), fetcher, pointer)
-    return result.probe, result.problems, result.stats
-
-
-def _probe_remote(uri: str, options: RemoteOptions, fetcher: Fetcher | None, pointer: str) -> RemoteResult:
+def probe_uri(uri: str, options: RemoteOptions, fetcher: Fetcher | None = None) -> RemoteResult:
+    """Probe the asset at ``uri``. Never raises for network or media trouble: that becomes the
+    result's ``error``; a MediaProbe whose ``error`` is set is returned for unreadable media, as
+    for a local file. ``fetcher`` lets several probes share one HTTP client."""
     stats = FetchStats()
     cache = _cache(options) if (options.use_cache or options.offline_cache) else None
     cached = cache.get(uri) if cache is not None else None
     if options.offline_cache:
         if cached is not None:
-            return RemoteResult(cached.probe, [], stats, from_cache=True)
-        from vidlint.rules.online import offline_cache_miss
-
-        miss = offline_cache_miss.emit("remote asset not verified: no cached probe for this URL (--offline-cache)",
-                                       pointer, "run once with --online to fill the cache")
-        return RemoteResult(None, [miss], stats)
+            return RemoteResult(cached.probe, None, stats, from_cache=True)
+        return RemoteResult(None, RemoteError("offline_cache_miss", "no cached probe for this URL (--offline-cache)",
+                                              url=uri), stats)
 
     own_fetcher = fetcher is None
     base = fetcher or Fetcher(options.fetch)
     try:
-        return _fetch_and_probe(uri, options, base.with_stats(stats), cache, cached, pointer, stats)
+        return _fetch_and_probe(uri, options, base.with_stats(stats), cache, cached, stats)
     except Exception as exc:  # noqa: BLE001 - a server's odd behaviour must not crash the lint
         error = RemoteError("bad_response", f"unexpected failure probing {uri}: {type(exc).__name__}: {exc}", url=uri)
-        return RemoteResult(None, [problem_for(error, pointer)], stats)
+        return RemoteResult(None, error, stats)
     finally:
         if own_fetcher:
             base.close()
 
 
 def _fetch_and_probe(uri: str, options: RemoteOptions, fetcher: Fetcher, cache: Any, cached: Any,
-                     pointer: str, stats: FetchStats) -> RemoteResult:
+                     stats: FetchStats) -> RemoteResult:
     from vidlint.probe import probe_stream
     from vidlint.remote.mp4boxes import sparse_mp4_view
     from vidlint.remote.rangefile import RangeFile
@@ -120,10 +103,10 @@ def _fetch_and_probe(uri: str, options: RemoteOptions, fetcher: Fetcher, cache: 
                            stream_cap=options.stream_cap, max_transfer=options.max_transfer,
                            validators=validators)
     except RemoteError as exc:
-        return RemoteResult(None, [problem_for(exc, pointer)], stats)
+        return RemoteResult(None, exc, stats)
     with remote:
         if remote.not_modified and cached is not None:
-            return RemoteResult(cached.probe, [], stats, from_cache=True)
+            return RemoteResult(cached.probe, None, stats, from_cache=True)
         try:
             view = (sparse_mp4_view(remote, remote.size)  # type: ignore[arg-type]  # a RangeFile reads like a file
                     or sparse_wav_view(remote, remote.size) or remote)  # type: ignore[arg-type]
@@ -132,26 +115,10 @@ def _fetch_and_probe(uri: str, options: RemoteOptions, fetcher: Fetcher, cache: 
             remote.error = remote.error or exc
             probe = None
         if remote.error is not None:
-            return RemoteResult(None, [problem_for(remote.error, pointer)], stats)
+            return RemoteResult(None, remote.error, stats)
         if cache is not None and options.use_cache:
             cache.put(uri, probe, remote.etag, remote.last_modified, remote.size)
-        return RemoteResult(probe, [], stats)
-
-
-def probe_remote_many(uris: Iterable[str], options: RemoteOptions | None = None,
-                      ) -> tuple[dict[str, RemoteResult], FetchStats]:
-    """Probe several http(s) URIs at once (``options.concurrency`` at a time, each URI once).
-
-    Returns each URI's result (problems carry an empty pointer: the caller knows where each URI
-    is referenced) and the total network cost. Other schemes are left out of the result.
-    """
-    from vidlint.remote.session import OnlineSession
-
-    session = OnlineSession(options or RemoteOptions())
-    try:
-        return session.probe_all(uris), session.stats
-    finally:
-        session.close()
+        return RemoteResult(probe, None, stats)
 
 
 def format_stats(stats: FetchStats) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from vidlint.api import LintRun
-from vidlint.diagnostics import Severity
-from vidlint.fingerprint import portable_path
+from vidlint.run import LintRun
+from vidlint.core.diagnostics import Severity
+from vidlint.core.fingerprint import portable_path
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -10,9 +10,9 @@ import hashlib
 import json
 from typing import Any, TextIO
 
-from vidlint.api import LintRun
-from vidlint.diagnostics import Severity
-from vidlint.fingerprint import fingerprint, portable_path
+from vidlint.run import LintRun
+from vidlint.core.diagnostics import Severity
+from vidlint.core.fingerprint import fingerprint, portable_path
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from vidlint.api import FileResult, LintRun
-from vidlint.diagnostics import Severity
+from vidlint.run import FileResult, LintRun
+from vidlint.core.diagnostics import Severity
 
 VERSION = 1
 

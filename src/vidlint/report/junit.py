@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any, TextIO
 from xml.etree import ElementTree as ET
 
-from vidlint.api import LintRun
-from vidlint.check.wording import plural
+from vidlint.run import LintRun
+from vidlint.core.wording import plural
 
 
 def line_of(path: str, d: Any) -> str:

@@ -8,9 +8,9 @@ from collections import Counter
 from typing import Any, TextIO
 
 from vidlint.api import LintRun
-from vidlint.diagnostics import Severity
-from vidlint.links import rule_url
-from vidlint.check.wording import number
+from vidlint.core.diagnostics import Severity
+from vidlint.core.links import rule_url
+from vidlint.core.wording import number
 
 MAX_LISTED = 200  # findings listed one by one; a step summary holds at most 1 MiB
 

@@ -19,17 +19,17 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from vidlint import __version__
-from vidlint.api import LintRun
-from vidlint.diagnostics import Diagnostic, Severity
-from vidlint.fingerprint import fingerprint, portable_path
-from vidlint.links import PROJECT_URL, rule_url
+from vidlint.run import LintRun
+from vidlint.core.diagnostics import Diagnostic, Severity
+from vidlint.core.fingerprint import fingerprint, portable_path
+from vidlint.core.links import PROJECT_URL, rule_url
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
 def rule_descriptor(rule: Any) -> dict[str, Any]:
-    from vidlint.rules_doc import rule_markdown
+    from vidlint.rules.docs import rule_markdown
 
     doc = rule.doc or rule.summary or rule.name
     return {

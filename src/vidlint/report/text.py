@@ -23,9 +23,9 @@ import os
 from collections import Counter
 from typing import Any, TextIO
 
-from vidlint.api import FileResult, LintRun
-from vidlint.check.wording import number
-from vidlint.diagnostics import Diagnostic, Severity
+from vidlint.run import FileResult, LintRun
+from vidlint.core.wording import number
+from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.report import TEXT_STYLES
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}

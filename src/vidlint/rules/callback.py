@@ -45,7 +45,7 @@ def callback_internal(ctx: RequestContext) -> Iterator[Finding]:
     request, meta = ctx.request, ctx.meta
     from urllib.parse import urlsplit
 
-    from vidlint.netaddr import whatwg_host
+    from vidlint.core.netaddr import whatwg_host
 
     field = meta["callback"]["field"]
     url = request.get(field)
@@ -70,7 +70,7 @@ def callback_internal(ctx: RequestContext) -> Iterator[Finding]:
 
 
 def _internal_problem(written: str, host: str) -> str | None:
-    from vidlint.netaddr import classify_host, internal_name, parse_host_address
+    from vidlint.core.netaddr import classify_host, internal_name, parse_host_address
 
     if not host:
         return None

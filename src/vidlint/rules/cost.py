@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vidlint.check.wording import number
-from vidlint.diagnostics import Diagnostic
-from vidlint.records import Record
+from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.records import Record, field
 from vidlint.rules.registry import rule
+from vidlint.core.wording import number
 
 if TYPE_CHECKING:
-    from vidlint.config import Budget, Limits
-
+    from vidlint.settings.config import Budget, Limits
 
 
 def _usd(value: float) -> str:
@@ -42,8 +41,8 @@ def request_over_billed_seconds() -> None:
 def _request_over_billed_seconds(billed: float, limit: float, pointer: str, partial: bool) -> Diagnostic:
     at_least = "at least " if partial else ""
     return request_over_billed_seconds.emit(
-        f"the request bills {at_least}{number(billed)} s; the budget allows {number(limit)} s per request",
-                      pointer, "shorten duration or the reference videos, or raise budget.request.max-billed-seconds")
+        f"the request bills {at_least}{number(billed)} s; the budget allows {number(limit)} s per request", pointer,
+        "shorten duration or the reference videos, or raise budget.request.max-billed-seconds")
 
 
 @rule("VL702", "request-over-usd", "error", stage="cost")
@@ -144,14 +143,11 @@ def check_request_budget(budget: Budget, request: Any, estimate: dict[str, Any] 
 class RunBudget(Record):
     """The run's running totals, fed in the order the files are reported (in the parent process)."""
 
-    __slots__ = ("limits", "billed_total", "usd_total", "seconds_reported", "usd_reported")
-
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
-        self.billed_total = 0.0
-        self.usd_total = 0.0
-        self.seconds_reported = False
-        self.usd_reported = False
+    limits: Limits
+    billed_total: float = field(default=0.0, init=False)
+    usd_total: float = field(default=0.0, init=False)
+    seconds_reported: bool = field(default=False, init=False)
+    usd_reported: bool = field(default=False, init=False)
 
     def add(self, estimate: dict[str, Any], pointer: str) -> list[Diagnostic]:
         """VL703 / VL704 when this request takes a total over its limit (each once per run)."""

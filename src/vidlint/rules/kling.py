@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from vidlint.records import FrozenRecord
+from vidlint.core.records import FrozenRecord
+from vidlint.core.wording import number
 from vidlint.rules.registry import Finding, RequestContext, rule
 
 # 镜头 n, m, words;  (ASCII commas and semicolon, as documented; the last ";" may be missing)
@@ -33,10 +34,6 @@ class PromptShot(FrozenRecord):
 def prompt_shots(text: str) -> list[PromptShot]:
     return [PromptShot(int(m.group(1)), float(m.group(2)), m.group(3).strip(), m.start(), m.group(0))
             for m in _SHOT.finditer(text)]
-
-
-def _s(value: float) -> str:
-    return f"{value:g}"
 
 
 @rule("VL329", "prompt-shot-list", "error", stage="request", reads="prompt_shots")
@@ -80,8 +77,8 @@ def prompt_shot_list(ctx: RequestContext) -> Iterator[Finding]:
     seconds = sum(s.seconds for s in shots)
     if abs(seconds - total) > 1e-6:
         told = "" if duration_field in request else " (the default)"
-        shown = " + ".join(_s(s.seconds) for s in shots)
-        yield Finding(pointer, f"the prompt's shots last {shown} = {_s(seconds)} s, but {duration_field} is "
-                      f"{_s(total)} s{told}; they must add up to it",
-                      f"make the shots' seconds add up to {_s(total)}, or set {duration_field} to {_s(seconds)}",
+        shown = " + ".join(number(s.seconds) for s in shots)
+        yield Finding(pointer, f"the prompt's shots last {shown} = {number(seconds)} s, but {duration_field} is "
+                      f"{number(total)} s{told}; they must add up to it",
+                      f"make the shots' seconds add up to {number(total)}, or set {duration_field} to {number(seconds)}",
                       char=shots[0].at)

@@ -10,7 +10,7 @@ import os
 from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import urlsplit
 
-from vidlint.check.wording import number
+from vidlint.core.wording import number
 from vidlint.rules.registry import Finding, RequestContext, rule
 
 MB, MIB = 1000 * 1000, 1024 * 1024  # the two readings of the documentation's "MB"
@@ -183,7 +183,7 @@ def asset_duration_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     if high is not None and high < probe.duration <= high + PADDING_SECONDS:
         return  # VL612: over by encoder padding only
     if not _inside(probe.duration, bounds):
-        yield ctx.finding(f"{ctx.ref.kind} is {_seconds(probe.duration)} s; the limit is "
+        yield ctx.finding(f"{ctx.ref.kind} is {number(probe.duration, 1)} s; the limit is "
                              f"{_span(bounds)} s{ctx.why('duration')}",
                              hint=f"trim it to at most {number(high)} s" if high is not None and probe.duration > high
                              else f"use a clip of at least {number(low)} s")
@@ -296,10 +296,10 @@ def duration_padding(ctx: AssetContext) -> Iterator[Finding]:
     high = bounds[1]
     if high is not None and high < probe.duration <= high + PADDING_SECONDS:
         over = round((probe.duration - high) * 1000)
-        yield ctx.finding(f"{ctx.ref.kind} is {_seconds(probe.duration)} s, {over} ms over the {number(high)} s "
+        yield ctx.finding(f"{ctx.ref.kind} is {number(probe.duration, 1)} s, {over} ms over the {number(high)} s "
                           "limit: encoder padding, which the server may or may not round away",
                           hint=f"trim it to {number(high)} s or a little less "
-                               f"(e.g. ffmpeg -i IN -t {high - 0.05:g} OUT)")
+                               f"(e.g. ffmpeg -i IN -t {number(high - 0.05)} OUT)")
 
 
 @rule("VL609", "video-rotation", "info", stage="media", reads="media")
@@ -422,9 +422,9 @@ def total_duration(ctx: RequestContext) -> Iterator[Finding]:
                 total += probe["duration"]
                 if total > cap:
                     lower = f" at least (and {unknown} not probed)" if unknown else ""
-                    yield Finding(asset["pointer"], f"the {kind} assets add up to{lower} {_seconds(total)} s with this "
+                    yield Finding(asset["pointer"], f"the {kind} assets add up to{lower} {number(total, 1)} s with this "
                                   f"one; together at most {number(cap)} s are allowed",
-                                  f"trim the {kind} clips by {_seconds(total - cap)} s, or drop one")
+                                  f"trim the {kind} clips by {number(total - cap, 1)} s, or drop one")
                     break
             else:
                 unknown += 1
@@ -457,14 +457,6 @@ def _article(word: str) -> str:
 
 def _preferred_extension(fmt: str | None) -> str:
     return {"jpeg": "jpg"}.get(fmt or "", fmt or "")
-
-
-
-def _seconds(value: float) -> str:
-    text = f"{value:.1f}"
-    if abs(float(text) - value) > 0.0005:
-        text = f"{value:.3f}".rstrip("0")
-    return text
 
 
 def _ratio(value: float, differ_from: float | None = None) -> str:

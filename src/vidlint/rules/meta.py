@@ -1,7 +1,7 @@
 """Codes about vidlint's own configuration and baseline: suppressions that match nothing.
 
-These rules only document their codes (stage ``meta``): ``vidlint.suppress`` and
-``vidlint.baseline`` emit them with ``Rule.emit`` at the end of a run.
+These rules only document their codes (stage ``meta``): ``vidlint.settings.suppressions`` and
+``vidlint.settings.baseline`` emit them with ``Rule.emit`` at the end of a run.
 """
 
 from __future__ import annotations

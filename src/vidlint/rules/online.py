@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vidlint.diagnostics import Diagnostic
+from vidlint.core.diagnostics import Diagnostic
 from vidlint.rules.registry import Rule, rule
 
 if TYPE_CHECKING:  # loaded on every lint for the docs: keep the fetch machinery out
@@ -147,10 +147,12 @@ BY_KIND: dict[str, tuple[Rule, str | None]] = {
     "bad_response": (remote_bad_response, None),
     "too_large": (remote_bad_response, None),
     "scheme": (remote_scheme, "only http and https assets are probed online"),
+    "offline_cache_miss": (offline_cache_miss, "run once with --online to fill the cache"),
 }
 
 
 def diagnostic_for(error: "RemoteError", pointer: str = "") -> Diagnostic:
     """The diagnostic for a fetch failure, on the asset's pointer."""
     declared, hint = BY_KIND.get(error.kind, (remote_bad_response, None))
-    return declared.emit(f"remote asset: {error}", pointer, hint)
+    verdict = "remote asset not verified: " if declared is offline_cache_miss else "remote asset: "
+    return declared.emit(f"{verdict}{error}", pointer, hint)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from vidlint.check.wording import plural, span
-from vidlint.records import FrozenRecord
+from vidlint.core.wording import number, plural, span
+from vidlint.core.records import FrozenRecord
+from vidlint.core.pointers import get_pointer
 from vidlint.rules.registry import Finding, RequestContext, rule
 from vidlint.rules.request import (
     applies,
     count_at,
     field_label,
-    get_pointer,
     when_words,
 )
 
@@ -108,7 +108,7 @@ def grammar(meta: dict[str, Any]) -> TagGrammar:
 def _texts(ctx: RequestContext) -> list[tuple[str, str]]:
     """(pointer, text) of every non-empty text the tags are read in: ``reference_tags.texts``
     (pointer patterns; kling also reads ``/model_params/multi_prompt/*/prompt``), default the prompt."""
-    from vidlint.diagnostics import match_pattern
+    from vidlint.core.pointers import match_pattern
 
     patterns = ctx.meta["reference_tags"].get("texts", ["/prompt"])
     return [(pointer, value) for pattern in patterns for pointer, value in match_pattern(ctx.request, pattern)
@@ -282,23 +282,16 @@ _SINGLE = re.compile(r"single[- ]shot|一镜到底|单镜头", re.I)
 class Shot(FrozenRecord):
     """A timed shot of a multi-shot prompt; ``at``: its index in the prompt."""
 
-    __slots__ = ("number", "start", "end", "at", "text")
-
-    def __init__(self, number: int, start: float, end: float, at: int, text: str) -> None:
-        self.number = number
-        self.start = start
-        self.end = end
-        self.at = at
-        self.text = text
+    number: int
+    start: float
+    end: float
+    at: int
+    text: str
 
 
 def timed_shots(text: str) -> list[Shot]:
     return [Shot(int(m.group(1)), float(m.group(2)), float(m.group(3)), m.start(), m.group(0))
             for m in _SHOT.finditer(text)]
-
-
-def _s(value: float) -> str:
-    return f"{value:g}"
 
 
 def _setting(ctx: RequestContext) -> tuple[str, list[Shot], float | None, bool]:
@@ -332,10 +325,10 @@ def shot_past_duration(ctx: RequestContext) -> Iterator[Finding]:
         return
     first, last_end = late[0], max(s.end for s in shots)
     field = meta["multi_shot"]["duration_field"]
-    told = f"{field} is {_s(duration)} s" + ("" if explicit else " (the default)")
+    told = f"{field} is {number(duration)} s" + ("" if explicit else " (the default)")
     yield Finding(f"/{meta['multi_shot']['field']}",
-                  f'"{first.text}" ends at {_s(first.end)} s, but {told}: the shot list runs to {_s(last_end)} s',
-                  f"set {field} to {_s(min(last_end, 15))}" + (" (the maximum is 15)" if last_end > 15 else "")
+                  f'"{first.text}" ends at {number(first.end)} s, but {told}: the shot list runs to {number(last_end)} s',
+                  f"set {field} to {number(min(last_end, 15))}" + (" (the maximum is 15)" if last_end > 15 else "")
                   + ", or retime the shots", char=first.at)
 
 
@@ -359,7 +352,7 @@ def shot_timing(ctx: RequestContext) -> Iterator[Finding]:
             continue
         if index == 0:
             if shot.start > 0:
-                yield Finding(field, f'the first timed shot "{shot.text}" starts at {_s(shot.start)} s, not 0',
+                yield Finding(field, f'the first timed shot "{shot.text}" starts at {number(shot.start)} s, not 0',
                               "start the first shot at 0s", char=shot.at)
             continue
         before = shots[index - 1]
@@ -367,11 +360,11 @@ def shot_timing(ctx: RequestContext) -> Iterator[Finding]:
             yield Finding(field, f'"{shot.text}" follows shot {before.number}', f"number it Shot {before.number + 1}",
                           char=shot.at)
         if shot.start < before.end:
-            yield Finding(field, f'"{shot.text}" overlaps the shot before it (which ends at {_s(before.end)} s)',
-                          f"start it at {_s(before.end)}s", char=shot.at)
+            yield Finding(field, f'"{shot.text}" overlaps the shot before it (which ends at {number(before.end)} s)',
+                          f"start it at {number(before.end)}s", char=shot.at)
         elif shot.start > before.end:
-            yield Finding(field, f'"{shot.text}" leaves {_s(shot.start - before.end)} s after the shot before it '
-                          f"undescribed", f"start it at {_s(before.end)}s", char=shot.at)
+            yield Finding(field, f'"{shot.text}" leaves {number(shot.start - before.end)} s after the shot before it '
+                          f"undescribed", f"start it at {number(before.end)}s", char=shot.at)
 
 
 @rule("VL322", "single-shot-with-shot-list", "warning", stage="request", reads="multi_shot")
@@ -419,8 +412,8 @@ def shot_list_durations(ctx: RequestContext) -> Iterator[Finding]:
             if seconds is None:
                 break  # the schema reports the shot's type
             if seconds < entry.get("min_shot", 1):
-                yield Finding(f"{entry['at']}/{index}/{key}", f"shot {index + 1} lasts {seconds:g} s; each shot lasts at "
-                              f"least {entry.get('min_shot', 1):g} s", "lengthen it, or merge it into a neighbour")
+                yield Finding(f"{entry['at']}/{index}/{key}", f"shot {index + 1} lasts {number(seconds)} s; each shot lasts at "
+                              f"least {number(entry.get('min_shot', 1))} s", "lengthen it, or merge it into a neighbour")
             lengths.append(seconds)
         else:
             total_field = entry.get("total", "/duration")
@@ -431,8 +424,8 @@ def shot_list_durations(ctx: RequestContext) -> Iterator[Finding]:
             if isinstance(total, bool) or not isinstance(total, (int, float)):
                 continue
             if abs(sum(lengths) - total) > 1e-6:
-                shown = " + ".join(f"{s:g}" for s in lengths)
+                shown = " + ".join(number(s) for s in lengths)
                 told = "" if get_pointer(request, total_field) is not None else " (the default)"
-                yield Finding(entry["at"], f"the shots last {shown} = {sum(lengths):g} s, but {name} is {total:g} s{told}; "
+                yield Finding(entry["at"], f"the shots last {shown} = {number(sum(lengths))} s, but {name} is {number(total)} s{told}; "
                               f"they must add up to it{when_words(entry)}",
-                              f"make the shot durations add up to {total:g}, or set {name} to {sum(lengths):g}")
+                              f"make the shot durations add up to {number(total)}, or set {name} to {number(sum(lengths))}")

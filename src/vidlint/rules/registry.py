@@ -6,7 +6,7 @@ Every code is declared once, with :func:`rule`::
     def asset_duration(ctx: AssetContext) -> Iterator[Finding]:
         \"\"\"The asset's duration is outside the model's range. (the documentation)\"\"\"
 
-and every finding becomes a :class:`~vidlint.diagnostics.Diagnostic` through one call,
+and every finding becomes a :class:`~vidlint.core.diagnostics.Diagnostic` through one call,
 :meth:`Rule.emit` (the runners call it for what a rule function yields; the loader, the
 budget and the online probe call it for the codes they find themselves). A rule's docstring
 is its documentation (``vidlint rules CODE``); the numbers each model uses are rendered from
@@ -36,8 +36,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from vidlint.diagnostics import Diagnostic, Severity
-from vidlint.records import FrozenRecord
+from vidlint.core.diagnostics import Diagnostic, Severity
+from vidlint.core.records import FrozenRecord, Record, field
 
 STAGES = ("file", "schema", "request", "asset", "media", "facts", "cost", "online", "meta")
 
@@ -46,15 +46,11 @@ class Finding(FrozenRecord):
     """What a rule function yields; :meth:`Rule.emit` turns it into a Diagnostic. ``char``: for
     string values, the index of the character the finding is about."""
 
-    __slots__ = ("pointer", "message", "hint", "at_key", "char")
-
-    def __init__(self, pointer: str, message: str, hint: str | None = None, at_key: bool = False,
-                 char: int | None = None) -> None:
-        self.pointer = pointer
-        self.message = message
-        self.hint = hint
-        self.at_key = at_key
-        self.char = char
+    pointer: str
+    message: str
+    hint: str | None = None
+    at_key: bool = False
+    char: int | None = None
 
 
 class Rule:
@@ -206,149 +202,15 @@ def opted_in(config: Any) -> frozenset[str]:
     return frozenset(c for c, r in load_all_rules().items() if r.opt_in and c in named)
 
 
-def models_using(declared: Rule) -> list[str]:
-    """The models ``declared`` applies to: those whose data has the key it reads; for a schema
-    rule that only annotated schema nodes use, those whose schema names its code; else every one."""
-    from vidlint.models import known_models, load_profile
-
-    annotated_only = declared.stage == "schema" and not _translates_generically(declared)
-    names = []
-    for name in known_models():
-        profile = load_profile(name)
-        if profile is None or not declared.applies(profile.meta):
-            continue
-        if declared.reads and "." in declared.reads and not _data_for(profile.meta, declared.reads):
-            continue
-        if annotated_only and not _schema_names(profile, declared.code):
-            continue
-        names.append(name)
-    return names
-
-
-def _translates_generically(declared: Rule) -> bool:
-    from vidlint.rules.schema import TRANSLATES, other_violation, truncated_text
-
-    return declared in (other_violation, truncated_text) or any(declared in rules for rules in TRANSLATES.values())
-
-
-def _schema_names(profile: Any, code: str) -> bool:
-    """Whether the model's schema, or a shared file of its folder it refers to, annotates ``code``."""
-    import json
-
-    from vidlint.models import load_schema_file
-
-    texts = [json.dumps(profile.schema)]
-    texts += [json.dumps(load_schema_file(path.name)) for path in sorted(profile.path.parent.glob("_*.json"))
-              if path.name in texts[0]]
-    return any(f'"x-vidlint-code": "{code}"' in text or f'"{code}"' in text and "x-vidlint-code" in text
-               for text in texts)
-
-
-def model_values(declared: Rule) -> list[tuple[str, str]]:
-    """(model, its values of the data ``declared`` reads, compact) for ``vidlint rules CODE``."""
-    import json
-
-    from vidlint.models import load_profile
-
-    if not declared.reads:
-        return _schema_values(declared) if declared.stage == "schema" else []
-    rows = []
-    for name in models_using(declared):
-        profile = load_profile(name)
-        found = _data_for(profile.meta if profile else {}, declared.reads)
-        if found:
-            rows.append((name, "; ".join(f"{where}: {json.dumps(value, ensure_ascii=False)}" if where
-                                         else json.dumps(value, ensure_ascii=False) for where, value in found)))
-    return rows
-
-
-_SCHEMA_NOISE = ("description", "title", "default", "examples", "$comment")
-
-
-def _schema_values(declared: Rule) -> list[tuple[str, str]]:
-    """For a schema rule: each model's schema nodes annotated with its code (or, for VL301,
-    marked truncated), as ``where: constraint`` — the numbers live in the schema itself."""
-    import json
-
-    from vidlint.models import expand_refs
-
-    rows = []
-    for name in models_using(declared):
-        profile = _profile(name)
-        found: list[str] = []
-
-        def walk(node: Any, where: str, found: list[str] = found) -> None:  # called in this iteration only
-            if isinstance(node, list):
-                for item in node:
-                    walk(item, where)
-                return
-            if not isinstance(node, dict):
-                return
-            code = node.get("x-vidlint-code")
-            named = code == declared.code or (isinstance(code, dict) and declared.code in code.values())
-            if named or (declared.name == "truncated-text" and node.get("x-vidlint-truncated")):
-                shown = {k: v for k, v in node.items() if not k.startswith("x-") and k not in _SCHEMA_NOISE}
-                if declared.name == "truncated-text":
-                    shown = {"maxLength": node.get("maxLength")}
-                text = json.dumps(shown, ensure_ascii=False)
-                found.append(f"{where or '(request)'}: {text if len(text) <= 160 else text[:157] + '...'}")
-            for key, value in node.items():
-                if key == "properties" and isinstance(value, dict):
-                    for field, sub in value.items():
-                        walk(sub, f"{where}.{field}" if where else field)
-                elif not key.startswith("x-") and isinstance(value, (dict, list)):
-                    walk(value, where)
-
-        walk(expand_refs({k: v for k, v in profile.schema.items() if k != "x-vidlint"}, profile.path.name), "")
-        if found:
-            rows.append((name, "; ".join(dict.fromkeys(found))))
-    return rows
-
-
-def _profile(name: str) -> Any:
-    from vidlint.models import load_profile
-
-    return load_profile(name)
-
-
-def _data_for(meta: dict[str, Any], reads: str) -> list[tuple[str, Any]]:
-    """The values a rule reads in one model's data; a media limit may also come from
-    ``media_overrides`` (shown as ``override <at>``)."""
-    found = _values_at(meta, reads.split("."), "")
-    if reads.startswith("media.*."):
-        key = reads.split(".", 2)[2]
-        found += [(f"override {entry.get('at')}", entry[key]) for entry in meta.get("media_overrides", [])
-                  if isinstance(entry, dict) and key in entry]
-    return found
-
-
-def _values_at(node: Any, parts: list[str], where: str) -> list[tuple[str, Any]]:
-    if not parts:
-        return [(where, node)]
-    head, rest = parts[0], parts[1:]
-    if not isinstance(node, dict):
-        return []
-    if head == "*":
-        found: list[tuple[str, Any]] = []
-        for key, value in node.items():
-            found += _values_at(value, rest, f"{where}.{key}" if where else key)
-        return found
-    return _values_at(node[head], rest, where) if head in node else []
-
-
 def iter_findings(items: Iterable[Finding] | None) -> Iterable[Finding]:
     return () if items is None else items
 
 
-class RequestContext:
+class RequestContext(Record):
     """What request and facts rules look at: the parsed request, the model's ``x-vidlint`` data
     (``meta``), the model's profile, and (facts rules) what the asset check learned."""
 
-    __slots__ = ("request", "meta", "profile", "facts")
-
-    def __init__(self, request: dict[str, Any], meta: dict[str, Any], profile: Any = None,
-                 facts: dict[str, Any] | None = None) -> None:
-        self.request = request
-        self.meta = meta
-        self.profile = profile
-        self.facts = {} if facts is None else facts
+    request: dict[str, Any]
+    meta: dict[str, Any]
+    profile: Any = None
+    facts: dict[str, Any] = field(default_factory=dict)

@@ -10,8 +10,8 @@ import math
 import re
 from typing import Any, Iterator
 
-from vidlint.check.wording import label, number, plural, show, span
-from vidlint.diagnostics import make_pointer, split_pointer
+from vidlint.core.wording import label, number, plural, show, span
+from vidlint.core.pointers import get_pointer, make_pointer, match_pattern, pattern_matches
 from vidlint.rules.registry import Finding, RequestContext, rule
 
 BINDING_KEY = re.compile(r"^(image|video)([1-9][0-9]*)$")
@@ -20,20 +20,6 @@ BINDING_KEY = re.compile(r"^(image|video)([1-9][0-9]*)$")
 def as_list(request: dict[str, Any], field: str) -> list[Any]:
     value = request.get(field)
     return value if isinstance(value, list) else []
-
-
-def get_pointer(request: Any, pointer: str) -> Any:
-    if pointer.count("/") == 1 and "~" not in pointer:  # "/field", the common case
-        return request.get(pointer[1:]) if isinstance(request, dict) else None
-    node = request
-    for token in split_pointer(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
 
 
 @rule("VL201", "no-reference", "error", stage="schema")
@@ -493,7 +479,7 @@ def requested_duration(request: dict[str, Any], meta: dict[str, Any], field: str
 def _error_count(request: dict[str, Any], profile: Any) -> list[str]:
     """The error codes the sibling's schema and request rules find (this rule left out)."""
     from vidlint.check.schema import check_schema
-    from vidlint.diagnostics import Severity
+    from vidlint.core.diagnostics import Severity
     from vidlint.rules.registry import RequestContext, run_stage
 
     codes = [d.code for d in check_schema(request, profile) if d.severity == Severity.ERROR]
@@ -604,7 +590,6 @@ def input_plus_output_duration(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: 12 s of reference video with ``"duration": 20`` under a 30 s cap.
     Fix: a shorter ``duration``, or shorter reference videos.
     """
-    from vidlint.check.assets import pointer_matches
 
     request = ctx.request
     for entry in ctx.meta["duration_budgets"]:
@@ -616,17 +601,17 @@ def input_plus_output_duration(ctx: RequestContext) -> Iterator[Finding]:
             continue
         inputs, measured = 0.0, False
         for asset in ctx.facts.get("assets") or []:
-            if any(pointer_matches(pattern, asset.get("pointer", "")) for pattern in entry["inputs"]):
+            if any(pattern_matches(pattern, asset.get("pointer", "")) for pattern in entry["inputs"]):
                 seconds = probed_duration(ctx.facts, asset["pointer"])
                 measured = measured or seconds is not None
                 inputs += seconds or 0.0
         if measured and inputs + output > entry["max"]:
             room = entry["max"] - inputs
-            shown = f"{inputs:.3g}" if inputs != int(inputs) else f"{inputs:g}"
+            shown = number(inputs)
             yield Finding(make_pointer(field) if field in request else "",
-                          f"the inputs are {shown} s and {field} is {output:g} s: {inputs + output:g} s in all; "
-                          f"at most {entry['max']:g} s are allowed{when_words(entry)}",
-                          f"set {field} to at most {math.floor(room):g}" if room >= 1 else "use shorter input media")
+                          f"the inputs are {shown} s and {field} is {number(output)} s: {number(inputs + output)} s in all; "
+                          f"at most {number(entry['max'])} s are allowed{when_words(entry)}",
+                          f"set {field} to at most {number(math.floor(room))}" if room >= 1 else "use shorter input media")
 
 
 @rule("VL240", "body-too-large", "error", stage="request", reads="body.max_bytes")
@@ -662,7 +647,6 @@ def inline_data(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: ``"image_urls": ["data:image/png;base64,iVBORw0..."]``.
     Fix: upload the file (``vidlint submit`` does it for local paths) and give its https URL.
     """
-    from vidlint.diagnostics import match_pattern
 
     if ctx.meta["body"].get("inline_data", True):
         return

@@ -10,14 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from vidlint.check.wording import did_you_mean, label, number, plural, show, span, type_name
-from vidlint.diagnostics import make_pointer
+from vidlint.core.wording import did_you_mean, label, number, plural, show, span, type_name
+from vidlint.core.pointers import make_pointer
 from vidlint.models import ModelProfile
 from vidlint.rules.registry import Finding, Rule, rule
 
-
-def _pointer(path: Any) -> str:
-    return make_pointer(*path)
 
 
 
@@ -32,11 +29,11 @@ def missing_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
     Fix: add the field, for example ``"prompt": "Image 1 waves at the camera"``.
     """
     instance = error.instance if isinstance(error.instance, dict) else {}
-    where = label(_pointer(error.absolute_path))
+    where = label(make_pointer(*error.absolute_path))
     for name in error.validator_value:
         if name not in instance:
             inside = "" if not error.absolute_path else f" in {where}"
-            yield Finding(_pointer(error.absolute_path), f'missing required field "{name}"{inside}',
+            yield Finding(make_pointer(*error.absolute_path), f'missing required field "{name}"{inside}',
                           f'add "{name}" to the request')
 
 
@@ -54,7 +51,7 @@ def wrong_type(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     names = [expected] if isinstance(expected, str) else list(expected)
     wanted = " or ".join(("an " if n[0] in "aeiou" else "a ") + n for n in names)
     value = error.instance
-    pointer = _pointer(error.absolute_path)
+    pointer = make_pointer(*error.absolute_path)
     hint = None
     if isinstance(value, str):
         stripped = value.strip()
@@ -81,7 +78,7 @@ def value_not_allowed(error: Any, profile: ModelProfile | None) -> Iterator[Find
     Fix: ``"quality": "1080p"`` (or ``"720p"``, the default).
     """
     allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
-    pointer = _pointer(error.absolute_path)
+    pointer = make_pointer(*error.absolute_path)
     choices = ", ".join(show(a) for a in allowed)
     hint = None
     if isinstance(error.instance, str):
@@ -101,7 +98,7 @@ def _range(schema: dict[str, Any]) -> str:
         return span(low, high)
     if low is not None:
         return f"at least {number(low)}"
-    return f"at most {number(high)}"
+    return f"at most {number(high)}" if high is not None else "a number"
 
 
 @rule("VL104", "out-of-range", "error", stage="schema")
@@ -114,7 +111,7 @@ def out_of_range(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     Breaks it: ``"duration": 20``, ``"seed": 0``.
     Fix: ``"duration": 15``, ``"seed": 1``.
     """
-    pointer = _pointer(error.absolute_path)
+    pointer = make_pointer(*error.absolute_path)
     yield Finding(pointer, f"{label(pointer)} is {show(error.instance)}; the limit is {_range(error.schema)}")
 
 
@@ -137,7 +134,7 @@ def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
     Breaks it: ``"aspectRatio": "9:16"``, ``"image_url": ["a.jpg"]``.
     Fix: ``"aspect_ratio": "9:16"``, ``"image_urls": ["a.jpg"]``.
     """
-    base = _pointer(error.absolute_path)
+    base = make_pointer(*error.absolute_path)
     known = list(error.schema.get("properties", {}))
     if profile is not None and not base:
         known = [k for k in known if k in profile.fields]  # fields documented as not taken are no target
@@ -170,7 +167,7 @@ def misplaced_field(error: Any, profile: ModelProfile | None) -> Iterator[Findin
     Breaks it: ``"model_params": {"duration": 10}``.
     Fix: ``"duration": 10`` at the top level of the request.
     """
-    base = _pointer(error.absolute_path)
+    base = make_pointer(*error.absolute_path)
     root_properties = profile.schema.get("properties", {}) if profile else {}
     for key in _extra_keys(error):
         if base and key in root_properties:
@@ -190,7 +187,7 @@ def legacy_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     Fix: ``"model_params": {"voice_bindings": {"image1": "https://example.com/voice.mp3"}}``.
     """
     legacy = profile.meta.get("legacy_fields", {}) if profile else {}
-    if _pointer(error.absolute_path):
+    if make_pointer(*error.absolute_path):
         return
     for key in _extra_keys(error):
         if key in legacy:
@@ -204,7 +201,7 @@ def wrong_count(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     Breaks it: six entries in ``audio_urls`` (at most 5).
     Fix: keep at most 5, or bind voices with ``model_params.voice_bindings``.
     """
-    pointer = _pointer(error.absolute_path)
+    pointer = make_pointer(*error.absolute_path)
     count = len(error.instance) if isinstance(error.instance, (list, dict)) else 0
     noun = "item" if isinstance(error.instance, list) else "entry"
     bound = "at most" if error.validator.startswith("max") else "at least"
@@ -222,7 +219,7 @@ def bad_string(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     Breaks it: ``"image_urls": [""]`` or ``"image_start": " "``.
     Fix: give the asset's https uri, or a local path that ``vidlint submit`` uploads.
     """
-    pointer = _pointer(error.absolute_path)
+    pointer = make_pointer(*error.absolute_path)
     value = error.instance if isinstance(error.instance, str) else ""
     if error.validator == "minLength" and not value:
         yield Finding(pointer, f"{label(pointer)} is an empty string", "give a value or remove the field")
@@ -244,7 +241,7 @@ def other_violation(error: Any, profile: ModelProfile | None) -> Iterator[Findin
     The message is the validator's own. Most schema problems have a more specific code;
     this one catches the rest.
     """
-    yield Finding(_pointer(error.absolute_path), error.message)
+    yield Finding(make_pointer(*error.absolute_path), error.message)
 
 
 @rule("VL301", "truncated-text", "warning", stage="schema")
@@ -258,7 +255,7 @@ def truncated_text(error: Any, profile: ModelProfile | None) -> Iterator[Finding
     Breaks it: a 5200-character prompt where the model reads 5000.
     Fix: shorten it to the limit; put what matters first.
     """
-    pointer = _pointer(error.absolute_path)
+    pointer = make_pointer(*error.absolute_path)
     text = error.instance if isinstance(error.instance, str) else ""
     limit = error.validator_value
     kept_tail = text[max(0, limit - 30):limit].replace("\n", " ")
@@ -282,7 +279,7 @@ def requires_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding
     Fix: add the field it needs, or remove the field.
     """
     instance = error.instance if isinstance(error.instance, dict) else {}
-    base = _pointer(error.absolute_path)
+    base = make_pointer(*error.absolute_path)
     for given, needed in (error.validator_value or {}).items():
         if given not in instance:
             continue
@@ -305,7 +302,7 @@ def mutually_exclusive(error: Any, profile: ModelProfile | None) -> Iterator[Fin
     names = forbidden.get("required")
     if set(forbidden) != {"required"} or not isinstance(names, list) or len(names) < 2:
         return
-    base = _pointer(error.absolute_path)
+    base = make_pointer(*error.absolute_path)
     together = ", ".join(names[:-1]) + f" and {names[-1]}"
     yield Finding(base + make_pointer(names[-1]), f"{together} cannot be given together",
                   f"keep only one of {', '.join(names)}", at_key=True)

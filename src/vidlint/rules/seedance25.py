@@ -10,10 +10,10 @@ import math
 import re
 from typing import Iterator
 
-from vidlint.check.wording import number
+from vidlint.core.wording import number
 from vidlint.rules.registry import Finding, RequestContext, rule
-from vidlint.rules.request import get_pointer
-from vidlint.diagnostics import make_pointer
+from vidlint.core.pointers import get_pointer
+from vidlint.core.pointers import make_pointer
 
 # Han, kana, Hangul and full-width forms: scripts a tokenizer spends about a token (or more) on per character
 _WIDE = re.compile("[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from vidlint.check.wording import label
-from vidlint.diagnostics import make_pointer
+from vidlint.core.wording import label, number
+from vidlint.core.pointers import make_pointer
 from vidlint.rules.media import PADDING_SECONDS
 from vidlint.rules.registry import Finding, RequestContext, rule
 from vidlint.rules.request import (
@@ -25,10 +25,6 @@ from vidlint.rules.request import (
 
 LONGEST_OUTPUT, SHORTEST_OUTPUT = 15, 2  # the duration range of the models with driving audio
 NOTHING_ADDED = 0.05  # a continuation shorter than this generates nothing
-
-
-def _s(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.1f}"
 
 
 @rule("VL223", "continuation-shorter-than-input", "error", stage="facts", reads="continuation")
@@ -53,12 +49,12 @@ def continuation_shorter_than_input(ctx: RequestContext) -> Iterator[Finding]:
     if clip is None or duration is None or clip - duration <= PADDING_SECONDS:
         return  # within encoder padding: VL227
     where = spec["duration_field"] if spec["duration_field"] in request else ""
-    shown = f"{_s(duration)} s" + ("" if where else " (the default)")
+    shown = f"{number(duration)} s" + ("" if where else " (the default)")
     yield Finding(make_pointer(where) if where else "",
                   f"{spec['duration_field']} is {shown}, the total length in {spec['mode']}, but the input clip "
-                  f"{label(spec['input'])} is {_s(clip)} s; it must be at least the clip's length",
+                  f"{label(spec['input'])} is {number(clip)} s; it must be at least the clip's length",
                   f"set {spec['duration_field']} to at least {math.ceil(clip)} (the continuation adds "
-                  f"{spec['duration_field']} minus {_s(clip)} s)")
+                  f"{spec['duration_field']} minus {number(clip)} s)")
 
 
 @rule("VL224", "continuation-length", "info", stage="facts", reads="continuation")
@@ -89,12 +85,12 @@ def continuation_length(ctx: RequestContext) -> Iterator[Finding]:
     if clip is None:
         longest = (meta.get("media", {}).get("video", {}).get("duration") or [0, 0])[1]
         if duration < longest:
-            yield Finding(pointer, f"{field} is {_s(duration)} s, the TOTAL length in {spec['mode']} (input clip "
-                          f"included), and the input clip was not probed: it must be at most {_s(duration)} s",
-                          f"make sure the clip is at most {_s(duration)} s, or set {field} to {_s(longest)} or more")
+            yield Finding(pointer, f"{field} is {number(duration)} s, the TOTAL length in {spec['mode']} (input clip "
+                          f"included), and the input clip was not probed: it must be at most {number(duration)} s",
+                          f"make sure the clip is at most {number(duration)} s, or set {field} to {number(longest)} or more")
     elif NOTHING_ADDED <= duration - clip < 1:
-        yield Finding(pointer, f"{field} is {_s(duration)} s and the input clip is {_s(clip)} s: "
-                      f"only {_s(duration - clip)} s is generated",
+        yield Finding(pointer, f"{field} is {number(duration)} s and the input clip is {number(clip)} s: "
+                      f"only {number(duration - clip)} s is generated",
                       f"raise {field} to continue the clip further")
 
 
@@ -119,8 +115,8 @@ def continuation_returns_input(ctx: RequestContext) -> Iterator[Finding]:
     if clip is None or duration is None or not -PADDING_SECONDS <= duration - clip < NOTHING_ADDED:
         return
     yield Finding(make_pointer(field) if field in request else "",
-                  f"{field} is {_s(duration)} s and the input clip {label(spec['input'])} is {_s(clip)} s: nothing is "
-                  f"generated, the server returns the input clip as is and bills {_s(duration)} s",
+                  f"{field} is {number(duration)} s and the input clip {label(spec['input'])} is {number(clip)} s: nothing is "
+                  f"generated, the server returns the input clip as is and bills {number(duration)} s",
                   f"set {field} to {min(math.floor(clip) + 1, 15)} or more to continue the clip"
                   if math.floor(clip) + 1 <= 15 else "use a shorter clip to continue it")
 
@@ -148,9 +144,9 @@ def edit_duration_past_input(ctx: RequestContext) -> Iterator[Finding]:
     if clip is None or duration is None or duration == spec["keep"] or duration <= clip + PADDING_SECONDS:
         return
     yield Finding(make_pointer(field),
-                  f"{field} is {_s(duration)} s, a cut of the input video from 0 s, but {label(spec['input'])} "
-                  f"is only {_s(clip)} s",
-                  f"set {field} to {spec['keep']} to keep the whole video, or to at most {_s(clip)}")
+                  f"{field} is {number(duration)} s, a cut of the input video from 0 s, but {label(spec['input'])} "
+                  f"is only {number(clip)} s",
+                  f"set {field} to {spec['keep']} to keep the whole video, or to at most {number(clip)}")
 
 
 @rule("VL229", "edit-without-instruction", "warning", stage="request", reads="instruction")
@@ -201,10 +197,10 @@ def driving_audio_truncated(ctx: RequestContext) -> Iterator[Finding]:
         return
     audio, duration = found
     spec = meta["driving_audio"]
-    yield Finding(spec["pointer"], f"the driving audio is {_s(audio)} s but {spec['duration_field']} is {_s(duration)} s: "
-                  + spec["longer"].format(duration=_s(duration)),
+    yield Finding(spec["pointer"], f"the driving audio is {number(audio)} s but {spec['duration_field']} is {number(duration)} s: "
+                  + spec["longer"].format(duration=number(duration)),
                   _change_or(spec["duration_field"], duration, min(math.ceil(audio), LONGEST_OUTPUT),
-                             f"trim the audio to {_s(duration)} s"))
+                             f"trim the audio to {number(duration)} s"))
 
 
 @rule("VL226", "driving-audio-short", "info", stage="facts", reads="driving_audio")
@@ -223,16 +219,16 @@ def driving_audio_short(ctx: RequestContext) -> Iterator[Finding]:
         return
     audio, duration = found
     spec = meta["driving_audio"]
-    yield Finding(spec["pointer"], f"the driving audio is {_s(audio)} s but {spec['duration_field']} is {_s(duration)} s: "
-                  + spec["shorter"].format(gap=_s(duration - audio)),
+    yield Finding(spec["pointer"], f"the driving audio is {number(audio)} s but {spec['duration_field']} is {number(duration)} s: "
+                  + spec["shorter"].format(gap=number(duration - audio)),
                   _change_or(spec["duration_field"], duration, max(SHORTEST_OUTPUT, math.floor(audio)),
-                             f"use a track of at least {_s(duration)} s"))
+                             f"use a track of at least {number(duration)} s"))
 
 
 def _change_or(field: str, current: float, proposed: int, otherwise: str) -> str:
     """A hint that proposes a new value for ``field`` only when it differs from the one set."""
     if proposed == current:
-        return f"{otherwise} ({field} is already {_s(current)} s, the nearest it can be)"
+        return f"{otherwise} ({field} is already {number(current)} s, the nearest it can be)"
     return f"set {field} to {proposed}, or {otherwise}"
 
 

@@ -11,10 +11,11 @@ import re
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
-from vidlint.check.wording import show
-from vidlint.diagnostics import Severity
+from vidlint.core.wording import show
+from vidlint.core.diagnostics import Severity
 from vidlint.rules.registry import Finding, RequestContext, rule, run_stage
-from vidlint.rules.request import applies, get_pointer
+from vidlint.core.pointers import get_pointer
+from vidlint.rules.request import applies
 
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
 
@@ -54,7 +55,7 @@ def migration_preview(ctx: RequestContext) -> Iterator[Finding]:
     """
     from vidlint.check.schema import check_schema
     from vidlint.models import load_profile
-    from vidlint.suppress import pointer_covers  # not at import: the clean hot path stays without it
+    from vidlint.core.pointers import covers as pointer_covers
 
     spec = migration_data(ctx.meta["migration"])
     if spec is None:

@@ -121,7 +121,7 @@ def find_project_root(request_path: Path) -> Path:
     ``[tool.vidlint]``), else the request's own folder. Never the current directory, so the same
     request submitted from anywhere finds the same ledger.
     """
-    from vidlint.config_files import find_config
+    from vidlint.settings.discovery import find_config
 
     folder = request_path.resolve().parent
     for candidate in (folder, *folder.parents):

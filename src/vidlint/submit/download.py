@@ -56,7 +56,7 @@ def make_private_dir(folder: Path) -> None:
 
 def guarded_client(endpoints: Endpoints):  # type: ignore[no-untyped-def]
     """An httpx client behind the SSRF guard; the loopback API/files endpoints are allowed."""
-    from vidlint.netaddr import normalise_host
+    from vidlint.core.netaddr import normalise_host
     from vidlint.remote.fetch import FetchOptions, make_client
     from vidlint.remote.guard import GuardPolicy
 

@@ -159,18 +159,11 @@ class Ledger:
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Exclusive lock across processes for check-then-record (no-op where flock is missing)."""
+        from vidlint.core.paths import locked
+
         lock_path = self.path.with_name(self.path.name + ".lock")
-        with os.fdopen(open_private(lock_path, os.O_WRONLY | os.O_APPEND), "ab") as handle:
-            try:
-                import fcntl
-            except ImportError:  # pragma: no cover - Windows
-                yield
-                return
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        with os.fdopen(open_private(lock_path, os.O_WRONLY | os.O_APPEND), "ab") as handle, locked(handle.fileno()):
+            yield
 
     # -- reading ------------------------------------------------------------------------------
     def events(self) -> list[dict[str, Any]]:

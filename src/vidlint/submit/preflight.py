@@ -6,8 +6,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from vidlint.diagnostics import Severity
-from vidlint.submit.session import Console
+from vidlint.core.diagnostics import Severity
+from vidlint.submit.console import Console
 
 
 def lint_options_for(path: Path) -> Any:
@@ -15,8 +15,8 @@ def lint_options_for(path: Path) -> Any:
     file from the request's folder up (fail level, severities, select/ignore, per-file ignores,
     budget, prices, asset maps), so submit never sends what lint fails and shows lint's estimate."""
     from vidlint.api import LintOptions
-    from vidlint.config import ConfigError, load_config
-    from vidlint.config_files import find_config
+    from vidlint.settings.config import ConfigError, load_config
+    from vidlint.settings.discovery import find_config
     from vidlint.submit.config import UsageError
 
     found = find_config(path.resolve().parent)
@@ -36,7 +36,7 @@ def lint_before_submit(path: Path, console: Console) -> bool:
     # Probe every asset afresh: what is about to be paid for is what is on disk now, not what a
     # cache entry (perhaps of a file rewritten with its mtime put back) remembers.
     options = lint_options_for(path)
-    options.no_cache = True
+    options.assets.no_cache = True
     run = lint_paths([str(path)], options)
     for reason in run.path_errors:
         console.error(reason)
@@ -59,18 +59,9 @@ def lint_before_submit(path: Path, console: Console) -> bool:
 
 
 def format_lint_estimate(estimate: dict[str, Any]) -> str | None:
-    """A one-line cost estimate from the lint core's estimate, when it gives a price."""
-    usd = estimate.get("usd")
-    if not isinstance(usd, (int, float)):
+    """The one-line cost estimate submit prints, when the estimate gives a price."""
+    from vidlint.check.estimate import format_estimate
+
+    if not isinstance(estimate.get("usd"), (int, float)):
         return None
-    try:
-        from vidlint.check.estimate import format_estimate  # type: ignore[import-not-found]
-    except ImportError:
-        pass
-    else:
-        return "estimated cost: " + format_estimate(estimate)
-    line = f"estimated cost: ${usd:.2f}"
-    credits = estimate.get("credits")
-    if isinstance(credits, (int, float)):
-        line += f" (~{credits:.0f} credits)"
-    return line
+    return "estimated cost: " + format_estimate(estimate)

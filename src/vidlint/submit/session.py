@@ -7,18 +7,17 @@ notes and errors go to stderr. Every line passes through the key scrubber.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, Callable
 
 from vidlint.submit.client import ApiError, EvolinkClient, RetryPolicy, TransportError, UnknownOutcome
+from vidlint.submit.console import Console
 from vidlint.submit.config import (DEFAULT_KEY_ENV, Endpoints, Scrubber, SubmitError, UsageError,
                                    find_project_root, read_api_key, resolve_endpoints)
 from vidlint.submit.download import DEFAULT_MAX_DOWNLOAD_BYTES
 from vidlint.submit.ledger import Attempt, Ledger, new_attempt_id, request_key
-from vidlint.submit.progress import TaskProgress
 from vidlint.submit.task_errors import describe_task_failure
 from vidlint.submit.upload_cache import UploadCache, content_hash
 from vidlint.submit.uploads import UploadPlan, apply_uploads, plan_uploads
@@ -41,29 +40,6 @@ class Settings:
     download_dir: Path | None = None
     max_download: int = DEFAULT_MAX_DOWNLOAD_BYTES
     env: dict[str, str] = field(default_factory=dict)
-
-
-class Console:
-    def __init__(self, scrub: Scrubber | None = None, out: TextIO | None = None, err: TextIO | None = None) -> None:
-        self.scrub = scrub or Scrubber(None)
-        self.out_stream = out or sys.stdout
-        self.err_stream = err or sys.stderr
-        self.progress = TaskProgress(self.err_stream)
-        self.lint_estimates: list[dict[str, Any]] = []  # filled by the preflight lint, when it prices
-
-    def out(self, text: str) -> None:
-        self.progress.finish()
-        self.out_stream.write(self.scrub(text) + "\n")
-        self.out_stream.flush()
-
-    def info(self, text: str) -> None:
-        self.progress.message(self.scrub(text))
-
-    def warn(self, text: str) -> None:
-        self.info(f"vidlint: warning: {text}")
-
-    def error(self, text: str) -> None:
-        self.info(f"vidlint: error: {text}")
 
 
 @dataclass
@@ -135,51 +111,25 @@ def expected_duration(request: dict[str, Any], profile: dict[str, Any]) -> float
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def estimate_cost(request: dict[str, Any], profile: dict[str, Any], plan: UploadPlan) -> str | None:
-    """Billed seconds x price, from the profile's dated billing data; None when not priced."""
-    billing = profile.get("billing") or {}
-    quality = request.get("quality", profile.get("defaults", {}).get("quality"))
-    price = (billing.get("usd_per_second") or {}).get(quality)
-    output = expected_duration(request, profile)
-    if not isinstance(price, (int, float)) or output is None:
-        return None
-    seconds = output
-    unknown_inputs = 0
-    if "input_video_seconds" in str(billing.get("billed_seconds", "")):
-        local_videos = {a.path for a in plan.assets if a.kind == "video"}
-        for asset in plan.assets:
-            if asset.kind == "video":
-                duration, _ = probe_duration(asset.path)
-                if duration is None:
-                    unknown_inputs += 1
-                else:
-                    seconds += duration
-        videos = request.get("video_urls")
-        if not isinstance(videos, list):
-            videos = []
-        unknown_inputs += max(0, len(videos) - sum(len(a.pointers) for a in plan.assets if a.path in local_videos))
-    usd = seconds * price
-    line = f"estimated cost: {seconds:g} billed s x ${price:g}/s = ${usd:.2f}"
-    credits = billing.get("credits_per_usd")
-    if isinstance(credits, (int, float)):
-        line += f" (~{usd * credits:.0f} credits)"
-    if unknown_inputs:
-        line += f", plus the length of {unknown_inputs} remote reference video(s)"
-    as_of = billing.get("as_of")
-    if as_of:
-        line += f"; prices as of {as_of}, only successful tasks are billed"
-    return line
-
-
 def _cost_line(request: dict[str, Any], profile: dict[str, Any], plan: UploadPlan, console: Console) -> str | None:
-    """The lint core's estimate when it has one (it probes remote assets too), else the local one."""
+    """The estimate of ``vidlint.check.estimate``, the one estimator: the preflight lint's (it probed
+    every asset, local and remote); for a request that was not linted here, the same estimator
+    over the local videos submit uploads (remote ones unknown: "at least")."""
+    from vidlint.check.estimate import estimate
     from vidlint.submit.preflight import format_lint_estimate
 
-    for estimate in console.lint_estimates:
-        line = format_lint_estimate(estimate)
+    estimates = console.lint_estimates
+    if not estimates:
+        local = [probe_duration(a.path)[0] for a in plan.assets if a.kind == "video"]
+        videos = request.get("video_urls")
+        uploaded = sum(len(a.pointers) for a in plan.assets if a.kind == "video")
+        known = None not in local and uploaded >= (len(videos) if isinstance(videos, list) else 0)
+        estimates = [estimate(request, profile, sum(d for d in local if d is not None), complete=known)]
+    for found in estimates:
+        line = format_lint_estimate(found)
         if line:
             return line
-    return estimate_cost(request, profile, plan)
+    return None
 
 
 def _check_existing(ledger: Ledger, loaded: LoadedRequest) -> Attempt | None:
@@ -264,9 +214,9 @@ def submit(path: Path, settings: Settings, *, force: bool, dry_run: bool, yes: b
 
 
 def _upload_cache(endpoints: Endpoints, scrub: Scrubber) -> UploadCache:
-    from vidlint.probe import default_cache_dir
+    from vidlint.core.paths import cache_folder
 
-    return UploadCache(default_cache_dir() / "uploads", endpoints.files_base, scrub)
+    return UploadCache(cache_folder("uploads"), endpoints.files_base, scrub)
 
 
 def _dry_run(loaded: LoadedRequest, plan: UploadPlan, endpoints: Endpoints, cost: str | None,

@@ -68,7 +68,7 @@ class UploadCache:
         return data
 
     def put(self, digest: str, answer: dict[str, Any]) -> None:
-        from vidlint.textfile import replace_file
+        from vidlint.core.paths import replace_file
 
         url = str(answer["file_url"])
         if self.scrub(url) != url:

@@ -2,7 +2,8 @@
 
 Which fields hold assets comes from the model profile (``x-vidlint.assets``: JSON-pointer
 patterns where ``*`` matches any array index or object key). A value is local when it has no
-URL scheme (or is a ``file:`` URL); relative paths resolve against the request file's folder.
+URL scheme (or is a ``file:`` URL); relative paths resolve against the request file's folder,
+by ``vidlint.check.assets.resolve``, the lint's own resolver.
 Only regular files inside the project folder are uploaded, after resolving symlinks.
 """
 
@@ -10,19 +11,15 @@ from __future__ import annotations
 
 import copy
 import mimetypes
-import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import unquote, urlsplit
 
-from vidlint.diagnostics import match_pattern, split_pointer
+from vidlint.check.assets import resolve
+from vidlint.core.pointers import match_pattern, split_pointer
 
 # What the stream upload API documents (file-series/upload-stream.json).
 DOCUMENTED_UPLOAD_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
-
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 
 
 @dataclass
@@ -56,20 +53,8 @@ def iter_asset_values(request: Any, patterns: dict[str, str]) -> Iterator[tuple[
             yield pointer, kind, value
 
 
-def local_path_of(value: str) -> str | None:
-    """The filesystem path a value names, or None for a URL (http, https, data, ...)."""
-    if value.startswith("file:"):
-        parts = urlsplit(value)
-        if parts.netloc not in ("", "localhost"):
-            return None
-        return unquote(parts.path)
-    if _SCHEME.match(value) and not re.match(r"^[A-Za-z]:[\\/]", value):
-        return None
-    return value
-
-
 def sniff_mime(path: Path) -> str:
-    from vidlint.mediatypes import sniff_mime as sniff
+    from vidlint.core.mediatypes import sniff_mime as sniff
 
     try:
         with open(path, "rb") as handle:
@@ -87,13 +72,15 @@ def plan_uploads(request: dict[str, Any], patterns: dict[str, str], request_dir:
     for pointer, kind, value in iter_asset_values(request, patterns):
         if not isinstance(value, str) or not value:
             continue
-        raw = local_path_of(value)
-        if raw is None:
+        # The same resolution as the lint's asset check, so what is uploaded is what was checked.
+        resolution = resolve(value, request_dir, [])
+        if resolution.how == "invalid":
+            plan.errors.append(f"{pointer}: {value!r}: {resolution.reason}")
             continue
-        given = Path(os.path.expanduser(raw))
-        candidate = given if given.is_absolute() else request_dir / given
+        if resolution.how != "local" or resolution.path is None:
+            continue  # a URL the API fetches itself
         try:
-            resolved = candidate.resolve(strict=True)
+            resolved = Path(resolution.path).resolve(strict=True)
         except (FileNotFoundError, NotADirectoryError):
             plan.errors.append(f"{pointer}: local file {value!r} does not exist")
             continue

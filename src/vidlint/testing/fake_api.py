@@ -195,7 +195,7 @@ def error_body(status: int, code: str | None = None, message: str | None = None,
 
 
 def _sniff_mime(data: bytes) -> str:
-    from vidlint.mediatypes import sniff_mime
+    from vidlint.core.mediatypes import sniff_mime
 
     return sniff_mime(data[:16]) or "application/octet-stream"
 

@@ -2,7 +2,7 @@
 
 The file is JSON, one entry per finding, with paths relative to the baseline's own folder
 (so it works from any working directory) and a fingerprint that survives line shifts
-(``vidlint.fingerprint``). A finding matches an entry with its fingerprint first; failing
+(``vidlint.core.fingerprint``). A finding matches an entry with its fingerprint first; failing
 that, an entry with the same file, code and pointer whose message has the same shape once
 numbers are masked (``message_shape``), so editing a value (``duration`` 10 -> 12) does not
 turn a baselined finding into a new one. Entries that match nothing any more are reported as
@@ -16,14 +16,11 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Iterable
 
-from vidlint.diagnostics import Diagnostic
-from vidlint.fingerprint import fingerprint, message_shape
-from vidlint.textfile import replace_file
-
-if TYPE_CHECKING:
-    from vidlint.api import FileResult, LintRun
+from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.fingerprint import fingerprint, message_shape
+from vidlint.core.paths import replace_file
 
 FORMAT_KEY = "vidlint-baseline"
 FORMAT_VERSION = 1
@@ -42,11 +39,12 @@ def _relative(folder: Path, display: str) -> str:
         return os.path.abspath(display).replace(os.sep, "/")
 
 
-def entries_for(run: LintRun, folder: Path) -> list[dict[str, Any]]:
+def entries_for(found: Iterable[tuple[str, list[Diagnostic]]], folder: Path) -> list[dict[str, Any]]:
+    """Baseline entries for each (file as displayed, its findings)."""
     entries = []
-    for result in run.files:
-        relative = _relative(folder, result.path)
-        for d in result.diagnostics:
+    for display, diagnostics in found:
+        relative = _relative(folder, display)
+        for d in diagnostics:
             if d.code.startswith("VL9"):
                 continue  # findings about suppressions are not baselined
             entries.append({"path": relative, "code": d.code, "pointer": d.pointer, "record": d.record,
@@ -55,10 +53,10 @@ def entries_for(run: LintRun, folder: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def write_baseline(path: Path, run: LintRun) -> int:
-    """Write the run's findings to ``path``; the number of entries written."""
+def write_baseline(path: Path, found: Iterable[tuple[str, list[Diagnostic]]]) -> int:
+    """Write a run's findings (file as displayed, its findings) to ``path``; the number of entries written."""
     folder = path.resolve().parent
-    entries = entries_for(run, folder)
+    entries = entries_for(found, folder)
     lines = [f"  {json.dumps(e, ensure_ascii=False)}" for e in entries]
     body = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
     text = f'{{"{FORMAT_KEY}": {FORMAT_VERSION},\n "entries": {body}}}\n'
@@ -99,12 +97,13 @@ class Baseline:
                 return True
         return False
 
-    def apply(self, result: FileResult) -> None:
-        relative = _relative(self.folder, result.path)
+    def apply(self, display: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """The findings of one file (as displayed) that the baseline does not hold."""
+        relative = _relative(self.folder, display)
         self.linted.add(relative)
         kept: list[Diagnostic] = []
         loose: list[Diagnostic] = []
-        for d in result.diagnostics:  # exact fingerprints first, so a loose match cannot take their entry
+        for d in diagnostics:  # exact fingerprints first, so a loose match cannot take their entry
             if self._take(self.by_fingerprint.get(fingerprint(relative, d), [])):
                 self.suppressed += 1
             else:
@@ -114,7 +113,7 @@ class Baseline:
                 self.suppressed += 1
             else:
                 kept.append(d)
-        result.diagnostics = kept  # still in order: kept is a subsequence of the findings
+        return kept  # still in order: kept is a subsequence of the findings
 
     def line_of(self, print_: str) -> int:
         for number, line in enumerate(self.text.splitlines(), 1):
@@ -148,8 +147,8 @@ def _exists(path: Path) -> bool:
 
 
 def load_baseline(path: Path) -> Baseline:
-    from vidlint.config_files import display_path
-    from vidlint.textfile import read_text
+    from vidlint.settings.discovery import display_path
+    from vidlint.core.paths import read_text
 
     shown = display_path(path)
     text = read_text(path, shown, BaselineError, "no such file (create it with --write-baseline)", "utf-8")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from vidlint.diagnostics import Diagnostic
+from vidlint.core.diagnostics import Diagnostic
 
 _LINE_NUMBER = re.compile(r"\b(lines?) \d+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -1,9 +1,10 @@
-"""One ``vidlint lint --online`` run's remote probing: shared client, memo, totals.
+"""One ``vidlint lint --online`` run's remote probing: shared client, memo, totals, diagnostics.
 
 The asset checks hand each request's http(s) references to :meth:`OnlineSession.probe_all`,
 which probes the ones not seen yet in this run (``concurrency`` at a time, one HTTP client for
-all) and returns every URI's result. The session adds up what the network cost for the
-report's last line.
+all, with :func:`vidlint.remote.online.probe_uri`) and returns every URI's result. The session
+adds up what the network cost for the report's last line. A result's fetch failure becomes a
+VL8xx diagnostic here (:func:`problems`), on the pointer of the reference.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from vidlint.diagnostics import Diagnostic
+from vidlint.check.assets import iter_asset_refs, resolve
+from vidlint.core.diagnostics import Diagnostic
 from vidlint.remote.fetch import Fetcher, FetchStats
-from vidlint.remote.online import RemoteOptions, RemoteResult, _probe_remote
+from vidlint.remote.online import RemoteOptions, RemoteResult, probe_uri
+from vidlint.rules.online import diagnostic_for
 
 ONLINE_SCHEMES = ("http", "https")
 
@@ -49,7 +52,7 @@ class OnlineSession:
             fetcher = self._client()
             workers = max(1, min(self.options.concurrency, len(todo)))
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vidlint-online") as pool:
-                futures = {u: pool.submit(_probe_remote, u, self.options, fetcher, "") for u in todo}
+                futures = {u: pool.submit(probe_uri, u, self.options, fetcher) for u in todo}
                 for uri, future in futures.items():
                     result = future.result()
                     self._results[uri] = result
@@ -59,7 +62,6 @@ class OnlineSession:
     def prefetch(self, requests: Iterable[Any], base_dir: Path, asset_maps: list[tuple[str, Path]]) -> None:
         """Probe the remote assets of a whole batch at once, so a JSON Lines file's requests
         do not wait for each other; the per-request checks then find every result memoised."""
-        from vidlint.check.assets import iter_asset_refs, resolve
         from vidlint.check.pipeline import select_profile
 
         uris: list[str] = []
@@ -83,7 +85,32 @@ class OnlineSession:
         return self.stats.to_json()
 
 
-def problems_at(result: RemoteResult, pointer: str, label: str) -> list[Diagnostic]:
-    """The result's problems re-pointed at one reference, messages prefixed like asset checks'."""
-    return [d.replace(pointer=pointer, message=f"{label}: {d.message.removeprefix('remote asset: ')}")
-            for d in result.problems]
+def problems(result: RemoteResult, pointer: str = "") -> list[Diagnostic]:
+    """The VL8xx diagnostic for the result's fetch failure (none when it was probed), on ``pointer``."""
+    return [] if result.error is None else [diagnostic_for(result.error, pointer)]
+
+
+def probe_remote(uri: str, options: RemoteOptions | None = None, *, fetcher: Fetcher | None = None,
+                 pointer: str = "") -> tuple[Any, list[Diagnostic], FetchStats]:
+    """Probe the asset at ``uri``: ``(MediaProbe or None, problems, what the network cost)``.
+
+    Never raises for network or media trouble: those become the problems (VL8xx diagnostics
+    with ``pointer``); a MediaProbe whose ``error`` is set is returned for unreadable media, as
+    for a local file. ``fetcher`` lets several probes share one HTTP client.
+    """
+    result = probe_uri(uri, options or RemoteOptions(), fetcher)
+    return result.probe, problems(result, pointer), result.stats
+
+
+def probe_remote_many(uris: Iterable[str], options: RemoteOptions | None = None,
+                      ) -> tuple[dict[str, RemoteResult], FetchStats]:
+    """Probe several http(s) URIs at once (``options.concurrency`` at a time, each URI once).
+
+    Returns each URI's result (:func:`problems` turns its ``error`` into a diagnostic) and the
+    total network cost. Other schemes are left out of the result.
+    """
+    session = OnlineSession(options or RemoteOptions())
+    try:
+        return session.probe_all(uris), session.stats
+    finally:
+        session.close()

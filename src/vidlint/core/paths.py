@@ -1,10 +1,12 @@
-"""Small files: read one (configuration, baseline, request) or fail with a one-line reason;
-replace one atomically (caches, baselines)."""
+"""Files and folders: read a small file (configuration, baseline, request) or fail with a
+one-line reason; replace one atomically (caches, baselines); the cache folder; a file lock."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
+from typing import Iterator
 
 
 def read_text(path: Path, shown: str, error: type[Exception], missing: str = "no such file",
@@ -35,3 +37,33 @@ def replace_file(target: str | os.PathLike[str], data: bytes, prefix: str = ".tm
         except OSError:
             pass
         raise
+
+
+CACHE_ENV = "VIDLINT_CACHE_DIR"
+
+
+def cache_folder(*parts: str) -> Path:
+    """vidlint's cache folder (``VIDLINT_CACHE_DIR``, else the platform's user cache folder), or
+    a folder inside it (``cache_folder("remote")``): the one place the location is decided."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override, *parts)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("vidlint"), *parts)
+
+
+@contextlib.contextmanager
+def locked(fd: int) -> Iterator[None]:
+    """Hold an exclusive lock on the open file ``fd`` across processes (``flock``; no lock where
+    the platform has none). The caller opens the lock file as its folder requires."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)

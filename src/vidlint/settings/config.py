@@ -5,7 +5,7 @@ Found by walking up from the working directory; in one folder ``vidlint.toml`` w
 file are relative to the folder that holds it. Any problem is a ``ConfigError`` whose text is
 ``<file>: <key>: <reason>`` (the CLI prints it and exits 2).
 
-The lint hot path calls ``vidlint.config_files.find_config`` on every run; this module (its
+The lint hot path calls ``vidlint.settings.discovery.find_config`` on every run; this module (its
 dataclasses and validation) is imported only when a file is found.
 """
 
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vidlint.diagnostics import Severity
-from vidlint.config_files import CONFIG_NAMES, display_path, find_config  # noqa: F401 (re-exported)
-from vidlint.globs import Glob
+from vidlint.core.diagnostics import Severity
+from vidlint.settings.discovery import CONFIG_NAMES, display_path, find_config  # noqa: F401 (re-exported)
+from vidlint.core.globs import Glob
 
 class ConfigError(Exception):
     """An invalid configuration: ``<file>: <key>: <reason>``."""
@@ -116,7 +116,7 @@ class Config:
 def load_config(path: Path) -> Config:
     import tomllib
 
-    from vidlint.textfile import read_text
+    from vidlint.core.paths import read_text
 
     shown = display_path(path)
     text = read_text(path, shown, ConfigError)
@@ -181,7 +181,7 @@ class _Reader:
         return ConfigError(f"{where}{self.prefix}{key}: {reason}")
 
     def unknown_key(self, key: str, known: tuple[str, ...], where: str = "") -> ConfigError:
-        from vidlint.check.wording import did_you_mean
+        from vidlint.core.wording import did_you_mean
 
         guess = did_you_mean(key, known)
         reason = "unknown key" + (f'; did you mean "{guess}"?' if guess else f" (known: {', '.join(known)})")
@@ -279,7 +279,7 @@ class _Reader:
         return code
 
     def glob(self, key: str, pattern: Any) -> Glob:
-        from vidlint.globs import GlobError, compile_glob
+        from vidlint.core.globs import GlobError, compile_glob
 
         if not isinstance(pattern, str):
             raise self.error(key, f"must be a glob (a string), not {_toml_type(pattern)}")
@@ -340,6 +340,6 @@ class _Reader:
 
 
 def _toml_type(value: Any) -> str:
-    from vidlint.check.wording import type_name
+    from vidlint.core.wording import type_name
 
     return type_name(value).replace("an object", "a table").replace("an array", "a list")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any, Iterator
+from typing import Any
 
-from vidlint.records import FrozenRecord
+from vidlint.core.records import FrozenRecord
 
 
 class Severity(IntEnum):
@@ -38,22 +38,17 @@ class Diagnostic(FrozenRecord):
     prompt), is the index of the character. Neither takes part in equality.
     """
 
-    __slots__ = ("code", "severity", "message", "pointer", "hint", "line", "column", "record", "at_key", "char")
+    code: str
+    severity: Severity
+    message: str
+    pointer: str = ""
+    hint: str | None = None
+    line: int = 1
+    column: int = 1
+    record: int | None = None
+    at_key: bool = False
+    char: int | None = None
     _compared = ("code", "severity", "message", "pointer", "hint", "line", "column", "record")
-
-    def __init__(self, code: str, severity: Severity, message: str, pointer: str = "", hint: str | None = None,
-                 line: int = 1, column: int = 1, record: int | None = None, at_key: bool = False,
-                 char: int | None = None) -> None:
-        self.code = code
-        self.severity = severity
-        self.message = message
-        self.pointer = pointer
-        self.hint = hint
-        self.line = line
-        self.column = column
-        self.record = record
-        self.at_key = at_key
-        self.char = char
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         # Pickled by the thousand on their way back from worker processes: as a call with the
@@ -79,43 +74,3 @@ class Diagnostic(FrozenRecord):
             "column": self.column,
             "record": self.record,
         }
-
-
-def escape_pointer_token(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def make_pointer(*tokens: str | int) -> str:
-    return "".join("/" + escape_pointer_token(t) for t in tokens)
-
-
-def split_pointer(pointer: str) -> list[str]:
-    if not pointer:
-        return []
-    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
-
-
-def match_pattern(node: Any, pattern: str) -> Iterator[tuple[str, Any]]:
-    """(pointer, value) for every value inside ``node`` that a pointer pattern matches, in
-    document order: ``*`` stands for any array index or object key; a number also indexes an
-    array (``/image_urls/*``, ``/model_params/voice_bindings/*``, ``/image_start``)."""
-    return _match(node, split_pointer(pattern), [])
-
-
-def _match(node: Any, tokens: list[str], done: list[str | int]) -> Iterator[tuple[str, Any]]:
-    if not tokens:
-        yield make_pointer(*done), node
-        return
-    token, rest = tokens[0], tokens[1:]
-    if token == "*":
-        if isinstance(node, list):
-            for index, child in enumerate(node):
-                yield from _match(child, rest, [*done, index])
-        elif isinstance(node, dict):
-            for name, child in node.items():
-                yield from _match(child, rest, [*done, name])
-        return
-    if isinstance(node, dict) and token in node:
-        yield from _match(node[token], rest, [*done, token])
-    elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-        yield from _match(node[int(token)], rest, [*done, int(token)])

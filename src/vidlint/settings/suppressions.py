@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vidlint.diagnostics import Diagnostic
+from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.pointers import covers
 
 if TYPE_CHECKING:
-    from vidlint.api import FileResult
-    from vidlint.config import CodeSuppression, Config
-
-
-def pointer_covers(ignored: str, pointer: str) -> bool:
-    """``/model_params`` covers itself and everything below it; ``""`` covers the whole request."""
-    return pointer == ignored or pointer.startswith(ignored + "/") or ignored == ""
+    from vidlint.settings.config import CodeSuppression, Config
 
 
 class Suppressor:
@@ -41,17 +36,18 @@ class Suppressor:
             kept.append(d if severity == d.severity else d.with_severity(severity))
         return kept
 
-    def apply(self, result: FileResult) -> None:
-        relative = self.config.relative(result.path) if result.path != "<stdin>" else None
+    def apply(self, display: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """The findings of one file (as displayed) that selection and ignores leave."""
+        relative = self.config.relative(display) if display != "<stdin>" else None
         if relative is not None:
             self.linted.add(relative)
         kept: list[Diagnostic] = []
-        for d in self.select(result.diagnostics):
+        for d in self.select(diagnostics):
             if relative is not None and self._ignored(relative, d):
                 self.suppressed += 1
                 continue
             kept.append(d)
-        result.diagnostics = kept
+        return kept
 
     def _ignored(self, relative: str, d: Diagnostic) -> bool:
         hit = False
@@ -59,7 +55,7 @@ class Suppressor:
             if entry.glob is not None and entry.glob.matches(relative):
                 hit |= self._mark("per-file-ignores", entry, d.code)
         for entry in self.config.pointer_ignores:
-            if entry.path == relative and pointer_covers(entry.pointer or "", d.pointer):
+            if entry.path == relative and covers(entry.pointer or "", d.pointer):
                 hit |= self._mark("pointer-ignores", entry, d.code)
         return hit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from vidlint.diagnostics import split_pointer
+from vidlint.core.pointers import split_pointer
 
 
 def label(pointer: str) -> str:
@@ -63,18 +63,19 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
-def number(value: float) -> str:
-    """The one way vidlint prints a number: thousands grouped, no trailing zeros.
-
-    ``59995000`` -> ``59,995,000``; ``12.0`` -> ``12``; ``2.5`` -> ``2.5``.
-    """
+def number(value: float, decimals: int = 0) -> str:
+    """The one way vidlint prints a number: thousands grouped, to the thousandth, without trailing
+    zeros, with at least ``decimals`` decimals (1 for a measured length: ``31.0``).
+    ``59995000`` -> ``59,995,000``; ``12.0`` -> ``12``; ``7.25`` -> ``7.25``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    sign, magnitude = ("-" if value < 0 else ""), abs(value)
-    whole, _, fraction = f"{magnitude:.6f}".rstrip("0").partition(".")
-    return f"{sign}{int(whole):,}.{fraction}"
+    text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    if decimals:
+        whole, _, fraction = text.partition(".")
+        text = f"{whole}.{fraction.ljust(decimals, '0')}"
+    return text
 
 
 def span(low: float, high: float, unit: str = "", prefix: str = "") -> str:

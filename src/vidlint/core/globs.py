@@ -1,5 +1,6 @@
-"""Path globs for configuration (``exclude``, ``per-file-ignores``), matched against paths
-relative to the configuration's folder, with forward slashes.
+"""Path globs, the one dialect of the configuration (``exclude``, ``per-file-ignores``, matched
+against paths relative to the configuration's folder) and of ``--exclude`` (relative to the
+current folder), with forward slashes.
 
 ``*`` and ``?`` do not cross ``/``; ``**`` matches any number of folders; ``[abc]`` and
 ``[!abc]`` are character classes. A pattern without ``/`` matches a file or folder of that
@@ -10,7 +11,8 @@ configuration's folder. A pattern that matches a folder matches everything below
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from vidlint.core.records import FrozenRecord
 
 
 class GlobError(ValueError):
@@ -49,8 +51,7 @@ def _translate(pattern: str) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True)
-class Glob:
+class Glob(FrozenRecord):
     pattern: str
     regex: re.Pattern[str]
     anchored: bool

@@ -1,0 +1,1 @@
+"""The project's settings: configuration discovery and reading, suppressions, the baseline."""
