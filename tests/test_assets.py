@@ -113,8 +113,8 @@ def test_image_too_narrow_and_too_wide(tmp_path: Path) -> None:
                           tmp_path, tmp_path)
     assert limit_codes(diagnostics) == ["VL603", "VL603"]
     narrow, wide = (d for d in diagnostics if d.code == "VL603")
-    assert "image width is 200 px (200x300); the limit is 240..8000 px" in narrow.message
-    assert "image width is 8100 px (8100x1200); the limit is 240..8000 px" in wide.message
+    assert "image width is 200 px (200x300); the limit is 240..8,000 px" in narrow.message
+    assert "image width is 8100 px (8100x1200); the limit is 240..8,000 px" in wide.message
 
 
 def test_image_height_limits_with_pillow_made_files(tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def test_video_resolution_and_aspect(tmp_path: Path) -> None:
     by_pointer = {(d.pointer, d.code): d.message for d in diagnostics if d.code.startswith("VL6")}
     assert set(by_pointer) == {("/video_urls/0", "VL603"), ("/video_urls/0", "VL604"),
                                ("/video_urls/1", "VL603"), ("/video_urls/2", "VL605")}
-    assert "video height is 120 px (160x120); the limit is 240..4096 px" in by_pointer[("/video_urls/0", "VL604")]
+    assert "video height is 120 px (160x120); the limit is 240..4,096 px" in by_pointer[("/video_urls/0", "VL604")]
     assert "video width is 4112 px" in by_pointer[("/video_urls/1", "VL603")]
     assert "video aspect ratio is 8.33:1 (2000x240); the limit is 1:8..8:1" in by_pointer[("/video_urls/2", "VL605")]
 

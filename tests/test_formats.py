@@ -30,7 +30,7 @@ def project(tmp_path):
 
 def text_findings(project):
     """(path, line, col, code) from the text format: the reference the other formats must agree with."""
-    out = run_vidlint("lint", "requests", cwd=project).out
+    out = run_vidlint("lint", "--show-infos", "requests", cwd=project).out
     return {(m[1], int(m[2]), int(m[3]), m[4]) for m in re.finditer(r"^(\S+):(\d+):(\d+): (VL\d+)", out, re.M)}
 
 
@@ -251,7 +251,8 @@ def test_statistics_counts_per_rule(project):
 def test_quiet_prints_only_findings(project):
     quiet = run_vidlint("lint", "-q", "requests", cwd=project)
     assert quiet.out.splitlines()[0].startswith("requests/bad.json:") and "Found" not in quiet.out
-    good = run_vidlint("lint", "-q", "requests/good.json", cwd=project).out.splitlines()
+    assert run_vidlint("lint", "-q", "requests/good.json", cwd=project).out == ""  # -q: no infos either
+    good = run_vidlint("lint", "-q", "-v", "requests/good.json", cwd=project).out.splitlines()
     assert len(good) == 2 and "VL502 [info]" in good[0] and good[1].lstrip().startswith("hint:")
 
 

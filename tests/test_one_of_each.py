@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from vidlint.api import Inputs, LintOptions, lint_paths
-from vidlint.core.wording import number
+from vidlint.core.wording import number, span
 from vidlint.models import load_profile
 from vidlint.rules.registry import RequestContext, run_stage
 
@@ -59,9 +59,11 @@ def test_a_bad_exclude_glob_is_one_usage_line(project: Path) -> None:
 
 def test_numbers_are_written_one_way() -> None:
     assert [number(v) for v in (7.25, 7.2, 7.0, 7, 0.05, 12.3456, 1_000_000)] == [
-        "7.25", "7.2", "7", "7", "0.05", "12.346", "1000000"]
-    # a measured length keeps one decimal
-    assert [number(v, 1) for v in (31, 7.25, 0.5)] == ["31.0", "7.25", "0.5"]
+        "7.25", "7.2", "7", "7", "0.05", "12.346", "1,000,000"]
+    # a measured length keeps one decimal; thousands are grouped
+    assert [number(v, 1) for v in (31, 7.25, 0.5, 52428800.0)] == ["31.0", "7.25", "0.5", "52,428,800.0"]
+    # a range with equal ends is one number, never 1..1
+    assert [span(1, 10, "s"), span(5, 5, "s"), span(1, 3, prefix="image")] == ["1..10 s", "5 s", "image1..image3"]
 
 
 def test_a_clip_of_7_25_seconds_is_7_25_seconds_in_every_message() -> None:

@@ -448,7 +448,8 @@ def test_probe_command_bad_files_exit_1_without_traceback(tmp_path: Path) -> Non
     (tmp_path / "empty.mp4").write_bytes(b"")
     run = run_vidlint("probe", str(tmp_path / "empty.mp4"), str(tmp_path), str(tmp_path / "missing.wav"),
                       env={"VIDLINT_CACHE_DIR": str(tmp_path / "cache")})
-    assert run.code == 1
+    assert run.code == 2  # missing.wav names nothing: exit 2, as lint
+    assert "missing.wav: no such file" in run.err
     assert "Traceback" not in run.out + run.err
     assert "the file is empty" in run.out
     assert "is a directory" in run.out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from vidlint.check.cascade import root_causes_first
 from vidlint.check.pipeline import check_document
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.load import PathError, Source, UnreadableFile, discover, is_json_schema, load_source, read_source
@@ -45,6 +46,7 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
             estimates.append(estimate)
     count = len(loaded.documents)
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
+    diagnostics = root_causes_first(diagnostics)
     model = models[0] if len(models) == 1 else None
     return FileResult(display, model, diagnostics, count, estimates, sites)
 
@@ -103,7 +105,7 @@ def _run_budget(result: FileResult, totals: Any) -> None:
              for estimate, (pointer, line, column, record) in zip(result.estimates, result.estimate_sites, strict=False)
              for d in totals.add(estimate, pointer)]
     if found:
-        result.diagnostics = sorted(result.diagnostics + found, key=lambda d: (d.line, d.column, d.code))
+        result.diagnostics = root_causes_first(sorted(result.diagnostics + found, key=lambda d: (d.line, d.column, d.code)))
 
 
 def lint_source(source: Source, options: LintOptions) -> FileResult | None:
@@ -120,7 +122,10 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
         loaded = load_source(source, data)
         if len(loaded.documents) == 1 and is_json_schema(loaded.documents[0].value):
             return None
-    base_dir = source.path.parent if source.path is not None else Path.cwd()
+    if source.path is not None:
+        base_dir = source.path.parent
+    else:  # stdin: relative asset paths resolve from --stdin-filename's folder (an editor's file)
+        base_dir = Path(options.inputs.stdin_filename).parent.resolve() if options.inputs.stdin_filename else Path.cwd()
     return lint_bytes(source.display, data, source.jsonl, base_dir, options)
 
 

@@ -16,6 +16,7 @@ from vidlint.core.wording import number
 from typing import Any
 
 
+
 def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_seconds: float | None,
              *, prices: dict[str, float] | None = None, complete: bool = True) -> dict[str, Any]:
     """``input_video_seconds`` is the probed total of the reference videos (0 when there are
@@ -74,7 +75,7 @@ def format_estimate(est: dict[str, Any]) -> str:
         seconds = "" if est.get("billed_seconds") is None else f"{number(est['billed_seconds'])} billed s; "
         return f"cannot be priced ({seconds}{est['unpriced']})"
     if est.get("usd") is None:
-        return "cost estimate unavailable (" + ("unknown duration" if est.get("billed_seconds") is None
+        return "unavailable (" + ("unknown duration" if est.get("billed_seconds") is None
                                                  else f"no price for quality {est.get('quality')!r}") + ")"
     prefix = "" if est.get("complete") else "at least "
     parts = f"{number(est['output_seconds'])} s output"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,21 @@ class RequestResult(Record):
     facts: dict[str, Any] = field(default_factory=dict)
 
 
+def _missing_model_hint(model: Any) -> str:
+    hint = 'add "model": "<one of the models above>"'
+    if model is None and os.environ.get("PRE_COMMIT"):  # the hook was handed JSON that is no request
+        hint += ("; if this JSON is not a request, narrow the hook's `files:` in .pre-commit-config.yaml "
+                 "to your request folders (e.g. files: ^requests/) or add it to `exclude:`")
+    return hint
+
+
 def select_profile(request: dict[str, Any]) -> tuple[ModelProfile | None, Diagnostic | None]:
     model = request.get("model")
     known = ", ".join(known_models())
     if not isinstance(model, str):
         what = "has no model" if model is None else f"has a model that is {type_name(model)}, not a string"
         return None, missing_model.emit(f"the request {what}; vidlint knows: {known}",
-                                        "/model" if "model" in request else "", 'add "model": "<one of the models above>"')
+                                        "/model" if "model" in request else "", _missing_model_hint(model))
     profile = load_profile(model)
     if profile is None:
         guess = suggest_model(model)

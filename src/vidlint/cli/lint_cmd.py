@@ -13,7 +13,7 @@ from vidlint.cli.base import FILE, WRITABLE_FILE, VidlintCommand, usage_error
 from vidlint.core.diagnostics import Severity
 from vidlint.core.records import Record
 from vidlint.fix import FixOptions
-from vidlint.report import FORMATTERS
+from vidlint.report import FORMATTERS, TEXT_STYLES
 from vidlint.run import AssetOptions, Inputs
 
 SUMMARY = "Check request files (.json: one request; .jsonl: one per line)."
@@ -60,15 +60,17 @@ def load_configuration(config_path: str | None, isolated: bool) -> Any:
 def print_statistics(run: Any, stream: TextIO) -> None:
     from collections import Counter
 
+    from vidlint.core.wording import number
     from vidlint.rules.registry import RULES
 
     counts: Counter[tuple[str, Severity]] = Counter(
         (d.code, d.severity) for f in run.files for d in f.diagnostics)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
-    width = max((len(str(n)) for n in counts.values()), default=1)
-    for (code, severity), count in ordered:
-        name = RULES[code].name if code in RULES else ""
-        stream.write(f"{count:>{width}}  {code}  [{severity.label}]  {name}\n")
+    rows = [(number(count), code, f"[{severity.label}]", RULES[code].name if code in RULES else "")
+            for (code, severity), count in ordered]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+    for count_text, code, label, name in rows:
+        stream.write(f"{count_text:>{widths[0]}}  {code:<{widths[1]}}  {label:<{widths[2]}}  {name}".rstrip() + "\n")
 
 
 def terminal_summary(run: Any, output_file: str, output_format: str) -> str:
@@ -96,16 +98,19 @@ def report(run: Any, output_format: str, output_file: str | None, colour: str, q
     """The report on stdout, or in ``output_file`` with a one-line summary on stdout; then statistics."""
     from vidlint.report import formatter, output_errors, use_output_errors
 
+    style = "auto"
+    if output_format in TEXT_STYLES:
+        style, output_format = output_format, "text"
     render = formatter(output_format).render
     if output_file is None:
         use_output_errors(sys.stdout, output_format)
-        render(run, sys.stdout, colour=colour, quiet=quiet, show_infos=show_infos)
+        render(run, sys.stdout, colour=colour, quiet=quiet, show_infos=show_infos, style=style)
         if statistics:  # keep a machine-readable stdout parseable
             print_statistics(run, sys.stdout if output_format == "text" else sys.stderr)
         return
     try:
         with open(output_file, "w", encoding="utf-8", errors=output_errors(output_format), newline="\n") as handle:
-            render(run, handle, colour="never", quiet=quiet, show_infos=show_infos)
+            render(run, handle, colour="never", quiet=quiet, show_infos=show_infos, style=style)
     except OSError as exc:
         raise fail(f"{output_file}: cannot write the report: {exc.strerror or exc}") from None
     if statistics:
@@ -163,8 +168,10 @@ class AssetMap(click.ParamType):
 
 @click.command("lint", cls=VidlintCommand, help=DESCRIPTION, short_help=SUMMARY)
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("--format", "output_format", type=click.Choice(list(FORMATTERS)), default=None,
-              help="Report format [default: text; github inside GitHub Actions].")
+@click.option("--format", "output_format", type=click.Choice([*FORMATTERS, *TEXT_STYLES]), default=None,
+              help="Report format [default: text; github inside GitHub Actions]. text is full on a terminal "
+                   "(each finding with its source line and a caret under the column), concise otherwise "
+                   "(one line a finding); full or concise choose one.")
 @click.option("-o", "--output-file", type=WRITABLE_FILE, default=None, metavar="FILE",
               help="Write the report to this file; a one-line summary still goes to stdout.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"], case_sensitive=False), default=None,
@@ -185,14 +192,18 @@ class AssetMap(click.ParamType):
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--color", "colour", type=click.Choice(["auto", "always", "never"]), default="auto",
               help="Colour text output (auto: only on a terminal, and not when NO_COLOR is set). [default: auto]")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching GLOB when walking folders.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip files and folders matching GLOB, whether found in a folder or named on the command line.")
 @click.option("--stdin-filename", default=None, metavar="NAME",
-              help="Name to report for '-' (stdin); a .jsonl name reads stdin as JSON Lines.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only findings, no summary.")
+              help="Name to report for '-' (stdin); relative asset paths resolve from its folder, "
+                   "and a .jsonl name reads stdin as JSON Lines.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print only errors and warnings: no informational findings, no summary.")
 @click.option("--watch", is_flag=True,
               help="Lint again whenever a request file or an asset it references changes, until Ctrl-C.")
-@click.option("--show-infos", is_flag=True,
-              help="Keep informational findings in SARIF reports (left out by default: they are not alerts).")
+@click.option("-v", "--show-infos", "--verbose", "show_infos", is_flag=True,
+              help="Show every informational finding: in text, infos about each asset are otherwise folded into "
+                   "one line; in SARIF they are otherwise left out (they are not alerts).")
 @click.option("--asset-map", "asset_maps", multiple=True, type=AssetMap(), metavar="URI_PREFIX=DIR",
               help="Check remote assets under URI_PREFIX against local copies in DIR (repeatable; longest prefix wins).")
 @click.option("--no-cache", is_flag=True, help="Probe media again instead of using the probe cache.")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from typing import Any
 
 import click
 
 from vidlint.cli.base import VidlintCommand
+from vidlint.core.wording import number
 
 DESCRIPTION = """Print the kind, container, codec, size, duration and transparency vidlint reads from
 each media FILE's bytes (never from its extension).
 
-Exit status: 0 when every file was read, 1 when any could not be.
+Exit status: 0 when every file was read as media, 1 when any could not be, 2 when a file does not exist.
 """
 
 
@@ -38,6 +41,11 @@ def command(files: tuple[str, ...], output_format: str, no_cache: bool) -> int:
             if index:
                 print()
             print(_text_block(name, result))
+    missing = [name for name in files if not os.path.lexists(name)]
+    for name in missing:  # as lint says it: a path that names nothing is exit 2
+        print(f"vidlint: {name}: no such file", file=sys.stderr)
+    if missing:
+        return 2
     return 1 if any(not result.ok for _, result in results) else 0
 
 
@@ -60,7 +68,7 @@ def _text_block(name: str, p: Any) -> str:
     if p.duration is not None:
         rows.append(("duration", f"{p.duration:g} s"))
     if p.size is not None:
-        rows.append(("size", f"{p.size:,} bytes"))
+        rows.append(("size", f"{number(p.size)} bytes"))
     if p.has_alpha is not None:
         rows.append(("alpha", f"yes, {p.alpha_source}" if p.has_alpha else "no"))
     if p.has_audio is not None and p.kind == "video":

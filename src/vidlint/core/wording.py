@@ -64,13 +64,24 @@ def plural(count: int, word: str) -> str:
 
 
 def number(value: float, decimals: int = 0) -> str:
-    """A number as every message writes it: to the thousandth, without trailing zeros, with at
-    least ``decimals`` decimals (1 for a measured length: ``31.0``). ``7.25`` is ``7.25``
-    everywhere, ``5`` is ``5``, ``1e6`` is ``1000000``."""
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    """The one way vidlint prints a number: thousands grouped, to the thousandth, without trailing
+    zeros, with at least ``decimals`` decimals (1 for a measured length: ``31.0``).
+    ``59995000`` -> ``59,995,000``; ``12.0`` -> ``12``; ``7.25`` -> ``7.25``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    text = f"{value:,.3f}".rstrip("0").rstrip(".")
     if text == "-0":
         text = "0"
     if decimals:
         whole, _, fraction = text.partition(".")
         text = f"{whole}.{fraction.ljust(decimals, '0')}"
     return text
+
+
+def span(low: float, high: float, unit: str = "", prefix: str = "") -> str:
+    """``1..10 s``, or ``1 s`` when both ends are the same (never ``1..1``); ``prefix`` goes
+    before each end (``image1..image3``)."""
+    unit = f" {unit}" if unit and unit[0].isalnum() else unit
+    if low == high:
+        return f"{prefix}{number(low)}{unit}"
+    return f"{prefix}{number(low)}..{prefix}{number(high)}{unit}"

@@ -98,6 +98,11 @@ def _identity(path: Path) -> object:
     return (info.st_dev, info.st_ino)
 
 
+def _named_excluded(path: Path, globs: list[Glob]) -> bool:
+    """Whether an ``--exclude`` glob names ``path`` or a folder on its way (one path part)."""
+    return _excluded(path, globs) or any(_excluded(Path(part), globs) for part in path.parts)
+
+
 def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
              stdin_jsonl: bool = False) -> tuple[list[Source], list[str]]:
     """Expand files, folders, globs and ``-`` into sources (stable order, no duplicates).
@@ -105,6 +110,11 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
     Returns the sources and one-line reasons for the arguments that name nothing.
     """
     extra_excludes = tuple(extra_excludes)
+    named_excludes: list[Glob] = []
+    if extra_excludes:  # --exclude also drops files named on the command line
+        from vidlint.core.globs import compile_glob
+
+        named_excludes = [compile_glob(pattern) for pattern in extra_excludes]
     sources: list[Source] = []
     errors: list[str] = []
     seen: set[object] = set()
@@ -124,7 +134,9 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
             for found in _walk(path, extra_excludes, errors):
                 add(found, walked=True)
         elif path.exists() or path.is_symlink():
-            add(path)  # named explicitly: linted whatever its name
+            # named explicitly: linted whatever its name, unless an --exclude names it or a folder on its path
+            if not _named_excluded(path, named_excludes):
+                add(path)
         elif any(magic in arg for magic in "*?["):  # glob.has_magic, without importing glob for plain paths
             import glob
 

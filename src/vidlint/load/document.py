@@ -252,13 +252,33 @@ def _syntax_hint(text: str, offset: int) -> str | None:
     return None
 
 
+# Python's json messages, as a person who wrote the file would say them.
+_PARSER_WORDING = {
+    "Extra data": "text after the end of the JSON value (a request file holds one object; "
+                  "use .jsonl for one request per line)",
+    "Expecting value": "a value was expected here",
+    "Expecting property name enclosed in double quotes": "a field name in double quotes was expected here",
+    "Expecting ',' delimiter": "a comma was expected here",
+    "Expecting ':' delimiter": "a colon was expected here",
+    "Unterminated string starting at": "this string is never closed",
+    "Invalid control character at": "a control character (e.g. a raw newline or tab) inside a string; "
+                                     "write it as \\n or \\t",
+    "Invalid \\escape": "an unknown backslash escape",
+    "Invalid \\uXXXX escape": "a \\u escape needs four hex digits",
+}
+
+
+def _plain_parser_message(message: str) -> str:
+    return _PARSER_WORDING.get(message, message[:1].lower() + message[1:])
+
+
 def _syntax_error(path: str, text: str, line_map: LineMap, offset: int, message: str,
                   record: int | None) -> Diagnostic:
     hint = _syntax_hint(text, offset)
     if hint and "trailing comma" in hint:
         offset = _last_non_space(text, offset)  # point at the comma itself
     line, column = line_map.position(offset)
-    return invalid_json.emit(f"invalid JSON: {message}", "", hint, line=line, column=column, record=record)
+    return invalid_json.emit(f"invalid JSON: {_plain_parser_message(message)}", "", hint, line=line, column=column, record=record)
 
 
 def _parse_one(path: str, text: str, start: int, end: int, line_map: LineMap,

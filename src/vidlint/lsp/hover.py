@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from vidlint.core.pointers import split_pointer
+from vidlint.core.wording import number, span
 from vidlint.load import Document
 from vidlint.models import follow_pointer, load_profile
 
@@ -51,10 +52,10 @@ def _span(low: Any, high: Any, unit: str) -> str | None:
     if low is None and high is None:
         return None
     if high is None:
-        return f"at least {low}{unit}"
+        return f"at least {number(low)}{unit}"
     if low is None:
-        return f"at most {high}{unit}"
-    return f"{low}{unit}" if low == high else f"{low}..{high}{unit}"
+        return f"at most {number(high)}{unit}"
+    return span(low, high, unit)
 
 
 def describe(model: str, pointer: str) -> str | None:

@@ -8,6 +8,7 @@ from typing import BinaryIO
 
 from vidlint.probe.model import MediaProbe
 from vidlint.probe.sniff import image_looks_truncated, parse_webp_header
+from vidlint.core.wording import number
 
 # Pillow format id -> vidlint's short name.
 _FORMAT_NAMES = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "BMP": "bmp", "DIB": "bmp",
@@ -139,7 +140,7 @@ def _record_bomb(probe: MediaProbe, stream: BinaryIO, pillow_format: str | None,
 
     pixels = re.search(r"\((\d+) pixels\)", message)
     probe.notes.append("decompression bomb: the header declares "
-                       + (f"{int(pixels.group(1)):,} pixels" if pixels else "too many pixels")
+                       + (f"{number(int(pixels.group(1)))} pixels" if pixels else "too many pixels")
                        + "; vidlint read the header only")
     Image.init()
     factory = Image.OPEN.get(pillow_format or "")

@@ -15,6 +15,7 @@ from typing import Any
 
 from vidlint.remote.fetch import Fetcher, FetchOptions, FetchStats, RemoteError
 from vidlint.remote.guard import GuardPolicy
+from vidlint.core.wording import number
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -124,7 +125,7 @@ def format_stats(stats: FetchStats) -> str:
     """``online: 146,022 bytes (142.6 KiB) transferred in 5 requests``, ending an --online run."""
     n = stats.bytes_transferred
     human = f" ({_human_bytes(n)})" if n >= KiB else ""
-    return f"online: {n:,} bytes{human} transferred in {stats.requests} request{'s' if stats.requests != 1 else ''}"
+    return f"online: {number(n)} bytes{human} transferred in {stats.requests} request{'s' if stats.requests != 1 else ''}"
 
 
 def format_stats_line(summary: dict[str, int]) -> str:

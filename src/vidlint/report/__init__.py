@@ -15,6 +15,7 @@ FORMATTERS: dict[str, str] = {
     "gitlab": "vidlint.report.gitlab",
     "markdown": "vidlint.report.markdown",
 }
+TEXT_STYLES = ("full", "concise")  # --format full|concise: the text format in one style (text: full on a terminal)
 
 
 def formatter(name: str):  # type: ignore[no-untyped-def]

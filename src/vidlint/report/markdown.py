@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from vidlint.api import LintRun
 from vidlint.core.diagnostics import Severity
 from vidlint.core.links import rule_url
+from vidlint.core.wording import number
 
 MAX_LISTED = 200  # findings listed one by one; a step summary holds at most 1 MiB
 
@@ -29,7 +30,7 @@ def findings_by_code(run: LintRun) -> list[str]:
     rows = ["| Code | Severity | Findings | Rule |", "| --- | --- | ---: | --- |"]
     for (code, severity), count in sorted(counts.items(), key=lambda item: (-item[0][1], -item[1], item[0][0])):
         name = rules[code].name if code in rules else ""
-        rows.append(f"| [{code}]({rule_url(code)}) | {severity.label} | {count:,} | {cell(name)} |")
+        rows.append(f"| [{code}]({rule_url(code)}) | {severity.label} | {number(count)} | {cell(name)} |")
     return rows
 
 
@@ -44,7 +45,7 @@ def costs(run: LintRun) -> list[str]:
         if result.estimates:
             shown = format_estimate(result.estimates[0]) if len(result.estimates) == 1 else summary_text(
                 result.estimates).removeprefix("Estimated cost: ")
-            rows.append(f"| `{cell(result.path)}` | {result.requests:,} | {cell(shown)} |")
+            rows.append(f"| `{cell(result.path)}` | {number(result.requests)} | {cell(shown)} |")
     return rows
 
 
@@ -52,13 +53,13 @@ def listing(run: LintRun) -> list[str]:
     found = [(f.path, d) for f in run.files for d in f.diagnostics]
     if not found:
         return []
-    rows = [f"<details><summary>{len(found):,} finding{'s' if len(found) != 1 else ''}</summary>", "",
+    rows = [f"<details><summary>{number(len(found))} finding{'s' if len(found) != 1 else ''}</summary>", "",
             "| Location | Code | Severity | Message |", "| --- | --- | --- | --- |"]
     for path, d in found[:MAX_LISTED]:
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
         rows.append(f"| `{cell(path)}:{d.line}:{d.column}` | {d.code} | {d.severity.label} | {cell(message)} |")
     if len(found) > MAX_LISTED:
-        rows.append(f"| … | | | {len(found) - MAX_LISTED:,} more: see the annotations or the full report |")
+        rows.append(f"| … | | | {number(len(found) - MAX_LISTED)} more: see the annotations or the full report |")
     return rows + ["", "</details>"]
 
 

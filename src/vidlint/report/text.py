@@ -1,15 +1,35 @@
-"""``--format text``: ``path:line:col: CODE [severity] message`` plus hints and a summary."""
+"""``--format text`` for people: ``full`` on a terminal, ``concise`` otherwise (or ``--format full|concise``).
+
+concise, one finding a line (what editors and ``grep`` read)::
+
+    limits.json:13:15: VL203 [error] duration is 12 s, but with video_urls the limit is 2..10 s
+
+full, the source line with a caret under the column (ruff's full format)::
+
+    limits.json:13:15: VL203 [error] duration is 12 s, but with video_urls the limit is 2..10 s
+       |
+    13 |   "duration": 12,
+       |               ^^
+       = hint: set duration to 10 or less, or drop the reference videos
+
+Informational findings about each asset ("local file", "remote asset not verified") are
+folded into one line unless ``show_infos`` (``--show-infos``/``-v``); ``quiet`` (``-q``)
+prints neither them nor the summary. Folded findings still count (summary, ``--fail-on info``).
+"""
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from typing import Any, TextIO
 
-from vidlint.run import LintRun
-from vidlint.core.wording import plural
-from vidlint.core.diagnostics import Severity
+from vidlint.run import FileResult, LintRun
+from vidlint.core.wording import number, plural
+from vidlint.core.diagnostics import Diagnostic, Severity
+from vidlint.report import TEXT_STYLES
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+MAX_SOURCE_WIDTH = 100  # a longer source line (a JSON Lines record) is shown as a window around the column
 
 
 def use_colour(stream: TextIO, choice: str = "auto") -> bool:
@@ -19,19 +39,47 @@ def use_colour(stream: TextIO, choice: str = "auto") -> bool:
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
+    return is_terminal(stream)
+
+
+def is_terminal(stream: TextIO) -> bool:
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
 
+def choose_style(stream: TextIO, style: str = "auto") -> str:
+    """``full`` or ``concise``; ``auto``: full on a terminal."""
+    if style in TEXT_STYLES:
+        return style
+    return "full" if is_terminal(stream) else "concise"
+
+
+def _rule_stage(code: str) -> str | None:
+    from vidlint.rules.registry import load_all_rules
+
+    rule = load_all_rules().get(code)
+    return rule.stage if rule is not None else None
+
+
+def folded(d: Diagnostic) -> bool:
+    """An informational finding that repeats for each asset: folded into one line by default."""
+    return d.severity == Severity.INFO and _rule_stage(d.code) == "asset"
+
+
+def request_files(run: LintRun) -> list[FileResult]:
+    """The files linted: not the configuration or baseline files that stale suppressions are reported on."""
+    return [f for f in run.files if not f.diagnostics or any(_rule_stage(d.code) != "meta" for d in f.diagnostics)]
+
+
 def summary_line(run: LintRun) -> str:
     errors, warnings, infos = (run.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    files = plural(len(run.files), "file")
-    hidden = f" {plural(run.baselined, 'finding')} in the baseline not shown." if run.baselined else ""
+    files = _count(len(request_files(run)), "file")
+    hidden = f" {_count(run.baselined, 'finding')} in the baseline not shown." if run.baselined else ""
     if not run.files:
         return "No request files linted." if run.path_errors else "No request files found (*.json, *.jsonl)."
     if not (errors or warnings or infos):
         return f"All checks passed ({files}).{hidden}"
-    parts = [plural(errors, "error"), plural(warnings, "warning"), plural(infos, "info")]
+    parts = [_count(errors, "error"), _count(warnings, "warning"), _count(infos, "info")]
     return f"Found {', '.join(parts)} in {files}.{hidden}"
 
 
@@ -61,32 +109,124 @@ def fix_lines(run: LintRun) -> str:
     return "\n".join(lines)
 
 
-def render(run: LintRun, stream: TextIO, colour: str = "auto", quiet: bool = False, **_: Any) -> None:
+def _count(n: int, word: str) -> str:
+    return f"{number(n)} {word}" + ("" if n == 1 else "s")
+
+
+def folded_line(hidden: Counter[str]) -> str:
+    """``49 infos not shown (41 VL502 remote-asset-not-verified, 8 VL501 local-asset); --show-infos lists them``."""
+    from vidlint.rules.registry import load_all_rules
+
+    rules = load_all_rules()
+    parts = [f"{number(n)} {code} {rules[code].name}" for code, n in sorted(hidden.items(), key=lambda i: (-i[1], i[0]))]
+    total = sum(hidden.values())
+    return f"{_count(total, 'info')} about assets not shown ({', '.join(parts)}); -v or --show-infos lists them"
+
+
+def caret_span(line: str, start: int) -> int:
+    """How many characters the value at ``start`` (0-based) covers: a whole string, or a number/word."""
+    if start >= len(line):
+        return 1
+    if line[start] == '"':
+        end, escaped = start + 1, False
+        while end < len(line):
+            if escaped:
+                escaped = False
+            elif line[end] == "\\":
+                escaped = True
+            elif line[end] == '"':
+                return end - start + 1
+            end += 1
+        return len(line) - start
+    end = start
+    while end < len(line) and line[end] not in ',:]}[{ \t"':
+        end += 1
+    return max(1, end - start)
+
+
+def source_excerpt(line_text: str, line: int, column: int, paint: Any) -> list[str]:
+    """The ``NN | source`` and caret lines for one finding."""
+    text = line_text.rstrip("\r\n").expandtabs(1)
+    start = max(0, column - 1)
+    width = caret_span(text, start)
+    if len(text) > MAX_SOURCE_WIDTH:  # a window around the column, marked with … at the cut ends
+        left = max(0, min(start - MAX_SOURCE_WIDTH // 3, len(text) - MAX_SOURCE_WIDTH))
+        shown = text[left:left + MAX_SOURCE_WIDTH]
+        prefix = "…" if left else ""
+        suffix = "…" if left + MAX_SOURCE_WIDTH < len(text) else ""
+        text, start = prefix + shown + suffix, start - left + len(prefix)
+        width = min(width, len(shown) + len(prefix) - start)
+    gutter = " " * len(str(line))
+    bar = paint("|", "34;1")
+    return [f"{gutter} {bar}", f"{paint(str(line), '34;1')} {bar} {text}",
+            f"{gutter} {bar} {' ' * start}{paint('^' * max(1, width), '31;1')}"]
+
+
+class SourceLines:
+    """The lines of the files findings are in, read when the full format first needs them."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, list[str] | None] = {}
+
+    def line(self, path: str, number_: int) -> str | None:
+        if path not in self._files:
+            self._files[path] = self._read(path)
+        lines = self._files[path]
+        return lines[number_ - 1] if lines is not None and 0 < number_ <= len(lines) else None
+
+    @staticmethod
+    def _read(path: str) -> list[str] | None:
+        if path == "-":
+            return None
+        try:
+            with open(path, "rb") as handle:
+                return handle.read().decode("utf-8", "replace").split("\n")
+        except OSError:
+            return None
+
+
+def render(run: LintRun, stream: TextIO, colour: str = "auto", quiet: bool = False, show_infos: bool = False,
+           style: str = "auto", **_: Any) -> None:
     coloured = use_colour(stream, colour)
+    full = choose_style(stream, style) == "full"
+    sources = SourceLines()
 
     def paint(text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if coloured else text
 
     unsafe = run.fix is not None and run.fix.unsafe
+    hidden: Counter[str] = Counter()
     for result in run.files:
         for d in result.diagnostics:
+            if not show_infos and (folded(d) or (quiet and d.severity == Severity.INFO)):
+                hidden[d.code] += 1
+                continue
             where = paint(f"{result.path}:{d.line}:{d.column}:", "1")
             tag = paint(f"{d.code} [{d.severity.label}]", _COLOURS[d.severity] + ";1")
             fixable = "[*] " if d.fix is not None and d.fix.applies(unsafe) else ""
             stream.write(f"{where} {tag} {fixable}{d.message}\n")
+            source = sources.line(result.path, d.line) if full else None
+            if source is not None:
+                stream.write("".join(f"{row}\n" for row in source_excerpt(source, d.line, d.column, paint)))
             if d.hint:
-                stream.write(f"    {paint('hint:', '2')} {d.hint}\n")
-    if not quiet:
-        stream.write(summary_line(run) + "\n")
-        fixes = fix_lines(run)
-        if fixes:
-            stream.write(fixes + "\n")
-        estimates = [e for f in run.files for e in f.estimates]
-        if estimates:
-            from vidlint.check.estimate import summary_text
+                lead = f"{' ' * len(str(d.line))} = " if source is not None else "    "
+                stream.write(f"{lead}{paint('hint:', '2')} {d.hint}\n")
+            if full:
+                stream.write("\n")
+    if quiet:
+        return
+    if hidden:
+        stream.write(folded_line(hidden) + "\n")
+    stream.write(summary_line(run) + "\n")
+    fixes = fix_lines(run)
+    if fixes:
+        stream.write(fixes + "\n")
+    estimates = [e for f in run.files for e in f.estimates]
+    if estimates:
+        from vidlint.check.estimate import summary_text
 
-            stream.write(summary_text(estimates) + "\n")
-        if run.online is not None:  # an --online run ends with what the network cost
-            from vidlint.remote.online import format_stats_line
+        stream.write(summary_text(estimates) + "\n")
+    if run.online is not None:  # an --online run ends with what the network cost
+        from vidlint.remote.online import format_stats_line
 
-            stream.write(format_stats_line(run.online) + "\n")
+        stream.write(format_stats_line(run.online) + "\n")

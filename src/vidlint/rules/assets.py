@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from vidlint.core.wording import number
 from vidlint.rules.media import _article
 from vidlint.rules.registry import Finding, rule
 
@@ -132,7 +133,7 @@ def asset_truncated(ctx: AssetContext) -> Iterator[Finding]:
     probe = ctx.probe
     if probe is not None and probe.truncated and probe.failure is None:
         yield ctx.finding(f"{probe.format or ctx.ref.kind} file is truncated "
-                             f"({probe.size:,} bytes, shorter than its headers declare)",
+                             f"({number(probe.size or 0)} bytes, shorter than its headers declare)",
                              hint="download or copy the file again")
 
 

@@ -207,8 +207,8 @@ def asset_too_large(ctx: AssetContext) -> Iterator[Finding]:
         return
     if probe.size > limit * MIB:
         yield ctx.finding(f"file is {_both_mb(probe.size)}; the limit is {number(limit)} MB, at most "
-                          f"{limit * MIB:,} bytes even if a MB is 1,048,576 bytes",
-                          hint=f"re-encode or downscale it to at most {limit * MB:,} bytes "
+                          f"{number(limit * MIB)} bytes even if a MB is 1,048,576 bytes",
+                          hint=f"re-encode or downscale it to at most {number(limit * MB)} bytes "
                                f"({number(limit)} MB in either reading)")
 
 
@@ -256,9 +256,9 @@ def asset_size_ambiguous(ctx: AssetContext) -> Iterator[Finding]:
         return
     if limit * MB < probe.size <= limit * MIB:
         yield ctx.finding(f"file is {_both_mb(probe.size)}: over the {number(limit)} MB limit if a MB is "
-                          f"1,000,000 bytes ({limit * MB:,}), within it if a MB is 1,048,576 bytes "
-                          f"({limit * MIB:,}); the documentation does not say which",
-                          hint=f"re-encode it to at most {limit * MB:,} bytes to be safe")
+                          f"1,000,000 bytes ({number(limit * MB)}), within it if a MB is 1,048,576 bytes "
+                          f"({number(limit * MIB)}); the documentation does not say which",
+                          hint=f"re-encode it to at most {number(limit * MB)} bytes to be safe")
 
 
 @rule("VL611", "image-transparency-other-format", "warning", stage="media", reads="media.*.transparency", fix="unsafe")
@@ -393,8 +393,8 @@ def frame_pixels_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
     low, high = bounds
     area = probe.width * probe.height
     if not _inside(area, bounds):
-        yield ctx.finding(f"{ctx.ref.kind} frame is {probe.width}x{probe.height} = {area:,} pixels; the limit is "
-                          f"{_span(bounds, lambda n: f'{n:,}')} pixels{ctx.why('frame_pixels')}",
+        yield ctx.finding(f"{ctx.ref.kind} frame is {probe.width}x{probe.height} = {number(area)} pixels; the limit is "
+                          f"{_span(bounds, lambda n: f'{number(n)}')} pixels{ctx.why('frame_pixels')}",
                           hint="scale it up" if low is not None and area < low else "scale it down")
 
 
@@ -446,7 +446,8 @@ def _span(bounds: Any, show: Any = None, within: bool = False) -> str:
     show = show or number
     low, high = bounds
     if low is not None and high is not None:
-        return f"{'within ' if within else ''}{show(low)}..{show(high)}"
+        shown = show(low) if low == high else f"{show(low)}..{show(high)}"  # never 1..1
+        return f"{'within ' if within else ''}{shown}"
     return f"at least {show(low)}" if low is not None else f"at most {show(high)}"
 
 
@@ -474,4 +475,4 @@ def _trim(value: float, places: int = 2) -> str:
 
 def _both_mb(size: int) -> str:
     """``20,500,000 bytes (20.5 MB, 19.55 MiB)``: both readings of a documented MB."""
-    return f"{size:,} bytes ({_trim(size / MB)} MB, {_trim(size / MIB)} MiB)"
+    return f"{number(size)} bytes ({_trim(size / MB)} MB, {_trim(size / MIB)} MiB)"

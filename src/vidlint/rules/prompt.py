@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from vidlint.core.wording import number, plural
+from vidlint.core.wording import number, plural, span
 from vidlint.core.records import FrozenRecord
 from vidlint.core.pointers import get_pointer
 from vidlint.fix import Fix
@@ -161,8 +161,10 @@ def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
             count = _count(ctx.request, tag.target)
             if position > count:
                 field = _field(tag.target)
-                yield Finding(pointer, f'the prompt refers to "{match.group(0)}", but {_having(field, count)}',
-                              f"refer to {tag.base}..{count - 1 + tag.base}" if count else f"add it to {field} or reword the prompt",
+                hint = (f"refer to {tag.spelled(tag.base)}" if count == 1
+                        else f"refer to {span(tag.base, count - 1 + tag.base)}" if count
+                        else f"add it to {field} or reword the prompt")
+                yield Finding(pointer, f'the prompt refers to "{match.group(0)}", but {_having(field, count)}', hint,
                               char=match.start())
 
 

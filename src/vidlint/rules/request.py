@@ -10,7 +10,7 @@ import math
 import re
 from typing import Any, Iterator
 
-from vidlint.core.wording import label, number, plural, show
+from vidlint.core.wording import label, number, plural, show, span
 from vidlint.core.pointers import get_pointer, make_pointer, match_pattern, pattern_matches
 from vidlint.fix import Fix
 from vidlint.fix.ops import AddToTop, RemoveMember, ReplaceValue
@@ -166,7 +166,7 @@ def voice_binding_range(ctx: RequestContext) -> Iterator[Finding]:
             having = f"{field} has {plural(count, 'entry').replace('entrys', 'entries')}" if count else f"{field} is empty"
             yield Finding(pointer + make_pointer(key),
                           f"voice binding {key} points at {field}[{index - 1}], but {having}",
-                          f"bind {match.group(1)}1..{match.group(1)}{count}" if count else f"add the {match.group(1)} to {field}",
+                          f"bind {span(1, count, prefix=match.group(1))}" if count else f"add the {match.group(1)} to {field}",
                           at_key=True)
 
 
@@ -650,7 +650,7 @@ def body_too_large(ctx: RequestContext) -> Iterator[Finding]:
         return
     size = len(json.dumps(ctx.request, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
     if size > limit:
-        yield Finding("", f"the request body is {size:,} bytes; the limit is {limit:,} bytes",
+        yield Finding("", f"the request body is {number(size)} bytes; the limit is {number(limit)} bytes",
                       "reference media by URL instead of inlining it")
 
 

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any, Iterator
 
-from vidlint.core.wording import did_you_mean, label, plural, show, type_name
+from vidlint.core.wording import did_you_mean, label, number, plural, show, span, type_name
 from vidlint.core.pointers import make_pointer
 from vidlint.fix import Fix
 from vidlint.fix.ops import MoveToTop, RenameKey, ReplaceValue
@@ -108,10 +108,10 @@ def _range(schema: dict[str, Any]) -> str:
     low = schema.get("minimum", schema.get("exclusiveMinimum"))
     high = schema.get("maximum", schema.get("exclusiveMaximum"))
     if low is not None and high is not None:
-        return f"{low}..{high}"
+        return span(low, high)
     if low is not None:
-        return f"at least {low}"
-    return f"at most {high}"
+        return f"at least {number(low)}"
+    return f"at most {number(high)}" if high is not None else "a number"
 
 
 @rule("VL104", "out-of-range", "error", stage="schema", fix="unsafe")

@@ -10,6 +10,7 @@ import math
 import re
 from typing import Iterator
 
+from vidlint.core.wording import number
 from vidlint.rules.registry import Finding, RequestContext, rule
 from vidlint.core.pointers import get_pointer
 from vidlint.core.pointers import make_pointer
@@ -48,7 +49,7 @@ def prompt_token_estimate(ctx: RequestContext) -> Iterator[Finding]:
     if estimate <= spec["max_tokens"]:
         return
     yield Finding(make_pointer(spec["field"]),
-                  f"{spec['field']} is about {estimate:,} tokens ({len(text):,} characters, {wide:,} of them Chinese, "
-                  f"Japanese or Korean); the limit is {spec['max_tokens']:,} tokens. No tokenizer is documented, so "
+                  f"{spec['field']} is about {number(estimate)} tokens ({number(len(text))} characters, {number(wide)} of them Chinese, "
+                  f"Japanese or Korean); the limit is {number(spec['max_tokens'])} tokens. No tokenizer is documented, so "
                   f"this is an estimate (one token per such character, one per {OTHER_CHARACTERS_PER_TOKEN} others)",
                   f"shorten it; the docs recommend {spec['recommended']}" if spec.get("recommended") else "shorten it")
