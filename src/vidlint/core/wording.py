@@ -60,7 +60,12 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
 
 
 def plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
+    """``1 entry``, ``2 entries``, ``3 files``: a consonant and y take -ies."""
+    if count == 1:
+        return f"{count} {word}"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return f"{count} {word[:-1]}ies"
+    return f"{count} {word}s"
 
 
 def number(value: float, decimals: int = 0) -> str:

@@ -93,7 +93,7 @@ def fix_lines(run: LintRun) -> str:
     copies = sum(len(f.fixes.copies) for f in run.files if f.fixes is not None)
     writes = run.fix is not None and run.fix.apply and run.fix.write
     if fixed or copies:
-        made = f" and {plural(copies, 'asset copy').replace('copys', 'copies')}" if copies else ""
+        made = f" and {plural(copies, 'asset copy')}" if copies else ""
         lines.append(f"{'Fixed' if writes else 'Would fix'} {plural(fixed, 'finding')}{made}.")
     for result in run.files:
         if result.fixes is not None:

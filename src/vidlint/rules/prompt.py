@@ -118,7 +118,7 @@ def _texts(ctx: RequestContext) -> list[tuple[str, str]]:
 
 
 def _having(field: str, count: int) -> str:
-    return f"{field} has {plural(count, 'entry').replace('entrys', 'entries')}" if count else f"{field} is empty"
+    return f"{field} has {plural(count, 'entry')}" if count else f"{field} is empty"
 
 
 @rule("VL302", "empty-prompt", "warning", stage="request")

@@ -163,7 +163,7 @@ def voice_binding_range(ctx: RequestContext) -> Iterator[Finding]:
         field = arrays[match.group(1)]
         index, count = int(match.group(2)), len(as_list(request, field))
         if index > count:
-            having = f"{field} has {plural(count, 'entry').replace('entrys', 'entries')}" if count else f"{field} is empty"
+            having = f"{field} has {plural(count, 'entry')}" if count else f"{field} is empty"
             yield Finding(pointer + make_pointer(key),
                           f"voice binding {key} points at {field}[{index - 1}], but {having}",
                           f"bind {span(1, count, prefix=match.group(1))}" if count else f"add the {match.group(1)} to {field}",

@@ -255,7 +255,7 @@ def wrong_count(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     count = len(error.instance) if isinstance(error.instance, (list, dict)) else 0
     noun = "item" if isinstance(error.instance, list) else "entry"
     bound = "at most" if error.validator.startswith("max") else "at least"
-    counted = plural(count, noun).replace('entrys', 'entries')
+    counted = plural(count, noun)
     yield Finding(pointer, f"{label(pointer)} has {counted}; {bound} {error.validator_value} allowed")
 
 
