@@ -400,15 +400,20 @@ def shot_list_durations(ctx: RequestContext) -> Iterator[Finding]:
     A model's ``shot_lists`` entry names the array of shots (kling ``model_params.multi_prompt``),
     the key of each shot's duration (numeric strings such as ``"3"`` are read as numbers) and
     the field they must add up to; each shot lasts at least ``min_shot`` seconds (default 1).
+    With ``index_key``, each shot also carries its number, which must count 1, 2, 3... in the
+    list's order (kling: "shot sequence number, starting from 1").
 
-    Breaks it: shots of "3" and "3" seconds with ``"duration": 5``.
-    Fix: make the shots add up to ``duration``, or change ``duration``.
+    Breaks it: shots of "3" and "3" seconds with ``"duration": 5``; shots whose ``index`` is
+    2 then 1.
+    Fix: make the shots add up to ``duration``, or change ``duration``; number the shots 1, 2,
+    3... in order.
     """
     request = ctx.request
     for entry in ctx.meta["shot_lists"]:
         shots = get_pointer(request, entry["at"])
         if not isinstance(shots, list) or not shots or not applies(entry, request):
             continue
+        yield from _shot_numbers(entry, shots)
         key, lengths = entry.get("duration_key", "duration"), []
         for index, shot in enumerate(shots):
             value = shot.get(key) if isinstance(shot, dict) else None
@@ -436,3 +441,19 @@ def shot_list_durations(ctx: RequestContext) -> Iterator[Finding]:
                 yield Finding(entry["at"], f"the shots last {shown} = {number(sum(lengths))} s, but {name} is {number(total)} s{told}; "
                               f"they must add up to it{when_words(entry)}",
                               f"make the shot durations add up to {number(total)}, or set {name} to {number(sum(lengths))}")
+
+
+def _shot_numbers(entry: dict[str, Any], shots: list[Any]) -> Iterator[Finding]:
+    """The first shot whose ``index_key`` is not its place in the list (1, 2, 3...)."""
+    key = entry.get("index_key")
+    if not key:
+        return
+    for place, shot in enumerate(shots, start=1):
+        value = shot.get(key) if isinstance(shot, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int):
+            continue  # missing or mistyped: the schema reports it
+        if value != place:
+            yield Finding(f"{entry['at']}/{place - 1}/{key}", f"shot {place} of the list has {key} {value}; shots are "
+                          f"numbered 1, 2, 3... in the list's order, so it must be {place}",
+                          f"set {key} to {place} (renumber the shots 1..{len(shots)} in order)")
+            return  # one finding: the rest follow from renumbering
