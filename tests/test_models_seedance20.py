@@ -111,8 +111,8 @@ def common_cases(model: str) -> list[tuple[str, dict, str, str]]:
         ("prompt-required", c(prompt=None), "VL101", ""),
         ("prompt-type", c(prompt=["a cat"]), "VL102", "/prompt"),
         ("prompt-empty", c(prompt="  "), "VL302", "/prompt"),
-        ("prompt-over-10000-chars", c(prompt="a cat " * 1700), "VL232", "/prompt"),
-        ("prompt-over-2500-non-ascii", c(prompt="猫" * 2501), "VL232", "/prompt"),
+        ("prompt-tokens-english", c(prompt="word " * 8001), "VL305", "/prompt"),
+        ("prompt-tokens-cjk", c(prompt="猫" * 10001), "VL305", "/prompt"),
         ("model-wrong-case", c(model=model.upper()), "VL011", "/model"),
         ("duration-low", c(duration=3), "VL104", "/duration"),
         ("duration-high", c(duration=16), "VL104", "/duration"),
@@ -307,18 +307,21 @@ def test_body_over_64_mb():
 
 
 @pytest.mark.parametrize("prompt, warned", [
-    ("a" * 10000, False),            # ASCII: at most one token a byte, so at most 10000 tokens
-    ("a" * 10001, True),
-    ("猫" * 2500, False),             # any character is at most 4 bytes, so at most 10000 tokens
-    ("猫" * 2501, True),
-    ("a" * 2600 + "é", True),
+    ("a" * 40000, False),            # about one token per 4 characters of English: 10000
+    ("a" * 40001, True),
+    ("猫" * 10000, False),            # one token per Chinese character
+    ("猫" * 10001, True),
+    ("a" * 20000 + "猫" * 5001, True),
 ])
-def test_prompt_token_bound(lint, prompt, warned):
+def test_prompt_token_estimate(lint, prompt, warned):
+    """The one token-estimate rule of both Seedance families (VL305), with seedance-2.0's numbers."""
     result = lint(clean("seedance-2.0-text-to-video", prompt=prompt))
-    traps = [d for d in result.diagnostics if d.code == "VL232"]
-    assert bool(traps) == warned
+    warnings = [d for d in result.diagnostics if d.code == "VL305"]
+    assert bool(warnings) == warned
+    assert "VL232" not in [d.code for d in result.diagnostics]
     if warned:
-        assert traps[0].severity == Severity.WARNING and "documents no tokenizer" in traps[0].message
+        assert warnings[0].severity == Severity.WARNING and "No tokenizer is documented" in warnings[0].message
+        assert warnings[0].hint == "shorten it; the docs recommend at most 500 Chinese characters"
 
 
 # ---- messages, hints and what vidlint says about the family ------------------------------------
