@@ -324,6 +324,17 @@ def test_prompt_token_estimate(lint, prompt, warned):
         assert warnings[0].hint == "shorten it; the docs recommend at most 500 Chinese characters"
 
 
+@pytest.mark.parametrize("model", R2V)
+@pytest.mark.parametrize("video", ["gray-1920x1088-24fps-2s.mp4", "ok.mp4"])
+def test_reference_video_resolution_tiers(lint, model, video):
+    """Reference videos are documented as 480p, 720p or 1080p: the frame-pixel envelope of those tiers
+    (640x640 .. 2206x946) is checked, and the message names the tiers."""
+    (d,) = [d for d in lint(clean(model, video_urls=[video])).diagnostics if d.code == "VL617"]
+    assert d.pointer == "/video_urls/0" and "the limit is 409,600..2,086,876 pixels" in d.message
+    assert "480p, 720p or 1080p only" in d.message
+    assert "VL617" not in [d.code for d in lint(clean(model, video_urls=[OK_VIDEO])).diagnostics]
+
+
 # ---- messages, hints and what vidlint says about the family ------------------------------------
 
 
