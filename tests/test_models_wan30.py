@@ -118,7 +118,7 @@ REFERENCE_VIDEO = [
     ("ref-file-xor-link", ref(model_params={"file_url": "https://x.example.com/deck.pdf",
                                             "link_url": "https://x.example.com/a"}), "VL208", "/model_params",
      ref(model_params={"file_url": "https://x.example.com/deck.pdf"})),
-    ("ref-file-format", ref(model_params={"file_url": "https://x.example.com/deck.zip"}), "VL236",
+    ("ref-file-format", ref(model_params={"file_url": "https://x.example.com/deck.zip"}), "VL509",
      "/model_params/file_url", ref(model_params={"file_url": "https://x.example.com/deck.PPTX?v=2"})),
     ("ref-file-local-path", ref(model_params={"file_url": "deck.pdf"}), "VL109", "/model_params/file_url",
      ref(model_params={"file_url": "https://x.example.com/deck"})),
@@ -194,6 +194,89 @@ CLEAN = [
 def test_documented_requests_are_clean(body):
     diagnostics, result = lint(body)
     assert [d for d in diagnostics if d.code not in ("VL313",)] == [], diagnostics
+
+
+# ---- the reference document (model_params.file_url), read through an asset map -------------------
+
+DOCS = "https://docs.example.com/"
+
+
+def write_pdf(path, pages):
+    from PIL import Image
+
+    first, *rest = [Image.new("RGB", (8, 8), "white") for _ in range(pages)]
+    first.save(path, save_all=True, append_images=rest)
+    return path.name
+
+
+def write_zip(path, part):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr(part, "<x/>")
+    return path.name
+
+
+def write_sparse_pdf(path, size):
+    with open(path, "wb") as handle:
+        handle.write(b"%PDF-1.4\n")
+        handle.truncate(size)
+    return path.name
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("documents")
+    (folder / "notes.md").write_text("# Product\n\nA deck in words.\n", encoding="utf-8")
+    return {"folder": folder, "50.pdf": write_pdf(folder / "50.pdf", 50), "51.pdf": write_pdf(folder / "51.pdf", 51),
+            "deck.pptx": write_zip(folder / "deck.pptx", "ppt/presentation.xml"),
+            "deck.zip": write_zip(folder / "deck.zip", "content/readme.xml"),
+            "zip-named.docx": write_zip(folder / "zip-named.docx", "content/readme.xml"),
+            "notes.md": "notes.md",
+            "100MB.pdf": write_sparse_pdf(folder / "100MB.pdf", 100 * 1000 * 1000 + 1),
+            "101MiB.pdf": write_sparse_pdf(folder / "101MiB.pdf", 101 * 1024 * 1024)}
+
+
+def mapped(documents, body):
+    result = lint_bytes("request.json", json.dumps(body).encode(), False, MEDIA,
+                        LintOptions(assets=AssetOptions(no_cache=True, asset_maps=[(DOCS, documents["folder"])])))
+    return [(d.code, d.pointer) for d in result.diagnostics if d.code not in ("VL313",)], result
+
+
+def document(name):
+    return ref(prompt="Turn this deck into a product ad", image_urls=DROP, audio_urls=DROP,
+               model_params={"file_url": DOCS + name})
+
+
+@pytest.mark.parametrize("bad, code, good", [
+    ("51.pdf", "VL618", "50.pdf"),                 # at most 50 pages
+    ("101MiB.pdf", "VL607", "50.pdf"),             # at most 100 MB, whatever a MB is
+    ("100MB.pdf", "VL610", "50.pdf"),              # over 100,000,000 bytes, within 100 MiB
+    ("deck.zip", "VL601", "deck.pptx"),            # the format from the bytes
+    ("zip-named.docx", "VL601", "notes.md"),       # named .docx, but a plain zip inside
+    ("no-such.pdf", "VL503", "50.pdf"),
+])
+def test_reference_document_limits(documents, bad, code, good):
+    found, _ = mapped(documents, document(bad))
+    assert (code, "/model_params/file_url") in found, found
+    assert mapped(documents, document(good))[0] == [], mapped(documents, document(good))[0]
+
+
+def test_reference_document_messages(documents):
+    _, result = mapped(documents, document("51.pdf"))
+    (d,) = [d for d in result.diagnostics if d.code == "VL618"]
+    assert "document has 51 pages; the limit is at most 50 pages" in d.message
+    _, result = mapped(documents, document("deck.zip"))
+    (d,) = [d for d in result.diagnostics if d.code == "VL601"]
+    assert "document format is zip; accepted document formats: docx, doc" in d.message
+
+
+def test_unread_document_is_judged_by_its_extension():
+    assert ("VL509", "/model_params/file_url") in found(document("deck.zip"))
+    assert "VL509" not in [c for c, _ in found(document("deck.pdf"))]
+    (d,) = [d for d in lint(document("deck.pdf"))[1].diagnostics if d.code == "VL502"]
+    assert "remote document" in d.message and "page count were not verified" in d.message
 
 
 def test_messages_say_the_documented_limit():
@@ -293,5 +376,5 @@ def test_models_command_lists_the_family():
     listed = run_vidlint("models").out
     for model in ("wan3.0-text-to-video", "wan3.0-image-to-video", "wan3.0-reference-video"):
         assert model in listed
-    assert "wan3.0-reference-video" in run_vidlint("rules", "VL236").out
+    assert "wan3.0-reference-video" in run_vidlint("rules", "VL509").out
     assert "wan3.0-reference-video" in run_vidlint("rules", "VL233").out
