@@ -224,6 +224,26 @@ def test_documented_requests_are_clean(body):
     assert diagnostics == [], diagnostics
 
 
+@pytest.mark.parametrize("kind, mb, build, pointer, maker", [
+    ("image", 30, lambda f: i2v(image_urls=[f]), "/image_urls/0", "sparse_jpeg"),
+    ("video", 200, lambda f: r2v(video_urls=[f]), "/video_urls/0", "sparse_mp4"),
+    ("audio", 15, lambda f: r2v(audio_urls=[f]), "/audio_urls/0", "sparse_wav"),
+])
+def test_file_size_limits(tmp_path, kind, mb, build, pointer, maker):
+    """Each kind's documented "MB" limit: over the binary reading is VL607, between the readings VL610,
+    at mb x 1,000,000 bytes clean (sparse files of real media, made by tests/media_helpers)."""
+    import media_helpers
+
+    make = getattr(media_helpers, maker)
+    suffix = {"sparse_jpeg": ".jpg", "sparse_mp4": ".mp4", "sparse_wav": ".wav"}[maker]
+    over = make(tmp_path / f"over{suffix}", mb * 1024 * 1024 + 1)
+    between = make(tmp_path / f"between{suffix}", mb * 1000 * 1000 + 1)
+    within = make(tmp_path / f"within{suffix}", mb * 1000 * 1000)
+    assert ("VL607", pointer) in found(build(str(over)))
+    assert ("VL610", pointer) in found(build(str(between)))
+    assert not {"VL607", "VL610"} & {code for code, _ in found(build(str(within)))}
+
+
 @pytest.mark.slow
 def test_body_over_64_mb_is_an_error():
     diagnostics, _ = lint(r2v(padding="x" * 67_200_000))
