@@ -8,14 +8,12 @@ vidlint.api.lint_bytes."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
 import pytest
 
-from conftest import DROP, FIXTURES, SCHEMAS, request_builder, run_vidlint, write_request
-from vidlint.api import AssetOptions, LintOptions, lint_bytes
+from conftest import DROP, FIXTURES, SCHEMAS, lint_request, request_builder, run_vidlint, write_request
 
 MEDIA = FIXTURES / "media"
 IMG = "https://cdn.example.com/first.jpg"
@@ -42,11 +40,7 @@ extend = request_builder({"model": "seedance-2.5-video-extend",
 
 
 def lint(body):
-    """Findings but the 'remote asset not fetched' and 'local asset' infos; local paths resolve
-    against fixtures/media."""
-    result = lint_bytes("request.json", json.dumps(body, ensure_ascii=False).encode(), False, MEDIA,
-                        LintOptions(assets=AssetOptions(no_cache=True)))
-    return [d for d in result.diagnostics if d.code not in ("VL501", "VL502")], result
+    return lint_request(body)
 
 
 def found(body):

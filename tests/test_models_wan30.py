@@ -6,15 +6,12 @@ wan3.0 migration preview (VL235). Linted in process through vidlint.api.lint_byt
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
 import pytest
 
-from conftest import DROP, FIXTURES, SCHEMAS, request_builder, run_vidlint, write_request
-from vidlint.api import AssetOptions, LintOptions, lint_bytes
-from vidlint.settings.config import with_command_line_selection
+from conftest import DROP, FIXTURES, SCHEMAS, lint_request, request_builder, run_vidlint, write_request
 
 MEDIA = FIXTURES / "media"
 IMG = "https://cdn.example.com/first.jpg"
@@ -32,12 +29,7 @@ ref = request_builder({"model": "wan3.0-reference-video", "prompt": "The dancer 
 
 
 def lint(body, *, extend_select=None):
-    """(code, severity, pointer) of every finding but the 'remote asset not fetched' and 'local
-    asset' infos; local paths resolve against fixtures/media."""
-    config = with_command_line_selection(None, extend_select=extend_select) if extend_select else None
-    result = lint_bytes("request.json", json.dumps(body).encode(), False, MEDIA,
-                        LintOptions(config=config, assets=AssetOptions(no_cache=True)))
-    return [d for d in result.diagnostics if d.code not in ("VL501", "VL502")], result
+    return lint_request(body, extend_select=extend_select)
 
 
 def found(body, **kw):
@@ -239,8 +231,7 @@ def documents(tmp_path_factory):
 
 
 def mapped(documents, body):
-    result = lint_bytes("request.json", json.dumps(body).encode(), False, MEDIA,
-                        LintOptions(assets=AssetOptions(no_cache=True, asset_maps=[(DOCS, documents["folder"])])))
+    _, result = lint_request(body, asset_maps=[(DOCS, documents["folder"])])
     return [(d.code, d.pointer) for d in result.diagnostics if d.code not in ("VL313",)], result
 
 
