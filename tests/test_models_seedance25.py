@@ -238,6 +238,15 @@ def test_file_size_limits(tmp_path, kind, mb, build, pointer, maker):
     assert not {"VL607", "VL610"} & {code for code, _ in found(build(str(within)))}
 
 
+@pytest.mark.parametrize("build", [r2v, edit, extend], ids=["r2v", "edit", "extend"])
+def test_reference_video_resolution_tiers(build):
+    """Videos are documented as 480p, 720p, 1080p or 4K: the tiers' frame-pixel envelope is checked
+    and the message names them."""
+    (d,) = [d for d in lint(build(video_urls=["h264-opus-24fps.mp4"]))[0] if d.code == "VL617"]
+    assert d.pointer == "/video_urls/0" and "480p, 720p, 1080p or 4K" in d.message
+    assert "VL617" not in [c for c, _ in found(build(video_urls=[SQUARE]))]
+
+
 @pytest.mark.slow
 def test_body_over_64_mb_is_an_error():
     diagnostics, _ = lint(r2v(padding="x" * 67_200_000))
