@@ -390,3 +390,18 @@ def test_models_command_lists_the_family():
         assert model in listed
     assert "wan3.0-reference-video" in run_vidlint("rules", "VL509").out
     assert "wan3.0-reference-video" in run_vidlint("rules", "VL233").out
+
+
+def test_pdf_page_scan_is_bounded_on_hostile_bytes(tmp_path):
+    """A PDF made of 'obj' and '/Type /Pages' fragments with no 'endobj' (and a 10,000-digit
+    /Count) is scanned in linear time and yields no page count instead of a crash or a hang."""
+    import time
+
+    from vidlint.probe import probe_path
+
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + b"1 0 obj /Type /Pages " * 60000 + b"/Count " + b"9" * 10000)
+    started = time.perf_counter()
+    probe = probe_path(path)
+    assert time.perf_counter() - started < 2
+    assert probe.kind == "document" and probe.format == "pdf" and probe.pages is None and probe.ok

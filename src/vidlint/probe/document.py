@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from itertools import islice
 from typing import BinaryIO
 
 from vidlint.probe.model import MediaProbe
@@ -29,7 +30,12 @@ _IWORK = ("key", "pages", "numbers")
 _TEXT = {"txt": "txt", "text": "txt", "md": "md", "markdown": "md"}
 _PAGES = re.compile(rb"/Type\s*/Pages\b")
 _COUNT = re.compile(rb"/Count\s+(\d{1,9})\b")
-_REACH = 4096  # how far from "/Type /Pages" its object's "obj" and "endobj" are looked for
+# How far before and after "/Type /Pages" its object's "obj" and "endobj" are looked for (a flat
+# page tree's /Kids array of thousands of references can stand between /Type and /Count), and
+# how many page-tree nodes are read per window: a bounded cost on any bytes. Nodes past the
+# limit can only raise the count, so a PDF read partly may be under-counted, never over.
+_BEFORE, _AFTER = 1024, 64 * 1024
+_MOST_NODES = 64
 _PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 
 
@@ -73,7 +79,7 @@ def _pdf_pages(stream: BinaryIO, size: int) -> int | None:
     windows = [_read(stream, 0, min(size, WINDOW))]
     if size > WINDOW:
         windows.append(_read(stream, max(WINDOW, size - WINDOW), size - max(WINDOW, size - WINDOW)))
-    counts = [int(count.group(1)) for window in windows for at in _PAGES.finditer(window)
+    counts = [int(count.group(1)) for window in windows for at in islice(_PAGES.finditer(window), _MOST_NODES)
               for count in [_COUNT.search(_object_around(window, at.start(), at.end()))] if count]
     if counts:
         return max(counts)
@@ -85,10 +91,10 @@ def _pdf_pages(stream: BinaryIO, size: int) -> int | None:
 
 def _object_around(window: bytes, start: int, end: int) -> bytes:
     """The PDF object holding ``window[start:end]``: from the "obj" before it to the "endobj" after
-    it, each looked for within :data:`_REACH` bytes (so a hostile file costs linear time)."""
-    begin = window.rfind(b"obj", max(0, start - _REACH), start)
-    finish = window.find(b"endobj", end, end + _REACH)
-    return window[begin if begin >= 0 else max(0, start - _REACH):finish if finish >= 0 else end + _REACH]
+    it, each looked for within :data:`_BEFORE` / :data:`_AFTER` bytes."""
+    begin = window.rfind(b"obj", max(0, start - _BEFORE), start)
+    finish = window.find(b"endobj", end, end + _AFTER)
+    return window[begin if begin >= 0 else max(0, start - _BEFORE):finish if finish >= 0 else end + _AFTER]
 
 
 def _read(stream: BinaryIO, offset: int, length: int) -> bytes:
