@@ -201,12 +201,18 @@ def write_pdf(path, pages):
     return path.name
 
 
-def write_zip(path, part):
+def write_zip(path, part, counted=None):
+    """A zip with ``part`` (OOXML when it is word/... or ppt/...); ``counted``: (element, n) written
+    into docProps/app.xml, as Word (Pages) and PowerPoint (Slides) do."""
     import zipfile
 
-    with zipfile.ZipFile(path, "w") as package:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("[Content_Types].xml", "<Types/>")
         package.writestr(part, "<x/>")
+        if counted:
+            element, n = counted
+            package.writestr("docProps/app.xml", f'<Properties xmlns="http://schemas.openxmlformats.org/'
+                             f'officeDocument/2006/extended-properties"><{element}>{n}</{element}></Properties>')
     return path.name
 
 
@@ -223,6 +229,10 @@ def documents(tmp_path_factory):
     (folder / "notes.md").write_text("# Product\n\nA deck in words.\n", encoding="utf-8")
     return {"folder": folder, "50.pdf": write_pdf(folder / "50.pdf", 50), "51.pdf": write_pdf(folder / "51.pdf", 51),
             "deck.pptx": write_zip(folder / "deck.pptx", "ppt/presentation.xml"),
+            "50-slides.pptx": write_zip(folder / "50-slides.pptx", "ppt/presentation.xml", ("Slides", 50)),
+            "51-slides.pptx": write_zip(folder / "51-slides.pptx", "ppt/presentation.xml", ("Slides", 51)),
+            "50-pages.docx": write_zip(folder / "50-pages.docx", "word/document.xml", ("Pages", 50)),
+            "51-pages.docx": write_zip(folder / "51-pages.docx", "word/document.xml", ("Pages", 51)),
             "deck.zip": write_zip(folder / "deck.zip", "content/readme.xml"),
             "zip-named.docx": write_zip(folder / "zip-named.docx", "content/readme.xml"),
             "notes.md": "notes.md",
@@ -242,6 +252,8 @@ def document(name):
 
 @pytest.mark.parametrize("bad, code, good", [
     ("51.pdf", "VL618", "50.pdf"),                 # at most 50 pages
+    ("51-pages.docx", "VL618", "50-pages.docx"),   # Word's page count in docProps/app.xml
+    ("51-slides.pptx", "VL618", "50-slides.pptx"),  # PowerPoint's slide count
     ("101MiB.pdf", "VL607", "50.pdf"),             # at most 100 MB, whatever a MB is
     ("100MB.pdf", "VL610", "50.pdf"),              # over 100,000,000 bytes, within 100 MiB
     ("deck.zip", "VL601", "deck.pptx"),            # the format from the bytes

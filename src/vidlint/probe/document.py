@@ -9,7 +9,9 @@ bytes decode as UTF-8.
 
 A PDF's pages are the largest ``/Count`` of a ``/Type /Pages`` object (the page tree's root) in
 the first and last :data:`WINDOW` bytes; a PDF whose page tree sits in a compressed object
-stream, or in the middle of a larger file, has no page count (``pages`` None: not checked).
+stream, or in the middle of a larger file, has no page count (``pages`` None: not checked). A
+docx's pages and a pptx's slides are what the application wrote into ``docProps/app.xml`` when
+it last saved the file (read with :mod:`zipfile`, at most 256 KiB of it); other formats have none.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ _PDF, _OLE, _ZIP = b"%PDF-", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"
 _OLE_STREAMS = (("WordDocument", "doc"), ("Workbook", "xls"), ("Book", "xls"), ("PowerPoint Document", "ppt"))
 _OOXML_PARTS = ((b"word/", "docx"), (b"xl/", "xlsx"), (b"ppt/", "pptx"))
 _IWORK = ("key", "pages", "numbers")
+_OOXML_PAGES = {"docx": "Pages", "pptx": "Slides"}  # the element of docProps/app.xml that counts them
+_APP_XML_MOST = 256 * 1024
 _TEXT = {"txt": "txt", "text": "txt", "md": "md", "markdown": "md"}
 _PAGES = re.compile(rb"/Type\s*/Pages\b")
 _COUNT = re.compile(rb"/Count\s+(\d{1,9})\b")
@@ -58,6 +62,8 @@ def probe_document(stream: BinaryIO, size: int, head: bytes, name: str | None) -
         probe.format = next((fmt for stream_name, fmt in _OLE_STREAMS if stream_name in directory), "ole")
     elif head.startswith(_ZIP):
         probe.format = _zip_format(_read(stream, 0, min(size, 64 * 1024)), _extension(name))
+        if probe.format in _OOXML_PAGES:
+            probe.pages = _ooxml_pages(stream, _OOXML_PAGES[probe.format])
     else:
         probe.format = _TEXT[_extension(name)]
     return probe
@@ -73,6 +79,24 @@ def _zip_format(start: bytes, extension: str) -> str:
     if any(part.startswith(b"Index/") for part in names):
         return extension if extension in _IWORK else "iwork"
     return "zip"
+
+
+def _ooxml_pages(stream: BinaryIO, element: str) -> int | None:
+    """The page (docx) or slide (pptx) count the application wrote into ``docProps/app.xml`` when it
+    last saved the file; None when the part is missing, too large or unreadable."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(stream) as package:
+            info = package.getinfo("docProps/app.xml")
+            if info.file_size > _APP_XML_MOST:
+                return None
+            with package.open(info) as part:
+                text = part.read(_APP_XML_MOST)
+    except (KeyError, OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile):
+        return None
+    found = re.search(rb"<(?:\w+:)?%s>\s*(\d{1,6})\s*</" % element.encode(), text)
+    return int(found.group(1)) if found else None
 
 
 def _pdf_pages(stream: BinaryIO, size: int) -> int | None:

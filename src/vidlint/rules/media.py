@@ -407,9 +407,10 @@ def document_pages(ctx: AssetContext) -> Iterator[Finding]:
     """The reference document has more pages than the model reads.
 
     Against the model's ``pages`` range for documents (wan3.0 ``model_params.file_url``: at most
-    50). Only a PDF's page count is read, from its page tree in the first or last MiB of the
-    file; a PDF whose page tree is compressed, and every other format (docx, pptx, ...), is not
-    counted, so this check stays silent for them.
+    50). Read for a PDF from its page tree in the first or last MiB of the file, and for a docx
+    (pages) or pptx (slides) from the count the application wrote when it last saved the file
+    (``docProps/app.xml``). A PDF whose page tree is compressed, a file without that count, and
+    the other formats (doc, xlsx, key, txt, ...) are not counted: the check stays silent for them.
 
     Breaks it: a 51-page PDF as ``model_params.file_url``.
     Fix: split the document, or keep the pages the video needs.
