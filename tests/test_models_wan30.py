@@ -417,3 +417,29 @@ def test_pdf_page_scan_is_bounded_on_hostile_bytes(tmp_path):
     probe = probe_path(path)
     assert time.perf_counter() - started < 2
     assert probe.kind == "document" and probe.format == "pdf" and probe.pages is None and probe.ok
+
+
+def test_reference_document_online_over_loopback(tmp_path, documents):
+    """--online (in process, a real HTTP server on 127.0.0.1): a remote document gets the verdicts
+    of a local one (pages, format) with only part of it fetched, and no 'not fetched' info."""
+    from media_server import MediaServer
+
+    from vidlint.api import AssetOptions, LintOptions, lint_paths
+
+    with MediaServer() as server:
+        for name in ("51.pdf", "deck.zip", "50-slides.pptx", "101MiB.pdf"):
+            server.add(name, documents["folder"] / name)
+        found_by_name = {}
+        for name in ("51.pdf", "deck.zip", "50-slides.pptx", "101MiB.pdf"):
+            body = ref(prompt="Turn this deck into a product ad", image_urls=DROP, audio_urls=DROP,
+                       model_params={"file_url": server.url("range", name)})
+            path = write_request(tmp_path / f"{name}.json", body)
+            options = LintOptions(assets=AssetOptions(online=True, allow_private_hosts=True, no_cache=True))
+            run = lint_paths([str(path)], options)
+            (result,) = list(run.files)
+            found_by_name[name] = {(d.code, d.pointer) for d in result.diagnostics}
+            assert run.online["bytes_transferred"] < 3 * 1024 * 1024
+    at = "/model_params/file_url"
+    assert ("VL618", at) in found_by_name["51.pdf"] and ("VL601", at) in found_by_name["deck.zip"]
+    assert ("VL607", at) in found_by_name["101MiB.pdf"]
+    assert not {code for code, _ in found_by_name["50-slides.pptx"]} & {"VL502", "VL601", "VL607", "VL618", "VL509"}
