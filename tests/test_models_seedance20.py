@@ -321,7 +321,7 @@ def test_prompt_token_estimate(lint, prompt, warned):
     assert "VL232" not in [d.code for d in result.diagnostics]
     if warned:
         assert warnings[0].severity == Severity.WARNING and "No tokenizer is documented" in warnings[0].message
-        assert warnings[0].hint == "shorten it; the docs recommend at most 500 Chinese characters"
+        assert warnings[0].hint == "shorten it; the docs recommend at most 500 Chinese characters or 1000 English words"
 
 
 @pytest.mark.parametrize("model", R2V)
