@@ -217,7 +217,15 @@ def load_source(source: Source, data: bytes) -> LoadedFile:
     return load_bytes(source.display, data, source.jsonl)
 
 
-def is_json_schema(value: object) -> bool:
-    """A JSON Schema document (it names a json-schema.org meta-schema), not a request."""
-    meta = value.get("$schema") if isinstance(value, dict) else None
-    return isinstance(meta, str) and "json-schema.org/" in meta and "model" not in value  # type: ignore[operator]
+def is_tool_file(value: object) -> bool:
+    """A JSON Schema document (it names a json-schema.org meta-schema) or a vidlint baseline, not a request."""
+    if not isinstance(value, dict) or "model" in value:
+        return False
+    from vidlint.settings.baseline import FORMAT_KEY
+
+    meta = value.get("$schema")
+    return (isinstance(meta, str) and "json-schema.org/" in meta) or FORMAT_KEY in value
+
+
+def same_file(a: Path, b: Path) -> bool:
+    return _identity(a) == _identity(b)

@@ -23,7 +23,7 @@ import os
 from collections import Counter
 from typing import Any, TextIO
 
-from vidlint.run import FileResult, LintRun
+from vidlint.run import LintRun
 from vidlint.core.wording import number, plural
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.report import TEXT_STYLES
@@ -66,16 +66,11 @@ def folded(d: Diagnostic) -> bool:
     return d.severity == Severity.INFO and _rule_stage(d.code) == "asset"
 
 
-def request_files(run: LintRun) -> list[FileResult]:
-    """The files linted: not the configuration or baseline files that stale suppressions are reported on."""
-    return [f for f in run.files if not f.diagnostics or any(_rule_stage(d.code) != "meta" for d in f.diagnostics)]
-
-
 def summary_line(run: LintRun) -> str:
     errors, warnings, infos = (run.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    files = _count(len(request_files(run)), "file")
+    files = _count(run.request_files, "file")
     hidden = f" {_count(run.baselined, 'finding')} in the baseline not shown." if run.baselined else ""
-    if not run.files:
+    if not run.request_files:
         return "No request files linted." if run.path_errors else "No request files found (*.json, *.jsonl)."
     if not (errors or warnings or infos):
         return f"All checks passed ({files}).{hidden}"
