@@ -176,3 +176,30 @@ def test_a_baseline_with_any_name_is_never_linted_as_a_request(tmp_path):
     assert (tmp_path / "known.json").read_text(encoding="utf-8") == first  # not its own VL010
     again = vidlint_here("lint", "--baseline", "known.json", ".", cwd=tmp_path)
     assert again.code == 0 and again.out.startswith("All checks passed (1 file)."), again.out
+
+
+def test_full_format_quotes_stdin_not_the_file_of_that_name_on_disk(tmp_path):
+    seed_zero(tmp_path)  # on disk: "seed": 0 on line 7
+    unsaved = json.dumps({"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": [REMOTE],
+                          "duration": 99}, indent=2) + "\n"  # the editor's buffer: duration on line 7
+    for name in (["--stdin-filename", "r.json"], []):
+        out = vidlint_here("lint", "--format", "full", *name, "-", cwd=tmp_path, input=unsaved).out.splitlines()
+        first = next(i for i, line in enumerate(out) if " VL104 " in line or " VL203 " in line)
+        assert "duration" in out[first] and out[first].split(":")[:3] == [name[1] if name else "<stdin>", "7", "15"]
+        assert out[first + 2] == '7 |   "duration": 99'
+        assert out[first + 3] == "  |               ^^"
+        assert '"seed"' not in "\n".join(out)
+
+
+def test_full_format_quotes_the_record_line_of_a_jsonl_batch(tmp_path):
+    lines = [json.dumps({"model": "wan2.7-text-to-video", "prompt": "a dancer", "seed": seed}) for seed in (5, 0, 7)]
+    write(tmp_path / "batch.jsonl", "\n".join(lines) + "\n")
+    piped = [line.replace('"seed": 5', '"seed": 6').replace('"seed": 0', '"seed": -3') for line in lines]
+    for args, record in ((["batch.jsonl"], lines[1]), (["--stdin-filename", "batch.jsonl", "-"], piped[1])):
+        data = "\n".join(piped) + "\n" if "-" in args else None
+        out = vidlint_here("lint", "--format", "full", *args, cwd=tmp_path, input=data).out.splitlines()
+        first = next(i for i, line in enumerate(out) if " VL104 " in line)
+        column = record.index('"seed": ') + len('"seed": ') + 1
+        assert out[first].startswith(f"batch.jsonl:2:{column}: VL104 [error] seed is {record[column - 1:-1]};")
+        assert out[first + 2] == f"2 | {record}"
+        assert out[first + 3] == f"  | {' ' * (column - 1)}{'^' * len(record[column - 1:-1])}"

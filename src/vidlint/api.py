@@ -213,8 +213,10 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 continue
             if result is None:
                 continue
-            if source.path is None and options.inputs.stdin_filename:
-                result.path = options.inputs.stdin_filename
+            if source.path is None:
+                if options.inputs.stdin_filename:
+                    result.path = options.inputs.stdin_filename
+                run.stdin_source = (result.path, options.inputs.stdin_bytes or b"")
             if run_totals is not None:
                 _run_budget(result, run_totals)
             if suppressor is not None:

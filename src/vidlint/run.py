@@ -202,7 +202,9 @@ class LintRun(Record):
     code 2); ``baselined`` / ``ignored``: findings hidden by the baseline / by per-file or
     pointer ignores; ``probes``: media probes performed and served from cache; ``online``
     (--online): bytes_transferred and requests; ``fix``: the run's fix options (None: the run
-    neither fixes nor shows unsafe fixes as fixable)."""
+    neither fixes nor shows unsafe fixes as fixable); ``stdin_source``: the name "-" is reported
+    under and what it read (reports quote source lines from it, never from a file of that name
+    on disk: an editor pipes its unsaved buffer)."""
 
     files: list[FileResult] | ResultStore
     path_errors: list[str]
@@ -212,6 +214,7 @@ class LintRun(Record):
     probes: dict[str, int] = field(default_factory=dict)
     online: dict[str, int] | None = None
     fix: FixOptions | None = field(default=None, init=False)
+    stdin_source: tuple[str, bytes] | None = field(default=None, init=False)
 
     def count(self, severity: Severity) -> int:
         if isinstance(self.files, ResultStore):
