@@ -12,6 +12,8 @@ import pytest
 
 from conftest import EXAMPLES, SCHEMAS, run_vidlint
 
+from vidlint.core.links import schema_id
+
 SCHEMA_LEVEL_BROKEN = ["nested-model-params.json", "typos-and-legacy.json", "limits.json",
                        "text-to-video-inputs-and-shots.json", "image-to-video-mode-mismatch.json",
                        "video-edit-limits.json", "reference-video-fits-image-to-video.json"]
@@ -68,7 +70,7 @@ def test_printed_schemas_have_a_stable_id_and_no_external_ref(bundled):
     for model, path in bundled.items():
         text = path.read_text()
         schema = json.loads(text)
-        assert schema["$id"] == f"https://github.com/vidlint/vidlint/releases/latest/download/{model}.schema.json"
+        assert schema["$id"] == schema_id(model)
         refs = [line for line in text.splitlines() if '"$ref"' in line]
         assert refs and all('"$ref": "#' in line for line in refs), refs
         assert run_vidlint("schema", model).out == text  # the same bytes every time
