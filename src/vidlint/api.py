@@ -108,8 +108,14 @@ def _run_budget(result: FileResult, totals: Any) -> None:
         result.diagnostics = root_causes_first(sorted(result.diagnostics + found, key=lambda d: (d.line, d.column, d.code)))
 
 
-def _may_be_tool_file(head: bytes) -> bool:
-    return b"json-schema.org/" in head or b'"vidlint-baseline"' in head
+def is_tool_text(display: str, data: bytes) -> bool:
+    """Whether a .json file's bytes are a JSON Schema or a vidlint baseline, not a request (the
+    text is parsed only when its start names one)."""
+    head = data[:4096]
+    if b"json-schema.org/" not in head and b'"vidlint-baseline"' not in head:
+        return False
+    loaded = load_source(Source(display, None, False), data)
+    return len(loaded.documents) == 1 and is_tool_file(loaded.documents[0].value)
 
 
 def lint_source(source: Source, options: LintOptions) -> FileResult | None:
@@ -123,10 +129,8 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
         return FileResult(source.display, None, [unreadable_file.emit(
             f"the request file cannot be read: {exc.reason}", "", "make it readable by the user running vidlint")],
             0, [], [])
-    if source.found_by_walking and not source.jsonl and _may_be_tool_file(data[:4096]):
-        loaded = load_source(source, data)
-        if len(loaded.documents) == 1 and is_tool_file(loaded.documents[0].value):
-            return None
+    if source.found_by_walking and not source.jsonl and is_tool_text(source.display, data):
+        return None
     if source.path is not None:
         base_dir = source.path.parent
     else:  # stdin: relative asset paths resolve from --stdin-filename's folder (an editor's file)

@@ -59,6 +59,22 @@ def _excluded(path: Path, globs: list[Glob]) -> bool:
     return any(glob.matches(relative) for glob in globs)
 
 
+def walk_skips(path: Path, root: Path | None = None) -> bool:
+    """Whether walking a folder leaves ``path`` out by its name (not .json or .jsonl, hidden, one
+    of ``DEFAULT_EXCLUDES``) or, walking ``root``, by a folder on its way (hidden or skipped)."""
+    from vidlint.core.globs import compile_glob
+
+    name = path.name
+    if not name.endswith(REQUEST_SUFFIXES) or name.startswith(".") or _excluded(
+            Path(name), [compile_glob(pattern) for pattern in DEFAULT_EXCLUDES]):
+        return True
+    try:
+        folders = path.parent.relative_to(root).parts if root is not None else ()
+    except ValueError:  # not under root
+        folders = ()
+    return any(folder.startswith(".") or folder in SKIPPED_DIRS for folder in folders)
+
+
 def _walk(folder: Path, extra_excludes: tuple[str, ...], errors: list[str]) -> list[Path]:
     """Request files under ``folder``; a folder that cannot be listed adds a reason to ``errors``."""
     from vidlint.core.globs import compile_glob  # only folders are walked: a named file needs no glob
