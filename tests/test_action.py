@@ -178,3 +178,21 @@ def test_the_install_step_installs_this_checkout_into_a_fresh_environment(worksp
         from jsonschema import Draft7Validator
 
         Draft7Validator(json.loads(SARIF_SCHEMA.read_text())).validate(sarif)
+
+
+def test_docs_show_the_actions_inputs_as_action_yml_declares_them():
+    ci_md = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    section = ci_md.split("## GitHub Actions", 1)[1].split("\n## ", 1)[0]
+    table = dict(re.findall(r"^\| `([\w-]+)` \| (.*?) \|", section, re.M))
+    assert set(table) == set(ACTION["inputs"])
+    for name, shown in table.items():  # a literal default is shown as it is; an empty one in words
+        default = ACTION["inputs"][name].get("default", "")
+        assert shown == f"`{default}`" if default else shown.startswith("("), (name, shown)
+    outputs = section.split("Outputs:", 1)[1].split("\n", 1)[0]
+    assert set(re.findall(r"`([\w-]+)`", outputs)) == set(ACTION["outputs"]), outputs
+    readme = (REPO / "README.md").read_text(encoding="utf-8").split("## In GitHub Actions", 1)[1]
+    for text in (section, readme):
+        workflow = yaml.safe_load(text.split("```yaml\n", 1)[1].split("```", 1)[0])
+        steps = workflow["jobs"]["vidlint"]["steps"] if isinstance(workflow, dict) else workflow
+        ours = [step for step in steps if step.get("uses", "").split("@")[0] == "vidlint/vidlint"]
+        assert ours and set(ours[0]["with"]) <= set(ACTION["inputs"])
