@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
 from pathlib import Path
@@ -59,14 +60,18 @@ def _excluded(path: Path, globs: list[Glob]) -> bool:
     return any(glob.matches(relative) for glob in globs)
 
 
+@functools.lru_cache(maxsize=1)
+def _default_excludes() -> list[Glob]:
+    from vidlint.core.globs import compile_glob
+
+    return [compile_glob(pattern) for pattern in DEFAULT_EXCLUDES]
+
+
 def walk_skips(path: Path, root: Path | None = None) -> bool:
     """Whether walking a folder leaves ``path`` out by its name (not .json or .jsonl, hidden, one
     of ``DEFAULT_EXCLUDES``) or, walking ``root``, by a folder on its way (hidden or skipped)."""
-    from vidlint.core.globs import compile_glob
-
     name = path.name
-    if not name.endswith(REQUEST_SUFFIXES) or name.startswith(".") or _excluded(
-            Path(name), [compile_glob(pattern) for pattern in DEFAULT_EXCLUDES]):
+    if not name.endswith(REQUEST_SUFFIXES) or name.startswith(".") or _excluded(Path(name), _default_excludes()):
         return True
     try:
         folders = path.parent.relative_to(root).parts if root is not None else ()
