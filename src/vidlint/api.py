@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from vidlint.check.cascade import root_causes_first
 from vidlint.check.pipeline import check_document
 from vidlint.core.diagnostics import Diagnostic
-from vidlint.load import PathError, Source, UnreadableFile, discover, is_tool_file, load_source, read_source, same_file
+from vidlint.load import PathError, Source, UnreadableFile, discover, file_identity, is_tool_file, load_source, read_source
 from vidlint.parallel import map_in_order
 from vidlint.run import AssetOptions, CostOptions, FileResult, Inputs, LintOptions, LintRun, ResultStore
 
@@ -194,9 +194,9 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 from vidlint.rules.cost import RunBudget
 
                 run_totals = RunBudget(config.budget.run)
-    own = [settings.path for settings in (config, options.baseline) if settings is not None]
+    own = {file_identity(settings.path) for settings in (config, options.baseline) if settings is not None}
     if own:  # the configuration and baseline in use are no requests, however they were named
-        sources = [s for s in sources if s.path is None or not any(same_file(s.path, p) for p in own)]
+        sources = [s for s in sources if s.path is None or file_identity(s.path) not in own]
     assets = options.assets
     if (assets.online or assets.offline_cache) and assets.session is None:
         from vidlint.check.online import OnlineSession

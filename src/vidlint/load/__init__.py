@@ -110,7 +110,7 @@ def _display(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def _identity(path: Path) -> object:
+def file_identity(path: Path) -> object:
     """The same file reached twice (through a symlink, ``./``, ``..``) has one identity."""
     try:
         info = os.stat(path)  # one system call; os.path.realpath makes one per path component
@@ -141,7 +141,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
     seen: set[object] = set()
 
     def add(path: Path, walked: bool = False) -> None:
-        key = _identity(path)
+        key = file_identity(path)
         if key not in seen:
             seen.add(key)
             sources.append(Source(_display(path), path, path.suffix == ".jsonl", walked))
@@ -246,7 +246,3 @@ def is_tool_file(value: object) -> bool:
 
     meta = value.get("$schema")
     return (isinstance(meta, str) and "json-schema.org/" in meta) or FORMAT_KEY in value
-
-
-def same_file(a: Path, b: Path) -> bool:
-    return _identity(a) == _identity(b)
