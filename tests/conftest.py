@@ -78,6 +78,30 @@ def run_vidlint(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
     return Run(proc.returncode, out, err)
 
 
+def vidlint_here(*args: str, cwd: Path | None = None, input: str | bytes | None = None) -> Run:
+    """The command line run in this process (click's CliRunner isolation: stdin, stdout and
+    stderr are its own, not a terminal), from ``cwd``; the same environment as ``run_vidlint``."""
+    from click.testing import CliRunner
+
+    from vidlint.cli import dispatch
+
+    env = {name: None for name in os.environ if name.startswith(("VIDLINT_", "GITHUB_ACTIONS", "EVOLINK_"))}
+    env[CACHE_ENV] = str(SESSION_CACHE)
+    before = os.getcwd()
+    with CliRunner().isolation(input=input, env=env) as (out, err, _):
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            code = dispatch(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 2
+        finally:
+            os.chdir(before)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        return Run(code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace"))
+
+
 def lint_json(*paths: str | Path, no_cache: bool = False) -> Run:
     """``vidlint lint --format json PATHS`` run in this process, through ``vidlint.api`` and the JSON
     report: what the rule tables need, without a process per case. No configuration file is read

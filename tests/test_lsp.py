@@ -226,3 +226,33 @@ def test_code_actions_offer_vidlint_fixes(tmp_path):
             await stop(session)
 
     asyncio.run(scenario())
+
+
+def test_json_that_is_no_request_gets_no_findings(tmp_path):
+    """What walking the workspace skips gets no findings in the editor either: an npm manifest,
+    editor settings, the schema `vidlint schema` saved (docs/editors.md), a baseline of any name."""
+    from vidlint.models import load_profile
+    from vidlint.schema_bundle import bundle
+
+    (tmp_path / "vidlint.toml").write_text("")
+    schema = json.dumps(bundle(load_profile("wan2.7-reference-video")), indent=2)
+    others = {"package.json": '{"name": "site", "version": "1.0.0"}',
+              ".vscode/settings.json": '{"json.schemas": []}',
+              "schemas/wan2.7-reference-video.schema.json": schema,
+              "schemas/wan27.json": schema,
+              "ci/known.json": '{"vidlint-baseline": 1,\n "entries": []}\n'}
+    request = (tmp_path / "requests" / "r.json").as_uri()
+
+    async def scenario() -> None:
+        session = await start_server(tmp_path)
+        try:
+            for name, text in others.items():
+                session.open((tmp_path / name).as_uri(), text)
+            session.open(request, '{"model": "wan2.7-text-to-video", "prompt": "x", "duration": 99}')
+            assert [d.code for d in await session.next_diagnostics(request)] == ["VL104"]
+            for name in others:
+                assert not await session.next_diagnostics((tmp_path / name).as_uri()), name
+        finally:
+            await stop(session)
+
+    asyncio.run(scenario())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from conftest import run_vidlint, write_request
 
+from vidlint.core.links import rule_url
+
 
 def test_markdown_report_tables_escape_cells_and_link_rules(tmp_path):
     write_request(tmp_path / "req" / "a|b.json", {"model": "wan2.7-text-to-video", "prompt": "x", "duration": 99})
@@ -13,7 +15,7 @@ def test_markdown_report_tables_escape_cells_and_link_rules(tmp_path):
     lines = result.out.splitlines()
     assert lines[:3] == ["## vidlint", "", "Found 1 error, 0 warnings, 0 infos in 2 files."]
     assert any(line.startswith("- :x: ") and "missing.json" in line for line in lines)
-    assert "| [VL104](https://github.com/vidlint/vidlint/blob/main/docs/rules.md#vl104) | error | 1 | out-of-range |" in lines
+    assert f"| [VL104]({rule_url('VL104')}) | error | 1 | out-of-range |" in lines
     row = next(line for line in lines if line.startswith("| `req/a\\|b.json:"))
     assert row.count(" | ") == 3  # the pipe in the file name does not split the row
     assert any(line.startswith("**Estimated cost: $") for line in lines)

@@ -7,6 +7,8 @@ import re
 
 from conftest import REPO, run_vidlint, write_request
 
+from vidlint.core.links import PROJECT_URL, rule_url
+
 RULES_MD = REPO / "docs" / "rules.md"
 
 
@@ -30,12 +32,12 @@ def test_sarif_rules_have_help_links_and_markdown_help(tmp_path):
     report = run_vidlint("lint", "--format", "sarif", "--isolated", "r.json", cwd=tmp_path).json()
     (run,) = report["runs"]
     driver = run["tool"]["driver"]
-    assert driver["informationUri"] == "https://github.com/vidlint/vidlint"
+    assert driver["informationUri"] == PROJECT_URL
     assert run["automationDetails"]["id"] == "vidlint/"
     headings = {h.lower() for h in re.findall(r"^## (VL\d+)$", RULES_MD.read_text(encoding="utf-8"), re.M)}
     for rule in driver["rules"]:
         page, _, anchor = rule["helpUri"].partition("#")
-        assert page == "https://github.com/vidlint/vidlint/blob/main/docs/rules.md" and anchor in headings
+        assert f"{page}#{anchor}" == rule_url(rule["id"]) and anchor in headings
         assert "``" not in rule["help"]["markdown"] and rule["help"]["text"]
     vl311 = next(r for r in driver["rules"] if r["id"] == "VL311")
     assert 'Breaks it: `"prompt": "image 1 dances with Video1"` where the form is "Image N".' in vl311["help"]["markdown"]

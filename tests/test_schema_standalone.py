@@ -10,7 +10,9 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES, SCHEMAS, run_vidlint
+from conftest import EXAMPLES, REPO, SCHEMAS, run_vidlint, vidlint_here
+
+from vidlint.core.links import schema_id
 
 SCHEMA_LEVEL_BROKEN = ["nested-model-params.json", "typos-and-legacy.json", "limits.json",
                        "text-to-video-inputs-and-shots.json", "image-to-video-mode-mismatch.json",
@@ -68,7 +70,7 @@ def test_printed_schemas_have_a_stable_id_and_no_external_ref(bundled):
     for model, path in bundled.items():
         text = path.read_text()
         schema = json.loads(text)
-        assert schema["$id"] == f"https://github.com/vidlint/vidlint/releases/latest/download/{model}.schema.json"
+        assert schema["$id"] == schema_id(model)
         refs = [line for line in text.splitlines() if '"$ref"' in line]
         assert refs and all('"$ref": "#' in line for line in refs), refs
         assert run_vidlint("schema", model).out == text  # the same bytes every time
@@ -80,3 +82,30 @@ def test_every_shipped_and_printed_schema_is_valid_2020_12(bundled):
     for path in [*SCHEMAS.glob("*.json"), *bundled.values()]:
         Draft202012Validator.check_schema(json.loads(path.read_text()))
 
+
+
+def test_docs_editors_md_set_up_works_as_written(tmp_path):
+    """The commands and the request of docs/editors.md, run in a new project: the schema is saved
+    where the doc says, the request's "$schema" finds it from the request's folder, and
+    check-jsonschema prints what the doc shows."""
+    doc = (REPO / "docs" / "editors.md").read_text(encoding="utf-8")
+    console = doc.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    assert console[0] == "$ mkdir -p schemas"
+    model, _, target = console[1].removeprefix("$ vidlint schema ").partition(" > ")
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / target).write_text(vidlint_here("schema", model).out, encoding="utf-8")
+
+    request = json.loads(doc.split('### `"$schema"` in the request', 1)[1].split("```json\n", 1)[1].split("```", 1)[0])
+    request["prompt"] = "Image 1 waves"
+    request["image_urls"] = ["https://cdn.example.com/a.jpg"]
+    path = tmp_path / "requests" / f"launch.{model}.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(request, indent=2), encoding="utf-8")
+    assert (path.parent / request["$schema"]).resolve() == (tmp_path / target).resolve()
+    assert vidlint_here("lint", "--isolated", "requests/", cwd=tmp_path).code == 0
+
+    checked = doc.split("### check-jsonschema", 1)[1].split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    command = checked[0].removeprefix("$ check-jsonschema ").replace("requests/*.json", str(path)).split()
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", *command], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stdout.strip()) == (0, checked[1]), result.stdout + result.stderr

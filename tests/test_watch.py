@@ -104,3 +104,30 @@ def test_writing_the_report_file_does_not_relint(tmp_path):
     finally:
         if watch.proc.poll() is None:
             watch.proc.kill()
+
+
+def test_a_baseline_or_schema_in_the_watched_folder_is_no_request(tmp_path):
+    """Walking skips JSON Schemas and baselines of any name; watching does too, also when one is
+    rewritten (a baseline recorded again, a schema saved again)."""
+    write(tmp_path / "a.json", {"model": "wan2.7-text-to-video", "prompt": "a cat"})
+    baseline = tmp_path / "ci" / "known.json"
+    baseline.parent.mkdir()
+    baseline.write_text('{"vidlint-baseline": 1,\n "entries": []}\n', encoding="utf-8")
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}
+    write(tmp_path / "wan27.json", schema)
+    watch = Watch(tmp_path, ".")
+    try:
+        first = watch.until(lambda line: line.startswith("Watching "))
+        assert "Watching 1 request file and 0 assets for changes (Ctrl-C to stop)." in first
+        baseline.write_text('{"vidlint-baseline": 1,\n "entries": [\n]}\n', encoding="utf-8")
+        write(tmp_path / "wan27.json", {**schema, "title": "wan2.7"})
+        time.sleep(0.1)
+        write(tmp_path / "a.json", {"model": "wan2.7-text-to-video", "prompt": "a cat", "seed": 0})
+        relinted = watch.until(lambda line: line.startswith("Found "))
+        assert relinted[0].endswith("] changed: linting a.json"), relinted
+        assert not any("VL010" in line or "known.json" in line or "wan27.json" in line for line in relinted)
+        watch.proc.send_signal(signal.SIGINT)
+        assert watch.proc.wait(timeout=20) == 0
+    finally:
+        if watch.proc.poll() is None:
+            watch.proc.kill()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from vidlint.check.cascade import root_causes_first
 from vidlint.check.pipeline import check_document
 from vidlint.core.diagnostics import Diagnostic
-from vidlint.load import PathError, Source, UnreadableFile, discover, is_json_schema, load_source, read_source
+from vidlint.load import PathError, Source, UnreadableFile, discover, file_identity, is_tool_file, load_source, read_source
 from vidlint.parallel import map_in_order
 from vidlint.run import AssetOptions, CostOptions, FileResult, Inputs, LintOptions, LintRun, ResultStore
 
@@ -108,8 +108,19 @@ def _run_budget(result: FileResult, totals: Any) -> None:
         result.diagnostics = root_causes_first(sorted(result.diagnostics + found, key=lambda d: (d.line, d.column, d.code)))
 
 
+def is_tool_text(display: str, data: bytes) -> bool:
+    """Whether a .json file's bytes are a JSON Schema or a vidlint baseline, not a request (the
+    text is parsed only when its start names one)."""
+    head = data[:4096]
+    if b"json-schema.org/" not in head and b'"vidlint-baseline"' not in head:
+        return False
+    loaded = load_source(Source(display, None, False), data)
+    return len(loaded.documents) == 1 and is_tool_file(loaded.documents[0].value)
+
+
 def lint_source(source: Source, options: LintOptions) -> FileResult | None:
-    """None for a file found by walking a folder that turns out to be a JSON Schema, not a request."""
+    """None for a file found by walking a folder that turns out to be a JSON Schema or a
+    vidlint baseline, not a request."""
     try:
         data = read_source(source, options.inputs.stdin_bytes)
     except UnreadableFile as exc:  # this file is a finding; the others are linted
@@ -118,10 +129,8 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
         return FileResult(source.display, None, [unreadable_file.emit(
             f"the request file cannot be read: {exc.reason}", "", "make it readable by the user running vidlint")],
             0, [], [])
-    if source.found_by_walking and not source.jsonl and b"json-schema.org/" in data[:4096]:
-        loaded = load_source(source, data)
-        if len(loaded.documents) == 1 and is_json_schema(loaded.documents[0].value):
-            return None
+    if source.found_by_walking and not source.jsonl and is_tool_text(source.display, data):
+        return None
     if source.path is not None:
         base_dir = source.path.parent
     else:  # stdin: relative asset paths resolve from --stdin-filename's folder (an editor's file)
@@ -185,6 +194,9 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 from vidlint.rules.cost import RunBudget
 
                 run_totals = RunBudget(config.budget.run)
+    own = {file_identity(settings.path) for settings in (config, options.baseline) if settings is not None}
+    if own:  # the configuration and baseline in use are no requests, however they were named
+        sources = [s for s in sources if s.path is None or file_identity(s.path) not in own]
     assets = options.assets
     if (assets.online or assets.offline_cache) and assets.session is None:
         from vidlint.check.online import OnlineSession
@@ -205,8 +217,10 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 continue
             if result is None:
                 continue
-            if source.path is None and options.inputs.stdin_filename:
-                result.path = options.inputs.stdin_filename
+            if source.path is None:
+                if options.inputs.stdin_filename:
+                    result.path = options.inputs.stdin_filename
+                run.stdin_source = (result.path, options.inputs.stdin_bytes or b"")
             if run_totals is not None:
                 _run_budget(result, run_totals)
             if suppressor is not None:
@@ -238,7 +252,7 @@ def _report_stale_suppressions(run: LintRun, options: LintOptions, suppressor: A
         run.ignored = suppressor.suppressed
         stale = suppressor.stale()
         if stale:
-            run.files.append(FileResult(display_path(suppressor.config.path), None, stale))
+            run.files.append(FileResult(display_path(suppressor.config.path), None, stale, settings_file=True))
     baseline = options.baseline
     if baseline is not None:
         run.baselined = baseline.suppressed
@@ -246,7 +260,7 @@ def _report_stale_suppressions(run: LintRun, options: LintOptions, suppressor: A
         if suppressor is not None:
             stale = suppressor.select(stale)
         if stale:
-            run.files.append(FileResult(display_path(baseline.path), None, stale))
+            run.files.append(FileResult(display_path(baseline.path), None, stale, settings_file=True))
 
 
 # --- fixes (``vidlint lint --fix``; the editor's code actions) -------------------------------

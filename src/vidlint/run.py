@@ -101,8 +101,10 @@ class LintOptions(Record):
 
 class FileResult(Record):
     """What linting one file found. ``estimate_sites`` (with a budget): where each estimate's
-    request is (pointer, line, column, record), for run totals. ``fixes``: what fixing the
-    file did, when the run fixes."""
+    request is (pointer, line, column, record), for run totals. ``settings_file``: a
+    configuration or baseline file, whose findings are about its stale entries (VL901, VL902):
+    shown like the others, not counted as a request file. ``fixes``: what fixing the file
+    did, when the run fixes."""
 
     path: str
     model: str | None
@@ -110,6 +112,7 @@ class FileResult(Record):
     requests: int = 0
     estimates: list[dict[str, Any]] = field(default_factory=list)
     estimate_sites: list[tuple[str, int, int, int | None]] = field(default_factory=list)
+    settings_file: bool = False
     fixes: FixOutcome | None = field(default=None, init=False)
 
     def count(self, severity: Severity) -> int:
@@ -119,7 +122,7 @@ class FileResult(Record):
         # Pickled once per file past the held few (ResultStore) and on the way back from
         # workers: a call with the fields is cheaper than a slotted object's generic state.
         return FileResult, (self.path, self.model, self.diagnostics, self.requests, self.estimates,
-                            self.estimate_sites)
+                            self.estimate_sites, self.settings_file)
 
 
 class ResultStore:
@@ -139,12 +142,14 @@ class ResultStore:
         self._spill: Any = None
         self._offsets: list[int] = []  # where each spilled result starts in the file
         self._counts = {Severity.INFO: 0, Severity.WARNING: 0, Severity.ERROR: 0}
+        self.request_files = 0
         for result in results:
             self.append(result)
 
     def append(self, result: FileResult) -> None:
         for diagnostic in result.diagnostics:
             self._counts[diagnostic.severity] += 1
+        self.request_files += not result.settings_file
         if len(self._held) < self.HELD:
             self._held.append(result)
             return
@@ -197,7 +202,9 @@ class LintRun(Record):
     code 2); ``baselined`` / ``ignored``: findings hidden by the baseline / by per-file or
     pointer ignores; ``probes``: media probes performed and served from cache; ``online``
     (--online): bytes_transferred and requests; ``fix``: the run's fix options (None: the run
-    neither fixes nor shows unsafe fixes as fixable)."""
+    neither fixes nor shows unsafe fixes as fixable); ``stdin_source``: the name "-" is reported
+    under and what it read (reports quote source lines from it, never from a file of that name
+    on disk: an editor pipes its unsaved buffer)."""
 
     files: list[FileResult] | ResultStore
     path_errors: list[str]
@@ -207,11 +214,19 @@ class LintRun(Record):
     probes: dict[str, int] = field(default_factory=dict)
     online: dict[str, int] | None = None
     fix: FixOptions | None = field(default=None, init=False)
+    stdin_source: tuple[str, bytes] | None = field(default=None, init=False)
 
     def count(self, severity: Severity) -> int:
         if isinstance(self.files, ResultStore):
             return self.files.count(severity)
         return sum(f.count(severity) for f in self.files)
+
+    @property
+    def request_files(self) -> int:
+        """How many request files were linted: not the configuration or baseline files with findings."""
+        if isinstance(self.files, ResultStore):
+            return self.files.request_files
+        return sum(1 for f in self.files if not f.settings_file)
 
     @property
     def failed(self) -> bool:

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from vidlint.api import LintOptions, LintRun, lint_paths
+from vidlint.api import LintOptions, LintRun, is_tool_text, lint_paths
 from vidlint.core.wording import plural
-from vidlint.load import discover, load_source, read_source
+from vidlint.load import PathError, Source, discover, load_source, read_source
 
 DEBOUNCE_MS = 300
 TICK_MS = 200
@@ -57,11 +57,18 @@ class Watcher:
         self.options = options
         self.requests: dict[str, Path] = {}  # absolute path -> path as given (shown in reports)
         self.users: dict[str, set[str]] = {}  # asset -> requests (absolute) that reference it
+        self.tools: set[str] = set()  # walked .json files that are JSON Schemas or baselines: no requests
 
     def refresh(self, linted: Iterable[str] | None = None) -> None:
         """Find the request files again; re-read the asset references of ``linted`` (None: all)."""
         sources, _ = discover(self.paths, self.options.inputs.excludes)
-        self.requests = {os.path.abspath(s.path): s.path for s in sources if s.path is not None}
+        found = {os.path.abspath(s.path): s for s in sources if s.path is not None}
+        linted = None if linted is None else set(linted)
+        self.tools &= set(found)
+        # new files, and edited ones (an edit may turn a file into a request or out of one)
+        for path in set(found) if linted is None else (set(found) - set(self.requests) - self.tools) | (linted & set(found)):
+            self._sort_out(path, found[path])
+        self.requests = {path: s.path for path, s in found.items() if path not in self.tools and s.path is not None}
         again = set(self.requests) if linted is None else {p for p in linted if p in self.requests}
         for users in self.users.values():
             users.difference_update(again)
@@ -70,6 +77,19 @@ class Watcher:
             for asset in referenced_assets(self.requests[request], self.options):
                 self.users.setdefault(asset, set()).add(request)
         self.users = {asset: users for asset, users in self.users.items() if users}
+
+    def _sort_out(self, path: str, source: Source) -> None:
+        """As the lint of a walked folder does: a JSON Schema or a baseline found there is no request."""
+        tool = False
+        if source.found_by_walking and not source.jsonl:
+            try:
+                tool = is_tool_text(source.display, read_source(source))
+            except PathError:  # an unreadable file stays a request file: lint says why
+                tool = False
+        if tool:
+            self.tools.add(path)
+        else:
+            self.tools.discard(path)
 
     def roots(self) -> list[str]:
         """Folders to watch: the paths given (their folder, for a file) and the assets' folders."""

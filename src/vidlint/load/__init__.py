@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
 from pathlib import Path
@@ -59,6 +60,26 @@ def _excluded(path: Path, globs: list[Glob]) -> bool:
     return any(glob.matches(relative) for glob in globs)
 
 
+@functools.lru_cache(maxsize=1)
+def _default_excludes() -> list[Glob]:
+    from vidlint.core.globs import compile_glob
+
+    return [compile_glob(pattern) for pattern in DEFAULT_EXCLUDES]
+
+
+def walk_skips(path: Path, root: Path | None = None) -> bool:
+    """Whether walking a folder leaves ``path`` out by its name (not .json or .jsonl, hidden, one
+    of ``DEFAULT_EXCLUDES``) or, walking ``root``, by a folder on its way (hidden or skipped)."""
+    name = path.name
+    if not name.endswith(REQUEST_SUFFIXES) or name.startswith(".") or _excluded(Path(name), _default_excludes()):
+        return True
+    try:
+        folders = path.parent.relative_to(root).parts if root is not None else ()
+    except ValueError:  # not under root
+        folders = ()
+    return any(folder.startswith(".") or folder in SKIPPED_DIRS for folder in folders)
+
+
 def _walk(folder: Path, extra_excludes: tuple[str, ...], errors: list[str]) -> list[Path]:
     """Request files under ``folder``; a folder that cannot be listed adds a reason to ``errors``."""
     from vidlint.core.globs import compile_glob  # only folders are walked: a named file needs no glob
@@ -89,7 +110,7 @@ def _display(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def _identity(path: Path) -> object:
+def file_identity(path: Path) -> object:
     """The same file reached twice (through a symlink, ``./``, ``..``) has one identity."""
     try:
         info = os.stat(path)  # one system call; os.path.realpath makes one per path component
@@ -120,7 +141,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
     seen: set[object] = set()
 
     def add(path: Path, walked: bool = False) -> None:
-        key = _identity(path)
+        key = file_identity(path)
         if key not in seen:
             seen.add(key)
             sources.append(Source(_display(path), path, path.suffix == ".jsonl", walked))
@@ -217,7 +238,11 @@ def load_source(source: Source, data: bytes) -> LoadedFile:
     return load_bytes(source.display, data, source.jsonl)
 
 
-def is_json_schema(value: object) -> bool:
-    """A JSON Schema document (it names a json-schema.org meta-schema), not a request."""
-    meta = value.get("$schema") if isinstance(value, dict) else None
-    return isinstance(meta, str) and "json-schema.org/" in meta and "model" not in value  # type: ignore[operator]
+def is_tool_file(value: object) -> bool:
+    """A JSON Schema document (it names a json-schema.org meta-schema) or a vidlint baseline, not a request."""
+    if not isinstance(value, dict) or "model" in value:
+        return False
+    from vidlint.settings.baseline import FORMAT_KEY
+
+    meta = value.get("$schema")
+    return (isinstance(meta, str) and "json-schema.org/" in meta) or FORMAT_KEY in value

@@ -19,8 +19,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from vidlint import __version__
-from vidlint.api import AssetOptions, FileResult, LintOptions, lint_bytes
-from vidlint.load import Document, Source, load_source
+from vidlint.api import AssetOptions, FileResult, LintOptions, is_tool_text, lint_bytes
+from vidlint.load import Document, Source, load_source, walk_skips
 from vidlint.lsp import fixes, hover
 from vidlint.lsp.ranges import TextPositions, to_lsp, token_end
 from vidlint.probe.cache import ProbeCache
@@ -74,19 +74,25 @@ class VidlintServer(LanguageServer):
 
     def lint(self, uri: str, text: str, cache: Any) -> FileResult:
         """``text`` linted as the file ``uri`` names, with its configuration (selection, severities,
-        ignores, prices, budget; not the baseline). An excluded file has no findings."""
+        ignores, prices, budget; not the baseline). An excluded file has no findings, and neither
+        has JSON that is no request (what walking the workspace skips: package.json, settings
+        in .vscode/, JSON Schemas, baselines)."""
         path = Path(to_fs_path(uri) or uri)
+        data = text.encode("utf-8")
+        root = self.workspace.root_path
+        if walk_skips(path, Path(root) if root else None) or (not is_jsonl(uri) and is_tool_text(str(path), data)):
+            return FileResult(str(path), None, [])
         config = self.configuration(path)
         if config is not None and config.excluded(path):
             return FileResult(str(path), None, [])
         assets = AssetOptions(cache=cache)
         if config is None:
-            return lint_bytes(str(path), text.encode("utf-8"), is_jsonl(uri), path.parent, LintOptions(assets=assets))
+            return lint_bytes(str(path), data, is_jsonl(uri), path.parent, LintOptions(assets=assets))
         from vidlint.settings.suppressions import Suppressor
 
         options = LintOptions.from_config(config, assets=assets)
         options.costs.budget = config.budget or None
-        result = lint_bytes(str(path), text.encode("utf-8"), is_jsonl(uri), path.parent, options)
+        result = lint_bytes(str(path), data, is_jsonl(uri), path.parent, options)
         result.diagnostics = Suppressor(config).apply(result.path, result.diagnostics)
         return result
 

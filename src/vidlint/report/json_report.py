@@ -28,7 +28,7 @@ def summary_json(run: LintRun, estimates: list[dict[str, Any]] | None = None) ->
     from vidlint.check.estimate import total_estimate
 
     summary: dict[str, Any] = {
-        "files": len(run.files),
+        "files": run.request_files,
         "errors": run.count(Severity.ERROR),
         "warnings": run.count(Severity.WARNING),
         "infos": run.count(Severity.INFO),

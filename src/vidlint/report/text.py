@@ -23,7 +23,7 @@ import os
 from collections import Counter
 from typing import Any, TextIO
 
-from vidlint.run import FileResult, LintRun
+from vidlint.run import LintRun
 from vidlint.core.wording import number, plural
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.report import TEXT_STYLES
@@ -66,16 +66,11 @@ def folded(d: Diagnostic) -> bool:
     return d.severity == Severity.INFO and _rule_stage(d.code) == "asset"
 
 
-def request_files(run: LintRun) -> list[FileResult]:
-    """The files linted: not the configuration or baseline files that stale suppressions are reported on."""
-    return [f for f in run.files if not f.diagnostics or any(_rule_stage(d.code) != "meta" for d in f.diagnostics)]
-
-
 def summary_line(run: LintRun) -> str:
     errors, warnings, infos = (run.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    files = _count(len(request_files(run)), "file")
+    files = _count(run.request_files, "file")
     hidden = f" {_count(run.baselined, 'finding')} in the baseline not shown." if run.baselined else ""
-    if not run.files:
+    if not run.request_files:
         return "No request files linted." if run.path_errors else "No request files found (*.json, *.jsonl)."
     if not (errors or warnings or infos):
         return f"All checks passed ({files}).{hidden}"
@@ -163,10 +158,14 @@ def source_excerpt(line_text: str, line: int, column: int, paint: Any) -> list[s
 
 
 class SourceLines:
-    """The lines of the files findings are in, read when the full format first needs them."""
+    """The lines of the files findings are in, read when the full format first needs them;
+    the file read from stdin (``LintRun.stdin_source``) from what stdin held."""
 
-    def __init__(self) -> None:
+    def __init__(self, stdin_source: tuple[str, bytes] | None = None) -> None:
         self._files: dict[str, list[str] | None] = {}
+        if stdin_source is not None:
+            name, data = stdin_source
+            self._files[name] = self._lines(data)
 
     def line(self, path: str, number_: int) -> str | None:
         if path not in self._files:
@@ -175,12 +174,14 @@ class SourceLines:
         return lines[number_ - 1] if lines is not None and 0 < number_ <= len(lines) else None
 
     @staticmethod
-    def _read(path: str) -> list[str] | None:
-        if path == "-":
-            return None
+    def _lines(data: bytes) -> list[str]:
+        return data.decode("utf-8", "replace").split("\n")
+
+    @classmethod
+    def _read(cls, path: str) -> list[str] | None:
         try:
             with open(path, "rb") as handle:
-                return handle.read().decode("utf-8", "replace").split("\n")
+                return cls._lines(handle.read())
         except OSError:
             return None
 
@@ -189,7 +190,7 @@ def render(run: LintRun, stream: TextIO, colour: str = "auto", quiet: bool = Fal
            style: str = "auto", **_: Any) -> None:
     coloured = use_colour(stream, colour)
     full = choose_style(stream, style) == "full"
-    sources = SourceLines()
+    sources = SourceLines(run.stdin_source)
 
     def paint(text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if coloured else text
