@@ -287,6 +287,37 @@ def test_budget_with_unmeasured_reference_video_is_a_lower_bound(repo):
     assert "VL705 [info] the budget is checked against a partial estimate" in result.out
 
 
+UNPRICED = {"model": "minimax-h3-text-to-video", "prompt": "A lighthouse at dusk, waves rolling in.", "duration": 6}
+
+
+def test_a_dollar_budget_on_an_unpriced_model_is_a_warning_that_names_the_way_out(repo):
+    write(repo / "vidlint.toml", "[budget.request]\nmax-usd = 1\n")
+    write_request(repo / "r.json", UNPRICED)
+    result = run_vidlint("lint", "r.json", cwd=repo)
+    assert result.code == 0, result.out  # a warning: the request is not over any budget vidlint can see
+    assert ('VL706 [warning] budget.request.max-usd cannot be checked: Evolink documents no price for '
+            '"minimax-h3-text-to-video"') in result.out
+    assert "[tool.vidlint.prices.minimax-h3-text-to-video]" in result.out
+    assert "VL705" not in result.out  # nothing else is partial: no reference video, the duration is known
+    assert run_vidlint("lint", "--fail-on", "warning", "r.json", cwd=repo).code == 1
+
+
+def test_a_price_from_configuration_makes_the_dollar_budget_checkable(repo):
+    write(repo / "vidlint.toml", "[budget.run]\nmax-usd = 1\n[prices.minimax-h3-text-to-video]\n768p = 0.5\n")
+    write_request(repo / "r.json", UNPRICED)
+    result = run_vidlint("lint", "r.json", cwd=repo)
+    assert result.code == 1 and "VL704 [error] with this request the run costs about $3.00" in result.out, result.out
+    assert "VL706" not in result.out
+
+
+def test_a_seconds_budget_is_checked_on_an_unpriced_model(repo):
+    write(repo / "vidlint.toml", "[budget.request]\nmax-billed-seconds = 5\n")
+    write_request(repo / "r.json", UNPRICED)
+    result = run_vidlint("lint", "r.json", cwd=repo)
+    assert result.code == 1 and "VL701 [error] the request bills 6 s" in result.out, result.out
+    assert "VL706" not in result.out and "VL705" not in result.out
+
+
 def test_no_budget_no_budget_codes(repo):
     write_request(repo / "r.json", {**CLEAN, "duration": 15, "quality": "1080p"})
     assert run_vidlint("lint", "r.json", cwd=repo).code == 0

@@ -509,14 +509,14 @@ def test_video_edit_unpriced_reason_carries_the_documented_uc_price():
     assert "81,000 UC" in found["unpriced"] and "1.334" in found["unpriced"]
 
 
-def test_budget_in_dollars_reports_the_partial_estimate(tmp_path):
+def test_budget_in_dollars_says_it_cannot_be_checked(tmp_path):
     from conftest import run_vidlint, write_request
 
     write_request(tmp_path / "r.json", CLEAN["kling-v3-text-to-video"])
     (tmp_path / "pyproject.toml").write_text("[tool.vidlint.budget.request]\nmax-usd = 1.0\n", encoding="utf-8")
     run = run_vidlint("lint", "--format", "json", "r.json", cwd=tmp_path)
     codes = [d["code"] for f in run.json()["files"] for d in f["diagnostics"]]
-    assert "VL705" in codes and "VL702" not in codes, run.out
+    assert "VL706" in codes and "VL702" not in codes, run.out
 
 
 # --- vidlint models / rules --------------------------------------------------------------------

@@ -127,6 +127,16 @@ def suggest_model(name: str) -> str | None:
     return lowered[close[0]] if close else None
 
 
+def models_advice() -> str:
+    """Where the list of models is, without printing all of them into one message."""
+    return f"`vidlint models` lists the {len(known_models())} models vidlint knows"
+
+
+def unknown_model_hint(name: str) -> str:
+    guess = suggest_model(name)
+    return f'did you mean "{guess}"?' if guess else models_advice()
+
+
 class use_schema_dir:
     """``with use_schema_dir(folder):`` vidlint knows the models of ``folder`` instead of its own
     (a contributor trying a new model file; tests with small test-only models)."""

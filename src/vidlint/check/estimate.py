@@ -26,6 +26,7 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     defaults = profile_meta.get("defaults") or {}
     billing = profile_meta.get("billing") or {}
     request = request if isinstance(request, dict) else {}
+    input_unknown = not complete and billing.get("bills_input_video") is not False  # a video not probed
 
     output_seconds = request.get("duration", defaults.get("duration"))
     if isinstance(output_seconds, bool) or not isinstance(output_seconds, (int, float)) \
@@ -37,7 +38,7 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     if billing.get("bills_input_video") is False:
         input_seconds, complete = 0.0, True  # the input video's length does not change the bill
     elif input_video_seconds is None:
-        input_seconds, complete = 0.0, False
+        input_seconds, complete, input_unknown = 0.0, False, True
     else:
         input_seconds = float(input_video_seconds)
     if output_seconds == 0 and billing.get("output_seconds_when_duration_is_0") == "input_video_seconds":
@@ -66,6 +67,7 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
         "usd_per_second": price,
         "prices_as_of": None if prices and quality in prices else billing.get("as_of"),
         **({"unpriced": unpriced} if unpriced else {}),
+        **({"input_video_unknown": True} if input_unknown else {}),
     }
 
 

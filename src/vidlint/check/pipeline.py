@@ -10,7 +10,7 @@ from vidlint.check.schema import check_schema
 from vidlint.core.wording import type_name
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.load import Document
-from vidlint.models import ModelProfile, known_models, load_profile, suggest_model
+from vidlint.models import ModelProfile, known_models, load_profile, models_advice, unknown_model_hint
 from vidlint.core.records import Record, field
 from vidlint.rules.file import missing_model, not_an_object, unknown_model
 from vidlint.rules.registry import RequestContext, load_all_rules, opted_in, run_stage
@@ -27,7 +27,7 @@ class RequestResult(Record):
 
 
 def _missing_model_hint(model: Any) -> str:
-    hint = 'add "model": "<one of the models above>"'
+    hint = f'add "model": "<model id>"; {models_advice()}'
     if model is None and os.environ.get("PRE_COMMIT"):  # the hook was handed JSON that is no request
         hint += ("; if this JSON is not a request, narrow the hook's `files:` in .pre-commit-config.yaml "
                  "to your request folders (e.g. files: ^requests/) or add it to `exclude:`")
@@ -36,16 +36,13 @@ def _missing_model_hint(model: Any) -> str:
 
 def select_profile(request: dict[str, Any]) -> tuple[ModelProfile | None, Diagnostic | None]:
     model = request.get("model")
-    known = ", ".join(known_models())
     if not isinstance(model, str):
         what = "has no model" if model is None else f"has a model that is {type_name(model)}, not a string"
-        return None, missing_model.emit(f"the request {what}; vidlint knows: {known}",
-                                        "/model" if "model" in request else "", _missing_model_hint(model))
+        return None, missing_model.emit(f"the request {what}", "/model" if "model" in request else "",
+                                        _missing_model_hint(model))
     profile = load_profile(model)
     if profile is None:
-        guess = suggest_model(model)
-        return None, unknown_model.emit(f'unknown model "{model}"; vidlint knows: {known}',
-                                        "/model", f'did you mean "{guess}"?' if guess else "run `vidlint models` for details")
+        return None, unknown_model.emit(f'unknown model "{model}"', "/model", unknown_model_hint(model))
     return profile, None
 
 

@@ -27,8 +27,9 @@ Exit status: 0 when every file was read as media, 1 when any could not be, 2 whe
 def command(files: tuple[str, ...], output_format: str, no_cache: bool) -> int:
     from vidlint.probe import STATS, ProbeCache
 
+    missing = [name for name in files if not os.path.lexists(name)]
     cache = ProbeCache(enabled=not no_cache)
-    results = [(name, cache.probe(name)) for name in files]
+    results = [(name, cache.probe(name)) for name in files if name not in missing]
     cache.flush()
     if output_format == "json":
         payload: dict[str, Any] = {
@@ -41,7 +42,6 @@ def command(files: tuple[str, ...], output_format: str, no_cache: bool) -> int:
             if index:
                 print()
             print(_text_block(name, result))
-    missing = [name for name in files if not os.path.lexists(name)]
     for name in missing:  # as lint says it: a path that names nothing is exit 2
         print(f"vidlint: {name}: no such file", file=sys.stderr)
     if missing:

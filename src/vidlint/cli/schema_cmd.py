@@ -21,13 +21,11 @@ def complete_model(ctx: click.Context, param: click.Parameter, incomplete: str) 
 @click.command("schema", cls=VidlintCommand, help=DESCRIPTION)
 @click.argument("model", shell_complete=complete_model)
 def command(model: str) -> int:
-    from vidlint.models import known_models, load_profile, suggest_model
+    from vidlint.models import load_profile, unknown_model_hint
 
     profile = load_profile(model)
     if profile is None:
-        guess = suggest_model(model)
-        hint = f'; did you mean "{guess}"?' if guess else f"; vidlint knows: {', '.join(known_models())}"
-        print(f'vidlint: unknown model "{model}"{hint}', file=sys.stderr)
+        print(f'vidlint: unknown model "{model}"; {unknown_model_hint(model)}', file=sys.stderr)
         return 2
     import json
 

@@ -4,7 +4,7 @@ The budget lives in configuration (``[tool.vidlint.budget.request]`` and ``.run`
 ``max-billed-seconds`` and ``max-usd``); without one these codes never fire. The cost comes
 from the per-request estimate (billed seconds = input reference-video seconds + output
 seconds, times the per-second price of the quality, with ``prices`` overrides applied; a model
-whose data says ``billing.unpriced`` has no price, so a dollar budget is checked as partial).
+whose data says ``billing.unpriced`` has no price, so a dollar budget cannot be checked: VL706).
 The rules (stage ``cost``) only document; the functions below emit them with ``Rule.emit``.
 """
 
@@ -110,9 +110,31 @@ def budget_partial_estimate() -> None:
 
 
 
-def _budget_partial_estimate(reason: str, pointer: str) -> Diagnostic:
-    return budget_partial_estimate.emit(f"the budget is checked against a partial estimate: {reason}", pointer,
-                      "map remote videos to local copies with asset-map to measure them")
+def _budget_partial_estimate(reason: str, pointer: str, hint: str) -> Diagnostic:
+    return budget_partial_estimate.emit(f"the budget is checked against a partial estimate: {reason}", pointer, hint)
+
+
+@rule("VL706", "budget-unpriced-model", "warning", stage="cost")
+def budget_unpriced_model() -> None:
+    """A budget in dollars is configured, but the request's model has no documented price.
+
+    Evolink documents a USD price for few models (see the Prices section of docs/models.md);
+    vidlint never makes one up, so a ``max-usd`` budget cannot be checked for the others, and
+    the request would be sent unchecked. Only the billed seconds are known.
+
+    Breaks it: ``[tool.vidlint.budget.request] max-usd = 5`` and a ``minimax-h3-text-to-video``
+    request.
+    Fix: give the model a price in configuration (``[tool.vidlint.prices.MODEL]``, quality ->
+    USD per second), or limit ``max-billed-seconds``, which every model can be checked against.
+    """
+
+
+def _budget_unpriced_model(model: Any, keys: list[str], pointer: str) -> Diagnostic:
+    name = f'"{model}"' if isinstance(model, str) else "the model"
+    table = f"prices.{model}" if isinstance(model, str) else "prices.MODEL"
+    return budget_unpriced_model.emit(
+        f"{' and '.join(keys)} cannot be checked: Evolink documents no price for {name}",
+        pointer, f"set a price per second in [tool.vidlint.{table}], or limit max-billed-seconds")
 
 
 def budget_pointer(request: dict[str, Any]) -> str:
@@ -130,13 +152,20 @@ def check_request_budget(budget: Budget, request: Any, estimate: dict[str, Any] 
     found: list[Diagnostic] = []
     limits: Limits = budget.request
     if billed is not None and limits.max_billed_seconds is not None and billed > limits.max_billed_seconds:
-        found.append(_request_over_billed_seconds(billed, limits.max_billed_seconds, pointer, partial))
+        found.append(_request_over_billed_seconds(billed, limits.max_billed_seconds, pointer,
+                                                  bool(estimate.get("input_video_unknown"))))
     if usd is not None and limits.max_usd is not None and usd > limits.max_usd:
         found.append(_request_over_usd(usd, limits.max_usd, pointer, partial))
-    if partial:
-        reason = ("the length of the reference videos is unknown" if billed is not None
-                  else "the duration or the price is unknown")
-        found.append(_budget_partial_estimate(reason, pointer))
+    dollar_limits = [key for key, limit in (("budget.request.max-usd", limits.max_usd),
+                                            ("budget.run.max-usd", budget.run.max_usd)) if limit is not None]
+    if estimate.get("unpriced") and dollar_limits:
+        found.append(_budget_unpriced_model(request.get("model"), dollar_limits, pointer))
+    if billed is None:
+        found.append(_budget_partial_estimate("the duration is unknown", pointer,
+                                              "fix duration (see the error at /duration)"))
+    elif estimate.get("input_video_unknown"):
+        found.append(_budget_partial_estimate("the length of the reference videos is unknown", pointer,
+                                              "map remote videos to local copies with asset-map to measure them"))
     return found
 
 

@@ -8,11 +8,12 @@ from vidlint.submit.config import UsageError
 
 
 def _model(model: Any):  # type: ignore[no-untyped-def]
-    from vidlint.models import known_models, load_profile
+    from vidlint.models import load_profile, models_advice, unknown_model_hint
 
     profile = load_profile(model) if isinstance(model, str) else None
     if profile is None:
-        raise UsageError(f"unknown model {model!r}; vidlint knows: {', '.join(known_models())}")
+        raise UsageError(f"unknown model {model!r}; "
+                         + (unknown_model_hint(model) if isinstance(model, str) else models_advice()))
     return profile
 
 
