@@ -238,3 +238,5 @@ class RequestContext(Record):
     meta: dict[str, Any]
     profile: Any = None
     facts: dict[str, Any] = field(default_factory=dict)
+    # what several rules read of this one request, worked out once (the prompt's tags)
+    scans: dict[str, Any] = field(default_factory=dict, init=False)
