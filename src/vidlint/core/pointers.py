@@ -4,6 +4,7 @@ say whether one pointer covers another."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterator
 
 
@@ -25,10 +26,15 @@ def match_pattern(node: Any, pattern: str) -> Iterator[tuple[str, Any]]:
     """(pointer, value) for every value inside ``node`` that a pointer pattern matches, in
     document order: ``*`` stands for any array index or object key; a number also indexes an
     array (``/image_urls/*``, ``/model_params/voice_bindings/*``, ``/image_start``)."""
-    return _match(node, split_pointer(pattern), "")
+    return _match(node, _pattern_tokens(pattern), "")
 
 
-def _match(node: Any, tokens: list[str], at: str) -> Iterator[tuple[str, Any]]:
+@lru_cache(maxsize=512)
+def _pattern_tokens(pattern: str) -> tuple[str, ...]:
+    return tuple(split_pointer(pattern))  # a model's few patterns, taken apart once
+
+
+def _match(node: Any, tokens: tuple[str, ...], at: str) -> Iterator[tuple[str, Any]]:
     # ``at``: the pointer of ``node``, extended one token at a time (never rebuilt from all of them)
     if not tokens:
         yield at, node
