@@ -214,7 +214,8 @@ def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] =
     for declared in applying(stage, meta):
         if (skip and declared.code in skip) or (declared.opt_in and declared.code not in opted_in):
             continue
-        found += [declared.emit_finding(finding) for finding in declared.func(ctx)]
+        for finding in declared.func(ctx):
+            found.append(declared.emit_finding(finding))
     return found
 
 
