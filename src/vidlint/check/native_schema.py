@@ -6,22 +6,26 @@ in a few microseconds but words and structures its errors differently. So jsonsc
 the reference: jsonschema-rs only says *where* (the keyword's evaluation path and the instance
 location), and there jsonschema runs that one keyword, exactly as its own walk would have
 (same function, same schema node, same resolver), giving the same error objects, put in the
-order jsonschema's walk would have produced them. A place jsonschema does not confirm is
-dropped, so where the two engines disagree (a regex dialect, NaN read as null) jsonschema
-decides.
+order jsonschema's walk would have produced them. jsonschema-rs checks ``pattern`` with
+Python's ``re``, as jsonschema does (Rust's dialect differs); a request it would read
+otherwise (NaN, infinities, integers past 64 bits) goes to jsonschema, and so does one with a
+place jsonschema does not confirm, or a failed ``pattern`` (jsonschema-rs gives a custom
+keyword's error the schema location, not the evaluation path).
 
 The walk follows only steps whose instance location it knows (``properties``, ``items``,
 ``prefixItems``, ``additionalProperties``, ``$ref``, ``allOf``, ``then``/``else``); at any other
 applicator (``anyOf``, ``not``, ``propertyNames``, ...) it stops and runs that applicator
 whole. Anything unexpected (jsonschema-rs absent or refusing a value, a path that does not
-walk, no error confirmed) answers None, and the caller runs jsonschema over the whole request.
+walk, a place not confirmed) answers None, and the caller runs jsonschema over the whole request.
 ``VIDLINT_NO_NATIVE_SCHEMA=1`` turns this off. ``tests/test_native_schema.py`` holds both
 paths to the same diagnostics on generated requests of every model and on the bench corpus.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from typing import Any, Iterator
 
 from vidlint.models import ModelProfile, forget_with_models
@@ -42,11 +46,46 @@ def native_validator(profile: ModelProfile) -> Any:
         else:
             from vidlint.schema_bundle import bundle
 
-            try:
-                _NATIVE[profile.name] = jsonschema_rs.validator_for(bundle(profile))
+            schema = bundle(profile)
+            try:  # formats are not asserted, as jsonschema does not by default
+                _NATIVE[profile.name] = None if _mentions(schema, "patternProperties") else jsonschema_rs.validator_for(
+                    schema, keywords={"pattern": _PythonPattern}, validate_formats=False)
             except Exception:  # noqa: BLE001 - a schema it cannot compile: jsonschema alone
                 _NATIVE[profile.name] = None
     return _NATIVE[profile.name]
+
+
+class _PythonPattern:
+    """``pattern`` as jsonschema checks it (Python's ``re.search``): Rust's regex dialect differs
+    (``\\S`` lets U+001F through, ``$`` does not match before a final newline, ...), and a
+    pattern inside an ``if`` would otherwise even pick another branch."""
+
+    def __init__(self, parent_schema: Any, value: str, schema_path: Any) -> None:
+        self.regex = re.compile(value)
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, str) and not self.regex.search(instance):
+            raise ValueError(f"{instance!r} does not match {self.regex.pattern!r}")
+
+
+def _mentions(node: Any, keyword: str) -> bool:
+    if isinstance(node, dict):
+        return keyword in node or any(_mentions(value, keyword) for value in node.values())
+    return isinstance(node, list) and any(_mentions(value, keyword) for value in node)
+
+
+def _rust_reads_alike(value: Any) -> bool:
+    """Whether jsonschema-rs sees ``value`` as Python does: it reads NaN and infinities as null
+    and may round integers past 64 bits (a lone surrogate makes it raise)."""
+    if isinstance(value, dict):
+        return all(_rust_reads_alike(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_rust_reads_alike(item) for item in value)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**64
+    return True
 
 
 class _Unwalkable(Exception):
@@ -59,7 +98,7 @@ def confirmed_errors(request: Any, profile: ModelProfile, validator: Any) -> lis
     if os.environ.get(DISABLE_ENV):
         return None
     native = native_validator(profile)
-    if native is None:
+    if native is None or not _rust_reads_alike(request):
         return None
     try:
         places = dict.fromkeys((tuple(e.evaluation_path), tuple(e.instance_path)) for e in native.iter_errors(request))
@@ -74,7 +113,10 @@ def confirmed_errors(request: Any, profile: ModelProfile, validator: Any) -> lis
         return None
     errors: list[Any] = []
     for _, (_, node, schema_path, path, resolver, instance, keyword) in sorted(sites.items(), key=lambda item: item[0]):
-        for error in _run_keyword(validator, node, resolver, keyword, instance):
+        found = list(_run_keyword(validator, node, resolver, keyword, instance))
+        if not found:  # the engines disagree here: jsonschema decides, over the whole request
+            return None
+        for error in found:
             error.schema_path.extendleft(reversed(schema_path))
             error.path.extendleft(reversed(path))
             errors.append(error)
@@ -110,6 +152,8 @@ def _site(request: Any, validator: Any, evaluation_path: tuple[Any, ...],
             token = tokens[position]
             last = position == len(tokens) - 1
             if last or token not in ("$ref", "properties", "items", "prefixItems", "additionalProperties", *_IN_PLACE):
+                if token not in validator.VALIDATORS:  # e.g. "$defs": a location, not an evaluation path
+                    raise _Unwalkable
                 order.append(keys.index(token))
                 return (tuple(order), node, schema_path, path, resolver, instance, token)
             if token == "$ref":
