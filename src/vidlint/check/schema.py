@@ -112,6 +112,16 @@ def _annotations(error: Any, profile: ModelProfile) -> dict[str, str]:
     return found
 
 
+def schema_errors(request: Any, profile: ModelProfile) -> list[Any]:
+    """jsonschema's errors for ``request``, in its order: found through jsonschema-rs when it is
+    installed (``vidlint.check.native_schema``), else by jsonschema's own walk."""
+    from vidlint.check.native_schema import confirmed_errors
+
+    validator = _validator(profile)
+    found = confirmed_errors(request, profile, validator)
+    return found if found is not None else list(validator.iter_errors(request))
+
+
 def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
     from vidlint.rules.registry import RULES, load_all_rules
     from vidlint.rules.schema import TRANSLATES, other_violation, truncated_text
@@ -121,7 +131,7 @@ def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
         return []  # valid: jsonschema (slow to import) would find nothing either
     load_all_rules()
     diagnostics: list[Diagnostic] = []
-    for error in _validator(profile).iter_errors(request):
+    for error in schema_errors(request, profile):
         notes = _annotations(error, profile)
         produced: list[tuple[Rule, Finding]] = []
         if "code" in notes:

@@ -4,6 +4,7 @@ say whether one pointer covers another."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterator
 
 
@@ -25,26 +26,32 @@ def match_pattern(node: Any, pattern: str) -> Iterator[tuple[str, Any]]:
     """(pointer, value) for every value inside ``node`` that a pointer pattern matches, in
     document order: ``*`` stands for any array index or object key; a number also indexes an
     array (``/image_urls/*``, ``/model_params/voice_bindings/*``, ``/image_start``)."""
-    return _match(node, split_pointer(pattern), [])
+    return _match(node, _pattern_tokens(pattern), "")
 
 
-def _match(node: Any, tokens: list[str], done: list[str | int]) -> Iterator[tuple[str, Any]]:
+@lru_cache(maxsize=512)
+def _pattern_tokens(pattern: str) -> tuple[str, ...]:
+    return tuple(split_pointer(pattern))  # a model's few patterns, taken apart once
+
+
+def _match(node: Any, tokens: tuple[str, ...], at: str) -> Iterator[tuple[str, Any]]:
+    # ``at``: the pointer of ``node``, extended one token at a time (never rebuilt from all of them)
     if not tokens:
-        yield make_pointer(*done), node
+        yield at, node
         return
     token, rest = tokens[0], tokens[1:]
     if token == "*":
         if isinstance(node, list):
             for index, child in enumerate(node):
-                yield from _match(child, rest, [*done, index])
+                yield from _match(child, rest, f"{at}/{index}")
         elif isinstance(node, dict):
             for name, child in node.items():
-                yield from _match(child, rest, [*done, name])
+                yield from _match(child, rest, f"{at}/{escape_pointer_token(name)}")
         return
     if isinstance(node, dict) and token in node:
-        yield from _match(node[token], rest, [*done, token])
+        yield from _match(node[token], rest, f"{at}/{escape_pointer_token(token)}")
     elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-        yield from _match(node[int(token)], rest, [*done, int(token)])
+        yield from _match(node[int(token)], rest, f"{at}/{int(token)}")
 
 
 def get_pointer(document: Any, pointer: str) -> Any:

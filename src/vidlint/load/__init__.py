@@ -56,7 +56,14 @@ def _excluded(path: Path, globs: list[Glob]) -> bool:
     """Whether a glob (the configuration's ``exclude`` dialect, :mod:`vidlint.core.globs`) names
     ``path``, taken relative to the current folder: ``requests/drafts/*`` on the command line
     means what it means in a vidlint.toml of the current folder."""
-    relative = os.path.relpath(path).replace(os.sep, "/") if path.is_absolute() else path.as_posix()
+    return bool(globs) and _excluded_relative(_relative(path), globs)
+
+
+def _relative(path: Path) -> str:
+    return os.path.relpath(path).replace(os.sep, "/") if path.is_absolute() else path.as_posix()
+
+
+def _excluded_relative(relative: str, globs: list[Glob]) -> bool:
     return any(glob.matches(relative) for glob in globs)
 
 
@@ -92,11 +99,15 @@ def _walk(folder: Path, extra_excludes: tuple[str, ...], errors: list[str]) -> l
         errors.append(f"{where}: cannot read the folder: {exc.strerror or exc}")
 
     for root, dirs, files in os.walk(folder, onerror=refused):
+        here = Path(root)
+        # what _excluded takes apart for each entry, worked out once per folder
+        prefix = _relative(here)
+        prefix = "" if prefix == "." else prefix + "/"
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
-                         and not _excluded(Path(root) / d, excludes))
+                         and not _excluded_relative(prefix + d, excludes))
         for name in sorted(files):
-            if name.endswith(REQUEST_SUFFIXES) and not name.startswith(".") and not _excluded(Path(root) / name, excludes):
-                found.append(Path(root) / name)
+            if name.endswith(REQUEST_SUFFIXES) and not name.startswith(".") and not _excluded_relative(prefix + name, excludes):
+                found.append(here / name)
     return found
 
 
@@ -110,13 +121,22 @@ def _display(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def file_identity(path: Path) -> object:
-    """The same file reached twice (through a symlink, ``./``, ``..``) has one identity."""
-    try:
-        info = os.stat(path)  # one system call; os.path.realpath makes one per path component
-    except (OSError, ValueError):
-        return os.path.realpath(path)
+def file_identity(path: Path, info: os.stat_result | None = None) -> object:
+    """The same file reached twice (through a symlink, ``./``, ``..``) has one identity
+    (``info``: its ``os.stat``, when the caller has it already)."""
+    if info is None:
+        try:
+            info = os.stat(path)  # one system call; os.path.realpath makes one per path component
+        except (OSError, ValueError):
+            return os.path.realpath(path)
     return (info.st_dev, info.st_ino)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
 
 
 def _named_excluded(path: Path, globs: list[Glob]) -> bool:
@@ -140,8 +160,8 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
     errors: list[str] = []
     seen: set[object] = set()
 
-    def add(path: Path, walked: bool = False) -> None:
-        key = file_identity(path)
+    def add(path: Path, walked: bool = False, info: os.stat_result | None = None) -> None:
+        key = file_identity(path, info)
         if key not in seen:
             seen.add(key)
             sources.append(Source(_display(path), path, path.suffix == ".jsonl", walked))
@@ -151,13 +171,14 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
             sources.append(Source("<stdin>", None, stdin_jsonl))
             continue
         path = Path(arg)
-        if path.is_dir():
+        info = _stat(path)  # one call says whether it is a folder, whether it exists, and which file it is
+        if info is not None and stat.S_ISDIR(info.st_mode):
             for found in _walk(path, extra_excludes, errors):
                 add(found, walked=True)
-        elif path.exists() or path.is_symlink():
+        elif info is not None or path.is_symlink():
             # named explicitly: linted whatever its name, unless an --exclude names it or a folder on its path
-            if not _named_excluded(path, named_excludes):
-                add(path)
+            if not (named_excludes and _named_excluded(path, named_excludes)):
+                add(path, info=info)
         elif any(magic in arg for magic in "*?["):  # glob.has_magic, without importing glob for plain paths
             import glob
 

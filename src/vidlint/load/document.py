@@ -53,6 +53,9 @@ class Document(Record):
         index = self.index
         if at_key and pointer in index.keys:
             return self.line_map.position(index.keys[pointer])
+        offset = index.values.get(pointer)
+        if offset is not None:  # the common case: the value exists
+            return self.line_map.position(offset)
         tokens = split_pointer(pointer)
         while True:
             current = make_pointer(*tokens)

@@ -109,14 +109,29 @@ def grammar(meta: dict[str, Any]) -> TagGrammar:
     return found[1]
 
 
-def _texts(ctx: RequestContext) -> list[tuple[str, str]]:
-    """(pointer, text) of every non-empty text the tags are read in: ``reference_tags.texts``
-    (pointer patterns; kling also reads ``/model_params/multi_prompt/*/prompt``), default the prompt."""
-    from vidlint.core.pointers import match_pattern
+class PromptText(FrozenRecord):
+    """One text the tags are read in, and its canonical tags (``exact``: tag and match, in the
+    grammar's order): scanned once per request, read by every tag rule."""
 
-    patterns = ctx.meta["reference_tags"].get("texts", ["/prompt"])
-    return [(pointer, value) for pattern in patterns for pointer, value in match_pattern(ctx.request, pattern)
+    pointer: str
+    text: str
+    exact: tuple[tuple[Tag, re.Match[str]], ...]
+
+
+def _texts(ctx: RequestContext) -> list[PromptText]:
+    """Every non-empty text the tags are read in: ``reference_tags.texts`` (pointer patterns;
+    kling also reads ``/model_params/multi_prompt/*/prompt``), default the prompt."""
+    texts = ctx.scans.get("prompt")
+    if texts is None:
+        from vidlint.core.pointers import match_pattern
+
+        rules = grammar(ctx.meta)
+        patterns = ctx.meta["reference_tags"].get("texts", ["/prompt"])
+        texts = ctx.scans["prompt"] = [
+            PromptText(pointer, value, tuple(rules.exact(value)))
+            for pattern in patterns for pointer, value in match_pattern(ctx.request, pattern)
             if isinstance(value, str) and value]
+    return texts
 
 
 def _having(field: str, count: int) -> str:
@@ -151,14 +166,15 @@ def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
     Fix: refer to Image 1 or Image 2, or add the third image.
     """
     rules = grammar(ctx.meta)
-    for pointer, text in _texts(ctx):
+    for scanned in _texts(ctx):
+        pointer, text = scanned.pointer, scanned.text
         for tag in rules.tags:
             for match in tag.zero.finditer(text) if tag.zero is not None else ():
                 first, field = tag.spelled(tag.base), _field(tag.target)
                 yield Finding(pointer, f'the prompt refers to "{match.group(0)}", but references count from {tag.base}: '
                               f'"{first}" is {field}[0]', f'write "{first}" for the first entry of {field}',
                               char=match.start())
-        for tag, match in rules.exact(text):
+        for tag, match in scanned.exact:
             position = int(match.group(1)) - tag.base + 1
             count = _count(ctx.request, tag.target)
             if position > count:
@@ -186,12 +202,13 @@ def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
     model ties the character to the reference, which changes the video; and a near miss may be
     prose ("a picture 2 metres wide").
     """
-    for pointer, text in _texts(ctx):
-        yield from _spelling(grammar(ctx.meta), pointer, text)
+    for scanned in _texts(ctx):
+        yield from _spelling(grammar(ctx.meta), scanned)
 
 
-def _spelling(rules: TagGrammar, pointer: str, text: str) -> Iterator[Finding]:
-    taken = {m.span() for _, m in rules.exact(text)}
+def _spelling(rules: TagGrammar, scanned: PromptText) -> Iterator[Finding]:
+    pointer, text = scanned.pointer, scanned.text
+    taken = {m.span() for _, m in scanned.exact}
     foreign = [m.span() for pattern, _ in rules.forbidden for m in pattern.finditer(text)]
     for tag in rules.tags:
         for match in tag.loose.finditer(text):
@@ -219,7 +236,8 @@ def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: "the reference image smiles" with three images.
     Fix: "Image 2 smiles".
     """
-    for pointer, text in _texts(ctx):
+    for scanned in _texts(ctx):
+        pointer, text = scanned.pointer, scanned.text
         lowered = text.lower()
         for tag in grammar(ctx.meta).tags:
             if not tag.singular:
@@ -247,8 +265,8 @@ def unnamed_references(ctx: RequestContext) -> Iterator[Finding]:
     """
     rules = grammar(ctx.meta)
     total = sum(_count(ctx.request, target) for target in rules.targets())
-    texts = [(pointer, text) for pointer, text in _texts(ctx) if text.strip()]
-    if total >= rules.name_them_from and texts and not any(next(rules.exact(t), None) for _, t in texts):
+    texts = [scanned for scanned in _texts(ctx) if scanned.text.strip()]
+    if total >= rules.name_them_from and texts and not any(scanned.exact for scanned in texts):
         first: dict[str | tuple[str, ...], Tag] = {}
         others = []
         for tag in rules.tags:
@@ -257,7 +275,7 @@ def unnamed_references(ctx: RequestContext) -> Iterator[Finding]:
             else:
                 first[tag.target] = tag
         hint = "refer to them as " + " / ".join(f"{t.spelled(t.base)}.." for t in first.values())
-        yield Finding(texts[0][0], f"the request has {total} references, but the prompt names none of them",
+        yield Finding(texts[0].pointer, f"the request has {total} references, but the prompt names none of them",
                       hint + (f" (or {' / '.join(others)})" if others else ""))
 
 
@@ -271,10 +289,10 @@ def foreign_tag_syntax(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: ``"prompt": "@image1 walks in"`` for a model whose tags are "Image N".
     Fix: the model's own form, "Image 1 walks in".
     """
-    for pointer, text in _texts(ctx):
+    for scanned in _texts(ctx):
         for pattern, entry in grammar(ctx.meta).forbidden:
-            for match in pattern.finditer(text):
-                yield Finding(pointer, f'"{match.group(0)}": {entry["message"]}', entry.get("hint"), char=match.start())
+            for match in pattern.finditer(scanned.text):
+                yield Finding(scanned.pointer, f'"{match.group(0)}": {entry["message"]}', entry.get("hint"), char=match.start())
 
 
 # --- shots -------------------------------------------------------------------------------------

@@ -213,7 +213,8 @@ def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] =
     for declared in applying(stage, meta):
         if (skip and declared.code in skip) or (declared.opt_in and declared.code not in opted_in):
             continue
-        found += [declared.emit_finding(finding) for finding in declared.func(ctx)]
+        for finding in declared.func(ctx):
+            found.append(declared.emit_finding(finding))
     return found
 
 
@@ -237,3 +238,5 @@ class RequestContext(Record):
     meta: dict[str, Any]
     profile: Any = None
     facts: dict[str, Any] = field(default_factory=dict)
+    # what several rules read of this one request, worked out once (the prompt's tags)
+    scans: dict[str, Any] = field(default_factory=dict, init=False)

@@ -81,13 +81,15 @@ def too_many_inputs(ctx: RequestContext) -> Iterator[Finding]:
     for entry in ctx.meta["counts"]:
         if not applies(entry, request):
             continue
-        counts = {field_label(pointer): count_at(request, pointer) for pointer in entry["sum"]}
+        counts = {pointer: count_at(request, pointer) for pointer in entry["sum"]}
         total = sum(counts.values())
-        noun = entry.get("label", "inputs")
-        parts = " + ".join(f"{n} in {field}" for field, n in counts.items())
-        given = [pointer for pointer in entry["sum"] if count_at(request, pointer)]
-        where = make_pointer(*[t for t in given[-1].split("/") if t]) if given else ""
         high, low = entry.get("max"), entry.get("min")
+        if not (high is not None and total > high) and not (low is not None and total < low):
+            continue  # within the range: no words needed
+        noun = entry.get("label", "inputs")
+        parts = " + ".join(f"{n} in {field_label(pointer)}" for pointer, n in counts.items())
+        given = [pointer for pointer, n in counts.items() if n]
+        where = make_pointer(*[t for t in given[-1].split("/") if t]) if given else ""
         if high is not None and total > high:
             yield Finding(where, f"{total} {noun} ({parts}); together at most {high} are allowed{when_words(entry)}",
                           f"remove {total - high} of them")

@@ -1,0 +1,152 @@
+"""jsonschema-rs finds where an invalid request fails; jsonschema still makes every error.
+
+The two paths (``vidlint.check.native_schema`` with jsonschema-rs, and jsonschema's own walk)
+must give the same diagnostics, in the same order, for any request of any model; without
+jsonschema-rs installed vidlint falls back to jsonschema with the same output.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from conftest import EXAMPLES, REPO
+from request_strategies import dumps, model_requests, mutated_requests
+
+from vidlint.api import lint_bytes
+from vidlint.check import native_schema
+from vidlint.check.schema import _validator, check_schema
+from vidlint.models import known_models, load_profile, load_schema_file, schema_dir
+
+pytest.importorskip("jsonschema_rs")
+
+MODEL = "wan2.7-reference-video"
+
+
+def _both(check: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    monkeypatch.delenv(native_schema.DISABLE_ENV, raising=False)
+    native = check()
+    monkeypatch.setenv(native_schema.DISABLE_ENV, "1")
+    reference = check()
+    monkeypatch.delenv(native_schema.DISABLE_ENV)
+    return native, reference
+
+
+def _diagnostics(request: Any, model: str) -> list[dict[str, Any]]:
+    return [d.to_json() for d in check_schema(request, load_profile(model))]  # type: ignore[arg-type]
+
+
+def _lint(text: str) -> list[dict[str, Any]]:
+    return [d.to_json() for d in lint_bytes("r.json", text.encode("utf-8"), False, None).diagnostics]
+
+
+@pytest.mark.parametrize("model", known_models())
+def test_same_schema_diagnostics_for_every_model(model: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    schema = load_schema_file(f"{model}.json")
+    shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
+    seeds = [json.loads(path.read_text(encoding="utf-8")) for path in sorted((EXAMPLES / "clean").rglob("*.json"))]
+    seeds += schema.get("examples", [])
+    seeds = [seed for seed in seeds if isinstance(seed, dict) and seed.get("model") == model]
+    counted = {"requests with findings": 0}
+
+    @settings(max_examples=50, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(value=model_requests(model, schema, shared, seeds))
+    def agree(value: Any) -> None:
+        native, reference = _both(lambda: _diagnostics(value, model), monkeypatch)
+        assert native == reference
+        counted["requests with findings"] += bool(reference)
+
+    agree()
+    assert counted["requests with findings"] > 10, counted
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(value=mutated_requests())
+def test_same_lint_output_on_mutated_requests(value: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = dumps(value)
+    native, reference = _both(lambda: _lint(text), monkeypatch)
+    assert native == reference
+
+
+def test_same_lint_output_on_the_examples_and_the_benchmark_corpus(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from requests_corpus import write_corpus
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    paths = write_corpus(tmp_path / "corpus", count=600, seed=5) + sorted(EXAMPLES.rglob("*.json"))
+    differing, schema_findings = [], 0
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        native, reference = _both(lambda: _lint(text), monkeypatch)
+        schema_findings += sum(d["code"] < "VL200" and d["code"] >= "VL100" for d in reference)
+        if native != reference:
+            differing.append(path.name)
+    assert not differing
+    assert schema_findings > 100  # the corpus goes down the error path, not only clean requests
+
+
+def test_a_place_jsonschema_does_not_confirm_sends_the_request_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With Rust's own regex dialect, "$" does not match before a trailing newline where Python's
+    # re.search (jsonschema) does: that jsonschema-rs reports the voice binding key "image1\n",
+    # jsonschema does not, and it decides over the whole request.
+    import jsonschema_rs
+
+    from vidlint.schema_bundle import bundle
+
+    profile = load_profile(MODEL)
+    assert profile is not None
+    rust_dialect = jsonschema_rs.validator_for(bundle(profile), validate_formats=False)
+    monkeypatch.setitem(native_schema._NATIVE, MODEL, rust_dialect)
+    request = {"model": MODEL, "prompt": "Image 1 sings", "image_urls": ["https://example.com/a.png"],
+               "duration": 99, "model_params": {"voice_bindings": {"image1\n": "https://example.com/a.mp3"}}}
+    assert any("voice_bindings" in map(str, e.instance_path) for e in rust_dialect.iter_errors(request))
+    assert native_schema.confirmed_errors(request, profile, _validator(profile)) is None
+    native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)
+    assert native == reference and [d["code"] for d in reference] == ["VL104"]
+
+
+def test_patterns_are_python_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python's \S (jsonschema) takes U+001F for white space, Rust's does not: found by the property test
+    text = json.dumps({"model": MODEL, "prompt": "Image 1 waves", "video_urls": ["https://cdn.example.com/0.mp4"],
+                       "image_urls": [None, "\x1f"]})
+    native, reference = _both(lambda: _lint(text), monkeypatch)
+    assert native == reference
+    assert "VL109" in {d["code"] for d in reference}
+
+
+def test_numbers_jsonschema_rs_reads_otherwise_go_to_jsonschema() -> None:
+    profile = load_profile(MODEL)
+    assert profile is not None
+    for odd in (float("nan"), float("inf"), 2**70):
+        request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
+                   "duration": 99, "seed": odd}
+        assert native_schema.confirmed_errors(request, profile, _validator(profile)) is None
+
+
+def test_without_jsonschema_rs_jsonschema_alone_gives_the_same_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = json.dumps({"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
+                       "duration": "5", "quality": "4k", "aspectRatio": "9:16"})
+    with_native = _lint(text)
+    monkeypatch.setitem(sys.modules, "jsonschema_rs", None)  # import fails: not installed
+    monkeypatch.setattr(native_schema, "_NATIVE", {})
+    without = _lint(text)
+    assert native_schema.native_validator(load_profile(MODEL)) is None  # type: ignore[arg-type]
+    assert with_native == without
+    assert {d["code"] for d in without} >= {"VL102", "VL103"}
+
+
+def test_values_jsonschema_rs_cannot_take_go_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
+    profile = load_profile(MODEL)
+    assert profile is not None
+    request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
+               "duration": 99, "negative_prompt": "x" * 600 + "\ud800"}  # a lone surrogate: not UTF-8
+    assert native_schema.confirmed_errors(request, profile, _validator(profile)) is None
+    native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)
+    assert native == reference and len(reference) == 2
