@@ -30,7 +30,9 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
     options = options or LintOptions()
     session = options.assets.session
     if jsonl and session is None:
-        return _lint_batch(display, data, base_dir, options)
+        from vidlint.load.document import decode
+
+        return _lint_batch(display, *decode(display, data), base_dir, options)
     loaded = load_source(Source(display, None, jsonl), data)
     diagnostics = list(loaded.diagnostics)
     if session is not None and len(loaded.documents) > 1:  # --online batch: probe all at once
@@ -60,16 +62,16 @@ def _position(d: Diagnostic) -> tuple[int, int, str]:
     return d.line, d.column, d.code
 
 
-def _lint_batch(display: str, data: bytes, base_dir: Path | None, options: LintOptions) -> FileResult:
+def _lint_batch(display: str, text: str | None, early: list[Diagnostic], base_dir: Path | None,
+                options: LintOptions) -> FileResult:
     """A JSON Lines file, streamed: each record is parsed, checked and let go in turn, and its
     findings (in position order, root causes first) go to a SpilledList that keeps a large
     batch's findings on disk; the order is the one sorting all the file's findings would give,
     since each record is one line. A large batch is spread over worker processes."""
-    from vidlint.load.document import decode, no_records, record_spans
+    from vidlint.load.document import no_records, record_spans
     from vidlint.load.positions import LineMap
     from vidlint.run import SpilledList
 
-    text, early = decode(display, data)
     if text is None:
         return FileResult(display, None, early, 0, [], [])
     spans = record_spans(text)
@@ -162,7 +164,7 @@ def _run_budget(result: FileResult, totals: Any) -> None:
              for estimate, (pointer, line, column, record) in zip(result.estimates, result.estimate_sites, strict=False)
              for d in totals.add(estimate, pointer)]
     if found:
-        result.diagnostics = root_causes_first(sorted(result.diagnostics + found, key=lambda d: (d.line, d.column, d.code)))
+        result.diagnostics = root_causes_first(sorted([*result.diagnostics, *found], key=_position))
 
 
 def lint_source(source: Source, options: LintOptions) -> FileResult | None:
@@ -183,6 +185,12 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
         base_dir = source.path.parent
     else:  # stdin: relative asset paths resolve from --stdin-filename's folder (an editor's file)
         base_dir = Path(options.inputs.stdin_filename).parent.resolve() if options.inputs.stdin_filename else Path.cwd()
+    if source.jsonl and options.assets.session is None:  # a batch: its bytes let go once decoded
+        from vidlint.load.document import decode
+
+        decoded = decode(source.display, data)
+        del data
+        return _lint_batch(source.display, *decoded, base_dir, options)
     return lint_bytes(source.display, data, source.jsonl, base_dir, options)
 
 
