@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from conftest import REPO, run_vidlint
 
 from vidlint import api
@@ -195,7 +197,7 @@ def test_a_large_jsonl_batch_streams_its_findings_in_file_order(tmp_path, monkey
     assert max(r for r in records if r is not None) > 1150  # findings from the whole batch
     assert all(d.line == d.record for d in found if d.record is not None)  # each on its record's own line
     bad = [d.line for d in found if d.code == "VL001"]
-    assert bad == [n for n in range(97, 1201, 97)]
+    assert bad == list(range(97, 1201, 97))
     follows = [d for d in found if "follows from" in d.message]
     assert follows and all(d.record % 13 == 0 for d in follows)
     assert result.requests == 1200 - len(bad) - len(range(89, 1201, 89)) + len([n for n in range(89, 1201, 89) if n % 97 == 0])
@@ -212,3 +214,34 @@ def test_a_file_result_keeps_what_fixing_did_when_spilled() -> None:
     result.fixes = FixOutcome(b"{}", b"{ }")
     back = pickle.loads(pickle.dumps(result))
     assert back.fixes == result.fixes and back == result
+
+
+def _peak_rss_mb(args: list[str], cwd) -> tuple[float, str]:  # type: ignore[no-untyped-def]
+    """Peak resident memory of ``vidlint ARGS`` in a fresh process (its own ru_maxrss), and its stdout."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import CACHE_ENV, SESSION_CACHE, SRC
+
+    probe = ("import atexit, resource, sys; atexit.register(lambda: sys.stderr.write("
+             "'peak-rss-kb %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)); "
+             f"sys.argv = ['vidlint', *{args!r}]; from vidlint.cli import main; main()")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIDLINT_")}
+    env.update({"PYTHONPATH": str(SRC), CACHE_ENV: str(SESSION_CACHE), "VIDLINT_JOBS": "1"})
+    done = subprocess.run([sys.executable, "-c", probe], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=1200)
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("peak-rss-kb ")]
+    return int(line.split()[1]) / 1024, done.stdout
+
+
+@pytest.mark.slow
+def test_memory_of_a_jsonl_batch_does_not_grow_with_its_findings(tmp_path) -> None:
+    """Coarse: 30,000 records of the bench corpus (three findings each) stay far below what
+    holding them took (~250 MB: every record's parsed request, findings and estimate)."""
+    _write_batch(tmp_path / "batch.jsonl", 30_000, seed=6)
+    peak, out = _peak_rss_mb(["lint", "--format", "json", "-o", "report.json", "batch.jsonl"], tmp_path)
+    assert "Report (json) written to report.json" in out
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert max(d["record"] for d in report["files"][0]["diagnostics"]) > 29_900
+    assert peak < 150, f"{peak:.0f} MB"
