@@ -112,9 +112,9 @@ Checked = tuple[list[Diagnostic], "str | None", "dict[str, Any] | None", "tuple[
 def _check_records(display: str, text: str, line_map: Any, spans: list[Any], base_dir: Path | None,
                    options: LintOptions) -> Iterator[tuple[Checked, bool]]:
     """(diagnostics, model, estimate, budget site) for each record of a JSON Lines text, in
-    order, and whether it is a request: a record that is not JSON gives its syntax error. A large batch is spread over worker
-    processes like many files are (``vidlint.parallel``): forked workers inherit the text and
-    the spans, and each parses its own records."""
+    order, and whether it is a request (a record that is not JSON gives its syntax error). A
+    large batch is spread over worker processes like many files are (``vidlint.parallel``):
+    forked workers inherit the text and the spans, and each parses its own records."""
     from functools import partial
 
     check = partial(_check_span, display, text, line_map, spans, base_dir)
