@@ -9,7 +9,8 @@ the requests broken in the schema, a rule or the JSON itself; remote https uris 
 Sides, each a fresh process, run ``--rounds`` times in turn (A B C A B C ...):
 
 - vidlint, ``--format json -o report.json`` (default settings: worker processes for large runs),
-  the same with ``VIDLINT_JOBS=1`` (one process: CPU per request), and ``--format text``;
+  the same with ``VIDLINT_JOBS=1`` (one process: CPU per request), and each other format of
+  ``--formats`` (default: ``text``);
 - check-jsonschema on the schema ``vidlint schema MODEL`` prints (bundled into one file);
 - ajv-cli (installed from npm into ``bench/.node`` when node is present; skipped otherwise),
   given the files that parse (it stops at the first file that is not JSON);
@@ -18,7 +19,7 @@ Sides, each a fresh process, run ``--rounds`` times in turn (A B C A B C ...):
 check-jsonschema and ajv-cli read no JSON Lines, so the batches compare against the last two.
 Peak memory is the largest sampled sum of RSS over the process and its children.
 
-    python bench/throughput.py [--scenarios 10k,50k,jsonl10k,jsonl100k] [--rounds 3]
+    python bench/throughput.py [--scenarios 10k,50k,jsonl10k,jsonl100k] [--rounds 3] [--formats json,text,sarif]
 
 Targets (issue 19): 10k files, JSON output: <= 0.33x check-jsonschema and <= 6x the floor;
 one process <= ~100 us CPU per request; peak memory <= 100 MB for 10k and 50k files;
@@ -68,7 +69,7 @@ def parses(path: Path) -> bool:
 
 
 def sides(folder: Path, schema: Path, count: int, jsonl: bool, env: dict[str, str],
-          ajv: str | None) -> dict[str, tuple[list[str], dict[str, str]]]:
+          ajv: str | None, formats: list[str]) -> dict[str, tuple[list[str], dict[str, str]]]:
     if jsonl:
         names = [str(write_batch(folder / f"batch-{count}.jsonl", count).name)]
     else:
@@ -78,8 +79,10 @@ def sides(folder: Path, schema: Path, count: int, jsonl: bool, env: dict[str, st
     out: dict[str, tuple[list[str], dict[str, str]]] = {
         OURS: (ours, env),
         "vidlint json, VIDLINT_JOBS=1": (ours, {**env, "VIDLINT_JOBS": "1"}),
-        "vidlint text": (vidlint_command("lint", "--format", "text", "-o", report, *names), env),
     }
+    for name in formats:
+        if name != "json":
+            out[f"vidlint {name}"] = (vidlint_command("lint", "--format", name, "-o", report, *names), env)
     if not jsonl:
         out["check-jsonschema (bundled)"] = ([peer("check-jsonschema"), "--schemafile", str(schema), *names], env)
         if ajv is not None:
@@ -97,7 +100,7 @@ def spread(values: list[float]) -> str:
     return f"{median(values):6.2f} s ({min(values):.2f}-{max(values):.2f})"
 
 
-def scenario(name: str, rounds: int, ajv: str | None) -> dict[str, list[Measured]]:
+def scenario(name: str, rounds: int, ajv: str | None, formats: list[str]) -> dict[str, list[Measured]]:
     count, jsonl = SCENARIOS[name]
     what = f"one JSON Lines batch of {count} records" if jsonl else f"{count} request files"
     print(f"-- {name}: {what}, {rounds} rounds")
@@ -108,7 +111,7 @@ def scenario(name: str, rounds: int, ajv: str | None) -> dict[str, list[Measured
         schema = Path(tmp) / "bundled-schema.json"
         schema.write_bytes(subprocess.run(vidlint_command("schema", MODEL), env=env, capture_output=True,
                                           check=True).stdout)
-        table = sides(folder, schema, count, jsonl, env, ajv)
+        table = sides(folder, schema, count, jsonl, env, ajv, formats)
         results: dict[str, list[Measured]] = {side: [] for side in table}
         for _ in range(rounds):
             for side, (command, side_env) in table.items():
@@ -136,15 +139,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--formats", default="json,text",
+                        help="vidlint's report formats to measure (json is always measured), e.g. "
+                             "json,text,full,sarif,junit,github,gitlab,markdown")
     args = parser.parse_args()
     chosen = [s for s in args.scenarios.split(",") if s]
+    formats = [f for f in args.formats.split(",") if f]
     print_header("throughput and memory: vidlint and its peers",
-                 f"python bench/throughput.py --scenarios {','.join(chosen)} --rounds {args.rounds}",
+                 f"python bench/throughput.py --scenarios {','.join(chosen)} --rounds {args.rounds}"
+                 f" --formats {','.join(formats)}",
                  ("check-jsonschema", "jsonschema-rs"))
     ajv = ajv_cli()
     print(f"ajv-cli:  {ajv or 'skipped: node and npm are not both on PATH'}")
     print()
-    done = {name: scenario(name, args.rounds, ajv) for name in chosen}
+    done = {name: scenario(name, args.rounds, ajv, formats) for name in chosen}
 
     def wall(name: str, side: str) -> float:
         return median([r.seconds for r in done[name][side]])

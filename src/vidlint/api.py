@@ -9,7 +9,7 @@ are in ``vidlint.run`` and named here too.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, cast
 
 from vidlint.check.cascade import root_causes_first
 from vidlint.check.pipeline import check_document
@@ -28,15 +28,22 @@ __all__ = ["AssetOptions", "CostOptions", "FileResult", "Inputs", "LintOptions",
 def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
                options: LintOptions | None = None) -> FileResult:
     options = options or LintOptions()
+    session = options.assets.session
+    if jsonl and session is None:
+        from vidlint.load.document import decode
+
+        return _lint_batch(display, *decode(display, data), base_dir, options)
     loaded = load_source(Source(display, None, jsonl), data)
     diagnostics = list(loaded.diagnostics)
-    session = options.assets.session
     if session is not None and len(loaded.documents) > 1:  # --online batch: probe all at once
         session.prefetch([d.value for d in loaded.documents], base_dir or Path.cwd(), options.assets.asset_maps)
     models: list[str] = []
     estimates: list[dict[str, Any]] = []
     sites: list[tuple[str, int, int, int | None]] = []
-    for found, model, estimate, site in _check_records(loaded.documents, base_dir, options):
+    documents: list[Any] = loaded.documents
+    for index, document in enumerate(documents):
+        documents[index] = None  # let each request go once checked
+        found, model, estimate, site = _check_record(document, base_dir, options)
         diagnostics.extend(found)
         if site is not None:
             sites.append(site)
@@ -44,11 +51,57 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
             models.append(model)
         if estimate is not None:
             estimates.append(estimate)
-    count = len(loaded.documents)
-    diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
+    count = len(documents)
+    diagnostics.sort(key=_position)
     diagnostics = root_causes_first(diagnostics)
     model = models[0] if len(models) == 1 else None
     return FileResult(display, model, diagnostics, count, estimates, sites)
+
+
+def _position(d: Diagnostic) -> tuple[int, int, str]:
+    return d.line, d.column, d.code
+
+
+def _lint_batch(display: str, text: str | None, early: list[Diagnostic], base_dir: Path | None,
+                options: LintOptions) -> FileResult:
+    """A JSON Lines file, streamed: each record is parsed, checked and let go in turn, and its
+    findings (in position order, root causes first) go to a SpilledList that keeps a large
+    batch's findings on disk; the order is the one sorting all the file's findings would give,
+    since each record is one line. A large batch is spread over worker processes."""
+    from vidlint.load.document import no_records, record_spans
+    from vidlint.load.positions import LineMap
+    from vidlint.run import SpilledList
+
+    if text is None:
+        return FileResult(display, None, early, 0, [], [])
+    spans = record_spans(text)
+    if not spans:
+        return FileResult(display, None, early or [no_records()], 0, [], [])
+    line_map = LineMap(text)
+    pending = sorted(early, key=_position)  # the file's own findings (a byte order mark), placed among the records'
+    diagnostics, estimates = SpilledList(), SpilledList()
+    sites: list[tuple[str, int, int, int | None]] = []
+    models: list[str] = []
+    count = 0
+    checked = _check_records(display, text, line_map, spans, base_dir, options)
+    for (_, _, line), ((found, model, estimate, site), is_request) in zip(spans, checked, strict=True):
+        count += is_request
+        if pending and pending[0].line <= line:
+            here = [d for d in pending if d.line <= line]
+            pending = pending[len(here):]
+            found = here + found
+        diagnostics.extend(root_causes_first(sorted(found, key=_position)))
+        if site is not None:
+            sites.append(site)
+        if model and model not in models:
+            models.append(model)
+        if estimate is not None:
+            estimates.append(estimate)
+    diagnostics.extend(root_causes_first(pending))
+    model = models[0] if len(models) == 1 else None
+    # A SpilledList reads like a list (iteration, len), which is all a report asks of a result.
+    return FileResult(display, model, cast("list[Diagnostic]", diagnostics.settled()), count,
+                      cast("list[dict[str, Any]]", estimates.settled()), sites)
 
 
 SPLIT_RECORDS = 2000  # a JSON Lines batch with more records is checked across the worker processes
@@ -56,26 +109,32 @@ SPLIT_RECORDS = 2000  # a JSON Lines batch with more records is checked across t
 Checked = tuple[list[Diagnostic], "str | None", "dict[str, Any] | None", "tuple[str, int, int, int | None] | None"]
 
 
-def _check_records(documents: list[Any], base_dir: Path | None, options: LintOptions) -> Iterator[Checked]:
-    """(diagnostics, model, estimate, budget site) for each request of a file, in order. A large
-    batch is spread over worker processes like many files are (``vidlint.parallel``); otherwise
-    each request is let go once checked, so a batch never holds every parsed request and every
-    result at the same time."""
-    if len(documents) > SPLIT_RECORDS and options.assets.session is None:
-        from functools import partial
+def _check_records(display: str, text: str, line_map: Any, spans: list[Any], base_dir: Path | None,
+                   options: LintOptions) -> Iterator[tuple[Checked, bool]]:
+    """(diagnostics, model, estimate, budget site) for each record of a JSON Lines text, in
+    order, and whether it is a request (a record that is not JSON gives its syntax error). A
+    large batch is spread over worker processes like many files are (``vidlint.parallel``):
+    forked workers inherit the text and the spans, and each parses its own records."""
+    from functools import partial
 
-        check = partial(_check_batch_record, documents, base_dir)  # forked workers inherit it: nothing pickled
-        for checked, _ in map_in_order(check, range(len(documents)), options, PathError, options.jobs,
+    check = partial(_check_span, display, text, line_map, spans, base_dir)
+    if len(spans) > SPLIT_RECORDS:
+        for checked, _ in map_in_order(check, range(len(spans)), options, PathError, options.jobs,
                                        prepare_workers, (_take_probe_counts, _add_probe_counts)):
             yield checked
         return
-    for index in range(len(documents)):
-        document, documents[index] = documents[index], None
-        yield _check_record(document, base_dir, options)
+    for index in range(len(spans)):
+        yield check(index, options)
 
 
-def _check_batch_record(documents: list[Any], base_dir: Path | None, index: int, options: LintOptions) -> Checked:
-    return _check_record(documents[index], base_dir, options)
+def _check_span(display: str, text: str, line_map: Any, spans: list[Any], base_dir: Path | None, index: int,
+                options: LintOptions) -> tuple[Checked, bool]:
+    from vidlint.load.document import load_record
+
+    parsed = load_record(display, text, line_map, spans[index])
+    if isinstance(parsed, Diagnostic):
+        return ([parsed], None, None, None), False
+    return _check_record(parsed, base_dir, options), True
 
 
 def _check_record(document: Any, base_dir: Path | None, options: LintOptions) -> Checked:
@@ -105,7 +164,7 @@ def _run_budget(result: FileResult, totals: Any) -> None:
              for estimate, (pointer, line, column, record) in zip(result.estimates, result.estimate_sites, strict=False)
              for d in totals.add(estimate, pointer)]
     if found:
-        result.diagnostics = root_causes_first(sorted(result.diagnostics + found, key=lambda d: (d.line, d.column, d.code)))
+        result.diagnostics = root_causes_first(sorted([*result.diagnostics, *found], key=_position))
 
 
 def is_tool_text(display: str, data: bytes) -> bool:
@@ -135,6 +194,12 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
         base_dir = source.path.parent
     else:  # stdin: relative asset paths resolve from --stdin-filename's folder (an editor's file)
         base_dir = Path(options.inputs.stdin_filename).parent.resolve() if options.inputs.stdin_filename else Path.cwd()
+    if source.jsonl and options.assets.session is None:  # a batch: its bytes let go once decoded
+        from vidlint.load.document import decode
+
+        decoded = decode(source.display, data)
+        del data
+        return _lint_batch(source.display, *decoded, base_dir, options)
     return lint_bytes(source.display, data, source.jsonl, base_dir, options)
 
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
@@ -118,11 +119,158 @@ class FileResult(Record):
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
 
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Pickled once per file past the held few (ResultStore) and on the way back from
         # workers: a call with the fields is cheaper than a slotted object's generic state.
-        return FileResult, (self.path, self.model, self.diagnostics, self.requests, self.estimates,
-                            self.estimate_sites, self.settings_file)
+        return _file_result, (self.path, self.model, self.diagnostics, self.requests, self.estimates,
+                              self.estimate_sites, self.settings_file, self.fixes)
+
+
+def _file_result(path: str, model: str | None, diagnostics: list[Diagnostic], requests: int,
+                 estimates: list[dict[str, Any]], estimate_sites: list[tuple[str, int, int, int | None]],
+                 settings_file: bool, fixes: FixOutcome | None) -> FileResult:
+    result = FileResult(path, model, diagnostics, requests, estimates, estimate_sites, settings_file)
+    result.fixes = fixes
+    return result
+
+
+class RunTotals:
+    """What a report's summary needs from every file of a run, added up file by file as the
+    results arrive, so that no report walks (or holds) all the results again for its last lines:
+    files, request files (not the configuration or baseline that stale suppressions are reported
+    on), findings by severity and by (code, severity), the files whose worst finding is each
+    severity, the cost estimate's total, and what fixing did or could do."""
+
+    def __init__(self, results: Iterable[FileResult] = ()) -> None:
+        from vidlint.check.estimate import EstimateTotal
+
+        self.files = 0
+        self.request_files = 0
+        self.counts = {Severity.INFO: 0, Severity.WARNING: 0, Severity.ERROR: 0}
+        self.by_code: Counter[tuple[str, Severity]] = Counter()
+        self.worst: Counter[Severity] = Counter()  # files by their most severe finding
+        self.estimates = EstimateTotal()
+        self.fixed = 0  # findings fixed (or that --diff would fix)
+        self.copies = 0  # asset copies written (or that --diff would write)
+        self.fix_problems: list[str] = []
+        self.safe_fixes = 0  # findings --fix would fix
+        self.unsafe_fixes = 0  # findings only --unsafe-fixes would fix
+        for result in results:
+            self.add(result)
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        diagnostics = result.diagnostics
+        self.request_files += not result.settings_file
+        counts, by_code = self.counts, self.by_code
+        worst = None
+        for d in diagnostics:
+            counts[d.severity] += 1
+            by_code[d.code, d.severity] += 1
+            if worst is None or d.severity > worst:
+                worst = d.severity
+            if d.fix is not None and d.fix.applies(True):
+                if d.fix.applies(False):
+                    self.safe_fixes += 1
+                else:
+                    self.unsafe_fixes += 1
+        if worst is not None:
+            self.worst[worst] += 1
+        for estimate in result.estimates:
+            self.estimates.add(estimate)
+        if result.fixes is not None:
+            self.fixed += result.fixes.count
+            self.copies += len(result.fixes.copies)
+            self.fix_problems.extend(result.fixes.problems)
+
+    def failing_files(self, fail_on: Severity) -> int:
+        """Files with a finding at or above ``fail_on``."""
+        return sum(n for severity, n in self.worst.items() if severity >= fail_on)
+
+
+def rule_stage(code: str) -> str | None:
+    """The stage of the rule with this code (None: no such rule)."""
+    from vidlint.rules.registry import load_all_rules
+
+    rule = load_all_rules().get(code)
+    return rule.stage if rule is not None else None
+
+
+class SpilledList:
+    """A list that only grows at the end, holding its first ``HELD`` items in memory and
+    pickling the rest, ``BATCH`` at a time, to an unnamed temporary file: the findings and
+    estimates of a large JSON Lines batch, which a report walks once or twice. Iterating reads
+    the file back a batch at a time; pickling the list (to a worker's parent) makes it a plain
+    list. ``settled()`` gives a plain list when nothing was spilled."""
+
+    HELD = 2000
+    BATCH = 1000
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        self._head: list[Any] = []
+        self._batch: list[Any] = []  # items past the head not yet written
+        self._spill: Any = None
+        self._offsets: list[int] = []  # where each written batch starts in the file
+        self._length = 0
+        self.extend(items)
+
+    def append(self, item: Any) -> None:
+        self._length += 1
+        if len(self._head) < self.HELD:
+            self._head.append(item)
+            return
+        self._batch.append(item)
+        if len(self._batch) >= self.BATCH:
+            self._write_batch()
+
+    def extend(self, items: Iterable[Any]) -> None:
+        for item in items:
+            self.append(item)
+
+    def _write_batch(self) -> None:
+        import pickle
+
+        if self._spill is None:
+            import tempfile
+
+            self._spill = tempfile.TemporaryFile(prefix="vidlint-batch-")  # noqa: SIM115  # lives with the list
+        self._spill.seek(0, 2)
+        self._offsets.append(self._spill.tell())
+        pickle.dump(self._batch, self._spill, protocol=pickle.HIGHEST_PROTOCOL)
+        self._batch = []
+
+    def settled(self) -> list[Any] | SpilledList:
+        """A plain list of the items when they are all in memory, else this list."""
+        return self._head + self._batch if self._spill is None else self
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[Any]:
+        yield from self._head
+        if self._spill is not None:
+            import pickle
+
+            for offset in self._offsets:  # each read seeks: iterations may interleave
+                self._spill.seek(offset)
+                yield from pickle.load(self._spill)
+        yield from self._batch
+
+    def __getitem__(self, index: int) -> Any:
+        if 0 <= index < len(self._head):
+            return self._head[index]
+        return list(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, (SpilledList, list)) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return list, (list(self),)
+
+    def __repr__(self) -> str:
+        return f"SpilledList({self._length} items)"
 
 
 class ResultStore:
@@ -130,8 +278,8 @@ class ResultStore:
 
     The first ``HELD`` results stay in memory; later ones are pickled to an unnamed temporary
     file as they arrive and read back one at a time whenever the store is iterated (the report
-    walks them once), so a run's memory does not grow with its number of files. Severity counts
-    are kept as results arrive. A result read back from the file is a copy: apply suppressions
+    walks them once), so a run's memory does not grow with its number of files. The summary's
+    figures (``totals``) are added up as results arrive. A result read back from the file is a copy: apply suppressions
     and the baseline before ``append``, as ``lint_paths`` does.
     """
 
@@ -140,18 +288,20 @@ class ResultStore:
     def __init__(self, results: Iterable[FileResult] = ()) -> None:
         self._held: list[FileResult] = []
         self._spill: Any = None
-        self._offsets: list[int] = []  # where each spilled result starts in the file
-        self._counts = {Severity.INFO: 0, Severity.WARNING: 0, Severity.ERROR: 0}
-        self.request_files = 0
+        # Past the held ones: where each result starts in the file, or the result itself when
+        # its findings are already on disk (a large JSON Lines batch: a SpilledList).
+        self._later: list[int | FileResult] = []
+        self.totals = RunTotals()
         for result in results:
             self.append(result)
 
     def append(self, result: FileResult) -> None:
-        for diagnostic in result.diagnostics:
-            self._counts[diagnostic.severity] += 1
-        self.request_files += not result.settings_file
+        self.totals.add(result)
         if len(self._held) < self.HELD:
             self._held.append(result)
+            return
+        if isinstance(result.diagnostics, SpilledList) or isinstance(result.estimates, SpilledList):
+            self._later.append(result)
             return
         import pickle
 
@@ -160,33 +310,30 @@ class ResultStore:
 
             self._spill = tempfile.TemporaryFile(prefix="vidlint-results-")  # noqa: SIM115  # lives with the run
         self._spill.seek(0, 2)
-        self._offsets.append(self._spill.tell())
+        self._later.append(self._spill.tell())
         pickle.dump(result, self._spill, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def count(self, severity: Severity) -> int:
-        return self._counts[severity]
-
     def __len__(self) -> int:
-        return len(self._held) + len(self._offsets)
+        return len(self._held) + len(self._later)
 
     def __iter__(self) -> Iterator[FileResult]:
         yield from self._held
-        if self._spill is None:
-            return
+        for entry in self._later:
+            yield self._load(entry)
+
+    def _load(self, entry: int | FileResult) -> FileResult:
+        if isinstance(entry, FileResult):
+            return entry
         import pickle
 
-        for offset in self._offsets:  # each read seeks: iterations may interleave with appends
-            self._spill.seek(offset)
-            yield pickle.load(self._spill)
+        self._spill.seek(entry)  # each read seeks: iterations may interleave with appends
+        return pickle.load(self._spill)  # type: ignore[no-any-return]
 
     def __getitem__(self, index: int) -> FileResult:
         index = range(len(self))[index]
         if index < len(self._held):
             return self._held[index]
-        import pickle
-
-        self._spill.seek(self._offsets[index - len(self._held)])
-        return pickle.load(self._spill)  # type: ignore[no-any-return]
+        return self._load(self._later[index - len(self._held)])
 
     def __eq__(self, other: object) -> bool:
         return list(self) == list(other) if isinstance(other, (ResultStore, list)) else NotImplemented
@@ -216,21 +363,24 @@ class LintRun(Record):
     fix: FixOptions | None = field(default=None, init=False)
     stdin_source: tuple[str, bytes] | None = field(default=None, init=False)
 
-    def count(self, severity: Severity) -> int:
+    @property
+    def totals(self) -> RunTotals:
+        """The summary's figures: kept by a ResultStore as the files arrive, added up for a list."""
         if isinstance(self.files, ResultStore):
-            return self.files.count(severity)
-        return sum(f.count(severity) for f in self.files)
+            return self.files.totals
+        return RunTotals(self.files)
+
+    def count(self, severity: Severity) -> int:
+        return self.totals.counts[severity]
 
     @property
     def request_files(self) -> int:
         """How many request files were linted: not the configuration or baseline files with findings."""
-        if isinstance(self.files, ResultStore):
-            return self.files.request_files
-        return sum(1 for f in self.files if not f.settings_file)
+        return self.totals.request_files
 
     @property
     def failed(self) -> bool:
-        return any(self.count(severity) for severity in Severity if severity >= self.fail_on)
+        return self.totals.failing_files(self.fail_on) > 0
 
     @property
     def exit_code(self) -> int:

@@ -13,7 +13,7 @@ can be overridden, e.g. from configuration, with ``prices={"720p": 0.09}``.
 from __future__ import annotations
 from vidlint.core.wording import number
 
-from typing import Any
+from typing import Any, Iterable
 
 
 
@@ -90,26 +90,48 @@ def format_estimate(est: dict[str, Any]) -> str:
             f"({parts}; {est.get('quality')} at ${est['usd_per_second']}/s{dated})")
 
 
-def total_estimate(estimates: list[dict[str, Any]]) -> dict[str, Any]:
-    """The sum over requests; ``complete`` only when every request's estimate is."""
-    priced = [e for e in estimates if e.get("usd") is not None]
-    return {
-        "requests": len(estimates),
-        "billed_seconds": round(sum(e["billed_seconds"] for e in estimates if e.get("billed_seconds") is not None), 3),
-        "usd": round(sum(e["usd"] for e in priced), 4),
-        "complete": all(e.get("complete") for e in estimates),
-    }
+class EstimateTotal:
+    """The sum over requests, added one estimate at a time (a run's summary without holding
+    every request's estimate); the same figures as summing a list in that order."""
 
+    __slots__ = ("requests", "billed_seconds", "usd", "complete", "unpriced", "first")
 
-def summary_text(estimates: list[dict[str, Any]]) -> str:
-    """The text report's estimate line."""
-    if len(estimates) == 1:
-        return "Estimated cost: " + format_estimate(estimates[0])
-    total = total_estimate(estimates)
-    prefix = "" if total["complete"] else "at least "
-    unpriced = sum(1 for e in estimates if e.get("usd") is None)
-    tail = f"; {unpriced} could not be priced" if unpriced else ""
-    if not total["complete"] and not unpriced:
-        tail = "; some input video not probed"
-    return (f"Estimated cost: {prefix}${total['usd']:.2f} for {total['requests']} requests "
-            f"({number(total['billed_seconds'])} billed s{tail})")
+    def __init__(self, estimates: Iterable[dict[str, Any]] = ()) -> None:
+        self.requests = 0
+        self.billed_seconds: float = 0
+        self.usd: float = 0
+        self.complete = True
+        self.unpriced = 0
+        self.first: dict[str, Any] | None = None  # a single request's line is its own estimate
+        for estimate in estimates:
+            self.add(estimate)
+
+    def add(self, estimate: dict[str, Any]) -> None:
+        if self.first is None:
+            self.first = estimate
+        self.requests += 1
+        if estimate.get("billed_seconds") is not None:
+            self.billed_seconds += estimate["billed_seconds"]
+        if estimate.get("usd") is not None:
+            self.usd += estimate["usd"]
+        else:
+            self.unpriced += 1
+        self.complete = self.complete and bool(estimate.get("complete"))
+
+    def to_json(self) -> dict[str, Any]:
+        """The report's ``estimate`` total; ``complete`` only when every request's estimate is."""
+        return {"requests": self.requests, "billed_seconds": round(self.billed_seconds, 3), "usd": round(self.usd, 4),
+                "complete": self.complete}
+
+    def text(self) -> str:
+        """The text report's estimate line."""
+        if self.requests == 1 and self.first is not None:
+            return "Estimated cost: " + format_estimate(self.first)
+        total = self.to_json()
+        prefix = "" if total["complete"] else "at least "
+        unpriced = self.unpriced
+        tail = f"; {unpriced} could not be priced" if unpriced else ""
+        if not total["complete"] and not unpriced:
+            tail = "; some input video not probed"
+        return (f"Estimated cost: {prefix}${total['usd']:.2f} for {total['requests']} requests "
+                f"({number(total['billed_seconds'])} billed s{tail})")

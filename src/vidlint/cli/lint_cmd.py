@@ -58,14 +58,10 @@ def load_configuration(config_path: str | None, isolated: bool) -> Any:
 
 
 def print_statistics(run: Any, stream: TextIO) -> None:
-    from collections import Counter
-
     from vidlint.core.wording import number
     from vidlint.rules.registry import RULES
 
-    counts: Counter[tuple[str, Severity]] = Counter(
-        (d.code, d.severity) for f in run.files for d in f.diagnostics)
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    ordered = sorted(run.totals.by_code.items(), key=lambda item: (-item[1], item[0][0]))
     rows = [(number(count), code, f"[{severity.label}]", RULES[code].name if code in RULES else "")
             for (code, severity), count in ordered]
     widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]

@@ -339,18 +339,37 @@ def load_bytes(path: str, data: bytes, jsonl: bool) -> LoadedFile:
         parsed = _parse_one(path, text, 0, len(text), line_map, None)
         (documents if isinstance(parsed, Document) else found).append(parsed)  # type: ignore[arg-type]
         return LoadedFile(path, documents, found)
+    for span in record_spans(text):
+        parsed = load_record(path, text, line_map, span)
+        (documents if isinstance(parsed, Document) else found).append(parsed)  # type: ignore[arg-type]
+    if not documents and not found:
+        found.append(no_records())
+    return LoadedFile(path, documents, found)
+
+
+Span = tuple[int, int, int]  # (start offset, end offset, 1-based line) of one JSON Lines record
+
+
+def record_spans(text: str) -> list[Span]:
+    """Where each record of a JSON Lines text is: its lines that are not blank."""
     # JSON Lines separates records by "\n" only; a JSON string may hold U+2028 and friends.
+    spans: list[Span] = []
     offset, number = 0, 1
     while offset <= len(text):
         end = text.find("\n", offset)
         end = len(text) if end == -1 else end + 1
         if text[offset:end].strip():
-            parsed = _parse_one(path, text, offset, end, line_map, number)
-            (documents if isinstance(parsed, Document) else found).append(parsed)  # type: ignore[arg-type]
+            spans.append((offset, end, number))
         if end >= len(text):
             break
         offset, number = end, number + 1
-    if not documents and not found:
-        found.append(invalid_json.emit("the JSON Lines file holds no request", "",
-                                "write one request object per line"))
-    return LoadedFile(path, documents, found)
+    return spans
+
+
+def load_record(path: str, text: str, line_map: LineMap, span: Span) -> Document | Diagnostic:
+    """One JSON Lines record: its document, or why it is not JSON."""
+    return _parse_one(path, text, span[0], span[1], line_map, span[2])
+
+
+def no_records() -> Diagnostic:
+    return invalid_json.emit("the JSON Lines file holds no request", "", "write one request object per line")

@@ -8,40 +8,63 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, TextIO
+from itertools import islice
+from typing import Any, Iterator, TextIO
 
-from vidlint.run import LintRun
+from vidlint.run import FileResult, LintRun
 from vidlint.core.diagnostics import Severity
 from vidlint.core.fingerprint import fingerprint, portable_path
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
 
-def issues(run: LintRun) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+def issues(run: LintRun) -> Iterator[dict[str, Any]]:
+    """The issues, file by file. Fingerprints start with the file's path, so only the findings
+    of one file can repeat one; a file seen again under the same path (rare) is checked
+    against its earlier findings."""
     seen: set[str] = set()
-    for result in run.files:
-        for d in result.diagnostics:
-            print_ = fingerprint(result.path, d)
-            repeat = 1
-            unique = print_
-            while unique in seen:  # the same finding twice in one file: keep fingerprints unique
-                repeat += 1
-                unique = hashlib.sha256(f"{print_}#{repeat}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
-            seen.add(unique)
+    done: set[str] = set()  # portable paths whose findings are behind us
+    current = None
+    for index, result in enumerate(run.files):
+        path = portable_path(result.path)
+        if path != current:
+            if current is not None:
+                done.add(current)
+            current, seen = path, set()
+            if path in done:
+                for earlier in islice(run.files, index):
+                    if portable_path(earlier.path) == path:
+                        seen.update(_fingerprints(earlier, seen))
+        for unique, d in zip(_fingerprints(result, seen), result.diagnostics, strict=True):
             description = d.message + (f" (hint: {d.hint})" if d.hint else "")
-            found.append({
+            yield {
                 "type": "issue",
                 "description": f"{d.code}: {description}",
                 "check_name": d.code,
                 "fingerprint": unique,
                 "severity": SEVERITIES[d.severity],
                 "categories": ["Bug Risk"],
-                "location": {"path": portable_path(result.path), "lines": {"begin": d.line}},
-            })
-    return found
+                "location": {"path": path, "lines": {"begin": d.line}},
+            }
+
+
+def _fingerprints(result: FileResult, seen: set[str]) -> Iterator[str]:
+    """Each finding's fingerprint, made unique against ``seen`` (which it adds to)."""
+    for d in result.diagnostics:
+        print_ = fingerprint(result.path, d)
+        repeat = 1
+        unique = print_
+        while unique in seen:  # the same finding twice in one file: keep fingerprints unique
+            repeat += 1
+            unique = hashlib.sha256(f"{print_}#{repeat}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        seen.add(unique)
+        yield unique
 
 
 def render(run: LintRun, stream: TextIO, **_: Any) -> None:
-    json.dump(issues(run), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    """``json.dump(list(issues(run)), indent=2)``, written issue by issue."""
+    separator = "[\n  "
+    for issue in issues(run):
+        stream.write(separator + json.dumps(issue, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+        separator = ",\n  "
+    stream.write("[]\n" if separator == "[\n  " else "\n]\n")

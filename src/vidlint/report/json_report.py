@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
+from typing import Any, Callable, Iterator, TextIO
 
-from vidlint.run import FileResult, LintRun
+from vidlint.run import FileResult, LintRun, SpilledList
 from vidlint.core.diagnostics import Severity
 
 VERSION = 1
@@ -23,20 +23,16 @@ def file_json(result: FileResult) -> dict[str, Any]:
     return entry
 
 
-def summary_json(run: LintRun, estimates: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """``estimates``: every request's estimate, when the caller has already walked the files."""
-    from vidlint.check.estimate import total_estimate
-
+def summary_json(run: LintRun) -> dict[str, Any]:
+    totals = run.totals
     summary: dict[str, Any] = {
-        "files": run.request_files,
-        "errors": run.count(Severity.ERROR),
-        "warnings": run.count(Severity.WARNING),
-        "infos": run.count(Severity.INFO),
+        "files": totals.request_files,
+        "errors": totals.counts[Severity.ERROR],
+        "warnings": totals.counts[Severity.WARNING],
+        "infos": totals.counts[Severity.INFO],
     }
-    if estimates is None:
-        estimates = [e for f in run.files for e in f.estimates]
-    if estimates:
-        summary["estimate"] = total_estimate(estimates)
+    if totals.estimates.requests:
+        summary["estimate"] = totals.estimates.to_json()
     if run.probes:
         summary["probes"] = run.probes
     if run.online is not None:
@@ -53,11 +49,37 @@ def render(run: LintRun, stream: TextIO, **_: Any) -> None:
     never all in memory, and each line is one call to the C encoder (``indent`` would fall
     back to the pure-Python one, about half the cost of a large run's report)."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    estimates: list[dict[str, Any]] = []
     stream.write(f'{{"version": {VERSION}, "files": [')
     separator = "\n"
     for result in run.files:
-        stream.write(separator + encode(file_json(result)))
+        stream.write(separator)
+        if isinstance(result.diagnostics, SpilledList) or isinstance(result.estimates, SpilledList):
+            _write_batch(result, stream, encode)
+        else:
+            stream.write(encode(file_json(result)))
         separator = ",\n"
-        estimates.extend(result.estimates)
-    stream.write(f'\n], "summary": {encode(summary_json(run, estimates))}}}\n')
+    stream.write(f'\n], "summary": {encode(summary_json(run))}}}\n')
+
+
+_ITEMS = "\x00items\x00"  # where a list written item by item goes in the entry's text
+
+
+def _write_batch(result: FileResult, stream: TextIO, encode: Callable[[Any], str]) -> None:
+    """``file_json(result)`` for a large JSON Lines batch, its findings and estimates encoded
+    one by one (a SpilledList keeps them on disk)."""
+    entry = file_json(FileResult(result.path, result.model, [], result.requests))
+    entry["diagnostics"] = _ITEMS
+    lists: list[Iterator[dict[str, Any]]] = [(d.to_json() for d in result.diagnostics)]
+    if result.estimates:
+        entry["estimate"] = result.estimates[0] if len(result.estimates) == 1 else _ITEMS
+        if len(result.estimates) > 1:
+            lists.append(iter(result.estimates))
+    pieces = encode(entry).split(encode(_ITEMS))
+    stream.write(pieces[0])
+    for items, piece in zip(lists, pieces[1:], strict=True):
+        separator = "["
+        for item in items:
+            stream.write(separator + encode(item))
+            separator = ", "
+        stream.write("[]" if separator == "[" else "]")
+        stream.write(piece)

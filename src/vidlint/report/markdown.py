@@ -4,11 +4,10 @@ rules' documentation, the estimated cost per file, then every finding (folded)."
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any, TextIO
+from itertools import islice
+from typing import Any, Iterator, TextIO
 
-from vidlint.api import LintRun
-from vidlint.core.diagnostics import Severity
+from vidlint.run import LintRun
 from vidlint.core.links import rule_url
 from vidlint.core.wording import number
 
@@ -24,7 +23,7 @@ def findings_by_code(run: LintRun) -> list[str]:
     from vidlint.rules.registry import load_all_rules
 
     rules = load_all_rules()
-    counts: Counter[tuple[str, Severity]] = Counter((d.code, d.severity) for f in run.files for d in f.diagnostics)
+    counts = run.totals.by_code
     if not counts:
         return []
     rows = ["| Code | Severity | Findings | Rule |", "| --- | --- | ---: | --- |"]
@@ -34,39 +33,55 @@ def findings_by_code(run: LintRun) -> list[str]:
     return rows
 
 
-def costs(run: LintRun) -> list[str]:
-    from vidlint.check.estimate import format_estimate, summary_text
+def costs(run: LintRun) -> Iterator[str]:
+    """The total, then one row per file with an estimate (written as the files are read)."""
+    from vidlint.check.estimate import EstimateTotal, format_estimate
 
-    estimates = [e for f in run.files for e in f.estimates]
-    if not estimates:
-        return []
-    rows = [f"**{cell(summary_text(estimates))}**", "", "| File | Requests | Estimate |", "| --- | ---: | --- |"]
+    total = run.totals.estimates
+    if not total.requests:
+        return
+    yield from [f"**{cell(total.text())}**", "", "| File | Requests | Estimate |", "| --- | ---: | --- |"]
     for result in run.files:
         if result.estimates:
-            shown = format_estimate(result.estimates[0]) if len(result.estimates) == 1 else summary_text(
-                result.estimates).removeprefix("Estimated cost: ")
-            rows.append(f"| `{cell(result.path)}` | {number(result.requests)} | {cell(shown)} |")
-    return rows
+            shown = format_estimate(result.estimates[0]) if len(result.estimates) == 1 else EstimateTotal(
+                result.estimates).text().removeprefix("Estimated cost: ")
+            yield f"| `{cell(result.path)}` | {number(result.requests)} | {cell(shown)} |"
 
 
-def listing(run: LintRun) -> list[str]:
-    found = [(f.path, d) for f in run.files for d in f.diagnostics]
+def listing(run: LintRun) -> Iterator[str]:
+    """The first ``MAX_LISTED`` findings, folded."""
+    found = sum(run.totals.counts.values())
     if not found:
-        return []
-    rows = [f"<details><summary>{number(len(found))} finding{'s' if len(found) != 1 else ''}</summary>", "",
-            "| Location | Code | Severity | Message |", "| --- | --- | --- | --- |"]
-    for path, d in found[:MAX_LISTED]:
-        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
-        rows.append(f"| `{cell(path)}:{d.line}:{d.column}` | {d.code} | {d.severity.label} | {cell(message)} |")
-    if len(found) > MAX_LISTED:
-        rows.append(f"| … | | | {number(len(found) - MAX_LISTED)} more: see the annotations or the full report |")
-    return rows + ["", "</details>"]
+        return
+    yield from [f"<details><summary>{number(found)} finding{'s' if found != 1 else ''}</summary>", "",
+                "| Location | Code | Severity | Message |", "| --- | --- | --- | --- |"]
+    listed = 0
+    for result in run.files:
+        for d in islice(result.diagnostics, MAX_LISTED - listed):
+            message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+            yield f"| `{cell(result.path)}:{d.line}:{d.column}` | {d.code} | {d.severity.label} | {cell(message)} |"
+            listed += 1
+        if listed == MAX_LISTED:
+            break
+    if found > MAX_LISTED:
+        yield f"| … | | | {number(found - MAX_LISTED)} more: see the annotations or the full report |"
+    yield from ["", "</details>"]
 
 
 def render(run: LintRun, stream: TextIO, **_: Any) -> None:
+    """The sections, blank-line separated, each written line by line as it is made."""
     from vidlint.report.text import summary_line
 
     head = ["## vidlint", "", summary_line(run)]
     head += [f"- :x: {cell(reason)}" for reason in run.path_errors]
-    sections = [head, findings_by_code(run), costs(run), listing(run)]
-    stream.write("\n\n".join("\n".join(lines) for lines in sections if lines) + "\n")
+    separator = ""
+    for section in (head, findings_by_code(run), costs(run), listing(run)):
+        lines = iter(section)
+        first = next(lines, None)
+        if first is None:
+            continue
+        stream.write(separator + first)
+        for line in lines:
+            stream.write("\n" + line)
+        separator = "\n\n"
+    stream.write("\n")

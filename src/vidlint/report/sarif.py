@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Iterator, TextIO
 from urllib.parse import quote
 
 from vidlint import __version__
@@ -88,18 +88,26 @@ def sarif_fix(path: str, fix: Any) -> dict[str, Any]:
 
 
 def document(run: LintRun, show_infos: bool = False) -> dict[str, Any]:
+    skeleton, results = _parts(run, show_infos)
+    found = list(results)
+    skeleton["runs"][0]["results"] = found
+    skeleton["runs"][0]["properties"]["omittedInfos"] = sum(run.totals.counts.values()) - len(found)
+    return skeleton
+
+
+def _parts(run: LintRun, show_infos: bool) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    """The log without its results (``results`` and ``omittedInfos`` left to fill) and the results, file by file."""
     from vidlint.rules.registry import load_all_rules
 
     rules = list(load_all_rules().values())
     rule_index = {r.code: i for i, r in enumerate(rules)}
-    shown = [(f.path, d) for f in run.files for d in f.diagnostics if show_infos or d.severity > Severity.INFO]
-    results = [result(path, d, rule_index) for path, d in shown]
-    omitted = sum(len(f.diagnostics) for f in run.files) - len(shown)
+    results = (result(f.path, d, rule_index) for f in run.files for d in f.diagnostics
+               if show_infos or d.severity > Severity.INFO)
     invocation: dict[str, Any] = {"executionSuccessful": not run.path_errors}
     if run.path_errors:
         invocation["toolExecutionNotifications"] = [
             {"level": "error", "message": {"text": reason}} for reason in run.path_errors]
-    return {
+    skeleton = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
@@ -114,12 +122,29 @@ def document(run: LintRun, show_infos: bool = False) -> dict[str, Any]:
             "columnKind": "unicodeCodePoints",
             "automationDetails": {"id": "vidlint/"},
             "invocations": [invocation],
-            "results": results,
-            "properties": {"omittedInfos": omitted},
+            "results": [],
+            "properties": {"omittedInfos": 0},
         }],
     }
+    return skeleton, results
+
+
+_RESULTS = "\x00results\x00"  # where the streamed results go in the log's text
 
 
 def render(run: LintRun, stream: TextIO, show_infos: bool = False, **_: Any) -> None:
-    json.dump(document(run, show_infos), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    """``document`` as indented JSON, its results written one by one as the files are read."""
+    skeleton, results = _parts(run, show_infos)
+    skeleton["runs"][0]["results"] = _RESULTS
+    text = json.dumps(skeleton, ensure_ascii=False, indent=2)
+    head, tail = text.split(json.dumps(_RESULTS), 1)
+    indent = "\n" + " " * 8  # results are items of runs[0].results
+    stream.write(head)
+    shown = 0
+    for found in results:
+        stream.write(("[" if not shown else ",") + indent + json.dumps(found, ensure_ascii=False, indent=2)
+                     .replace("\n", indent))
+        shown += 1
+    stream.write(indent[:-2] + "]" if shown else "[]")
+    omitted = sum(run.totals.counts.values()) - shown
+    stream.write(tail.replace('"omittedInfos": 0', f'"omittedInfos": {omitted}', 1) + "\n")

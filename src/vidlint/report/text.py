@@ -23,7 +23,7 @@ import os
 from collections import Counter
 from typing import Any, TextIO
 
-from vidlint.run import LintRun
+from vidlint.run import LintRun, rule_stage
 from vidlint.core.wording import number, plural
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.report import TEXT_STYLES
@@ -54,23 +54,17 @@ def choose_style(stream: TextIO, style: str = "auto") -> str:
     return "full" if is_terminal(stream) else "concise"
 
 
-def _rule_stage(code: str) -> str | None:
-    from vidlint.rules.registry import load_all_rules
-
-    rule = load_all_rules().get(code)
-    return rule.stage if rule is not None else None
-
-
 def folded(d: Diagnostic) -> bool:
     """An informational finding that repeats for each asset: folded into one line by default."""
-    return d.severity == Severity.INFO and _rule_stage(d.code) == "asset"
+    return d.severity == Severity.INFO and rule_stage(d.code) == "asset"
 
 
 def summary_line(run: LintRun) -> str:
-    errors, warnings, infos = (run.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
-    files = _count(run.request_files, "file")
+    totals = run.totals
+    errors, warnings, infos = (totals.counts[s] for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+    files = _count(totals.request_files, "file")
     hidden = f" {_count(run.baselined, 'finding')} in the baseline not shown." if run.baselined else ""
-    if not run.request_files:
+    if not totals.request_files:
         return "No request files linted." if run.path_errors else "No request files found (*.json, *.jsonl)."
     if not (errors or warnings or infos):
         return f"All checks passed ({files}).{hidden}"
@@ -80,22 +74,17 @@ def summary_line(run: LintRun) -> str:
 
 def fix_lines(run: LintRun) -> str:
     """What was fixed, and what ``--fix`` / ``--unsafe-fixes`` would fix of what is shown."""
-    from vidlint.fix import SAFE
-
+    totals = run.totals
     unsafe = run.fix is not None and run.fix.unsafe
     lines = []
-    fixed = sum(f.fixes.count for f in run.files if f.fixes is not None)
-    copies = sum(len(f.fixes.copies) for f in run.files if f.fixes is not None)
+    fixed, copies = totals.fixed, totals.copies
     writes = run.fix is not None and run.fix.apply and run.fix.write
     if fixed or copies:
         made = f" and {plural(copies, 'asset copy')}" if copies else ""
         lines.append(f"{'Fixed' if writes else 'Would fix'} {plural(fixed, 'finding')}{made}.")
-    for result in run.files:
-        if result.fixes is not None:
-            lines.extend(f"vidlint: {problem}" for problem in result.fixes.problems)
-    fixes = [d.fix for f in run.files for d in f.diagnostics if d.fix is not None and d.fix.applies(True)]
-    now = sum(1 for fix in fixes if fix.applicability == SAFE or unsafe)
-    hidden = len(fixes) - now
+    lines.extend(f"vidlint: {problem}" for problem in totals.fix_problems)
+    now = totals.safe_fixes + (totals.unsafe_fixes if unsafe else 0)
+    hidden = totals.safe_fixes + totals.unsafe_fixes - now
     if now or hidden:
         text = f"[*] {now} fixable with --fix" if now else "No fixes available with --fix"
         if hidden:
@@ -158,30 +147,34 @@ def source_excerpt(line_text: str, line: int, column: int, paint: Any) -> list[s
 
 
 class SourceLines:
-    """The lines of the files findings are in, read when the full format first needs them;
-    the file read from stdin (``LintRun.stdin_source``) from what stdin held."""
+    """The lines of the file findings are in, read when the full format first needs them. Only
+    the last file read is kept: the report shows the files one after the other. The file read
+    from stdin (``LintRun.stdin_source``) is quoted from what stdin held, never from disk."""
 
     def __init__(self, stdin_source: tuple[str, bytes] | None = None) -> None:
-        self._files: dict[str, list[str] | None] = {}
-        if stdin_source is not None:
-            name, data = stdin_source
-            self._files[name] = self._lines(data)
+        self._stdin = stdin_source
+        self._path: str | None = None
+        self._lines: list[str] | None = None
 
     def line(self, path: str, number_: int) -> str | None:
-        if path not in self._files:
-            self._files[path] = self._read(path)
-        lines = self._files[path]
+        if path != self._path:
+            self._path = path
+            if self._stdin is not None and self._stdin[0] == path:
+                self._lines = self._split(self._stdin[1])
+            else:
+                self._lines = self._read(path)
+        lines = self._lines
         return lines[number_ - 1] if lines is not None and 0 < number_ <= len(lines) else None
 
     @staticmethod
-    def _lines(data: bytes) -> list[str]:
+    def _split(data: bytes) -> list[str]:
         return data.decode("utf-8", "replace").split("\n")
 
     @classmethod
     def _read(cls, path: str) -> list[str] | None:
         try:
             with open(path, "rb") as handle:
-                return cls._lines(handle.read())
+                return cls._split(handle.read())
         except OSError:
             return None
 
@@ -222,11 +215,9 @@ def render(run: LintRun, stream: TextIO, colour: str = "auto", quiet: bool = Fal
     fixes = fix_lines(run)
     if fixes:
         stream.write(fixes + "\n")
-    estimates = [e for f in run.files for e in f.estimates]
-    if estimates:
-        from vidlint.check.estimate import summary_text
-
-        stream.write(summary_text(estimates) + "\n")
+    estimates = run.totals.estimates
+    if estimates.requests:
+        stream.write(estimates.text() + "\n")
     if run.online is not None:  # an --online run ends with what the network cost
         from vidlint.remote.online import format_stats_line
 
