@@ -60,9 +60,43 @@ class Run:
         return json.loads(self.out)
 
 
+OUTSIDE_ENV = ("VIDLINT_", "GITHUB_ACTIONS", "EVOLINK_")  # the caller's settings, never the tests'
+
+
 def run_vidlint(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+                input: str | bytes | None = None, timeout: float = 120, process: bool = False) -> Run:
+    """``vidlint ARGS``: its exit code, stdout and stderr, with none of the caller's VIDLINT_/EVOLINK_
+    settings. By default in this process (``vidlint.cli.main``, the function the ``vidlint`` program
+    runs, under click's stream and environment isolation): what a command prints and returns, without
+    a Python start-up per call. ``process=True`` runs ``python -m vidlint`` as a real subprocess, for
+    what only a process shows (start-up, signals, a closed pipe, stream encodings, ``atexit``)."""
+    if process:
+        return run_process(*args, cwd=cwd, env=env, input=input, timeout=timeout)
+    from click.testing import CliRunner
+
+    from vidlint.cli import main
+
+    overrides: dict[str, str | None] = {k: None for k in os.environ if k.startswith(OUTSIDE_ENV)}
+    overrides[CACHE_ENV] = str(SESSION_CACHE)
+    overrides.update(env or {})
+    here = os.getcwd()
+    with CliRunner().isolation(input=input, env=overrides) as (out, err, _):
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            main(list(args))
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 2
+        finally:
+            os.chdir(here)
+            sys.stdout.flush()
+            sys.stderr.flush()
+    return Run(code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace"))
+
+
+def run_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
                 input: str | bytes | None = None, timeout: float = 120) -> Run:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("VIDLINT_", "GITHUB_ACTIONS", "EVOLINK_"))}
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(OUTSIDE_ENV)}
     full_env["PYTHONPATH"] = str(SRC) + os.pathsep + full_env.get("PYTHONPATH", "")
     full_env[CACHE_ENV] = str(SESSION_CACHE)
     if env:
