@@ -112,6 +112,30 @@ def run_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
     return Run(proc.returncode, out, err)
 
 
+def check_jsonschema(schema: Path, *files: Path, cwd: Path | None = None,
+                     process: bool = False) -> subprocess.CompletedProcess[str]:
+    """``check-jsonschema --schemafile SCHEMA FILES``, the real tool: in this process through its
+    click command (its import paid once per test worker, not ~0.6 CPU-s a call), or with
+    ``process=True`` as ``python -m check_jsonschema``. ``cwd``: the working folder of the run."""
+    args = ["--schemafile", str(schema), *map(str, files)]
+    if process:
+        return subprocess.run([sys.executable, "-m", "check_jsonschema", *args], capture_output=True, text=True,
+                              timeout=120, cwd=cwd)
+    from check_jsonschema.cli.main_command import main
+    from click.testing import CliRunner
+
+    here = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(main, args)
+    finally:
+        os.chdir(here)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a crash, not a verdict
+    return subprocess.CompletedProcess(["check-jsonschema", *args], result.exit_code, result.stdout, result.stderr)
+
+
 def lint_json(*paths: str | Path, no_cache: bool = False) -> Run:
     """``vidlint lint --format json PATHS`` run in this process, through ``vidlint.api`` and the JSON
     report: what the rule tables need, without a process per case. No configuration file is read
