@@ -1,7 +1,9 @@
 """Shared test helpers.
 
-Tests import vidlint from this checkout's ``src`` (not whatever is installed) and run the
-CLI as a real subprocess (``python -m vidlint``) where exit codes and streams matter.
+Tests import vidlint from this checkout's ``src`` (not whatever is installed). ``run_vidlint``
+runs a command line in this process (``vidlint.cli.main``: exit code, stdout, stderr) without a
+Python start-up per call; ``process=True`` runs it as a real ``python -m vidlint`` subprocess, for
+what only a process shows (start-up, signals, a closed pipe, stream encodings, per-process counts).
 
 Hermetic: each session has its own cache folder (``VIDLINT_CACHE_DIR``, for in-process and
 subprocess runs alike), removed at the end. Configuration discovery stops at this repository's
