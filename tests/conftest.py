@@ -177,3 +177,19 @@ def request_builder(base: dict):  # type: ignore[no-untyped-def]
         return body
 
     return build
+
+
+ASSET_INFOS = ("VL501", "VL502")  # "local asset, uploaded by submit" and "remote asset not fetched"
+
+
+def lint_request(body: dict, base: Path = FIXTURES / "media", *, extend_select: list[str] | None = None,
+                 asset_maps: list[tuple[str, Path]] | None = None):  # type: ignore[no-untyped-def]
+    """Lint one request body in process (vidlint.api.lint_bytes, no probe cache); local paths
+    resolve against ``base``. Returns (the diagnostics but the two asset infos, the result)."""
+    from vidlint.api import AssetOptions, LintOptions, lint_bytes
+    from vidlint.settings.config import with_command_line_selection
+
+    config = with_command_line_selection(None, extend_select=extend_select) if extend_select else None
+    options = LintOptions(config=config, assets=AssetOptions(no_cache=True, asset_maps=list(asset_maps or [])))
+    result = lint_bytes("request.json", json.dumps(body, ensure_ascii=False).encode(), False, base, options)
+    return [d for d in result.diagnostics if d.code not in ASSET_INFOS], result

@@ -454,3 +454,24 @@ def test_uploads_name_heic_and_heif_by_their_bytes() -> None:
 
     assert sniff_mime((MEDIA / "ok.heic").read_bytes()[:16]) == "image/heic"
     assert sniff_mime((MEDIA / "ok.mp4").read_bytes()[:16]) == "video/mp4"
+
+
+def test_every_media_limit_key_of_every_model_is_read_by_a_rule():
+    """A limit under a key no rule reads is silently unchecked (wan3.0 and seedance-2.5 once wrote
+    their file sizes as ``max_bytes``, which nothing read): every key of ``media.<kind>`` and of a
+    ``media_overrides`` entry must be one a media rule declares it reads."""
+    from vidlint.models import known_models
+    from vidlint.rules.registry import RULES, load_all_rules
+
+    load_all_rules()
+    read = {r.reads.split(".")[-1] for r in RULES.values() if r.reads and r.reads.startswith("media.*.")}
+    read |= {"formats"}  # media.document.formats (VL509) besides media.*.formats
+    unread = []
+    for name in known_models():
+        meta = load_profile(name).meta
+        for kind, limits in (meta.get("media") or {}).items():
+            unread += [f"{name}: media.{kind}.{key}" for key in limits if key not in read]
+        for entry in meta.get("media_overrides") or []:
+            unread += [f"{name}: media_overrides {entry.get('at')}: {key}" for key in entry
+                       if key not in read | {"at", "when", "why"}]
+    assert unread == []

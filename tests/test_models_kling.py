@@ -106,6 +106,12 @@ O3_TEXT = [
     ("shot-needs-index", o3t(prompt=DROP, model_params={**customize(), "multi_prompt": [
         {"prompt": "a", "duration": "5"}]}), "VL101", "/model_params/multi_prompt/0",
      o3t(prompt=DROP, model_params=customize("5"))),
+    ("shot-index-order", o3t(prompt=DROP, duration=5, model_params={**customize(), "multi_prompt": [
+        {"index": 2, "prompt": "a", "duration": "2"}, {"index": 1, "prompt": "b", "duration": "3"}]}), "VL323",
+     "/model_params/multi_prompt/0/index", o3t(prompt=DROP, duration=5, model_params=customize("2", "3"))),
+    ("shot-index-gap", o3t(prompt=DROP, duration=5, model_params={**customize(), "multi_prompt": [
+        {"index": 1, "prompt": "a", "duration": "2"}, {"index": 3, "prompt": "b", "duration": "3"}]}), "VL323",
+     "/model_params/multi_prompt/1/index", o3t(prompt=DROP, duration=5, model_params=customize("2", "3"))),
     ("elements-at-most-7", o3t(prompt="<<<element_1>>> walks", model_params={"element_list": elements(8)}), "VL108",
      "/model_params/element_list", o3t(prompt="<<<element_1>>> walks", model_params={"element_list": elements(7)})),
     ("element-id-is-a-string", o3t(prompt="<<<element_1>>> walks", model_params={"element_list": [{"element_id": 123456}]}),

@@ -109,8 +109,8 @@ def common_cases(model: str) -> list[tuple[str, dict, str, str]]:
         ("prompt-required", c(prompt=None), "VL101", ""),
         ("prompt-type", c(prompt=["a cat"]), "VL102", "/prompt"),
         ("prompt-empty", c(prompt="  "), "VL302", "/prompt"),
-        ("prompt-over-10000-chars", c(prompt="a cat " * 1700), "VL232", "/prompt"),
-        ("prompt-over-2500-non-ascii", c(prompt="猫" * 2501), "VL232", "/prompt"),
+        ("prompt-tokens-english", c(prompt="word " * 8001), "VL305", "/prompt"),
+        ("prompt-tokens-cjk", c(prompt="猫" * 10001), "VL305", "/prompt"),
         ("model-wrong-case", c(model=model.upper()), "VL011", "/model"),
         ("duration-low", c(duration=3), "VL104", "/duration"),
         ("duration-high", c(duration=16), "VL104", "/duration"),
@@ -305,18 +305,32 @@ def test_body_over_64_mb():
 
 
 @pytest.mark.parametrize("prompt, warned", [
-    ("a" * 10000, False),            # ASCII: at most one token a byte, so at most 10000 tokens
-    ("a" * 10001, True),
-    ("猫" * 2500, False),             # any character is at most 4 bytes, so at most 10000 tokens
-    ("猫" * 2501, True),
-    ("a" * 2600 + "é", True),
+    ("a" * 40000, False),            # about one token per 4 characters of English: 10000
+    ("a" * 40001, True),
+    ("猫" * 10000, False),            # one token per Chinese character
+    ("猫" * 10001, True),
+    ("a" * 20000 + "猫" * 5001, True),
 ])
-def test_prompt_token_bound(lint, prompt, warned):
+def test_prompt_token_estimate(lint, prompt, warned):
+    """The one token-estimate rule of both Seedance families (VL305), with seedance-2.0's numbers."""
     result = lint(clean("seedance-2.0-text-to-video", prompt=prompt))
-    traps = [d for d in result.diagnostics if d.code == "VL232"]
-    assert bool(traps) == warned
+    warnings = [d for d in result.diagnostics if d.code == "VL305"]
+    assert bool(warnings) == warned
+    assert "VL232" not in [d.code for d in result.diagnostics]
     if warned:
-        assert traps[0].severity == Severity.WARNING and "documents no tokenizer" in traps[0].message
+        assert warnings[0].severity == Severity.WARNING and "No tokenizer is documented" in warnings[0].message
+        assert warnings[0].hint == "shorten it; the docs recommend at most 500 Chinese characters or 1000 English words"
+
+
+@pytest.mark.parametrize("model", R2V)
+@pytest.mark.parametrize("video", ["gray-1920x1088-24fps-2s.mp4", "ok.mp4"])
+def test_reference_video_resolution_tiers(lint, model, video):
+    """Reference videos are documented as 480p, 720p or 1080p: the frame-pixel envelope of those tiers
+    (640x640 .. 2206x946) is checked, and the message names the tiers."""
+    (d,) = [d for d in lint(clean(model, video_urls=[video])).diagnostics if d.code == "VL617"]
+    assert d.pointer == "/video_urls/0" and "the limit is 409,600..2,086,876 pixels" in d.message
+    assert "480p, 720p or 1080p only" in d.message
+    assert "VL617" not in [d.code for d in lint(clean(model, video_urls=[OK_VIDEO])).diagnostics]
 
 
 # ---- messages, hints and what vidlint says about the family ------------------------------------

@@ -8,12 +8,9 @@ vidlint.api.lint_bytes."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from conftest import DROP, FIXTURES, SCHEMAS, check_jsonschema, request_builder, run_vidlint, write_request
-from vidlint.api import AssetOptions, LintOptions, lint_bytes
+from conftest import DROP, FIXTURES, SCHEMAS, check_jsonschema, lint_request, request_builder, run_vidlint, write_request
 
 MEDIA = FIXTURES / "media"
 IMG = "https://cdn.example.com/first.jpg"
@@ -40,11 +37,7 @@ extend = request_builder({"model": "seedance-2.5-video-extend",
 
 
 def lint(body):
-    """Findings but the 'remote asset not fetched' and 'local asset' infos; local paths resolve
-    against fixtures/media."""
-    result = lint_bytes("request.json", json.dumps(body, ensure_ascii=False).encode(), False, MEDIA,
-                        LintOptions(assets=AssetOptions(no_cache=True)))
-    return [d for d in result.diagnostics if d.code not in ("VL501", "VL502")], result
+    return lint_request(body)
 
 
 def found(body):
@@ -220,6 +213,35 @@ CLEAN = [
 def test_documented_requests_are_clean(body):
     diagnostics, _ = lint(body)
     assert diagnostics == [], diagnostics
+
+
+@pytest.mark.parametrize("kind, mb, build, pointer, maker", [
+    ("image", 30, lambda f: i2v(image_urls=[f]), "/image_urls/0", "sparse_jpeg"),
+    ("video", 200, lambda f: r2v(video_urls=[f]), "/video_urls/0", "sparse_mp4"),
+    ("audio", 15, lambda f: r2v(audio_urls=[f]), "/audio_urls/0", "sparse_wav"),
+])
+def test_file_size_limits(tmp_path, kind, mb, build, pointer, maker):
+    """Each kind's documented "MB" limit: over the binary reading is VL607, between the readings VL610,
+    at mb x 1,000,000 bytes clean (sparse files of real media, made by tests/media_helpers)."""
+    import media_helpers
+
+    make = getattr(media_helpers, maker)
+    suffix = {"sparse_jpeg": ".jpg", "sparse_mp4": ".mp4", "sparse_wav": ".wav"}[maker]
+    over = make(tmp_path / f"over{suffix}", mb * 1024 * 1024 + 1)
+    between = make(tmp_path / f"between{suffix}", mb * 1000 * 1000 + 1)
+    within = make(tmp_path / f"within{suffix}", mb * 1000 * 1000)
+    assert ("VL607", pointer) in found(build(str(over)))
+    assert ("VL610", pointer) in found(build(str(between)))
+    assert not {"VL607", "VL610"} & {code for code, _ in found(build(str(within)))}
+
+
+@pytest.mark.parametrize("build", [r2v, edit, extend], ids=["r2v", "edit", "extend"])
+def test_reference_video_resolution_tiers(build):
+    """Videos are documented as 480p, 720p, 1080p or 4K: the tiers' frame-pixel envelope is checked
+    and the message names them."""
+    (d,) = [d for d in lint(build(video_urls=["h264-opus-24fps.mp4"]))[0] if d.code == "VL617"]
+    assert d.pointer == "/video_urls/0" and "480p, 720p, 1080p or 4K" in d.message
+    assert "VL617" not in [c for c, _ in found(build(video_urls=[SQUARE]))]
 
 
 @pytest.mark.slow

@@ -6,13 +6,9 @@ wan3.0 migration preview (VL235). Linted in process through vidlint.api.lint_byt
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from conftest import DROP, FIXTURES, SCHEMAS, check_jsonschema, request_builder, run_vidlint, write_request
-from vidlint.api import AssetOptions, LintOptions, lint_bytes
-from vidlint.settings.config import with_command_line_selection
+from conftest import DROP, FIXTURES, SCHEMAS, check_jsonschema, lint_request, request_builder, run_vidlint, write_request
 
 MEDIA = FIXTURES / "media"
 IMG = "https://cdn.example.com/first.jpg"
@@ -30,12 +26,7 @@ ref = request_builder({"model": "wan3.0-reference-video", "prompt": "The dancer 
 
 
 def lint(body, *, extend_select=None):
-    """(code, severity, pointer) of every finding but the 'remote asset not fetched' and 'local
-    asset' infos; local paths resolve against fixtures/media."""
-    config = with_command_line_selection(None, extend_select=extend_select) if extend_select else None
-    result = lint_bytes("request.json", json.dumps(body).encode(), False, MEDIA,
-                        LintOptions(config=config, assets=AssetOptions(no_cache=True)))
-    return [d for d in result.diagnostics if d.code not in ("VL501", "VL502")], result
+    return lint_request(body, extend_select=extend_select)
 
 
 def found(body, **kw):
@@ -116,7 +107,7 @@ REFERENCE_VIDEO = [
     ("ref-file-xor-link", ref(model_params={"file_url": "https://x.example.com/deck.pdf",
                                             "link_url": "https://x.example.com/a"}), "VL208", "/model_params",
      ref(model_params={"file_url": "https://x.example.com/deck.pdf"})),
-    ("ref-file-format", ref(model_params={"file_url": "https://x.example.com/deck.zip"}), "VL236",
+    ("ref-file-format", ref(model_params={"file_url": "https://x.example.com/deck.zip"}), "VL509",
      "/model_params/file_url", ref(model_params={"file_url": "https://x.example.com/deck.PPTX?v=2"})),
     ("ref-file-local-path", ref(model_params={"file_url": "deck.pdf"}), "VL109", "/model_params/file_url",
      ref(model_params={"file_url": "https://x.example.com/deck"})),
@@ -192,6 +183,121 @@ CLEAN = [
 def test_documented_requests_are_clean(body):
     diagnostics, result = lint(body)
     assert [d for d in diagnostics if d.code not in ("VL313",)] == [], diagnostics
+
+
+# ---- the reference document (model_params.file_url), read through an asset map -------------------
+
+DOCS = "https://docs.example.com/"
+
+
+def write_pdf(path, pages):
+    from PIL import Image
+
+    first, *rest = [Image.new("RGB", (8, 8), "white") for _ in range(pages)]
+    first.save(path, save_all=True, append_images=rest)
+    return path.name
+
+
+def write_zip(path, part, counted=None):
+    """A zip with ``part`` (OOXML when it is word/... or ppt/...); ``counted``: (element, n) written
+    into docProps/app.xml, as Word (Pages) and PowerPoint (Slides) do."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr(part, "<x/>")
+        if counted:
+            element, n = counted
+            package.writestr("docProps/app.xml", f'<Properties xmlns="http://schemas.openxmlformats.org/'
+                             f'officeDocument/2006/extended-properties"><{element}>{n}</{element}></Properties>')
+    return path.name
+
+
+def write_sparse_pdf(path, size):
+    with open(path, "wb") as handle:
+        handle.write(b"%PDF-1.4\n")
+        handle.truncate(size)
+    return path.name
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("documents")
+    (folder / "notes.md").write_text("# Product\n\nA deck in words.\n", encoding="utf-8")
+    return {"folder": folder, "50.pdf": write_pdf(folder / "50.pdf", 50), "51.pdf": write_pdf(folder / "51.pdf", 51),
+            "deck.pptx": write_zip(folder / "deck.pptx", "ppt/presentation.xml"),
+            "50-slides.pptx": write_zip(folder / "50-slides.pptx", "ppt/presentation.xml", ("Slides", 50)),
+            "51-slides.pptx": write_zip(folder / "51-slides.pptx", "ppt/presentation.xml", ("Slides", 51)),
+            "50-pages.docx": write_zip(folder / "50-pages.docx", "word/document.xml", ("Pages", 50)),
+            "51-pages.docx": write_zip(folder / "51-pages.docx", "word/document.xml", ("Pages", 51)),
+            "deck.zip": write_zip(folder / "deck.zip", "content/readme.xml"),
+            "zip-named.docx": write_zip(folder / "zip-named.docx", "content/readme.xml"),
+            "notes.md": "notes.md",
+            "100MB.pdf": write_sparse_pdf(folder / "100MB.pdf", 100 * 1000 * 1000 + 1),
+            "101MiB.pdf": write_sparse_pdf(folder / "101MiB.pdf", 101 * 1024 * 1024)}
+
+
+def mapped(documents, body):
+    _, result = lint_request(body, asset_maps=[(DOCS, documents["folder"])])
+    return [(d.code, d.pointer) for d in result.diagnostics if d.code not in ("VL313",)], result
+
+
+def document(name):
+    return ref(prompt="Turn this deck into a product ad", image_urls=DROP, audio_urls=DROP,
+               model_params={"file_url": DOCS + name})
+
+
+@pytest.mark.parametrize("bad, code, good", [
+    ("51.pdf", "VL618", "50.pdf"),                 # at most 50 pages
+    ("51-pages.docx", "VL618", "50-pages.docx"),   # Word's page count in docProps/app.xml
+    ("51-slides.pptx", "VL618", "50-slides.pptx"),  # PowerPoint's slide count
+    ("101MiB.pdf", "VL607", "50.pdf"),             # at most 100 MB, whatever a MB is
+    ("100MB.pdf", "VL610", "50.pdf"),              # over 100,000,000 bytes, within 100 MiB
+    ("deck.zip", "VL601", "deck.pptx"),            # the format from the bytes
+    ("zip-named.docx", "VL601", "notes.md"),       # named .docx, but a plain zip inside
+    ("no-such.pdf", "VL503", "50.pdf"),
+])
+def test_reference_document_limits(documents, bad, code, good):
+    found, _ = mapped(documents, document(bad))
+    assert (code, "/model_params/file_url") in found, found
+    assert mapped(documents, document(good))[0] == [], mapped(documents, document(good))[0]
+
+
+def test_reference_document_messages(documents):
+    _, result = mapped(documents, document("51.pdf"))
+    (d,) = [d for d in result.diagnostics if d.code == "VL618"]
+    assert "document has 51 pages; the limit is at most 50 pages" in d.message
+    _, result = mapped(documents, document("deck.zip"))
+    (d,) = [d for d in result.diagnostics if d.code == "VL601"]
+    assert "document format is zip; accepted document formats: docx, doc" in d.message
+
+
+def test_unread_document_is_judged_by_its_extension():
+    assert ("VL509", "/model_params/file_url") in found(document("deck.zip"))
+    assert "VL509" not in [c for c, _ in found(document("deck.pdf"))]
+    (d,) = [d for d in lint(document("deck.pdf"))[1].diagnostics if d.code == "VL502"]
+    assert "remote document" in d.message and "page count were not verified" in d.message
+
+
+@pytest.mark.parametrize("kind, mb, build, pointer, maker", [
+    ("image", 20, lambda f: i2v(image_start=f), "/image_start", "sparse_jpeg"),
+    ("image", 20, lambda f: ref(image_urls=[f]), "/image_urls/0", "sparse_jpeg"),
+    ("video", 100, lambda f: ref(video_urls=[f]), "/video_urls/0", "sparse_mp4"),
+    ("audio", 15, lambda f: ref(audio_urls=[f]), "/audio_urls/0", "sparse_wav"),
+])
+def test_file_size_limits(tmp_path, kind, mb, build, pointer, maker):
+    """Each kind's documented "MB" limit: over the binary reading is VL607, between the readings VL610,
+    at mb x 1,000,000 bytes clean (sparse files of real media, made by tests/media_helpers)."""
+    import media_helpers
+
+    make = getattr(media_helpers, maker)
+    suffix = {"sparse_jpeg": ".jpg", "sparse_mp4": ".mp4", "sparse_wav": ".wav"}[maker]
+    over = make(tmp_path / f"over{suffix}", mb * 1024 * 1024 + 1)
+    between = make(tmp_path / f"between{suffix}", mb * 1000 * 1000 + 1)
+    within = make(tmp_path / f"within{suffix}", mb * 1000 * 1000)
+    assert ("VL607", pointer) in found(build(str(over)))
+    assert ("VL610", pointer) in found(build(str(between)))
+    assert not {"VL607", "VL610"} & {code for code, _ in found(build(str(within)))}
 
 
 def test_messages_say_the_documented_limit():
@@ -289,5 +395,46 @@ def test_models_command_lists_the_family():
     listed = run_vidlint("models").out
     for model in ("wan3.0-text-to-video", "wan3.0-image-to-video", "wan3.0-reference-video"):
         assert model in listed
-    assert "wan3.0-reference-video" in run_vidlint("rules", "VL236").out
+    assert "wan3.0-reference-video" in run_vidlint("rules", "VL509").out
     assert "wan3.0-reference-video" in run_vidlint("rules", "VL233").out
+
+
+def test_pdf_page_scan_is_bounded_on_hostile_bytes(tmp_path):
+    """A PDF made of 'obj' and '/Type /Pages' fragments with no 'endobj' (and a 10,000-digit
+    /Count) is scanned in linear time and yields no page count instead of a crash or a hang."""
+    import time
+
+    from vidlint.probe import probe_path
+
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + b"1 0 obj /Type /Pages " * 60000 + b"/Count " + b"9" * 10000)
+    started = time.perf_counter()
+    probe = probe_path(path)
+    assert time.perf_counter() - started < 2
+    assert probe.kind == "document" and probe.format == "pdf" and probe.pages is None and probe.ok
+
+
+def test_reference_document_online_over_loopback(tmp_path, documents):
+    """--online (in process, a real HTTP server on 127.0.0.1): a remote document gets the verdicts
+    of a local one (pages, format) with only part of it fetched, and no 'not fetched' info."""
+    from media_server import MediaServer
+
+    from vidlint.api import AssetOptions, LintOptions, lint_paths
+
+    with MediaServer() as server:
+        for name in ("51.pdf", "deck.zip", "50-slides.pptx", "101MiB.pdf"):
+            server.add(name, documents["folder"] / name)
+        found_by_name = {}
+        for name in ("51.pdf", "deck.zip", "50-slides.pptx", "101MiB.pdf"):
+            body = ref(prompt="Turn this deck into a product ad", image_urls=DROP, audio_urls=DROP,
+                       model_params={"file_url": server.url("range", name)})
+            path = write_request(tmp_path / f"{name}.json", body)
+            options = LintOptions(assets=AssetOptions(online=True, allow_private_hosts=True, no_cache=True))
+            run = lint_paths([str(path)], options)
+            (result,) = list(run.files)
+            found_by_name[name] = {(d.code, d.pointer) for d in result.diagnostics}
+            assert run.online["bytes_transferred"] < 3 * 1024 * 1024
+    at = "/model_params/file_url"
+    assert ("VL618", at) in found_by_name["51.pdf"] and ("VL601", at) in found_by_name["deck.zip"]
+    assert ("VL607", at) in found_by_name["101MiB.pdf"]
+    assert not {code for code, _ in found_by_name["50-slides.pptx"]} & {"VL502", "VL601", "VL607", "VL618", "VL509"}

@@ -85,6 +85,9 @@ def repair_assets(source: Any, data: bytes, diagnostics: list[Diagnostic], optio
         value = next((v for p, v in match_pattern(request, pointer) if p == pointer), None)
         if kind is None or not isinstance(value, str):
             continue
+        if kind == "document":
+            outcome.problems.append(f"{source.display}: {value}: vidlint does not convert documents")
+            continue
         resolution = resolve(value, base_dir, list(options.assets.asset_maps))
         where = f"{source.display}: {value}"
         if resolution.how != "local" or resolution.path is None:

@@ -12,7 +12,9 @@ from vidlint.probe.model import MediaProbe
 from vidlint.probe.sniff import sniff_image
 
 # Bump whenever a probe's output for the same bytes can change; old cache entries are ignored.
-PROBE_VERSION = 3  # 2: alpha decided by the alpha values; cache keys with ctime and inode; 3: fps, audio_codec, HEIC/HEIF stills
+# 2: alpha decided by the alpha values; cache keys with ctime and inode; 3: fps, audio_codec,
+# HEIC/HEIF stills; 4: documents (pdf, office, iWork, text) and a PDF's pages
+PROBE_VERSION = 4
 HEAD_BYTES = 4096
 
 
@@ -47,15 +49,18 @@ def probe_stream(stream: BinaryIO, size: int | None = None, name: str | None = N
             return MediaProbe(size=0).fail("empty", "the file is empty")
         stream.seek(0)
         head = stream.read(HEAD_BYTES)
-        return _probe_bytes(stream, size, head)
+        return _probe_bytes(stream, size, head, name)
     except OSError as exc:
         return MediaProbe(size=size).fail("unreadable", f"cannot read{' ' + name if name else ''}: {_os_reason(exc)}")
 
 
-def _probe_bytes(stream: BinaryIO, size: int, head: bytes) -> MediaProbe:
+def _probe_bytes(stream: BinaryIO, size: int, head: bytes, name: str | None) -> MediaProbe:
     from vidlint.probe.av import STILL_CONTAINERS, probe_av
+    from vidlint.probe.document import probe_document, sniff_document
     from vidlint.probe.image import probe_image
 
+    if sniff_document(head, name):
+        return probe_document(stream, size, head, name)
     pillow_format = sniff_image(head)
     if pillow_format is not None:
         return probe_image(stream, size, pillow_format, head)

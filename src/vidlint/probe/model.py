@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from vidlint.core.records import Record, field
 
-MediaKind = Literal["image", "video", "audio", "unknown"]
-KINDS: tuple[str, ...] = ("image", "video", "audio", "unknown")
+MediaKind = Literal["image", "video", "audio", "document", "unknown"]
+KINDS: tuple[str, ...] = ("image", "video", "audio", "document", "unknown")
 # missing: no such path; not_file: directory, FIFO, device...; unreadable: the OS refused;
 # empty: zero bytes; corrupt: bytes present but not a readable image, video or audio file.
 FAILURES: tuple[str, ...] = ("missing", "not_file", "unreadable", "empty", "corrupt")
@@ -19,7 +19,8 @@ class MediaProbe(Record):
     ``format`` is the container as a short lowercase name (jpeg, png, webp, heic, heif, mp4,
     mov, webm, wav, mp3, ogg, ...); ``codec`` the main stream's codec when there is one (a
     video's video codec: h264, hevc, ...); ``audio_codec`` an audio file's codec or the codec
-    of a video's first audio track (aac, mp3, opus, pcm, ...); ``fps`` a video's frame rate. ``width`` and
+    of a video's first audio track (aac, mp3, opus, pcm, ...); ``fps`` a video's frame rate; ``pages``
+    a document's page count when it could be read (:mod:`vidlint.probe.document`). ``width`` and
     ``height`` are the displayed size, i.e. after ``rotation`` (0/90/180/270 degrees, as the file stores it)
     is applied; ``stored_width``/``stored_height`` are the coded size. ``duration`` is in
     seconds. ``error`` is set when the file could not be read or recognised; the other fields
@@ -46,6 +47,7 @@ class MediaProbe(Record):
     notes: list[str] = field(default_factory=list)
     fps: float | None = None
     audio_codec: str | None = None
+    pages: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -112,5 +114,5 @@ _FIELD_TYPES = {
     "rotation": _count, "duration": _seconds, "has_alpha": _flag, "has_audio": _flag,
     "truncated": lambda value: isinstance(value, bool),
     "notes": lambda value: value is None or (isinstance(value, list) and all(isinstance(n, str) for n in value)),
-    "fps": _seconds, "audio_codec": _text,
+    "fps": _seconds, "audio_codec": _text, "pages": _count,
 }

@@ -4,7 +4,9 @@ remote uris). Each code is one rule (stage ``asset``) over an :class:`AssetConte
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Iterator
+from urllib.parse import urlsplit
 
 from vidlint.core.wording import number
 from vidlint.rules.media import _article
@@ -12,6 +14,8 @@ from vidlint.rules.registry import Finding, rule
 
 if TYPE_CHECKING:
     from vidlint.check.assets import AssetContext
+
+_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
 
 
 
@@ -32,7 +36,7 @@ def local_asset_is_uploaded(ctx: AssetContext) -> Iterator[Finding]:
 
 
 _UNVERIFIED = {"image": "format, size and dimensions", "video": "format, size, dimensions and duration",
-               "audio": "format, size and duration"}
+               "audio": "format, size and duration", "document": "format, size and page count"}
 
 
 @rule("VL502", "remote-asset-not-verified", "info", stage="asset", reads="assets")
@@ -151,3 +155,28 @@ def asset_uri_unusable(ctx: AssetContext) -> Iterator[Finding]:
     if ctx.resolution.how == "invalid":
         yield ctx.finding(ctx.resolution.reason or "unusable asset reference")
 
+
+@rule("VL509", "document-format", "error", stage="asset", reads="media.document.formats")
+def document_format(ctx: AssetContext) -> Iterator[Finding]:
+    """A reference document that was not fetched has an extension the model does not read.
+
+    For a document field (wan3.0 ``model_params.file_url``) whose file vidlint did not read (a
+    remote URL without ``--online`` or an asset map), the extension of the URL's path is held
+    against the model's document ``formats`` (docx, doc, xlsx, xls, pptx, ppt, pdf, txt, key,
+    pages, numbers, md); a URL without one is not judged. A document that was read is judged by
+    its bytes instead (VL601, VL602), with its size (VL607) and a PDF's pages (VL618).
+
+    Breaks it: ``"model_params": {"file_url": "https://example.com/deck.zip"}``.
+    Fix: export the document as one of the listed formats (``deck.pdf``).
+    """
+    if ctx.ref.kind != "document" or ctx.probe is not None:
+        return
+    formats = [str(f) for f in ctx.limits.get("formats", [])]
+    try:
+        name = urlsplit(ctx.ref.value).path.rsplit("/", 1)[-1]
+    except ValueError:
+        return
+    found = _EXTENSION.search(name)
+    if found is not None and formats and found.group(1).lower() not in formats:
+        yield ctx.finding(f"the document's extension .{found.group(1)} is not a format the model reads "
+                          f"({', '.join(formats)})", hint="export the document as one of those formats")

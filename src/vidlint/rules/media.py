@@ -31,6 +31,10 @@ _EXTENSION_FORMATS = {
     "m4v": "mp4", "mov": "mov", "qt": "mov", "webm": "webm", "mkv": "mkv", "avi": "avi",
     "wav": "wav", "wave": "wav", "mp3": "mp3", "ogg": "ogg", "oga": "ogg", "opus": "ogg",
     "flac": "flac", "m4a": "m4a", "aac": "aac",
+    # documents (vidlint.probe.document names them so)
+    "pdf": "pdf", "doc": "doc", "docx": "docx", "xls": "xls", "xlsx": "xlsx", "ppt": "ppt", "pptx": "pptx",
+    "key": "key", "pages": "pages", "numbers": "numbers", "txt": "txt", "text": "txt", "md": "md", "markdown": "md",
+    "zip": "zip",
 }
 
 
@@ -396,6 +400,29 @@ def frame_pixels_out_of_range(ctx: AssetContext) -> Iterator[Finding]:
         yield ctx.finding(f"{ctx.ref.kind} frame is {probe.width}x{probe.height} = {number(area)} pixels; the limit is "
                           f"{_span(bounds, lambda n: f'{number(n)}')} pixels{ctx.why('frame_pixels')}",
                           hint="scale it up" if low is not None and area < low else "scale it down")
+
+
+@rule("VL618", "document-pages", "error", stage="media", reads="media.*.pages")
+def document_pages(ctx: AssetContext) -> Iterator[Finding]:
+    """The reference document has more pages than the model reads.
+
+    Against the model's ``pages`` range for documents (wan3.0 ``model_params.file_url``: at most
+    50). Read for a PDF from its page tree in the first or last MiB of the file, and for a docx
+    (pages) or pptx (slides) from the count the application wrote when it last saved the file
+    (``docProps/app.xml``). A PDF whose page tree is compressed, a file without that count, and
+    the other formats (doc, xlsx, key, txt, ...) are not counted: the check stays silent for them.
+
+    Breaks it: a 51-page PDF as ``model_params.file_url``.
+    Fix: split the document, or keep the pages the video needs.
+    """
+    probe, bounds = ctx.probe, ctx.limits.get("pages")
+    if probe is None or not bounds or probe.kind != "document" or probe.pages is None:
+        return
+    if not _inside(probe.pages, bounds):
+        low, high = bounds
+        yield ctx.finding(f"document has {number(probe.pages)} pages; the limit is {_span(bounds)} pages{ctx.why('pages')}",
+                          hint=f"split it, or keep at most {number(high)} pages" if high is not None and probe.pages > high
+                          else f"use a document of at least {number(low)} pages")
 
 
 @rule("VL613", "total-duration", "error", stage="facts", reads="media.*.total_duration")

@@ -1,15 +1,17 @@
 """VL3xx: the prompt text: references to the request's media (tags), prompts that say nothing,
-and shot lists (timed shots in the prompt, structured shot lists).
+shot lists (timed shots in the prompt, structured shot lists), and a prompt limit counted in
+tokens of an undocumented tokenizer (an estimate).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Iterator
 
 from vidlint.core.wording import number, plural, span
 from vidlint.core.records import FrozenRecord
-from vidlint.core.pointers import get_pointer
+from vidlint.core.pointers import get_pointer, make_pointer
 from vidlint.fix import Fix
 from vidlint.fix.ops import ReplaceChars
 from vidlint.rules.registry import Finding, RequestContext, rule
@@ -400,15 +402,20 @@ def shot_list_durations(ctx: RequestContext) -> Iterator[Finding]:
     A model's ``shot_lists`` entry names the array of shots (kling ``model_params.multi_prompt``),
     the key of each shot's duration (numeric strings such as ``"3"`` are read as numbers) and
     the field they must add up to; each shot lasts at least ``min_shot`` seconds (default 1).
+    With ``index_key``, each shot also carries its number, which must count 1, 2, 3... in the
+    list's order (kling: "shot sequence number, starting from 1").
 
-    Breaks it: shots of "3" and "3" seconds with ``"duration": 5``.
-    Fix: make the shots add up to ``duration``, or change ``duration``.
+    Breaks it: shots of "3" and "3" seconds with ``"duration": 5``; shots whose ``index`` is
+    2 then 1.
+    Fix: make the shots add up to ``duration``, or change ``duration``; number the shots 1, 2,
+    3... in order.
     """
     request = ctx.request
     for entry in ctx.meta["shot_lists"]:
         shots = get_pointer(request, entry["at"])
         if not isinstance(shots, list) or not shots or not applies(entry, request):
             continue
+        yield from _shot_numbers(entry, shots)
         key, lengths = entry.get("duration_key", "duration"), []
         for index, shot in enumerate(shots):
             value = shot.get(key) if isinstance(shot, dict) else None
@@ -436,3 +443,60 @@ def shot_list_durations(ctx: RequestContext) -> Iterator[Finding]:
                 yield Finding(entry["at"], f"the shots last {shown} = {number(sum(lengths))} s, but {name} is {number(total)} s{told}; "
                               f"they must add up to it{when_words(entry)}",
                               f"make the shot durations add up to {number(total)}, or set {name} to {number(sum(lengths))}")
+
+
+def _shot_numbers(entry: dict[str, Any], shots: list[Any]) -> Iterator[Finding]:
+    """The first shot whose ``index_key`` is not its place in the list (1, 2, 3...)."""
+    key = entry.get("index_key")
+    if not key:
+        return
+    for place, shot in enumerate(shots, start=1):
+        value = shot.get(key) if isinstance(shot, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int):
+            continue  # missing or mistyped: the schema reports it
+        if value != place:
+            yield Finding(f"{entry['at']}/{place - 1}/{key}", f"shot {place} of the list has {key} {value}; shots are "
+                          f"numbered 1, 2, 3... in the list's order, so it must be {place}",
+                          f"set {key} to {place} (renumber the shots 1..{len(shots)} in order)")
+            return  # one finding: the rest follow from renumbering
+
+
+# Han, kana, Hangul and full-width forms: scripts a tokenizer spends about a token (or more) on per character
+_WIDE = re.compile("[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+                   "\U00020000-\U0003ffff]")
+OTHER_CHARACTERS_PER_TOKEN = 4
+
+
+def estimated_tokens(text: str) -> tuple[int, int]:
+    """(the estimate, the number of wide characters): one token per wide character, one per four others."""
+    wide = len(_WIDE.findall(text))
+    return wide + math.ceil((len(text) - wide) / OTHER_CHARACTERS_PER_TOKEN), wide
+
+
+@rule("VL305", "prompt-token-estimate", "warning", stage="request", reads="prompt_tokens")
+def prompt_token_estimate(ctx: RequestContext) -> Iterator[Finding]:
+    """The prompt is probably longer than the model's limit, which is counted in tokens.
+
+    Seedance 2.0 and 2.5 limit the prompt to 10000 tokens (the model's ``prompt_tokens``:
+    ``field``, ``max_tokens``, ``recommended``) and document no tokenizer, so vidlint cannot
+    count them. It estimates: one token per Chinese, Japanese or Korean character and one per 4
+    other characters (typical for English with common tokenizers), and warns when the estimate
+    is over the limit. It is an estimate: a prompt just under it may still be too long, and what
+    the server does with a longer prompt is not documented. The message repeats the family's
+    recommended length.
+
+    Breaks it: a 12000-character Chinese prompt, or 48000 characters of English.
+    Fix: shorten the prompt; the docs recommend far less than the limit.
+    """
+    spec = ctx.meta["prompt_tokens"]
+    text = get_pointer(ctx.request, make_pointer(spec["field"]))
+    if not isinstance(text, str):
+        return
+    estimate, wide = estimated_tokens(text)
+    if estimate <= spec["max_tokens"]:
+        return
+    yield Finding(make_pointer(spec["field"]),
+                  f"{spec['field']} is about {number(estimate)} tokens ({number(len(text))} characters, {number(wide)} of them Chinese, "
+                  f"Japanese or Korean); the limit is {number(spec['max_tokens'])} tokens. No tokenizer is documented, so "
+                  f"this is an estimate (one token per such character, one per {OTHER_CHARACTERS_PER_TOKEN} others)",
+                  f"shorten it; the docs recommend {spec['recommended']}" if spec.get("recommended") else "shorten it")

@@ -138,7 +138,6 @@ RULE_MODULES = (
     "vidlint.rules.meta",
     "vidlint.rules.wan27",
     "vidlint.rules.wan30",
-    "vidlint.rules.seedance25",
     "vidlint.rules.kling",
 )
 

@@ -1,24 +1,18 @@
 """Rules of the wan3.0 family that model data cannot say: the wan2.7 -> wan3.0 migration preview
-(opt-in) and the extension of a reference document (``model_params.file_url``).
+(opt-in).
 
-A model gets these rules by having the keys they read: ``migration`` (the wan2.7 profiles,
-whose entries live in ``schemas/_wan3.0-defs.json``) and ``documents`` (wan3.0-reference-video).
+A model gets this rule by having the key it reads: ``migration`` (the wan2.7 profiles, whose
+entries live in ``schemas/_wan3.0-defs.json``).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator
-from urllib.parse import urlsplit
 
 from vidlint.core.wording import show
 from vidlint.core.diagnostics import Severity
 from vidlint.rules.registry import Finding, RequestContext, rule, run_stage
-from vidlint.core.pointers import get_pointer
 from vidlint.rules.request import applies
-
-_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
-
 
 def migration_data(where: Any) -> dict[str, Any] | None:
     """The migration entry a profile points at: ``"_wan3.0-defs.json#/x-vidlint-shared/migration/..."``
@@ -86,32 +80,3 @@ def migration_preview(ctx: RequestContext) -> Iterator[Finding]:
         yield Finding(entry.get("at", ""), f"on {target_name}: {entry['message']}", entry.get("hint"))
     for d in checks:
         yield Finding(d.pointer, f"on {target_name} ({d.code}): {d.message}", d.hint, at_key=d.at_key)
-
-
-@rule("VL236", "document-format", "error", stage="request", reads="documents")
-def document_format(ctx: RequestContext) -> Iterator[Finding]:
-    """A reference document's file extension is not one the model reads.
-
-    A model's ``documents`` entries name the field of a reference document (wan3.0:
-    ``model_params.file_url``) and the documented formats (docx, doc, xlsx, xls, pptx, ppt, pdf,
-    txt, key, pages, numbers, md). vidlint reads the extension of the URL's path; a URL without
-    one is not judged. The document's size (100 MB) and page count (50) are not checked: vidlint
-    does not fetch documents.
-
-    Breaks it: ``"model_params": {"file_url": "https://example.com/deck.zip"}``.
-    Fix: export the document as one of the listed formats (``deck.pdf``).
-    """
-    for entry in ctx.meta["documents"]:
-        value = get_pointer(ctx.request, entry["at"])
-        if not isinstance(value, str):
-            continue
-        try:
-            path = urlsplit(value).path
-        except ValueError:
-            continue
-        found = _EXTENSION.search(path.rsplit("/", 1)[-1])
-        if found is None or found.group(1).lower() in entry["formats"]:
-            continue
-        yield Finding(entry["at"], f"the document's extension .{found.group(1)} is not a format the model reads "
-                                   f"({', '.join(entry['formats'])})",
-                      "export the document as one of those formats")
