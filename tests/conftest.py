@@ -14,6 +14,7 @@ start while a folder above them holds a vidlint configuration the tests would re
 from __future__ import annotations
 
 import copy
+import faulthandler
 import json
 import os
 import shutil
@@ -71,7 +72,10 @@ def run_vidlint(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
     settings. By default in this process (``vidlint.cli.main``, the function the ``vidlint`` program
     runs, under click's stream and environment isolation): what a command prints and returns, without
     a Python start-up per call. ``process=True`` runs ``python -m vidlint`` as a real subprocess, for
-    what only a process shows (start-up, signals, a closed pipe, stream encodings, ``atexit``)."""
+    what only a process shows (start-up, signals, a closed pipe, stream encodings, ``atexit``) or
+    when a hang must end at ``timeout`` without taking the test process with it. In process, a
+    command still running after ``timeout`` dumps every thread's stack and ends the test process
+    (pytest-xdist reports the test as crashed): a hang fails instead of stalling the run."""
     if process:
         return run_process(*args, cwd=cwd, env=env, input=input, timeout=timeout)
     from click.testing import CliRunner
@@ -83,6 +87,7 @@ def run_vidlint(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
     overrides.update(env or {})
     here = os.getcwd()
     with CliRunner().isolation(input=input, env=overrides) as (out, err, _):
+        faulthandler.dump_traceback_later(timeout, exit=True, file=sys.__stderr__)
         try:
             if cwd is not None:
                 os.chdir(cwd)
@@ -90,6 +95,7 @@ def run_vidlint(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
         except SystemExit as exit:
             code = exit.code if isinstance(exit.code, int) else 2
         finally:
+            faulthandler.cancel_dump_traceback_later()
             os.chdir(here)
             sys.stdout.flush()
             sys.stderr.flush()

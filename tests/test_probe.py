@@ -148,7 +148,8 @@ def test_fifo_is_never_opened(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     # opening a FIFO for reading would block forever with no writer: a subprocess with a
     # timeout turns that bug into a failure instead of a hung test run
-    run = run_vidlint("probe", str(fifo), env={"VIDLINT_CACHE_DIR": str(tmp_path / "cache")}, timeout=60)
+    run = run_vidlint("probe", str(fifo), env={"VIDLINT_CACHE_DIR": str(tmp_path / "cache")}, timeout=60,
+                      process=True)
     assert run.code == 1
     assert "not a regular file (a FIFO)" in run.out
 
