@@ -1,7 +1,9 @@
 """Shared test helpers.
 
-Tests import vidlint from this checkout's ``src`` (not whatever is installed) and run the
-CLI as a real subprocess (``python -m vidlint``) where exit codes and streams matter.
+Tests import vidlint from this checkout's ``src`` (not whatever is installed). ``run_vidlint``
+runs a command line in this process (``vidlint.cli.main``: exit code, stdout, stderr) without a
+Python start-up per call; ``process=True`` runs it as a real ``python -m vidlint`` subprocess, for
+what only a process shows (start-up, signals, a closed pipe, stream encodings, per-process counts).
 
 Hermetic: each session has its own cache folder (``VIDLINT_CACHE_DIR``, for in-process and
 subprocess runs alike), removed at the end. Configuration discovery stops at this repository's
@@ -12,6 +14,7 @@ start while a folder above them holds a vidlint configuration the tests would re
 from __future__ import annotations
 
 import copy
+import faulthandler
 import json
 import os
 import shutil
@@ -60,9 +63,48 @@ class Run:
         return json.loads(self.out)
 
 
+OUTSIDE_ENV = ("VIDLINT_", "GITHUB_ACTIONS", "EVOLINK_")  # the caller's settings, never the tests'
+
+
 def run_vidlint(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+                input: str | bytes | None = None, timeout: float = 120, process: bool = False) -> Run:
+    """``vidlint ARGS``: its exit code, stdout and stderr, with none of the caller's VIDLINT_/EVOLINK_
+    settings. By default in this process (``vidlint.cli.main``, the function the ``vidlint`` program
+    runs, under click's stream and environment isolation): what a command prints and returns, without
+    a Python start-up per call. ``process=True`` runs ``python -m vidlint`` as a real subprocess, for
+    what only a process shows (start-up, signals, a closed pipe, stream encodings, ``atexit``) or
+    when a hang must end at ``timeout`` without taking the test process with it. In process, a
+    command still running after ``timeout`` dumps every thread's stack and ends the test process
+    (pytest-xdist reports the test as crashed): a hang fails instead of stalling the run."""
+    if process:
+        return run_process(*args, cwd=cwd, env=env, input=input, timeout=timeout)
+    from click.testing import CliRunner
+
+    from vidlint.cli import main
+
+    overrides: dict[str, str | None] = {k: None for k in os.environ if k.startswith(OUTSIDE_ENV)}
+    overrides[CACHE_ENV] = str(SESSION_CACHE)
+    overrides.update(env or {})
+    here = os.getcwd()
+    with CliRunner().isolation(input=input, env=overrides) as (out, err, _):
+        faulthandler.dump_traceback_later(timeout, exit=True, file=sys.__stderr__)
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            main(list(args))
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 2
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+            os.chdir(here)
+            sys.stdout.flush()
+            sys.stderr.flush()
+    return Run(code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace"))
+
+
+def run_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
                 input: str | bytes | None = None, timeout: float = 120) -> Run:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("VIDLINT_", "GITHUB_ACTIONS", "EVOLINK_"))}
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(OUTSIDE_ENV)}
     full_env["PYTHONPATH"] = str(SRC) + os.pathsep + full_env.get("PYTHONPATH", "")
     full_env[CACHE_ENV] = str(SESSION_CACHE)
     if env:
@@ -78,28 +120,28 @@ def run_vidlint(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
     return Run(proc.returncode, out, err)
 
 
-def vidlint_here(*args: str, cwd: Path | None = None, input: str | bytes | None = None) -> Run:
-    """The command line run in this process (click's CliRunner isolation: stdin, stdout and
-    stderr are its own, not a terminal), from ``cwd``; the same environment as ``run_vidlint``."""
+def check_jsonschema(schema: Path, *files: Path, cwd: Path | None = None,
+                     process: bool = False) -> subprocess.CompletedProcess[str]:
+    """``check-jsonschema --schemafile SCHEMA FILES``, the real tool: in this process through its
+    click command (its import paid once per test worker, not ~0.6 CPU-s a call), or with
+    ``process=True`` as ``python -m check_jsonschema``. ``cwd``: the working folder of the run."""
+    args = ["--schemafile", str(schema), *map(str, files)]
+    if process:
+        return subprocess.run([sys.executable, "-m", "check_jsonschema", *args], capture_output=True, text=True,
+                              timeout=120, cwd=cwd)
+    from check_jsonschema.cli.main_command import main
     from click.testing import CliRunner
 
-    from vidlint.cli import dispatch
-
-    env = {name: None for name in os.environ if name.startswith(("VIDLINT_", "GITHUB_ACTIONS", "EVOLINK_"))}
-    env[CACHE_ENV] = str(SESSION_CACHE)
-    before = os.getcwd()
-    with CliRunner().isolation(input=input, env=env) as (out, err, _):
-        try:
-            if cwd is not None:
-                os.chdir(cwd)
-            code = dispatch(list(args))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 2
-        finally:
-            os.chdir(before)
-            sys.stdout.flush()
-            sys.stderr.flush()
-        return Run(code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace"))
+    here = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner().invoke(main, args)
+    finally:
+        os.chdir(here)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a crash, not a verdict
+    return subprocess.CompletedProcess(["check-jsonschema", *args], result.exit_code, result.stdout, result.stderr)
 
 
 def lint_json(*paths: str | Path, no_cache: bool = False) -> Run:

@@ -7,20 +7,13 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from conftest import SCHEMAS, write_request
+from conftest import SCHEMAS, check_jsonschema, write_request
 
 MODELS = ["wan2.7-image-to-video", "wan2.7-reference-video", "wan2.7-text-to-video", "wan2.7-video-edit"]
 DEFS = "_wan2.7-defs.json"
-
-
-def check_jsonschema(schema, *files, cwd=None):
-    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema), *map(str, files)],
-                          capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
 VALID = {

@@ -8,6 +8,7 @@ Every import statement counts as an arrow, wherever it is: at module level, insi
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src"
@@ -24,6 +25,7 @@ def modules() -> dict[str, tuple[Path, bool]]:
     return found
 
 
+@cache  # parsed once per test process; the tests only read it
 def import_graph() -> dict[str, set[str]]:
     """Module -> the vidlint modules it imports (``from vidlint.x import y``: ``vidlint.x.y`` when
     that is a module, else ``vidlint.x``)."""

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import json
 import struct
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
 
-from conftest import DROP, FIXTURES, SCHEMAS, request_builder
+from conftest import DROP, FIXTURES, SCHEMAS, check_jsonschema, request_builder
 
 from vidlint.api import lint_bytes
 
@@ -365,13 +363,11 @@ def test_check_jsonschema_accepts_each_clean_request(tmp_path):
     for model, request in CLEAN.items():
         path = tmp_path / f"{model}.json"
         path.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
-        run = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(SCHEMAS / f"{model}.json"),
-                              str(path)], capture_output=True, text=True, timeout=120)
+        run = check_jsonschema(SCHEMAS / f"{model}.json", path)
         assert run.returncode == 0, (model, run.stdout + run.stderr)
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(o3t(sound=True)), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile",
-                          str(SCHEMAS / "kling-o3-text-to-video.json"), str(bad)], capture_output=True, text=True, timeout=120)
+    run = check_jsonschema(SCHEMAS / "kling-o3-text-to-video.json", bad)
     assert run.returncode == 1
 
 

@@ -6,12 +6,10 @@ cache folder of the test's own)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, SCHEMAS, run_vidlint, write_request
+from conftest import EXAMPLES, SCHEMAS, check_jsonschema, run_vidlint, write_request
 from media_helpers import MB, MEDIA, png_declaring, sparse_jpeg, sparse_mp4, sparse_wav
 
 from vidlint.api import AssetOptions, LintOptions, lint_bytes
@@ -322,8 +320,7 @@ def test_models_and_rules_commands():
 def test_check_jsonschema_agrees(tmp_path, model):
     good = write_request(tmp_path / "good.json", clean(model, duration=8, callback_url="https://h.example.com/x"))
     bad = write_request(tmp_path / "bad.json", clean(model, callback_url="HTTPS://h.example.com/x"))
-    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(SCHEMAS / f"{model}.json"),
-                             str(good), str(bad)], capture_output=True, text=True, timeout=120)
+    result = check_jsonschema(SCHEMAS / f"{model}.json", good, bad)
     assert result.returncode == 1 and "bad.json" in result.stdout and "good.json" not in result.stdout, result.stdout
 
 

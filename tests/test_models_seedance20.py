@@ -6,12 +6,10 @@ JSON pointer. Linted in process through ``vidlint.api.lint_bytes``, with real me
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import SCHEMAS, run_vidlint, write_request
+from conftest import SCHEMAS, check_jsonschema, run_vidlint, write_request
 from media_helpers import MB, MEDIA, png_declaring, sparse_jpeg, sparse_mp4, sparse_wav
 
 from vidlint.api import AssetOptions, LintOptions, lint_bytes
@@ -395,8 +393,7 @@ def test_rules_command_lists_the_models():
 def test_check_jsonschema_accepts_the_clean_request_and_rejects_a_broken_one(tmp_path, model):
     good = write_request(tmp_path / "good.json", clean(model, duration=8, callback_url="https://h.example.com/x"))
     bad = write_request(tmp_path / "bad.json", clean(model, duration=16))
-    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(SCHEMAS / f"{model}.json"),
-                             str(good), str(bad)], capture_output=True, text=True, timeout=120)
+    result = check_jsonschema(SCHEMAS / f"{model}.json", good, bad)
     assert result.returncode == 1 and "bad.json" in result.stdout and "good.json" not in result.stdout, result.stdout
 
 

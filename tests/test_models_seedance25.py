@@ -8,12 +8,9 @@ vidlint.api.lint_bytes."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from conftest import DROP, FIXTURES, SCHEMAS, lint_request, request_builder, run_vidlint, write_request
+from conftest import DROP, FIXTURES, SCHEMAS, check_jsonschema, lint_request, request_builder, run_vidlint, write_request
 
 MEDIA = FIXTURES / "media"
 IMG = "https://cdn.example.com/first.jpg"
@@ -279,12 +276,10 @@ def test_estimate_is_unpriced_and_counts_input_video_and_the_automatic_duration_
 def test_schemas_stand_alone_with_check_jsonschema(tmp_path):
     for body in (t2v(model_params={"web_search": True}), i2v(image_urls=[IMG, END]), r2v(), edit(), extend()):
         path = write_request(tmp_path / f"{body['model']}.json", body)
-        result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile",
-                                 str(SCHEMAS / f"{body['model']}.json"), str(path)], capture_output=True, text=True)
+        result = check_jsonschema(SCHEMAS / f"{body['model']}.json", path)
         assert result.returncode == 0, result.stdout + result.stderr
     path = write_request(tmp_path / "bad.json", edit(duration=5))
-    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile",
-                             str(SCHEMAS / "seedance-2.5-video-edit.json"), str(path)], capture_output=True, text=True)
+    result = check_jsonschema(SCHEMAS / "seedance-2.5-video-edit.json", path)
     assert result.returncode == 1
 
 

@@ -6,12 +6,9 @@ wan3.0 migration preview (VL235). Linted in process through vidlint.api.lint_byt
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from conftest import DROP, FIXTURES, SCHEMAS, lint_request, request_builder, run_vidlint, write_request
+from conftest import DROP, FIXTURES, SCHEMAS, check_jsonschema, lint_request, request_builder, run_vidlint, write_request
 
 MEDIA = FIXTURES / "media"
 IMG = "https://cdn.example.com/first.jpg"
@@ -329,12 +326,10 @@ def test_only_reference_videos_are_billed_as_input():
 def test_schemas_stand_alone_with_check_jsonschema(tmp_path):
     for body in (t2v(duration=-1), i2v(image_end=END), ref(model_params={"link_url": "https://x.example.com/a"})):
         path = write_request(tmp_path / f"{body['model']}.json", body)
-        result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile",
-                                 str(SCHEMAS / f"{body['model']}.json"), str(path)], capture_output=True, text=True)
+        result = check_jsonschema(SCHEMAS / f"{body['model']}.json", path)
         assert result.returncode == 0, result.stdout + result.stderr
     path = write_request(tmp_path / "bad.json", ref(duration=0, image_start=IMG))
-    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile",
-                             str(SCHEMAS / "wan3.0-reference-video.json"), str(path)], capture_output=True, text=True)
+    result = check_jsonschema(SCHEMAS / "wan3.0-reference-video.json", path)
     assert result.returncode == 1
 
 

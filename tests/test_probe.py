@@ -148,7 +148,8 @@ def test_fifo_is_never_opened(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     # opening a FIFO for reading would block forever with no writer: a subprocess with a
     # timeout turns that bug into a failure instead of a hung test run
-    run = run_vidlint("probe", str(fifo), env={"VIDLINT_CACHE_DIR": str(tmp_path / "cache")}, timeout=60)
+    run = run_vidlint("probe", str(fifo), env={"VIDLINT_CACHE_DIR": str(tmp_path / "cache")}, timeout=60,
+                      process=True)
     assert run.code == 1
     assert "not a regular file (a FIFO)" in run.out
 
@@ -432,9 +433,10 @@ def test_probe_command_text(tmp_path: Path) -> None:
 def test_probe_command_json_and_cache_counts(tmp_path: Path) -> None:
     files = [str(MEDIA / n) for n in ("ok.mp4", "ok-lossy.webp", "ok.mp3")]
     env = {"VIDLINT_CACHE_DIR": str(tmp_path / "cache")}
-    first = run_vidlint("probe", "--format", "json", *files, env=env)
-    second = run_vidlint("probe", "--format", "json", *files, env=env)
-    uncached = run_vidlint("probe", "--format", "json", "--no-cache", *files, env=env)
+    # real processes: `probe` reports the counts of its process (one command per process)
+    first = run_vidlint("probe", "--format", "json", *files, env=env, process=True)
+    second = run_vidlint("probe", "--format", "json", *files, env=env, process=True)
+    uncached = run_vidlint("probe", "--format", "json", "--no-cache", *files, env=env, process=True)
     assert first.code == second.code == uncached.code == 0
     assert first.json()["probes"] == {"performed": 3, "cached": 0}
     assert second.json()["probes"] == {"performed": 0, "cached": 3}

@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from conftest import run_vidlint, vidlint_here
+from conftest import run_vidlint
 
 from vidlint.core.wording import number, span
 
@@ -145,7 +145,7 @@ def settings_with_stale_entries(tmp_path: Path) -> None:
     write(tmp_path / "s.json", {"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": [REMOTE]})
     write(tmp_path / "pyproject.toml", '[tool.vidlint]\nbaseline = "ci/known.json"\n'
                                        '[tool.vidlint.per-file-ignores]\n"s.json" = ["VL104"]\n')
-    assert vidlint_here("lint", "--write-baseline", "ci/known.json", ".", cwd=tmp_path).code == 0
+    assert run_vidlint("lint", "--write-baseline", "ci/known.json", ".", cwd=tmp_path).code == 0
     known = json.loads((tmp_path / "ci/known.json").read_text(encoding="utf-8"))
     known["entries"].append({**known["entries"][0], "path": "gone.json", "fingerprint": "0" * 32})
     write(tmp_path / "ci/known.json", known)
@@ -155,26 +155,26 @@ def test_every_summary_counts_request_files_not_the_configuration_or_baseline(tm
     settings_with_stale_entries(tmp_path)
     # walked (the baseline lies under "."), named, or found: two request files either way
     for paths in (["."], [".", "pyproject.toml", "ci/known.json"], ["r.json", "s.json"]):
-        report = vidlint_here("lint", "--format", "json", "--fail-on", "warning", *paths, cwd=tmp_path).json()
+        report = run_vidlint("lint", "--format", "json", "--fail-on", "warning", *paths, cwd=tmp_path).json()
         shown = {f["path"]: [d["code"] for d in f["diagnostics"]] for f in report["files"]}
         assert shown == {"r.json": [], "s.json": [], "pyproject.toml": ["VL901"],
                          os.path.join("ci", "known.json"): ["VL902"]}, paths
         assert report["summary"]["files"] == 2, paths
         for style in ("text", "markdown", "github"):
-            out = vidlint_here("lint", "--format", style, *paths, cwd=tmp_path).out
+            out = run_vidlint("lint", "--format", style, *paths, cwd=tmp_path).out
             assert "Found 0 errors, 1 warning, 1 info in 2 files." in out, (style, out)
-        out = vidlint_here("lint", "-o", str(tmp_path / "ci/report.sarif"), "--format", "sarif", *paths, cwd=tmp_path).out
+        out = run_vidlint("lint", "-o", str(tmp_path / "ci/report.sarif"), "--format", "sarif", *paths, cwd=tmp_path).out
         assert out.startswith("Found 0 errors, 1 warning, 1 info in 2 files."), out
 
 
 def test_a_baseline_with_any_name_is_never_linted_as_a_request(tmp_path):
     seed_zero(tmp_path)
-    assert vidlint_here("lint", "--write-baseline", "known.json", ".", cwd=tmp_path).code == 0
+    assert run_vidlint("lint", "--write-baseline", "known.json", ".", cwd=tmp_path).code == 0
     first = (tmp_path / "known.json").read_text(encoding="utf-8")
     assert "known.json" not in first
-    assert vidlint_here("lint", "--write-baseline", "known.json", ".", cwd=tmp_path).code == 0  # re-recorded over it
+    assert run_vidlint("lint", "--write-baseline", "known.json", ".", cwd=tmp_path).code == 0  # re-recorded over it
     assert (tmp_path / "known.json").read_text(encoding="utf-8") == first  # not its own VL010
-    again = vidlint_here("lint", "--baseline", "known.json", ".", cwd=tmp_path)
+    again = run_vidlint("lint", "--baseline", "known.json", ".", cwd=tmp_path)
     assert again.code == 0 and again.out.startswith("All checks passed (1 file)."), again.out
 
 
@@ -183,7 +183,7 @@ def test_full_format_quotes_stdin_not_the_file_of_that_name_on_disk(tmp_path):
     unsaved = json.dumps({"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": [REMOTE],
                           "duration": 99}, indent=2) + "\n"  # the editor's buffer: duration on line 7
     for name in (["--stdin-filename", "r.json"], []):
-        out = vidlint_here("lint", "--format", "full", *name, "-", cwd=tmp_path, input=unsaved).out.splitlines()
+        out = run_vidlint("lint", "--format", "full", *name, "-", cwd=tmp_path, input=unsaved).out.splitlines()
         first = next(i for i, line in enumerate(out) if " VL104 " in line or " VL203 " in line)
         assert "duration" in out[first] and out[first].split(":")[:3] == [name[1] if name else "<stdin>", "7", "15"]
         assert out[first + 2] == '7 |   "duration": 99'
@@ -197,7 +197,7 @@ def test_full_format_quotes_the_record_line_of_a_jsonl_batch(tmp_path):
     piped = [line.replace('"seed": 5', '"seed": 6').replace('"seed": 0', '"seed": -3') for line in lines]
     for args, record in ((["batch.jsonl"], lines[1]), (["--stdin-filename", "batch.jsonl", "-"], piped[1])):
         data = "\n".join(piped) + "\n" if "-" in args else None
-        out = vidlint_here("lint", "--format", "full", *args, cwd=tmp_path, input=data).out.splitlines()
+        out = run_vidlint("lint", "--format", "full", *args, cwd=tmp_path, input=data).out.splitlines()
         first = next(i for i, line in enumerate(out) if " VL104 " in line)
         column = record.index('"seed": ') + len('"seed": ') + 1
         assert out[first].startswith(f"batch.jsonl:2:{column}: VL104 [error] seed is {record[column - 1:-1]};")

@@ -5,12 +5,13 @@ the schema level."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
-from conftest import EXAMPLES, REPO, SCHEMAS, run_vidlint, vidlint_here
+from conftest import EXAMPLES, REPO, SCHEMAS, SRC, check_jsonschema, run_vidlint
 
 from vidlint.core.links import schema_id
 
@@ -32,11 +33,6 @@ def bundled(tmp_path_factory):
         path.write_text(run.out, encoding="utf-8")
         saved[model] = path
     return saved
-
-
-def check_jsonschema(schema, *files):
-    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema), *map(str, files)],
-                          capture_output=True, text=True, timeout=120)
 
 
 def schema_for(bundled, path):
@@ -63,7 +59,8 @@ def test_schema_level_broken_examples_are_rejected(bundled, name):
 @pytest.mark.parametrize("name", RULE_LEVEL_ONLY)
 def test_rule_level_problems_pass_the_schema(bundled, name):
     path = EXAMPLES / "broken" / name
-    assert check_jsonschema(schema_for(bundled, path), path).returncode == 0
+    # a real `python -m check_jsonschema` process here; the other cases run its command in process
+    assert check_jsonschema(schema_for(bundled, path), path, process=True).returncode == 0
 
 
 def test_printed_schemas_have_a_stable_id_and_no_external_ref(bundled):
@@ -73,7 +70,16 @@ def test_printed_schemas_have_a_stable_id_and_no_external_ref(bundled):
         assert schema["$id"] == schema_id(model)
         refs = [line for line in text.splitlines() if '"$ref"' in line]
         assert refs and all('"$ref": "#' in line for line in refs), refs
-        assert run_vidlint("schema", model).out == text  # the same bytes every time
+
+
+def test_another_process_prints_every_schema_byte_for_byte(bundled):
+    """The same bytes every time: a fresh interpreter (another hash seed) runs `vidlint schema` for
+    every model, one after the other (one process, not one start-up per model)."""
+    script = "import sys\nfrom vidlint.cli import dispatch\nfor model in sys.argv[1:]:\n    dispatch(['schema', model])"
+    env = {**os.environ, "PYTHONPATH": str(SRC), "PYTHONHASHSEED": "random"}
+    run = subprocess.run([sys.executable, "-c", script, *bundled], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "".join(path.read_text(encoding="utf-8") for path in bundled.values())
 
 
 def test_every_shipped_and_printed_schema_is_valid_2020_12(bundled):
@@ -93,7 +99,7 @@ def test_docs_editors_md_set_up_works_as_written(tmp_path):
     assert console[0] == "$ mkdir -p schemas"
     model, _, target = console[1].removeprefix("$ vidlint schema ").partition(" > ")
     (tmp_path / "schemas").mkdir()
-    (tmp_path / target).write_text(vidlint_here("schema", model).out, encoding="utf-8")
+    (tmp_path / target).write_text(run_vidlint("schema", model).out, encoding="utf-8")
 
     request = json.loads(doc.split('### `"$schema"` in the request', 1)[1].split("```json\n", 1)[1].split("```", 1)[0])
     request["prompt"] = "Image 1 waves"
@@ -102,7 +108,7 @@ def test_docs_editors_md_set_up_works_as_written(tmp_path):
     path.parent.mkdir()
     path.write_text(json.dumps(request, indent=2), encoding="utf-8")
     assert (path.parent / request["$schema"]).resolve() == (tmp_path / target).resolve()
-    assert vidlint_here("lint", "--isolated", "requests/", cwd=tmp_path).code == 0
+    assert run_vidlint("lint", "--isolated", "requests/", cwd=tmp_path).code == 0
 
     checked = doc.split("### check-jsonschema", 1)[1].split("```console\n", 1)[1].split("```", 1)[0].splitlines()
     command = checked[0].removeprefix("$ check-jsonschema ").replace("requests/*.json", str(path)).split()

@@ -1,4 +1,5 @@
-"""`vidlint submit` / `vidlint status` against the fake Evolink server, as real subprocesses.
+"""`vidlint submit` / `vidlint status` against the fake Evolink server: the whole way once as a real
+`python -m vidlint` process, the rest in this process (conftest.run_vidlint), a killed process as one.
 
 The rule under test everywhere: one request, at most one paid task, whatever goes wrong.
 """
@@ -60,9 +61,9 @@ def env_for(fake: FakeEvolink, tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def submit(project: Path, fake: FakeEvolink, *args: str, **env: str):
+def submit(project: Path, fake: FakeEvolink, *args: str, process: bool = False, **env: str):
     return run_vidlint("submit", "scene.json", "--yes", *args, cwd=project,
-                       env=env_for(fake, project.parent, **env), timeout=60)
+                       env=env_for(fake, project.parent, **env), timeout=60, process=process)
 
 
 def ledger_of(project: Path) -> Ledger:
@@ -73,7 +74,7 @@ def ledger_of(project: Path) -> Ledger:
 
 def test_end_to_end_uploads_both_assets_polls_downloads_and_probes(project, fake):
     original = (project / "scene.json").read_bytes()
-    run = submit(project, fake, "--download", "out")
+    run = submit(project, fake, "--download", "out", process=True)
     assert run.code == 0, run.err
 
     uploads = fake.requests_for("upload")
