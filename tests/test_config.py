@@ -414,3 +414,20 @@ def test_command_line_selection(repo):
 def test_config_saved_with_a_byte_order_mark_is_read(repo):
     (repo / "vidlint.toml").write_bytes(b'\xef\xbb\xbfignore = ["VL311"]\n')
     assert codes(lint_json(repo, "requests")) == ["VL104"]
+
+
+def test_a_renamed_code_in_configuration_or_on_the_command_line_still_works_and_says_its_new_name(repo):
+    request = {"model": "wan3.0-reference-video", "prompt": "A tour of the product in Image 1.",
+               "image_urls": ["https://x.example.com/a.png"],
+               "model_params": {"file_url": "https://x.example.com/deck.zip"}}
+    write_request(repo / "r.json", request)
+    assert "VL509" in run_vidlint("lint", "r.json", cwd=repo).out  # the finding the old code named
+    write(repo / "vidlint.toml", 'ignore = ["VL236"]\n')
+    result = run_vidlint("lint", "r.json", cwd=repo)
+    assert result.code == 0 and "VL509" not in result.out, result.out
+    assert 'vidlint.toml: ignore[0]: "VL236" is now "VL509" (renamed)' in result.err
+    write(repo / "vidlint.toml", "")
+    result = run_vidlint("lint", "--ignore", "VL236", "r.json", cwd=repo)
+    assert result.code == 0 and '--ignore: "VL236" is now "VL509"' in result.err
+    shown = run_vidlint("rules", "VL236")
+    assert shown.code == 0 and shown.out.startswith("VL509 document-format") and "now" in shown.err

@@ -18,11 +18,14 @@ def find_rule(name: str):  # type: ignore[no-untyped-def]
     """A rule by code (any case) or by name; None, with a suggestion on stderr, when there is none."""
     import difflib
 
-    from vidlint.rules.registry import load_all_rules
+    from vidlint.rules.registry import RENAMED, load_all_rules
 
     rules = load_all_rules()
     by_name = {r.name: r for r in rules.values()}
     wanted = name.strip()
+    if wanted.upper() in RENAMED:
+        print(f'vidlint: "{wanted.upper()}" is now "{RENAMED[wanted.upper()]}"', file=sys.stderr)
+        wanted = RENAMED[wanted.upper()]
     if wanted.upper() in rules:
         return rules[wanted.upper()]
     if wanted.lower() in by_name:

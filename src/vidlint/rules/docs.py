@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from vidlint.models import expand_refs, known_models, load_profile, load_schema_file
-from vidlint.rules.registry import Rule, load_all_rules
+from vidlint.rules.registry import RENAMED, Rule, load_all_rules
 from vidlint.rules.schema import TRANSLATES, other_violation, truncated_text
 
 
@@ -186,6 +186,9 @@ def rules_markdown() -> str:
              "| Code | Name | Default severity | Summary |", "| --- | --- | --- | --- |"]
     lines += [f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity.label} | "
               f"{rst_to_markdown(r.summary).replace('|', chr(92) + '|')} |" for r in rules]
+    if RENAMED:
+        lines += ["", "Renamed codes (still read in configuration and on the command line, with a note): "
+                  + ", ".join(f"{old} is now [{new}](#{new.lower()})" for old, new in sorted(RENAMED.items())) + "."]
     for r in rules:
         lines += ["", f"## {r.code}", "", f"**{r.name}** · {r.severity.label} · {r.stage}", "", rule_markdown(r), "",
                   applies_to(r, markdown=True), "", fix_text(r)]

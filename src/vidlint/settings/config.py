@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -263,9 +264,14 @@ class _Reader:
 
     def code(self, key: str, code: str) -> str:
         """A full code (VL311) must be a registered rule; a prefix (VL3, VL31) must select some."""
-        from vidlint.rules.registry import load_all_rules
+        from vidlint.rules.registry import RENAMED, load_all_rules
 
         known = load_all_rules()
+        if code in RENAMED:
+            where = f"{self.shown}: " if self.shown else ""
+            print(f'vidlint: {where}{self.prefix}{key}: "{code}" is now "{RENAMED[code]}" (renamed); read as "{RENAMED[code]}"',
+                  file=sys.stderr)
+            return RENAMED[code]
         text = code.strip().upper()
         if text != code or not _CODE_FORM.match(code):
             hint = f'; did you mean "{text}"?' if _CODE_FORM.match(text) else " (codes look like VL311; prefixes like VL3)"
