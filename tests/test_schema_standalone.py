@@ -115,3 +115,28 @@ def test_docs_editors_md_set_up_works_as_written(tmp_path):
     result = subprocess.run([sys.executable, "-m", "check_jsonschema", *command], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
     assert (result.returncode, result.stdout.strip()) == (0, checked[1]), result.stdout + result.stderr
+
+
+def test_schema_all_writes_what_a_release_uploads_under_each_id(bundled, tmp_path):
+    """`vidlint schema --all DIR` (the release workflow's step) writes each printed schema under
+    the file name its $id ends in, and never overwrites: a second run writes nothing."""
+    folder = tmp_path / "release"
+    run = run_vidlint("schema", "--all", str(folder))
+    assert run.code == 0 and run.out.strip() == f"wrote {len(MODELS)} schemas to {folder}", run.err
+    for model, path in bundled.items():
+        written = folder / f"{model}.schema.json"
+        assert written.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+        assert schema_id(model).endswith("/" + written.name)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{m}.schema.json" for m in MODELS)
+    (folder / f"{MODELS[0]}.schema.json").write_text("mine", encoding="utf-8")
+    again = run_vidlint("schema", "--all", str(folder))
+    assert again.code == 2 and "exists" in again.err
+    assert (folder / f"{MODELS[0]}.schema.json").read_text(encoding="utf-8") == "mine"
+    workflow = (REPO / ".github" / "workflows" / "release-schemas.yml").read_text(encoding="utf-8")
+    assert "vidlint schema --all release-schemas" in workflow and "release-schemas/*.schema.json" in workflow
+
+
+def test_schema_needs_a_model_or_all(tmp_path):
+    assert run_vidlint("schema").code == 2
+    both = run_vidlint("schema", "wan2.7-text-to-video", "--all", str(tmp_path / "x"))
+    assert both.code == 2 and "not both" in both.err and not (tmp_path / "x").exists()

@@ -42,6 +42,14 @@ def replace_file(target: str | os.PathLike[str], data: bytes, prefix: str = ".tm
         raise
 
 
+def create_new(target: str | os.PathLike[str], data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to a file that must not exist yet (FileExistsError otherwise): an existing
+    file is never overwritten, and a symlink planted at ``target`` is not followed."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(target, flags, mode), "wb") as handle:
+        handle.write(data)
+
+
 CACHE_ENV = "VIDLINT_CACHE_DIR"
 
 
