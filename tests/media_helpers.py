@@ -6,6 +6,7 @@ from __future__ import annotations
 import struct
 import zlib
 from pathlib import Path
+from typing import Any, Callable
 
 from conftest import FIXTURES
 
@@ -73,3 +74,17 @@ def png_declaring(path: Path, width: int, height: int) -> Path:
 def truncated_copy(source: Path, path: Path, keep: int) -> Path:
     path.write_bytes(source.read_bytes()[:keep])
     return path
+
+
+def check_size_limits(folder: Path, mb: int, maker: str, found: Callable[[str], Any], pointer: str) -> None:
+    """A kind's documented "MB" limit: a file over the binary reading is VL607, one between the
+    decimal and binary readings VL610, and one of exactly mb x 1,000,000 bytes neither.
+    ``maker``: the sparse_* function making the file; ``found(path)``: (code, pointer) pairs."""
+    make = globals()[maker]
+    suffix = {"sparse_jpeg": ".jpg", "sparse_mp4": ".mp4", "sparse_wav": ".wav"}[maker]
+    over = make(folder / f"over{suffix}", mb * 1024 * 1024 + 1)
+    between = make(folder / f"between{suffix}", mb * 1000 * 1000 + 1)
+    within = make(folder / f"within{suffix}", mb * 1000 * 1000)
+    assert ("VL607", pointer) in found(str(over))
+    assert ("VL610", pointer) in found(str(between))
+    assert not {"VL607", "VL610"} & {code for code, _ in found(str(within))}
