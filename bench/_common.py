@@ -119,26 +119,32 @@ class Measured:
     seconds: float
     cpu_seconds: float  # user + system of the process tree
     peak_rss_mb: float  # largest single process (ru_maxrss)
-    peak_tree_mb: float  # largest sampled sum over the process and its children
+    peak_tree_mb: float  # largest sampled sum of RSS over the process and its children
     code: int
     stdout: bytes
+    peak_pss_mb: float = 0.0  # largest sampled sum of PSS (shared pages divided among the sharers)
 
 
-def _tree_rss_kb(root: int) -> int:
-    """RSS of ``root`` and all its descendants (Linux /proc), in KiB; 0 when it has exited."""
+def _tree_memory_kb(root: int) -> tuple[int, int]:
+    """(RSS, PSS) of ``root`` and all its descendants (Linux /proc), in KiB; 0 when it has exited.
+    Summed RSS counts a page that forked workers share with their parent once per process; PSS
+    divides each shared page among its sharers, so its sum is what the tree really takes."""
     page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
-    total, stack = 0, [root]
+    rss = pss = 0
+    stack = [root]
     while stack:
         pid = stack.pop()
         try:
             with open(f"/proc/{pid}/statm") as handle:
-                total += int(handle.read().split()[1]) * page_kb
+                rss += int(handle.read().split()[1]) * page_kb
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                pss += next((int(line.split()[1]) for line in handle if line.startswith("Pss:")), 0)
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as handle:
                     stack.extend(int(child) for child in handle.read().split())
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
 def run_measured(command: list[str], env: dict[str, str], cwd: Path | None = None,
@@ -146,12 +152,13 @@ def run_measured(command: list[str], env: dict[str, str], cwd: Path | None = Non
     """Run one fresh process; wall time, CPU time and peak memory of it and its children."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    peak_tree = [0]
+    peak_tree = [0, 0]  # summed RSS, summed PSS
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.wait(0.05):
-            peak_tree[0] = max(peak_tree[0], _tree_rss_kb(proc.pid))
+            rss, pss = _tree_memory_kb(proc.pid)
+            peak_tree[0], peak_tree[1] = max(peak_tree[0], rss), max(peak_tree[1], pss)
 
     sampler = threading.Thread(target=sample, daemon=True) if sample_tree and sys.platform.startswith("linux") else None
     if sampler:
@@ -167,7 +174,8 @@ def run_measured(command: list[str], env: dict[str, str], cwd: Path | None = Non
         sampler.join()
     cpu = usage.ru_utime + usage.ru_stime
     peak = usage.ru_maxrss / 1024  # Linux: KiB
-    return Measured(elapsed, cpu, peak, max(peak_tree[0] / 1024, peak), proc.returncode, out)
+    return Measured(elapsed, cpu, peak, max(peak_tree[0] / 1024, peak), proc.returncode, out,
+                    peak_tree[1] / 1024 if peak_tree[1] else peak)
 
 
 def median(values: list[float]) -> float:
