@@ -141,6 +141,9 @@ def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, e
     size = min(MAX_CHUNK_FILES, max(25, -(-(len(items) - first) // (count * CHUNKS_PER_WORKER))))
     bounds = [(start, min(start + size, len(items))) for start in range(first, len(items), size)]
     _JOB = (func, items, options, error_type, counters[0] if counters else None)
+    import gc
+
+    gc.freeze()  # what exists now is shared with the workers: the collector must not write to it (copy on write)
     pool = multiprocessing.get_context("fork").Pool(count)
     try:
         for outcomes, counts in pool.imap(_chunk, bounds):
@@ -151,4 +154,5 @@ def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, e
     finally:
         pool.terminate()
         pool.join()
+        gc.unfreeze()
         _JOB = None
