@@ -150,3 +150,14 @@ def test_values_jsonschema_rs_cannot_take_go_to_jsonschema(monkeypatch: pytest.M
     assert native_schema.confirmed_errors(request, profile, _validator(profile)) is None
     native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)
     assert native == reference and len(reference) == 2
+
+
+@pytest.mark.parametrize("depth", [50, 900])
+def test_a_value_nested_as_deep_as_the_reader_allows(depth: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the slow property test: a value 900 lists deep made the native path recurse past
+    Python's limit (a crash). Both paths now give the same findings, the type error included."""
+    text = ('{"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "video_urls": '
+            '["https://cdn.example.com/0.mp4", ' + "[" * depth + "1" + "]" * depth + "]}")
+    native, reference = _both(lambda: _lint(text), monkeypatch)
+    assert native == reference
+    assert "VL102" in {d["code"] for d in native}

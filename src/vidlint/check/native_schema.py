@@ -76,15 +76,20 @@ def _mentions(node: Any, keyword: str) -> bool:
 
 def _rust_reads_alike(value: Any) -> bool:
     """Whether jsonschema-rs sees ``value`` as Python does: it reads NaN and infinities as null
-    and may round integers past 64 bits (a lone surrogate makes it raise)."""
-    if isinstance(value, dict):
-        return all(_rust_reads_alike(item) for item in value.values())
-    if isinstance(value, list):
-        return all(_rust_reads_alike(item) for item in value)
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, int):
-        return -(2**63) <= value < 2**64
+    and may round integers past 64 bits (a lone surrogate makes it raise). A loop, not recursion:
+    a request may nest as deep as the JSON reader allows."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return False
+        elif isinstance(item, int) and not -(2**63) <= item < 2**64:
+            return False
     return True
 
 
@@ -109,11 +114,14 @@ def confirmed_errors(request: Any, profile: ModelProfile, validator: Any) -> lis
         for evaluation_path, instance_path in places:
             site = _site(request, validator, evaluation_path, instance_path)
             sites.setdefault(site[0], site)
-    except _Unwalkable:
+    except (_Unwalkable, RecursionError):
         return None
     errors: list[Any] = []
     for _, (_, node, schema_path, path, resolver, instance, keyword) in sorted(sites.items(), key=lambda item: item[0]):
-        found = list(_run_keyword(validator, node, resolver, keyword, instance))
+        try:
+            found = list(_run_keyword(validator, node, resolver, keyword, instance))
+        except RecursionError:  # as deep as the reader allows: jsonschema's own walk copes with it
+            return None
         if not found:  # the engines disagree here: jsonschema decides, over the whole request
             return None
         for error in found:
