@@ -45,17 +45,23 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
         documents[index] = None  # let each request go once checked
         found, model, estimate, site = _check_record(document, base_dir, options)
         diagnostics.extend(found)
-        if site is not None:
-            sites.append(site)
-        if model and model not in models:
-            models.append(model)
-        if estimate is not None:
-            estimates.append(estimate)
+        _gather(models, estimates, sites, model, estimate, site)
     count = len(documents)
     diagnostics.sort(key=_position)
     diagnostics = root_causes_first(diagnostics)
     model = models[0] if len(models) == 1 else None
     return FileResult(display, model, diagnostics, count, estimates, sites)
+
+
+def _gather(models: list[str], estimates: Any, sites: list[tuple[str, int, int, int | None]],
+            model: str | None, estimate: dict[str, Any] | None, site: tuple[str, int, int, int | None] | None) -> None:
+    """One request's model, estimate and budget site added to its file's."""
+    if site is not None:
+        sites.append(site)
+    if model and model not in models:
+        models.append(model)
+    if estimate is not None:
+        estimates.append(estimate)
 
 
 def _position(d: Diagnostic) -> tuple[int, int, str]:
@@ -91,12 +97,7 @@ def _lint_batch(display: str, text: str | None, early: list[Diagnostic], base_di
             pending = pending[len(here):]
             found = here + found
         diagnostics.extend(root_causes_first(sorted(found, key=_position)))
-        if site is not None:
-            sites.append(site)
-        if model and model not in models:
-            models.append(model)
-        if estimate is not None:
-            estimates.append(estimate)
+        _gather(models, estimates, sites, model, estimate, site)
     diagnostics.extend(root_causes_first(pending))
     model = models[0] if len(models) == 1 else None
     # A SpilledList reads like a list (iteration, len), which is all a report asks of a result.
