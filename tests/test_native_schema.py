@@ -53,7 +53,7 @@ def test_same_schema_diagnostics_for_every_model(model: str, monkeypatch: pytest
     seeds = [seed for seed in seeds if isinstance(seed, dict) and seed.get("model") == model]
     counted = {"requests with findings": 0}
 
-    @settings(max_examples=50, deadline=None, database=None,
+    @settings(max_examples=25, deadline=None, database=None,  # more in the slow property test
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
     @given(value=model_requests(model, schema, shared, seeds))
     def agree(value: Any) -> None:
@@ -62,7 +62,7 @@ def test_same_schema_diagnostics_for_every_model(model: str, monkeypatch: pytest
         counted["requests with findings"] += bool(reference)
 
     agree()
-    assert counted["requests with findings"] > 10, counted
+    assert counted["requests with findings"] > 5, counted
 
 
 @pytest.mark.slow
