@@ -174,15 +174,28 @@ def request_builder(base: dict):  # type: ignore[no-untyped-def]
     """``build(**changes)``: a deep copy of ``base`` with fields set, or removed with ``DROP``."""
 
     def build(**changes):  # type: ignore[no-untyped-def]
-        body = copy.deepcopy(base)
-        for key, value in changes.items():
-            if value is DROP:
-                body.pop(key, None)
-            else:
-                body[key] = value
-        return body
+        return apply_changes(copy.deepcopy(base), changes)
 
     return build
+
+
+def apply_changes(body: dict, changes: dict, drop: object = DROP) -> dict:
+    """``body`` with ``changes`` set in place; a change equal to ``drop`` removes the field."""
+    for key, value in changes.items():
+        if value is drop:
+            body.pop(key, None)
+        else:
+            body[key] = value
+    return body
+
+
+def findings(result, at_least=None) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(code, pointer) of a lint result's findings at ``at_least`` (a Severity) or above; warnings
+    and errors by default."""
+    from vidlint.core.diagnostics import Severity
+
+    floor = Severity.WARNING if at_least is None else at_least
+    return [(d.code, d.pointer) for d in result.diagnostics if d.severity >= floor]
 
 
 ASSET_INFOS = ("VL501", "VL502")  # "local asset, uploaded by submit" and "remote asset not fetched"

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, SCHEMAS, check_jsonschema, run_vidlint, write_request
+from conftest import apply_changes, findings, EXAMPLES, SCHEMAS, check_jsonschema, run_vidlint, write_request
 from media_helpers import MB, MEDIA, png_declaring, sparse_jpeg, sparse_mp4, sparse_wav
 
 from vidlint.api import AssetOptions, LintOptions, lint_bytes
@@ -37,12 +37,7 @@ def clean(model_id: str, **changes: object) -> dict:
     if model_id == R2V:
         body.update(prompt="Image 1 walks the boardwalk in the framing of Video 1, speaking with the voice of Audio 1",
                     image_urls=[OK_IMAGE], video_urls=[OK_VIDEO], audio_urls=["ok.mp3"])
-    for key, value in changes.items():
-        if value is None:
-            body.pop(key, None)
-        else:
-            body[key] = value
-    return body
+    return apply_changes(body, changes, drop=None)
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +47,6 @@ def lint(tmp_path_factory):
     def run(request: dict, base: Path = MEDIA):
         return lint_bytes("request.json", json.dumps(request, ensure_ascii=False).encode(), False, base, options)
     return run
-
-
-def findings(result, at_least: Severity = Severity.WARNING) -> list[tuple[str, str]]:
-    return [(d.code, d.pointer) for d in result.diagnostics if d.severity >= at_least]
 
 
 # ---- clean requests ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SCHEMAS, check_jsonschema, run_vidlint, write_request
+from conftest import apply_changes, findings, SCHEMAS, check_jsonschema, run_vidlint, write_request
 from media_helpers import MB, MEDIA, png_declaring, sparse_jpeg, sparse_mp4, sparse_wav
 
 from vidlint.api import AssetOptions, LintOptions, lint_bytes
@@ -41,12 +41,7 @@ def clean(model_id: str, **changes: object) -> dict:
     if model_id in R2V:
         body.update(prompt="@image1 dances in the framing of @video1 to @audio1", image_urls=[OK_IMAGE],
                     video_urls=[OK_VIDEO], audio_urls=[OK_AUDIO])
-    for key, value in changes.items():
-        if value is None:
-            body.pop(key, None)
-        else:
-            body[key] = value
-    return body
+    return apply_changes(body, changes, drop=None)
 
 
 @pytest.fixture(scope="module")
@@ -64,10 +59,6 @@ def lint(options):
     def run(request: dict, base: Path = MEDIA):
         return lint_bytes("request.json", json.dumps(request, ensure_ascii=False).encode(), False, base, shared)
     return run
-
-
-def findings(result, at_least: Severity = Severity.WARNING) -> list[tuple[str, str]]:
-    return [(d.code, d.pointer) for d in result.diagnostics if d.severity >= at_least]
 
 
 # ---- a clean request passes every model -------------------------------------------------------
