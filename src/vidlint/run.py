@@ -188,14 +188,6 @@ class RunTotals:
         return sum(n for severity, n in self.worst.items() if severity >= fail_on)
 
 
-def rule_stage(code: str) -> str | None:
-    """The stage of the rule with this code (None: no such rule)."""
-    from vidlint.rules.registry import load_all_rules
-
-    rule = load_all_rules().get(code)
-    return rule.stage if rule is not None else None
-
-
 class SpilledList:
     """A list that only grows at the end, holding its first ``HELD`` items in memory and
     pickling the rest, ``BATCH`` at a time, to an unnamed temporary file: the findings and

@@ -23,7 +23,7 @@ import os
 from collections import Counter
 from typing import Any, TextIO
 
-from vidlint.run import LintRun, rule_stage
+from vidlint.run import LintRun
 from vidlint.core.wording import number, plural
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.report import TEXT_STYLES
@@ -56,6 +56,8 @@ def choose_style(stream: TextIO, style: str = "auto") -> str:
 
 def folded(d: Diagnostic) -> bool:
     """An informational finding that repeats for each asset: folded into one line by default."""
+    from vidlint.rules.registry import rule_stage
+
     return d.severity == Severity.INFO and rule_stage(d.code) == "asset"
 
 

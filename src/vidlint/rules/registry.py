@@ -192,6 +192,12 @@ def by_name(name: str) -> Rule:
     raise KeyError(name)
 
 
+def rule_stage(code: str) -> str | None:
+    """The stage of the rule with this code (None: no such rule)."""
+    declared = load_all_rules().get(code)
+    return declared.stage if declared is not None else None
+
+
 def stage_rules(stage: str) -> tuple[Rule, ...]:
     if not _BY_STAGE:
         load_all_rules()
