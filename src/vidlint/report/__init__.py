@@ -6,6 +6,8 @@ only when chosen.
 
 from __future__ import annotations
 
+from typing import Any, Callable, Iterable, TextIO
+
 FORMATTERS: dict[str, str] = {
     "text": "vidlint.report.text",
     "json": "vidlint.report.json_report",
@@ -16,6 +18,21 @@ FORMATTERS: dict[str, str] = {
     "markdown": "vidlint.report.markdown",
 }
 TEXT_STYLES = ("full", "concise")  # --format full|concise: the text format in one style (text: full on a terminal)
+
+
+def write_json_array(stream: TextIO, items: Iterable[Any], encode: Callable[[Any], str],
+                     indent: str | None = None) -> int:
+    """Write ``items`` as one JSON array, each encoded as it comes (a report that streams): as
+    ``json.dumps`` would lay it out with ``indent=2`` when ``indent`` is the newline and spaces
+    each item starts at (its own lines shifted to it), compact (``[a, b]``) without. Returns how
+    many items were written."""
+    count = 0
+    for item in items:
+        text = encode(item) if indent is None else encode(item).replace("\n", indent)
+        stream.write(("[" if not count else ",") + (indent if indent is not None else " " if count else "") + text)
+        count += 1
+    stream.write("[]" if not count else (indent[:-2] if indent is not None else "") + "]")
+    return count
 
 
 def formatter(name: str):  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ import json
 from itertools import islice
 from typing import Any, Iterator, TextIO
 
+from vidlint.report import write_json_array
 from vidlint.run import FileResult, LintRun
 from vidlint.core.diagnostics import Severity
 from vidlint.core.fingerprint import fingerprint, portable_path
@@ -63,8 +64,5 @@ def _fingerprints(result: FileResult, seen: set[str]) -> Iterator[str]:
 
 def render(run: LintRun, stream: TextIO, **_: Any) -> None:
     """``json.dump(list(issues(run)), indent=2)``, written issue by issue."""
-    separator = "[\n  "
-    for issue in issues(run):
-        stream.write(separator + json.dumps(issue, ensure_ascii=False, indent=2).replace("\n", "\n  "))
-        separator = ",\n  "
-    stream.write("[]\n" if separator == "[\n  " else "\n]\n")
+    write_json_array(stream, issues(run), lambda issue: json.dumps(issue, ensure_ascii=False, indent=2), "\n  ")
+    stream.write("\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterator, TextIO
 
+from vidlint.report import write_json_array
 from vidlint.run import FileResult, LintRun, SpilledList
 from vidlint.core.diagnostics import Severity
 
@@ -77,9 +78,5 @@ def _write_batch(result: FileResult, stream: TextIO, encode: Callable[[Any], str
     pieces = encode(entry).split(encode(_ITEMS))
     stream.write(pieces[0])
     for items, piece in zip(lists, pieces[1:], strict=True):
-        separator = "["
-        for item in items:
-            stream.write(separator + encode(item))
-            separator = ", "
-        stream.write("[]" if separator == "[" else "]")
+        write_json_array(stream, items, encode)
         stream.write(piece)

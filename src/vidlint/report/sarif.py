@@ -19,6 +19,7 @@ from typing import Any, Iterator, TextIO
 from urllib.parse import quote
 
 from vidlint import __version__
+from vidlint.report import write_json_array
 from vidlint.run import LintRun
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.fingerprint import fingerprint, portable_path
@@ -140,11 +141,6 @@ def render(run: LintRun, stream: TextIO, show_infos: bool = False, **_: Any) -> 
     head, tail = text.split(json.dumps(_RESULTS), 1)
     indent = "\n" + " " * 8  # results are items of runs[0].results
     stream.write(head)
-    shown = 0
-    for found in results:
-        stream.write(("[" if not shown else ",") + indent + json.dumps(found, ensure_ascii=False, indent=2)
-                     .replace("\n", indent))
-        shown += 1
-    stream.write(indent[:-2] + "]" if shown else "[]")
+    shown = write_json_array(stream, results, lambda found: json.dumps(found, ensure_ascii=False, indent=2), indent)
     omitted = sum(run.totals.counts.values()) - shown
     stream.write(tail.replace('"omittedInfos": 0', f'"omittedInfos": {omitted}', 1) + "\n")
