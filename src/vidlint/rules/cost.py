@@ -143,7 +143,7 @@ def budget_pointer(request: dict[str, Any]) -> str:
 
 
 def check_request_budget(budget: Budget, request: Any, estimate: dict[str, Any] | None) -> list[Diagnostic]:
-    """VL701, VL702 and VL705 for one request (no state: safe in worker processes)."""
+    """VL701, VL702, VL705 and VL706 for one request (no state: safe in worker processes)."""
     if estimate is None or not isinstance(request, dict) or not budget:
         return []
     pointer = budget_pointer(request)

@@ -268,9 +268,8 @@ class _Reader:
 
         known = load_all_rules()
         if code in RENAMED:
-            where = f"{self.shown}: " if self.shown else ""
-            print(f'vidlint: {where}{self.prefix}{key}: "{code}" is now "{RENAMED[code]}" (renamed); read as "{RENAMED[code]}"',
-                  file=sys.stderr)
+            note = self.error(key, f'"{code}" is now "{RENAMED[code]}" (renamed); read as "{RENAMED[code]}"')
+            print(f"vidlint: {note}", file=sys.stderr)  # the same place an error would name, as a note
             return RENAMED[code]
         text = code.strip().upper()
         if text != code or not _CODE_FORM.match(code):
