@@ -144,15 +144,17 @@ def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, e
     import gc
 
     gc.freeze()  # what exists now is shared with the workers: the collector must not write to it (copy on write)
-    pool = multiprocessing.get_context("fork").Pool(count)
+    pool = None
     try:
+        pool = multiprocessing.get_context("fork").Pool(count)
         for outcomes, counts in pool.imap(_chunk, bounds):
             if counters is not None:
                 counters[1](counts)
             yield from outcomes
         pool.close()
     finally:
-        pool.terminate()
-        pool.join()
+        if pool is not None:
+            pool.terminate()
+            pool.join()
         gc.unfreeze()
         _JOB = None
