@@ -431,3 +431,11 @@ def test_a_renamed_code_in_configuration_or_on_the_command_line_still_works_and_
     assert result.code == 0 and '--ignore: "VL236" is now "VL509"' in result.err
     shown = run_vidlint("rules", "VL236")
     assert shown.code == 0 and shown.out.startswith("VL509 document-format") and "now" in shown.err
+
+
+def test_a_run_of_unpriced_requests_shows_no_dollar_figure(repo):
+    write_request(repo / "a.json", UNPRICED)
+    write_request(repo / "b.json", {**UNPRICED, "duration": 4})
+    result = run_vidlint("lint", "a.json", "b.json", cwd=repo)
+    assert result.code == 0 and "Estimated cost: cannot be priced (2 requests, 10 billed s)" in result.out, result.out
+    assert "$" not in result.out

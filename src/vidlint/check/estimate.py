@@ -128,6 +128,9 @@ class EstimateTotal:
         if self.requests == 1 and self.first is not None:
             return "Estimated cost: " + format_estimate(self.first)
         total = self.to_json()
+        if self.unpriced == self.requests:  # nothing priced: no dollar figure, not even $0.00
+            return (f"Estimated cost: cannot be priced ({total['requests']} requests, "
+                    f"{number(total['billed_seconds'])} billed s)")
         prefix = "" if total["complete"] else "at least "
         unpriced = self.unpriced
         tail = f"; {unpriced} could not be priced" if unpriced else ""
