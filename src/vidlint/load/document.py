@@ -9,7 +9,7 @@ from typing import Any, Iterator
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.core.pointers import escape_pointer_token, make_pointer, split_pointer
 from vidlint.fix import Fix, place_fix
-from vidlint.load.positions import LineMap, PositionIndex, scan_positions
+from vidlint.load.positions import LineMap, PathIndex, PositionIndex, scan_positions
 from vidlint.core.records import FrozenRecord, Record, field
 from vidlint.rules.file import (
     byte_order_mark,
@@ -40,26 +40,47 @@ class Document(Record):
     line_map: LineMap
     suspicious: bool = False
     _index: PositionIndex | None = field(default=None, init=False)
+    _paths: PathIndex | None = field(default=None, init=False)
     _escapes: dict[int, EscapeMap] | None = field(default=None, init=False)  # literal offset -> map, made when needed
 
     @property
     def index(self) -> PositionIndex:
+        """Every value's and key's offset, duplicate keys and NaN/Infinity: the whole request scanned."""
         if self._index is None:
             self._index = scan_positions(self.text, self.start)
         return self._index
 
+    def value_offset(self, pointer: str) -> int | None:
+        """Where the value at ``pointer`` starts (None: no such value). Only the containers on
+        its path are read, unless the parser saw duplicate keys or NaN/Infinity: then the whole
+        request is scanned (which value a repeated key's pointer names is the scanner's call)."""
+        if self.suspicious or self._index is not None:
+            return self.index.values.get(pointer)
+        return self._path_index().value(pointer)
+
+    def key_offset(self, pointer: str) -> int | None:
+        """Where the key of the member at ``pointer`` starts (None: not an object member)."""
+        if self.suspicious or self._index is not None:
+            return self.index.keys.get(pointer)
+        return self._path_index().key(pointer)
+
+    def _path_index(self) -> PathIndex:
+        if self._paths is None:
+            self._paths = PathIndex(self.text, self.start)
+        return self._paths
+
     def locate(self, pointer: str, at_key: bool = False) -> tuple[int, int]:
         """Position of the value (or key) at ``pointer``; the nearest existing ancestor otherwise."""
-        index = self.index
-        if at_key and pointer in index.keys:
-            return self.line_map.position(index.keys[pointer])
-        offset = index.values.get(pointer)
+        if at_key:
+            key = self.key_offset(pointer)
+            if key is not None:
+                return self.line_map.position(key)
+        offset = self.value_offset(pointer)
         if offset is not None:  # the common case: the value exists
             return self.line_map.position(offset)
         tokens = split_pointer(pointer)
         while True:
-            current = make_pointer(*tokens)
-            offset = index.values.get(current)
+            offset = self.value_offset(make_pointer(*tokens))
             if offset is not None:
                 return self.line_map.position(offset)
             if not tokens:
@@ -69,7 +90,7 @@ class Document(Record):
     def char_offset(self, pointer: str, char: int) -> int | None:
         """Source offset of character ``char`` of the string at ``pointer`` (None: no such value);
         each string's escapes are mapped once, however many findings it has."""
-        literal = self.index.values.get(pointer)
+        literal = self.value_offset(pointer)
         if literal is None:
             return None
         if self._escapes is None:
