@@ -1,6 +1,6 @@
-"""Source positions: the path index (only the containers on a finding's path are read) gives
-the offsets the whole-document scanner gives, and a document with duplicate keys keeps the
-scanner's answers."""
+"""Loading a request: parsing with one shared decoder says what json.loads says, and source
+positions from the path index (only the containers on a finding's path are read) are the
+whole-document scanner's; a document with duplicate keys keeps the scanner's answers."""
 
 from __future__ import annotations
 
@@ -77,3 +77,19 @@ def test_positions_in_a_json_lines_record() -> None:
     assert documents[1].locate("/n/1/k", at_key=True) == (3, 28)
     assert documents[1].locate("/n/7") == (3, 23)  # the nearest existing value: the array
     assert documents[0].locate("/n/1") == (1, 25)
+
+
+def test_a_second_byte_order_mark_is_reported_as_json_loads_words_it() -> None:
+    loaded = load_bytes("r.json", b"\xef\xbb\xbf\xef\xbb\xbf{}", False)
+    assert [(d.code, d.message) for d in loaded.diagnostics] == [
+        ("VL004", "file starts with a byte order mark, which JSON does not allow"),
+        ("VL001", "invalid JSON: unexpected UTF-8 BOM (decode using utf-8-sig)"),
+    ]
+
+
+def test_duplicates_and_constants_are_noticed_per_document() -> None:
+    data = b'{"a": 1}\n{"a": 1, "a": 2}\n{"b": NaN}\n{"c": [1]}\n'
+    documents = load_bytes("r.jsonl", data, True).documents
+    assert [d.suspicious for d in documents] == [False, True, True, False]
+    assert [d.code for d in documents[1].parse_warnings()] == ["VL005"]
+    assert [d.code for d in documents[2].parse_warnings()] == ["VL003"]
