@@ -22,7 +22,7 @@ from request_strategies import any_request, dumps, model_requests, mutated_reque
 
 from vidlint.api import lint_bytes
 from vidlint.check import fast_schema
-from vidlint.check.schema import _validator
+from vidlint.check.schema import _validator, read_switches
 from vidlint.models import known_models, load_profile, load_schema_file, schema_dir
 
 MODEL = "wan2.7-reference-video"
@@ -77,11 +77,17 @@ def test_fast_validator_agrees_with_jsonschema_for_every_model(model: str) -> No
 
 
 def _lint_both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[dict], list[dict]]:
+    """The output with the fast checks, and with jsonschema alone (no fastjsonschema, no jsonschema-rs)."""
     data = text.encode("utf-8")
+    read_switches()
     quick = [d.to_json() for d in lint_bytes("r.json", data, False, None).diagnostics]
     monkeypatch.setenv("VIDLINT_NO_FAST_SCHEMA", "1")
+    monkeypatch.setenv("VIDLINT_NO_NATIVE_SCHEMA", "1")
+    read_switches()
     full = [d.to_json() for d in lint_bytes("r.json", data, False, None).diagnostics]
     monkeypatch.delenv("VIDLINT_NO_FAST_SCHEMA")
+    monkeypatch.delenv("VIDLINT_NO_NATIVE_SCHEMA")
+    read_switches()
     return quick, full
 
 

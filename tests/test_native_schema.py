@@ -19,7 +19,7 @@ from request_strategies import dumps, model_requests, mutated_requests
 
 from vidlint.api import lint_bytes
 from vidlint.check import native_schema
-from vidlint.check.schema import _validator, check_schema
+from vidlint.check.schema import _validator, check_schema, read_switches
 from vidlint.models import known_models, load_profile, load_schema_file, schema_dir
 
 pytest.importorskip("jsonschema_rs")
@@ -29,10 +29,13 @@ MODEL = "wan2.7-reference-video"
 
 def _both(check: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
     monkeypatch.delenv(native_schema.DISABLE_ENV, raising=False)
+    read_switches()
     native = check()
     monkeypatch.setenv(native_schema.DISABLE_ENV, "1")
+    read_switches()
     reference = check()
     monkeypatch.delenv(native_schema.DISABLE_ENV)
+    read_switches()
     return native, reference
 
 
