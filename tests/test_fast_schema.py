@@ -8,6 +8,7 @@ clean request, a compiled validator cached under the cache directory, sibling-fi
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -219,7 +220,7 @@ except SystemExit as exc:
     code = exc.code
 # The last one: start-up cost, see docs/performance.md. (click, the CLI, brings inspect, and
 # difflib when it parses a short option such as -q.)
-heavy = ["jsonschema", "referencing", "fastjsonschema", "PIL", "pymediainfo", "httpx", "decimal", "dataclasses"]
+heavy = ["jsonschema", "jsonschema_rs", "referencing", "fastjsonschema", "PIL", "pymediainfo", "httpx", "decimal", "dataclasses"]
 print(code, *sorted(name for name in heavy if name in sys.modules))
 """
 
@@ -232,6 +233,8 @@ def test_clean_request_imports_neither_jsonschema_nor_fastjsonschema(tmp_path: P
     broken = write_request(tmp_path / "broken.json", {"model": MODEL, "prompt": "Image 1", "image_urls": ["a"], "seed": 0})
     third = _python(IMPORTS_AFTER_LINT, cache, str(broken)).split()
     assert third[0] == "1" and "jsonschema" in third  # only an invalid request pays for it
+    if importlib.util.find_spec("jsonschema_rs") is not None:  # which then also answers the yes
+        assert "jsonschema_rs" in third
 
 
 def test_nothing_in_the_cache_folder_is_executed(tmp_path: Path) -> None:

@@ -164,3 +164,77 @@ def test_a_value_nested_as_deep_as_the_reader_allows(depth: int, monkeypatch: py
     native, reference = _both(lambda: _lint(text), monkeypatch)
     assert native == reference
     assert "VL102" in {d["code"] for d in native}
+
+
+# --- patterns: Rust's dialect where it reads alike, Python's re elsewhere -------------------------
+
+_SHIPPED_PATTERNS = sorted({node["pattern"] for name in [p.name for p in sorted(schema_dir().glob("*.json"))]
+                            for node in native_schema._schemas_in(load_schema_file(name))
+                            if isinstance(node.get("pattern"), str)})
+
+
+def test_which_patterns_read_alike_in_rust_and_python() -> None:
+    assert native_schema.portable_pattern("^[Hh][Tt][Tt][Pp][Ss]://")
+    assert native_schema.portable_pattern("^https://")
+    for differs in (r"\S", "^[0-9]+$", r"(?i)\bextend\b", "^(?![Hh])[a-z]+://", "(编辑|修改)", "a.b", "[^a]", "[a&&b]"):
+        assert not native_schema.portable_pattern(differs), differs
+    assert any(native_schema.portable_pattern(p) for p in _SHIPPED_PATTERNS)
+
+
+@pytest.mark.parametrize("pattern", [p for p in _SHIPPED_PATTERNS if native_schema.portable_pattern(p)])
+def test_a_portable_pattern_matches_the_same_strings_in_rust_and_python(pattern: str) -> None:
+    import re
+
+    import jsonschema_rs
+    from hypothesis import strategies as st
+
+    rust = jsonschema_rs.validator_for({"pattern": pattern})
+    python = re.compile(pattern)
+    near = st.sampled_from(["https://", "HTTPS://", "http://", "hTtPs://", "ftp://", " https://", "\nhttps://",
+                            "https:/", "https://\n", "ｈttps://", "https\u0131://", "https://x.test/a.png"])
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(text=near | st.text() | st.builds(lambda a, b: a + b, near, st.text()))
+    def agree(text: str) -> None:
+        assert rust.is_valid(text) == bool(python.search(text)), text
+
+    agree()
+
+
+def test_a_bad_callback_url_is_found_by_jsonschema_rs_and_confirmed_by_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
+    # callback_url's pattern sits in the shared file, behind a $ref: jsonschema-rs's own pattern
+    # keyword reports its evaluation path (a custom keyword would report only the schema location)
+    profile = load_profile(MODEL)
+    assert profile is not None
+    request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
+               "callback_url": "http://example.com/done"}
+    found = native_schema.confirmed_errors(request, profile, _validator(profile))
+    assert found is not None and [e.validator for e in found] == ["pattern"]
+    native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)
+    assert native == reference and [d["code"] for d in reference] == ["VL401"]
+
+
+# --- the yes: jsonschema-rs once it is loaded --------------------------------------------------------
+
+def test_jsonschema_rs_answers_yes_or_no_only_for_values_it_reads_alike() -> None:
+    profile = load_profile(MODEL)
+    assert profile is not None
+    native = native_schema.native_validator(profile)
+    request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"]}
+    assert native_schema.is_valid(request, native) is True
+    assert native_schema.is_valid({**request, "duration": 99}, native) is False
+    for odd in (float("nan"), 2**70, "\ud800", "x" * 600 + "\ud800"):  # read as null, rounded, not UTF-8
+        assert native_schema.is_valid({**request, "negative_prompt": odd}, native) is None
+
+
+@pytest.mark.parametrize("odd", [float("nan"), float("inf"), 2**70, "x\ud800"])
+def test_a_value_jsonschema_rs_reads_otherwise_gets_the_same_findings(odd: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile = load_profile(MODEL)
+    assert profile is not None
+    native_schema.native_validator(profile)  # loaded: it would answer the yes
+    for request in ({"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
+                     "x-note": odd},  # an unknown field whatever its value
+                    {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
+                     "seed": odd}):
+        native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)  # noqa: B023
+        assert native == reference and reference

@@ -137,6 +137,22 @@ def _python_patterns(node: Any) -> Any:
     return out
 
 
+def _schemas_in(node: Any) -> Iterator[dict[str, Any]]:
+    """Every schema object in ``node`` (a schema), ``node`` first."""
+    if not isinstance(node, dict):
+        return
+    yield node
+    for key, value in node.items():
+        if key in _SUBSCHEMA_MAPS and isinstance(value, dict):
+            for sub in value.values():
+                yield from _schemas_in(sub)
+        elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
+            for sub in value:
+                yield from _schemas_in(sub)
+        elif key in _SUBSCHEMA:
+            yield from _schemas_in(value)
+
+
 def _mentions(node: Any, keyword: str) -> bool:
     if isinstance(node, dict):
         return keyword in node or any(_mentions(value, keyword) for value in node.values())
@@ -145,14 +161,19 @@ def _mentions(node: Any, keyword: str) -> bool:
 
 def _rust_reads_alike(value: Any) -> bool:
     """Whether jsonschema-rs sees ``value`` as Python does: it reads NaN and infinities as null
-    and may round integers past 64 bits (a lone surrogate makes it raise). A loop, not recursion:
-    a request may nest as deep as the JSON reader allows."""
+    and may round integers past 64 bits; text with a lone surrogate (not UTF-8) it refuses, or
+    passes over where no keyword reads it. A loop, not recursion: a request may nest as deep as
+    the JSON reader allows."""
     pending = [value]
     while pending:
         item = pending.pop()
-        if type(item) is str:  # most values: nothing to read otherwise
-            continue
-        if isinstance(item, dict):
+        if isinstance(item, str):  # first: most values are text
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return False
+        elif isinstance(item, dict):
             pending.extend(item.values())
         elif isinstance(item, list):
             pending.extend(item)
