@@ -173,32 +173,63 @@ _SHIPPED_PATTERNS = sorted({node["pattern"] for name in [p.name for p in sorted(
                             if isinstance(node.get("pattern"), str)})
 
 
-def test_which_patterns_read_alike_in_rust_and_python() -> None:
-    assert native_schema.portable_pattern("^[Hh][Tt][Tt][Pp][Ss]://")
-    assert native_schema.portable_pattern("^https://")
-    for differs in (r"\S", "^[0-9]+$", r"(?i)\bextend\b", "^(?![Hh])[a-z]+://", "(编辑|修改)", "a.b", "[^a]", "[a&&b]"):
-        assert not native_schema.portable_pattern(differs), differs
-    assert any(native_schema.portable_pattern(p) for p in _SHIPPED_PATTERNS)
+def test_which_patterns_jsonschema_rs_checks_in_its_own_dialect() -> None:
+    rust = native_schema.rust_pattern
+    assert rust("^[Hh][Tt][Tt][Pp][Ss]://") == "^[Hh][Tt][Tt][Pp][Ss]://"
+    assert rust(r"\S") == "[^\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    assert rust(r"^[0-9]+(\.[0-9]+)?$") == r"^[0-9]+(\.[0-9]+)?\n?\z"
+    assert rust(r"a\$") == r"a\$" and rust("a\\\\$") == "a\\\\\\n?\\z"
+    for differs in (r"(?i)\bextend\b", r"\bx", "^(?![Hh])[a-z]+://", "(编辑|修改)", "a.b", "[^a]", "[a&&b]", "a$b", "a^"):
+        assert rust(differs) is None, differs
+    assert len([p for p in _SHIPPED_PATTERNS if rust(p) is not None]) >= 5
 
 
-@pytest.mark.parametrize("pattern", [p for p in _SHIPPED_PATTERNS if native_schema.portable_pattern(p)])
-def test_a_portable_pattern_matches_the_same_strings_in_rust_and_python(pattern: str) -> None:
+def _rust_and_python(pattern: str) -> tuple[Any, Any]:
     import re
 
     import jsonschema_rs
+
+    rust = native_schema.rust_pattern(pattern)
+    assert rust is not None
+    return jsonschema_rs.validator_for({"pattern": rust}), re.compile(pattern)
+
+
+@pytest.mark.parametrize("pattern", [p for p in _SHIPPED_PATTERNS if native_schema.rust_pattern(p) is not None])
+def test_a_pattern_in_rusts_dialect_matches_the_same_strings_as_in_python(pattern: str) -> None:
     from hypothesis import strategies as st
 
-    rust = jsonschema_rs.validator_for({"pattern": pattern})
-    python = re.compile(pattern)
+    rust, python = _rust_and_python(pattern)
     near = st.sampled_from(["https://", "HTTPS://", "http://", "hTtPs://", "ftp://", " https://", "\nhttps://",
-                            "https:/", "https://\n", "ｈttps://", "https\u0131://", "https://x.test/a.png"])
+                            "https:/", "https://\n", "ｈttps://", "https\u0131://", "https://x.test/a.png",
+                            "5", "5.5", "5.", "5\n", "5\n\n", "image1", "video12\n", "image0", " ", "\x1f", "\xa0"])
+    text = st.text(st.characters(exclude_categories=["Cs"]))  # a lone surrogate never reaches jsonschema-rs
 
     @settings(max_examples=300, deadline=None, database=None)
-    @given(text=near | st.text() | st.builds(lambda a, b: a + b, near, st.text()))
+    @given(text=near | text | st.builds(lambda a, b: a + b, near, text) | st.builds(lambda a, b: a + b, text, near))
     def agree(text: str) -> None:
         assert rust.is_valid(text) == bool(python.search(text)), text
 
     agree()
+
+
+@pytest.mark.parametrize("pattern", [r"\S", r"\s"])
+def test_white_space_is_the_same_in_both_dialects_for_every_character(pattern: str) -> None:
+    import jsonschema_rs
+
+    rust, python = _rust_and_python(pattern)
+    characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    everyone = jsonschema_rs.validator_for({"items": {"pattern": native_schema.rust_pattern(pattern)}})
+    matching = [c for c in characters if python.search(c)]
+    assert everyone.is_valid(matching)  # one call for all the characters Python matches...
+    others = [c for c in characters if not python.search(c)]
+    assert not [c for c in others if rust.is_valid(c)]  # ...and none of the others
+
+
+def test_every_shipped_model_gets_a_jsonschema_rs_validator() -> None:
+    for model in known_models():
+        profile = load_profile(model)
+        assert profile is not None
+        assert native_schema.native_validator(profile) is not None, model
 
 
 def test_a_bad_callback_url_is_found_by_jsonschema_rs_and_confirmed_by_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:

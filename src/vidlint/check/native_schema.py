@@ -100,16 +100,40 @@ class _PythonPattern:
             raise ValueError(f"{instance!r} does not match {self.regex.pattern!r}")
 
 
-# ASCII letters, digits and punctuation that are no syntax, escaped metacharacters, classes of
-# ASCII letters and digits (ranges, and "+._" members, no negation), groups without "(?",
-# alternation and the quantifiers; "^" only first. Python's re and Rust's regex read these alike.
-_PORTABLE = re.compile(r"""\^?(?:[A-Za-z0-9 :/_,=@#%'"!<>;-]|\\[.\\()\[\]{}*+?|^$/-]|\[(?:[A-Za-z0-9](?:-[A-Za-z0-9])?|[+._])+-?\]
-                           |[()|?*+]|\{[0-9]+(?:,[0-9]*)?\})*""", re.VERBOSE)
+# The pieces of a pattern that Python's re and jsonschema-rs read alike: ASCII letters, digits
+# and punctuation that are no syntax, escaped metacharacters, classes of ASCII letters and digits
+# (ranges, and "+._" members, no negation), groups without "(?", alternation, the quantifiers;
+# and \s and \S, which jsonschema-rs reads as ECMA-262 does (U+FEFF is white space, U+001C..U+001F
+# and U+0085 are not): they are written out as Python's white space.
+_TOKEN = re.compile(r"""(?P<space>\\[sS])|\\[.\\()\[\]{}*+?|^$/-]|\[(?:[A-Za-z0-9](?:-[A-Za-z0-9])?|[+._])+-?\]
+                        |[A-Za-z0-9 :/_,=@#%'"!<>;-]|[()|?*+]|\{[0-9]+(?:,[0-9]*)?\}""", re.VERBOSE)
+_PYTHON_WHITE_SPACE = "\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_RUST_SPACE = {"\\s": f"[{_PYTHON_WHITE_SPACE}]", "\\S": f"[^{_PYTHON_WHITE_SPACE}]"}
 
 
-def portable_pattern(pattern: str) -> bool:
-    """Whether Rust's regex dialect and Python's ``re.search`` match the same strings with ``pattern``."""
-    return _PORTABLE.fullmatch(pattern) is not None and "(?" not in pattern
+def rust_pattern(pattern: str) -> str | None:
+    """``pattern`` in Rust's regex dialect, matching (``is_match``) the strings Python's
+    ``re.search`` matches; None when it is not made only of pieces known to read alike (a
+    ``^`` first and a ``$`` last included: searched, ``$`` is ``\\n?\\z``)."""
+    if "(?" in pattern:  # flags, lookaround, named groups
+        return None
+    out = []
+    position, end = 0, len(pattern)
+    if pattern.startswith("^"):
+        out.append("^")
+        position = 1
+    escapes = len(pattern[:-1]) - len(pattern[:-1].rstrip("\\"))
+    if pattern.endswith("$") and escapes % 2 == 0:
+        end -= 1  # an anchor, not an escaped "$"
+    while position < end:
+        token = _TOKEN.match(pattern, position, end)
+        if token is None:
+            return None
+        out.append(_RUST_SPACE[token.group()] if token.group("space") else token.group())
+        position = token.end()
+    if end < len(pattern):
+        out.append(r"\n?\z")
+    return "".join(out)
 
 
 _SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
@@ -119,7 +143,8 @@ _SUBSCHEMA = ("items", "additionalProperties", "not", "if", "then", "else", "con
 
 
 def _python_patterns(node: Any) -> Any:
-    """``node`` (a schema) with each pattern that is not portable moved to the Python keyword."""
+    """``node`` (a schema) with each pattern in Rust's dialect, or moved to the keyword that runs
+    Python's ``re`` where there is no telling that Rust reads it alike."""
     if not isinstance(node, dict):
         return node
     out: dict[str, Any] = {}
@@ -130,8 +155,9 @@ def _python_patterns(node: Any) -> Any:
             out[key] = [_python_patterns(sub) for sub in value]
         elif key in _SUBSCHEMA:
             out[key] = _python_patterns(value)
-        elif key == "pattern" and isinstance(value, str) and not portable_pattern(value):
-            out[PYTHON_PATTERN] = value
+        elif key == "pattern" and isinstance(value, str):
+            rust = rust_pattern(value)
+            out["pattern" if rust is not None else PYTHON_PATTERN] = rust if rust is not None else value
         else:
             out[key] = value
     return out
