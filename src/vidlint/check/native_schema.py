@@ -242,8 +242,6 @@ forget_with_models(_PLANS.clear)
 def confirmed_errors(request: Any, profile: ModelProfile, validator: Any) -> list[Any] | None:
     """jsonschema's errors for ``request`` (``validator``: the model's jsonschema validator), in
     jsonschema's order, found at the places jsonschema-rs reports; None: run jsonschema whole."""
-    if not enabled():
-        return None
     native = native_validator(profile)
     if native is None or not _rust_reads_alike(request):
         return None
