@@ -110,7 +110,7 @@ def test_a_place_jsonschema_does_not_confirm_sends_the_request_to_jsonschema(mon
     request = {"model": MODEL, "prompt": "Image 1 sings", "image_urls": ["https://example.com/a.png"],
                "duration": 99, "model_params": {"voice_bindings": {"image1\n": "https://example.com/a.mp3"}}}
     assert any("voice_bindings" in map(str, e.instance_path) for e in rust_dialect.iter_errors(request))
-    assert native_schema.confirmed_errors(request, profile, _validator(profile)) is None
+    assert native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) is None
     native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)
     assert native == reference and [d["code"] for d in reference] == ["VL104"]
 
@@ -130,7 +130,7 @@ def test_numbers_jsonschema_rs_reads_otherwise_go_to_jsonschema() -> None:
     for odd in (float("nan"), float("inf"), 2**70):
         request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
                    "duration": 99, "seed": odd}
-        assert native_schema.confirmed_errors(request, profile, _validator(profile)) is None
+        assert native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) is None
 
 
 def test_without_jsonschema_rs_jsonschema_alone_gives_the_same_output(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,7 +150,7 @@ def test_values_jsonschema_rs_cannot_take_go_to_jsonschema(monkeypatch: pytest.M
     assert profile is not None
     request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
                "duration": 99, "negative_prompt": "x" * 600 + "\ud800"}  # a lone surrogate: not UTF-8
-    assert native_schema.confirmed_errors(request, profile, _validator(profile)) is None
+    assert native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) is None
     native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)
     assert native == reference and len(reference) == 2
 
@@ -239,7 +239,7 @@ def test_a_bad_callback_url_is_found_by_jsonschema_rs_and_confirmed_by_jsonschem
     assert profile is not None
     request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
                "callback_url": "http://example.com/done"}
-    found = native_schema.confirmed_errors(request, profile, _validator(profile))
+    found = native_schema.confirmed_errors(request, profile, lambda: _validator(profile))
     assert found is not None and [e.validator for e in found] == ["pattern"]
     native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)
     assert native == reference and [d["code"] for d in reference] == ["VL401"]

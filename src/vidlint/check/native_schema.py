@@ -37,7 +37,8 @@ import os
 import re
 from typing import Any, Callable, Iterator, NamedTuple
 
-from vidlint.models import ModelProfile, forget_with_models
+from vidlint.check.leaf_errors import KEYWORDS, LEAF_KEYWORDS, leaf_errors
+from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
 
 DISABLE_ENV = "VIDLINT_NO_NATIVE_SCHEMA"
 # the keyword name under which jsonschema-rs runs a pattern with Python's re
@@ -223,25 +224,30 @@ class _Step(NamedTuple):
     order: tuple[int, ...]  # the order key of the schema steps up to and including this one
 
 
-class _Plan(NamedTuple):
+class _Plan:
     """Where an evaluation path leads in the schema, whatever the request."""
 
-    steps: tuple[_Step, ...]
-    order: tuple[int, ...]  # the order key of the schema steps after the last instance step
-    schema_path: tuple[Any, ...]  # jsonschema's schema path to the node
-    node: dict[str, Any]
-    keyword: str
-    validator: Any  # jsonschema's validator evolved to the node and its resolver
-    check: Callable[..., Any]  # the keyword's function
+    __slots__ = ("steps", "order", "schema_path", "node", "keyword", "hops", "evolved")
+
+    def __init__(self, steps: tuple[_Step, ...], order: tuple[int, ...], schema_path: tuple[Any, ...],
+                 node: dict[str, Any], keyword: str, hops: tuple[tuple[str, Any, Any], ...]) -> None:
+        self.steps = steps
+        self.order = order  # the order key of the schema steps after the last instance step
+        self.schema_path = schema_path  # jsonschema's schema path to the node
+        self.node = node
+        self.keyword = keyword
+        self.hops = hops  # ("$ref", reference, node it leads to) / ("$id", node, node): for jsonschema's resolver
+        self.evolved: Any = None  # jsonschema's validator evolved to the node and its resolver, once needed
 
 
 _PLANS: dict[str, dict[tuple[Any, ...], _Plan | None]] = {}
 forget_with_models(_PLANS.clear)
 
 
-def confirmed_errors(request: Any, profile: ModelProfile, validator: Any) -> list[Any] | None:
-    """jsonschema's errors for ``request`` (``validator``: the model's jsonschema validator), in
-    jsonschema's order, found at the places jsonschema-rs reports; None: run jsonschema whole."""
+def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: Callable[[], Any]) -> list[Any] | None:
+    """jsonschema's errors for ``request``, in jsonschema's order, found at the places
+    jsonschema-rs reports (``jsonschema_validator()``: the model's jsonschema validator, asked
+    for only where jsonschema is to run a keyword); None: run jsonschema whole."""
     native = native_validator(profile)
     if native is None or not _rust_reads_alike(request):
         return None
@@ -254,8 +260,8 @@ def confirmed_errors(request: Any, profile: ModelProfile, validator: Any) -> lis
     for evaluation_path, instance_path in places:
         if evaluation_path not in plans:
             try:
-                plans[evaluation_path] = _plan(validator, evaluation_path)
-            except (_Unwalkable, KeyError, IndexError, ValueError, TypeError):
+                plans[evaluation_path] = _plan(profile, evaluation_path)
+            except (_Unwalkable, KeyError, IndexError, ValueError, TypeError, OSError):
                 plans[evaluation_path] = None
         plan = plans[evaluation_path]
         if plan is None:
@@ -266,10 +272,13 @@ def confirmed_errors(request: Any, profile: ModelProfile, validator: Any) -> lis
             return None
         sites.setdefault(order, (plan, instance_path, instance))
     errors: list[Any] = []
+    found: list[Any] | None
     for _, (plan, instance_path, instance) in sorted(sites.items(), key=lambda item: item[0]):
         try:
-            found = list(_run_keyword(plan, instance))
-        except RecursionError:  # as deep as the reader allows: jsonschema's own walk copes with it
+            found = leaf_errors(plan.keyword, plan.node, instance) if plan.keyword in LEAF_KEYWORDS else None
+            if found is None:
+                found = list(_run_keyword(plan, instance, jsonschema_validator()))
+        except (_Unwalkable, RecursionError):  # as deep as the reader allows: jsonschema's own walk copes with it
             return None
         if not found:  # the engines disagree here: jsonschema decides, over the whole request
             return None
@@ -309,13 +318,24 @@ _IN_PLACE = {"allOf", "then", "else"}
 _INTO_INSTANCE = ("properties", "items", "prefixItems", "additionalProperties")
 
 
-def _plan(validator: Any, evaluation_path: tuple[Any, ...]) -> _Plan:
-    """Follow ``evaluation_path`` through jsonschema's schema (and its ``$ref``s) to the keyword it ends in."""
-    node: Any = validator.schema
-    resolver = validator._resolver
+def follow_ref(profile: ModelProfile, file_name: str, ref: str) -> tuple[str, Any]:
+    """Where a ``$ref`` in the schema file ``file_name`` leads: (file name, node). Relative
+    references name files of ``schemas/``, as jsonschema's registry does (``vidlint.check.schema``)."""
+    target, _, fragment = ref.partition("#")
+    if target:
+        file_name = target.rsplit("/", 1)[-1]
+    document = profile.schema if file_name == profile.path.name else load_schema_file(file_name)
+    return file_name, follow_pointer(document, fragment)
+
+
+def _plan(profile: ModelProfile, evaluation_path: tuple[Any, ...]) -> _Plan:
+    """Follow ``evaluation_path`` through the model's schema (and its ``$ref``s) to the keyword it ends in."""
+    node: Any = profile.schema
+    file_name = profile.path.name
     steps: list[_Step] = []
     order: list[int] = []
     schema_path: list[Any] = []
+    hops: list[tuple[str, Any, Any]] = []
     tokens = list(evaluation_path)
     position = 0
     while True:
@@ -327,16 +347,15 @@ def _plan(validator: Any, evaluation_path: tuple[Any, ...]) -> _Plan:
         if last and token == PYTHON_PATTERN:
             token = "pattern"
         if last or token not in ("$ref", *_INTO_INSTANCE, *_IN_PLACE):
-            if token not in validator.VALIDATORS:  # e.g. "$defs": a location, not an evaluation path
+            if token not in KEYWORDS:  # e.g. "$defs": a location, not an evaluation path
                 raise _Unwalkable
             order.append(keys.index(token))
-            evolved = validator.evolve(schema=node, _resolver=resolver)
-            return _Plan(tuple(steps), tuple(order), tuple(schema_path), node, token, evolved,
-                         evolved.VALIDATORS[token])
+            return _Plan(tuple(steps), tuple(order), tuple(schema_path), node, token, tuple(hops))
         if token == "$ref":
             order.append(keys.index(token))
-            resolved = resolver.lookup(node["$ref"])
-            node, resolver = resolved.contents, resolved.resolver
+            file_name, target = follow_ref(profile, file_name, node["$ref"])
+            hops.append(("$ref", node["$ref"], target))
+            node = target
             position += 1
             continue
         if token in ("then", "else"):
@@ -366,7 +385,7 @@ def _plan(validator: Any, evaluation_path: tuple[Any, ...]) -> _Plan:
             node = node[token]
             position += 1
         if isinstance(node, dict) and "$id" in node:
-            resolver = resolver.in_subresource(_resource(node))
+            hops.append(("$id", node, node))
 
 
 def _resource(node: dict[str, Any]) -> Any:
@@ -375,11 +394,30 @@ def _resource(node: dict[str, Any]) -> Any:
     return DRAFT202012.create_resource(node)
 
 
-def _run_keyword(plan: _Plan, instance: Any) -> Iterator[Any]:
+def _evolved(plan: _Plan, validator: Any) -> Any:
+    """jsonschema's validator at the plan's node, with the resolver its own walk would have there."""
+    if plan.evolved is None:
+        resolver = validator._resolver
+        for kind, value, node in plan.hops:
+            if kind == "$ref":
+                resolved = resolver.lookup(value)
+                if resolved.contents is not node:  # the two resolutions differ: jsonschema decides
+                    raise _Unwalkable
+                resolver = resolved.resolver
+            else:
+                resolver = resolver.in_subresource(_resource(node))
+        plan.evolved = validator.evolve(schema=plan.node, _resolver=resolver)
+    return plan.evolved
+
+
+def _run_keyword(plan: _Plan, instance: Any, validator: Any) -> Iterator[Any]:
     """The errors of one keyword of the plan's node on ``instance``, as ``Validator.iter_errors`` makes them."""
-    keyword, node, evolved = plan.keyword, plan.node, plan.validator
+    keyword, node, evolved = plan.keyword, plan.node, _evolved(plan, validator)
     value = node[keyword]
-    for error in plan.check(evolved, value, instance, node) or ():
+    check = evolved.VALIDATORS.get(keyword)
+    if check is None:
+        return
+    for error in check(evolved, value, instance, node) or ():
         error._set(validator=keyword, validator_value=value, instance=instance, schema=node,
                    type_checker=evolved.TYPE_CHECKER)
         if keyword not in {"if", "$ref"}:

@@ -175,9 +175,8 @@ def _valid(request: Any, profile: ModelProfile, checks: _Checks) -> bool:
 def schema_errors(request: Any, profile: ModelProfile) -> list[Any]:
     """jsonschema's errors for ``request``, in its order: found through jsonschema-rs when it is
     installed (``vidlint.check.native_schema``), else by jsonschema's own walk."""
-    validator = _validator(profile)
-    found = native_schema.confirmed_errors(request, profile, validator) if _checks(profile).native else None
-    return found if found is not None else list(validator.iter_errors(request))
+    found = native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) if _checks(profile).native else None
+    return found if found is not None else list(_validator(profile).iter_errors(request))
 
 
 def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
