@@ -13,12 +13,14 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLES, REPO
 from request_strategies import dumps, model_requests, mutated_requests
 
 from vidlint.api import lint_bytes
 from vidlint.check import native_schema
+from vidlint.check.leaf_errors import leaf_errors
 from vidlint.check.schema import _validator, check_schema, read_switches
 from vidlint.models import known_models, load_profile, load_schema_file, schema_dir
 
@@ -269,3 +271,42 @@ def test_a_value_jsonschema_rs_reads_otherwise_gets_the_same_findings(odd: Any, 
                      "seed": odd}):
         native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)  # noqa: B023
         assert native == reference and reference
+
+
+# --- errors of one-value keywords, made without jsonschema ---------------------------------------
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | st.floats(-5, 5, allow_nan=False) |
+                     st.sampled_from(["", "a", "ab", "abc", "image1", "https://x"]),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("abcd"), inner, max_size=3),
+                     max_leaves=6)
+_LIMIT = st.integers(0, 3) | st.floats(-3, 3, allow_nan=False)
+_NAMES = st.lists(st.sampled_from("abcd"), max_size=3, unique=True)
+_LEAF_NODES = st.one_of(
+    st.builds(lambda t: {"type": t}, st.sampled_from(["string", "integer", "number", "object", "array", "boolean", "null"])
+              | st.lists(st.sampled_from(["string", "integer", "null"]), min_size=1, max_size=2, unique=True)),
+    st.builds(lambda v: {"enum": v}, st.lists(_JSON, min_size=1, max_size=3)),
+    st.builds(lambda v: {"const": v}, _JSON),
+    *[st.builds(lambda v, k=k: {k: v}, _LIMIT) for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")],
+    *[st.builds(lambda v, k=k: {k: v}, st.integers(0, 3)) for k in ("minLength", "maxLength", "minItems", "maxItems",
+                                                                      "minProperties", "maxProperties")],
+    st.builds(lambda v: {"pattern": v}, st.sampled_from(["^a", r"\S", "b$", "^(image|video)[1-9]$"])),
+    st.builds(lambda v: {"required": v}, _NAMES),
+    st.builds(lambda v: {"dependentRequired": v}, st.dictionaries(st.sampled_from("abcd"), _NAMES, max_size=2)),
+    st.builds(lambda p, a: {"properties": dict.fromkeys(p, {}), "additionalProperties": a}, _NAMES, st.booleans()),
+)
+
+
+@settings(max_examples=600, deadline=None, database=None)
+@given(node=_LEAF_NODES, instance=_JSON)
+def test_one_value_keywords_give_jsonschemas_errors(node: dict[str, Any], instance: Any) -> None:
+    from jsonschema.validators import Draft202012Validator
+
+    keyword = [k for k in node if k != "properties"][0]
+    expected = list(Draft202012Validator.VALIDATORS[keyword](Draft202012Validator({}), node[keyword], instance, node) or ())
+    made = leaf_errors(keyword, node, instance)
+    if made is None:  # left to jsonschema: an enum or const of other values than strings
+        assert keyword in ("enum", "const")
+        return
+    assert [e.message for e in made] == [e.message for e in expected]
+    assert all(e.validator == keyword and e.validator_value is node[keyword] and e.instance is instance
+               and e.schema is node for e in made)

@@ -15,7 +15,7 @@ error inside a ``then`` (or ``else``) says its ``if`` in words. Annotations are 
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple, TypeVar
+from typing import Any, Callable, TypeVar
 
 from vidlint.check import native_schema
 from vidlint.check.fast_schema import FastValidator, fast_validator
@@ -56,10 +56,12 @@ def _validator(profile: ModelProfile) -> Any:
 
 
 def prepare(profile: ModelProfile) -> None:
-    """Build the model's validators now rather than on first use (before workers fork)."""
-    checks = _checks(profile)
-    if checks.native:
-        native_schema.native_validator(profile)
+    """Build the model's validators now rather than on first use (before workers fork). With
+    jsonschema-rs, which then says yes or no, fastjsonschema's validator is not needed, and
+    jsonschema is left to the rare request that needs it (~115 ms to import)."""
+    if _checks(profile).native and native_schema.native_validator(profile) is not None:
+        return
+    fast_validator(profile)
     _validator(profile)
 
 
@@ -135,12 +137,29 @@ def _annotations(error: Any, profile: ModelProfile) -> dict[str, str]:
     return found
 
 
-class _Checks(NamedTuple):
+class _Checks:
     """How one model's requests are checked: settled when first needed, with the switches
     (``VIDLINT_NO_FAST_SCHEMA``, ``VIDLINT_NO_NATIVE_SCHEMA``) read then, not per request."""
 
-    fast: FastValidator | None  # fastjsonschema's yes or no
-    native: bool  # jsonschema-rs may say yes or no and where (when it is installed)
+    def __init__(self, profile: ModelProfile) -> None:
+        self.profile = profile
+        self.native = native_schema.enabled()  # jsonschema-rs may say yes or no, and where
+        self.fast: FastValidator | None = None  # fastjsonschema's yes or no, built when first asked
+        self.fast_built = False
+
+    def valid(self, request: Any) -> bool:
+        """True when a fast check finds ``request`` valid (jsonschema would find nothing either);
+        False: jsonschema is to say what is wrong, if anything. jsonschema-rs (~2 us) answers once
+        it is loaded (by the first invalid request, or ``prepare``): its import (~30 ms) is not
+        worth a run of valid requests; fastjsonschema's validator (~30 us) answers before."""
+        native = native_schema.loaded_validator(self.profile) if self.native else None
+        if native is not None:
+            answer = native_schema.is_valid(request, native)
+            if answer is not None:
+                return answer
+        if not self.fast_built:
+            self.fast, self.fast_built = fast_validator(self.profile), True
+        return self.fast is not None and self.fast(request)
 
 
 _CHECKS: dict[str, _Checks] = {}
@@ -150,26 +169,13 @@ forget_with_models(_CHECKS.clear)
 def _checks(profile: ModelProfile) -> _Checks:
     found = _CHECKS.get(profile.name)
     if found is None:
-        found = _CHECKS[profile.name] = _Checks(fast_validator(profile), native_schema.enabled())
+        found = _CHECKS[profile.name] = _Checks(profile)
     return found
 
 
 def read_switches() -> None:
     """Read the switches again at the next check (tests turn them on and off)."""
     _CHECKS.clear()
-
-
-def _valid(request: Any, profile: ModelProfile, checks: _Checks) -> bool:
-    """True when a fast check finds ``request`` valid (jsonschema would find nothing either);
-    False: jsonschema is to say what is wrong, if anything. jsonschema-rs (~8 us) answers once
-    it is loaded (by the first invalid request, or ``prepare``): its import (~30 ms) is not
-    worth a run of valid requests; fastjsonschema's validator (~30 us) answers before."""
-    native = native_schema.loaded_validator(profile) if checks.native else None
-    if native is not None:
-        answer = native_schema.is_valid(request, native)
-        if answer is not None:
-            return answer
-    return checks.fast is not None and checks.fast(request)
 
 
 def schema_errors(request: Any, profile: ModelProfile) -> list[Any]:
@@ -180,7 +186,7 @@ def schema_errors(request: Any, profile: ModelProfile) -> list[Any]:
 
 
 def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
-    if _valid(request, profile, _checks(profile)):
+    if _checks(profile).valid(request):
         return []  # valid: jsonschema (slow to import) would find nothing either
     load_all_rules()
     diagnostics: list[Diagnostic] = []
