@@ -4,22 +4,22 @@ jsonschema walks the whole request through every ``$ref`` to produce its errors 
 a small invalid request); jsonschema-rs (the optional ``fast`` extra) finds the failing places
 in a few microseconds but words and structures its errors differently. So jsonschema stays
 the reference: jsonschema-rs only says *where* (the keyword's evaluation path and the instance
-location), and there jsonschema runs that one keyword, exactly as its own walk would have
-(same function, same schema node, same resolver), giving the same error objects, put in the
-order jsonschema's walk would have produced them. What an evaluation path leads to in the
-schema (the node, its resolver, jsonschema's schema path, the keyword's function) depends on
-the schema only: it is worked out once per model and path (``_Plan``), and a request only
+location), and there the keyword's errors are made exactly as jsonschema's walk would have
+made them, put in the order its walk would have produced them: by ``vidlint.check.leaf_errors``
+for a keyword that looks at one value (without importing jsonschema), else by jsonschema
+running that one keyword (same function, same schema node, same resolver). What an evaluation
+path leads to in the schema (the node, jsonschema's schema path, the ``$ref``s taken) depends
+on the schema only: it is worked out once per model and path (``_Plan``), and a request only
 walks its own values along it.
 
-jsonschema-rs checks ``pattern`` as Python's ``re`` does: a pattern that Rust's regex dialect
-reads otherwise (``\\S`` lets U+001F through, ``$`` does not match before a final newline,
-``(?i)`` and ``\\b`` differ on some letters) goes to a custom keyword that runs Python's
-``re.search``; a pattern of plain ASCII letters, classes and groups (``^[Hh][Tt][Tt][Pp][Ss]://``,
-see ``portable_pattern``) reads alike in both and stays jsonschema-rs's own, whose errors carry
-the evaluation path. A custom keyword's error carries the schema location instead, which only
-walks where no ``$ref`` led to it. A request jsonschema-rs would read otherwise (NaN,
-infinities, integers past 64 bits) goes to jsonschema, and so does one with a place jsonschema
-does not confirm.
+jsonschema-rs checks ``pattern`` as Python's ``re`` does: a pattern made of pieces both read
+alike (``^[Hh][Tt][Tt][Pp][Ss]://``; ``\\s`` and ``\\S`` written out as Python's white space,
+a final ``$`` as ``\\n?\\z``: see ``rust_pattern``) is jsonschema-rs's own, whose errors carry
+the evaluation path; any other (``(?i)``, ``\\b``, lookahead) goes to a custom keyword that runs
+Python's ``re.search``, whose error carries the schema location instead, which only walks where
+no ``$ref`` led to it. A request jsonschema-rs would read otherwise (NaN, infinities, integers
+past 64 bits, text that is not UTF-8) goes to jsonschema, and so does one with a place
+jsonschema does not confirm.
 
 The walk follows only steps whose instance location it knows (``properties``, ``items``,
 ``prefixItems``, ``additionalProperties``, ``$ref``, ``allOf``, ``then``/``else``); at any other
