@@ -310,3 +310,12 @@ def test_one_value_keywords_give_jsonschemas_errors(node: dict[str, Any], instan
     assert [e.message for e in made] == [e.message for e in expected]
     assert all(e.validator == keyword and e.validator_value is node[keyword] and e.instance is instance
                and e.schema is node for e in made)
+
+
+def test_the_keywords_an_evaluation_path_may_end_in_are_jsonschemas() -> None:
+    from jsonschema.validators import Draft202012Validator
+
+    from vidlint.check.leaf_errors import KEYWORDS, LEAF_KEYWORDS
+
+    assert set(Draft202012Validator.VALIDATORS) == KEYWORDS
+    assert LEAF_KEYWORDS <= KEYWORDS

@@ -18,6 +18,8 @@ import re
 from collections import deque
 from typing import Any, Callable
 
+from vidlint.rules.schema import extra_keys
+
 # Draft 2020-12's keywords (jsonschema's Draft202012Validator.VALIDATORS): the last step of an
 # evaluation path names one of them; a step that does not is a schema location ("$defs").
 KEYWORDS = frozenset({
@@ -59,12 +61,6 @@ def _strings(allowed: list[Any], value: Any, node: Any = None) -> int | None:
     return 0 if any(each == value for each in allowed) else 1
 
 
-def _extra_keys(value: dict[str, Any], node: dict[str, Any]) -> list[str]:
-    properties = node.get("properties", {})
-    patterns = node.get("patternProperties", {})
-    return [key for key in value if key not in properties and not any(re.search(p, key) for p in patterns)]
-
-
 # keyword -> (keyword value, instance, schema node) -> how many errors jsonschema yields (None: ask jsonschema)
 _COUNT: dict[str, Callable[[Any, Any, dict[str, Any]], int | None]] = {
     "type": _type,
@@ -87,7 +83,7 @@ _COUNT: dict[str, Callable[[Any, Any, dict[str, Any]], int | None]] = {
         sum(each not in value for given, needed in needs.items() if given in value for each in needed)
         if isinstance(value, dict) else 0),
     "additionalProperties": lambda allowed, value, node: (
-        None if isinstance(allowed, dict) else int(not allowed and isinstance(value, dict) and bool(_extra_keys(value, node)))),
+        None if isinstance(allowed, dict) else int(not allowed and isinstance(value, dict) and bool(extra_keys(value, node)))),
 }
 LEAF_KEYWORDS = frozenset(_COUNT)
 
