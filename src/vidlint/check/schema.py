@@ -123,11 +123,7 @@ def _annotations(error: Any, profile: ModelProfile) -> dict[str, str]:
                 hops += 1
                 if hops > 32:
                     break
-                target, _, fragment = node["$ref"].partition("#")
-                if target:
-                    file_name = target.rsplit("/", 1)[-1]
-                document = profile.schema if file_name == profile.path.name else load_schema_file(file_name)
-                node = follow_pointer(document, fragment)
+                file_name, node = native_schema.follow_ref(profile, file_name, node["$ref"])
                 position += token == "$ref"
                 continue
             node = node[token]
