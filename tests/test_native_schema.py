@@ -296,7 +296,7 @@ _LEAF_NODES = st.one_of(
 )
 
 
-@settings(max_examples=600, deadline=None, database=None)
+@settings(max_examples=400, deadline=None, database=None)
 @given(node=_LEAF_NODES, instance=_JSON)
 def test_one_value_keywords_give_jsonschemas_errors(node: dict[str, Any], instance: Any) -> None:
     from jsonschema.validators import Draft202012Validator
