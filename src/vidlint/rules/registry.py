@@ -33,6 +33,10 @@ switch it on. For advice nobody asked for on every request (a migration preview)
 
 ``reads`` is the ``x-vidlint`` key (a dotted path, ``*`` for any key) a rule reads: a
 request, facts, asset or media rule runs only for models whose data has its first part.
+
+An asset rule declared ``needs_probe=True`` judges a file that was read (its probe): it is not
+run for a reference nothing read (a remote uri without ``--online``), the common case, about
+which only the other asset rules can say anything.
 """
 
 from __future__ import annotations
@@ -63,9 +67,11 @@ class Rule:
     function, and ``fix``: how safe its fixes are (``"safe"``, ``"unsafe"``, None: it has none)."""
 
     def __init__(self, code: str, name: str, severity: Severity, stage: str, reads: str | None,
-                 func: Callable[..., Any], opt_in: bool = False, fix: str | None = None) -> None:
+                 func: Callable[..., Any], opt_in: bool = False, fix: str | None = None,
+                 needs_probe: bool = False) -> None:
         self.code = code
         self.opt_in = opt_in
+        self.needs_probe = needs_probe
         self.name = name
         self.severity = severity
         self.stage = stage
@@ -148,10 +154,12 @@ RULE_MODULES = (
 
 
 def rule(code: str, name: str, severity: str, stage: str, reads: str | None = None,
-         opt_in: bool = False, fix: str | None = None) -> Callable[[Callable[..., Any]], Rule]:
+         opt_in: bool = False, fix: str | None = None, needs_probe: bool = False) -> Callable[[Callable[..., Any]], Rule]:
     """Declare a rule (see the module's docstring). The decorated function becomes the Rule."""
     if stage not in STAGES:
         raise ValueError(f"{code}: unknown stage {stage!r}")
+    if needs_probe and stage != "asset":
+        raise ValueError(f"{code}: needs_probe is for asset rules")
     if fix is not None and fix not in APPLICABILITIES:
         raise ValueError(f"{code}: fix must be one of {APPLICABILITIES}, not {fix!r}")
 
@@ -159,7 +167,7 @@ def rule(code: str, name: str, severity: str, stage: str, reads: str | None = No
         known = RULES.get(code)
         if known is not None and known.func.__qualname__ != func.__qualname__:
             raise RuntimeError(f"rule code {code} declared twice")
-        declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in, fix)
+        declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in, fix, needs_probe)
         RULES[code] = declared
         return declared
 
@@ -204,24 +212,26 @@ def stage_rules(stage: str) -> tuple[Rule, ...]:
     return _BY_STAGE[stage]
 
 
-_APPLYING: dict[tuple[str, int], tuple[dict[str, Any], tuple[Rule, ...]]] = {}
+_APPLYING: dict[tuple[str, int, bool], tuple[dict[str, Any], tuple[Rule, ...]]] = {}
 
 
-def applying(stage: str, meta: dict[str, Any]) -> tuple[Rule, ...]:
-    """The rules of ``stage`` that apply to the model data ``meta`` (worked out once per model)."""
-    key = (stage, id(meta))
+def applying(stage: str, meta: dict[str, Any], unread: bool = False) -> tuple[Rule, ...]:
+    """The rules of ``stage`` that apply to the model data ``meta`` (worked out once per model);
+    ``unread``: only those that can speak of an asset nothing read (no ``needs_probe``)."""
+    key = (stage, id(meta), unread)
     found = _APPLYING.get(key)
     if found is None or found[0] is not meta:  # the object itself is kept, so its id is not reused
-        found = _APPLYING[key] = (meta, tuple(r for r in stage_rules(stage) if r.applies(meta)))
+        found = _APPLYING[key] = (meta, tuple(r for r in stage_rules(stage)
+                                              if r.applies(meta) and not (unread and r.needs_probe)))
     return found[1]
 
 
 def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset(),
-              opted_in: frozenset[str] = frozenset()) -> list[Diagnostic]:
+              opted_in: frozenset[str] = frozenset(), unread: bool = False) -> list[Diagnostic]:
     """Run every rule of ``stage`` that applies to ``meta`` on ``ctx`` (an opt-in rule only when its
-    code is in ``opted_in``); their diagnostics."""
+    code is in ``opted_in``; ``unread``: see :func:`applying`); their diagnostics."""
     found = []
-    for declared in applying(stage, meta):
+    for declared in applying(stage, meta, unread):
         if (skip and declared.code in skip) or (declared.opt_in and declared.code not in opted_in):
             continue
         for finding in declared.func(ctx):
