@@ -14,7 +14,7 @@ from vidlint.core.records import FrozenRecord
 from vidlint.core.pointers import get_pointer, make_pointer
 from vidlint.fix import Fix
 from vidlint.fix.ops import ReplaceChars
-from vidlint.rules.registry import Finding, RequestContext, rule
+from vidlint.rules.registry import Finding, RequestContext, derived, rule
 from vidlint.rules.request import (
     applies,
     count_at,
@@ -168,15 +168,13 @@ def _field(target: str | tuple[str, ...]) -> str:
     return field_label(target) if isinstance(target, str) else " + ".join(field_label(t) for t in target)
 
 
-_GRAMMARS: dict[int, tuple[dict[str, Any], TagGrammar]] = {}
-
-
 def grammar(meta: dict[str, Any]) -> TagGrammar:
-    spec = meta["reference_tags"]
-    found = _GRAMMARS.get(id(spec))
-    if found is None or found[0] is not spec:  # keyed by id: the spec is kept, so its id is not reused
-        found = _GRAMMARS[id(spec)] = (spec, TagGrammar(spec))
-    return found[1]
+    """The model's ``reference_tags``, compiled once per model."""
+    return derived(meta, _compile_grammar)  # type: ignore[no-any-return]
+
+
+def _compile_grammar(meta: dict[str, Any]) -> TagGrammar:
+    return TagGrammar(meta["reference_tags"])
 
 
 class PromptText(FrozenRecord):

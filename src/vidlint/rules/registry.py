@@ -212,6 +212,19 @@ def stage_rules(stage: str) -> tuple[Rule, ...]:
     return _BY_STAGE[stage]
 
 
+_DERIVED: dict[tuple[int, Callable[..., Any]], tuple[dict[str, Any], Any]] = {}
+
+
+def derived(meta: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
+    """``build(meta)``, worked out once per model data (``meta``: a profile's ``x-vidlint``):
+    what rules and the estimate read of a model's data, not read again for every request."""
+    key = (id(meta), build)
+    found = _DERIVED.get(key)
+    if found is None or found[0] is not meta:  # the object itself is kept, so its id is not reused
+        found = _DERIVED[key] = (meta, build(meta))
+    return found[1]
+
+
 _APPLYING: dict[tuple[str, int, bool], tuple[dict[str, Any], tuple[Rule, ...]]] = {}
 
 
