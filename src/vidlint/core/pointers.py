@@ -54,10 +54,14 @@ def _pattern_tokens(pattern: str) -> tuple[tuple[str, str], ...]:
 
 def get_pointer(document: Any, pointer: str) -> Any:
     """The value at ``pointer`` inside ``document``; None when there is none."""
-    if pointer.count("/") == 1 and "~" not in pointer:  # "/field", the common case
+    if "~" in pointer:
+        tokens = split_pointer(pointer)
+    elif pointer.count("/") == 1:  # "/field", the common case
         return document.get(pointer[1:]) if isinstance(document, dict) else None
+    else:
+        tokens = pointer.split("/")[1:]  # nothing escaped
     node = document
-    for token in split_pointer(pointer):
+    for token in tokens:
         if isinstance(node, dict) and token in node:
             node = node[token]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from vidlint.core.wording import number, plural, span
 from vidlint.core.records import FrozenRecord
-from vidlint.core.pointers import get_pointer, make_pointer
+from vidlint.core.pointers import get_pointer, make_pointer, match_pattern
 from vidlint.fix import Fix
 from vidlint.fix.ops import ReplaceChars
 from vidlint.rules.registry import Finding, RequestContext, derived, rule
@@ -195,8 +195,6 @@ def _texts(ctx: RequestContext) -> list[PromptText]:
     kling also reads ``/model_params/multi_prompt/*/prompt``), default the prompt."""
     texts = ctx.scans.get("prompt")
     if texts is None:
-        from vidlint.core.pointers import match_pattern
-
         rules = grammar(ctx.meta)
         patterns = ctx.meta["reference_tags"].get("texts", ["/prompt"])
         texts = ctx.scans["prompt"] = [

@@ -14,6 +14,7 @@ from vidlint.core.wording import label, number, plural, show, span
 from vidlint.core.pointers import get_pointer, make_pointer, match_pattern, pattern_matches
 from vidlint.fix import Fix
 from vidlint.fix.ops import AddToTop, RemoveMember, ReplaceValue
+from vidlint.models import known_models, load_profile
 from vidlint.rules.registry import Finding, RequestContext, rule
 
 BINDING_KEY = re.compile(r"^(image|video)([1-9][0-9]*)$")
@@ -207,9 +208,11 @@ def audio_urls_ignored(ctx: RequestContext) -> Iterator[Finding]:
     """
     request, meta = ctx.request, ctx.meta
     spec = meta["positional_audio"]
-    bindings = get_pointer(request, spec["overridden_by"])
     audio = as_list(request, spec["field"])
-    if audio and isinstance(bindings, dict):
+    if not audio:
+        return
+    bindings = get_pointer(request, spec["overridden_by"])
+    if isinstance(bindings, dict):
         overridden = label(spec["overridden_by"])
         yield Finding(make_pointer(spec["field"]),
                       f"{spec['field']} is ignored because {overridden} is also given" if bindings else
@@ -232,9 +235,9 @@ def unbound_audio(ctx: RequestContext) -> Iterator[Finding]:
     """
     request, meta = ctx.request, ctx.meta
     spec = meta["positional_audio"]
-    if isinstance(get_pointer(request, spec["overridden_by"]), dict):
-        return  # VL214 covers it
     audio = as_list(request, spec["field"])
+    if not audio or isinstance(get_pointer(request, spec["overridden_by"]), dict):
+        return  # no voices, or VL214 covers them
     slots = sum(len(as_list(request, field)) for field in spec["order"])
     order = " then ".join(spec["order"])
     for index in range(slots, len(audio)):
@@ -530,8 +533,6 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     The fix (unsafe: another model makes another video at another price) sets that model.
     """
     request, meta = ctx.request, ctx.meta
-    from vidlint.models import known_models, load_profile
-
     own = load_profile(meta.get("model", ""))
     if own is None:
         return
