@@ -101,13 +101,13 @@ class TagFinder:
                        for word in shortest]
         self.usable = all(all(w.isascii() for w in tag.words) and tag.edges.isascii() for tag in tags if tag.ascii)
 
-    def starts(self, text: str) -> list[list[int]] | None:
-        """For each tag (in order), the indexes at which a match of it can begin in ``text``
-        (ascending); None when the text is to be searched everywhere."""
+    def starts(self, text: str) -> dict[int, list[int]] | None:
+        """For each tag (by its index) that can occur in ``text``, the indexes at which a match of
+        it can begin (ascending); None when the text is to be searched everywhere."""
         if not self.usable or not text.isascii():
             return None
         lowered = text.lower()
-        found: list[list[int]] = [[] for _ in self.tags]
+        found: dict[int, set[int]] = {}
         for word, indexes in self.sought:
             at = lowered.find(word)
             while at >= 0:
@@ -115,9 +115,9 @@ class TagFinder:
                     first, edges = at, self.tags[index].edges
                     while first > 0 and lowered[first - 1] in edges:
                         first -= 1
-                    found[index] += range(first, at + 1)
+                    found.setdefault(index, set()).update(range(first, at + 1))
                 at = lowered.find(word, at + 1)
-        return [sorted(set(places)) if places else places for places in found]
+        return {index: sorted(places) for index, places in found.items()}
 
 
 class TagGrammar(FrozenRecord):
@@ -143,14 +143,15 @@ class TagGrammar(FrozenRecord):
         zero: list[tuple[Tag, re.Match[str]]] = []
         loose: list[tuple[Tag, re.Match[str]]] = []
         for index, tag in enumerate(self.tags):
-            places = None if starts is None else starts[index]
-            if places == []:
+            places = None if starts is None else starts.get(index)
+            if starts is not None and places is None:
                 continue  # none of its words is in the text
             exact += [(tag, match) for match in _matches(tag.exact, text, places)]
-            if tag.zero is not None:
+            if tag.zero is not None and "0" in text:  # "Image 0", "Image 00"
                 zero += [(tag, match) for match in _matches(tag.zero, text, places)]
             loose += [(tag, match) for match in _matches(tag.loose, text, places)]
         foreign = [(entry, match) for index, (tag, entry) in enumerate(self.forbidden, start=len(self.tags))
+                   if starts is None or index in starts
                    for match in _matches(tag.exact, text, None if starts is None else starts[index])]
         return PromptText(pointer, text, tuple(exact), tuple(zero), tuple(loose), tuple(foreign))
 

@@ -125,6 +125,9 @@ class Rule:
                           at_key=at_key, char=char, fix=fix)
 
     def emit_finding(self, finding: Finding) -> Diagnostic:
+        if finding.fix is None:  # most findings: the diagnostic straight away
+            return Diagnostic(self.code, self.severity, finding.message, finding.pointer, finding.hint,
+                              at_key=finding.at_key, char=finding.char)
         return self.emit(finding.message, finding.pointer, finding.hint, at_key=finding.at_key, char=finding.char,
                          fix=finding.fix)
 
