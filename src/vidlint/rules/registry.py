@@ -179,16 +179,19 @@ def rule(code: str, name: str, severity: str, stage: str, reads: str | None = No
 
 _SORTED: dict[str, Rule] = {}
 _BY_STAGE: dict[str, tuple[Rule, ...]] = {}
+_OPT_IN: frozenset[str] = frozenset()  # the codes of the opt-in rules
 
 
 def load_all_rules() -> dict[str, Rule]:
     """Every rule, by code (imports the rule modules once)."""
+    global _OPT_IN
     if not _SORTED:
         import importlib
 
         for module in RULE_MODULES:
             importlib.import_module(module)
         _SORTED.update(sorted(RULES.items()))
+        _OPT_IN = frozenset(code for code, declared in _SORTED.items() if declared.opt_in)
         for stage in STAGES:
             _BY_STAGE[stage] = tuple(r for r in _SORTED.values() if r.stage == stage)
     return _SORTED
@@ -259,8 +262,8 @@ def opted_in(config: Any) -> frozenset[str]:
     """The opt-in rules a configuration names by their full code (``select`` / ``extend-select``)."""
     if config is None:
         return frozenset()
-    named = {*config.select, *config.extend_select}
-    return frozenset(c for c, r in load_all_rules().items() if r.opt_in and c in named)
+    load_all_rules()
+    return _OPT_IN.intersection({*config.select, *config.extend_select})
 
 
 def iter_findings(items: Iterable[Finding] | None) -> Iterable[Finding]:

@@ -15,7 +15,7 @@ from vidlint.core.pointers import get_pointer, make_pointer, match_pattern, patt
 from vidlint.fix import Fix
 from vidlint.fix.ops import AddToTop, RemoveMember, ReplaceValue
 from vidlint.models import known_models, load_profile
-from vidlint.rules.registry import Finding, RequestContext, rule
+from vidlint.rules.registry import Finding, RequestContext, derived, rule
 
 BINDING_KEY = re.compile(r"^(image|video)([1-9][0-9]*)$")
 
@@ -517,6 +517,12 @@ def _name_overlap(name: str, other: str) -> float:
     return len(a & b) / len(a | b)
 
 
+def _taken(meta: dict[str, Any]) -> frozenset[str]:
+    """The top-level keys a request of this model may have without naming another model's field."""
+    own = load_profile(meta.get("model", ""))
+    return frozenset((*own.fields, "$schema", "model")) if own is not None else frozenset()
+
+
 @rule("VL230", "sibling-fits-better", "warning", stage="request", reads="family", fix="unsafe")
 def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     """The request's fields fit another model of the same family better than the one it names.
@@ -533,11 +539,12 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     The fix (unsafe: another model makes another video at another price) sets that model.
     """
     request, meta = ctx.request, ctx.meta
+    taken = derived(meta, _taken)
+    foreign = [key for key in request if key not in taken]
+    if not foreign:
+        return  # every field is the model's own: nothing to compare (nearly every request)
     own = load_profile(meta.get("model", ""))
     if own is None:
-        return
-    foreign = [key for key in request if key not in own.fields and key not in ("$schema", "model")]
-    if not foreign:
         return
     ranked: list[tuple[int, float, str, list[str]]] = []
     for name in known_models():
