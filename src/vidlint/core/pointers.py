@@ -30,11 +30,13 @@ def match_pattern(node: Any, pattern: str) -> list[tuple[str, Any]]:
     for token, escaped in _pattern_tokens(pattern):  # one level at a time, each in document order
         deeper: list[tuple[str, Any]] = []
         for at, value in found:
-            if token == "*":
+            if token == "*":  # (loops, not comprehensions: the lists are short, mostly one or two items)
                 if isinstance(value, list):
-                    deeper += [(f"{at}/{index}", child) for index, child in enumerate(value)]
+                    for index, child in enumerate(value):
+                        deeper.append((f"{at}/{index}", child))
                 elif isinstance(value, dict):
-                    deeper += [(f"{at}/{escape_pointer_token(name)}", child) for name, child in value.items()]
+                    for name, child in value.items():
+                        deeper.append((f"{at}/{escape_pointer_token(name)}", child))
             elif isinstance(value, dict):
                 if token in value:
                     deeper.append((f"{at}/{escaped}", value[token]))
