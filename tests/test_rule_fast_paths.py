@@ -153,3 +153,44 @@ def test_match_pattern_gives_document_order_at_every_depth():
     assert match_pattern(doc, "/a/1/b/01") == [("/a/1/b/1", 4)]
     assert match_pattern(doc, "") == [("", doc)]
     assert match_pattern(doc, "/a/*/missing") == []
+
+
+# --- a rule runs only for models whose data has what it reads ------------------------------------
+
+REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def _left_out(model: str) -> list:
+    """Request and facts rules whose ``reads`` starts with a key the model has, but whose whole
+    path it lacks: run before, skipped now."""
+    meta = load_profile(model).meta
+    return [r for stage in ("request", "facts") for r in stage_rules(stage)
+            if r.reads and r.reads.split(".")[0] in meta and not r.applies(meta)]
+
+
+@pytest.mark.parametrize("model", [m for m in known_models() if _left_out(m)])
+def test_rules_left_out_for_a_model_say_nothing_of_its_requests(model):
+    from request_strategies import model_requests
+
+    from vidlint.check.pipeline import check_request
+    from vidlint.models import load_schema_file, schema_dir
+    from vidlint.rules.registry import RequestContext
+
+    load_all_rules()
+    profile = load_profile(model)
+    schema = load_schema_file(f"{model}.json")
+    shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
+    seeds = [json.loads(path.read_text(encoding="utf-8")) for path in sorted((REPO / "examples" / "clean").rglob("*.json"))]
+    seeds = [seed for seed in seeds + schema.get("examples", []) if isinstance(seed, dict) and seed.get("model") == model]
+
+    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(model_requests(model, schema, shared, seeds))
+    def silent(request):
+        if not isinstance(request, dict):
+            return
+        facts = check_request(request, None).facts
+        ctx = RequestContext(request, profile.meta, profile, facts)
+        for declared in _left_out(model):
+            assert list(declared.func(ctx)) == [], (declared.code, request)
+
+    silent()

@@ -32,7 +32,9 @@ in ``select`` or ``extend-select`` (``--extend-select VL235``); a prefix such as
 switch it on. For advice nobody asked for on every request (a migration preview).
 
 ``reads`` is the ``x-vidlint`` key (a dotted path, ``*`` for any key) a rule reads: a
-request, facts, asset or media rule runs only for models whose data has its first part.
+request, facts, asset or media rule runs only for models whose data has it (a media limit,
+``media.*.duration``, may also come from ``media_overrides``): the models its documentation
+lists (:func:`model_data`), worked out once per model.
 
 An asset rule declared ``needs_probe=True`` judges a file that was read (its probe): it is not
 run for a reference nothing read (a remote uri without ``--online``), the common case, about
@@ -76,7 +78,6 @@ class Rule:
         self.severity = severity
         self.stage = stage
         self.reads = reads
-        self.needs = reads.split(".", 1)[0] if reads else None  # the top-level key a model must have
         self.func = func
         self.fix = fix
         self.fixer: Callable[..., Fix | None] | None = None  # a schema rule's fix for an annotated error
@@ -99,7 +100,8 @@ class Rule:
         return fixer
 
     def applies(self, meta: dict[str, Any]) -> bool:
-        return self.reads is None or self.needs in meta
+        """Whether the model data ``meta`` has what the rule reads (the models its documentation lists)."""
+        return self.reads is None or bool(model_data(meta, self.reads))
 
     @property
     def doc(self) -> str:
@@ -130,6 +132,31 @@ class Rule:
                               at_key=finding.at_key, char=finding.char)
         return self.emit(finding.message, finding.pointer, finding.hint, at_key=finding.at_key, char=finding.char,
                          fix=finding.fix)
+
+
+def model_data(meta: dict[str, Any], reads: str) -> list[tuple[str, Any]]:
+    """The values a rule that ``reads`` this dotted path finds in one model's data, with where
+    they are; a media limit may also come from ``media_overrides`` (``override <at>``)."""
+    found = _values_at(meta, reads.split("."), "")
+    if reads.startswith("media.*."):
+        key = reads.split(".", 2)[2]
+        found += [(f"override {entry.get('at')}", entry[key]) for entry in meta.get("media_overrides", [])
+                  if isinstance(entry, dict) and key in entry]
+    return found
+
+
+def _values_at(node: Any, parts: list[str], where: str) -> list[tuple[str, Any]]:
+    if not parts:
+        return [(where, node)]
+    head, rest = parts[0], parts[1:]
+    if not isinstance(node, dict):
+        return []
+    if head == "*":
+        found: list[tuple[str, Any]] = []
+        for key, value in node.items():
+            found += _values_at(value, rest, f"{where}.{key}" if where else key)
+        return found
+    return _values_at(node[head], rest, where) if head in node else []
 
 
 RULES: dict[str, Rule] = {}
