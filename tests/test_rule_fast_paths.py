@@ -28,7 +28,7 @@ from vidlint.rules.prompt import PromptText, TagGrammar, grammar
 from vidlint.rules.registry import load_all_rules, stage_rules
 
 SCALE = max(1, int(os.environ.get("VIDLINT_PROPERTY_SCALE", "1") or 1))
-SETTINGS = settings(max_examples=300 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 GRAMMARS = {name: grammar(load_profile(name).meta) for name in known_models()
             if "reference_tags" in load_profile(name).meta}
@@ -183,7 +183,7 @@ def test_rules_left_out_for_a_model_say_nothing_of_its_requests(model):
     seeds = [json.loads(path.read_text(encoding="utf-8")) for path in sorted((REPO / "examples" / "clean").rglob("*.json"))]
     seeds = [seed for seed in seeds + schema.get("examples", []) if isinstance(seed, dict) and seed.get("model") == model]
 
-    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=25 * SCALE, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
     @given(model_requests(model, schema, shared, seeds))
     def silent(request):
         if not isinstance(request, dict):
