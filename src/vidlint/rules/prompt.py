@@ -48,10 +48,10 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> l
 
 class Tag(FrozenRecord):
     """One tag form of a model's ``reference_tags``, compiled: ``exact`` finds the canonical
-    spelling (group 1: the number), ``loose`` its near misses (group 1: the word, 2: the number).
-    ``literal`` begins every exact (and ``zero``) match; a near miss begins at one of ``words``
-    (lower case), after ``edges`` (the opener's and suffix's characters). The ``*_in`` methods
-    find them by looking for those first (see :func:`_matches_from`)."""
+    spelling (group 1: the number), ``zero`` it numbered below the base, ``loose`` its near misses
+    (group 1: the word, 2: the number). Every match of them begins with one of ``words`` (lower
+    case) after a run of ``edges`` (the opener's and suffix's characters, lower case): where
+    :class:`TagFinder` looks for them."""
 
     __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii", "words", "edges")
 
