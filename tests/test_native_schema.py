@@ -260,6 +260,25 @@ def test_jsonschema_rs_answers_yes_or_no_only_for_values_it_reads_alike() -> Non
         assert native_schema.is_valid({**request, "negative_prompt": odd}, native) is None
 
 
+def test_a_long_run_of_valid_requests_loads_jsonschema_rs_for_the_yes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vidlint.check import schema
+
+    profile = load_profile(MODEL)
+    assert profile is not None
+    monkeypatch.setattr(schema, "NATIVE_AFTER", 3)
+    monkeypatch.setitem(native_schema._NATIVE, profile.name, None)  # not built yet in this process
+    del native_schema._NATIVE[profile.name]
+    read_switches()
+    request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"]}
+    for _ in range(2):
+        assert check_schema(request, profile) == []
+    assert native_schema.loaded_validator(profile) is None  # a few valid requests: fastjsonschema says yes
+    assert check_schema(request, profile) == []
+    assert native_schema.loaded_validator(profile) is not None  # the third: jsonschema-rs from now on
+    assert [d.code for d in check_schema({**request, "duration": 99}, profile)] == ["VL104"]
+    read_switches()
+
+
 @pytest.mark.parametrize("odd", [float("nan"), float("inf"), 2**70, "x\ud800"])
 def test_a_value_jsonschema_rs_reads_otherwise_gets_the_same_findings(odd: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     profile = load_profile(MODEL)

@@ -133,6 +133,9 @@ def _annotations(error: Any, profile: ModelProfile) -> dict[str, str]:
     return found
 
 
+NATIVE_AFTER = 1000  # valid requests of a model, ~28 us each saved by jsonschema-rs: its ~30 ms paid back
+
+
 class _Checks:
     """How one model's requests are checked: settled when first needed, with the switches
     (``VIDLINT_NO_FAST_SCHEMA``, ``VIDLINT_NO_NATIVE_SCHEMA``) read then, not per request."""
@@ -142,13 +145,21 @@ class _Checks:
         self.native = native_schema.enabled()  # jsonschema-rs may say yes or no, and where
         self.fast: FastValidator | None = None  # fastjsonschema's yes or no, built when first asked
         self.fast_built = False
+        self.fast_answers = 0
 
     def valid(self, request: Any) -> bool:
         """True when a fast check finds ``request`` valid (jsonschema would find nothing either);
         False: jsonschema is to say what is wrong, if anything. jsonschema-rs (~2 us) answers once
-        it is loaded (by the first invalid request, or ``prepare``): its import (~30 ms) is not
-        worth a run of valid requests; fastjsonschema's validator (~30 us) answers before."""
-        native = native_schema.loaded_validator(self.profile) if self.native else None
+        it is loaded (by the first invalid request, ``prepare``, or the ``NATIVE_AFTER``-th valid
+        one): its import and build (~30 ms) are not worth a few valid requests; fastjsonschema's
+        validator (~30 us) answers before."""
+        native = None
+        if self.native:
+            native = native_schema.loaded_validator(self.profile)
+            if native is None:
+                self.fast_answers += 1
+                if self.fast_answers >= NATIVE_AFTER:  # a long run of valid requests pays for it
+                    native = native_schema.native_validator(self.profile)
         if native is not None:
             answer = native_schema.is_valid(request, native)
             if answer is not None:
