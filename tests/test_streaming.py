@@ -108,6 +108,7 @@ def test_jsonl_trailing_comma_hint_points_at_the_comma_deep_in_a_batch(tmp_path)
 
 
 def test_a_large_batch_is_split_across_workers_with_the_same_findings(tmp_path, monkeypatch) -> None:
+    import os
     import sys
 
     import pytest
@@ -123,17 +124,17 @@ def test_a_large_batch_is_split_across_workers_with_the_same_findings(tmp_path, 
     monkeypatch.setattr(api, "SPLIT_RECORDS", 100)
     one = lint_paths([batch], LintOptions(jobs=1))
     forked: list[int] = []
-    import multiprocessing.pool
+    import multiprocessing.context
 
-    original = multiprocessing.pool.Pool.__init__
+    original = multiprocessing.context.ForkProcess.start
 
-    def counting(self, processes=None, *args, **kwargs):  # type: ignore[no-untyped-def]
-        forked.append(processes)
-        original(self, processes, *args, **kwargs)
+    def counting(self):  # type: ignore[no-untyped-def]
+        forked.append(os.getpid())
+        original(self)
 
-    monkeypatch.setattr(multiprocessing.pool.Pool, "__init__", counting)
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", counting)
     two = lint_paths([batch], LintOptions(jobs=2))
-    assert forked == [2]  # one file, its records spread over two workers
+    assert forked == [os.getpid()]  # one file, its records spread over this process and one worker
     (a,), (b,) = list(one.files), list(two.files)
     assert a.requests == b.requests > 250  # the unparsable lines are no requests
     assert a == b and len(a.estimates) > 150
