@@ -22,6 +22,8 @@ DEFAULT_EXCLUDES = ("package.json", "package-lock.json", "composer.json", "tscon
                     ".pre-commit-*", "vidlint-baseline.json")
 SKIPPED_DIRS = {"node_modules", "__pycache__", "venv"}
 MAX_REQUEST_FILE_BYTES = 64 * 1024 * 1024
+# O_NONBLOCK makes opening a FIFO return at once (and is ignored for regular files)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 class PathError(Exception):
@@ -262,10 +264,9 @@ def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
     """The bytes of a source; PathError with a one-line reason when they cannot be read."""
     if source.location is None:
         return stdin_bytes or b""
-    # Open first and ask the open file what it is: one lookup instead of two. O_NONBLOCK makes
-    # opening a FIFO return at once (and is ignored for regular files); nothing else is read.
+    # Open first and ask the open file what it is: one lookup instead of two; nothing else is read.
     try:
-        fd = os.open(source.location, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(source.location, _OPEN_FLAGS)
     except OSError as exc:
         try:
             if stat.S_ISDIR(os.stat(source.location).st_mode):  # Windows cannot open a directory
