@@ -132,6 +132,27 @@ def test_this_process_lints_too_and_takes_over_a_dead_workers_chunks() -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_worker_that_stops_working_does_not_stop_the_run() -> None:
+    import signal
+
+    from vidlint import parallel
+
+    parent = os.getpid()
+
+    def stops_in_a_worker(item: int, options: object) -> int:
+        time.sleep(0.001)
+        if os.getpid() != parent and item >= 100:
+            os.kill(os.getpid(), signal.SIGSTOP)  # the machine's other work took its core, for good
+        return item * 2
+
+    started = time.perf_counter()
+    outcomes = list(parallel.map_in_order(stops_in_a_worker, range(400), None, OSError, jobs=2))
+    assert outcomes == [(n * 2, None) for n in range(400)]
+    assert time.perf_counter() - started < 5  # this process took the stopped worker's chunk over
+    assert not parallel._BUSY
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 def test_an_error_in_a_worker_is_raised_here() -> None:
     import threading
 

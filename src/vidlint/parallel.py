@@ -7,7 +7,10 @@ modules, compiled validators and options, so nothing but chunk numbers goes in a
 come back). This process lints too: N processes are this one and N - 1 workers, so two cores
 cost one fork (and its memory), and a busy machine that leaves this process alone to work
 costs little more than a run without workers. Results are handed on in file order, so the
-output is the same as a sequential run's, byte for byte.
+output is the same as a sequential run's, byte for byte. When the next chunk in order is a
+worker's and this process has nothing else to do, it waits about as long as it takes for a
+chunk itself, then lints that chunk too and drops the worker's copy: a worker slowed down
+by other work (or killed) never makes the run much slower than one process.
 
 Small runs stay in one process: forking costs more than it saves below ``MIN_FILES``. From
 there the first files (``SAMPLE_FILES``, and at least ``SAMPLE_SECONDS``) are linted in this
@@ -37,7 +40,8 @@ CHUNKS_PER_PROCESS = 8  # small enough to balance uneven files, large enough to 
 # A chunk's results are held whole, in the worker and then in this process: a cap keeps memory
 # independent of the number of files (50,000 files were ~3,000 per chunk, ~290 MB in all).
 MAX_CHUNK_FILES = 200
-WAIT_SECONDS = 0.5  # how often a wait for results looks whether the workers are still alive
+WAIT_SECONDS = 0.5  # how long to wait for a worker's chunk before this process has timed one of its own
+HELD_CHUNKS = 4  # per process: chunks done ahead of their turn that this process holds before it waits
 
 Outcome = tuple[Any, "str | None"]  # (result, None) or (None, one-line path error)
 
@@ -218,26 +222,27 @@ def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options:
             worker.start()
             workers.append(worker)
         ready: dict[int, list[Outcome]] = {}  # chunks done, by number, until their turn comes
+        done_here: set[int] = set()  # a late worker's chunks this process linted itself: theirs are dropped
+        chunk_seconds = WAIT_SECONDS  # how long this process takes for a chunk
 
-        def take(block: bool) -> None:
-            """Results the workers sent: all there are, or (``block``) at least one, or none when
-            no worker is left (a worker that died leaves its chunk to this process)."""
+        def take(wait: float) -> None:
+            """What the workers sent: all there is, waiting up to ``wait`` seconds for something."""
             import queue
 
             while True:
                 try:
-                    message = job.results.get(block, WAIT_SECONDS) if block else job.results.get_nowait()
+                    message = job.results.get(True, wait) if wait > 0 else job.results.get_nowait()
                 except queue.Empty:
-                    if not block or not any(worker.is_alive() for worker in workers):
-                        return
-                    continue
+                    return
                 chunk, outcomes, counts = pickle.loads(message)
+                if chunk in done_here:
+                    continue
                 if isinstance(outcomes, BaseException):
                     raise outcomes
                 if counters is not None:
                     counters[1](counts)
                 ready[chunk] = outcomes
-                block = False
+                wait = 0
 
         turn = 0  # the chunk whose results are handed on next
         while turn < len(bounds):
@@ -245,18 +250,26 @@ def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options:
                 yield from ready.pop(turn)
                 turn += 1
                 continue
-            chunk = job.claim() if len(ready) < count else len(bounds)  # hold a few chunks at most
-            if chunk < len(bounds):
+            if len(ready) < HELD_CHUNKS * count and (chunk := job.claim()) < len(bounds):
+                started = time.perf_counter()
                 ready[chunk] = job.run_chunk(chunk)
-                take(block=False)
-            else:
-                take(block=True)
-                if turn not in ready and not any(worker.is_alive() for worker in workers):
-                    ready[turn] = job.run_chunk(turn)  # its worker is gone: lint it here
+                chunk_seconds = time.perf_counter() - started
+                take(0)
+                continue
+            # The next chunk is a worker's and not back. Waiting longer than this process takes for
+            # a chunk means that worker is slowed down (the machine got busy) or gone: lint it here,
+            # so that a run with workers is never much slower than one without.
+            take(max(0.05, 1.5 * chunk_seconds))
+            if turn not in ready:
+                ready[turn] = job.run_chunk(turn)
+                done_here.add(turn)
     finally:
         for worker in workers:
             if worker.is_alive():
                 worker.terminate()
+                worker.join(1.0)
+            if worker.is_alive():  # stopped, or ignoring SIGTERM
+                worker.kill()
             worker.join()
         job.results.close()
         gc.unfreeze()
@@ -272,7 +285,10 @@ def _work() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the workers
     job = _JOB
     assert job is not None
+    parent = os.getppid()
     while (chunk := job.claim()) < len(job.bounds):
+        if os.getppid() != parent:  # the parent is gone: nobody reads the results
+            return
         try:
             outcomes: Any = job.run_chunk(chunk)
             counts = job.take_counts() if job.take_counts is not None else None
