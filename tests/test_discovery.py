@@ -136,3 +136,16 @@ def test_a_glob_set_matches_what_any_of_its_globs_matches(patterns, parts):
     folder = "/".join(parts[:-1])
     if not folder or not GlobSet(globs).matches(folder):  # an entry of a folder no glob names
         assert GlobSet(globs).matches_entry(parts[-1], path) == any(g.matches(path) for g in globs)
+
+
+def test_the_configuration_and_baseline_in_use_are_never_requests(tree):
+    from vidlint.load import file_identity
+
+    config = tree / "p" / "sub" / "c.json"  # say, a baseline kept among the requests
+    skip = {file_identity(config)}
+    for args in (["p"], ["p/sub/c.json"], ["p/sub/c.json", "p"]):
+        sources, errors = discover(args, (), False, skip)
+        assert errors == [] and "p/sub/c.json" not in [s.display for s in sources]
+        assert len(sources) == len(reference(args)) - 1
+    os.symlink(config, tree / "p" / "alias.json")
+    assert [s.display for s in discover(["p/alias.json"], (), False, skip)[0]] == []  # the same file

@@ -253,8 +253,10 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     run = LintRun(ResultStore(), [], options.fail_on)
     run.fix = options.fix
     STATS.reset()
-    sources, run.path_errors = discover(list(paths), options.inputs.excludes, options.inputs.stdin_jsonl)
     config = options.config
+    # the configuration and baseline in use are no requests, however they were named
+    own = {file_identity(settings.path) for settings in (config, options.baseline) if settings is not None}
+    sources, run.path_errors = discover(list(paths), options.inputs.excludes, options.inputs.stdin_jsonl, own)
     suppressor = None
     run_totals = None
     if config is not None:
@@ -269,9 +271,6 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 from vidlint.rules.cost import RunBudget
 
                 run_totals = RunBudget(config.budget.run)
-    own = {file_identity(settings.path) for settings in (config, options.baseline) if settings is not None}
-    if own:  # the configuration and baseline in use are no requests, however they were named
-        sources = [s for s in sources if s.location is None or file_identity(s.location) not in own]
     assets = options.assets
     if (assets.online or assets.offline_cache) and assets.session is None:
         from vidlint.check.online import OnlineSession

@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
-from typing import BinaryIO
+from typing import BinaryIO, Iterable
 
 from vidlint.core.records import FrozenRecord
 from vidlint.load.document import Document, LoadedFile, load_bytes
@@ -205,8 +205,10 @@ def _is_jsonl(path: str) -> bool:
 
 
 def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
-             stdin_jsonl: bool = False) -> tuple[list[Source], list[str]]:
+             stdin_jsonl: bool = False, skip: Iterable[object] = ()) -> tuple[list[Source], list[str]]:
     """Expand files, folders, globs and ``-`` into sources (stable order, no duplicates).
+    ``skip``: the identities (``file_identity``) of files that are no requests however they are
+    named (the configuration and baseline in use).
 
     Returns the sources and one-line reasons for the arguments that name nothing.
     """
@@ -218,7 +220,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
         named_excludes = [compile_glob(pattern) for pattern in extra_excludes]
     sources: list[Source] = []
     errors: list[str] = []
-    seen: set[object] = set()
+    seen: set[object] = set(skip)
 
     def add(location: str, info: os.stat_result | None = None) -> None:
         key = file_identity(location, info)
