@@ -85,7 +85,8 @@ def tree(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("args", [["p"], ["./p/"], ["p/sub/../sub", "p"], ["p/a.json", "p"], ["p", "p/a.json"],
-                                  ["p/other", "p/other/j.json", "p/zz-hard.json"]])
+                                  ["p/other", "p/other/j.json", "p/zz-hard.json"], ["p/a.json/", "p//b.jsonl/."],
+                                  ["p/broken.json/", "p/sub/./c.json"], [""]])
 @pytest.mark.parametrize("excludes", [(), ("drafts",), ("p/sub/drafts",), ("sub/*",), ("*.jsonl", "deep")])
 def test_discover_walks_like_the_reference(tree, args, excludes):
     assert found(args, excludes) == reference(args, excludes)

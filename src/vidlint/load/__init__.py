@@ -139,12 +139,12 @@ def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors:
             except OSError:
                 is_dir = False
             if is_dir:
-                if not name.startswith(".") and name not in SKIPPED_DIRS and not entry.is_symlink() \
+                if not name.startswith(".") and name not in SKIPPED_DIRS and not _is_symlink(entry, False) \
                         and not excludes.matches_entry(name, prefix + name):
                     folders.append(entry)
             elif name.endswith(REQUEST_SUFFIXES) and not name.startswith(".") \
                     and not excludes.matches_entry(name, prefix + name):
-                if device is None or entry.is_symlink():
+                if device is None or _is_symlink(entry, True):
                     identity = file_identity(entry.path)
                 else:
                     identity = (device, entry.inode())
@@ -162,6 +162,14 @@ def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors:
 
 def _name(entry: os.DirEntry[str]) -> str:
     return entry.name
+
+
+def _is_symlink(entry: os.DirEntry[str], unknown: bool) -> bool:
+    """Whether the entry is a symlink (``unknown`` when that cannot be found out)."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return unknown
 
 
 def _display(path: Path | str) -> str:
@@ -239,6 +247,8 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
         if arg == "-":
             sources.append(Source("<stdin>", None, stdin_jsonl))
             continue
+        if not arg or arg.endswith(("/", "/.", os.sep)):  # as pathlib reads them: "" is ".", "r.json/" is "r.json"
+            arg = str(Path(arg))
         info = _stat(arg)  # one call says whether it is a folder, whether it exists, and which file it is
         if info is not None and stat.S_ISDIR(info.st_mode):
             walk(str(Path(arg)), info)
