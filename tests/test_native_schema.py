@@ -13,13 +13,15 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLES, REPO
 from request_strategies import dumps, model_requests, mutated_requests
 
 from vidlint.api import lint_bytes
 from vidlint.check import native_schema
-from vidlint.check.schema import _validator, check_schema
+from vidlint.check.leaf_errors import leaf_errors
+from vidlint.check.schema import _validator, check_schema, read_switches
 from vidlint.models import known_models, load_profile, load_schema_file, schema_dir
 
 pytest.importorskip("jsonschema_rs")
@@ -29,10 +31,13 @@ MODEL = "wan2.7-reference-video"
 
 def _both(check: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
     monkeypatch.delenv(native_schema.DISABLE_ENV, raising=False)
+    read_switches()
     native = check()
     monkeypatch.setenv(native_schema.DISABLE_ENV, "1")
+    read_switches()
     reference = check()
     monkeypatch.delenv(native_schema.DISABLE_ENV)
+    read_switches()
     return native, reference
 
 
@@ -107,7 +112,7 @@ def test_a_place_jsonschema_does_not_confirm_sends_the_request_to_jsonschema(mon
     request = {"model": MODEL, "prompt": "Image 1 sings", "image_urls": ["https://example.com/a.png"],
                "duration": 99, "model_params": {"voice_bindings": {"image1\n": "https://example.com/a.mp3"}}}
     assert any("voice_bindings" in map(str, e.instance_path) for e in rust_dialect.iter_errors(request))
-    assert native_schema.confirmed_errors(request, profile, _validator(profile)) is None
+    assert native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) is None
     native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)
     assert native == reference and [d["code"] for d in reference] == ["VL104"]
 
@@ -127,7 +132,7 @@ def test_numbers_jsonschema_rs_reads_otherwise_go_to_jsonschema() -> None:
     for odd in (float("nan"), float("inf"), 2**70):
         request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
                    "duration": 99, "seed": odd}
-        assert native_schema.confirmed_errors(request, profile, _validator(profile)) is None
+        assert native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) is None
 
 
 def test_without_jsonschema_rs_jsonschema_alone_gives_the_same_output(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,7 +152,7 @@ def test_values_jsonschema_rs_cannot_take_go_to_jsonschema(monkeypatch: pytest.M
     assert profile is not None
     request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
                "duration": 99, "negative_prompt": "x" * 600 + "\ud800"}  # a lone surrogate: not UTF-8
-    assert native_schema.confirmed_errors(request, profile, _validator(profile)) is None
+    assert native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) is None
     native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)
     assert native == reference and len(reference) == 2
 
@@ -161,3 +166,156 @@ def test_a_value_nested_as_deep_as_the_reader_allows(depth: int, monkeypatch: py
     native, reference = _both(lambda: _lint(text), monkeypatch)
     assert native == reference
     assert "VL102" in {d["code"] for d in native}
+
+
+# --- patterns: Rust's dialect where it reads alike, Python's re elsewhere -------------------------
+
+_SHIPPED_PATTERNS = sorted({node["pattern"] for name in [p.name for p in sorted(schema_dir().glob("*.json"))]
+                            for node in native_schema._schemas_in(load_schema_file(name))
+                            if isinstance(node.get("pattern"), str)})
+
+
+def test_which_patterns_jsonschema_rs_checks_in_its_own_dialect() -> None:
+    rust = native_schema.rust_pattern
+    assert rust("^[Hh][Tt][Tt][Pp][Ss]://") == "^[Hh][Tt][Tt][Pp][Ss]://"
+    assert rust(r"\S") == "[^\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    assert rust(r"^[0-9]+(\.[0-9]+)?$") == r"^[0-9]+(\.[0-9]+)?\n?\z"
+    assert rust(r"a\$") == r"a\$" and rust("a\\\\$") == "a\\\\\\n?\\z"
+    for differs in (r"(?i)\bextend\b", r"\bx", "^(?![Hh])[a-z]+://", "(编辑|修改)", "a.b", "[^a]", "[a&&b]", "a$b", "a^"):
+        assert rust(differs) is None, differs
+    assert len([p for p in _SHIPPED_PATTERNS if rust(p) is not None]) >= 5
+
+
+def _rust_and_python(pattern: str) -> tuple[Any, Any]:
+    import re
+
+    import jsonschema_rs
+
+    rust = native_schema.rust_pattern(pattern)
+    assert rust is not None
+    return jsonschema_rs.validator_for({"pattern": rust}), re.compile(pattern)
+
+
+@pytest.mark.parametrize("pattern", [p for p in _SHIPPED_PATTERNS if native_schema.rust_pattern(p) is not None])
+def test_a_pattern_in_rusts_dialect_matches_the_same_strings_as_in_python(pattern: str) -> None:
+    from hypothesis import strategies as st
+
+    rust, python = _rust_and_python(pattern)
+    near = st.sampled_from(["https://", "HTTPS://", "http://", "hTtPs://", "ftp://", " https://", "\nhttps://",
+                            "https:/", "https://\n", "ｈttps://", "https\u0131://", "https://x.test/a.png",
+                            "5", "5.5", "5.", "5\n", "5\n\n", "image1", "video12\n", "image0", " ", "\x1f", "\xa0"])
+    text = st.text(st.characters(exclude_categories=["Cs"]))  # a lone surrogate never reaches jsonschema-rs
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(text=near | text | st.builds(lambda a, b: a + b, near, text) | st.builds(lambda a, b: a + b, text, near))
+    def agree(text: str) -> None:
+        assert rust.is_valid(text) == bool(python.search(text)), text
+
+    agree()
+
+
+@pytest.mark.parametrize("pattern", [r"\S", r"\s"])
+def test_white_space_is_the_same_in_both_dialects_for_every_character(pattern: str) -> None:
+    import jsonschema_rs
+
+    rust, python = _rust_and_python(pattern)
+    characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    everyone = jsonschema_rs.validator_for({"items": {"pattern": native_schema.rust_pattern(pattern)}})
+    matching = [c for c in characters if python.search(c)]
+    assert everyone.is_valid(matching)  # one call for all the characters Python matches...
+    others = [c for c in characters if not python.search(c)]
+    assert not [c for c in others if rust.is_valid(c)]  # ...and none of the others
+
+
+def test_every_shipped_model_gets_a_jsonschema_rs_validator() -> None:
+    for model in known_models():
+        profile = load_profile(model)
+        assert profile is not None
+        assert native_schema.native_validator(profile) is not None, model
+
+
+def test_a_bad_callback_url_is_found_by_jsonschema_rs_and_confirmed_by_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
+    # callback_url's pattern sits in the shared file, behind a $ref: jsonschema-rs's own pattern
+    # keyword reports its evaluation path (a custom keyword would report only the schema location)
+    profile = load_profile(MODEL)
+    assert profile is not None
+    request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
+               "callback_url": "http://example.com/done"}
+    found = native_schema.confirmed_errors(request, profile, lambda: _validator(profile))
+    assert found is not None and [e.validator for e in found] == ["pattern"]
+    native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)
+    assert native == reference and [d["code"] for d in reference] == ["VL401"]
+
+
+# --- the yes: jsonschema-rs once it is loaded --------------------------------------------------------
+
+def test_jsonschema_rs_answers_yes_or_no_only_for_values_it_reads_alike() -> None:
+    profile = load_profile(MODEL)
+    assert profile is not None
+    native = native_schema.native_validator(profile)
+    request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"]}
+    assert native_schema.is_valid(request, native) is True
+    assert native_schema.is_valid({**request, "duration": 99}, native) is False
+    for odd in (float("nan"), 2**70, "\ud800", "x" * 600 + "\ud800"):  # read as null, rounded, not UTF-8
+        assert native_schema.is_valid({**request, "negative_prompt": odd}, native) is None
+
+
+@pytest.mark.parametrize("odd", [float("nan"), float("inf"), 2**70, "x\ud800"])
+def test_a_value_jsonschema_rs_reads_otherwise_gets_the_same_findings(odd: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile = load_profile(MODEL)
+    assert profile is not None
+    native_schema.native_validator(profile)  # loaded: it would answer the yes
+    for request in ({"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
+                     "x-note": odd},  # an unknown field whatever its value
+                    {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
+                     "seed": odd}):
+        native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)  # noqa: B023
+        assert native == reference and reference
+
+
+# --- errors of one-value keywords, made without jsonschema ---------------------------------------
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | st.floats(-5, 5, allow_nan=False) |
+                     st.sampled_from(["", "a", "ab", "abc", "image1", "https://x"]),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("abcd"), inner, max_size=3),
+                     max_leaves=6)
+_LIMIT = st.integers(0, 3) | st.floats(-3, 3, allow_nan=False)
+_NAMES = st.lists(st.sampled_from("abcd"), max_size=3, unique=True)
+_LEAF_NODES = st.one_of(
+    st.builds(lambda t: {"type": t}, st.sampled_from(["string", "integer", "number", "object", "array", "boolean", "null"])
+              | st.lists(st.sampled_from(["string", "integer", "null"]), min_size=1, max_size=2, unique=True)),
+    st.builds(lambda v: {"enum": v}, st.lists(_JSON, min_size=1, max_size=3)),
+    st.builds(lambda v: {"const": v}, _JSON),
+    *[st.builds(lambda v, k=k: {k: v}, _LIMIT) for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")],
+    *[st.builds(lambda v, k=k: {k: v}, st.integers(0, 3)) for k in ("minLength", "maxLength", "minItems", "maxItems",
+                                                                      "minProperties", "maxProperties")],
+    st.builds(lambda v: {"pattern": v}, st.sampled_from(["^a", r"\S", "b$", "^(image|video)[1-9]$"])),
+    st.builds(lambda v: {"required": v}, _NAMES),
+    st.builds(lambda v: {"dependentRequired": v}, st.dictionaries(st.sampled_from("abcd"), _NAMES, max_size=2)),
+    st.builds(lambda p, a: {"properties": dict.fromkeys(p, {}), "additionalProperties": a}, _NAMES, st.booleans()),
+)
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(node=_LEAF_NODES, instance=_JSON)
+def test_one_value_keywords_give_jsonschemas_errors(node: dict[str, Any], instance: Any) -> None:
+    from jsonschema.validators import Draft202012Validator
+
+    keyword = [k for k in node if k != "properties"][0]
+    expected = list(Draft202012Validator.VALIDATORS[keyword](Draft202012Validator({}), node[keyword], instance, node) or ())
+    made = leaf_errors(keyword, node, instance)
+    if made is None:  # left to jsonschema: an enum or const of other values than strings
+        assert keyword in ("enum", "const")
+        return
+    assert [e.message for e in made] == [e.message for e in expected]
+    assert all(e.validator == keyword and e.validator_value is node[keyword] and e.instance is instance
+               and e.schema is node for e in made)
+
+
+def test_the_keywords_an_evaluation_path_may_end_in_are_jsonschemas() -> None:
+    from jsonschema.validators import Draft202012Validator
+
+    from vidlint.check.leaf_errors import KEYWORDS, LEAF_KEYWORDS
+
+    assert set(Draft202012Validator.VALIDATORS) == KEYWORDS
+    assert LEAF_KEYWORDS <= KEYWORDS

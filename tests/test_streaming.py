@@ -7,13 +7,15 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, run_vidlint
 
 from vidlint import api
 from vidlint.api import LintOptions, ResultStore, lint_paths
 from vidlint.core.diagnostics import Diagnostic, Severity
-from vidlint.report import json_report, text
+from vidlint.report import indented_json, json_report, text
 
 MODEL = "wan2.7-reference-video"
 
@@ -179,8 +181,9 @@ def test_every_format_reads_the_same_from_a_spilled_run_and_from_a_plain_list(tm
     streamed, whole = _every_report(spilled), _every_report(plain)
     assert streamed == whole
     assert "Found " in streamed["text full"] and "Estimated cost: " in streamed["text concise"]
-    assert json.loads(streamed["sarif auto"]) == json.loads(json.dumps(sarif.document(plain, show_infos=True)))
-    assert json.loads(streamed["gitlab auto"]) == list(gitlab.issues(plain))
+    # byte for byte what json.dumps with indent writes (the report writes it without json.dumps)
+    assert streamed["sarif auto"] == json.dumps(sarif.document(plain, show_infos=True), ensure_ascii=False, indent=2) + "\n"
+    assert streamed["gitlab auto"] == json.dumps(list(gitlab.issues(plain)), ensure_ascii=False, indent=2) + "\n"
     root = junit.document(plain)
     ET.indent(root)
     assert streamed["junit auto"] == '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
@@ -275,3 +278,22 @@ def test_memory_of_a_jsonl_batch_does_not_grow_with_its_findings(tmp_path) -> No
     report = json.loads((tmp_path / "report.json").read_text())
     assert max(d["record"] for d in report["files"][0]["diagnostics"]) > 29_900
     assert peak < 150, f"{peak:.0f} MB"
+
+
+json_leaves = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text())
+json_trees = st.recursive(
+    json_leaves,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.tuples(children), st.dictionaries(st.text(max_size=5), children, max_size=4),
+        st.dictionaries(st.one_of(st.integers(), st.floats(), st.booleans(), st.none()), children, max_size=3)),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=json_trees, depth=st.integers(0, 3))
+def test_indented_json_is_what_json_dumps_with_indent_writes(value, depth) -> None:  # type: ignore[no-untyped-def]
+    expected = json.dumps(value, ensure_ascii=False, indent=2)
+    assert indented_json(value) == expected
+    indent = "\n" + "  " * depth
+    assert indented_json(value, indent) == expected.replace("\n", indent)

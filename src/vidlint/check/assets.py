@@ -168,7 +168,7 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
             ctx.probe = result.probe
             if result.error is not None:
                 diagnostics.append(remote_problem(result.error, ref.pointer, ctx.label))
-        diagnostics.extend(run_stage("asset", ctx, profile_meta))
+        diagnostics.extend(run_stage("asset", ctx, profile_meta, unread=ctx.probe is None))
         if ctx.probe is not None and ctx.probe.ok:
             diagnostics.extend(run_stage("media", ctx, profile_meta))
         facts["assets"].append({"pointer": ref.pointer, "kind": ref.kind, "resolution": resolution.how,

@@ -11,10 +11,30 @@ can be overridden, e.g. from configuration, with ``prices={"720p": 0.09}``.
 """
 
 from __future__ import annotations
-from vidlint.core.wording import number
 
 from typing import Any, Iterable
 
+from vidlint.core.wording import number
+from vidlint.rules.registry import derived
+
+
+class Billing:
+    """What the estimate reads of one model's data (``defaults`` and ``billing``), read once per model."""
+
+    __slots__ = ("duration", "quality", "bills_input_video", "held", "zero_is_input", "usd_per_second",
+                 "unpriced", "as_of")
+
+    def __init__(self, profile_meta: dict[str, Any]) -> None:
+        defaults = profile_meta.get("defaults") or {}
+        billing = profile_meta.get("billing") or {}
+        self.duration = defaults.get("duration")
+        self.quality = defaults.get("quality")
+        self.bills_input_video = billing.get("bills_input_video") is not False
+        self.held: dict[str, Any] = billing.get("billed_duration_for") or {}
+        self.zero_is_input = billing.get("output_seconds_when_duration_is_0") == "input_video_seconds"
+        self.usd_per_second: dict[str, Any] = billing.get("usd_per_second") or {}
+        self.unpriced = billing.get("unpriced")
+        self.as_of = billing.get("as_of")
 
 
 def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_seconds: float | None,
@@ -23,33 +43,30 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     none, None when unknown). ``complete`` is False when that total is a lower bound (a
     reference video could not be probed) or the price or duration is unknown; ``usd`` is then
     the estimate for what is known, or None when nothing can be priced."""
-    defaults = profile_meta.get("defaults") or {}
-    billing = profile_meta.get("billing") or {}
+    billing: Billing = derived(profile_meta, Billing)
     request = request if isinstance(request, dict) else {}
-    input_unknown = not complete and billing.get("bills_input_video") is not False  # a video not probed
+    input_unknown = not complete and billing.bills_input_video  # a video not probed
 
-    output_seconds = request.get("duration", defaults.get("duration"))
+    output_seconds = request.get("duration", billing.duration)
     if isinstance(output_seconds, bool) or not isinstance(output_seconds, (int, float)) \
             or not -1e9 <= output_seconds <= 1e9:  # NaN, Infinity, 10**400: no cost to show (and no crash)
         output_seconds, complete = None, False
-    held = (billing.get("billed_duration_for") or {}).get(str(output_seconds))
+    held = billing.held.get(str(output_seconds)) if billing.held else None
     if isinstance(held, (int, float)) and not isinstance(held, bool):
         output_seconds = held  # a sentinel (wan3.0 -1, smart duration) is held at the documented cap
-    if billing.get("bills_input_video") is False:
+    if not billing.bills_input_video:
         input_seconds, complete = 0.0, True  # the input video's length does not change the bill
     elif input_video_seconds is None:
         input_seconds, complete, input_unknown = 0.0, False, True
     else:
         input_seconds = float(input_video_seconds)
-    if output_seconds == 0 and billing.get("output_seconds_when_duration_is_0") == "input_video_seconds":
+    if output_seconds == 0 and billing.zero_is_input:
         # as long as the input video: unknown when the input was not (fully) probed
         output_seconds = input_seconds if complete and input_video_seconds is not None else None
-    quality = request.get("quality", defaults.get("quality"))
-    table = dict(billing.get("usd_per_second") or {})
-    if prices:
-        table.update(prices)
+    quality = request.get("quality", billing.quality)
+    table = {**billing.usd_per_second, **prices} if prices else billing.usd_per_second
     price = table.get(quality) if isinstance(quality, str) else None
-    unpriced = billing.get("unpriced") if not prices else None  # no documented price: never a made-up one
+    unpriced = billing.unpriced if not prices else None  # no documented price: never a made-up one
     if unpriced:
         price = None
     if not isinstance(price, (int, float)) or isinstance(price, bool):
@@ -57,7 +74,7 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
 
     billed = None if output_seconds is None else round(input_seconds + float(output_seconds), 3)
     usd = None if billed is None or price is None else round(billed * float(price), 4)
-    return {
+    found = {
         "output_seconds": output_seconds,
         "input_video_seconds": round(input_seconds, 3),
         "billed_seconds": billed,
@@ -65,10 +82,13 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
         "complete": complete,
         "quality": quality if isinstance(quality, str) else None,
         "usd_per_second": price,
-        "prices_as_of": None if prices and quality in prices else billing.get("as_of"),
-        **({"unpriced": unpriced} if unpriced else {}),
-        **({"input_video_unknown": True} if input_unknown else {}),
+        "prices_as_of": None if prices and quality in prices else billing.as_of,
     }
+    if unpriced:
+        found["unpriced"] = unpriced
+    if input_unknown:
+        found["input_video_unknown"] = True
+    return found
 
 
 def format_estimate(est: dict[str, Any]) -> str:

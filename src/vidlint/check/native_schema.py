@@ -4,13 +4,22 @@ jsonschema walks the whole request through every ``$ref`` to produce its errors 
 a small invalid request); jsonschema-rs (the optional ``fast`` extra) finds the failing places
 in a few microseconds but words and structures its errors differently. So jsonschema stays
 the reference: jsonschema-rs only says *where* (the keyword's evaluation path and the instance
-location), and there jsonschema runs that one keyword, exactly as its own walk would have
-(same function, same schema node, same resolver), giving the same error objects, put in the
-order jsonschema's walk would have produced them. jsonschema-rs checks ``pattern`` with
-Python's ``re``, as jsonschema does (Rust's dialect differs); a request it would read
-otherwise (NaN, infinities, integers past 64 bits) goes to jsonschema, and so does one with a
-place jsonschema does not confirm, or a failed ``pattern`` (jsonschema-rs gives a custom
-keyword's error the schema location, not the evaluation path).
+location), and there the keyword's errors are made exactly as jsonschema's walk would have
+made them, put in the order its walk would have produced them: by ``vidlint.check.leaf_errors``
+for a keyword that looks at one value (without importing jsonschema), else by jsonschema
+running that one keyword (same function, same schema node, same resolver). What an evaluation
+path leads to in the schema (the node, jsonschema's schema path, the ``$ref``s taken) depends
+on the schema only: it is worked out once per model and path (``_Plan``), and a request only
+walks its own values along it.
+
+jsonschema-rs checks ``pattern`` as Python's ``re`` does: a pattern made of pieces both read
+alike (``^[Hh][Tt][Tt][Pp][Ss]://``; ``\\s`` and ``\\S`` written out as Python's white space,
+a final ``$`` as ``\\n?\\z``: see ``rust_pattern``) is jsonschema-rs's own, whose errors carry
+the evaluation path; any other (``(?i)``, ``\\b``, lookahead) goes to a custom keyword that runs
+Python's ``re.search``, whose error carries the schema location instead, which only walks where
+no ``$ref`` led to it. A request jsonschema-rs would read otherwise (NaN, infinities, integers
+past 64 bits, text that is not UTF-8) goes to jsonschema, and so does one with a place
+jsonschema does not confirm.
 
 The walk follows only steps whose instance location it knows (``properties``, ``items``,
 ``prefixItems``, ``additionalProperties``, ``$ref``, ``allOf``, ``then``/``else``); at any other
@@ -26,14 +35,21 @@ from __future__ import annotations
 import math
 import os
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
-from vidlint.models import ModelProfile, forget_with_models
+from vidlint.check.leaf_errors import KEYWORDS, LEAF_KEYWORDS, leaf_errors
+from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
 
 DISABLE_ENV = "VIDLINT_NO_NATIVE_SCHEMA"
+# the keyword name under which jsonschema-rs runs a pattern with Python's re
+PYTHON_PATTERN = "x-vidlint-python-pattern"
 
 _NATIVE: dict[str, Any] = {}
 forget_with_models(_NATIVE.clear)
+
+
+def enabled() -> bool:
+    return not os.environ.get(DISABLE_ENV)
 
 
 def native_validator(profile: ModelProfile) -> Any:
@@ -49,16 +65,33 @@ def native_validator(profile: ModelProfile) -> Any:
             schema = bundle(profile)
             try:  # formats are not asserted, as jsonschema does not by default
                 _NATIVE[profile.name] = None if _mentions(schema, "patternProperties") else jsonschema_rs.validator_for(
-                    schema, keywords={"pattern": _PythonPattern}, validate_formats=False)
+                    _python_patterns(schema), keywords={PYTHON_PATTERN: _PythonPattern}, validate_formats=False)
             except Exception:  # noqa: BLE001 - a schema it cannot compile: jsonschema alone
                 _NATIVE[profile.name] = None
     return _NATIVE[profile.name]
 
 
+def loaded_validator(profile: ModelProfile) -> Any:
+    """The jsonschema-rs validator if it has been built already (None otherwise): a valid
+    request is not worth jsonschema-rs's import (~30 ms) on its own."""
+    return _NATIVE.get(profile.name)
+
+
+def is_valid(request: Any, native: Any) -> bool | None:
+    """jsonschema-rs's yes or no for ``request``; None where it might answer otherwise than
+    jsonschema (a value it reads otherwise, one it refuses)."""
+    if not _rust_reads_alike(request):
+        return None
+    try:
+        return bool(native.is_valid(request))
+    except Exception:  # noqa: BLE001 - a value it cannot take (a lone surrogate, ...)
+        return None
+
+
 class _PythonPattern:
-    """``pattern`` as jsonschema checks it (Python's ``re.search``): Rust's regex dialect differs
-    (``\\S`` lets U+001F through, ``$`` does not match before a final newline, ...), and a
-    pattern inside an ``if`` would otherwise even pick another branch."""
+    """``pattern`` as jsonschema checks it (Python's ``re.search``), for the patterns Rust's
+    dialect may read otherwise; a pattern inside an ``if`` would otherwise even pick another
+    branch."""
 
     def __init__(self, parent_schema: Any, value: str, schema_path: Any) -> None:
         self.regex = re.compile(value)
@@ -66,6 +99,85 @@ class _PythonPattern:
     def validate(self, instance: Any) -> None:
         if isinstance(instance, str) and not self.regex.search(instance):
             raise ValueError(f"{instance!r} does not match {self.regex.pattern!r}")
+
+
+# The pieces of a pattern that Python's re and jsonschema-rs read alike: ASCII letters, digits
+# and punctuation that are no syntax, escaped metacharacters, classes of ASCII letters and digits
+# (ranges, and "+._" members, no negation), groups without "(?", alternation, the quantifiers;
+# and \s and \S, which jsonschema-rs reads as ECMA-262 does (U+FEFF is white space, U+001C..U+001F
+# and U+0085 are not): they are written out as Python's white space.
+_TOKEN = re.compile(r"""(?P<space>\\[sS])|\\[.\\()\[\]{}*+?|^$/-]|\[(?:[A-Za-z0-9](?:-[A-Za-z0-9])?|[+._])+-?\]
+                        |[A-Za-z0-9 :/_,=@#%'"!<>;-]|[()|?*+]|\{[0-9]+(?:,[0-9]*)?\}""", re.VERBOSE)
+_PYTHON_WHITE_SPACE = "\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_RUST_SPACE = {"\\s": f"[{_PYTHON_WHITE_SPACE}]", "\\S": f"[^{_PYTHON_WHITE_SPACE}]"}
+
+
+def rust_pattern(pattern: str) -> str | None:
+    """``pattern`` in Rust's regex dialect, matching (``is_match``) the strings Python's
+    ``re.search`` matches; None when it is not made only of pieces known to read alike (a
+    ``^`` first and a ``$`` last included: searched, ``$`` is ``\\n?\\z``)."""
+    if "(?" in pattern:  # flags, lookaround, named groups
+        return None
+    out = []
+    position, end = 0, len(pattern)
+    if pattern.startswith("^"):
+        out.append("^")
+        position = 1
+    escapes = len(pattern[:-1]) - len(pattern[:-1].rstrip("\\"))
+    if pattern.endswith("$") and escapes % 2 == 0:
+        end -= 1  # an anchor, not an escaped "$"
+    while position < end:
+        token = _TOKEN.match(pattern, position, end)
+        if token is None:
+            return None
+        out.append(_RUST_SPACE[token.group()] if token.group("space") else token.group())
+        position = token.end()
+    if end < len(pattern):
+        out.append(r"\n?\z")
+    return "".join(out)
+
+
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SUBSCHEMA = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+              "unevaluatedItems", "unevaluatedProperties", "additionalItems", "contentSchema")
+
+
+def _python_patterns(node: Any) -> Any:
+    """``node`` (a schema) with each pattern in Rust's dialect, or moved to the keyword that runs
+    Python's ``re`` where there is no telling that Rust reads it alike."""
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _SUBSCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: _python_patterns(sub) for name, sub in value.items()}
+        elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
+            out[key] = [_python_patterns(sub) for sub in value]
+        elif key in _SUBSCHEMA:
+            out[key] = _python_patterns(value)
+        elif key == "pattern" and isinstance(value, str):
+            rust = rust_pattern(value)
+            out["pattern" if rust is not None else PYTHON_PATTERN] = rust if rust is not None else value
+        else:
+            out[key] = value
+    return out
+
+
+def _schemas_in(node: Any) -> Iterator[dict[str, Any]]:
+    """Every schema object in ``node`` (a schema), ``node`` first."""
+    if not isinstance(node, dict):
+        return
+    yield node
+    for key, value in node.items():
+        if key in _SUBSCHEMA_MAPS and isinstance(value, dict):
+            for sub in value.values():
+                yield from _schemas_in(sub)
+        elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
+            for sub in value:
+                yield from _schemas_in(sub)
+        elif key in _SUBSCHEMA:
+            yield from _schemas_in(value)
 
 
 def _mentions(node: Any, keyword: str) -> bool:
@@ -76,12 +188,19 @@ def _mentions(node: Any, keyword: str) -> bool:
 
 def _rust_reads_alike(value: Any) -> bool:
     """Whether jsonschema-rs sees ``value`` as Python does: it reads NaN and infinities as null
-    and may round integers past 64 bits (a lone surrogate makes it raise). A loop, not recursion:
-    a request may nest as deep as the JSON reader allows."""
+    and may round integers past 64 bits; text with a lone surrogate (not UTF-8) it refuses, or
+    passes over where no keyword reads it. A loop, not recursion: a request may nest as deep as
+    the JSON reader allows."""
     pending = [value]
     while pending:
         item = pending.pop()
-        if isinstance(item, dict):
+        if isinstance(item, str):  # first: most values are text
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return False
+        elif isinstance(item, dict):
             pending.extend(item.values())
         elif isinstance(item, list):
             pending.extend(item)
@@ -97,11 +216,38 @@ class _Unwalkable(Exception):
     """An evaluation path this module does not follow: jsonschema checks the whole request."""
 
 
-def confirmed_errors(request: Any, profile: ModelProfile, validator: Any) -> list[Any] | None:
-    """jsonschema's errors for ``request`` (``validator``: the model's jsonschema validator), in
-    jsonschema's order, found at the places jsonschema-rs reports; None: run jsonschema whole."""
-    if os.environ.get(DISABLE_ENV):
-        return None
+class _Step(NamedTuple):
+    """One step of an evaluation path into the instance."""
+
+    keyword: str  # properties, prefixItems, items or additionalProperties
+    key: Any  # the property name or item index the step must take (None: any item / extra key)
+    order: tuple[int, ...]  # the order key of the schema steps up to and including this one
+
+
+class _Plan:
+    """Where an evaluation path leads in the schema, whatever the request."""
+
+    __slots__ = ("steps", "order", "schema_path", "node", "keyword", "hops", "evolved")
+
+    def __init__(self, steps: tuple[_Step, ...], order: tuple[int, ...], schema_path: tuple[Any, ...],
+                 node: dict[str, Any], keyword: str, hops: tuple[tuple[str, Any, Any], ...]) -> None:
+        self.steps = steps
+        self.order = order  # the order key of the schema steps after the last instance step
+        self.schema_path = schema_path  # jsonschema's schema path to the node
+        self.node = node
+        self.keyword = keyword
+        self.hops = hops  # ("$ref", reference, node it leads to) / ("$id", node, node): for jsonschema's resolver
+        self.evolved: Any = None  # jsonschema's validator evolved to the node and its resolver, once needed
+
+
+_PLANS: dict[str, dict[tuple[Any, ...], _Plan | None]] = {}
+forget_with_models(_PLANS.clear)
+
+
+def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: Callable[[], Any]) -> list[Any] | None:
+    """jsonschema's errors for ``request``, in jsonschema's order, found at the places
+    jsonschema-rs reports (``jsonschema_validator()``: the model's jsonschema validator, asked
+    for only where jsonschema is to run a keyword); None: run jsonschema whole."""
     native = native_validator(profile)
     if native is None or not _rust_reads_alike(request):
         return None
@@ -109,112 +255,137 @@ def confirmed_errors(request: Any, profile: ModelProfile, validator: Any) -> lis
         places = dict.fromkeys((tuple(e.evaluation_path), tuple(e.instance_path)) for e in native.iter_errors(request))
     except Exception:  # noqa: BLE001 - a value it cannot take (a lone surrogate, ...)
         return None
-    sites: dict[tuple[int, ...], _Site] = {}
-    try:
-        for evaluation_path, instance_path in places:
-            site = _site(request, validator, evaluation_path, instance_path)
-            sites.setdefault(site[0], site)
-    except (_Unwalkable, RecursionError):
-        return None
-    errors: list[Any] = []
-    for _, (_, node, schema_path, path, resolver, instance, keyword) in sorted(sites.items(), key=lambda item: item[0]):
+    plans = _PLANS.setdefault(profile.name, {})
+    sites: dict[tuple[int, ...], tuple[_Plan, tuple[Any, ...], Any]] = {}
+    for evaluation_path, instance_path in places:
+        if evaluation_path not in plans:
+            try:
+                plans[evaluation_path] = _plan(profile, evaluation_path)
+            except (_Unwalkable, KeyError, IndexError, ValueError, TypeError, OSError):
+                plans[evaluation_path] = None
+        plan = plans[evaluation_path]
+        if plan is None:
+            return None
         try:
-            found = list(_run_keyword(validator, node, resolver, keyword, instance))
-        except RecursionError:  # as deep as the reader allows: jsonschema's own walk copes with it
+            order, instance = _walk(request, plan, instance_path)
+        except (_Unwalkable, KeyError, IndexError, TypeError):
+            return None
+        sites.setdefault(order, (plan, instance_path, instance))
+    errors: list[Any] = []
+    found: list[Any] | None
+    for _, (plan, instance_path, instance) in sorted(sites.items(), key=lambda item: item[0]):
+        try:
+            found = leaf_errors(plan.keyword, plan.node, instance) if plan.keyword in LEAF_KEYWORDS else None
+            if found is None:
+                found = list(_run_keyword(plan, instance, jsonschema_validator()))
+        except (_Unwalkable, RecursionError):  # as deep as the reader allows: jsonschema's own walk copes with it
             return None
         if not found:  # the engines disagree here: jsonschema decides, over the whole request
             return None
         for error in found:
-            error.schema_path.extendleft(reversed(schema_path))
-            error.path.extendleft(reversed(path))
+            error.schema_path.extendleft(reversed(plan.schema_path))
+            error.path.extendleft(reversed(instance_path))
             errors.append(error)
     return errors or None
 
 
-# (order key, schema node, jsonschema's schema path to it, instance path, resolver, instance, keyword)
-_Site = tuple[tuple[int, ...], Any, list[Any], list[Any], Any, Any, str]
+def _walk(request: Any, plan: _Plan, instance_path: tuple[Any, ...]) -> tuple[tuple[int, ...], Any]:
+    """The order key of ``plan``'s site in ``request`` (the order jsonschema's walk reaches
+    sites in) and the value there; _Unwalkable where the request does not go that way."""
+    if len(instance_path) != len(plan.steps):
+        raise _Unwalkable
+    order: list[int] = []
+    instance = request
+    for step, key in zip(plan.steps, instance_path, strict=True):
+        order += step.order
+        if step.keyword in ("properties", "prefixItems"):
+            if key != step.key:
+                raise _Unwalkable
+        elif step.keyword == "items":
+            if not (isinstance(instance, list) and isinstance(key, int)):
+                raise _Unwalkable
+            order.append(key)
+        else:  # additionalProperties
+            if not (isinstance(instance, dict) and key in instance):
+                raise _Unwalkable
+            order.append(list(instance).index(key))
+        instance = instance[key]
+    return (*order, *plan.order), instance
+
 
 # steps that stay on the same instance: the next token names the subschema
 _IN_PLACE = {"allOf", "then", "else"}
+_INTO_INSTANCE = ("properties", "items", "prefixItems", "additionalProperties")
 
 
-def _site(request: Any, validator: Any, evaluation_path: tuple[Any, ...],
-          instance_path: tuple[Any, ...]) -> _Site:
-    """Where jsonschema is to run one keyword: (order key, schema node, jsonschema's schema path
-    to the node, instance path, resolver, instance, keyword). The order key sorts sites in the
-    order jsonschema's walk reaches them."""
-    node: Any = validator.schema
-    resolver = validator._resolver
-    instance = request
+def follow_ref(profile: ModelProfile, file_name: str, ref: str) -> tuple[str, Any]:
+    """Where a ``$ref`` in the schema file ``file_name`` leads: (file name, node). Relative
+    references name files of ``schemas/``, as jsonschema's registry does (``vidlint.check.schema``)."""
+    target, _, fragment = ref.partition("#")
+    if target:
+        file_name = target.rsplit("/", 1)[-1]
+    document = profile.schema if file_name == profile.path.name else load_schema_file(file_name)
+    return file_name, follow_pointer(document, fragment)
+
+
+def _plan(profile: ModelProfile, evaluation_path: tuple[Any, ...]) -> _Plan:
+    """Follow ``evaluation_path`` through the model's schema (and its ``$ref``s) to the keyword it ends in."""
+    node: Any = profile.schema
+    file_name = profile.path.name
+    steps: list[_Step] = []
     order: list[int] = []
     schema_path: list[Any] = []
-    path: list[Any] = []
+    hops: list[tuple[str, Any, Any]] = []
     tokens = list(evaluation_path)
-    at = 0  # next instance token
     position = 0
-    try:
-        while True:
-            if not isinstance(node, dict) or position >= len(tokens):
+    while True:
+        if not isinstance(node, dict) or position >= len(tokens):
+            raise _Unwalkable
+        keys = list(node)
+        token = tokens[position]
+        last = position == len(tokens) - 1
+        if last and token == PYTHON_PATTERN:
+            token = "pattern"
+        if last or token not in ("$ref", *_INTO_INSTANCE, *_IN_PLACE):
+            if token not in KEYWORDS:  # e.g. "$defs": a location, not an evaluation path
                 raise _Unwalkable
-            keys = list(node)
-            token = tokens[position]
-            last = position == len(tokens) - 1
-            if last or token not in ("$ref", "properties", "items", "prefixItems", "additionalProperties", *_IN_PLACE):
-                if token not in validator.VALIDATORS:  # e.g. "$defs": a location, not an evaluation path
-                    raise _Unwalkable
-                order.append(keys.index(token))
-                return (tuple(order), node, schema_path, path, resolver, instance, token)
-            if token == "$ref":
-                order.append(keys.index(token))
-                resolved = resolver.lookup(node["$ref"])
-                node, resolver = resolved.contents, resolved.resolver
-                position += 1
-                continue
-            if token in ("then", "else"):
-                order += [keys.index("if") if "if" in keys else keys.index(token), 0]
-                node = node[token]
-                schema_path.append(token)
-                position += 1
-            elif token == "allOf":
-                index = tokens[position + 1]
-                order += [keys.index(token), int(index)]
-                node = node[token][int(index)]
-                schema_path += [token, int(index)]
-                position += 2
-            else:  # a step into the instance: one instance token
-                step = instance_path[at]
-                at += 1
-                if token == "properties":
-                    name = tokens[position + 1]
-                    if name != step:
-                        raise _Unwalkable
-                    order += [keys.index(token), list(node[token]).index(name)]
-                    schema_path += [token, name]
-                    node = node[token][name]
-                    position += 2
-                elif token == "prefixItems":
-                    index = int(tokens[position + 1])
-                    if index != step:
-                        raise _Unwalkable
-                    order += [keys.index(token), index]
-                    schema_path += [token, index]
-                    node = node[token][index]
-                    position += 2
-                else:  # items, additionalProperties: one subschema for every item / extra key
-                    if token == "items" and not (isinstance(instance, list) and isinstance(step, int)):
-                        raise _Unwalkable
-                    if token == "additionalProperties" and not (isinstance(instance, dict) and step in instance):
-                        raise _Unwalkable
-                    order += [keys.index(token), step if token == "items" else list(instance).index(step)]
-                    schema_path.append(token)
-                    node = node[token]
-                    position += 1
-                instance = instance[step]
-                path.append(step)
-            if isinstance(node, dict) and "$id" in node:
-                resolver = resolver.in_subresource(_resource(node))
-    except (KeyError, IndexError, ValueError, TypeError) as problem:
-        raise _Unwalkable from problem
+            order.append(keys.index(token))
+            return _Plan(tuple(steps), tuple(order), tuple(schema_path), node, token, tuple(hops))
+        if token == "$ref":
+            order.append(keys.index(token))
+            file_name, target = follow_ref(profile, file_name, node["$ref"])
+            hops.append(("$ref", node["$ref"], target))
+            node = target
+            position += 1
+            continue
+        if token in ("then", "else"):
+            order += [keys.index("if") if "if" in keys else keys.index(token), 0]
+            node = node[token]
+            schema_path.append(token)
+            position += 1
+        elif token == "allOf":
+            index = int(tokens[position + 1])
+            order += [keys.index(token), index]
+            node = node[token][index]
+            schema_path += [token, index]
+            position += 2
+        elif token in ("properties", "prefixItems"):
+            key = tokens[position + 1] if token == "properties" else int(tokens[position + 1])
+            order += [keys.index(token), list(node[token]).index(key) if token == "properties" else key]
+            steps.append(_Step(token, key, tuple(order)))
+            order = []
+            schema_path += [token, key]
+            node = node[token][key]
+            position += 2
+        else:  # items, additionalProperties: one subschema for every item / extra key
+            order.append(keys.index(token))
+            steps.append(_Step(token, None, tuple(order)))
+            order = []
+            schema_path.append(token)
+            node = node[token]
+            position += 1
+        if isinstance(node, dict) and "$id" in node:
+            hops.append(("$id", node, node))
 
 
 def _resource(node: dict[str, Any]) -> Any:
@@ -223,13 +394,29 @@ def _resource(node: dict[str, Any]) -> Any:
     return DRAFT202012.create_resource(node)
 
 
-def _run_keyword(validator: Any, node: dict[str, Any], resolver: Any, keyword: str, instance: Any) -> Iterator[Any]:
-    """The errors of one keyword of ``node`` on ``instance``, as ``Validator.descend`` makes them."""
-    evolved = validator.evolve(schema=node, _resolver=resolver)
+def _evolved(plan: _Plan, validator: Any) -> Any:
+    """jsonschema's validator at the plan's node, with the resolver its own walk would have there."""
+    if plan.evolved is None:
+        resolver = validator._resolver
+        for kind, value, node in plan.hops:
+            if kind == "$ref":
+                resolved = resolver.lookup(value)
+                if resolved.contents is not node:  # the two resolutions differ: jsonschema decides
+                    raise _Unwalkable
+                resolver = resolved.resolver
+            else:
+                resolver = resolver.in_subresource(_resource(node))
+        plan.evolved = validator.evolve(schema=plan.node, _resolver=resolver)
+    return plan.evolved
+
+
+def _run_keyword(plan: _Plan, instance: Any, validator: Any) -> Iterator[Any]:
+    """The errors of one keyword of the plan's node on ``instance``, as ``Validator.iter_errors`` makes them."""
+    keyword, node, evolved = plan.keyword, plan.node, _evolved(plan, validator)
+    value = node[keyword]
     check = evolved.VALIDATORS.get(keyword)
     if check is None:
         return
-    value = node[keyword]
     for error in check(evolved, value, instance, node) or ():
         error._set(validator=keyword, validator_value=value, instance=instance, schema=node,
                    type_checker=evolved.TYPE_CHECKER)

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from vidlint.check.assets import check_assets
+from vidlint.check.estimate import estimate as estimate_cost
 from vidlint.check.schema import check_schema
 from vidlint.core.wording import type_name
 from vidlint.core.diagnostics import Diagnostic
@@ -72,8 +74,6 @@ def check_request(request: Any, base_dir: Path | None, options: LintOptions | No
     found.extend(run_stage("request", ctx, profile.meta, opted_in=opted_in(getattr(options, "config", None))))
     facts: dict[str, Any] = {}
     if "assets" in profile.meta:
-        from vidlint.check.assets import check_assets
-
         asset_found, facts = check_assets(request, profile.meta, base_dir or Path.cwd(),
                                           options.assets if options is not None else None)
         found.extend(asset_found)
@@ -81,8 +81,6 @@ def check_request(request: Any, base_dir: Path | None, options: LintOptions | No
     found.extend(run_stage("facts", ctx, profile.meta))  # rules that weigh probed media
     estimate = None
     if "billing" in profile.meta:
-        from vidlint.check.estimate import estimate as estimate_cost
-
         estimate = estimate_cost(request, profile.meta, facts.get("input_video_seconds", 0.0),
                                  complete=facts.get("complete", True),
                                  prices=options.costs.for_model(profile.name) if options is not None else None)

@@ -15,13 +15,18 @@ error inside a ``then`` (or ``else``) says its ``if`` in words. Annotations are 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, TypeVar
 
-from vidlint.check.fast_schema import fast_validator
+from vidlint.check import native_schema
+from vidlint.check.fast_schema import FastValidator, fast_validator
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.core.pointers import make_pointer
+from vidlint.core.wording import label, show
 from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
-from vidlint.rules.registry import Finding, Rule
+from vidlint.rules.registry import RULES, Finding, Rule, load_all_rules
+from vidlint.rules.schema import TRANSLATES, other_violation, truncated_text
+
+T = TypeVar("T")
 
 _VALIDATORS: dict[str, Any] = {}
 forget_with_models(_VALIDATORS.clear)
@@ -51,10 +56,29 @@ def _validator(profile: ModelProfile) -> Any:
 
 
 def prepare(profile: ModelProfile) -> None:
-    """Build the fast and the full validator now rather than on first use."""
+    """Build the model's validators now rather than on first use (before workers fork). With
+    jsonschema-rs, which then says yes or no, fastjsonschema's validator is not needed, and
+    jsonschema is left to the rare request that needs it (~115 ms to import)."""
+    if _checks(profile).native and native_schema.native_validator(profile) is not None:
+        return
     fast_validator(profile)
     _validator(profile)
 
+
+# per model and place (schema path, keyword): what the place says, whatever the request
+_PLACES: dict[tuple[str, str], dict[tuple[Any, ...], Any]] = {}
+forget_with_models(_PLACES.clear)
+
+
+def _by_place(find: Callable[[Any, ModelProfile], T]) -> Callable[[Any, ModelProfile], T]:
+    """``find(error, profile)``, worked out once per model and place of the error in the schema."""
+    def cached(error: Any, profile: ModelProfile) -> T:
+        known = _PLACES.setdefault((find.__name__, profile.name), {})
+        key = (*error.absolute_schema_path, error.validator)
+        if key not in known:
+            known[key] = find(error, profile)
+        return known[key]  # type: ignore[no-any-return]
+    return cached
 
 
 def _notes_of(node: Any, keyword: Any) -> dict[str, str]:
@@ -75,6 +99,7 @@ def _notes_of(node: Any, keyword: Any) -> dict[str, str]:
     return found
 
 
+@_by_place
 def _annotations(error: Any, profile: ModelProfile) -> dict[str, str]:
     """The x-vidlint annotations that apply to ``error``: the deepest node on its schema path wins.
 
@@ -98,11 +123,7 @@ def _annotations(error: Any, profile: ModelProfile) -> dict[str, str]:
                 hops += 1
                 if hops > 32:
                     break
-                target, _, fragment = node["$ref"].partition("#")
-                if target:
-                    file_name = target.rsplit("/", 1)[-1]
-                document = profile.schema if file_name == profile.path.name else load_schema_file(file_name)
-                node = follow_pointer(document, fragment)
+                file_name, node = native_schema.follow_ref(profile, file_name, node["$ref"])
                 position += token == "$ref"
                 continue
             node = node[token]
@@ -112,22 +133,56 @@ def _annotations(error: Any, profile: ModelProfile) -> dict[str, str]:
     return found
 
 
+class _Checks:
+    """How one model's requests are checked: settled when first needed, with the switches
+    (``VIDLINT_NO_FAST_SCHEMA``, ``VIDLINT_NO_NATIVE_SCHEMA``) read then, not per request."""
+
+    def __init__(self, profile: ModelProfile) -> None:
+        self.profile = profile
+        self.native = native_schema.enabled()  # jsonschema-rs may say yes or no, and where
+        self.fast: FastValidator | None = None  # fastjsonschema's yes or no, built when first asked
+        self.fast_built = False
+
+    def valid(self, request: Any) -> bool:
+        """True when a fast check finds ``request`` valid (jsonschema would find nothing either);
+        False: jsonschema is to say what is wrong, if anything. jsonschema-rs (~2 us) answers once
+        it is loaded (by the first invalid request, or ``prepare``): its import (~30 ms) is not
+        worth a run of valid requests; fastjsonschema's validator (~30 us) answers before."""
+        native = native_schema.loaded_validator(self.profile) if self.native else None
+        if native is not None:
+            answer = native_schema.is_valid(request, native)
+            if answer is not None:
+                return answer
+        if not self.fast_built:
+            self.fast, self.fast_built = fast_validator(self.profile), True
+        return self.fast is not None and self.fast(request)
+
+
+_CHECKS: dict[str, _Checks] = {}
+forget_with_models(_CHECKS.clear)
+
+
+def _checks(profile: ModelProfile) -> _Checks:
+    found = _CHECKS.get(profile.name)
+    if found is None:
+        found = _CHECKS[profile.name] = _Checks(profile)
+    return found
+
+
+def read_switches() -> None:
+    """Read the switches again at the next check (tests turn them on and off)."""
+    _CHECKS.clear()
+
+
 def schema_errors(request: Any, profile: ModelProfile) -> list[Any]:
     """jsonschema's errors for ``request``, in its order: found through jsonschema-rs when it is
     installed (``vidlint.check.native_schema``), else by jsonschema's own walk."""
-    from vidlint.check.native_schema import confirmed_errors
-
-    validator = _validator(profile)
-    found = confirmed_errors(request, profile, validator)
-    return found if found is not None else list(validator.iter_errors(request))
+    found = native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) if _checks(profile).native else None
+    return found if found is not None else list(_validator(profile).iter_errors(request))
 
 
 def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
-    from vidlint.rules.registry import RULES, load_all_rules
-    from vidlint.rules.schema import TRANSLATES, other_violation, truncated_text
-
-    fast = fast_validator(profile)
-    if fast is not None and fast(request):
+    if _checks(profile).valid(request):
         return []  # valid: jsonschema (slow to import) would find nothing either
     load_all_rules()
     diagnostics: list[Diagnostic] = []
@@ -154,6 +209,7 @@ def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
     return diagnostics
 
 
+@_by_place
 def _condition_words(error: Any, profile: ModelProfile) -> str:
     """"when video_urls is given" for an error inside a ``then`` (or "unless ..." inside an
     ``else``) of the model's own schema; "" elsewhere."""
@@ -180,9 +236,6 @@ def _condition_words(error: Any, profile: ModelProfile) -> str:
 
 
 def _annotated(error: Any, notes: dict[str, str]) -> Finding:
-    from vidlint.core.wording import label, show
-    from vidlint.rules.schema import TRANSLATES, other_violation
-
     pointer = make_pointer(*error.absolute_path)
     at_key = False
     if error.validator == "propertyNames":

@@ -5,7 +5,7 @@ say whether one pointer covers another."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 
 def escape_pointer_token(token: str | int) -> str:
@@ -22,44 +22,48 @@ def split_pointer(pointer: str) -> list[str]:
     return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
 
 
-def match_pattern(node: Any, pattern: str) -> Iterator[tuple[str, Any]]:
+def match_pattern(node: Any, pattern: str) -> list[tuple[str, Any]]:
     """(pointer, value) for every value inside ``node`` that a pointer pattern matches, in
     document order: ``*`` stands for any array index or object key; a number also indexes an
     array (``/image_urls/*``, ``/model_params/voice_bindings/*``, ``/image_start``)."""
-    return _match(node, _pattern_tokens(pattern), "")
+    found: list[tuple[str, Any]] = [("", node)]
+    for token, escaped in _pattern_tokens(pattern):  # one level at a time, each in document order
+        deeper: list[tuple[str, Any]] = []
+        for at, value in found:
+            if token == "*":  # (loops, not comprehensions: the lists are short, mostly one or two items)
+                if isinstance(value, list):
+                    for index, child in enumerate(value):
+                        deeper.append((f"{at}/{index}", child))
+                elif isinstance(value, dict):
+                    for name, child in value.items():
+                        deeper.append((f"{at}/{escape_pointer_token(name)}", child))
+            elif isinstance(value, dict):
+                if token in value:
+                    deeper.append((f"{at}/{escaped}", value[token]))
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                deeper.append((f"{at}/{int(token)}", value[int(token)]))
+        if not deeper:
+            return deeper
+        found = deeper
+    return found
 
 
 @lru_cache(maxsize=512)
-def _pattern_tokens(pattern: str) -> tuple[str, ...]:
-    return tuple(split_pointer(pattern))  # a model's few patterns, taken apart once
-
-
-def _match(node: Any, tokens: tuple[str, ...], at: str) -> Iterator[tuple[str, Any]]:
-    # ``at``: the pointer of ``node``, extended one token at a time (never rebuilt from all of them)
-    if not tokens:
-        yield at, node
-        return
-    token, rest = tokens[0], tokens[1:]
-    if token == "*":
-        if isinstance(node, list):
-            for index, child in enumerate(node):
-                yield from _match(child, rest, f"{at}/{index}")
-        elif isinstance(node, dict):
-            for name, child in node.items():
-                yield from _match(child, rest, f"{at}/{escape_pointer_token(name)}")
-        return
-    if isinstance(node, dict) and token in node:
-        yield from _match(node[token], rest, f"{at}/{escape_pointer_token(token)}")
-    elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-        yield from _match(node[int(token)], rest, f"{at}/{int(token)}")
+def _pattern_tokens(pattern: str) -> tuple[tuple[str, str], ...]:
+    """(token, token escaped again) of a pattern: a model's few patterns, taken apart once."""
+    return tuple((token, escape_pointer_token(token)) for token in split_pointer(pattern))
 
 
 def get_pointer(document: Any, pointer: str) -> Any:
     """The value at ``pointer`` inside ``document``; None when there is none."""
-    if pointer.count("/") == 1 and "~" not in pointer:  # "/field", the common case
+    if "~" in pointer:
+        tokens = split_pointer(pointer)
+    elif pointer.count("/") == 1:  # "/field", the common case
         return document.get(pointer[1:]) if isinstance(document, dict) else None
+    else:
+        tokens = pointer.split("/")[1:]  # nothing escaped
     node = document
-    for token in split_pointer(pointer):
+    for token in tokens:
         if isinstance(node, dict) and token in node:
             node = node[token]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):

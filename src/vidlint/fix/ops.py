@@ -33,7 +33,7 @@ def json_text(value: Any) -> str:
 
 
 def _value_span(document: Document, pointer: str) -> tuple[int, int] | None:
-    start = document.index.values.get(pointer)
+    start = document.value_offset(pointer)
     if start is None:
         return None
     try:
@@ -43,7 +43,7 @@ def _value_span(document: Document, pointer: str) -> tuple[int, int] | None:
 
 
 def _key_span(document: Document, pointer: str) -> tuple[int, int] | None:
-    start = document.index.keys.get(pointer)
+    start = document.key_offset(pointer)
     found = _STRING.match(document.text, start) if start is not None else None
     return (found.start(), found.end()) if found else None
 
@@ -92,7 +92,7 @@ class ReplaceChars(FrozenRecord):
     text: str
 
     def edits(self, document: Document) -> list[Edit] | None:
-        literal = document.index.values.get(self.pointer)
+        literal = document.value_offset(self.pointer)
         if literal is None or document.text[literal] != '"':
             return None
         start, end = document.char_offset(self.pointer, self.start), document.char_offset(self.pointer, self.end)
@@ -184,7 +184,7 @@ def _append_to_top(document: Document, name: str, value_text: str) -> Edit | Non
         gap = text[before[1]:last_key[0]]
         separator = gap[gap.index(",") + 1:] if "," in gap else " "
     else:
-        separator = text[document.index.values[""] + 1:last_key[0]]
+        separator = text[(document.value_offset("") or 0) + 1:last_key[0]]  # after the opening brace
     colon = text[last_key[1]:last_value[0]]
     member = f"{json_text(name)}{colon}{value_text}"
     return _edit(document, last_value[1], last_value[1], f",{separator}{member}")

@@ -22,8 +22,6 @@ DEFAULT_EXCLUDES = ("package.json", "package-lock.json", "composer.json", "tscon
                     ".pre-commit-*", "vidlint-baseline.json")
 SKIPPED_DIRS = {"node_modules", "__pycache__", "venv"}
 MAX_REQUEST_FILE_BYTES = 64 * 1024 * 1024
-# O_NONBLOCK makes opening a FIFO return at once (and is ignored for regular files)
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 class PathError(Exception):
@@ -272,6 +270,10 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
     return sources, errors
 
 
+# O_NONBLOCK makes opening a FIFO return at once (and is ignored for regular files).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
 def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
     """The bytes of a source; PathError with a one-line reason when they cannot be read."""
     if source.location is None:
@@ -290,26 +292,20 @@ def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
         raise PathError(f"{source.display}: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise PathError(f"{source.display}: is a directory")
         if not stat.S_ISREG(info.st_mode):
-            raise PathError(f"{source.display}: not a regular file")
+            raise PathError(f"{source.display}: " + ("is a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"))
         if info.st_size > MAX_REQUEST_FILE_BYTES:
             raise PathError(f"{source.display}: {info.st_size} bytes is too large for a request file")
-        chunks = []
-        remaining = MAX_REQUEST_FILE_BYTES + 1
         # First the size the file says (plus one byte, to notice it growing), then one byte to
         # confirm the end; only a file that changed meanwhile needs more. Small requests keep the
         # buffers small: allocating 64 KiB for every read was a tenth of a 10,000-file run.
-        want = info.st_size + 1
-        while remaining > 0:  # never read past the limit
-            chunk = os.read(fd, min(remaining, want))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-            want = 1 if len(chunk) < want else 65536
-        data = b"".join(chunks)
+        data = os.read(fd, info.st_size + 1)
+        if len(data) > info.st_size:  # it grew meanwhile
+            data = _read_rest(fd, data)
+        else:
+            confirm = os.read(fd, 1)
+            if confirm:
+                data = _read_rest(fd, data + confirm)
     except OSError as exc:
         raise UnreadableFile(source.display, exc.strerror or str(exc)) from None
     finally:
@@ -317,6 +313,19 @@ def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
     if len(data) > MAX_REQUEST_FILE_BYTES:
         raise PathError(f"{source.display}: {len(data)} bytes is too large for a request file")
     return data
+
+
+def _read_rest(fd: int, data: bytes) -> bytes:
+    """``data`` and what follows it in a file that grew while it was read, up to one byte past the limit."""
+    chunks = [data]
+    remaining = MAX_REQUEST_FILE_BYTES + 1 - len(data)
+    while remaining > 0:  # never read past the limit
+        chunk = os.read(fd, min(remaining, 65536))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
 def read_stdin(stream: "BinaryIO | None" = None) -> bytes:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any, Iterator
 
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.core.pointers import escape_pointer_token, make_pointer, split_pointer
 from vidlint.fix import Fix, place_fix
-from vidlint.load.positions import LineMap, PositionIndex, scan_positions
+from vidlint.load.positions import LineMap, PathIndex, PositionIndex, scan_positions
 from vidlint.core.records import FrozenRecord, Record, field
 from vidlint.rules.file import (
     byte_order_mark,
@@ -40,26 +41,47 @@ class Document(Record):
     line_map: LineMap
     suspicious: bool = False
     _index: PositionIndex | None = field(default=None, init=False)
+    _paths: PathIndex | None = field(default=None, init=False)
     _escapes: dict[int, EscapeMap] | None = field(default=None, init=False)  # literal offset -> map, made when needed
 
     @property
     def index(self) -> PositionIndex:
+        """Every value's and key's offset, duplicate keys and NaN/Infinity: the whole request scanned."""
         if self._index is None:
             self._index = scan_positions(self.text, self.start)
         return self._index
 
+    def value_offset(self, pointer: str) -> int | None:
+        """Where the value at ``pointer`` starts (None: no such value). Only the containers on
+        its path are read, unless the parser saw duplicate keys or NaN/Infinity: then the whole
+        request is scanned (which value a repeated key's pointer names is the scanner's call)."""
+        if self.suspicious or self._index is not None:
+            return self.index.values.get(pointer)
+        return self._path_index().value(pointer)
+
+    def key_offset(self, pointer: str) -> int | None:
+        """Where the key of the member at ``pointer`` starts (None: not an object member)."""
+        if self.suspicious or self._index is not None:
+            return self.index.keys.get(pointer)
+        return self._path_index().key(pointer)
+
+    def _path_index(self) -> PathIndex:
+        if self._paths is None:
+            self._paths = PathIndex(self.text, self.start)
+        return self._paths
+
     def locate(self, pointer: str, at_key: bool = False) -> tuple[int, int]:
         """Position of the value (or key) at ``pointer``; the nearest existing ancestor otherwise."""
-        index = self.index
-        if at_key and pointer in index.keys:
-            return self.line_map.position(index.keys[pointer])
-        offset = index.values.get(pointer)
+        if at_key:
+            key = self.key_offset(pointer)
+            if key is not None:
+                return self.line_map.position(key)
+        offset = self.value_offset(pointer)
         if offset is not None:  # the common case: the value exists
             return self.line_map.position(offset)
         tokens = split_pointer(pointer)
         while True:
-            current = make_pointer(*tokens)
-            offset = index.values.get(current)
+            offset = self.value_offset(make_pointer(*tokens))
             if offset is not None:
                 return self.line_map.position(offset)
             if not tokens:
@@ -69,7 +91,7 @@ class Document(Record):
     def char_offset(self, pointer: str, char: int) -> int | None:
         """Source offset of character ``char`` of the string at ``pointer`` (None: no such value);
         each string's escapes are mapped once, however many findings it has."""
-        literal = self.index.values.get(pointer)
+        literal = self.value_offset(pointer)
         if literal is None:
             return None
         if self._escapes is None:
@@ -190,21 +212,25 @@ class LoadedFile(Record):
     diagnostics: list[Diagnostic]
 
 
-class _ParseFlags:
-    """Hooks for json.loads that only note trouble; the scanner finds where it is later."""
+# What json.loads's hooks noticed while parsing the current text (per thread: the editor's
+# server may parse in several). Trouble is only noted; the scanner finds where it is later.
+_NOTICED = threading.local()
 
-    def __init__(self) -> None:
-        self.suspicious = False
 
-    def pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result = dict(pairs)
-        if len(result) != len(pairs):
-            self.suspicious = True
-        return result
+def _note_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        _NOTICED.suspicious = True
+    return result
 
-    def constant(self, token: str) -> float:
-        self.suspicious = True
-        return float(token)
+
+def _note_constant(token: str) -> float:
+    _NOTICED.suspicious = True
+    return float(token)
+
+
+# Made once: json.loads with hooks builds a new decoder for every call (half its time here).
+_DECODER = json.JSONDecoder(object_pairs_hook=_note_pairs, parse_constant=_note_constant)
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -212,11 +238,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _parse(text: str, start: int, end: int) -> tuple[Any, bool]:
-    flags = _ParseFlags()
-    value = json.loads(text[start:end], object_pairs_hook=flags.pairs, parse_constant=flags.constant)
-    # json.loads joins a valid surrogate pair into one character; a lone half stays behind
+    source = text[start:end]
+    if source.startswith("\ufeff"):  # what json.loads checks before it decodes
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", source, 0)
+    _NOTICED.suspicious = False
+    value = _DECODER.decode(source)
+    # the decoder joins a valid surrogate pair into one character; a lone half stays behind
     lone = _SURROGATE_ESCAPE.search(text, start, end) is not None
-    return value, flags.suspicious or lone
+    return value, _NOTICED.suspicious or lone
 
 
 def lone_surrogates(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:

@@ -1,9 +1,11 @@
 """Source positions for JSON values, computed only when a diagnostic needs them.
 
-``json.loads`` is fast but forgets where things were. This scanner walks text that is
+``json.loads`` is fast but forgets where things were. The scanner walks text that is
 already known to be valid JSON (iteratively, so deep nesting cannot overflow the stack)
 and records, for every JSON pointer, where its value and its key start. It also notes
 duplicate keys and the non-standard constants NaN / Infinity that Python's parser accepts.
+Most documents have neither, and their findings are placed by :class:`PathIndex`, which
+reads only the containers on the findings' paths.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from vidlint.core.pointers import escape_pointer_token
 from vidlint.core.records import Record, field
@@ -106,6 +108,94 @@ def scan_positions(text: str, start: int = 0) -> PositionIndex:
                 break
             stack.pop()
             pos += 1
+
+
+_DECODER = json.JSONDecoder()
+# From the end of a value to the start of the next member's value (past white space, a comma,
+# the key and its colon; group 1: the key), or to the start of the next array item.
+_MEMBER = re.compile(r'[ \t\n\r]*+,?[ \t\n\r]*+"([^"\\]*+(?:\\.[^"\\]*+)*+)"[ \t\n\r]*+:[ \t\n\r]*+', re.S)
+_ITEM = re.compile(r"[ \t\n\r]*+,?[ \t\n\r]*+")
+
+
+class PathIndex:
+    """Offsets of the values (and keys) on the paths asked for, without scanning the rest.
+
+    The containers on the way to a pointer are read member by member, only as far as that
+    pointer (a later question resumes where the last one stopped): a finding about
+    ``/image_urls/1`` reads the top level up to ``image_urls`` and that array up to its second
+    item; a value in between (a long prompt, an object) is passed over in one step. For a
+    document without duplicate keys (the parser notes them) this gives the offsets
+    :func:`scan_positions` gives; ``tests/test_positions.py`` holds the two to that.
+    """
+
+    def __init__(self, text: str, start: int = 0) -> None:
+        self.text = text
+        self.values: dict[str, int] = {"": _WS.match(text, start).end()}  # type: ignore[union-attr]
+        self.keys: dict[str, int] = {}
+        self._readers: dict[str, Iterator[str]] = {}  # container pointer -> its members, read as far as asked
+
+    def value(self, pointer: str) -> int | None:
+        self._walk(pointer)
+        return self.values.get(pointer)
+
+    def key(self, pointer: str) -> int | None:
+        self._walk(pointer)
+        return self.keys.get(pointer)
+
+    def _walk(self, pointer: str) -> None:
+        # The containers on the way are the pointer's own prefixes (the recorded pointers are
+        # escaped as the pointer is, so a prefix ends at each "/").
+        values = self.values
+        here, end = "", 0
+        while pointer not in values:
+            end = pointer.find("/", end + 1)
+            child = pointer if end == -1 else pointer[:end]
+            reader = self._readers.get(here)
+            if reader is None:
+                reader = self._readers[here] = self._members(here)
+            while child not in values and next(reader, None) is not None:
+                pass
+            if child not in values:
+                return
+            here = child
+
+    def _members(self, pointer: str) -> Iterator[str]:
+        """Record the offsets of the members of the container at ``pointer`` one by one (one
+        match up to each value, one step over it), yielding each member's pointer."""
+        text, values = self.text, self.values
+        start = values[pointer]
+        opening = text[start]
+        if opening == "{":
+            member = _MEMBER.match(text, start + 1)
+            while member is not None:
+                literal = member.group(1)
+                key = literal if "\\" not in literal else json.loads(f'"{literal}"')  # most keys have no escapes
+                here = pointer + "/" + escape_pointer_token(key)
+                self.keys[here] = member.start(1) - 1
+                at = values[here] = member.end()
+                yield here
+                member = _MEMBER.match(text, _value_end(text, at))
+        elif opening == "[":
+            at = _ITEM.match(text, start + 1).end()  # type: ignore[union-attr]
+            index = 0
+            while text[at] != "]":
+                here = f"{pointer}/{index}"
+                values[here] = at
+                yield here
+                index += 1
+                at = _ITEM.match(text, _value_end(text, at)).end()  # type: ignore[union-attr]
+
+
+def _value_end(text: str, start: int) -> int:
+    """Where the JSON value starting at ``start`` ends. Most values are strings without an
+    escaped quote: they end at the next quote, which ``str.find`` finds several times faster
+    than a regular expression or the decoder reads a long prompt."""
+    if text[start] != '"':
+        return _DECODER.raw_decode(text, start)[1]
+    end = text.find('"', start + 1)
+    if text[end - 1] != "\\":
+        return end + 1
+    return _STRING.match(text, start).end()  # type: ignore[union-attr]
 
 
 class LineMap:

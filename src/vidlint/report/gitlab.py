@@ -7,11 +7,10 @@ line shifts, unique in the report), ``severity`` and ``location.path`` / ``locat
 from __future__ import annotations
 
 import hashlib
-import json
 from itertools import islice
 from typing import Any, Iterator, TextIO
 
-from vidlint.report import write_json_array
+from vidlint.report import indented_json, write_json_array
 from vidlint.run import FileResult, LintRun
 from vidlint.core.diagnostics import Severity
 from vidlint.core.fingerprint import fingerprint, portable_path
@@ -64,5 +63,5 @@ def _fingerprints(result: FileResult, seen: set[str]) -> Iterator[str]:
 
 def render(run: LintRun, stream: TextIO, **_: Any) -> None:
     """``json.dump(list(issues(run)), indent=2)``, written issue by issue."""
-    write_json_array(stream, issues(run), lambda issue: json.dumps(issue, ensure_ascii=False, indent=2), "\n  ")
+    write_json_array(stream, issues(run), indented_json, "\n  ")
     stream.write("\n")

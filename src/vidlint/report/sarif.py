@@ -19,7 +19,7 @@ from typing import Any, Iterator, TextIO
 from urllib.parse import quote
 
 from vidlint import __version__
-from vidlint.report import write_json_array
+from vidlint.report import indented_json, write_json_array
 from vidlint.run import LintRun
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.fingerprint import fingerprint, portable_path
@@ -137,10 +137,10 @@ def render(run: LintRun, stream: TextIO, show_infos: bool = False, **_: Any) -> 
     """``document`` as indented JSON, its results written one by one as the files are read."""
     skeleton, results = _parts(run, show_infos)
     skeleton["runs"][0]["results"] = _RESULTS
-    text = json.dumps(skeleton, ensure_ascii=False, indent=2)
+    text = indented_json(skeleton)
     head, tail = text.split(json.dumps(_RESULTS), 1)
     indent = "\n" + " " * 8  # results are items of runs[0].results
     stream.write(head)
-    shown = write_json_array(stream, results, lambda found: json.dumps(found, ensure_ascii=False, indent=2), indent)
+    shown = write_json_array(stream, results, indented_json, indent)
     omitted = sum(run.totals.counts.values()) - shown
     stream.write(tail.replace('"omittedInfos": 0', f'"omittedInfos": {omitted}', 1) + "\n")

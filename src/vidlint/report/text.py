@@ -20,15 +20,18 @@ prints neither them nor the summary. Folded findings still count (summary, ``--f
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from typing import Any, TextIO
 
 from vidlint.run import LintRun
 from vidlint.core.wording import number, plural
 from vidlint.core.diagnostics import Diagnostic, Severity
+from vidlint.load.positions import _STRING
 from vidlint.report import TEXT_STYLES
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+_WORD = re.compile(r'[^,:\]}\[{ \t"]*')
 MAX_SOURCE_WIDTH = 100  # a longer source line (a JSON Lines record) is shown as a window around the column
 
 
@@ -110,24 +113,14 @@ def folded_line(hidden: Counter[str]) -> str:
 
 
 def caret_span(line: str, start: int) -> int:
-    """How many characters the value at ``start`` (0-based) covers: a whole string, or a number/word."""
+    """How many characters the value at ``start`` (0-based) covers: a whole string (to the end
+    of the line when it is not closed there), or a number/word."""
     if start >= len(line):
         return 1
     if line[start] == '"':
-        end, escaped = start + 1, False
-        while end < len(line):
-            if escaped:
-                escaped = False
-            elif line[end] == "\\":
-                escaped = True
-            elif line[end] == '"':
-                return end - start + 1
-            end += 1
-        return len(line) - start
-    end = start
-    while end < len(line) and line[end] not in ',:]}[{ \t"':
-        end += 1
-    return max(1, end - start)
+        string = _STRING.match(line, start)
+        return len(line) - start if string is None else string.end() - start
+    return max(1, _WORD.match(line, start).end() - start)  # type: ignore[union-attr]
 
 
 def source_excerpt(line_text: str, line: int, column: int, paint: Any) -> list[str]:

@@ -19,7 +19,7 @@ _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
 
 
 
-@rule("VL501", "local-asset", "info", stage="asset", reads="assets")
+@rule("VL501", "local-asset", "info", stage="asset", reads="assets", needs_probe=True)
 def local_asset_is_uploaded(ctx: AssetContext) -> Iterator[Finding]:
     """The asset is a local file, which the API cannot read: ``vidlint submit`` uploads it.
 
@@ -57,7 +57,7 @@ def remote_asset_not_verified(ctx: AssetContext) -> Iterator[Finding]:
                                   "or verify it online with --online")
 
 
-@rule("VL503", "asset-not-found", "error", stage="asset", reads="assets")
+@rule("VL503", "asset-not-found", "error", stage="asset", reads="assets", needs_probe=True)
 def asset_not_found(ctx: AssetContext) -> Iterator[Finding]:
     """The asset's file does not exist.
 
@@ -80,7 +80,7 @@ def asset_not_found(ctx: AssetContext) -> Iterator[Finding]:
                              hint="relative paths are resolved against the request file's folder")
 
 
-@rule("VL504", "asset-not-a-file", "error", stage="asset", reads="assets")
+@rule("VL504", "asset-not-a-file", "error", stage="asset", reads="assets", needs_probe=True)
 def asset_not_a_file(ctx: AssetContext) -> Iterator[Finding]:
     """The asset path is a directory, FIFO, device or socket, not a file.
 
@@ -94,7 +94,7 @@ def asset_not_a_file(ctx: AssetContext) -> Iterator[Finding]:
         yield ctx.finding(f"expected {_article(ctx.ref.kind)} {ctx.ref.kind} file: {ctx.probe.error}")
 
 
-@rule("VL505", "asset-unreadable", "error", stage="asset", reads="assets")
+@rule("VL505", "asset-unreadable", "error", stage="asset", reads="assets", needs_probe=True)
 def asset_unreadable(ctx: AssetContext) -> Iterator[Finding]:
     """The asset file exists but cannot be read.
 
@@ -107,7 +107,7 @@ def asset_unreadable(ctx: AssetContext) -> Iterator[Finding]:
         yield ctx.finding(ctx.probe.error or "cannot read the file")
 
 
-@rule("VL506", "asset-unrecognised", "error", stage="asset", reads="assets")
+@rule("VL506", "asset-unrecognised", "error", stage="asset", reads="assets", needs_probe=True)
 def asset_unrecognised(ctx: AssetContext) -> Iterator[Finding]:
     """The asset file is empty, corrupt, or not an image, video or audio file.
 
@@ -122,7 +122,7 @@ def asset_unrecognised(ctx: AssetContext) -> Iterator[Finding]:
         yield ctx.finding(f"{ctx.probe.error}{where}")
 
 
-@rule("VL507", "asset-truncated", "error", stage="asset", reads="assets")
+@rule("VL507", "asset-truncated", "error", stage="asset", reads="assets", needs_probe=True)
 def asset_truncated(ctx: AssetContext) -> Iterator[Finding]:
     """The asset file ends before its own headers say it should.
 

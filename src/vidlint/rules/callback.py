@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterator
 
 from vidlint.fix import Fix
@@ -58,15 +59,23 @@ def callback_internal(ctx: RequestContext) -> Iterator[Finding]:
 
     Fix: a public https endpoint (a tunnel to a local server works for development).
     """
-    request, meta = ctx.request, ctx.meta
+    field = ctx.meta["callback"]["field"]
+    url = ctx.request.get(field)
+    if not isinstance(url, str) or not url:
+        return
+    problem = _internal_host(url)
+    if problem:
+        yield Finding(f"/{field}", f"{field} points at an internal host ({problem}); the server refuses it",
+                      "use a public https endpoint")
+
+
+@lru_cache(maxsize=64)  # a batch of requests mostly shares one callback: parsed once per url
+def _internal_host(url: str) -> str | None:
+    """Why ``url``'s host (as a WHATWG parser or urllib reads it) is internal; None: it is not."""
     from urllib.parse import urlsplit
 
     from vidlint.core.netaddr import whatwg_host
 
-    field = meta["callback"]["field"]
-    url = request.get(field)
-    if not isinstance(url, str) or not url:
-        return
     hosts: list[tuple[str, str]] = []
     whatwg = whatwg_host(url)
     if whatwg is not None:
@@ -80,9 +89,8 @@ def callback_internal(ctx: RequestContext) -> Iterator[Finding]:
     for written, host in hosts:
         problem = _internal_problem(written, host)
         if problem:
-            yield Finding(f"/{field}", f"{field} points at an internal host ({problem}); the server refuses it",
-                          "use a public https endpoint")
-            return
+            return problem
+    return None
 
 
 def _internal_problem(written: str, host: str) -> str | None:
@@ -113,27 +121,30 @@ def callback_malformed(ctx: RequestContext) -> Iterator[Finding]:
 
     Breaks it: ``"callback_url": "https:///hook"``, ``"https://exa mple.com"``.
     """
-    request, meta = ctx.request, ctx.meta
-    from urllib.parse import urlsplit
-
-    field = meta["callback"]["field"]
-    url = request.get(field)
+    field = ctx.meta["callback"]["field"]
+    url = ctx.request.get(field)
     if not isinstance(url, str) or not url:
         return
-    problem = None
-    if any(c.isspace() or ord(c) < 32 for c in url):
-        problem = "it contains white space or control characters"
-    else:
-        try:
-            parts = urlsplit(url)
-            if not parts.scheme:
-                problem = "it has no scheme"
-            elif not parts.hostname:
-                problem = "it has no host"
-            else:
-                _ = parts.port
-        except ValueError as exc:
-            problem = str(exc)
+    problem = _malformed(url)
     if problem:
         yield Finding(f"/{field}", f"{field} is not a valid absolute URL: {problem}",
                       "write it as https://host/path")
+
+
+@lru_cache(maxsize=64)
+def _malformed(url: str) -> str | None:
+    """What makes ``url`` no usable absolute address; None: nothing."""
+    from urllib.parse import urlsplit
+
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        return "it contains white space or control characters"
+    try:
+        parts = urlsplit(url)
+        if not parts.scheme:
+            return "it has no scheme"
+        if not parts.hostname:
+            return "it has no host"
+        _ = parts.port
+    except ValueError as exc:
+        return str(exc)
+    return None

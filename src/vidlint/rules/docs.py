@@ -16,20 +16,18 @@ import re
 from typing import Any
 
 from vidlint.models import expand_refs, known_models, load_profile, load_schema_file
-from vidlint.rules.registry import RENAMED, Rule, load_all_rules
+from vidlint.rules.registry import RENAMED, Rule, load_all_rules, model_data
 from vidlint.rules.schema import TRANSLATES, other_violation, truncated_text
 
 
 def models_using(declared: Rule) -> list[str]:
-    """The models ``declared`` applies to: those whose data has the key it reads; for a schema
+    """The models ``declared`` applies to: those whose data has what it reads; for a schema
     rule that only annotated schema nodes use, those whose schema names its code; else every one."""
     annotated_only = declared.stage == "schema" and not _translates_generically(declared)
     names = []
     for name in known_models():
         profile = load_profile(name)
         if profile is None or not declared.applies(profile.meta):
-            continue
-        if declared.reads and "." in declared.reads and not _data_for(profile.meta, declared.reads):
             continue
         if annotated_only and not _schema_names(profile, declared.code):
             continue
@@ -57,7 +55,7 @@ def model_values(declared: Rule) -> list[tuple[str, str]]:
     rows = []
     for name in models_using(declared):
         profile = load_profile(name)
-        found = _data_for(profile.meta if profile else {}, declared.reads)
+        found = model_data(profile.meta if profile else {}, declared.reads)
         if found:
             rows.append((name, "; ".join(f"{where}: {json.dumps(value, ensure_ascii=False)}" if where
                                          else json.dumps(value, ensure_ascii=False) for where, value in found)))
@@ -103,31 +101,6 @@ def _schema_values(declared: Rule) -> list[tuple[str, str]]:
         if found:
             rows.append((name, "; ".join(dict.fromkeys(found))))
     return rows
-
-
-def _data_for(meta: dict[str, Any], reads: str) -> list[tuple[str, Any]]:
-    """The values a rule reads in one model's data; a media limit may also come from
-    ``media_overrides`` (shown as ``override <at>``)."""
-    found = _values_at(meta, reads.split("."), "")
-    if reads.startswith("media.*."):
-        key = reads.split(".", 2)[2]
-        found += [(f"override {entry.get('at')}", entry[key]) for entry in meta.get("media_overrides", [])
-                  if isinstance(entry, dict) and key in entry]
-    return found
-
-
-def _values_at(node: Any, parts: list[str], where: str) -> list[tuple[str, Any]]:
-    if not parts:
-        return [(where, node)]
-    head, rest = parts[0], parts[1:]
-    if not isinstance(node, dict):
-        return []
-    if head == "*":
-        found: list[tuple[str, Any]] = []
-        for key, value in node.items():
-            found += _values_at(value, rest, f"{where}.{key}" if where else key)
-        return found
-    return _values_at(node[head], rest, where) if head in node else []
 
 
 _LITERAL = re.compile(r"``(.+?)``", re.S)

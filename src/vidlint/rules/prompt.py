@@ -11,10 +11,10 @@ from typing import Any, Iterator
 
 from vidlint.core.wording import number, plural, span
 from vidlint.core.records import FrozenRecord
-from vidlint.core.pointers import get_pointer, make_pointer
+from vidlint.core.pointers import get_pointer, make_pointer, match_pattern
 from vidlint.fix import Fix
 from vidlint.fix.ops import ReplaceChars
-from vidlint.rules.registry import Finding, RequestContext, rule
+from vidlint.rules.registry import Finding, RequestContext, derived, rule
 from vidlint.rules.request import (
     applies,
     count_at,
@@ -29,11 +29,31 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _W = "[A-Za-z0-9_]"
 
 
+def _matches(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> list[re.Match[str]]:
+    """What ``pattern.finditer(text)`` finds, given (ascending) every index at which a match can
+    begin (None: any): the regex runs only there. A tag's regex opens with a look-behind, so
+    ``re`` cannot skip ahead to a literal by itself and would try every character of the prompt."""
+    if starts is None:
+        return list(pattern.finditer(text))
+    found: list[re.Match[str]] = []
+    end = 0
+    for start in starts:
+        if start >= end:
+            match = pattern.match(text, start)  # its look-behind still sees the text before ``start``
+            if match is not None:
+                found.append(match)
+                end = match.end()
+    return found
+
+
 class Tag(FrozenRecord):
     """One tag form of a model's ``reference_tags``, compiled: ``exact`` finds the canonical
-    spelling (group 1: the number), ``loose`` its near misses (group 1: the word, 2: the number)."""
+    spelling (group 1: the number), ``zero`` it numbered below the base, ``loose`` its near misses
+    (group 1: the word, 2: the number). Every match of them begins with one of ``words`` (lower
+    case) after a run of ``edges`` (the opener's and suffix's characters, lower case): where
+    :class:`TagFinder` looks for them."""
 
-    __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii")
+    __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii", "words", "edges")
 
     def __init__(self, form: str, target: str | list[str], base: int, singular: str | None, aliases: list[str]) -> None:
         prefix, _, rest = form.partition("{n}")[0], None, form.partition("{n}")[2]
@@ -59,15 +79,51 @@ class Tag(FrozenRecord):
         tail = r"(?![A-Za-z0-9_.,][0-9]|[A-Za-z0-9])" if self.ascii else ""
         self.loose = re.compile((f"(?<!{_W})" if self.ascii else "") + around + "(" + "|".join(map(re.escape, words))
                                 + ")" + joiner + "([0-9０-９]+)" + around + tail, re.I if self.ascii else 0)
+        self.words, self.edges = tuple(words), edges.lower()
 
     def spelled(self, number: int) -> str:
         return self.form.replace("{n}", str(number))
+
+class TagFinder:
+    """Where any of a grammar's tags can begin in a text: each tag's exact, zero and loose
+    regexes then run only at those places (:func:`_matches`), not at every character. A match
+    of a tag begins with one of its ``words`` (lower case) after a run of its ``edges``, so the
+    places are found with ``str.find`` in the text in lower case (one search per word that no
+    shorter word begins). In an ASCII text ``re.I`` compares characters as ``lower()`` does;
+    beyond ASCII it does not ("ımage" matches "image"), so other texts are searched everywhere."""
+
+    def __init__(self, tags: list[Tag]) -> None:
+        self.tags = tags
+        words = {w for tag in tags for w in tag.words}
+        shortest = sorted(w for w in words if not any(w != v and w.startswith(v) for v in words))
+        # a tag can begin where a word of it does, so where the shortest word its word begins with does
+        self.sought = [(word, tuple(i for i, tag in enumerate(tags) if any(w.startswith(word) for w in tag.words)))
+                       for word in shortest]
+        self.usable = all(all(w.isascii() for w in tag.words) and tag.edges.isascii() for tag in tags if tag.ascii)
+
+    def starts(self, text: str) -> dict[int, list[int]] | None:
+        """For each tag (by its index) that can occur in ``text``, the indexes at which a match of
+        it can begin (ascending); None when the text is to be searched everywhere."""
+        if not self.usable or not text.isascii():
+            return None
+        lowered = text.lower()
+        found: dict[int, set[int]] = {}
+        for word, indexes in self.sought:
+            at = lowered.find(word)
+            while at >= 0:
+                for index in indexes:
+                    first, edges = at, self.tags[index].edges
+                    while first > 0 and lowered[first - 1] in edges:
+                        first -= 1
+                    found.setdefault(index, set()).update(range(first, at + 1))
+                at = lowered.find(word, at + 1)
+        return {index: sorted(places) for index, places in found.items()}
 
 
 class TagGrammar(FrozenRecord):
     """A model's ``reference_tags``: its tag forms and the foreign syntaxes it forbids."""
 
-    __slots__ = ("tags", "forbidden", "name_them_from", "near_miss")
+    __slots__ = ("tags", "forbidden", "name_them_from", "near_miss", "finder")
 
     def __init__(self, spec: dict[str, Any]) -> None:
         base = spec.get("base", 1)
@@ -76,13 +132,28 @@ class TagGrammar(FrozenRecord):
         self.near_miss = spec.get("near_miss", "is not read as a reference; the model reads")
         self.tags = [Tag(t["form"], t["target"], t.get("base", base), t.get("singular"), t.get("aliases", []))
                      for t in spec.get("tags", [])]
-        self.forbidden = [(Tag(f["form"], "", 0, None, []).exact, f) for f in spec.get("forbidden", [])]
+        self.forbidden = [(Tag(f["form"], "", 0, None, []), f) for f in spec.get("forbidden", [])]
         self.name_them_from = spec.get("name_them_from", 2)
+        self.finder = TagFinder(self.tags + [tag for tag, _ in self.forbidden])
 
-    def exact(self, text: str) -> Iterator[tuple[Tag, re.Match[str]]]:
-        for tag in self.tags:
-            for match in tag.exact.finditer(text):
-                yield tag, match
+    def scan(self, pointer: str, text: str) -> PromptText:
+        """Every tag, near miss and foreign tag in ``text``: what the tag rules read."""
+        starts = self.finder.starts(text)
+        exact: list[tuple[Tag, re.Match[str]]] = []
+        zero: list[tuple[Tag, re.Match[str]]] = []
+        loose: list[tuple[Tag, re.Match[str]]] = []
+        for index, tag in enumerate(self.tags):
+            places = None if starts is None else starts.get(index)
+            if starts is not None and places is None:
+                continue  # none of its words is in the text
+            exact += [(tag, match) for match in _matches(tag.exact, text, places)]
+            if tag.zero is not None and "0" in text:  # "Image 0", "Image 00"
+                zero += [(tag, match) for match in _matches(tag.zero, text, places)]
+            loose += [(tag, match) for match in _matches(tag.loose, text, places)]
+        foreign = [(entry, match) for index, (tag, entry) in enumerate(self.forbidden, start=len(self.tags))
+                   if starts is None or index in starts
+                   for match in _matches(tag.exact, text, None if starts is None else starts[index])]
+        return PromptText(pointer, text, tuple(exact), tuple(zero), tuple(loose), tuple(foreign))
 
     def targets(self) -> list[str | tuple[str, ...]]:
         return list(dict.fromkeys(tag.target for tag in self.tags))
@@ -98,24 +169,26 @@ def _field(target: str | tuple[str, ...]) -> str:
     return field_label(target) if isinstance(target, str) else " + ".join(field_label(t) for t in target)
 
 
-_GRAMMARS: dict[int, tuple[dict[str, Any], TagGrammar]] = {}
-
-
 def grammar(meta: dict[str, Any]) -> TagGrammar:
-    spec = meta["reference_tags"]
-    found = _GRAMMARS.get(id(spec))
-    if found is None or found[0] is not spec:  # keyed by id: the spec is kept, so its id is not reused
-        found = _GRAMMARS[id(spec)] = (spec, TagGrammar(spec))
-    return found[1]
+    """The model's ``reference_tags``, compiled once per model."""
+    return derived(meta, _compile_grammar)  # type: ignore[no-any-return]
+
+
+def _compile_grammar(meta: dict[str, Any]) -> TagGrammar:
+    return TagGrammar(meta["reference_tags"])
 
 
 class PromptText(FrozenRecord):
-    """One text the tags are read in, and its canonical tags (``exact``: tag and match, in the
-    grammar's order): scanned once per request, read by every tag rule."""
+    """One text the tags are read in, scanned once per request and read by every tag rule: its
+    canonical tags (``exact``), those numbered below the base (``zero``) and near misses
+    (``loose``), each (tag, match) in the grammar's order; ``foreign``: (``forbidden`` entry, match)."""
 
     pointer: str
     text: str
     exact: tuple[tuple[Tag, re.Match[str]], ...]
+    zero: tuple[tuple[Tag, re.Match[str]], ...]
+    loose: tuple[tuple[Tag, re.Match[str]], ...]
+    foreign: tuple[tuple[dict[str, Any], re.Match[str]], ...]
 
 
 def _texts(ctx: RequestContext) -> list[PromptText]:
@@ -123,15 +196,22 @@ def _texts(ctx: RequestContext) -> list[PromptText]:
     kling also reads ``/model_params/multi_prompt/*/prompt``), default the prompt."""
     texts = ctx.scans.get("prompt")
     if texts is None:
-        from vidlint.core.pointers import match_pattern
-
         rules = grammar(ctx.meta)
         patterns = ctx.meta["reference_tags"].get("texts", ["/prompt"])
         texts = ctx.scans["prompt"] = [
-            PromptText(pointer, value, tuple(rules.exact(value)))
+            rules.scan(pointer, value)
             for pattern in patterns for pointer, value in match_pattern(ctx.request, pattern)
             if isinstance(value, str) and value]
     return texts
+
+
+def _counted(ctx: RequestContext, target: str | tuple[str, ...]) -> int:
+    """:func:`_count` of this request, worked out once per target."""
+    counts = ctx.scans.setdefault("counts", {})
+    count = counts.get(target)
+    if count is None:
+        count = counts[target] = _count(ctx.request, target)
+    return count
 
 
 def _having(field: str, count: int) -> str:
@@ -165,18 +245,16 @@ def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: ``"prompt": "Image 3 waves"`` with two entries in ``image_urls``; ``"Image 0 waves"``.
     Fix: refer to Image 1 or Image 2, or add the third image.
     """
-    rules = grammar(ctx.meta)
     for scanned in _texts(ctx):
-        pointer, text = scanned.pointer, scanned.text
-        for tag in rules.tags:
-            for match in tag.zero.finditer(text) if tag.zero is not None else ():
-                first, field = tag.spelled(tag.base), _field(tag.target)
-                yield Finding(pointer, f'the prompt refers to "{match.group(0)}", but references count from {tag.base}: '
-                              f'"{first}" is {field}[0]', f'write "{first}" for the first entry of {field}',
-                              char=match.start())
+        pointer = scanned.pointer
+        for tag, match in scanned.zero:
+            first, field = tag.spelled(tag.base), _field(tag.target)
+            yield Finding(pointer, f'the prompt refers to "{match.group(0)}", but references count from {tag.base}: '
+                          f'"{first}" is {field}[0]', f'write "{first}" for the first entry of {field}',
+                          char=match.start())
         for tag, match in scanned.exact:
             position = int(match.group(1)) - tag.base + 1
-            count = _count(ctx.request, tag.target)
+            count = _counted(ctx, tag.target)
             if position > count:
                 field = _field(tag.target)
                 hint = (f"refer to {tag.spelled(tag.base)}" if count == 1
@@ -202,28 +280,28 @@ def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
     model ties the character to the reference, which changes the video; and a near miss may be
     prose ("a picture 2 metres wide").
     """
+    near_miss = grammar(ctx.meta).near_miss
     for scanned in _texts(ctx):
-        yield from _spelling(grammar(ctx.meta), scanned)
+        yield from _spelling(near_miss, scanned)
 
 
-def _spelling(rules: TagGrammar, scanned: PromptText) -> Iterator[Finding]:
-    pointer, text = scanned.pointer, scanned.text
+def _spelling(near_miss: str, scanned: PromptText) -> Iterator[Finding]:
+    pointer = scanned.pointer
     taken = {m.span() for _, m in scanned.exact}
-    foreign = [m.span() for pattern, _ in rules.forbidden for m in pattern.finditer(text)]
-    for tag in rules.tags:
-        for match in tag.loose.finditer(text):
-            if match.span() in taken or any(a < match.end() and match.start() < b for a, b in foreign):
-                continue
-            number = int(match.group(2).translate(_DIGITS))
-            if number < tag.base:
-                continue
-            canonical = tag.spelled(number)
-            if canonical == match.group(0):
-                continue
-            taken.add(match.span())
-            yield Finding(pointer, f'"{match.group(0)}" {rules.near_miss} "{canonical}"',
-                          f'write "{canonical}"', char=match.start(),
-                          fix=Fix(f'write "{canonical}"', (ReplaceChars(pointer, match.start(), match.end(), canonical),)))
+    foreign = [m.span() for _, m in scanned.foreign]
+    for tag, match in scanned.loose:
+        if match.span() in taken or any(a < match.end() and match.start() < b for a, b in foreign):
+            continue
+        number = int(match.group(2).translate(_DIGITS))
+        if number < tag.base:
+            continue
+        canonical = tag.spelled(number)
+        if canonical == match.group(0):
+            continue
+        taken.add(match.span())
+        yield Finding(pointer, f'"{match.group(0)}" {near_miss} "{canonical}"',
+                      f'write "{canonical}"', char=match.start(),
+                      fix=Fix(f'write "{canonical}"', (ReplaceChars(pointer, match.start(), match.end(), canonical),)))
 
 
 @rule("VL312", "ambiguous-reference", "warning", stage="request", reads="reference_tags")
@@ -245,7 +323,7 @@ def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
             at = lowered.find(tag.singular)
             if at < 0:
                 continue
-            count, field = _count(ctx.request, tag.target), _field(tag.target)
+            count, field = _counted(ctx, tag.target), _field(tag.target)
             if count > 1:
                 yield Finding(pointer, f'"{text[at:at + len(tag.singular)]}" is ambiguous: {field} has {count} entries',
                               f'name it: "{tag.spelled(tag.base)}" .. "{tag.spelled(count - 1 + tag.base)}"', char=at)
@@ -263,10 +341,12 @@ def unnamed_references(ctx: RequestContext) -> Iterator[Finding]:
 
     Fix: name each character by its tag, e.g. "Image 1 hands Image 2 a cup".
     """
-    rules = grammar(ctx.meta)
-    total = sum(_count(ctx.request, target) for target in rules.targets())
     texts = [scanned for scanned in _texts(ctx) if scanned.text.strip()]
-    if total >= rules.name_them_from and texts and not any(scanned.exact for scanned in texts):
+    if not texts or any(scanned.exact for scanned in texts):
+        return  # no prompt, or it names one
+    rules = grammar(ctx.meta)
+    total = sum(_counted(ctx, target) for target in rules.targets())
+    if total >= rules.name_them_from:
         first: dict[str | tuple[str, ...], Tag] = {}
         others = []
         for tag in rules.tags:
@@ -290,9 +370,8 @@ def foreign_tag_syntax(ctx: RequestContext) -> Iterator[Finding]:
     Fix: the model's own form, "Image 1 walks in".
     """
     for scanned in _texts(ctx):
-        for pattern, entry in grammar(ctx.meta).forbidden:
-            for match in pattern.finditer(scanned.text):
-                yield Finding(scanned.pointer, f'"{match.group(0)}": {entry["message"]}', entry.get("hint"), char=match.start())
+        for entry, match in scanned.foreign:
+            yield Finding(scanned.pointer, f'"{match.group(0)}": {entry["message"]}', entry.get("hint"), char=match.start())
 
 
 # --- shots -------------------------------------------------------------------------------------

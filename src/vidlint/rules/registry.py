@@ -32,7 +32,13 @@ in ``select`` or ``extend-select`` (``--extend-select VL235``); a prefix such as
 switch it on. For advice nobody asked for on every request (a migration preview).
 
 ``reads`` is the ``x-vidlint`` key (a dotted path, ``*`` for any key) a rule reads: a
-request, facts, asset or media rule runs only for models whose data has its first part.
+request, facts, asset or media rule runs only for models whose data has it (a media limit,
+``media.*.duration``, may also come from ``media_overrides``): the models its documentation
+lists (:func:`model_data`), worked out once per model.
+
+An asset rule declared ``needs_probe=True`` judges a file that was read (its probe): it is not
+run for a reference nothing read (a remote uri without ``--online``), the common case, about
+which only the other asset rules can say anything.
 """
 
 from __future__ import annotations
@@ -63,14 +69,15 @@ class Rule:
     function, and ``fix``: how safe its fixes are (``"safe"``, ``"unsafe"``, None: it has none)."""
 
     def __init__(self, code: str, name: str, severity: Severity, stage: str, reads: str | None,
-                 func: Callable[..., Any], opt_in: bool = False, fix: str | None = None) -> None:
+                 func: Callable[..., Any], opt_in: bool = False, fix: str | None = None,
+                 needs_probe: bool = False) -> None:
         self.code = code
         self.opt_in = opt_in
+        self.needs_probe = needs_probe
         self.name = name
         self.severity = severity
         self.stage = stage
         self.reads = reads
-        self.needs = reads.split(".", 1)[0] if reads else None  # the top-level key a model must have
         self.func = func
         self.fix = fix
         self.fixer: Callable[..., Fix | None] | None = None  # a schema rule's fix for an annotated error
@@ -93,7 +100,8 @@ class Rule:
         return fixer
 
     def applies(self, meta: dict[str, Any]) -> bool:
-        return self.reads is None or self.needs in meta
+        """Whether the model data ``meta`` has what the rule reads (the models its documentation lists)."""
+        return self.reads is None or bool(model_data(meta, self.reads))
 
     @property
     def doc(self) -> str:
@@ -119,8 +127,36 @@ class Rule:
                           at_key=at_key, char=char, fix=fix)
 
     def emit_finding(self, finding: Finding) -> Diagnostic:
+        if finding.fix is None:  # most findings: the diagnostic straight away
+            return Diagnostic(self.code, self.severity, finding.message, finding.pointer, finding.hint,
+                              at_key=finding.at_key, char=finding.char)
         return self.emit(finding.message, finding.pointer, finding.hint, at_key=finding.at_key, char=finding.char,
                          fix=finding.fix)
+
+
+def model_data(meta: dict[str, Any], reads: str) -> list[tuple[str, Any]]:
+    """The values a rule that ``reads`` this dotted path finds in one model's data, with where
+    they are; a media limit may also come from ``media_overrides`` (``override <at>``)."""
+    found = _values_at(meta, reads.split("."), "")
+    if reads.startswith("media.*."):
+        key = reads.split(".", 2)[2]
+        found += [(f"override {entry.get('at')}", entry[key]) for entry in meta.get("media_overrides", [])
+                  if isinstance(entry, dict) and key in entry]
+    return found
+
+
+def _values_at(node: Any, parts: list[str], where: str) -> list[tuple[str, Any]]:
+    if not parts:
+        return [(where, node)]
+    head, rest = parts[0], parts[1:]
+    if not isinstance(node, dict):
+        return []
+    if head == "*":
+        found: list[tuple[str, Any]] = []
+        for key, value in node.items():
+            found += _values_at(value, rest, f"{where}.{key}" if where else key)
+        return found
+    return _values_at(node[head], rest, where) if head in node else []
 
 
 RULES: dict[str, Rule] = {}
@@ -148,10 +184,12 @@ RULE_MODULES = (
 
 
 def rule(code: str, name: str, severity: str, stage: str, reads: str | None = None,
-         opt_in: bool = False, fix: str | None = None) -> Callable[[Callable[..., Any]], Rule]:
+         opt_in: bool = False, fix: str | None = None, needs_probe: bool = False) -> Callable[[Callable[..., Any]], Rule]:
     """Declare a rule (see the module's docstring). The decorated function becomes the Rule."""
     if stage not in STAGES:
         raise ValueError(f"{code}: unknown stage {stage!r}")
+    if needs_probe and stage != "asset":
+        raise ValueError(f"{code}: needs_probe is for asset rules")
     if fix is not None and fix not in APPLICABILITIES:
         raise ValueError(f"{code}: fix must be one of {APPLICABILITIES}, not {fix!r}")
 
@@ -159,7 +197,7 @@ def rule(code: str, name: str, severity: str, stage: str, reads: str | None = No
         known = RULES.get(code)
         if known is not None and known.func.__qualname__ != func.__qualname__:
             raise RuntimeError(f"rule code {code} declared twice")
-        declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in, fix)
+        declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in, fix, needs_probe)
         RULES[code] = declared
         return declared
 
@@ -168,16 +206,19 @@ def rule(code: str, name: str, severity: str, stage: str, reads: str | None = No
 
 _SORTED: dict[str, Rule] = {}
 _BY_STAGE: dict[str, tuple[Rule, ...]] = {}
+_OPT_IN: frozenset[str] = frozenset()  # the codes of the opt-in rules
 
 
 def load_all_rules() -> dict[str, Rule]:
     """Every rule, by code (imports the rule modules once)."""
+    global _OPT_IN
     if not _SORTED:
         import importlib
 
         for module in RULE_MODULES:
             importlib.import_module(module)
         _SORTED.update(sorted(RULES.items()))
+        _OPT_IN = frozenset(code for code, declared in _SORTED.items() if declared.opt_in)
         for stage in STAGES:
             _BY_STAGE[stage] = tuple(r for r in _SORTED.values() if r.stage == stage)
     return _SORTED
@@ -204,24 +245,39 @@ def stage_rules(stage: str) -> tuple[Rule, ...]:
     return _BY_STAGE[stage]
 
 
-_APPLYING: dict[tuple[str, int], tuple[dict[str, Any], tuple[Rule, ...]]] = {}
+_DERIVED: dict[tuple[int, Callable[..., Any]], tuple[dict[str, Any], Any]] = {}
 
 
-def applying(stage: str, meta: dict[str, Any]) -> tuple[Rule, ...]:
-    """The rules of ``stage`` that apply to the model data ``meta`` (worked out once per model)."""
-    key = (stage, id(meta))
+def derived(meta: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
+    """``build(meta)``, worked out once per model data (``meta``: a profile's ``x-vidlint``):
+    what rules and the estimate read of a model's data, not read again for every request."""
+    key = (id(meta), build)
+    found = _DERIVED.get(key)
+    if found is None or found[0] is not meta:  # the object itself is kept, so its id is not reused
+        found = _DERIVED[key] = (meta, build(meta))
+    return found[1]
+
+
+_APPLYING: dict[tuple[str, int, bool], tuple[dict[str, Any], tuple[Rule, ...]]] = {}
+
+
+def applying(stage: str, meta: dict[str, Any], unread: bool = False) -> tuple[Rule, ...]:
+    """The rules of ``stage`` that apply to the model data ``meta`` (worked out once per model);
+    ``unread``: only those that can speak of an asset nothing read (no ``needs_probe``)."""
+    key = (stage, id(meta), unread)
     found = _APPLYING.get(key)
     if found is None or found[0] is not meta:  # the object itself is kept, so its id is not reused
-        found = _APPLYING[key] = (meta, tuple(r for r in stage_rules(stage) if r.applies(meta)))
+        found = _APPLYING[key] = (meta, tuple(r for r in stage_rules(stage)
+                                              if r.applies(meta) and not (unread and r.needs_probe)))
     return found[1]
 
 
 def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset(),
-              opted_in: frozenset[str] = frozenset()) -> list[Diagnostic]:
+              opted_in: frozenset[str] = frozenset(), unread: bool = False) -> list[Diagnostic]:
     """Run every rule of ``stage`` that applies to ``meta`` on ``ctx`` (an opt-in rule only when its
-    code is in ``opted_in``); their diagnostics."""
+    code is in ``opted_in``; ``unread``: see :func:`applying`); their diagnostics."""
     found = []
-    for declared in applying(stage, meta):
+    for declared in applying(stage, meta, unread):
         if (skip and declared.code in skip) or (declared.opt_in and declared.code not in opted_in):
             continue
         for finding in declared.func(ctx):
@@ -233,8 +289,8 @@ def opted_in(config: Any) -> frozenset[str]:
     """The opt-in rules a configuration names by their full code (``select`` / ``extend-select``)."""
     if config is None:
         return frozenset()
-    named = {*config.select, *config.extend_select}
-    return frozenset(c for c, r in load_all_rules().items() if r.opt_in and c in named)
+    load_all_rules()
+    return _OPT_IN.intersection({*config.select, *config.extend_select})
 
 
 def iter_findings(items: Iterable[Finding] | None) -> Iterable[Finding]:

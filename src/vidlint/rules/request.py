@@ -14,7 +14,8 @@ from vidlint.core.wording import label, number, plural, show, span
 from vidlint.core.pointers import get_pointer, make_pointer, match_pattern, pattern_matches
 from vidlint.fix import Fix
 from vidlint.fix.ops import AddToTop, RemoveMember, ReplaceValue
-from vidlint.rules.registry import Finding, RequestContext, rule
+from vidlint.models import known_models, load_profile
+from vidlint.rules.registry import Finding, RequestContext, derived, rule
 
 BINDING_KEY = re.compile(r"^(image|video)([1-9][0-9]*)$")
 
@@ -207,9 +208,11 @@ def audio_urls_ignored(ctx: RequestContext) -> Iterator[Finding]:
     """
     request, meta = ctx.request, ctx.meta
     spec = meta["positional_audio"]
-    bindings = get_pointer(request, spec["overridden_by"])
     audio = as_list(request, spec["field"])
-    if audio and isinstance(bindings, dict):
+    if not audio:
+        return
+    bindings = get_pointer(request, spec["overridden_by"])
+    if isinstance(bindings, dict):
         overridden = label(spec["overridden_by"])
         yield Finding(make_pointer(spec["field"]),
                       f"{spec['field']} is ignored because {overridden} is also given" if bindings else
@@ -232,9 +235,9 @@ def unbound_audio(ctx: RequestContext) -> Iterator[Finding]:
     """
     request, meta = ctx.request, ctx.meta
     spec = meta["positional_audio"]
-    if isinstance(get_pointer(request, spec["overridden_by"]), dict):
-        return  # VL214 covers it
     audio = as_list(request, spec["field"])
+    if not audio or isinstance(get_pointer(request, spec["overridden_by"]), dict):
+        return  # no voices, or VL214 covers them
     slots = sum(len(as_list(request, field)) for field in spec["order"])
     order = " then ".join(spec["order"])
     for index in range(slots, len(audio)):
@@ -514,6 +517,12 @@ def _name_overlap(name: str, other: str) -> float:
     return len(a & b) / len(a | b)
 
 
+def _taken(meta: dict[str, Any]) -> frozenset[str]:
+    """The top-level keys a request of this model may have without naming another model's field."""
+    own = load_profile(meta.get("model", ""))
+    return frozenset((*own.fields, "$schema", "model")) if own is not None else frozenset()
+
+
 @rule("VL230", "sibling-fits-better", "warning", stage="request", reads="family", fix="unsafe")
 def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     """The request's fields fit another model of the same family better than the one it names.
@@ -530,13 +539,12 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     The fix (unsafe: another model makes another video at another price) sets that model.
     """
     request, meta = ctx.request, ctx.meta
-    from vidlint.models import known_models, load_profile
-
+    taken = derived(meta, _taken)
+    foreign = [key for key in request if key not in taken]
+    if not foreign:
+        return  # every field is the model's own: nothing to compare (nearly every request)
     own = load_profile(meta.get("model", ""))
     if own is None:
-        return
-    foreign = [key for key in request if key not in own.fields and key not in ("$schema", "model")]
-    if not foreign:
         return
     ranked: list[tuple[int, float, str, list[str]]] = []
     for name in known_models():

@@ -141,11 +141,17 @@ def _clamp(pointer: str, value: Any, keyword: str, schema: dict[str, Any]) -> Fi
     return Fix(f"clamp {label(pointer)} to {limit}", (ReplaceValue(pointer, limit),))
 
 
+def extra_keys(instance: Any, schema: dict[str, Any]) -> list[str]:
+    """The keys of ``instance`` that ``schema``'s ``properties`` and ``patternProperties`` leave
+    to ``additionalProperties``, in the instance's order."""
+    properties = schema.get("properties", {})
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    found = instance if isinstance(instance, dict) else {}
+    return [k for k in found if k not in properties and not any(p.search(k) for p in patterns)]
+
+
 def _extra_keys(error: Any) -> list[str]:
-    properties = error.schema.get("properties", {})
-    patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
-    instance = error.instance if isinstance(error.instance, dict) else {}
-    return [k for k in instance if k not in properties and not any(p.search(k) for p in patterns)]
+    return extra_keys(error.instance, error.schema)
 
 
 @rule("VL105", "unknown-field", "error", stage="schema", fix="unsafe")

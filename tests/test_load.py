@@ -1,0 +1,95 @@
+"""Loading a request: parsing with one shared decoder says what json.loads says, and source
+positions from the path index (only the containers on a finding's path are read) are the
+whole-document scanner's; a document with duplicate keys keeps the scanner's answers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from request_strategies import json_values
+
+from vidlint.load.document import load_bytes
+from vidlint.load.positions import PathIndex, scan_positions
+
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Strings that make the path index's string skip take its slow way (an escaped quote or
+# backslash before the closing quote), keys with pointer escapes, non-ASCII written both ways.
+tricky_text = st.sampled_from(['a"b', "a\\", '\\"', "x/y", "m~n", "", "é", "\n", "]},:[{", '"'])
+keys = st.one_of(st.text(max_size=6), tricky_text)
+values = st.recursive(
+    st.one_of(json_values, tricky_text),
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=4)),
+    max_leaves=25,
+)
+layouts = st.sampled_from([
+    {}, {"indent": 2}, {"indent": "\t"}, {"separators": (",", ":")}, {"separators": (" , ", " : "), "indent": 1},
+    {"ensure_ascii": False}, {"ensure_ascii": False, "indent": 0},
+])
+
+
+def asked(index: Any) -> list[str]:
+    """Every pointer the scanner found, and some that name nothing."""
+    pointers = list(index.values)
+    return pointers + [p + "/missing" for p in pointers[:5]] + [p + "/0" for p in pointers[:5]] + ["/~2", "nope"]
+
+
+@FAST
+@given(value=values, layout=layouts, order=st.randoms(use_true_random=False), prefix=st.sampled_from(["", "  ", "\n{}\n"]))
+def test_path_index_gives_the_scanners_offsets(value: Any, layout: dict[str, Any], order: Any, prefix: str) -> None:
+    text = prefix + json.dumps(value, **layout) + "\n"
+    start = len(prefix)
+    full = scan_positions(text, start)
+    pointers = asked(full)
+    order.shuffle(pointers)  # any order of questions: a later one resumes where an earlier one stopped
+    lazy = PathIndex(text, start)
+    for pointer in pointers:
+        assert lazy.value(pointer) == full.values.get(pointer), pointer
+        assert lazy.key(pointer) == full.keys.get(pointer), pointer
+
+
+def test_a_string_with_escaped_quotes_is_skipped_whole() -> None:
+    text = '{"a": "say \\"hi\\" \\\\", "b": ["\\\\", "\\"", 1], "c": {"d": [true]}}'
+    lazy = PathIndex(text)
+    assert text[lazy.value("/b/1"):].startswith('"\\""')  # type: ignore[misc]
+    assert text[lazy.value("/c/d/0"):].startswith("true")  # type: ignore[misc]
+    assert lazy.key("/c") == text.index('"c"')
+
+
+def test_positions_of_a_document_with_duplicate_keys_are_the_scanners() -> None:
+    text = '{\n  "a": {"x": 1},\n  "a": {"y": 2},\n  "b": 3\n}\n'
+    document = load_bytes("r.json", text.encode(), False).documents[0]
+    assert document.suspicious
+    # /a/x exists only in the first object: the scanner knows it, the parsed value does not
+    assert document.locate("/a/x") == (2, 14)
+    assert document.locate("/a", at_key=True) == (2, 3)  # the first key
+    assert document.locate("/a") == (3, 8)  # the value the parser kept: the last one
+
+
+def test_positions_in_a_json_lines_record() -> None:
+    data = b'{"model": "m", "n": [1, 2]}\n\n  {"model": "m", "n": [3, {"k": "v"}]}\n'
+    documents = load_bytes("r.jsonl", data, True).documents
+    assert documents[1].locate("/n/1/k") == (3, 33)
+    assert documents[1].locate("/n/1/k", at_key=True) == (3, 28)
+    assert documents[1].locate("/n/7") == (3, 23)  # the nearest existing value: the array
+    assert documents[0].locate("/n/1") == (1, 25)
+
+
+def test_a_second_byte_order_mark_is_reported_as_json_loads_words_it() -> None:
+    loaded = load_bytes("r.json", b"\xef\xbb\xbf\xef\xbb\xbf{}", False)
+    assert [(d.code, d.message) for d in loaded.diagnostics] == [
+        ("VL004", "file starts with a byte order mark, which JSON does not allow"),
+        ("VL001", "invalid JSON: unexpected UTF-8 BOM (decode using utf-8-sig)"),
+    ]
+
+
+def test_duplicates_and_constants_are_noticed_per_document() -> None:
+    data = b'{"a": 1}\n{"a": 1, "a": 2}\n{"b": NaN}\n{"c": [1]}\n'
+    documents = load_bytes("r.jsonl", data, True).documents
+    assert [d.suspicious for d in documents] == [False, True, True, False]
+    assert [d.code for d in documents[1].parse_warnings()] == ["VL005"]
+    assert [d.code for d in documents[2].parse_warnings()] == ["VL003"]

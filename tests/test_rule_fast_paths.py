@@ -1,0 +1,196 @@
+"""The shortcuts the rule stages take (issue 19) give what the plain way gives.
+
+- Prompt tags: a model's tag regexes run only where one of its words begins in the prompt
+  in lower case (``TagFinder``); held against running every regex over the whole text, on
+  generated prompts of every model's tag words, in ASCII (the shortcut) and with characters
+  ``re.I`` folds differently from ``lower()`` ("ımage", "ſ", the Kelvin sign: every character
+  is tried, as before).
+- Asset rules declared ``needs_probe`` say nothing of a reference nothing read, so a
+  remote uri runs only the others.
+- ``match_pattern`` walks one level at a time and still gives document order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vidlint.api import lint_bytes
+from vidlint.check.assets import AssetContext, AssetRef, Resolution
+from vidlint.core.pointers import match_pattern
+from vidlint.models import known_models, load_profile
+from vidlint.probe.model import MediaProbe
+from vidlint.rules.prompt import PromptText, TagGrammar, grammar
+from vidlint.rules.registry import load_all_rules, stage_rules
+
+SCALE = max(1, int(os.environ.get("VIDLINT_PROPERTY_SCALE", "1") or 1))
+SETTINGS = settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+GRAMMARS = {name: grammar(load_profile(name).meta) for name in known_models()
+            if "reference_tags" in load_profile(name).meta}
+# one grammar per distinct tag data (many models share theirs)
+DISTINCT = list({json.dumps(load_profile(n).meta["reference_tags"], sort_keys=True): n for n in GRAMMARS}.values())
+
+
+def everywhere(rules: TagGrammar, pointer: str, text: str) -> PromptText:
+    """The scan without the shortcut: every regex over the whole text (what vidlint did before)."""
+    return PromptText(
+        pointer, text,
+        tuple((tag, m) for tag in rules.tags for m in tag.exact.finditer(text)),
+        tuple((tag, m) for tag in rules.tags if tag.zero is not None for m in tag.zero.finditer(text)),
+        tuple((tag, m) for tag in rules.tags for m in tag.loose.finditer(text)),
+        tuple((entry, m) for tag, entry in rules.forbidden for m in tag.exact.finditer(text)))
+
+
+def spans(scanned: PromptText) -> tuple:
+    def of(pairs):
+        return [(id(owner), m.span(), m.group(0)) for owner, m in pairs]
+    return of(scanned.exact), of(scanned.zero), of(scanned.loose), of(scanned.foreign)
+
+
+def fragments(rules: TagGrammar) -> list[str]:
+    """Pieces a prompt is made of: each tag's words in several cases, its edges, digits, joiners."""
+    pieces = [" ", "  ", "\t", "_", "-", "#", "№", ".", ",", "a", "x", "s", "Z", "0", "1", "2", "9", "12", "０", "３",
+              "的", "参考", "ı", "İ", "ſ", "\u212a", "K", "k"]
+    for tag, _ in [(t, None) for t in rules.tags] + rules.forbidden:
+        pieces += [tag.spelled(1), tag.spelled(0), tag.spelled(10)]
+        for word in tag.words:
+            pieces += [word, word.upper(), word.capitalize(), word[:-1]]
+        pieces += list(tag.edges)
+    return pieces
+
+
+@pytest.mark.parametrize("model", DISTINCT)
+def test_tag_scan_finds_what_every_regex_over_the_text_finds(model):
+    rules = GRAMMARS[model]
+    pieces = fragments(rules)
+
+    @SETTINGS
+    @given(st.lists(st.sampled_from(pieces), max_size=14))
+    def check(parts):
+        text = "".join(parts)
+        assert spans(rules.scan("/prompt", text)) == spans(everywhere(rules, "/prompt", text)), text
+
+    check()
+
+
+def test_ascii_prompts_take_the_shortcut_and_others_are_searched_everywhere():
+    rules = GRAMMARS["wan2.7-reference-video"]
+    assert rules.finder.starts("the robot waves at Image 1 and image2") is not None
+    assert rules.finder.starts("让Image 1跳舞") is None  # beyond ASCII: every character is tried
+    # "ımage 2" (dotless i) is a near miss to re.I, though "ımage".lower() is not "image"
+    scanned = rules.scan("/prompt", "ımage 2 waves")
+    assert [m.group(0) for _, m in scanned.loose] == ["ımage 2"]
+
+
+@pytest.mark.parametrize("prompt, expected", [
+    ("Image 1 waves, image 2 and Video 1 dance, Image 0 bows", ["VL310", "VL311"]),
+    ("the reference image waves at Video 3", ["VL310", "VL312"]),
+    ("ımage 1 waves", ["VL311", "VL313"]),  # a near miss names no reference
+])
+def test_tag_rules_through_lint(prompt, expected):
+    request = {"model": "wan2.7-reference-video", "prompt": prompt,
+               "image_urls": ["https://cdn.example.com/a.jpg", "https://cdn.example.com/b.jpg"],
+               "video_urls": ["https://cdn.example.com/c.mp4"]}
+    result = lint_bytes("r.json", json.dumps(request, ensure_ascii=False).encode(), False, None)
+    assert sorted({d.code for d in result.diagnostics} - {"VL502"}) == expected
+
+
+# --- asset rules for a reference nothing read --------------------------------------------------
+
+
+def contexts_without_probe():
+    for how in ("remote", "invalid", "local", "mapped", "online"):
+        for kind in ("image", "video", "audio", "document"):
+            resolution = Resolution(how, path="/nowhere/x" if how in ("local", "mapped") else None, scheme="https",
+                                    reason="unusable" if how == "invalid" else None)
+            yield AssetContext(AssetRef("/image_urls/0", "https://cdn.example.com/x.zip", kind), resolution,
+                               {"formats": ["pdf"]})
+
+
+def test_rules_that_need_a_probe_say_nothing_without_one():
+    load_all_rules()
+    needing = [r for r in stage_rules("asset") if r.needs_probe]
+    assert {r.code for r in needing} == {"VL501", "VL503", "VL504", "VL505", "VL506", "VL507"}
+    for ctx in contexts_without_probe():
+        for declared in needing:
+            assert list(declared.func(ctx)) == [], (declared.code, ctx)
+
+
+def test_rules_that_need_no_probe_are_silent_beside_one():
+    """With a probe, the others say nothing either: skipping the first set without one
+    leaves each reference's findings as they were."""
+    load_all_rules()
+    probe = MediaProbe(kind="image", format="jpeg", size=10, width=300, height=300)
+    for declared in stage_rules("asset"):
+        if declared.needs_probe:
+            continue
+        for how in ("local", "mapped", "online"):
+            for kind in ("image", "document"):
+                ctx = AssetContext(AssetRef("/image_urls/0", "x.zip", kind), Resolution(how, path="/x.jpg"),
+                                   {"formats": ["pdf"]}, probe)
+                assert list(declared.func(ctx)) == [], (declared.code, how, kind)
+
+
+def test_remote_and_local_references_still_get_their_findings(tmp_path):
+    request = {"model": "wan2.7-reference-video", "prompt": "Image 1 and Image 2 wave",
+               "image_urls": ["https://cdn.example.com/a.jpg", "missing.png"]}
+    result = lint_bytes("r.json", json.dumps(request).encode(), False, tmp_path)
+    assert [(d.code, d.pointer) for d in result.diagnostics] == [("VL502", "/image_urls/0"), ("VL503", "/image_urls/1")]
+
+
+# --- pointer patterns --------------------------------------------------------------------------
+
+
+def test_match_pattern_gives_document_order_at_every_depth():
+    doc = {"a": [{"b": {"y": 1, "x/z": 2}}, {"b": [3, 4]}, {"c": 5}], "d~": {"e": 6}}
+    assert match_pattern(doc, "/a/*/b/*") == [("/a/0/b/y", 1), ("/a/0/b/x~1z", 2), ("/a/1/b/0", 3), ("/a/1/b/1", 4)]
+    assert match_pattern(doc, "/d~0/e") == [("/d~0/e", 6)]
+    assert match_pattern(doc, "/a/1/b/01") == [("/a/1/b/1", 4)]
+    assert match_pattern(doc, "") == [("", doc)]
+    assert match_pattern(doc, "/a/*/missing") == []
+
+
+# --- a rule runs only for models whose data has what it reads ------------------------------------
+
+REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def _left_out(model: str) -> list:
+    """Request and facts rules whose ``reads`` starts with a key the model has, but whose whole
+    path it lacks: run before, skipped now."""
+    meta = load_profile(model).meta
+    return [r for stage in ("request", "facts") for r in stage_rules(stage)
+            if r.reads and r.reads.split(".")[0] in meta and not r.applies(meta)]
+
+
+@pytest.mark.parametrize("model", [m for m in known_models() if _left_out(m)])
+def test_rules_left_out_for_a_model_say_nothing_of_its_requests(model):
+    from request_strategies import model_requests
+
+    from vidlint.check.pipeline import check_request
+    from vidlint.models import load_schema_file, schema_dir
+    from vidlint.rules.registry import RequestContext
+
+    load_all_rules()
+    profile = load_profile(model)
+    schema = load_schema_file(f"{model}.json")
+    shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
+    seeds = [json.loads(path.read_text(encoding="utf-8")) for path in sorted((REPO / "examples" / "clean").rglob("*.json"))]
+    seeds = [seed for seed in seeds + schema.get("examples", []) if isinstance(seed, dict) and seed.get("model") == model]
+
+    @settings(max_examples=25 * SCALE, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(model_requests(model, schema, shared, seeds))
+    def silent(request):
+        if not isinstance(request, dict):
+            return
+        facts = check_request(request, None).facts
+        ctx = RequestContext(request, profile.meta, profile, facts)
+        for declared in _left_out(model):
+            assert list(declared.func(ctx)) == [], (declared.code, request)
+
+    silent()
