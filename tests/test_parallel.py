@@ -153,6 +153,20 @@ def test_a_worker_that_stops_working_does_not_stop_the_run() -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_worker_that_cannot_be_forked_leaves_the_work_here(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import multiprocessing.context
+
+    from vidlint import parallel
+
+    def refused(self):  # type: ignore[no-untyped-def]
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", refused)
+    assert list(parallel.map_in_order(_doubled, range(400), None, OSError, jobs=3)) == [(n * 2, None) for n in range(400)]
+    assert not parallel._BUSY and parallel._JOB is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 def test_an_error_in_a_worker_is_raised_here() -> None:
     import threading
 

@@ -219,7 +219,10 @@ def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options:
     try:
         for _ in range(count - 1):
             worker = context.Process(target=_work, daemon=True)
-            worker.start()
+            try:
+                worker.start()
+            except OSError:  # no fork (out of processes or memory): fewer workers, this process does the rest
+                break
             workers.append(worker)
         ready: dict[int, list[Outcome]] = {}  # chunks done, by number, until their turn comes
         done_here: set[int] = set()  # a late worker's chunks this process linted itself: theirs are dropped
