@@ -8,9 +8,9 @@ come back). This process lints too: N processes are this one and N - 1 workers, 
 cost one fork (and its memory), and a busy machine that leaves this process alone to work
 costs little more than a run without workers. Results are handed on in file order, so the
 output is the same as a sequential run's, byte for byte. When the next chunk in order is a
-worker's and this process has nothing else to do, it waits about as long as it takes for a
-chunk itself, then lints that chunk too and drops the worker's copy: a worker slowed down
-by other work (or killed) never makes the run much slower than one process.
+worker's and this process has nothing else to do, it waits about 1.5 times as long as it
+takes for a chunk itself, then lints that chunk too and drops the worker's copy: a worker
+slowed down by other work (or killed) never makes the run much slower than one process.
 
 Small runs stay in one process: forking costs more than it saves below ``MIN_FILES``. From
 there the first files (``SAMPLE_FILES``, and at least ``SAMPLE_SECONDS``) are linted in this
