@@ -123,20 +123,23 @@ class Measured:
     code: int
     stdout: bytes
     peak_pss_mb: float = 0.0  # largest sampled sum of PSS (shared pages divided among the sharers)
+    processes: int = 1  # most processes sampled at once in the tree (vidlint's workers show here)
 
 
-def _tree_memory_kb(root: int) -> tuple[int, int]:
-    """(RSS, PSS) of ``root`` and all its descendants (Linux /proc), in KiB; 0 when it has exited.
+def _tree_memory_kb(root: int) -> tuple[int, int, int]:
+    """(RSS, PSS) of ``root`` and all its descendants (Linux /proc), in KiB (0 when it has exited),
+    and how many processes that is.
     Summed RSS counts a page that forked workers share with their parent once per process; PSS
     divides each shared page among its sharers, so its sum is what the tree really takes."""
     page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
-    rss = pss = 0
+    rss = pss = count = 0
     stack = [root]
     while stack:
         pid = stack.pop()
         try:
             with open(f"/proc/{pid}/statm") as handle:
                 rss += int(handle.read().split()[1]) * page_kb
+            count += 1
             with open(f"/proc/{pid}/smaps_rollup") as handle:
                 pss += next((int(line.split()[1]) for line in handle if line.startswith("Pss:")), 0)
             for task in os.listdir(f"/proc/{pid}/task"):
@@ -144,7 +147,7 @@ def _tree_memory_kb(root: int) -> tuple[int, int]:
                     stack.extend(int(child) for child in handle.read().split())
         except (OSError, ValueError):
             continue
-    return rss, pss
+    return rss, pss, count
 
 
 def run_measured(command: list[str], env: dict[str, str], cwd: Path | None = None,
@@ -152,13 +155,14 @@ def run_measured(command: list[str], env: dict[str, str], cwd: Path | None = Non
     """Run one fresh process; wall time, CPU time and peak memory of it and its children."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    peak_tree = [0, 0]  # summed RSS, summed PSS
+    peak_tree = [0, 0, 1]  # summed RSS, summed PSS, processes
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.wait(0.05):
-            rss, pss = _tree_memory_kb(proc.pid)
+            rss, pss, count = _tree_memory_kb(proc.pid)
             peak_tree[0], peak_tree[1] = max(peak_tree[0], rss), max(peak_tree[1], pss)
+            peak_tree[2] = max(peak_tree[2], count)
 
     sampler = threading.Thread(target=sample, daemon=True) if sample_tree and sys.platform.startswith("linux") else None
     if sampler:
@@ -175,7 +179,7 @@ def run_measured(command: list[str], env: dict[str, str], cwd: Path | None = Non
     cpu = usage.ru_utime + usage.ru_stime
     peak = usage.ru_maxrss / 1024  # Linux: KiB
     return Measured(elapsed, cpu, peak, max(peak_tree[0] / 1024, peak), proc.returncode, out,
-                    peak_tree[1] / 1024 if peak_tree[1] else peak)
+                    peak_tree[1] / 1024 if peak_tree[1] else peak, peak_tree[2])
 
 
 def median(values: list[float]) -> float:

@@ -119,6 +119,7 @@ def scenario(name: str, rounds: int, ajv: str | None, formats: list[str]) -> dic
     for side, runs in results.items():
         print(f"  {side:34s} wall {spread([r.seconds for r in runs])}  CPU {spread([r.cpu_seconds for r in runs])}"
               f"  peak RSS {max(r.peak_tree_mb for r in runs):5.0f} MB  PSS {max(r.peak_pss_mb for r in runs):5.0f} MB"
+              f"  procs {'/'.join(str(r.processes) for r in runs)}"
               f"  exit {sorted({r.code for r in runs})}")
     ours = results[OURS]
     for side, runs in results.items():

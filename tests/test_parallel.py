@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sys
+import time
 
 import pytest
 
@@ -102,3 +103,113 @@ def test_automatic_run_keeps_order_whatever_it_decides(tmp_path, monkeypatch) ->
         auto = lint_paths(names, LintOptions())
         assert [f.path for f in auto.files] == names
         assert list(auto.files) == list(one.files)
+
+
+def _doubled(item: int, options: object) -> int:
+    return item * 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_this_process_lints_too_and_takes_over_a_dead_workers_chunks() -> None:
+    from vidlint import parallel
+
+    parent = os.getpid()
+    ran_here: list[int] = []
+
+    def dies_in_a_worker(item: int, options: object) -> int:
+        time.sleep(0.001)  # long enough for the worker to start before this process has done all
+        if os.getpid() != parent and item >= 150:
+            os._exit(3)  # a worker killed mid-run (out of memory, a signal)
+        if os.getpid() == parent:
+            ran_here.append(item)
+        return item * 2
+
+    outcomes = list(parallel.map_in_order(dies_in_a_worker, range(400), None, OSError, jobs=2))
+    assert outcomes == [(n * 2, None) for n in range(400)]
+    assert 150 in ran_here and len(ran_here) < 400  # the worker did some chunks; this process the rest
+    assert parallel._JOB is None and not parallel._BUSY  # nothing left of the run
+    assert list(parallel.map_in_order(_doubled, range(400), None, OSError, jobs=3)) == [(n * 2, None) for n in range(400)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_worker_that_stops_working_does_not_stop_the_run() -> None:
+    import signal
+
+    from vidlint import parallel
+
+    parent = os.getpid()
+
+    def stops_in_a_worker(item: int, options: object) -> int:
+        time.sleep(0.001)
+        if os.getpid() != parent and item >= 100:
+            os.kill(os.getpid(), signal.SIGSTOP)  # the machine's other work took its core, for good
+        return item * 2
+
+    started = time.perf_counter()
+    outcomes = list(parallel.map_in_order(stops_in_a_worker, range(400), None, OSError, jobs=2))
+    assert outcomes == [(n * 2, None) for n in range(400)]
+    assert time.perf_counter() - started < 5  # this process took the stopped worker's chunk over
+    assert not parallel._BUSY
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_worker_that_cannot_be_forked_leaves_the_work_here(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import multiprocessing.context
+
+    from vidlint import parallel
+
+    def refused(self):  # type: ignore[no-untyped-def]
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", refused)
+    assert list(parallel.map_in_order(_doubled, range(400), None, OSError, jobs=3)) == [(n * 2, None) for n in range(400)]
+    assert not parallel._BUSY and parallel._JOB is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_an_error_in_a_worker_is_raised_here() -> None:
+    import threading
+
+    from vidlint import parallel
+
+    parent = os.getpid()
+
+    def fails(item: int, options: object) -> int:
+        time.sleep(0.001)  # long enough for the worker to start before this process has done all
+        if os.getpid() != parent and item >= 100:
+            raise KeyError(f"item {item}")
+        return item
+
+    def fails_unpicklably(item: int, options: object) -> int:
+        time.sleep(0.001)
+        if os.getpid() != parent and item >= 100:
+            error = ValueError("cannot go back")
+            error.lock = threading.Lock()  # type: ignore[attr-defined]  # no pickle for this one
+            raise error
+        return item
+
+    with pytest.raises(KeyError, match="item"):
+        list(parallel.map_in_order(fails, range(400), None, OSError, jobs=2))
+    with pytest.raises(RuntimeError, match="in a worker process: ValueError"):
+        list(parallel.map_in_order(fails_unpicklably, range(400), None, OSError, jobs=2))
+    assert not parallel._BUSY
+
+
+def test_free_cpus_are_the_idle_time_and_this_process_time_over_the_time_passed(monkeypatch) -> None:
+    from vidlint import parallel
+
+    window = parallel.CpuWindow()
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 4)
+    now = parallel.idle_seconds()
+    if now is None:
+        pytest.skip("no /proc/stat here")
+    monkeypatch.setattr(parallel, "idle_seconds", lambda: now)
+    window.wall -= 1.0
+    window.own -= 0.9  # this process ran 0.9 s of the last second; the other CPUs idled 1.6 s
+    window.idle = now - 1.6
+    assert 2.4 <= window.free_cpus() <= 2.6
+    window.idle = now  # nothing idle: other work keeps the other CPUs busy
+    assert window.free_cpus() == 1.0
+    monkeypatch.setattr(parallel, "idle_seconds", lambda: None)  # not known: the load average
+    monkeypatch.setattr(parallel, "free_cpus", lambda: 1.5)
+    assert window.free_cpus() == 1.5

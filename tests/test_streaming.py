@@ -14,7 +14,7 @@ from conftest import REPO, run_vidlint
 
 from vidlint import api
 from vidlint.api import LintOptions, ResultStore, lint_paths
-from vidlint.core.diagnostics import Severity
+from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.report import indented_json, json_report, text
 
 MODEL = "wan2.7-reference-video"
@@ -35,11 +35,12 @@ def test_results_beyond_the_held_few_are_spilled_and_read_back_in_order(tmp_path
     names = _corpus(tmp_path, 40)
     held = lint_paths(names, LintOptions(jobs=1))  # default: 40 files all held
     monkeypatch.setattr(ResultStore, "HELD", 5)
+    monkeypatch.setattr(ResultStore, "BATCH", 4)
     spilled = lint_paths(names, LintOptions(jobs=1))
     assert isinstance(spilled.files, ResultStore) and len(spilled.files._held) == 5  # the rest are on disk
     assert [f.path for f in spilled.files] == names
     assert list(spilled.files) == list(held.files)  # read back whole, and again on a second walk
-    assert spilled.files[-1] == held.files[-1] and spilled.files[7] == held.files[7]
+    assert [spilled.files[i] for i in range(-40, 40)] == list(held.files) * 2
     for severity in Severity:
         assert spilled.count(severity) == held.count(severity) == sum(
             1 for f in held.files for d in f.diagnostics if d.severity == severity)
@@ -57,6 +58,34 @@ def test_results_beyond_the_held_few_are_spilled_and_read_back_in_order(tmp_path
     assert report["summary"]["errors"] == held.count(Severity.ERROR)
     assert report["summary"]["estimate"]["requests"] == sum(len(f.estimates) for f in held.files) > 30
     assert report == json_report.document(held)  # the streamed report is the documented document
+
+
+def test_a_result_store_keeps_order_across_held_written_and_kept_results(monkeypatch) -> None:
+    """Batches written whole, a result whose findings are on disk already (kept as it is, not
+    pickled whole), the batch not yet written: one order, however the store is read."""
+    from vidlint.run import SpilledList
+
+    monkeypatch.setattr(ResultStore, "HELD", 2)
+    monkeypatch.setattr(ResultStore, "BATCH", 3)
+    monkeypatch.setattr(SpilledList, "HELD", 1)
+    monkeypatch.setattr(SpilledList, "BATCH", 1)
+    diagnostic = Diagnostic("VL502", Severity.INFO, "remote image was not fetched", "/image_urls/0", line=5, column=7)
+
+    def result(number: int) -> api.FileResult:
+        return api.FileResult(f"r{number}.json", MODEL, [diagnostic.with_position(number, 1)], 1)
+
+    batch = SpilledList([diagnostic.with_position(n, 1, n) for n in range(5)])
+    expected = [result(n) for n in range(6)] + [api.FileResult("batch.jsonl", MODEL, batch, 5)] + \
+        [result(n) for n in range(6, 14)]
+    store = ResultStore()
+    for number, item in enumerate(expected):
+        store.append(item)
+        assert list(store) == expected[:number + 1]  # readable while it grows
+    assert len(store) == 15 and store.totals.files == 15 and store.totals.counts[Severity.INFO] == 19
+    assert store[6].diagnostics is batch  # kept, not read back whole from a pickle
+    assert [store[i].path for i in range(15)] == [r.path for r in expected]
+    walks = zip(store, store, strict=True)  # two walks at once, each reading its own batches
+    assert [a.path for a, b in walks if a == b] == [r.path for r in expected]
 
 
 def test_json_report_is_one_line_per_file_and_valid_json(tmp_path) -> None:
@@ -81,6 +110,7 @@ def test_jsonl_trailing_comma_hint_points_at_the_comma_deep_in_a_batch(tmp_path)
 
 
 def test_a_large_batch_is_split_across_workers_with_the_same_findings(tmp_path, monkeypatch) -> None:
+    import os
     import sys
 
     import pytest
@@ -96,17 +126,17 @@ def test_a_large_batch_is_split_across_workers_with_the_same_findings(tmp_path, 
     monkeypatch.setattr(api, "SPLIT_RECORDS", 100)
     one = lint_paths([batch], LintOptions(jobs=1))
     forked: list[int] = []
-    import multiprocessing.pool
+    import multiprocessing.context
 
-    original = multiprocessing.pool.Pool.__init__
+    original = multiprocessing.context.ForkProcess.start
 
-    def counting(self, processes=None, *args, **kwargs):  # type: ignore[no-untyped-def]
-        forked.append(processes)
-        original(self, processes, *args, **kwargs)
+    def counting(self):  # type: ignore[no-untyped-def]
+        forked.append(os.getpid())
+        original(self)
 
-    monkeypatch.setattr(multiprocessing.pool.Pool, "__init__", counting)
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", counting)
     two = lint_paths([batch], LintOptions(jobs=2))
-    assert forked == [2]  # one file, its records spread over two workers
+    assert forked == [os.getpid()]  # one file, its records spread over this process and one worker
     (a,), (b,) = list(one.files), list(two.files)
     assert a.requests == b.requests > 250  # the unparsable lines are no requests
     assert a == b and len(a.estimates) > 150

@@ -8,6 +8,8 @@ are in ``vidlint.run`` and named here too.
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, cast
 
@@ -191,8 +193,8 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
             0, [], [])
     if source.found_by_walking and not source.jsonl and is_tool_text(source.display, data):
         return None
-    if source.path is not None:
-        base_dir = source.path.parent
+    if source.location is not None:
+        base_dir = folder_path(os.path.dirname(source.location))
     else:  # stdin: relative asset paths resolve from --stdin-filename's folder (an editor's file)
         base_dir = Path(options.inputs.stdin_filename).parent.resolve() if options.inputs.stdin_filename else Path.cwd()
     if source.jsonl and options.assets.session is None:  # a batch: its bytes let go once decoded
@@ -202,6 +204,13 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
         del data
         return _lint_batch(source.display, *decoded, base_dir, options)
     return lint_bytes(source.display, data, source.jsonl, base_dir, options)
+
+
+@functools.lru_cache(maxsize=64)
+def folder_path(folder: str) -> Path:
+    """The folder of request files as a Path (relative asset paths resolve from it), made once
+    per folder: the files of a run mostly share a few."""
+    return Path(folder)
 
 
 def prepare_workers() -> None:
@@ -244,8 +253,10 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
     run = LintRun(ResultStore(), [], options.fail_on)
     run.fix = options.fix
     STATS.reset()
-    sources, run.path_errors = discover(list(paths), options.inputs.excludes, options.inputs.stdin_jsonl)
     config = options.config
+    # the configuration and baseline in use are no requests, however they were named
+    own = {file_identity(settings.path) for settings in (config, options.baseline) if settings is not None}
+    sources, run.path_errors = discover(list(paths), options.inputs.excludes, options.inputs.stdin_jsonl, own)
     suppressor = None
     run_totals = None
     if config is not None:
@@ -253,16 +264,13 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
 
         suppressor = Suppressor(config)
         if config.exclude:
-            sources = [s for s in sources if s.path is None or not config.excluded(s.path)]
+            sources = [s for s in sources if s.location is None or not config.excluded(s.location)]
         if config.budget:
             options.costs.budget = config.budget
             if config.budget.run:
                 from vidlint.rules.cost import RunBudget
 
                 run_totals = RunBudget(config.budget.run)
-    own = {file_identity(settings.path) for settings in (config, options.baseline) if settings is not None}
-    if own:  # the configuration and baseline in use are no requests, however they were named
-        sources = [s for s in sources if s.path is None or file_identity(s.path) not in own]
     assets = options.assets
     if (assets.online or assets.offline_cache) and assets.session is None:
         from vidlint.check.online import OnlineSession
@@ -283,7 +291,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 continue
             if result is None:
                 continue
-            if source.path is None:
+            if source.location is None:
                 if options.inputs.stdin_filename:
                     result.path = options.inputs.stdin_filename
                 run.stdin_source = (result.path, options.inputs.stdin_bytes or b"")
@@ -293,7 +301,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> Lint
                 result.diagnostics = suppressor.apply(result.path, result.diagnostics)
             if options.baseline is not None:
                 result.diagnostics = options.baseline.apply(result.path, result.diagnostics)
-            if options.fix is not None and source.path is not None:
+            if options.fix is not None and source.location is not None:
                 from vidlint.fix.apply import fix_source
 
                 fix_source(source, result, options, suppressor.select if suppressor is not None else list, lint_bytes)

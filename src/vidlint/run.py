@@ -188,6 +188,32 @@ class RunTotals:
         return sum(n for severity, n in self.worst.items() if severity >= fail_on)
 
 
+class _SpillFile:
+    """An unnamed temporary file of pickled lists, each written whole and read back whole by
+    where it starts: what ``SpilledList`` and ``ResultStore`` keep out of memory. Each read
+    seeks, so walks of the file may interleave with each other and with writes."""
+
+    def __init__(self, prefix: str) -> None:
+        import tempfile
+
+        self._file = tempfile.TemporaryFile(prefix=prefix)  # noqa: SIM115  # lives with its owner
+
+    def write(self, items: list[Any]) -> int:
+        """Where ``items`` start in the file, written as one pickle."""
+        import pickle
+
+        self._file.seek(0, 2)
+        offset = self._file.tell()
+        pickle.dump(items, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        return offset
+
+    def read(self, offset: int) -> list[Any]:
+        import pickle
+
+        self._file.seek(offset)
+        return pickle.load(self._file)  # type: ignore[no-any-return]
+
+
 class SpilledList:
     """A list that only grows at the end, holding its first ``HELD`` items in memory and
     pickling the rest, ``BATCH`` at a time, to an unnamed temporary file: the findings and
@@ -201,7 +227,7 @@ class SpilledList:
     def __init__(self, items: Iterable[Any] = ()) -> None:
         self._head: list[Any] = []
         self._batch: list[Any] = []  # items past the head not yet written
-        self._spill: Any = None
+        self._spill: _SpillFile | None = None
         self._offsets: list[int] = []  # where each written batch starts in the file
         self._length = 0
         self.extend(items)
@@ -213,23 +239,14 @@ class SpilledList:
             return
         self._batch.append(item)
         if len(self._batch) >= self.BATCH:
-            self._write_batch()
+            if self._spill is None:
+                self._spill = _SpillFile("vidlint-batch-")
+            self._offsets.append(self._spill.write(self._batch))
+            self._batch = []
 
     def extend(self, items: Iterable[Any]) -> None:
         for item in items:
             self.append(item)
-
-    def _write_batch(self) -> None:
-        import pickle
-
-        if self._spill is None:
-            import tempfile
-
-            self._spill = tempfile.TemporaryFile(prefix="vidlint-batch-")  # noqa: SIM115  # lives with the list
-        self._spill.seek(0, 2)
-        self._offsets.append(self._spill.tell())
-        pickle.dump(self._batch, self._spill, protocol=pickle.HIGHEST_PROTOCOL)
-        self._batch = []
 
     def settled(self) -> list[Any] | SpilledList:
         """A plain list of the items when they are all in memory, else this list."""
@@ -241,11 +258,8 @@ class SpilledList:
     def __iter__(self) -> Iterator[Any]:
         yield from self._head
         if self._spill is not None:
-            import pickle
-
-            for offset in self._offsets:  # each read seeks: iterations may interleave
-                self._spill.seek(offset)
-                yield from pickle.load(self._spill)
+            for offset in self._offsets:
+                yield from self._spill.read(offset)
         yield from self._batch
 
     def __getitem__(self, index: int) -> Any:
@@ -268,64 +282,77 @@ class SpilledList:
 class ResultStore:
     """The file results of a run, in file order, without holding them all.
 
-    The first ``HELD`` results stay in memory; later ones are pickled to an unnamed temporary
-    file as they arrive and read back one at a time whenever the store is iterated (the report
-    walks them once), so a run's memory does not grow with its number of files. The summary's
-    figures (``totals``) are added up as results arrive. A result read back from the file is a copy: apply suppressions
+    The first ``HELD`` results stay in memory; later ones are pickled, ``BATCH`` at a time (one
+    pickle for many results costs a fifth of one each), to an unnamed temporary file and read
+    back a batch at a time whenever the store is iterated (the report walks them once), so a
+    run's memory does not grow with its number of files. The summary's figures (``totals``) are
+    added up as results arrive. A result read back from the file is a copy: apply suppressions
     and the baseline before ``append``, as ``lint_paths`` does.
     """
 
     HELD = 200  # small runs (the CLI's usual case, the editor, tests) never touch the disk
+    BATCH = 100
 
     def __init__(self, results: Iterable[FileResult] = ()) -> None:
         self._held: list[FileResult] = []
-        self._spill: Any = None
-        # Past the held ones: where each result starts in the file, or the result itself when
-        # its findings are already on disk (a large JSON Lines batch: a SpilledList).
-        self._later: list[int | FileResult] = []
+        self._batch: list[FileResult] = []  # past the held ones, not yet written
+        self._spill: _SpillFile | None = None
+        # Past the held ones, in order: (where a written batch starts, how many results it holds),
+        # or a result kept as it is because its findings are already on disk (a large JSON Lines
+        # batch: a SpilledList, which pickling would read back whole).
+        self._later: list[tuple[int, int] | FileResult] = []
+        self._length = 0
         self.totals = RunTotals()
         for result in results:
             self.append(result)
 
     def append(self, result: FileResult) -> None:
         self.totals.add(result)
+        self._length += 1
         if len(self._held) < self.HELD:
             self._held.append(result)
-            return
-        if isinstance(result.diagnostics, SpilledList) or isinstance(result.estimates, SpilledList):
+        elif isinstance(result.diagnostics, SpilledList) or isinstance(result.estimates, SpilledList):
+            self._write_batch()
             self._later.append(result)
+        else:
+            self._batch.append(result)
+            if len(self._batch) >= self.BATCH:
+                self._write_batch()
+
+    def _write_batch(self) -> None:
+        if not self._batch:
             return
-        import pickle
-
         if self._spill is None:
-            import tempfile
-
-            self._spill = tempfile.TemporaryFile(prefix="vidlint-results-")  # noqa: SIM115  # lives with the run
-        self._spill.seek(0, 2)
-        self._later.append(self._spill.tell())
-        pickle.dump(result, self._spill, protocol=pickle.HIGHEST_PROTOCOL)
+            self._spill = _SpillFile("vidlint-results-")
+        self._later.append((self._spill.write(self._batch), len(self._batch)))
+        self._batch = []
 
     def __len__(self) -> int:
-        return len(self._held) + len(self._later)
+        return self._length
 
     def __iter__(self) -> Iterator[FileResult]:
         yield from self._held
         for entry in self._later:
-            yield self._load(entry)
+            yield from self._load(entry)
+        yield from self._batch
 
-    def _load(self, entry: int | FileResult) -> FileResult:
+    def _load(self, entry: tuple[int, int] | FileResult) -> list[FileResult]:
         if isinstance(entry, FileResult):
-            return entry
-        import pickle
-
-        self._spill.seek(entry)  # each read seeks: iterations may interleave with appends
-        return pickle.load(self._spill)  # type: ignore[no-any-return]
+            return [entry]
+        assert self._spill is not None
+        return self._spill.read(entry[0])
 
     def __getitem__(self, index: int) -> FileResult:
         index = range(len(self))[index]
         if index < len(self._held):
             return self._held[index]
-        return self._load(self._later[index - len(self._held)])
+        index -= len(self._held)
+        for entry in self._later:
+            count = 1 if isinstance(entry, FileResult) else entry[1]
+            if index < count:
+                return self._load(entry)[index]
+            index -= count
+        return self._batch[index]
 
     def __eq__(self, other: object) -> bool:
         return list(self) == list(other) if isinstance(other, (ResultStore, list)) else NotImplemented

@@ -65,6 +65,43 @@ class Glob(FrozenRecord):
         return any(self.regex.fullmatch(part) for part in path.split("/"))
 
 
+class GlobSet:
+    """Several globs matched as one: ``matches(path)`` is whether any of them matches ``path``.
+    One regular expression for the patterns without ``/`` (tried on each part of the path) and
+    one for the anchored ones (tried on each leading part), instead of one per glob.
+
+    Walking a folder that no glob names, an entry's path differs from the folder's by its last
+    part only, so ``matches_entry`` tries just that part and the whole path."""
+
+    def __init__(self, globs: list[Glob]) -> None:
+        self.globs = globs
+        self._anywhere = _union([g.regex for g in globs if not g.anchored])
+        self._anchored = _union([g.regex for g in globs if g.anchored])
+
+    def __bool__(self) -> bool:
+        return bool(self.globs)
+
+    def matches(self, relative_path: str) -> bool:
+        parts = relative_path.strip("/").split("/")
+        if self._anywhere is not None and any(self._anywhere.fullmatch(part) for part in parts):
+            return True
+        anchored = self._anchored
+        return anchored is not None and any(anchored.fullmatch("/".join(parts[:k])) for k in range(len(parts), 0, -1))
+
+    def matches_entry(self, name: str, relative_path: str) -> bool:
+        """Whether ``relative_path`` (ending in ``name``), an entry of a folder ``matches`` said no
+        to, is matched."""
+        return bool((self._anywhere is not None and self._anywhere.fullmatch(name))
+                    or (self._anchored is not None and self._anchored.fullmatch(relative_path)))
+
+
+def _union(regexes: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One expression that matches what any of ``regexes`` matches (None for none)."""
+    if not regexes:
+        return None
+    return re.compile("|".join(f"(?:{regex.pattern})" for regex in regexes))
+
+
 def compile_glob(pattern: str) -> Glob:
     if not isinstance(pattern, str) or not pattern.strip():
         raise GlobError("empty glob")

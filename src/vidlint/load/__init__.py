@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
-from typing import BinaryIO
+from typing import BinaryIO, Iterable
 
 from vidlint.core.records import FrozenRecord
 from vidlint.load.document import Document, LoadedFile, load_bytes
@@ -38,18 +38,22 @@ class UnreadableFile(PathError):
 
 
 class Source(FrozenRecord):
-    """A request file to read: ``display`` is the path as the user should see it, ``path``
-    None for stdin; ``found_by_walking``: not named on the command line (JSON Schemas in
-    it are skipped)."""
+    """A request file to read: ``display`` is the path as the user should see it, ``location``
+    the path to open (as named or found; None for stdin); ``found_by_walking``: not named on the
+    command line (JSON Schemas in it are skipped). Kept as strings: a run may name 50,000 files."""
 
     display: str
-    path: Path | None
+    location: str | None
     jsonl: bool
     found_by_walking: bool = False
 
+    @property
+    def path(self) -> Path | None:
+        return None if self.location is None else Path(self.location)
+
 
 if TYPE_CHECKING:
-    from vidlint.core.globs import Glob
+    from vidlint.core.globs import Glob, GlobSet
 
 
 def _excluded(path: Path, globs: list[Glob]) -> bool:
@@ -59,8 +63,9 @@ def _excluded(path: Path, globs: list[Glob]) -> bool:
     return bool(globs) and _excluded_relative(_relative(path), globs)
 
 
-def _relative(path: Path) -> str:
-    return os.path.relpath(path).replace(os.sep, "/") if path.is_absolute() else path.as_posix()
+def _relative(path: Path | str) -> str:
+    text = os.fspath(path)
+    return os.path.relpath(text).replace(os.sep, "/") if os.path.isabs(text) else Path(text).as_posix()
 
 
 def _excluded_relative(relative: str, globs: list[Glob]) -> bool:
@@ -72,6 +77,13 @@ def _default_excludes() -> list[Glob]:
     from vidlint.core.globs import compile_glob
 
     return [compile_glob(pattern) for pattern in DEFAULT_EXCLUDES]
+
+
+@functools.lru_cache(maxsize=4)
+def _walk_excludes(extra_excludes: tuple[str, ...]) -> GlobSet:
+    from vidlint.core.globs import GlobSet, compile_glob
+
+    return GlobSet([*_default_excludes(), *(compile_glob(pattern) for pattern in extra_excludes)])
 
 
 def walk_skips(path: Path, root: Path | None = None) -> bool:
@@ -87,41 +99,89 @@ def walk_skips(path: Path, root: Path | None = None) -> bool:
     return any(folder.startswith(".") or folder in SKIPPED_DIRS for folder in folders)
 
 
-def _walk(folder: Path, extra_excludes: tuple[str, ...], errors: list[str]) -> list[Path]:
-    """Request files under ``folder``; a folder that cannot be listed adds a reason to ``errors``."""
-    from vidlint.core.globs import compile_glob  # only folders are walked: a named file needs no glob
+Found = tuple[str, str, object]  # a walked request file: (location, display, identity)
 
-    excludes = [compile_glob(pattern) for pattern in DEFAULT_EXCLUDES + extra_excludes]
-    found: list[Path] = []
 
-    def refused(exc: OSError) -> None:
-        where = _display(Path(exc.filename)) if exc.filename else _display(folder)
+def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors: list[str]) -> list[Found]:
+    """Request files under the folder ``top`` (``device``: its ``st_dev``), in the order of
+    ``os.walk`` with sorted names; a folder that cannot be listed adds a reason to ``errors``.
+
+    Excludes are matched once per entry, against its name and its whole path only: the folders
+    above it were matched on the way down. A file's identity comes from the listing (its folder's
+    device and the entry's inode, no system call); only a symlink is followed (``os.stat``)."""
+    excludes = _walk_excludes(tuple(extra_excludes))
+    prefix = _relative(top)
+    prefix = "" if prefix == "." else prefix + "/"
+    if prefix and excludes.matches(prefix):
+        return []
+    found: list[Found] = []
+
+    def refused(exc: OSError, folder: str) -> None:
+        where = _display(exc.filename) if exc.filename else _display(folder)
         errors.append(f"{where}: cannot read the folder: {exc.strerror or exc}")
 
-    for root, dirs, files in os.walk(folder, onerror=refused):
-        here = Path(root)
-        # what _excluded takes apart for each entry, worked out once per folder
-        prefix = _relative(here)
-        prefix = "" if prefix == "." else prefix + "/"
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
-                         and not _excluded_relative(prefix + d, excludes))
-        for name in sorted(files):
-            if name.endswith(REQUEST_SUFFIXES) and not name.startswith(".") and not _excluded_relative(prefix + name, excludes):
-                found.append(here / name)
+    def walk(folder: str, prefix: str, device: int | None) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=_name)
+        except OSError as exc:
+            refused(exc, folder)
+            return
+        shown = _display(folder)
+        shown = "" if shown == "." else shown + os.sep
+        folders = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not name.startswith(".") and name not in SKIPPED_DIRS and not _is_symlink(entry, False) \
+                        and not excludes.matches_entry(name, prefix + name):
+                    folders.append(entry)
+            elif name.endswith(REQUEST_SUFFIXES) and not name.startswith(".") \
+                    and not excludes.matches_entry(name, prefix + name):
+                if device is None or _is_symlink(entry, True):
+                    identity = file_identity(entry.path)
+                else:
+                    identity = (device, entry.inode())
+                found.append((entry.path, shown + name, identity))
+        for entry in folders:
+            try:
+                below: int | None = entry.stat().st_dev
+            except OSError:
+                below = None
+            walk(entry.path, prefix + entry.name + "/", below)
+
+    walk(top, prefix, device)
     return found
 
 
-def _display(path: Path) -> str:
-    if not path.is_absolute():
-        return os.path.normpath(path)
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _is_symlink(entry: os.DirEntry[str], unknown: bool) -> bool:
+    """Whether the entry is a symlink (``unknown`` when that cannot be found out)."""
     try:
-        relative = os.path.relpath(path)
+        return entry.is_symlink()
+    except OSError:
+        return unknown
+
+
+def _display(path: Path | str) -> str:
+    text = os.fspath(path)
+    if not os.path.isabs(text):
+        return os.path.normpath(text)
+    try:
+        relative = os.path.relpath(text)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
+        return str(Path(text))
+    return str(Path(text)) if relative.startswith("..") else relative
 
 
-def file_identity(path: Path, info: os.stat_result | None = None) -> object:
+def file_identity(path: Path | str, info: os.stat_result | None = None) -> object:
     """The same file reached twice (through a symlink, ``./``, ``..``) has one identity
     (``info``: its ``os.stat``, when the caller has it already)."""
     if info is None:
@@ -132,21 +192,29 @@ def file_identity(path: Path, info: os.stat_result | None = None) -> object:
     return (info.st_dev, info.st_ino)
 
 
-def _stat(path: Path) -> os.stat_result | None:
+def _stat(path: str) -> os.stat_result | None:
     try:
         return os.stat(path)
     except (OSError, ValueError):
         return None
 
 
-def _named_excluded(path: Path, globs: list[Glob]) -> bool:
+def _named_excluded(path: str, globs: list[Glob]) -> bool:
     """Whether an ``--exclude`` glob names ``path`` or a folder on its way (one path part)."""
-    return _excluded(path, globs) or any(_excluded(Path(part), globs) for part in path.parts)
+    return _excluded(Path(path), globs) or any(_excluded(Path(part), globs) for part in Path(path).parts)
+
+
+def _is_jsonl(path: str) -> bool:
+    """Whether the file's suffix is ``.jsonl`` (``Path.suffix``: a name that is only the suffix has none)."""
+    name = os.path.basename(path)
+    return name.endswith(".jsonl") and name != ".jsonl"
 
 
 def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
-             stdin_jsonl: bool = False) -> tuple[list[Source], list[str]]:
+             stdin_jsonl: bool = False, skip: Iterable[object] = ()) -> tuple[list[Source], list[str]]:
     """Expand files, folders, globs and ``-`` into sources (stable order, no duplicates).
+    ``skip``: the identities (``file_identity``) of files that are no requests however they are
+    named (the configuration and baseline in use).
 
     Returns the sources and one-line reasons for the arguments that name nothing.
     """
@@ -158,27 +226,34 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
         named_excludes = [compile_glob(pattern) for pattern in extra_excludes]
     sources: list[Source] = []
     errors: list[str] = []
-    seen: set[object] = set()
+    seen: set[object] = set(skip)
 
-    def add(path: Path, walked: bool = False, info: os.stat_result | None = None) -> None:
-        key = file_identity(path, info)
+    def add(location: str, info: os.stat_result | None = None) -> None:
+        key = file_identity(location, info)
         if key not in seen:
             seen.add(key)
-            sources.append(Source(_display(path), path, path.suffix == ".jsonl", walked))
+            display = _display(location)
+            sources.append(Source(location if display == location else display, location, _is_jsonl(location)))
+
+    def walk(folder: str, info: os.stat_result | None) -> None:
+        for location, display, key in _walk(folder, info.st_dev if info is not None else None, extra_excludes, errors):
+            if key not in seen:
+                seen.add(key)
+                sources.append(Source(display, location, location.endswith(".jsonl"), True))
 
     for arg in args:
         if arg == "-":
             sources.append(Source("<stdin>", None, stdin_jsonl))
             continue
-        path = Path(arg)
-        info = _stat(path)  # one call says whether it is a folder, whether it exists, and which file it is
+        if not arg or arg.endswith(("/", "/.", os.sep)):  # as pathlib reads them: "" is ".", "r.json/" is "r.json"
+            arg = str(Path(arg))
+        info = _stat(arg)  # one call says whether it is a folder, whether it exists, and which file it is
         if info is not None and stat.S_ISDIR(info.st_mode):
-            for found in _walk(path, extra_excludes, errors):
-                add(found, walked=True)
-        elif info is not None or path.is_symlink():
+            walk(str(Path(arg)), info)
+        elif info is not None or os.path.islink(arg):
             # named explicitly: linted whatever its name, unless an --exclude names it or a folder on its path
-            if not (named_excludes and _named_excluded(path, named_excludes)):
-                add(path, info=info)
+            if not (named_excludes and _named_excluded(arg, named_excludes)):
+                add(arg, info)
         elif any(magic in arg for magic in "*?["):  # glob.has_magic, without importing glob for plain paths
             import glob
 
@@ -186,12 +261,10 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
             if not matches:
                 errors.append(f"{arg}: no files match")
             for match in matches:
-                match_path = Path(match)
-                if match_path.is_dir():
-                    for found in _walk(match_path, extra_excludes, errors):
-                        add(found, walked=True)
+                if os.path.isdir(match):
+                    walk(str(Path(match)), _stat(match))
                 elif match.endswith(REQUEST_SUFFIXES):
-                    add(match_path)
+                    add(match)
         else:
             errors.append(f"{arg}: no such file or directory")
     return sources, errors
@@ -203,14 +276,14 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY
 
 def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
     """The bytes of a source; PathError with a one-line reason when they cannot be read."""
-    if source.path is None:
+    if source.location is None:
         return stdin_bytes or b""
     # Open first and ask the open file what it is: one lookup instead of two; nothing else is read.
     try:
-        fd = os.open(source.path, _OPEN_FLAGS)
+        fd = os.open(source.location, _OPEN_FLAGS)
     except OSError as exc:
         try:
-            if stat.S_ISDIR(os.stat(source.path).st_mode):  # Windows cannot open a directory
+            if stat.S_ISDIR(os.stat(source.location).st_mode):  # Windows cannot open a directory
                 raise PathError(f"{source.display}: is a directory") from None
         except OSError:
             pass

@@ -71,7 +71,7 @@ def load_request(path: Path) -> LoadedRequest:
     from vidlint.submit.profiles import schema_defaults
 
     try:
-        data = read_source(Source(str(path), path, False))
+        data = read_source(Source(str(path), str(path), False))
         text = data.decode("utf-8-sig")
     except PathError as exc:
         raise UsageError(str(exc)) from None

@@ -1,0 +1,158 @@
+"""Which files a run lints, in which order, under which names: `discover` against a plain
+reference (os.walk, one glob at a time, os.stat for every file), on a tree with the cases a
+walk meets (hidden and skipped folders, default excludes, --exclude with and without '/',
+symlinked files and folders, hard links, the same file named twice)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vidlint.core.globs import GlobSet, compile_glob
+from vidlint.load import DEFAULT_EXCLUDES, REQUEST_SUFFIXES, SKIPPED_DIRS, discover
+
+
+def reference(args: list[str], excludes: tuple[str, ...] = ()) -> list[tuple[str, str, bool, bool]]:
+    """What discover did before it walked with os.scandir: every rule spelled out once."""
+    globs = [compile_glob(p) for p in (*DEFAULT_EXCLUDES, *excludes)]
+    named = [compile_glob(p) for p in excludes]
+
+    def relative(path: Path) -> str:
+        return os.path.relpath(path).replace(os.sep, "/") if path.is_absolute() else path.as_posix()
+
+    def display(path: Path) -> str:
+        if not path.is_absolute():
+            return os.path.normpath(path)
+        rel = os.path.relpath(path)
+        return str(path) if rel.startswith("..") else rel
+
+    def identity(path: Path) -> object:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return os.path.realpath(path)
+        return info.st_dev, info.st_ino
+
+    out, seen = [], set()
+
+    def add(path: Path, walked: bool) -> None:
+        if identity(path) not in seen:
+            seen.add(identity(path))
+            out.append((display(path), str(path), path.suffix == ".jsonl", walked))
+
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                here = Path(root)
+                prefix = "" if relative(here) == "." else relative(here) + "/"
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
+                                 and not any(g.matches(prefix + d) for g in globs))
+                for name in sorted(files):
+                    if name.endswith(REQUEST_SUFFIXES) and not name.startswith(".") \
+                            and not any(g.matches(prefix + name) for g in globs):
+                        add(here / name, True)
+        elif path.exists() or path.is_symlink():
+            if not any(g.matches(relative(p)) for g in named for p in (path, *map(Path, path.parts))):
+                add(path, False)
+    return out
+
+
+def found(args: list[str], excludes: tuple[str, ...] = ()) -> list[tuple[str, str, bool, bool]]:
+    sources, errors = discover(args, excludes)
+    assert errors == []
+    return [(s.display, str(s.path), s.jsonl, s.found_by_walking) for s in sources]
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    files = ["a.json", "b.jsonl", "notes.txt", ".hidden.json", "package.json", "x.schema.json",
+             "sub/c.json", "sub/deep/d.json", "sub/drafts/e.json", "drafts/f.json", ".git/g.json",
+             "node_modules/h.json", "other/drafts/i.json", "other/j.json", "tsconfig.app.json"]
+    for name in files:
+        (tmp_path / "p" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "p" / name).write_text("{}\n")
+    os.symlink("../a.json", tmp_path / "p" / "sub" / "link-to-a.json")  # the same file again
+    os.symlink("missing.json", tmp_path / "p" / "broken.json")
+    os.symlink("../other", tmp_path / "p" / "sub" / "linked-folder")  # not walked into
+    os.link(tmp_path / "p" / "other" / "j.json", tmp_path / "p" / "zz-hard.json")  # one file, two names
+    return tmp_path
+
+
+@pytest.mark.parametrize("args", [["p"], ["./p/"], ["p/sub/../sub", "p"], ["p/a.json", "p"], ["p", "p/a.json"],
+                                  ["p/other", "p/other/j.json", "p/zz-hard.json"], ["p/a.json/", "p//b.jsonl/."],
+                                  ["p/broken.json/", "p/sub/./c.json"], [""]])
+@pytest.mark.parametrize("excludes", [(), ("drafts",), ("p/sub/drafts",), ("sub/*",), ("*.jsonl", "deep")])
+def test_discover_walks_like_the_reference(tree, args, excludes):
+    assert found(args, excludes) == reference(args, excludes)
+
+
+def test_absolute_folders_inside_and_outside_the_current_folder(tree, monkeypatch):
+    args = [str(tree / "p")]
+    assert found(args) == reference(args)
+    monkeypatch.chdir(tree / "p" / "sub")
+    assert found(args) == reference(args)  # shown as absolute paths
+    assert found([str(tree / "p" / "sub")]) == reference([str(tree / "p" / "sub")])  # the current folder
+
+
+def test_a_walk_lints_each_file_once_and_in_order(tree):
+    shown = [display for display, *_ in found(["p"])]
+    # the symlink and the hard link are the same files as a.json and other/j.json: linted once
+    # a folder's files before its folders, names sorted; hidden, skipped and default-excluded ones
+    # left out; the symlink and the hard link are a.json and zz-hard.json again: linted once
+    assert shown == ["p/a.json", "p/b.jsonl", "p/broken.json", "p/zz-hard.json", "p/drafts/f.json",
+                     "p/other/drafts/i.json", "p/sub/c.json", "p/sub/deep/d.json", "p/sub/drafts/e.json"]
+    assert [display for display, *_ in found(["p"], ("p/drafts", "deep"))] == [
+        "p/a.json", "p/b.jsonl", "p/broken.json", "p/zz-hard.json", "p/other/drafts/i.json", "p/sub/c.json",
+        "p/sub/drafts/e.json"]
+
+
+def test_an_excluded_folder_named_on_the_command_line_gives_nothing(tree):
+    assert found(["p/drafts"], ("drafts",)) == []
+    assert found(["p/sub"], ("p/sub",)) == []
+
+
+def valid_glob(pattern: str) -> bool:
+    import re
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "[[": a set inside a set, which re warns about
+        try:
+            re.purge()
+            compile_glob(pattern)
+        except (ValueError, FutureWarning):
+            return False
+    return True
+
+
+patterns = st.text(alphabet="ab.*?/[]!-", min_size=1, max_size=8).filter(valid_glob)
+
+
+@given(st.lists(patterns, min_size=1, max_size=4),
+       st.lists(st.text(alphabet="ab.-", min_size=1, max_size=4), min_size=1, max_size=4))
+def test_a_glob_set_matches_what_any_of_its_globs_matches(patterns, parts):
+    globs = [compile_glob(p) for p in patterns]
+    path = "/".join(parts)
+    assert GlobSet(globs).matches(path) == any(g.matches(path) for g in globs)
+    folder = "/".join(parts[:-1])
+    if not folder or not GlobSet(globs).matches(folder):  # an entry of a folder no glob names
+        assert GlobSet(globs).matches_entry(parts[-1], path) == any(g.matches(path) for g in globs)
+
+
+def test_the_configuration_and_baseline_in_use_are_never_requests(tree):
+    from vidlint.load import file_identity
+
+    config = tree / "p" / "sub" / "c.json"  # say, a baseline kept among the requests
+    skip = {file_identity(config)}
+    for args in (["p"], ["p/sub/c.json"], ["p/sub/c.json", "p"]):
+        sources, errors = discover(args, (), False, skip)
+        assert errors == [] and "p/sub/c.json" not in [s.display for s in sources]
+        assert len(sources) == len(reference(args)) - 1
+    os.symlink(config, tree / "p" / "alias.json")
+    assert [s.display for s in discover(["p/alias.json"], (), False, skip)[0]] == []  # the same file
