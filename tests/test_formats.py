@@ -4,6 +4,7 @@ plus --output-file, --statistics, --quiet and --exit-zero as a CI job sees them.
 from __future__ import annotations
 
 import json
+import os
 import re
 from xml.etree import ElementTree as ET
 
@@ -230,9 +231,20 @@ def test_output_file_in_github_actions_keeps_the_chosen_format(project):
     assert "Report (text) written" in result.out
 
 
-def test_output_file_that_cannot_be_written_is_exit_2(project):
-    result = run_vidlint("lint", "--output-file", str(project / "no" / "such" / "dir" / "r.sarif"), "requests", cwd=project)
+@pytest.mark.parametrize("fmt", ["text", "json"])  # json is written as the results come, text at the end
+def test_output_file_that_cannot_be_written_is_exit_2(project, fmt):
+    result = run_vidlint("lint", "--format", fmt, "--output-file", str(project / "no" / "such" / "dir" / "r.sarif"),
+                         "requests", cwd=project)
     assert result.code == 2 and "cannot write the report" in result.err and "Traceback" not in result.err
+    assert result.out == ""
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_report_that_fails_while_written_is_exit_2(project, fmt):
+    """/dev/full opens but refuses every write: the streamed JSON report fails mid-run."""
+    result = run_vidlint("lint", "--format", fmt, "--output-file", "/dev/full", "requests", cwd=project)
+    assert result.code == 2 and "/dev/full: cannot write the report" in result.err and "Traceback" not in result.err
 
 
 def test_statistics_counts_per_rule(project):

@@ -297,3 +297,42 @@ def test_indented_json_is_what_json_dumps_with_indent_writes(value, depth) -> No
     assert indented_json(value) == expected
     indent = "\n" + "  " * depth
     assert indented_json(value, indent) == expected.replace("\n", indent)
+
+
+def test_the_json_report_written_as_results_come_is_the_one_of_the_kept_results(tmp_path, monkeypatch) -> None:
+    """``vidlint lint --format json`` hands each result to the report as it comes (none kept);
+    the bytes are those of the report of a run that keeps its results (spilled past the held
+    few here), with the configuration's stale ignores last; the report file, made in the
+    linted folder, is not linted itself."""
+    _corpus(tmp_path / "requests", 30)
+    (tmp_path / "vidlint.toml").write_text('[per-file-ignores]\n"requests/req-00000.json" = ["VL104"]\n')
+    monkeypatch.setattr(ResultStore, "HELD", 5)
+    monkeypatch.setattr(ResultStore, "BATCH", 4)
+    result = run_vidlint("lint", "--format", "json", "-o", "report.json", ".", cwd=tmp_path)
+    streamed = (tmp_path / "report.json").read_text(encoding="utf-8")
+    assert result.code == 1 and "Report (json) written to report.json." in result.out
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.json").unlink()
+    from vidlint.settings.config import load_config
+
+    kept = lint_paths(["."], LintOptions.from_config(load_config(tmp_path / "vidlint.toml"), jobs=1))
+    out = io.StringIO()
+    json_report.render(kept, out)
+    assert streamed == out.getvalue()
+    paths = [f["path"] for f in json.loads(streamed)["files"]]
+    assert len(paths) == 31 and paths[-1] == "vidlint.toml" and "report.json" not in paths
+    assert run_vidlint("lint", "--format", "json", ".", cwd=tmp_path).out == streamed  # on stdout too
+
+
+def test_a_result_store_with_a_sink_keeps_only_the_totals() -> None:
+    diagnostic = Diagnostic("VL502", Severity.INFO, "remote image was not fetched", "/image_urls/0", line=5, column=7)
+    taken: list[api.FileResult] = []
+    store = ResultStore(sink=taken.append)
+    results = [api.FileResult(f"r{n}.json", MODEL, [diagnostic], 1) for n in range(3)]
+    for result in results:
+        store.append(result)
+    assert taken == results and len(store) == 3 and store.totals.counts[Severity.INFO] == 3
+    with pytest.raises(RuntimeError):
+        list(store)
+    with pytest.raises(RuntimeError):
+        store[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, cast
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, cast
 
 from vidlint.check.cascade import root_causes_first
 from vidlint.check.pipeline import check_document
@@ -246,11 +246,16 @@ def _add_probe_counts(counts: dict[str, int]) -> None:
     STATS.cached += counts.get("cached", 0)
 
 
-def lint_paths(paths: Iterable[str], options: LintOptions | None = None) -> LintRun:
+def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
+               sink: Callable[[FileResult], None] | None = None) -> LintRun:
+    """Lint the files named and found under the folders named. With a ``sink``, each file's
+    result (suppressions, baseline and fixes applied) is handed to it in file order as it is
+    ready, and the run keeps only its totals (``ResultStore``): a report that is written as
+    the results come."""
     options = options or LintOptions()
     from vidlint.probe.core import STATS
 
-    run = LintRun(ResultStore(), [], options.fail_on)
+    run = LintRun(ResultStore(sink=sink), [], options.fail_on)
     run.fix = options.fix
     STATS.reset()
     config = options.config

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.records import Record, field
@@ -288,12 +288,17 @@ class ResultStore:
     run's memory does not grow with its number of files. The summary's figures (``totals``) are
     added up as results arrive. A result read back from the file is a copy: apply suppressions
     and the baseline before ``append``, as ``lint_paths`` does.
+
+    With a ``sink`` (a report written as the results come, ``vidlint.report.json_report``),
+    each result is handed to it and only the totals are kept: such a store has nothing to
+    iterate, and iterating it is an error rather than a report without files.
     """
 
     HELD = 200  # small runs (the CLI's usual case, the editor, tests) never touch the disk
     BATCH = 100
 
-    def __init__(self, results: Iterable[FileResult] = ()) -> None:
+    def __init__(self, results: Iterable[FileResult] = (), sink: Callable[[FileResult], None] | None = None) -> None:
+        self._sink = sink
         self._held: list[FileResult] = []
         self._batch: list[FileResult] = []  # past the held ones, not yet written
         self._spill: _SpillFile | None = None
@@ -309,7 +314,9 @@ class ResultStore:
     def append(self, result: FileResult) -> None:
         self.totals.add(result)
         self._length += 1
-        if len(self._held) < self.HELD:
+        if self._sink is not None:
+            self._sink(result)
+        elif len(self._held) < self.HELD:
             self._held.append(result)
         elif isinstance(result.diagnostics, SpilledList) or isinstance(result.estimates, SpilledList):
             self._write_batch()
@@ -331,6 +338,8 @@ class ResultStore:
         return self._length
 
     def __iter__(self) -> Iterator[FileResult]:
+        if self._sink is not None:
+            raise RuntimeError("the results of this run went to its report as they came; none are kept")
         yield from self._held
         for entry in self._later:
             yield from self._load(entry)
@@ -343,6 +352,8 @@ class ResultStore:
         return self._spill.read(entry[0])
 
     def __getitem__(self, index: int) -> FileResult:
+        if self._sink is not None:
+            raise RuntimeError("the results of this run went to its report as they came; none are kept")
         index = range(len(self))[index]
         if index < len(self._held):
             return self._held[index]

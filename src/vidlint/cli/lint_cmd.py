@@ -90,29 +90,88 @@ def record_baseline(run: Any, path: str) -> int:
 
 
 def report(run: Any, output_format: str, output_file: str | None, colour: str, quiet: bool, statistics: bool,
-           show_infos: bool = False) -> None:
-    """The report on stdout, or in ``output_file`` with a one-line summary on stdout; then statistics."""
+           show_infos: bool = False, streamed: StreamedReport | None = None) -> None:
+    """The report on stdout, or in ``output_file`` with a one-line summary on stdout; then
+    statistics. ``streamed``: the report whose files were written as the results came; its end
+    is written here."""
     from vidlint.report import formatter, output_errors, use_output_errors
 
     style = "auto"
     if output_format in TEXT_STYLES:
         style, output_format = output_format, "text"
-    render = formatter(output_format).render
     if output_file is None:
-        use_output_errors(sys.stdout, output_format)
-        render(run, sys.stdout, colour=colour, quiet=quiet, show_infos=show_infos, style=style)
+        if streamed is not None:
+            streamed.end(run)
+        else:
+            use_output_errors(sys.stdout, output_format)
+            formatter(output_format).render(run, sys.stdout, colour=colour, quiet=quiet, show_infos=show_infos,
+                                            style=style)
         if statistics:  # keep a machine-readable stdout parseable
             print_statistics(run, sys.stdout if output_format == "text" else sys.stderr)
         return
-    try:
-        with open(output_file, "w", encoding="utf-8", errors=output_errors(output_format), newline="\n") as handle:
-            render(run, handle, colour="never", quiet=quiet, show_infos=show_infos, style=style)
-    except OSError as exc:
-        raise fail(f"{output_file}: cannot write the report: {exc.strerror or exc}") from None
+    if streamed is not None:
+        streamed.end(run)
+    else:
+        try:
+            with open(output_file, "w", encoding="utf-8", errors=output_errors(output_format), newline="\n") as handle:
+                formatter(output_format).render(run, handle, colour="never", quiet=quiet, show_infos=show_infos,
+                                                style=style)
+        except OSError as exc:
+            raise cannot_write(output_file, exc) from None
     if statistics:
         print_statistics(run, sys.stdout)
     if not quiet:
         print(terminal_summary(run, output_file, output_format))
+
+
+def cannot_write(output_file: str, exc: OSError) -> SystemExit:
+    return fail(f"{output_file}: cannot write the report: {exc.strerror or exc}")
+
+
+class StreamedReport:
+    """``--format json`` written as the results come (``vidlint.report.json_report.Writer``):
+    nothing in its lines for the files depends on later files, and the summary is last, so
+    the run keeps no results for it. ``output_file`` is opened at the first result, after the
+    files to lint were found (made before, a new report file in a linted folder would be linted
+    as an empty request)."""
+
+    def __init__(self, output_file: str | None) -> None:
+        self.output_file = output_file
+        self._handle: TextIO | None = None
+        self._writer: Any = None
+
+    def add(self, result: Any) -> None:
+        try:
+            self._started().add(result)
+        except OSError as exc:
+            self._failed(exc)
+
+    def end(self, run: Any) -> None:
+        try:
+            self._started().end(run)
+            if self._handle is not None:
+                self._handle.close()
+        except OSError as exc:
+            self._failed(exc)
+
+    def _started(self) -> Any:
+        if self._writer is None:
+            from vidlint.report import output_errors, use_output_errors
+            from vidlint.report.json_report import Writer
+
+            if self.output_file is None:
+                use_output_errors(sys.stdout, "json")
+                self._writer = Writer(sys.stdout)
+            else:
+                self._handle = open(self.output_file, "w", encoding="utf-8",  # noqa: SIM115  # closed by end()
+                                    errors=output_errors("json"), newline="\n")
+                self._writer = Writer(self._handle)
+        return self._writer
+
+    def _failed(self, exc: OSError) -> None:
+        if self.output_file is None:  # stdout: as a report printed at the end
+            raise exc
+        raise cannot_write(self.output_file, exc) from None
 
 
 def fix_options(fix: bool, unsafe_fixes: bool, diff: bool, fix_assets: str | None) -> FixOptions | None:
@@ -309,14 +368,18 @@ def lint(paths: list[str], settings: SettingsChoice, output: Output, inputs: Inp
         return watch_paths(targets, options, lambda run: report(
             run, output_format, output_file, colour=output.colour, quiet=output.quiet, statistics=output.statistics,
             show_infos=output.show_infos), ignored=[output_file] if output_file else [])
+    diff = fix is not None and fix.apply and not fix.write
+    # The JSON report is written as the results come; the others, and a run that prints
+    # diffs or writes a baseline instead, read the results the run keeps.
+    streamed = StreamedReport(output_file) if output_format == "json" and not (write_baseline_path or diff) else None
     try:
-        lint_run = lint_paths(targets, options)
+        lint_run = lint_paths(targets, options, sink=streamed.add if streamed is not None else None)
         if write_baseline_path:
             return record_baseline(lint_run, write_baseline_path)
-        if fix is not None and fix.apply and not fix.write:  # --diff
+        if diff:
             return print_diffs(lint_run)
         report(lint_run, output_format, output_file, colour=output.colour, quiet=output.quiet,
-               statistics=output.statistics, show_infos=output.show_infos)
+               statistics=output.statistics, show_infos=output.show_infos, streamed=streamed)
     except BrokenPipeError:
         raise  # the reader of stdout went away: vidlint.cli.main ends quietly
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 2

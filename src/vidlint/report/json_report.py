@@ -47,20 +47,38 @@ def document(run: LintRun) -> dict[str, Any]:
 
 def render(run: LintRun, stream: TextIO, **_: Any) -> None:
     """Written file by file, one line per file (``document`` as JSON): the run's results are
-    never all in memory, and each line is one call to the C encoder (``indent`` would fall
-    back to the pure-Python one, about half the cost of a large run's report). The entries are
-    made here, fresh, so they hold no cycle to look for (checking costs a quarter of encoding)."""
-    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-    stream.write(f'{{"version": {VERSION}, "files": [')
-    separator = "\n"
+    never all in memory."""
+    writer = Writer(stream)
     for result in run.files:
-        stream.write(separator)
+        writer.add(result)
+    writer.end(run)
+
+
+class Writer:
+    """The JSON report written as the results come: its lines for the files depend on nothing
+    that comes later, and the summary is last, so ``vidlint lint --format json`` hands each
+    result here as it arrives (``vidlint.api.lint_paths``'s ``sink``) instead of storing it
+    for the report. Each line is one call to the C encoder (``indent`` would fall back to the
+    pure-Python one, about half the cost of a large run's report). The entries are made here,
+    fresh, so they hold no cycle to look for (checking costs a quarter of encoding)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+        stream.write(f'{{"version": {VERSION}, "files": [')
+        self.separator = "\n"
+
+    def add(self, result: FileResult) -> None:
+        stream = self.stream
+        stream.write(self.separator)
         if isinstance(result.diagnostics, SpilledList) or isinstance(result.estimates, SpilledList):
-            _write_batch(result, stream, encode)
+            _write_batch(result, stream, self.encode)
         else:
-            stream.write(encode(file_json(result)))
-        separator = ",\n"
-    stream.write(f'\n], "summary": {encode(summary_json(run))}}}\n')
+            stream.write(self.encode(file_json(result)))
+        self.separator = ",\n"
+
+    def end(self, run: LintRun) -> None:
+        self.stream.write(f'\n], "summary": {self.encode(summary_json(run))}}}\n')
 
 
 _ITEMS = "\x00items\x00"  # where a list written item by item goes in the entry's text
