@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from typing import Any, Iterator
+from typing import Any
 
 from vidlint.core.pointers import escape_pointer_token
 from vidlint.core.records import Record, field
@@ -132,14 +132,20 @@ class PathIndex:
         self.text = text
         self.values: dict[str, int] = {"": _WS.match(text, start).end()}  # type: ignore[union-attr]
         self.keys: dict[str, int] = {}
-        self._readers: dict[str, Iterator[str]] = {}  # container pointer -> its members, read as far as asked
+        # container pointer -> how far its members were read: [offset, next item index (-1: an
+        # object), whether the offset is the start of the last member's value, not yet passed
+        # over]; None once all were read (or it holds none)
+        self._read: dict[str, list[Any] | None] = {}
 
     def value(self, pointer: str) -> int | None:
-        self._walk(pointer)
-        return self.values.get(pointer)
+        values = self.values
+        if pointer not in values:
+            self._walk(pointer)
+        return values.get(pointer)
 
     def key(self, pointer: str) -> int | None:
-        self._walk(pointer)
+        if pointer not in self.values:
+            self._walk(pointer)
         return self.keys.get(pointer)
 
     def _walk(self, pointer: str) -> None:
@@ -147,43 +153,60 @@ class PathIndex:
         # escaped as the pointer is, so a prefix ends at each "/").
         values = self.values
         here, end = "", 0
-        while pointer not in values:
+        while True:
             end = pointer.find("/", end + 1)
             child = pointer if end == -1 else pointer[:end]
-            reader = self._readers.get(here)
-            if reader is None:
-                reader = self._readers[here] = self._members(here)
-            while child not in values and next(reader, None) is not None:
-                pass
-            if child not in values:
+            if child not in values and not self._read_to(here, child):
+                return
+            if end == -1:
                 return
             here = child
 
-    def _members(self, pointer: str) -> Iterator[str]:
-        """Record the offsets of the members of the container at ``pointer`` one by one (one
-        match up to each value, one step over it), yielding each member's pointer."""
+    def _read_to(self, pointer: str, child: str) -> bool:
+        """Read the members of the container at ``pointer``, recording each one's offsets, until
+        ``child`` (False: it holds no such member). A member's value is passed over (one step:
+        ``_value_end``) only when the next member is asked for, so a finding about a long
+        prompt does not read the prompt."""
         text, values = self.text, self.values
-        start = values[pointer]
-        opening = text[start]
-        if opening == "{":
-            member = _MEMBER.match(text, start + 1)
-            while member is not None:
+        if pointer in self._read:
+            state = self._read[pointer]
+            if state is None:
+                return False
+            at, index, on_value = state
+        else:
+            start = values[pointer]
+            opening = text[start]
+            if opening == "{":
+                at, index, on_value = start + 1, -1, False
+            elif opening == "[":
+                at, index, on_value = _ITEM.match(text, start + 1).end(), 0, False  # type: ignore[union-attr]
+            else:
+                self._read[pointer] = None
+                return False
+        while True:
+            if index < 0:  # an object: one match from the end of a value to the next member's value
+                member = _MEMBER.match(text, _value_end(text, at) if on_value else at)
+                if member is None:
+                    self._read[pointer] = None
+                    return False
                 literal = member.group(1)
                 key = literal if "\\" not in literal else json.loads(f'"{literal}"')  # most keys have no escapes
-                here = pointer + "/" + escape_pointer_token(key)
+                here = pointer + "/" + (key if "~" not in key and "/" not in key else escape_pointer_token(key))
                 self.keys[here] = member.start(1) - 1
                 at = values[here] = member.end()
-                yield here
-                member = _MEMBER.match(text, _value_end(text, at))
-        elif opening == "[":
-            at = _ITEM.match(text, start + 1).end()  # type: ignore[union-attr]
-            index = 0
-            while text[at] != "]":
+            else:
+                if on_value:
+                    at = _ITEM.match(text, _value_end(text, at)).end()  # type: ignore[union-attr]
+                if text[at] == "]":
+                    self._read[pointer] = None
+                    return False
                 here = f"{pointer}/{index}"
                 values[here] = at
-                yield here
                 index += 1
-                at = _ITEM.match(text, _value_end(text, at)).end()  # type: ignore[union-attr]
+            on_value = True
+            if here == child:
+                self._read[pointer] = [at, index, True]
+                return True
 
 
 def _value_end(text: str, start: int) -> int:
