@@ -336,3 +336,30 @@ def test_a_result_store_with_a_sink_keeps_only_the_totals() -> None:
         list(store)
     with pytest.raises(RuntimeError):
         store[0]
+
+
+_TEXTS = st.text(st.characters(blacklist_categories=()), max_size=30)  # lone surrogates, controls, quotes too
+
+
+@settings(max_examples=300, deadline=None)
+@given(code=_TEXTS, severity=st.sampled_from(list(Severity)), message=_TEXTS, pointer=_TEXTS,
+       hint=st.none() | _TEXTS, line=st.integers(1, 10**12), column=st.integers(1, 10**6),
+       record=st.none() | st.integers(1, 10**9), fixed=st.sampled_from([None, "unplaced", "placed"]),
+       path=_TEXTS, model=st.none() | _TEXTS, requests=st.integers(0, 10**6),
+       estimates=st.sampled_from([0, 1, 2]))
+def test_a_file_line_of_the_json_report_is_the_encoders(code, severity, message, pointer, hint, line, column, record,
+                                                         fixed, path, model, requests, estimates) -> None:
+    """``file_text`` writes what the encoder writes of ``file_json``, by its own route (no dict,
+    the strings by the C function) for the usual findings and by ``to_json`` for a finding with
+    a fix or with a field of an unusual type."""
+    from vidlint.fix import Edit, Fix
+
+    fix = None if fixed is None else Fix("drop it", edits=(Edit(0, 1, "", 1, 1, 1, 2),) if fixed == "placed" else None)
+    found = [Diagnostic(code, severity, message, pointer, hint, line, column, record, fix=fix),
+             Diagnostic("VL502", Severity.INFO, message, "/image_urls/0", None, True, column, record)]  # a bool line
+    estimate = {"usd": 0.1 * line, "complete": False, "quality": message, "seconds": float("inf")}
+    result = api.FileResult(path, model, found, requests, [estimate] * estimates)
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    assert json_report.file_text(result, encode) == encode(json_report.file_json(result))
+    odd = api.FileResult(path, model, found, True)  # not an int: the encoder's way
+    assert json_report.file_text(odd, encode) == encode(json_report.file_json(odd))

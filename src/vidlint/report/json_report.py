@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _string  # the C function json's encoder writes strings with
 from typing import Any, Callable, Iterator, TextIO
 
 from vidlint.report import write_json_array
 from vidlint.run import FileResult, LintRun, SpilledList
-from vidlint.core.diagnostics import Severity
+from vidlint.core.diagnostics import Diagnostic, Severity
 
 VERSION = 1
 
@@ -22,6 +23,41 @@ def file_json(result: FileResult) -> dict[str, Any]:
     if result.estimates:
         entry["estimate"] = result.estimates[0] if len(result.estimates) == 1 else result.estimates
     return entry
+
+
+def file_text(result: FileResult, encode: Callable[[Any], str]) -> str:
+    """``encode(file_json(result))``: each finding written by ``diagnostic_text``, and the path,
+    model and count as the encoder writes them (each call of ``encode`` costs ~5 us however
+    small its value)."""
+    path, model, requests = result.path, result.model, result.requests
+    if path.__class__ is str and (model is None or model.__class__ is str) and requests.__class__ is int:
+        head = f'{{"path": {_string(path)}, "model": {"null" if model is None else _string(model)}, "requests": {requests}'
+    else:
+        head = encode({"path": path, "model": model, "requests": requests})[:-1]
+    text = f'{head}, "diagnostics": [{", ".join([diagnostic_text(d, encode) for d in result.diagnostics])}]'
+    if result.estimates:
+        estimate = result.estimates[0] if len(result.estimates) == 1 else result.estimates
+        text += f', "estimate": {encode(estimate)}'
+    return text + "}"
+
+
+_LABELS = {severity: severity.label for severity in Severity}
+
+
+def diagnostic_text(d: Diagnostic, encode: Callable[[Any], str]) -> str:
+    """``encode(d.to_json())``, the strings written by the json module's own C function and the
+    rest as the encoder writes it: building the dict and having the C encoder walk it cost
+    about twice as much (a JSON report writes thousands). A finding with a fix, or with a field
+    of another type than usual, is encoded from ``to_json``."""
+    hint, record = d.hint, d.record
+    if (d.fix is not None or d.code.__class__ is not str or d.message.__class__ is not str
+            or d.pointer.__class__ is not str or (hint is not None and hint.__class__ is not str)
+            or d.line.__class__ is not int or d.column.__class__ is not int
+            or (record is not None and record.__class__ is not int)):
+        return encode(d.to_json())
+    return (f'{{"code": {_string(d.code)}, "severity": "{_LABELS[d.severity]}", "message": {_string(d.message)}, '
+            f'"hint": {"null" if hint is None else _string(hint)}, "pointer": {_string(d.pointer)}, '
+            f'"line": {d.line}, "column": {d.column}, "record": {"null" if record is None else record}, "fix": null}}')
 
 
 def summary_json(run: LintRun) -> dict[str, Any]:
@@ -74,7 +110,7 @@ class Writer:
         if isinstance(result.diagnostics, SpilledList) or isinstance(result.estimates, SpilledList):
             _write_batch(result, stream, self.encode)
         else:
-            stream.write(self.encode(file_json(result)))
+            stream.write(file_text(result, self.encode))
         self.separator = ",\n"
 
     def end(self, run: LintRun) -> None:
