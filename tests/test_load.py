@@ -93,3 +93,30 @@ def test_duplicates_and_constants_are_noticed_per_document() -> None:
     assert [d.suspicious for d in documents] == [False, True, True, False]
     assert [d.code for d in documents[1].parse_warnings()] == ["VL005"]
     assert [d.code for d in documents[2].parse_warnings()] == ["VL003"]
+
+
+@FAST
+@given(value=values, layout=layouts, order=st.randoms(use_true_random=False), duplicate=st.booleans())
+def test_placing_a_requests_findings_at_once_is_placing_each(value: Any, layout: dict[str, Any], order: Any,
+                                                              duplicate: bool) -> None:
+    """``place_all``'s direct way (a finding about a value) and its fallback to ``place`` (a key,
+    a character in a string, a fix, a pointer to nothing, a document with a duplicate key) give
+    each finding the position ``place`` gives it, and the same finding otherwise."""
+    from vidlint.core.diagnostics import Diagnostic, Severity
+    from vidlint.fix import Fix
+
+    text = json.dumps(value, **layout)
+    if duplicate:
+        text = '{"k": 1, "k": ' + text + "}"
+    pointers = asked(scan_positions(text))
+    order.shuffle(pointers)
+    found = [Diagnostic("VL100", Severity.ERROR, "m", p, "h", at_key=n % 4 == 1, char=0 if n % 4 == 2 else None,
+                        fix=Fix("f") if n % 4 == 3 else None) for n, p in enumerate(pointers)]
+    one_by_one = load_bytes("r.json", text.encode(), False).documents[0]
+    at_once = load_bytes("r.json", text.encode(), False).documents[0]
+    assert at_once.suspicious or not duplicate  # (a surrogate escape makes it suspicious too)
+    expected = [one_by_one.place(d) for d in found]
+    placed = at_once.place_all(found)
+    assert placed == expected
+    assert [(d.line, d.column, d.at_key, d.char, d.fix, d.record) for d in placed] == \
+        [(d.line, d.column, d.at_key, d.char, d.fix, d.record) for d in expected]

@@ -158,7 +158,7 @@ def _request_budget(document: Any, estimate: dict[str, Any] | None, budget: Budg
     pointer = budget_pointer(document.value)
     line, column = document.locate(pointer)
     sites.append((pointer, line, column, document.record))
-    return [document.place(d) for d in check_request_budget(budget, document.value, estimate)]
+    return document.place_all(check_request_budget(budget, document.value, estimate))
 
 
 def _run_budget(result: FileResult, totals: Any) -> None:

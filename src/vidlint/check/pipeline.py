@@ -89,7 +89,7 @@ def check_request(request: Any, base_dir: Path | None, options: LintOptions | No
 
 def check_document(document: Document, base_dir: Path | None, options: LintOptions | None = None) -> RequestResult:
     result = check_request(document.value, base_dir, options)
-    placed = [document.place(d) for d in result.diagnostics] + document.parse_warnings()
+    placed = document.place_all(result.diagnostics) + document.parse_warnings()
     placed.sort(key=lambda d: (d.line, d.column, d.code))
     result.diagnostics = placed
     return result
