@@ -299,29 +299,46 @@ def test_indented_json_is_what_json_dumps_with_indent_writes(value, depth) -> No
     assert indented_json(value, indent) == expected.replace("\n", indent)
 
 
-def test_the_json_report_written_as_results_come_is_the_one_of_the_kept_results(tmp_path, monkeypatch) -> None:
-    """``vidlint lint --format json`` hands each result to the report as it comes (none kept);
-    the bytes are those of the report of a run that keeps its results (spilled past the held
-    few here), with the configuration's stale ignores last; the report file, made in the
-    linted folder, is not linted itself."""
+@pytest.mark.parametrize("fmt", ["json", "full", "concise"])
+def test_a_report_written_as_results_come_is_the_one_of_the_kept_results(tmp_path, monkeypatch, fmt) -> None:
+    """``vidlint lint --format json|text`` hands each result to the report as it comes (none
+    kept); the bytes are those of the report of a run that keeps its results (spilled past the
+    held few here), with the configuration's stale ignores last and the summary lines after
+    them; the report file, made in the linted folder, is not linted itself."""
     _corpus(tmp_path / "requests", 30)
     (tmp_path / "vidlint.toml").write_text('[per-file-ignores]\n"requests/req-00000.json" = ["VL104"]\n')
     monkeypatch.setattr(ResultStore, "HELD", 5)
     monkeypatch.setattr(ResultStore, "BATCH", 4)
-    result = run_vidlint("lint", "--format", "json", "-o", "report.json", ".", cwd=tmp_path)
-    streamed = (tmp_path / "report.json").read_text(encoding="utf-8")
-    assert result.code == 1 and "Report (json) written to report.json." in result.out
+    result = run_vidlint("lint", "--format", fmt, "-o", "report.out", "--show-infos", ".", cwd=tmp_path)
+    streamed = (tmp_path / "report.out").read_text(encoding="utf-8")
+    name = "json" if fmt == "json" else "text"
+    assert result.code == 1 and f"Report ({name}) written to report.out." in result.out
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "report.json").unlink()
+    (tmp_path / "report.out").unlink()
     from vidlint.settings.config import load_config
 
     kept = lint_paths(["."], LintOptions.from_config(load_config(tmp_path / "vidlint.toml"), jobs=1))
+    assert len(kept.files) == 31 and kept.files[-1].path == "vidlint.toml"  # no report.out among them
     out = io.StringIO()
-    json_report.render(kept, out)
+    (json_report if fmt == "json" else text).render(kept, out, show_infos=True, style=fmt)
     assert streamed == out.getvalue()
-    paths = [f["path"] for f in json.loads(streamed)["files"]]
-    assert len(paths) == 31 and paths[-1] == "vidlint.toml" and "report.json" not in paths
-    assert run_vidlint("lint", "--format", "json", ".", cwd=tmp_path).out == streamed  # on stdout too
+    assert "vidlint.toml" in streamed and "report.out" not in streamed
+    on_stdout = run_vidlint("lint", "--format", fmt, "--show-infos", ".", cwd=tmp_path).out
+    assert on_stdout == streamed  # on stdout too
+
+
+def test_a_streamed_text_report_quotes_standard_input_after_a_file(tmp_path) -> None:
+    """What "-" read is known to the run only when it comes to it: the full text quotes its
+    lines, not a file of that name, also when a file was reported before it."""
+    names = [name.rsplit("/", 1)[1] for name in _corpus(tmp_path, 2)]
+    (tmp_path / "<stdin>").write_text("not what was piped\n" * 20)  # the name "-" is reported under
+    piped = (tmp_path / names[0]).read_bytes()
+    both = run_vidlint("lint", "--format", "full", "--show-infos", names[1], "-", cwd=tmp_path, input=piped)
+    alone = run_vidlint("lint", "--format", "full", "--show-infos", "-", cwd=tmp_path, input=piped)
+    assert both.out.startswith(f"{names[1]}:")
+    stdin_part = both.out[both.out.index("\n<stdin>:") + 1:]
+    assert stdin_part.split("\nFound")[0] == alone.out.split("\nFound")[0] and "not what was piped" not in both.out
+    assert " | " in stdin_part  # its source lines are quoted
 
 
 def test_a_result_store_with_a_sink_keeps_only_the_totals() -> None:

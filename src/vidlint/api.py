@@ -247,15 +247,16 @@ def _add_probe_counts(counts: dict[str, int]) -> None:
 
 
 def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
-               sink: Callable[[FileResult], None] | None = None) -> LintRun:
+               sink: Callable[[LintRun, FileResult], None] | None = None) -> LintRun:
     """Lint the files named and found under the folders named. With a ``sink``, each file's
-    result (suppressions, baseline and fixes applied) is handed to it in file order as it is
-    ready, and the run keeps only its totals (``ResultStore``): a report that is written as
-    the results come."""
+    result (suppressions, baseline and fixes applied) is handed to it with the run, in file
+    order, as it is ready, and the run keeps only its totals (``ResultStore``): a report
+    that is written as the results come."""
     options = options or LintOptions()
     from vidlint.probe.core import STATS
 
-    run = LintRun(ResultStore(sink=sink), [], options.fail_on)
+    run = LintRun([], [], options.fail_on)
+    run.files = ResultStore(sink=functools.partial(sink, run) if sink is not None else None)
     run.fix = options.fix
     STATS.reset()
     config = options.config

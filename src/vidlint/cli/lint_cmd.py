@@ -128,21 +128,23 @@ def cannot_write(output_file: str, exc: OSError) -> SystemExit:
     return fail(f"{output_file}: cannot write the report: {exc.strerror or exc}")
 
 
-class StreamedReport:
-    """``--format json`` written as the results come (``vidlint.report.json_report.Writer``):
-    nothing in its lines for the files depends on later files, and the summary is last, so
-    the run keeps no results for it. ``output_file`` is opened at the first result, after the
-    files to lint were found (made before, a new report file in a linted folder would be linted
-    as an empty request)."""
+STREAMED_FORMATS = ("json", "text")  # formats whose report is written as the results come
 
-    def __init__(self, output_file: str | None) -> None:
-        self.output_file = output_file
+
+class StreamedReport:
+    """A report written as the results come (``json_report.Writer``, ``text.Writer``): nothing
+    a file's part says depends on later files, and the summary is last, so the run keeps no
+    results for it. ``output_file`` is opened at the first result, after the files to lint were
+    found (made before, a new report file in a linted folder would be linted as a request)."""
+
+    def __init__(self, output_format: str, output_file: str | None, **options: Any) -> None:
+        self.output_format, self.output_file, self.options = output_format, output_file, options
         self._handle: TextIO | None = None
         self._writer: Any = None
 
-    def add(self, result: Any) -> None:
+    def add(self, run: Any, result: Any) -> None:
         try:
-            self._started().add(result)
+            self._started().add(run, result)
         except OSError as exc:
             self._failed(exc)
 
@@ -156,16 +158,15 @@ class StreamedReport:
 
     def _started(self) -> Any:
         if self._writer is None:
-            from vidlint.report import output_errors, use_output_errors
-            from vidlint.report.json_report import Writer
+            from vidlint.report import formatter, output_errors, use_output_errors
 
             if self.output_file is None:
-                use_output_errors(sys.stdout, "json")
-                self._writer = Writer(sys.stdout)
+                use_output_errors(sys.stdout, self.output_format)
+                stream: TextIO = sys.stdout
             else:
-                self._handle = open(self.output_file, "w", encoding="utf-8",  # noqa: SIM115  # closed by end()
-                                    errors=output_errors("json"), newline="\n")
-                self._writer = Writer(self._handle)
+                stream = self._handle = open(self.output_file, "w", encoding="utf-8",  # noqa: SIM115  # closed by end()
+                                             errors=output_errors(self.output_format), newline="\n")
+            self._writer = formatter(self.output_format).Writer(stream, **self.options)
         return self._writer
 
     def _failed(self, exc: OSError) -> None:
@@ -369,9 +370,13 @@ def lint(paths: list[str], settings: SettingsChoice, output: Output, inputs: Inp
             run, output_format, output_file, colour=output.colour, quiet=output.quiet, statistics=output.statistics,
             show_infos=output.show_infos), ignored=[output_file] if output_file else [])
     diff = fix is not None and fix.apply and not fix.write
-    # The JSON report is written as the results come; the others, and a run that prints
-    # diffs or writes a baseline instead, read the results the run keeps.
-    streamed = StreamedReport(output_file) if output_format == "json" and not (write_baseline_path or diff) else None
+    # The JSON and text reports are written as the results come; the others, and a run that
+    # prints diffs or writes a baseline instead, read the results the run keeps.
+    streamed = None
+    name, style = (output_format, "auto") if output_format not in TEXT_STYLES else ("text", output_format)
+    if name in STREAMED_FORMATS and not (write_baseline_path or diff):
+        streamed = StreamedReport(name, output_file, colour=output.colour if output_file is None else "never",
+                                  quiet=output.quiet, show_infos=output.show_infos, style=style)
     try:
         lint_run = lint_paths(targets, options, sink=streamed.add if streamed is not None else None)
         if write_baseline_path:

@@ -86,7 +86,7 @@ def render(run: LintRun, stream: TextIO, **_: Any) -> None:
     never all in memory."""
     writer = Writer(stream)
     for result in run.files:
-        writer.add(result)
+        writer.add(run, result)
     writer.end(run)
 
 
@@ -98,13 +98,13 @@ class Writer:
     pure-Python one, about half the cost of a large run's report). The entries are made here,
     fresh, so they hold no cycle to look for (checking costs a quarter of encoding)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, **_: Any) -> None:
         self.stream = stream
         self.encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
         stream.write(f'{{"version": {VERSION}, "files": [')
         self.separator = "\n"
 
-    def add(self, result: FileResult) -> None:
+    def add(self, run: LintRun, result: FileResult) -> None:
         stream = self.stream
         stream.write(self.separator)
         if isinstance(result.diagnostics, SpilledList) or isinstance(result.estimates, SpilledList):

@@ -176,18 +176,38 @@ class SourceLines:
 
 def render(run: LintRun, stream: TextIO, colour: str = "auto", quiet: bool = False, show_infos: bool = False,
            style: str = "auto", **_: Any) -> None:
-    coloured = use_colour(stream, colour)
-    full = choose_style(stream, style) == "full"
-    sources = SourceLines(run.stdin_source)
-
-    def paint(text: str, code: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if coloured else text
-
-    unsafe = run.fix is not None and run.fix.unsafe
-    hidden: Counter[str] = Counter()
+    writer = Writer(stream, colour=colour, quiet=quiet, show_infos=show_infos, style=style)
     for result in run.files:
+        writer.add(run, result)
+    writer.end(run)
+
+
+class Writer:
+    """The text report written file by file as the results come (``vidlint lint`` hands each
+    result here as it arrives): a file's findings depend on nothing later, and the folded
+    infos, the summary and the estimate come last."""
+
+    def __init__(self, stream: TextIO, colour: str = "auto", quiet: bool = False, show_infos: bool = False,
+                 style: str = "auto") -> None:
+        self.stream, self.quiet, self.show_infos = stream, quiet, show_infos
+        self.coloured = use_colour(stream, colour)
+        self.full = choose_style(stream, style) == "full"
+        self.hidden: Counter[str] = Counter()
+        self._sources = SourceLines(None)
+        self._stdin: tuple[str, bytes] | None = None  # what "-" read, once the run has read it
+
+    def paint(self, text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.coloured else text
+
+    def add(self, run: LintRun, result: Any) -> None:
+        stream, full, paint, hidden = self.stream, self.full, self.paint, self.hidden
+        if run.stdin_source is not self._stdin:  # set by the run when it reads "-", before that result
+            self._stdin = run.stdin_source
+            self._sources = SourceLines(run.stdin_source)
+        sources = self._sources
+        unsafe = run.fix is not None and run.fix.unsafe
         for d in result.diagnostics:
-            if not show_infos and (folded(d) or (quiet and d.severity == Severity.INFO)):
+            if not self.show_infos and (folded(d) or (self.quiet and d.severity == Severity.INFO)):
                 hidden[d.code] += 1
                 continue
             where = paint(f"{result.path}:{d.line}:{d.column}:", "1")
@@ -202,18 +222,21 @@ def render(run: LintRun, stream: TextIO, colour: str = "auto", quiet: bool = Fal
                 stream.write(f"{lead}{paint('hint:', '2')} {d.hint}\n")
             if full:
                 stream.write("\n")
-    if quiet:
-        return
-    if hidden:
-        stream.write(folded_line(hidden) + "\n")
-    stream.write(summary_line(run) + "\n")
-    fixes = fix_lines(run)
-    if fixes:
-        stream.write(fixes + "\n")
-    estimates = run.totals.estimates
-    if estimates.requests:
-        stream.write(estimates.text() + "\n")
-    if run.online is not None:  # an --online run ends with what the network cost
-        from vidlint.remote.online import format_stats_line
 
-        stream.write(format_stats_line(run.online) + "\n")
+    def end(self, run: LintRun) -> None:
+        stream = self.stream
+        if self.quiet:
+            return
+        if self.hidden:
+            stream.write(folded_line(self.hidden) + "\n")
+        stream.write(summary_line(run) + "\n")
+        fixes = fix_lines(run)
+        if fixes:
+            stream.write(fixes + "\n")
+        estimates = run.totals.estimates
+        if estimates.requests:
+            stream.write(estimates.text() + "\n")
+        if run.online is not None:  # an --online run ends with what the network cost
+            from vidlint.remote.online import format_stats_line
+
+            stream.write(format_stats_line(run.online) + "\n")
