@@ -87,6 +87,25 @@ def test_ascii_prompts_take_the_shortcut_and_others_are_searched_everywhere():
     assert [m.group(0) for _, m in scanned.loose] == ["ımage 2"]
 
 
+@pytest.mark.parametrize("form", ["x{n}x", "<<<ab_{n}>>>", "[[a{n}]]"])
+def test_places_whose_run_of_edges_reaches_back_over_earlier_places(form):
+    # a tag whose edges are letters of its own word: the run of edges before a later
+    # occurrence reaches back over earlier ones, so the places are merged, not appended
+    rules = TagGrammar({"tags": [{"form": form, "target": "/image_urls", "aliases": ["ab"]}]})
+    pieces = fragments(rules) + ["xx", "<<<", ">>>", "[[", "]]", "xab"]
+
+    @SETTINGS
+    @given(st.lists(st.sampled_from(pieces), max_size=14))
+    def check(parts):
+        text = "".join(parts)
+        starts = rules.finder.starts(text)
+        assert starts is None or all(places == sorted(set(places)) for places in starts.values())
+        assert spans(rules.scan("/prompt", text)) == spans(everywhere(rules, "/prompt", text)), text
+
+    check()
+    assert rules.finder.starts("xxx1" if form == "x{n}x" else "ab ab") == ({0: [0, 1, 2]} if form == "x{n}x" else {0: [0, 3]})
+
+
 @pytest.mark.parametrize("prompt, expected", [
     ("Image 1 waves, image 2 and Video 1 dance, Image 0 bows", ["VL310", "VL311"]),
     ("the reference image waves at Video 3", ["VL310", "VL312"]),

@@ -107,17 +107,27 @@ class TagFinder:
         if not self.usable or not text.isascii():
             return None
         lowered = text.lower()
-        found: dict[int, set[int]] = {}
+        hits: list[tuple[int, tuple[int, ...]]] = []
         for word, indexes in self.sought:
             at = lowered.find(word)
             while at >= 0:
-                for index in indexes:
-                    first, edges = at, self.tags[index].edges
-                    while first > 0 and lowered[first - 1] in edges:
-                        first -= 1
-                    found.setdefault(index, set()).update(range(first, at + 1))
+                hits.append((at, indexes))
                 at = lowered.find(word, at + 1)
-        return {index: sorted(places) for index, places in found.items()}
+        hits.sort()  # in text order: each tag's places are then mostly appended, already in order
+        found: dict[int, list[int]] = {}
+        for at, indexes in hits:
+            for index in indexes:
+                first, edges = at, self.tags[index].edges
+                while first > 0 and lowered[first - 1] in edges:
+                    first -= 1
+                places = found.get(index)
+                if places is None:
+                    found[index] = list(range(first, at + 1))
+                elif first > places[-1]:
+                    places.extend(range(first, at + 1))
+                else:  # a run of edges reaches back over places already found
+                    found[index] = sorted({*places, *range(first, at + 1)})
+        return found
 
 
 class TagGrammar(FrozenRecord):
