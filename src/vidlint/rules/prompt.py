@@ -152,17 +152,29 @@ class TagGrammar(FrozenRecord):
         exact: list[tuple[Tag, re.Match[str]]] = []
         zero: list[tuple[Tag, re.Match[str]]] = []
         loose: list[tuple[Tag, re.Match[str]]] = []
+        numbered_zero = "0" in text  # "Image 0", "Image 00"
         for index, tag in enumerate(self.tags):
-            places = None if starts is None else starts.get(index)
-            if starts is not None and places is None:
-                continue  # none of its words is in the text
-            exact += [(tag, match) for match in _matches(tag.exact, text, places)]
-            if tag.zero is not None and "0" in text:  # "Image 0", "Image 00"
-                zero += [(tag, match) for match in _matches(tag.zero, text, places)]
-            loose += [(tag, match) for match in _matches(tag.loose, text, places)]
-        foreign = [(entry, match) for index, (tag, entry) in enumerate(self.forbidden, start=len(self.tags))
-                   if starts is None or index in starts
-                   for match in _matches(tag.exact, text, None if starts is None else starts[index])]
+            places = None
+            if starts is not None:
+                places = starts.get(index)
+                if places is None:
+                    continue  # none of its words is in the text
+            for match in _matches(tag.exact, text, places):
+                exact.append((tag, match))
+            if tag.zero is not None and numbered_zero:
+                for match in _matches(tag.zero, text, places):
+                    zero.append((tag, match))
+            for match in _matches(tag.loose, text, places):
+                loose.append((tag, match))
+        foreign: list[tuple[dict[str, Any], re.Match[str]]] = []
+        for index, (tag, entry) in enumerate(self.forbidden, start=len(self.tags)):
+            places = None
+            if starts is not None:
+                places = starts.get(index)
+                if places is None:
+                    continue
+            for match in _matches(tag.exact, text, places):
+                foreign.append((entry, match))
         return PromptText(pointer, text, tuple(exact), tuple(zero), tuple(loose), tuple(foreign))
 
     def targets(self) -> list[str | tuple[str, ...]]:
