@@ -97,8 +97,9 @@ class TagFinder:
         words = {w for tag in tags for w in tag.words}
         shortest = sorted(w for w in words if not any(w != v and w.startswith(v) for v in words))
         # a tag can begin where a word of it does, so where the shortest word its word begins with does
+        # (only ASCII words: :meth:`starts` answers for ASCII texts only, where no other word occurs)
         self.sought = [(word, tuple(i for i, tag in enumerate(tags) if any(w.startswith(word) for w in tag.words)))
-                       for word in shortest]
+                       for word in shortest if word.isascii()]
         self.usable = all(all(w.isascii() for w in tag.words) and tag.edges.isascii() for tag in tags if tag.ascii)
 
     def starts(self, text: str) -> dict[int, list[int]] | None:
