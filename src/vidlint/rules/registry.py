@@ -48,7 +48,7 @@ not called for a request that lacks the field (``needs_field="callback.field"``)
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Container, Iterable
 
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.pointers import split_pointer
@@ -56,6 +56,7 @@ from vidlint.core.records import FrozenRecord, Record, field
 from vidlint.fix import APPLICABILITIES, Fix
 
 STAGES = ("file", "schema", "request", "asset", "media", "facts", "cost", "online", "meta")
+_FIELDS_NEEDED = ("request", "facts")  # the stages whose rules may declare needs_field (their ctx has the request)
 
 
 class Finding(FrozenRecord):
@@ -212,7 +213,7 @@ def rule(code: str, name: str, severity: str, stage: str, reads: str | None = No
         raise ValueError(f"{code}: unknown stage {stage!r}")
     if needs_probe and stage != "asset":
         raise ValueError(f"{code}: needs_probe is for asset rules")
-    if needs_field is not None and stage not in ("request", "facts"):
+    if needs_field is not None and stage not in _FIELDS_NEEDED:
         raise ValueError(f"{code}: needs_field is for request and facts rules")
     if fix is not None and fix not in APPLICABILITIES:
         raise ValueError(f"{code}: fix must be one of {APPLICABILITIES}, not {fix!r}")
@@ -306,7 +307,7 @@ def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] =
     """Run every rule of ``stage`` that applies to ``meta`` on ``ctx`` (an opt-in rule only when its
     code is in ``opted_in``; ``unread``: see :func:`applying`; a request or facts rule only when the
     request has the field it needs, ``needs_field``); their diagnostics."""
-    request: dict[str, Any] = ctx.request if stage in ("request", "facts") else {}
+    request: Container[str] = ctx.request if stage in _FIELDS_NEEDED else ()
     found = []
     for declared, needed in _applying(stage, meta, unread):
         if (skip and declared.code in skip) or (declared.opt_in and declared.code not in opted_in):
