@@ -87,6 +87,25 @@ def test_ascii_prompts_take_the_shortcut_and_others_are_searched_everywhere():
     assert [m.group(0) for _, m in scanned.loose] == ["ımage 2"]
 
 
+@pytest.mark.parametrize("form", ["x{n}x", "<<<ab_{n}>>>", "[[a{n}]]"])
+def test_places_whose_run_of_edges_reaches_back_over_earlier_places(form):
+    # a tag whose edges are letters of its own word: the run of edges before a later
+    # occurrence reaches back over earlier ones, so the places are merged, not appended
+    rules = TagGrammar({"tags": [{"form": form, "target": "/image_urls", "aliases": ["ab"]}]})
+    pieces = fragments(rules) + ["xx", "<<<", ">>>", "[[", "]]", "xab"]
+
+    @SETTINGS
+    @given(st.lists(st.sampled_from(pieces), max_size=14))
+    def check(parts):
+        text = "".join(parts)
+        starts = rules.finder.starts(text)
+        assert starts is None or all(places == sorted(set(places)) for places in starts.values())
+        assert spans(rules.scan("/prompt", text)) == spans(everywhere(rules, "/prompt", text)), text
+
+    check()
+    assert rules.finder.starts("xxx1" if form == "x{n}x" else "ab ab") == ({0: [0, 1, 2]} if form == "x{n}x" else {0: [0, 3]})
+
+
 @pytest.mark.parametrize("prompt, expected", [
     ("Image 1 waves, image 2 and Video 1 dance, Image 0 bows", ["VL310", "VL311"]),
     ("the reference image waves at Video 3", ["VL310", "VL312"]),
@@ -192,5 +211,96 @@ def test_rules_left_out_for_a_model_say_nothing_of_its_requests(model):
         ctx = RequestContext(request, profile.meta, profile, facts)
         for declared in _left_out(model):
             assert list(declared.func(ctx)) == [], (declared.code, request)
+
+    silent()
+
+
+# --- a rule that needs a field of the request is not called for a request without it -----------
+
+
+def _gated(model: str) -> list:
+    """(rule, field) of the request and facts rules the model's requests run only with that field."""
+    meta = load_profile(model).meta
+    return [(r, r.field_needed(meta)) for stage in ("request", "facts") for r in stage_rules(stage)
+            if r.applies(meta) and r.field_needed(meta) is not None]
+
+
+def test_the_field_a_rule_needs_is_named_by_the_model_data():
+    load_all_rules()
+    meta = load_profile("wan2.7-reference-video").meta
+    needed = {r.code: field for r, field in _gated("wan2.7-reference-video")}
+    assert needed == {"VL211": "model_params", "VL216": "model_params", "VL214": "audio_urls", "VL215": "audio_urls",
+                      "VL217": "audio_urls", "VL403": "callback_url", "VL404": "callback_url"}
+    # without the model data that names the field, the rule is called for every request
+    assert load_all_rules()["VL211"].field_needed({**meta, "voice_bindings": {}}) is None
+    assert load_all_rules()["VL302"].field_needed(meta) is None  # declares none
+
+
+def test_needs_field_is_for_request_and_facts_rules():
+    from vidlint.rules.registry import rule
+
+    with pytest.raises(ValueError, match="needs_field"):
+        rule("VL599", "x", "info", stage="asset", needs_field="callback.field")
+
+
+@pytest.mark.parametrize("request_, called", [
+    ({"prompt": "Image 1 waves", "image_urls": ["a.jpg"]}, set()),
+    ({"prompt": "Image 1 waves", "image_urls": ["a.jpg"], "audio_urls": ["v.mp3"]}, {"VL214", "VL215", "VL217"}),
+    ({"prompt": "Image 1 waves", "image_urls": ["a.jpg"], "model_params": {}, "callback_url": "x"},
+     {"VL211", "VL216", "VL403", "VL404"}),
+])
+def test_a_rule_is_called_only_for_a_request_with_its_field(monkeypatch, request_, called):
+    from vidlint.rules.registry import RequestContext, run_stage
+
+    load_all_rules()
+    profile = load_profile("wan2.7-reference-video")
+    calls = []
+    for declared, _ in _gated(profile.name):
+        monkeypatch.setattr(declared, "func", lambda ctx, code=declared.code: calls.append(code) or ())
+    request = {"model": profile.name, **request_}
+    for stage in ("request", "facts"):
+        run_stage(stage, RequestContext(request, profile.meta, profile), profile.meta)
+    assert set(calls) == called
+
+
+def test_rules_that_need_a_field_find_their_findings_through_lint():
+    request = {"model": "wan2.7-reference-video", "prompt": "Image 1 and Video 1 wave",
+               "image_urls": ["https://cdn.example.com/a.jpg"], "video_urls": ["https://cdn.example.com/b.mp4"],
+               "audio_urls": ["https://cdn.example.com/v.mp3", "https://cdn.example.com/w.mp3",
+                              "https://cdn.example.com/x.mp3"],
+               "callback_url": "https://127.0.0.1/hook"}
+    result = lint_bytes("r.json", json.dumps(request).encode(), False, None)
+    assert {"VL215", "VL217", "VL403"} <= {d.code for d in result.diagnostics}
+    request.pop("audio_urls")
+    request["model_params"] = {"voice_bindings": {"image2": "https://cdn.example.com/v.mp3",
+                                                  "video1": "https://cdn.example.com/v.mp3"}}
+    result = lint_bytes("r.json", json.dumps(request).encode(), False, None)
+    assert {"VL211", "VL216"} <= {d.code for d in result.diagnostics}
+
+
+@pytest.mark.parametrize("model", [m for m in known_models() if _gated(m)])
+def test_rules_that_need_a_field_say_nothing_of_requests_without_it(model):
+    from request_strategies import model_requests
+
+    from vidlint.check.pipeline import check_request
+    from vidlint.models import load_schema_file, schema_dir
+    from vidlint.rules.registry import RequestContext
+
+    load_all_rules()
+    profile = load_profile(model)
+    schema = load_schema_file(f"{model}.json")
+    shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
+    seeds = [json.loads(path.read_text(encoding="utf-8")) for path in sorted((REPO / "examples" / "clean").rglob("*.json"))]
+    seeds = [seed for seed in seeds + schema.get("examples", []) if isinstance(seed, dict) and seed.get("model") == model]
+
+    @settings(max_examples=25 * SCALE, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(model_requests(model, schema, shared, seeds))
+    def silent(request):
+        if not isinstance(request, dict):
+            return
+        for declared, field in _gated(model):
+            without = {k: v for k, v in request.items() if k != field}
+            ctx = RequestContext(without, profile.meta, profile, check_request(without, None).facts)
+            assert list(declared.func(ctx)) == [], (declared.code, without)
 
     silent()

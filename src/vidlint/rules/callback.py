@@ -44,7 +44,7 @@ def callback_too_long(error: Any, profile: Any) -> None:
     """
 
 
-@rule("VL403", "callback-internal", "error", stage="request", reads="callback")
+@rule("VL403", "callback-internal", "error", stage="request", reads="callback", needs_field="callback.field")
 def callback_internal(ctx: RequestContext) -> Iterator[Finding]:
     """``callback_url`` points at an internal address.
 
@@ -113,7 +113,7 @@ def _internal_problem(written: str, host: str) -> str | None:
     return f"{name} {host}" if name else None
 
 
-@rule("VL404", "callback-malformed", "error", stage="request", reads="callback")
+@rule("VL404", "callback-malformed", "error", stage="request", reads="callback", needs_field="callback.field")
 def callback_malformed(ctx: RequestContext) -> Iterator[Finding]:
     """``callback_url`` is not a usable absolute address.
 

@@ -97,8 +97,9 @@ class TagFinder:
         words = {w for tag in tags for w in tag.words}
         shortest = sorted(w for w in words if not any(w != v and w.startswith(v) for v in words))
         # a tag can begin where a word of it does, so where the shortest word its word begins with does
+        # (only ASCII words: :meth:`starts` answers for ASCII texts only, where no other word occurs)
         self.sought = [(word, tuple(i for i, tag in enumerate(tags) if any(w.startswith(word) for w in tag.words)))
-                       for word in shortest]
+                       for word in shortest if word.isascii()]
         self.usable = all(all(w.isascii() for w in tag.words) and tag.edges.isascii() for tag in tags if tag.ascii)
 
     def starts(self, text: str) -> dict[int, list[int]] | None:
@@ -107,17 +108,27 @@ class TagFinder:
         if not self.usable or not text.isascii():
             return None
         lowered = text.lower()
-        found: dict[int, set[int]] = {}
+        hits: list[tuple[int, tuple[int, ...]]] = []
         for word, indexes in self.sought:
             at = lowered.find(word)
             while at >= 0:
-                for index in indexes:
-                    first, edges = at, self.tags[index].edges
-                    while first > 0 and lowered[first - 1] in edges:
-                        first -= 1
-                    found.setdefault(index, set()).update(range(first, at + 1))
+                hits.append((at, indexes))
                 at = lowered.find(word, at + 1)
-        return {index: sorted(places) for index, places in found.items()}
+        hits.sort()  # in text order: each tag's places are then mostly appended, already in order
+        found: dict[int, list[int]] = {}
+        for at, indexes in hits:
+            for index in indexes:
+                first, edges = at, self.tags[index].edges
+                while first > 0 and lowered[first - 1] in edges:
+                    first -= 1
+                places = found.get(index)
+                if places is None:
+                    found[index] = list(range(first, at + 1))
+                elif first > places[-1]:
+                    places.extend(range(first, at + 1))
+                else:  # a run of edges reaches back over places already found
+                    found[index] = sorted({*places, *range(first, at + 1)})
+        return found
 
 
 class TagGrammar(FrozenRecord):
@@ -142,17 +153,29 @@ class TagGrammar(FrozenRecord):
         exact: list[tuple[Tag, re.Match[str]]] = []
         zero: list[tuple[Tag, re.Match[str]]] = []
         loose: list[tuple[Tag, re.Match[str]]] = []
+        numbered_zero = "0" in text  # "Image 0", "Image 00"
         for index, tag in enumerate(self.tags):
-            places = None if starts is None else starts.get(index)
-            if starts is not None and places is None:
-                continue  # none of its words is in the text
-            exact += [(tag, match) for match in _matches(tag.exact, text, places)]
-            if tag.zero is not None and "0" in text:  # "Image 0", "Image 00"
-                zero += [(tag, match) for match in _matches(tag.zero, text, places)]
-            loose += [(tag, match) for match in _matches(tag.loose, text, places)]
-        foreign = [(entry, match) for index, (tag, entry) in enumerate(self.forbidden, start=len(self.tags))
-                   if starts is None or index in starts
-                   for match in _matches(tag.exact, text, None if starts is None else starts[index])]
+            places = None
+            if starts is not None:
+                places = starts.get(index)
+                if places is None:
+                    continue  # none of its words is in the text
+            for match in _matches(tag.exact, text, places):
+                exact.append((tag, match))
+            if tag.zero is not None and numbered_zero:
+                for match in _matches(tag.zero, text, places):
+                    zero.append((tag, match))
+            for match in _matches(tag.loose, text, places):
+                loose.append((tag, match))
+        foreign: list[tuple[dict[str, Any], re.Match[str]]] = []
+        for index, (tag, entry) in enumerate(self.forbidden, start=len(self.tags)):
+            places = None
+            if starts is not None:
+                places = starts.get(index)
+                if places is None:
+                    continue
+            for match in _matches(tag.exact, text, places):
+                foreign.append((entry, match))
         return PromptText(pointer, text, tuple(exact), tuple(zero), tuple(loose), tuple(foreign))
 
     def targets(self) -> list[str | tuple[str, ...]]:

@@ -39,17 +39,24 @@ lists (:func:`model_data`), worked out once per model.
 An asset rule declared ``needs_probe=True`` judges a file that was read (its probe): it is not
 run for a reference nothing read (a remote uri without ``--online``), the common case, about
 which only the other asset rules can say anything.
+
+A request or facts rule that says nothing of a request without one field declares, with
+``needs_field``, the dotted path of the model data that names that field (a field name,
+``"callback_url"``, or a pointer, ``"/model_params/voice_bindings"``: its first member): it is
+not called for a request that lacks the field (``needs_field="callback.field"``).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Container, Iterable
 
 from vidlint.core.diagnostics import Diagnostic, Severity
+from vidlint.core.pointers import split_pointer
 from vidlint.core.records import FrozenRecord, Record, field
 from vidlint.fix import APPLICABILITIES, Fix
 
 STAGES = ("file", "schema", "request", "asset", "media", "facts", "cost", "online", "meta")
+_FIELDS_NEEDED = ("request", "facts")  # the stages whose rules may declare needs_field (their ctx has the request)
 
 
 class Finding(FrozenRecord):
@@ -70,10 +77,11 @@ class Rule:
 
     def __init__(self, code: str, name: str, severity: Severity, stage: str, reads: str | None,
                  func: Callable[..., Any], opt_in: bool = False, fix: str | None = None,
-                 needs_probe: bool = False) -> None:
+                 needs_probe: bool = False, needs_field: str | None = None) -> None:
         self.code = code
         self.opt_in = opt_in
         self.needs_probe = needs_probe
+        self.needs_field = needs_field
         self.name = name
         self.severity = severity
         self.stage = stage
@@ -102,6 +110,20 @@ class Rule:
     def applies(self, meta: dict[str, Any]) -> bool:
         """Whether the model data ``meta`` has what the rule reads (the models its documentation lists)."""
         return self.reads is None or bool(model_data(meta, self.reads))
+
+    def field_needed(self, meta: dict[str, Any]) -> str | None:
+        """The request's top-level field without which the rule says nothing, as the model data
+        ``meta`` names it (``needs_field``); None: the rule is called for every request."""
+        if self.needs_field is None:
+            return None
+        found = model_data(meta, self.needs_field)
+        named = found[0][1] if len(found) == 1 else None
+        if not isinstance(named, str) or not named:
+            return None
+        if not named.startswith("/"):
+            return named
+        tokens = split_pointer(named)
+        return tokens[0] if tokens else None
 
     @property
     def doc(self) -> str:
@@ -184,12 +206,15 @@ RULE_MODULES = (
 
 
 def rule(code: str, name: str, severity: str, stage: str, reads: str | None = None,
-         opt_in: bool = False, fix: str | None = None, needs_probe: bool = False) -> Callable[[Callable[..., Any]], Rule]:
+         opt_in: bool = False, fix: str | None = None, needs_probe: bool = False,
+         needs_field: str | None = None) -> Callable[[Callable[..., Any]], Rule]:
     """Declare a rule (see the module's docstring). The decorated function becomes the Rule."""
     if stage not in STAGES:
         raise ValueError(f"{code}: unknown stage {stage!r}")
     if needs_probe and stage != "asset":
         raise ValueError(f"{code}: needs_probe is for asset rules")
+    if needs_field is not None and stage not in _FIELDS_NEEDED:
+        raise ValueError(f"{code}: needs_field is for request and facts rules")
     if fix is not None and fix not in APPLICABILITIES:
         raise ValueError(f"{code}: fix must be one of {APPLICABILITIES}, not {fix!r}")
 
@@ -197,7 +222,7 @@ def rule(code: str, name: str, severity: str, stage: str, reads: str | None = No
         known = RULES.get(code)
         if known is not None and known.func.__qualname__ != func.__qualname__:
             raise RuntimeError(f"rule code {code} declared twice")
-        declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in, fix, needs_probe)
+        declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in, fix, needs_probe, needs_field)
         RULES[code] = declared
         return declared
 
@@ -258,28 +283,37 @@ def derived(meta: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any
     return found[1]
 
 
-_APPLYING: dict[tuple[str, int, bool], tuple[dict[str, Any], tuple[Rule, ...]]] = {}
+_APPLYING: dict[tuple[str, int, bool], tuple[dict[str, Any], tuple[tuple[Rule, str | None], ...]]] = {}
+
+
+def _applying(stage: str, meta: dict[str, Any], unread: bool) -> tuple[tuple[Rule, str | None], ...]:
+    """(rule, :meth:`Rule.field_needed`) for :func:`applying`'s rules, worked out once per model."""
+    key = (stage, id(meta), unread)
+    found = _APPLYING.get(key)
+    if found is None or found[0] is not meta:  # the object itself is kept, so its id is not reused
+        found = _APPLYING[key] = (meta, tuple((r, r.field_needed(meta)) for r in stage_rules(stage)
+                                              if r.applies(meta) and not (unread and r.needs_probe)))
+    return found[1]
 
 
 def applying(stage: str, meta: dict[str, Any], unread: bool = False) -> tuple[Rule, ...]:
     """The rules of ``stage`` that apply to the model data ``meta`` (worked out once per model);
     ``unread``: only those that can speak of an asset nothing read (no ``needs_probe``)."""
-    key = (stage, id(meta), unread)
-    found = _APPLYING.get(key)
-    if found is None or found[0] is not meta:  # the object itself is kept, so its id is not reused
-        found = _APPLYING[key] = (meta, tuple(r for r in stage_rules(stage)
-                                              if r.applies(meta) and not (unread and r.needs_probe)))
-    return found[1]
+    return tuple(declared for declared, _ in _applying(stage, meta, unread))
 
 
 def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset(),
               opted_in: frozenset[str] = frozenset(), unread: bool = False) -> list[Diagnostic]:
     """Run every rule of ``stage`` that applies to ``meta`` on ``ctx`` (an opt-in rule only when its
-    code is in ``opted_in``; ``unread``: see :func:`applying`); their diagnostics."""
+    code is in ``opted_in``; ``unread``: see :func:`applying`; a request or facts rule only when the
+    request has the field it needs, ``needs_field``); their diagnostics."""
+    request: Container[str] = ctx.request if stage in _FIELDS_NEEDED else ()
     found = []
-    for declared in applying(stage, meta, unread):
+    for declared, needed in _applying(stage, meta, unread):
         if (skip and declared.code in skip) or (declared.opt_in and declared.code not in opted_in):
             continue
+        if needed is not None and needed not in request:
+            continue  # the rule says nothing of a request without that field
         for finding in declared.func(ctx):
             found.append(declared.emit_finding(finding))
     return found

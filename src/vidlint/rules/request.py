@@ -143,7 +143,8 @@ def voice_binding_key(error: Any, profile: Any) -> None:
     """
 
 
-@rule("VL211", "voice-binding-range", "error", stage="request", reads="voice_bindings")
+@rule("VL211", "voice-binding-range", "error", stage="request", reads="voice_bindings",
+      needs_field="voice_bindings.pointer")
 def voice_binding_range(ctx: RequestContext) -> Iterator[Finding]:
     """A voice binding names a reference that does not exist.
 
@@ -192,7 +193,8 @@ def too_many_voice_bindings(error: Any, profile: Any) -> None:
     """
 
 
-@rule("VL214", "audio-urls-ignored", "warning", stage="request", reads="positional_audio", fix="safe")
+@rule("VL214", "audio-urls-ignored", "warning", stage="request", reads="positional_audio", fix="safe",
+      needs_field="positional_audio.field")
 def audio_urls_ignored(ctx: RequestContext) -> Iterator[Finding]:
     """``audio_urls`` is given together with ``model_params.voice_bindings``.
 
@@ -223,7 +225,8 @@ def audio_urls_ignored(ctx: RequestContext) -> Iterator[Finding]:
                       fix=Fix(f"remove {spec['field']}", (RemoveMember(make_pointer(spec["field"])),)) if bindings else None)
 
 
-@rule("VL215", "unbound-audio", "warning", stage="request", reads="positional_audio")
+@rule("VL215", "unbound-audio", "warning", stage="request", reads="positional_audio",
+      needs_field="positional_audio.field")
 def unbound_audio(ctx: RequestContext) -> Iterator[Finding]:
     """``audio_urls`` has more entries than there are references to bind them to.
 
@@ -247,7 +250,8 @@ def unbound_audio(ctx: RequestContext) -> Iterator[Finding]:
                       "remove it, or bind voices explicitly with model_params.voice_bindings")
 
 
-@rule("VL217", "positional-voice-binding", "info", stage="facts", reads="positional_audio")
+@rule("VL217", "positional-voice-binding", "info", stage="facts", reads="positional_audio",
+      needs_field="positional_audio.field")
 def positional_voice_binding(ctx: RequestContext) -> Iterator[Finding]:
     """What each ``audio_urls`` entry binds to, when reference videos are involved.
 
@@ -288,7 +292,8 @@ def positional_voice_binding(ctx: RequestContext) -> Iterator[Finding]:
                       f"bind a voice with {label(spec['overridden_by'])} if that character should speak", at_key=True)
 
 
-@rule("VL216", "duplicate-voice", "warning", stage="request", reads="voice_bindings")
+@rule("VL216", "duplicate-voice", "warning", stage="request", reads="voice_bindings",
+      needs_field="voice_bindings.pointer")
 def duplicate_voice(ctx: RequestContext) -> Iterator[Finding]:
     """The same voice clip is bound to two characters.
 
