@@ -21,6 +21,20 @@ WRITABLE_FILE = click.Path(dir_okay=False, writable=True)  # and, if it exists, 
 FOLDER = click.Path(file_okay=False)  # a folder to write into: not a file
 
 
+class InputPaths(click.Path):
+    """Files and folders to read (``vidlint lint PATHS``), taken as they are written: the command
+    finds out what each one is (one ``stat`` it makes anyway) and reports one that names nothing
+    or cannot be read, with the others linted. click's own check costs a ``stat`` and an
+    ``access`` per path (~5 us: 50 ms of a run naming 10,000 files). Shell completion still
+    offers paths."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_dash=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+
 class VidlintCommand(click.Command):
     """A subcommand: ``-h`` as well as ``--help``, and ``usage:`` as argparse and the docs write it."""
 

@@ -9,7 +9,7 @@ from typing import Any, Sequence, TextIO
 
 import click
 
-from vidlint.cli.base import FILE, WRITABLE_FILE, VidlintCommand, usage_error
+from vidlint.cli.base import FILE, WRITABLE_FILE, InputPaths, VidlintCommand, usage_error
 from vidlint.core.diagnostics import Severity
 from vidlint.core.records import Record
 from vidlint.fix import FixOptions
@@ -163,7 +163,7 @@ class AssetMap(click.ParamType):
 
 
 @click.command("lint", cls=VidlintCommand, help=DESCRIPTION, short_help=SUMMARY)
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=InputPaths())
 @click.option("--format", "output_format", type=click.Choice([*FORMATTERS, *TEXT_STYLES]), default=None,
               help="Report format [default: text; github inside GitHub Actions]. text is full on a terminal "
                    "(each finding with its source line and a caret under the column), concise otherwise "
