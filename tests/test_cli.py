@@ -260,3 +260,8 @@ def test_completion_of_commands_options_choices_and_models() -> None:
     assert complete("vidlint lint --fo") == ["--format"]
     assert complete("vidlint lint --format j") == ["json", "junit"]
     assert complete("vidlint schema wan2.7-image") == ["wan2.7-image-to-video"]
+
+
+def test_completion_of_lint_paths_is_left_to_the_shell_as_files() -> None:
+    result = run_vidlint(env={"_VIDLINT_COMPLETE": "bash_complete", "COMP_WORDS": "vidlint lint exam", "COMP_CWORD": "2"})
+    assert result.code == 0 and result.out.splitlines() == ["file,exam"]  # bash then lists the matching paths

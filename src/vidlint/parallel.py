@@ -8,8 +8,8 @@ come back). This process lints too: N processes are this one and N - 1 workers, 
 cost one fork (and its memory), and a busy machine that leaves this process alone to work
 costs little more than a run without workers. Results are handed on in file order, so the
 output is the same as a sequential run's, byte for byte. When the next chunk in order is a
-worker's and this process has nothing else to do, it waits about 1.5 times as long as it
-takes for a chunk itself, then lints that chunk too and drops the worker's copy: a worker
+worker's and this process has nothing else to do, it waits about 1.5 times as long as that
+chunk would take it, then lints that chunk too and drops the worker's copy: a worker
 slowed down by other work (or killed) never makes the run much slower than one process.
 
 Small runs stay in one process: forking costs more than it saves below ``MIN_FILES``. From
@@ -33,14 +33,17 @@ from typing import Any, Callable, Iterator, Sequence
 JOBS_ENV = "VIDLINT_JOBS"
 MIN_FILES = 400  # below this a worker's start-up (~20-30 ms) outweighs the gain
 SAMPLE_FILES = 100  # linted here first, timed, to price the rest
-SAMPLE_SECONDS = 0.2  # and at least this long, so that the idle time measured is more than a few clock ticks
+# and at least this long, so that the idle time measured is more than a few clock ticks (10 ms
+# each, per CPU: 20 of them on two CPUs); the other CPUs idle meanwhile
+SAMPLE_SECONDS = 0.1
 TRANSFER_SECONDS = 30e-6  # this process's cost to take back one file's result (unpickle, order)
 START_SECONDS = 0.03  # forking and starting one worker
 CHUNKS_PER_PROCESS = 8  # small enough to balance uneven files, large enough to amortise pickling
+MIN_CHUNK_FILES = 25
 # A chunk's results are held whole, in the worker and then in this process: a cap keeps memory
 # independent of the number of files (50,000 files were ~3,000 per chunk, ~290 MB in all).
 MAX_CHUNK_FILES = 200
-WAIT_SECONDS = 0.5  # how long to wait for a worker's chunk before this process has timed one of its own
+WAIT_SECONDS = 0.5  # a worker's chunk takes this long, until this process has timed one of its own
 HELD_CHUNKS = 4  # per process: chunks done ahead of their turn that this process holds before it waits
 
 Outcome = tuple[Any, "str | None"]  # (result, None) or (None, one-line path error)
@@ -157,6 +160,17 @@ def workers_pay(seconds_per_file: float, files: int, jobs: int, cpus: float) -> 
     return spread < 0.8 * alone
 
 
+def chunk_bounds(first: int, end: int, count: int) -> list[tuple[int, int]]:
+    """Items ``first`` to ``end`` cut into chunks (start, stop) for ``count`` processes: ``count
+    x CHUNKS_PER_PROCESS`` chunks of at most ``MAX_CHUNK_FILES``, the last ``count`` chunks' worth
+    cut into ``MIN_CHUNK_FILES``: when one process takes the last chunk the others, done, wait
+    for it, and a small one keeps that wait short (a large run's 200-file chunk is ~0.1 s)."""
+    size = min(MAX_CHUNK_FILES, max(MIN_CHUNK_FILES, -(-(end - first) // (count * CHUNKS_PER_PROCESS))))
+    tail = max(first, end - count * size) if size > MIN_CHUNK_FILES else end
+    bounds = [(start, min(start + size, tail)) for start in range(first, tail, size)]
+    return bounds + [(start, min(start + MIN_CHUNK_FILES, end)) for start in range(tail, end, MIN_CHUNK_FILES)]
+
+
 def current_options() -> Any:
     """In a worker: the options of the job it runs."""
     assert _JOB is not None
@@ -209,8 +223,7 @@ def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options:
     import pickle
 
     global _JOB, _BUSY
-    size = min(MAX_CHUNK_FILES, max(25, -(-(len(items) - first) // (count * CHUNKS_PER_PROCESS))))
-    bounds = [(start, min(start + size, len(items))) for start in range(first, len(items), size)]
+    bounds = chunk_bounds(first, len(items), count)
     context = multiprocessing.get_context("fork")
     job = _JOB = _Job(func, items, options, error_type, counters[0] if counters else None, bounds, context)
     _BUSY = True
@@ -226,7 +239,7 @@ def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options:
             workers.append(worker)
         ready: dict[int, list[Outcome]] = {}  # chunks done, by number, until their turn comes
         done_here: set[int] = set()  # a late worker's chunks this process linted itself: theirs are dropped
-        chunk_seconds = WAIT_SECONDS  # how long this process takes for a chunk
+        file_seconds: float | None = None  # how long this process takes for a file, once it has timed a chunk
 
         def take(wait: float) -> None:
             """What the workers sent: all there is, waiting up to ``wait`` seconds for something."""
@@ -256,13 +269,15 @@ def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options:
             if len(ready) < HELD_CHUNKS * count and (chunk := job.claim()) < len(bounds):
                 started = time.perf_counter()
                 ready[chunk] = job.run_chunk(chunk)
-                chunk_seconds = time.perf_counter() - started
+                file_seconds = (time.perf_counter() - started) / max(1, len(ready[chunk]))
                 take(0)
                 continue
-            # The next chunk is a worker's and not back. Waiting longer than this process takes for
-            # a chunk means that worker is slowed down (the machine got busy) or gone: lint it here,
-            # so that a run with workers is never much slower than one without.
-            take(max(0.05, 1.5 * chunk_seconds))
+            # The next chunk is a worker's and not back. Waiting longer than this process would take
+            # for that chunk means that worker is slowed down (the machine got busy) or gone: lint it
+            # here, so that a run with workers is never much slower than one without.
+            start, stop = bounds[turn]
+            expected = WAIT_SECONDS if file_seconds is None else file_seconds * (stop - start)
+            take(max(0.05, 1.5 * expected))
             if turn not in ready:
                 ready[turn] = job.run_chunk(turn)
                 done_here.add(turn)
