@@ -48,6 +48,16 @@ HELD_CHUNKS = 4  # per process: chunks done ahead of their turn that this proces
 
 Outcome = tuple[Any, "str | None"]  # (result, None) or (None, one-line path error)
 
+
+class Packed:
+    """A worker's chunk handed on as one outcome ``(Packed, None)`` in place of its ``items``
+    outcomes: ``value`` is what ``map_in_order``'s ``pack`` made of them in the worker."""
+
+    __slots__ = ("items", "value")
+
+    def __init__(self, items: int, value: Any) -> None:
+        self.items, self.value = items, value
+
 # True in a worker, and in this process while its workers run: work met there that could be
 # spread (a large JSON Lines batch) is done where it is met.
 _BUSY = False
@@ -59,8 +69,10 @@ class _Job:
     """What the processes of one spread run share: the work, and where the next chunk is."""
 
     def __init__(self, func: Callable[..., Any], items: Sequence[Any], options: Any, error_type: type[Exception],
-                 take_counts: Callable[[], Any] | None, bounds: list[tuple[int, int]], context: Any) -> None:
+                 take_counts: Callable[[], Any] | None, bounds: list[tuple[int, int]], context: Any,
+                 pack: Callable[[list[Outcome]], Any] | None = None) -> None:
         self.func, self.items, self.options, self.error_type = func, items, options, error_type
+        self.pack = pack
         self.take_counts = take_counts
         self.bounds = bounds
         self.next_chunk = context.RawValue("q", 0)
@@ -186,13 +198,16 @@ def _one(func: Callable[..., Any], item: Any, options: Any, error_type: type[Exc
 
 def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, error_type: type[Exception],
                  jobs: int | None = None, prepare: Callable[[], None] | None = None,
-                 counters: tuple[Callable[[], Any], Callable[[Any], None]] | None = None) -> Iterator[Outcome]:
+                 counters: tuple[Callable[[], Any], Callable[[Any], None]] | None = None,
+                 pack: Callable[[list[Outcome]], Any] | None = None) -> Iterator[Outcome]:
     """``func(item, options)`` for each item, in order; ``error_type`` becomes a path error.
 
     ``prepare`` runs once in this process before the workers are forked: what it loads
     (validators, imports) every worker inherits instead of loading it again. ``counters``
     is (take, add): a worker calls ``take()`` after each chunk (process-wide counts since the
-    last call) and this process passes the value to ``add`` (so the counts add up).
+    last call) and this process passes the value to ``add`` (so the counts add up). ``pack``:
+    a worker sends ``pack(outcomes)`` of each chunk instead of its outcomes, handed on as one
+    outcome ``(Packed, None)`` (what this process lints itself comes one outcome per item).
     """
     count = job_count(jobs, len(items))
     first = 0
@@ -212,11 +227,12 @@ def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, e
         return
     if prepare is not None:
         prepare()
-    yield from _spread(func, items, first, options, error_type, count, counters)
+    yield from _spread(func, items, first, options, error_type, count, counters, pack)
 
 
 def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options: Any, error_type: type[Exception],
-            count: int, counters: tuple[Callable[[], Any], Callable[[Any], None]] | None) -> Iterator[Outcome]:
+            count: int, counters: tuple[Callable[[], Any], Callable[[Any], None]] | None,
+            pack: Callable[[list[Outcome]], Any] | None) -> Iterator[Outcome]:
     """Items ``first`` on, linted by this process and ``count - 1`` forked workers, in order."""
     import gc
     import multiprocessing
@@ -225,7 +241,7 @@ def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options:
     global _JOB, _BUSY
     bounds = chunk_bounds(first, len(items), count)
     context = multiprocessing.get_context("fork")
-    job = _JOB = _Job(func, items, options, error_type, counters[0] if counters else None, bounds, context)
+    job = _JOB = _Job(func, items, options, error_type, counters[0] if counters else None, bounds, context, pack)
     _BUSY = True
     gc.freeze()  # what exists now is shared with the workers: the collector must not write to it (copy on write)
     workers: list[Any] = []
@@ -309,6 +325,8 @@ def _work() -> None:
             return
         try:
             outcomes: Any = job.run_chunk(chunk)
+            if job.pack is not None:
+                outcomes = [(Packed(len(outcomes), job.pack(outcomes)), None)]
             counts = job.take_counts() if job.take_counts is not None else None
             message = pickle.dumps((chunk, outcomes, counts), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
