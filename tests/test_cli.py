@@ -260,3 +260,29 @@ def test_completion_of_commands_options_choices_and_models() -> None:
     assert complete("vidlint lint --fo") == ["--format"]
     assert complete("vidlint lint --format j") == ["json", "junit"]
     assert complete("vidlint schema wan2.7-image") == ["wan2.7-image-to-video"]
+
+
+def test_completion_of_lint_paths_is_left_to_the_shell_as_files() -> None:
+    result = run_vidlint(env={"_VIDLINT_COMPLETE": "bash_complete", "COMP_WORDS": "vidlint lint exam", "COMP_CWORD": "2"})
+    assert result.code == 0 and result.out.splitlines() == ["file,exam"]  # bash then lists the matching paths
+
+
+@pytest.mark.parametrize("args", [
+    [], ["a.json"], ["a.json", "b.json", "-"], ["--quiet", "a.json", "b.json"], ["-o", "out.json", "a.json", "b.json"],
+    ["a.json", "--format", "json", "b.json", "c.json"], ["--exclude", "x", "--exclude=y", "a.json", "b"],
+    ["a.json", "--", "-b.json", "c.json"], ["a.json", "-q"], ["-qv", "a", "b"], ["--format", "json"],
+    ["--select", "VL1", "-"], ["--stdin-filename", "s.json", "-", "a.json", "b.json"],
+])
+def test_the_arguments_after_the_last_option_are_read_as_click_reads_them(args: list[str]) -> None:
+    """``vidlint lint`` marks where its trailing paths begin (click's parser is quadratic in
+    the number of arguments); what it reads is the same."""
+    import click
+
+    from vidlint.cli.lint_cmd import command
+
+    def parsed(parse: object) -> dict[str, object]:
+        ctx = click.Context(command, info_name="lint")
+        parse(ctx, list(args))  # type: ignore[operator]
+        return ctx.params
+
+    assert parsed(command.parse_args) == parsed(lambda ctx, a: click.Command.parse_args(command, ctx, a))

@@ -439,3 +439,33 @@ def test_a_run_of_unpriced_requests_shows_no_dollar_figure(repo):
     result = run_vidlint("lint", "a.json", "b.json", cwd=repo)
     assert result.code == 0 and "Estimated cost: cannot be priced (2 requests, 10 billed s)" in result.out, result.out
     assert "$" not in result.out
+
+
+@pytest.mark.parametrize("config_path", ["/proj/vidlint.toml", "/vidlint.toml", "proj/sub/vidlint.toml", "vidlint.toml"])
+def test_paths_relative_to_the_configuration_as_relpath_gives_them(config_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Config.relative cuts the folder off the front of the path (POSIX); os.path.relpath, which
+    it replaces there, is the reference; and the excludes, matched as one set, as one by one."""
+    import os
+    import random
+
+    from vidlint.core.globs import compile_glob
+    from vidlint.settings.config import Config
+
+    monkeypatch.chdir("/")
+    globs = [compile_glob(p) for p in ("drafts/", "*.tmp.json", "proj/old/**", "scratch-*", "sub/a*.json")]
+    config = Config(Path(config_path), exclude=globs)
+    root = os.path.abspath(os.path.dirname(config_path))
+
+    def reference(path: str) -> str | None:
+        relative = os.path.relpath(os.path.abspath(path), root)
+        return None if relative == ".." or relative.startswith("../") else relative
+
+    rng = random.Random(4)
+    parts = ["proj", "sub", "drafts", "old", "a.json", "scratch-1.json", "x.tmp.json", "..", ".", "", "projx"]
+    paths = ["/", "/proj", "/proj/", "proj", ".", "..", "/projx/a.json", Path("/proj/sub/a.json")]
+    paths += [("/" if rng.random() < 0.5 else "") + "/".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
+              for _ in range(400)]
+    for path in paths:
+        assert config.relative(path) == reference(str(path)), path
+        relative = config.relative(path)
+        assert config.excluded(path) == (relative is not None and any(g.matches(relative) for g in globs)), path

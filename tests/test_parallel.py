@@ -213,3 +213,42 @@ def test_free_cpus_are_the_idle_time_and_this_process_time_over_the_time_passed(
     monkeypatch.setattr(parallel, "idle_seconds", lambda: None)  # not known: the load average
     monkeypatch.setattr(parallel, "free_cpus", lambda: 1.5)
     assert window.free_cpus() == 1.5
+
+
+def test_chunks_cover_every_item_once_and_end_small() -> None:
+    from vidlint.parallel import MAX_CHUNK_FILES, MIN_CHUNK_FILES, chunk_bounds
+
+    for first, end, count in ((300, 10_000, 2), (0, 400, 2), (100, 500, 3), (0, 60, 2), (0, 1000, 2), (200, 50_000, 4)):
+        bounds = chunk_bounds(first, end, count)
+        assert [start for start, _ in bounds] == [first] + [stop for _, stop in bounds[:-1]]  # in order, no gap
+        assert bounds[-1][1] == end and all(0 < stop - start <= MAX_CHUNK_FILES for start, stop in bounds)
+        # the files of the last `count` chunks of the usual size come in small chunks
+        sizes = [stop - start for start, stop in bounds]
+        usual = sizes[0]
+        tail = bounds[-1][1] - max(first, end - count * usual)
+        assert all(size <= MIN_CHUNK_FILES for size in sizes[-(tail // MIN_CHUNK_FILES):])
+    assert [stop - start for start, stop in chunk_bounds(300, 10_000, 2)][:3] == [MAX_CHUNK_FILES] * 3
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_models_first_met_in_the_workers_give_the_same_findings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """No model is made before forking: each process makes the ones it meets (here none was
+    loaded before the run)."""
+    from vidlint.api import LintOptions, lint_paths
+    from vidlint.models import _forget_models, load_profile
+
+    models = ("wan2.7-text-to-video", "kling-v3-text-to-video", "seedance-2.0-text-to-video")
+    names = []
+    for n in range(240):
+        request = {"model": models[n % 3], "prompt": f"a cat, take {n}"}
+        if n % 4 == 0:
+            request["duration"] = 99  # out of range for each of them
+        path = tmp_path / f"r{n:03d}.json"
+        path.write_text(json.dumps(request))
+        names.append(str(path))
+    _forget_models()
+    forked = lint_paths(names, LintOptions(jobs=2))
+    assert load_profile.cache_info().currsize < len(models) + 1  # this process made what it met, no more
+    one = lint_paths(names, LintOptions(jobs=1))
+    assert list(forked.files) == list(one.files)
+    assert {d.code for f in one.files for d in f.diagnostics} >= {"VL104"}

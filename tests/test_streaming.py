@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -380,3 +381,82 @@ def test_a_file_line_of_the_json_report_is_the_encoders(code, severity, message,
     assert json_report.file_text(result, encode) == encode(json_report.file_json(result))
     odd = api.FileResult(path, model, found, True)  # not an int: the encoder's way
     assert json_report.file_text(odd, encode) == encode(json_report.file_json(odd))
+
+
+def test_results_a_worker_pickled_are_stored_as_they_came(tmp_path, monkeypatch) -> None:
+    """``append_pickled``: the same results, order and figures as appending them one by one,
+    whether they arrive while the first ones are still held or after (written as they came)."""
+    from vidlint.run import PackedResults
+
+    names = _corpus(tmp_path, 40)
+    results = list(lint_paths(names, LintOptions(jobs=1)).files)
+    assert sum(len(r.estimates) for r in results) > 30 and any(r.diagnostics for r in results)
+    monkeypatch.setattr(ResultStore, "HELD", 5)
+    monkeypatch.setattr(ResultStore, "BATCH", 4)
+    one_by_one, packed = ResultStore(), ResultStore()
+    for result in results:
+        one_by_one.append(result)
+    packed.append(results[0])
+    for start, stop in ((1, 3), (3, 11), (11, 12), (12, 30), (30, 31), (31, 40)):  # held, then on disk
+        if start == 12:
+            packed.append(results[start])
+            start += 1
+        packed.append_pickled(PackedResults.of(results[start:stop]))
+    assert len(packed) == 40 and len(packed._held) == 5
+    assert list(packed) == list(one_by_one) == results
+    ours, theirs = packed.totals, one_by_one.totals
+    assert vars(ours).keys() == vars(theirs).keys()  # every figure compared below
+    for name in vars(theirs):
+        if name != "estimates":
+            assert getattr(ours, name) == getattr(theirs, name), name
+    assert ours.estimates.to_json() == theirs.estimates.to_json() and ours.estimates.text() == theirs.estimates.text()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+@pytest.mark.parametrize("configured", [False, True])
+def test_a_forked_run_gives_one_process_results_with_or_without_changes_made_here(tmp_path, monkeypatch,
+                                                                                   configured) -> None:
+    """Without a configuration the workers' results go to the store as they pickled them; with
+    one (suppressions applied here) they are unpickled and changed here: the same run either way."""
+    from vidlint.settings.config import load_config
+
+    stored_as_they_came = []
+    real = ResultStore.append_pickled
+    monkeypatch.setattr(ResultStore, "append_pickled",
+                        lambda self, packed: (stored_as_they_came.append(packed.count), real(self, packed)))
+
+    names = _corpus(tmp_path, 600)
+    names.insert(250, str(tmp_path / "missing.json"))
+    names.insert(420, str(tmp_path / "missing-too.json"))
+    config = None
+    if configured:
+        (tmp_path / "vidlint.toml").write_text('ignore = ["VL502"]\n')
+        config = load_config(tmp_path / "vidlint.toml")
+    runs = [lint_paths(names, LintOptions.from_config(config, jobs=jobs) if config else LintOptions(jobs=jobs))
+            for jobs in (1, 2)]
+    one, forked = runs
+    assert bool(stored_as_they_came) is not configured  # the worker's chunks, past the held results
+    assert forked.path_errors == one.path_errors and len(one.path_errors) == 2
+    assert list(forked.files) == list(one.files) and len(one.files) == 600
+    reports = []
+    for run in runs:
+        out = io.StringIO()
+        json_report.render(run, out)
+        reports.append(out.getvalue())
+    assert reports[0] == reports[1]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_forked_run_hands_every_result_to_a_report_written_as_they_come(tmp_path) -> None:
+    """The workers' pickled chunks reach a sink too (``vidlint lint --format json|text``), past
+    the held results as well, in file order: the streamed report of a forked run is the one
+    of a run in one process."""
+    names = _corpus(tmp_path, 600)
+    taken: dict[int, list[str]] = {1: [], 2: []}
+    for jobs in (1, 2):
+        lint_paths(names, LintOptions(jobs=jobs), sink=lambda run, result, jobs=jobs: taken[jobs].append(
+            json_report.file_text(result, json.JSONEncoder(ensure_ascii=False).encode)))
+    assert len(taken[1]) == 600 and taken[2] == taken[1]
+    one = run_vidlint("lint", "--format", "json", str(tmp_path), env={"VIDLINT_JOBS": "1"})
+    two = run_vidlint("lint", "--format", "json", str(tmp_path), env={"VIDLINT_JOBS": "2"})
+    assert two.code == one.code == 1 and two.out == one.out and one.out.count('"path"') >= 600

@@ -8,8 +8,8 @@ come back). This process lints too: N processes are this one and N - 1 workers, 
 cost one fork (and its memory), and a busy machine that leaves this process alone to work
 costs little more than a run without workers. Results are handed on in file order, so the
 output is the same as a sequential run's, byte for byte. When the next chunk in order is a
-worker's and this process has nothing else to do, it waits about 1.5 times as long as it
-takes for a chunk itself, then lints that chunk too and drops the worker's copy: a worker
+worker's and this process has nothing else to do, it waits about 1.5 times as long as that
+chunk would take it, then lints that chunk too and drops the worker's copy: a worker
 slowed down by other work (or killed) never makes the run much slower than one process.
 
 Small runs stay in one process: forking costs more than it saves below ``MIN_FILES``. From
@@ -33,17 +33,30 @@ from typing import Any, Callable, Iterator, Sequence
 JOBS_ENV = "VIDLINT_JOBS"
 MIN_FILES = 400  # below this a worker's start-up (~20-30 ms) outweighs the gain
 SAMPLE_FILES = 100  # linted here first, timed, to price the rest
-SAMPLE_SECONDS = 0.2  # and at least this long, so that the idle time measured is more than a few clock ticks
+# and at least this long, so that the idle time measured is more than a few clock ticks (10 ms
+# each, per CPU: 20 of them on two CPUs); the other CPUs idle meanwhile
+SAMPLE_SECONDS = 0.1
 TRANSFER_SECONDS = 30e-6  # this process's cost to take back one file's result (unpickle, order)
 START_SECONDS = 0.03  # forking and starting one worker
 CHUNKS_PER_PROCESS = 8  # small enough to balance uneven files, large enough to amortise pickling
+MIN_CHUNK_FILES = 25
 # A chunk's results are held whole, in the worker and then in this process: a cap keeps memory
 # independent of the number of files (50,000 files were ~3,000 per chunk, ~290 MB in all).
 MAX_CHUNK_FILES = 200
-WAIT_SECONDS = 0.5  # how long to wait for a worker's chunk before this process has timed one of its own
+WAIT_SECONDS = 0.5  # a worker's chunk takes this long, until this process has timed one of its own
 HELD_CHUNKS = 4  # per process: chunks done ahead of their turn that this process holds before it waits
 
 Outcome = tuple[Any, "str | None"]  # (result, None) or (None, one-line path error)
+
+
+class Packed:
+    """A worker's chunk handed on as one outcome ``(Packed, None)`` in place of its ``items``
+    outcomes: ``value`` is what ``map_in_order``'s ``pack`` made of them in the worker."""
+
+    __slots__ = ("items", "value")
+
+    def __init__(self, items: int, value: Any) -> None:
+        self.items, self.value = items, value
 
 # True in a worker, and in this process while its workers run: work met there that could be
 # spread (a large JSON Lines batch) is done where it is met.
@@ -56,8 +69,10 @@ class _Job:
     """What the processes of one spread run share: the work, and where the next chunk is."""
 
     def __init__(self, func: Callable[..., Any], items: Sequence[Any], options: Any, error_type: type[Exception],
-                 take_counts: Callable[[], Any] | None, bounds: list[tuple[int, int]], context: Any) -> None:
+                 take_counts: Callable[[], Any] | None, bounds: list[tuple[int, int]], context: Any,
+                 pack: Callable[[list[Outcome]], Any] | None = None) -> None:
         self.func, self.items, self.options, self.error_type = func, items, options, error_type
+        self.pack = pack
         self.take_counts = take_counts
         self.bounds = bounds
         self.next_chunk = context.RawValue("q", 0)
@@ -157,6 +172,17 @@ def workers_pay(seconds_per_file: float, files: int, jobs: int, cpus: float) -> 
     return spread < 0.8 * alone
 
 
+def chunk_bounds(first: int, end: int, count: int) -> list[tuple[int, int]]:
+    """Items ``first`` to ``end`` cut into chunks (start, stop) for ``count`` processes: ``count
+    x CHUNKS_PER_PROCESS`` chunks of at most ``MAX_CHUNK_FILES``, the last ``count`` chunks' worth
+    cut into ``MIN_CHUNK_FILES``: when one process takes the last chunk the others, done, wait
+    for it, and a small one keeps that wait short (a large run's 200-file chunk is ~0.1 s)."""
+    size = min(MAX_CHUNK_FILES, max(MIN_CHUNK_FILES, -(-(end - first) // (count * CHUNKS_PER_PROCESS))))
+    tail = max(first, end - count * size) if size > MIN_CHUNK_FILES else end
+    bounds = [(start, min(start + size, tail)) for start in range(first, tail, size)]
+    return bounds + [(start, min(start + MIN_CHUNK_FILES, end)) for start in range(tail, end, MIN_CHUNK_FILES)]
+
+
 def current_options() -> Any:
     """In a worker: the options of the job it runs."""
     assert _JOB is not None
@@ -172,13 +198,16 @@ def _one(func: Callable[..., Any], item: Any, options: Any, error_type: type[Exc
 
 def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, error_type: type[Exception],
                  jobs: int | None = None, prepare: Callable[[], None] | None = None,
-                 counters: tuple[Callable[[], Any], Callable[[Any], None]] | None = None) -> Iterator[Outcome]:
+                 counters: tuple[Callable[[], Any], Callable[[Any], None]] | None = None,
+                 pack: Callable[[list[Outcome]], Any] | None = None) -> Iterator[Outcome]:
     """``func(item, options)`` for each item, in order; ``error_type`` becomes a path error.
 
     ``prepare`` runs once in this process before the workers are forked: what it loads
     (validators, imports) every worker inherits instead of loading it again. ``counters``
     is (take, add): a worker calls ``take()`` after each chunk (process-wide counts since the
-    last call) and this process passes the value to ``add`` (so the counts add up).
+    last call) and this process passes the value to ``add`` (so the counts add up). ``pack``:
+    a worker sends ``pack(outcomes)`` of each chunk instead of its outcomes, handed on as one
+    outcome ``(Packed, None)`` (what this process lints itself comes one outcome per item).
     """
     count = job_count(jobs, len(items))
     first = 0
@@ -198,21 +227,21 @@ def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, e
         return
     if prepare is not None:
         prepare()
-    yield from _spread(func, items, first, options, error_type, count, counters)
+    yield from _spread(func, items, first, options, error_type, count, counters, pack)
 
 
 def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options: Any, error_type: type[Exception],
-            count: int, counters: tuple[Callable[[], Any], Callable[[Any], None]] | None) -> Iterator[Outcome]:
+            count: int, counters: tuple[Callable[[], Any], Callable[[Any], None]] | None,
+            pack: Callable[[list[Outcome]], Any] | None) -> Iterator[Outcome]:
     """Items ``first`` on, linted by this process and ``count - 1`` forked workers, in order."""
     import gc
     import multiprocessing
     import pickle
 
     global _JOB, _BUSY
-    size = min(MAX_CHUNK_FILES, max(25, -(-(len(items) - first) // (count * CHUNKS_PER_PROCESS))))
-    bounds = [(start, min(start + size, len(items))) for start in range(first, len(items), size)]
+    bounds = chunk_bounds(first, len(items), count)
     context = multiprocessing.get_context("fork")
-    job = _JOB = _Job(func, items, options, error_type, counters[0] if counters else None, bounds, context)
+    job = _JOB = _Job(func, items, options, error_type, counters[0] if counters else None, bounds, context, pack)
     _BUSY = True
     gc.freeze()  # what exists now is shared with the workers: the collector must not write to it (copy on write)
     workers: list[Any] = []
@@ -226,7 +255,7 @@ def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options:
             workers.append(worker)
         ready: dict[int, list[Outcome]] = {}  # chunks done, by number, until their turn comes
         done_here: set[int] = set()  # a late worker's chunks this process linted itself: theirs are dropped
-        chunk_seconds = WAIT_SECONDS  # how long this process takes for a chunk
+        file_seconds: float | None = None  # how long this process takes for a file, once it has timed a chunk
 
         def take(wait: float) -> None:
             """What the workers sent: all there is, waiting up to ``wait`` seconds for something."""
@@ -256,13 +285,15 @@ def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options:
             if len(ready) < HELD_CHUNKS * count and (chunk := job.claim()) < len(bounds):
                 started = time.perf_counter()
                 ready[chunk] = job.run_chunk(chunk)
-                chunk_seconds = time.perf_counter() - started
+                file_seconds = (time.perf_counter() - started) / max(1, len(ready[chunk]))
                 take(0)
                 continue
-            # The next chunk is a worker's and not back. Waiting longer than this process takes for
-            # a chunk means that worker is slowed down (the machine got busy) or gone: lint it here,
-            # so that a run with workers is never much slower than one without.
-            take(max(0.05, 1.5 * chunk_seconds))
+            # The next chunk is a worker's and not back. Waiting longer than this process would take
+            # for that chunk means that worker is slowed down (the machine got busy) or gone: lint it
+            # here, so that a run with workers is never much slower than one without.
+            start, stop = bounds[turn]
+            expected = WAIT_SECONDS if file_seconds is None else file_seconds * (stop - start)
+            take(max(0.05, 1.5 * expected))
             if turn not in ready:
                 ready[turn] = job.run_chunk(turn)
                 done_here.add(turn)
@@ -294,6 +325,8 @@ def _work() -> None:
             return
         try:
             outcomes: Any = job.run_chunk(chunk)
+            if job.pack is not None:
+                outcomes = [(Packed(len(outcomes), job.pack(outcomes)), None)]
             counts = job.take_counts() if job.take_counts is not None else None
             message = pickle.dumps((chunk, outcomes, counts), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it

@@ -159,6 +159,13 @@ class RunTotals:
             self.add(result)
 
     def add(self, result: FileResult) -> None:
+        self.add_findings(result)
+        for estimate in result.estimates:
+            self.estimates.add(estimate)
+
+    def add_findings(self, result: FileResult) -> None:
+        """All of ``add`` but the cost estimates (a worker adds these up for its results; the
+        estimates are added in file order, since a sum of floats depends on its order)."""
         self.files += 1
         diagnostics = result.diagnostics
         self.request_files += not result.settings_file
@@ -176,12 +183,27 @@ class RunTotals:
                     self.unsafe_fixes += 1
         if worst is not None:
             self.worst[worst] += 1
-        for estimate in result.estimates:
-            self.estimates.add(estimate)
         if result.fixes is not None:
             self.fixed += result.fixes.count
             self.copies += len(result.fixes.copies)
             self.fix_problems.extend(result.fixes.problems)
+
+    def add_totals(self, other: RunTotals, estimates: Iterable[dict[str, Any]]) -> None:
+        """``other``'s figures but the estimates (``add_findings`` of later files), then those
+        files' ``estimates`` in order: as if each file had been added here."""
+        self.files += other.files
+        self.request_files += other.request_files
+        for severity, count in other.counts.items():
+            self.counts[severity] += count
+        self.by_code.update(other.by_code)
+        self.worst.update(other.worst)
+        self.fixed += other.fixed
+        self.copies += other.copies
+        self.fix_problems.extend(other.fix_problems)
+        self.safe_fixes += other.safe_fixes
+        self.unsafe_fixes += other.unsafe_fixes
+        for estimate in estimates:
+            self.estimates.add(estimate)
 
     def failing_files(self, fail_on: Severity) -> int:
         """Files with a finding at or above ``fail_on``."""
@@ -205,6 +227,13 @@ class _SpillFile:
         self._file.seek(0, 2)
         offset = self._file.tell()
         pickle.dump(items, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        return offset
+
+    def write_pickled(self, data: bytes) -> int:
+        """Where a list pickled elsewhere (a worker) starts in the file, written as it is."""
+        self._file.seek(0, 2)
+        offset = self._file.tell()
+        self._file.write(data)
         return offset
 
     def read(self, offset: int) -> list[Any]:
@@ -279,6 +308,27 @@ class SpilledList:
         return f"SpilledList({self._length} items)"
 
 
+class PackedResults:
+    """File results pickled where they were made (a worker process), for ``ResultStore.append_pickled``:
+    the pickle of the list, how many it holds, their figures but the estimates (``totals``) and
+    their estimates in order."""
+
+    __slots__ = ("data", "count", "totals", "estimates")
+
+    def __init__(self, data: bytes, count: int, totals: RunTotals, estimates: list[dict[str, Any]]) -> None:
+        self.data, self.count, self.totals, self.estimates = data, count, totals, estimates
+
+    @classmethod
+    def of(cls, results: list[FileResult]) -> PackedResults:
+        import pickle
+
+        totals = RunTotals()
+        for result in results:
+            totals.add_findings(result)
+        return cls(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL), len(results), totals,
+                   [estimate for result in results for estimate in result.estimates])
+
+
 class ResultStore:
     """The file results of a run, in file order, without holding them all.
 
@@ -325,6 +375,22 @@ class ResultStore:
             self._batch.append(result)
             if len(self._batch) >= self.BATCH:
                 self._write_batch()
+
+    def append_pickled(self, packed: PackedResults) -> None:
+        """The results a worker pickled (``PackedResults.of``), stored as they came: neither
+        unpickled here nor pickled again (~30 us a result), and their figures added up."""
+        if self._sink is not None or len(self._held) < self.HELD:  # for the report now, or held as results
+            import pickle
+
+            for result in pickle.loads(packed.data):
+                self.append(result)
+            return
+        self._write_batch()
+        if self._spill is None:
+            self._spill = _SpillFile("vidlint-results-")
+        self._later.append((self._spill.write_pickled(packed.data), packed.count))
+        self._length += packed.count
+        self.totals.add_totals(packed.totals, packed.estimates)
 
     def _write_batch(self) -> None:
         if not self._batch:

@@ -12,7 +12,7 @@ from vidlint.check.schema import check_schema
 from vidlint.core.wording import type_name
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.load import Document
-from vidlint.models import ModelProfile, known_models, load_profile, models_advice, unknown_model_hint
+from vidlint.models import ModelProfile, load_profile, models_advice, unknown_model_hint
 from vidlint.core.records import Record, field
 from vidlint.rules.file import missing_model, not_an_object, unknown_model
 from vidlint.rules.registry import RequestContext, load_all_rules, opted_in, run_stage
@@ -46,17 +46,6 @@ def select_profile(request: dict[str, Any]) -> tuple[ModelProfile | None, Diagno
     if profile is None:
         return None, unknown_model.emit(f'unknown model "{model}"', "/model", unknown_model_hint(model))
     return profile, None
-
-
-def prepare_models() -> None:
-    """Rules, profiles and both schema validators of every model, loaded now (see vidlint.parallel)."""
-    from vidlint.check.schema import prepare
-
-    load_all_rules()
-    for name in known_models():
-        profile = load_profile(name)
-        if profile is not None:
-            prepare(profile)
 
 
 def check_request(request: Any, base_dir: Path | None, options: LintOptions | None = None) -> RequestResult:

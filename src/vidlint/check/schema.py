@@ -55,16 +55,6 @@ def _validator(profile: ModelProfile) -> Any:
     return validator
 
 
-def prepare(profile: ModelProfile) -> None:
-    """Build the model's validators now rather than on first use (before workers fork). With
-    jsonschema-rs, which then says yes or no, fastjsonschema's validator is not needed, and
-    jsonschema is left to the rare request that needs it (~115 ms to import)."""
-    if _checks(profile).native and native_schema.native_validator(profile) is not None:
-        return
-    fast_validator(profile)
-    _validator(profile)
-
-
 # per model and place (schema path, keyword): what the place says, whatever the request
 _PLACES: dict[tuple[str, str], dict[tuple[Any, ...], Any]] = {}
 forget_with_models(_PLACES.clear)

@@ -21,6 +21,20 @@ WRITABLE_FILE = click.Path(dir_okay=False, writable=True)  # and, if it exists, 
 FOLDER = click.Path(file_okay=False)  # a folder to write into: not a file
 
 
+class InputPaths(click.Path):
+    """Files and folders to read (``vidlint lint PATHS``), taken as they are written: the command
+    finds out what each one is (one ``stat`` it makes anyway) and reports one that names nothing
+    or cannot be read, with the others linted. click's own check costs a ``stat`` and an
+    ``access`` per path (~5 us: 50 ms of a run naming 10,000 files). Shell completion still
+    offers paths."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_dash=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+
 class VidlintCommand(click.Command):
     """A subcommand: ``-h`` as well as ``--help``, and ``usage:`` as argparse and the docs write it."""
 
@@ -33,10 +47,26 @@ class VidlintCommand(click.Command):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
-            return super().parse_args(ctx, args)
+            return super().parse_args(ctx, self.trailing_arguments_marked(args))
         except click.UsageError as error:
             error.ctx = error.ctx or ctx  # click's parser leaves it out of some errors; the usage line needs it
             raise
+
+    def trailing_arguments_marked(self, args: list[str]) -> list[str]:
+        """``args`` with ``--`` before the arguments that end it and can be neither an option nor
+        an option's value. click's parser takes arguments off the front of the list one at a
+        time (``list.pop(0)``), which is quadratic in their number: 10,000 files named on the
+        command line cost ~35 ms of it, 50,000 ~0.5 s. After ``--`` it takes the rest at once,
+        as the positional arguments they would have been anyway (none begins with ``-``; ``-``,
+        stdin, is positional either way)."""
+        if "--" in args:
+            return args
+        last = max((i for i, arg in enumerate(args) if arg.startswith("-") and arg != "-"), default=-1)
+        # what follows the last option may be its values: those stay in front of the marker
+        values = max((0 if option.is_flag or option.count else option.nargs
+                      for option in self.params if isinstance(option, click.Option)), default=0)
+        split = last + 1 + values if last >= 0 else 0
+        return args if split >= len(args) else [*args[:split], "--", *args[split:]]
 
 
 class LazyGroup(click.Group):

