@@ -305,7 +305,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
             if isinstance(result, Packed):
                 path_errors, packed = result.value
                 run.path_errors.extend(path_errors)
-                cast(ResultStore, run.files).append_pickled(packed)
+                run.files.append_pickled(packed)
                 index += result.items
                 continue
             source = sources[index]
