@@ -118,7 +118,7 @@ def print_header(title: str, rerun: str, extra_versions: tuple[str, ...] = ()) -
 class Measured:
     seconds: float
     cpu_seconds: float  # user + system of the process tree
-    peak_rss_mb: float  # largest single process (ru_maxrss)
+    peak_rss_mb: float  # the process's own peak RSS (sampled VmHWM; ru_maxrss unsampled)
     peak_tree_mb: float  # largest sampled sum of RSS over the process and its children
     code: int
     stdout: bytes
@@ -150,6 +150,15 @@ def _tree_memory_kb(root: int) -> tuple[int, int, int]:
     return rss, pss, count
 
 
+def _high_water_kb(pid: int) -> int:
+    """The peak resident memory of process ``pid`` so far (VmHWM, Linux), in KiB; 0 when unknown."""
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            return next((int(line.split()[1]) for line in handle if line.startswith("VmHWM:")), 0)
+    except (OSError, ValueError):
+        return 0
+
+
 def run_measured(command: list[str], env: dict[str, str], cwd: Path | None = None,
                  sample_tree: bool = False) -> Measured:
     """Run one fresh process; wall time, CPU time and peak memory of it and its children."""
@@ -158,11 +167,14 @@ def run_measured(command: list[str], env: dict[str, str], cwd: Path | None = Non
     peak_tree = [0, 0, 1]  # summed RSS, summed PSS, processes
     stop = threading.Event()
 
+    high_water = [0]  # the process's own peak RSS (VmHWM), read while it runs
+
     def sample() -> None:
         while not stop.wait(0.05):
             rss, pss, count = _tree_memory_kb(proc.pid)
             peak_tree[0], peak_tree[1] = max(peak_tree[0], rss), max(peak_tree[1], pss)
             peak_tree[2] = max(peak_tree[2], count)
+            high_water[0] = max(high_water[0], _high_water_kb(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True) if sample_tree and sys.platform.startswith("linux") else None
     if sampler:
@@ -177,7 +189,9 @@ def run_measured(command: list[str], env: dict[str, str], cwd: Path | None = Non
     if sampler:
         sampler.join()
     cpu = usage.ru_utime + usage.ru_stime
-    peak = usage.ru_maxrss / 1024  # Linux: KiB
+    # Linux carries a process's ru_maxrss across exec, so a child's starts at this (larger)
+    # process's; its own high-water mark, sampled while it ran, is the figure where there is one.
+    peak = high_water[0] / 1024 if high_water[0] else usage.ru_maxrss / 1024  # KiB
     return Measured(elapsed, cpu, peak, max(peak_tree[0] / 1024, peak), proc.returncode, out,
                     peak_tree[1] / 1024 if peak_tree[1] else peak, peak_tree[2])
 
