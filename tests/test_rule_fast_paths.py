@@ -187,23 +187,29 @@ def _left_out(model: str) -> list:
             if r.reads and r.reads.split(".")[0] in meta and not r.applies(meta)]
 
 
-@pytest.mark.parametrize("model", [m for m in known_models() if _left_out(m)])
-def test_rules_left_out_for_a_model_say_nothing_of_its_requests(model):
+def _generated_requests(model):
+    """Hypothesis requests of ``model`` from its schema, seeded with the clean examples."""
     from request_strategies import model_requests
 
-    from vidlint.check.pipeline import check_request
     from vidlint.models import load_schema_file, schema_dir
-    from vidlint.rules.registry import RequestContext
 
-    load_all_rules()
-    profile = load_profile(model)
     schema = load_schema_file(f"{model}.json")
     shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
     seeds = [json.loads(path.read_text(encoding="utf-8")) for path in sorted((REPO / "examples" / "clean").rglob("*.json"))]
     seeds = [seed for seed in seeds + schema.get("examples", []) if isinstance(seed, dict) and seed.get("model") == model]
+    return model_requests(model, schema, shared, seeds)
+
+
+@pytest.mark.parametrize("model", [m for m in known_models() if _left_out(m)])
+def test_rules_left_out_for_a_model_say_nothing_of_its_requests(model):
+    from vidlint.check.pipeline import check_request
+    from vidlint.rules.registry import RequestContext
+
+    load_all_rules()
+    profile = load_profile(model)
 
     @settings(max_examples=25 * SCALE, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(model_requests(model, schema, shared, seeds))
+    @given(_generated_requests(model))
     def silent(request):
         if not isinstance(request, dict):
             return
@@ -280,21 +286,14 @@ def test_rules_that_need_a_field_find_their_findings_through_lint():
 
 @pytest.mark.parametrize("model", [m for m in known_models() if _gated(m)])
 def test_rules_that_need_a_field_say_nothing_of_requests_without_it(model):
-    from request_strategies import model_requests
-
     from vidlint.check.pipeline import check_request
-    from vidlint.models import load_schema_file, schema_dir
     from vidlint.rules.registry import RequestContext
 
     load_all_rules()
     profile = load_profile(model)
-    schema = load_schema_file(f"{model}.json")
-    shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
-    seeds = [json.loads(path.read_text(encoding="utf-8")) for path in sorted((REPO / "examples" / "clean").rglob("*.json"))]
-    seeds = [seed for seed in seeds + schema.get("examples", []) if isinstance(seed, dict) and seed.get("model") == model]
 
     @settings(max_examples=25 * SCALE, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(model_requests(model, schema, shared, seeds))
+    @given(_generated_requests(model))
     def silent(request):
         if not isinstance(request, dict):
             return

@@ -59,14 +59,18 @@ def callback_internal(ctx: RequestContext) -> Iterator[Finding]:
 
     Fix: a public https endpoint (a tunnel to a local server works for development).
     """
-    field = ctx.meta["callback"]["field"]
-    url = ctx.request.get(field)
-    if not isinstance(url, str) or not url:
-        return
-    problem = _internal_host(url)
+    field, url = _callback(ctx)
+    problem = _internal_host(url) if url else None
     if problem:
         yield Finding(f"/{field}", f"{field} points at an internal host ({problem}); the server refuses it",
                       "use a public https endpoint")
+
+
+def _callback(ctx: Any) -> tuple[str, str | None]:
+    """The model's callback field, and the request's callback url there (None: not a non-empty string)."""
+    field = ctx.meta["callback"]["field"]
+    url = ctx.request.get(field)
+    return field, url if isinstance(url, str) and url else None
 
 
 @lru_cache(maxsize=64)  # a batch of requests mostly shares one callback: parsed once per url
@@ -121,11 +125,8 @@ def callback_malformed(ctx: RequestContext) -> Iterator[Finding]:
 
     Breaks it: ``"callback_url": "https:///hook"``, ``"https://exa mple.com"``.
     """
-    field = ctx.meta["callback"]["field"]
-    url = ctx.request.get(field)
-    if not isinstance(url, str) or not url:
-        return
-    problem = _malformed(url)
+    field, url = _callback(ctx)
+    problem = _malformed(url) if url else None
     if problem:
         yield Finding(f"/{field}", f"{field} is not a valid absolute URL: {problem}",
                       "write it as https://host/path")
