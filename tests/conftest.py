@@ -120,6 +120,33 @@ def run_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
     return Run(proc.returncode, out, err)
 
 
+# ``python -c PEAK_PROBE ARGS`` runs ``python -m vidlint ARGS`` and writes its own peak resident
+# memory last on stderr (``PEAK_LINE`` and KiB). Its own high-water mark (VmHWM): Linux carries
+# ru_maxrss across exec, so a child's ru_maxrss starts at the size of the pytest process that
+# started it.
+PEAK_LINE = "vidlint-test-peak-kb "
+PEAK_PROBE = (
+    "import atexit, resource, runpy, sys\n"
+    "def peak():\n"
+    "    try:\n"
+    "        with open('/proc/self/status') as status:\n"
+    "            return next(int(line.split()[1]) for line in status if line.startswith('VmHWM:'))\n"
+    "    except (OSError, StopIteration):\n"
+    "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    f"atexit.register(lambda: sys.stderr.write('{PEAK_LINE}%d\\n' % peak()))\n"
+    "sys.argv[0] = 'vidlint'\n"
+    "runpy.run_module('vidlint', run_name='__main__', alter_sys=True)\n"
+)
+
+
+def split_peak(stderr: str) -> tuple[float, str]:
+    """(peak MB, the rest of stderr) of a run of ``PEAK_PROBE``."""
+    lines = stderr.splitlines(keepends=True)
+    peaks = [line for line in lines if line.startswith(PEAK_LINE)]
+    assert len(peaks) == 1, stderr[-2000:]
+    return int(peaks[0][len(PEAK_LINE):]) / 1024, "".join(line for line in lines if not line.startswith(PEAK_LINE))
+
+
 def check_jsonschema(schema: Path, *files: Path, cwd: Path | None = None,
                      process: bool = False) -> subprocess.CompletedProcess[str]:
     """``check-jsonschema --schemafile SCHEMA FILES``, the real tool: in this process through its

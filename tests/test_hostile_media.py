@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SRC
+from conftest import PEAK_PROBE, SRC, split_peak
 from media_helpers import MEDIA, png_declaring, truncated_copy
 
 MODEL = "wan2.7-reference-video"
@@ -110,7 +110,7 @@ def run_bounded(*args: str, cwd: Path, cache: Path) -> tuple[int, str, float, fl
     env = {**os.environ, "PYTHONPATH": str(SRC), "VIDLINT_CACHE_DIR": str(cache)}
     env = {k: v for k, v in env.items() if k not in ("VIDLINT_JOBS",)}
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "vidlint", *args], cwd=cwd, env=env,
+    proc = subprocess.Popen([sys.executable, "-c", PEAK_PROBE, *args], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     try:
         out, err = proc.communicate(timeout=TIME_LIMIT)
@@ -119,11 +119,8 @@ def run_bounded(*args: str, cwd: Path, cache: Path) -> tuple[int, str, float, fl
         proc.communicate()
         pytest.fail(f"vidlint {' '.join(args[:2])} did not finish within {TIME_LIMIT} s on the hostile corpus")
     elapsed = time.monotonic() - start
-    assert err.decode() == "", err.decode()[-2000:]
-    import resource
-
-    # ru_maxrss of the children waited for so far: this child (and the earlier, smaller ones)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_mb, rest = split_peak(err.decode())
+    assert rest == "", rest[-2000:]
     return proc.returncode, out.decode(), elapsed, peak_mb
 
 

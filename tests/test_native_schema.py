@@ -256,7 +256,8 @@ def test_jsonschema_rs_answers_yes_or_no_only_for_values_it_reads_alike() -> Non
     request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"]}
     assert native_schema.is_valid(request, native) is True
     assert native_schema.is_valid({**request, "duration": 99}, native) is False
-    for odd in (float("nan"), 2**70, "\ud800", "x" * 600 + "\ud800"):  # read as null, rounded, not UTF-8
+    long_text = "x" * (native_schema.NATIVE_TEXT_LIMIT + 1)  # copied several times by jsonschema-rs
+    for odd in (float("nan"), 2**70, "\ud800", "x" * 600 + "\ud800", long_text):  # null, rounded, not UTF-8
         assert native_schema.is_valid({**request, "negative_prompt": odd}, native) is None
 
 
@@ -279,7 +280,7 @@ def test_a_long_run_of_valid_requests_loads_jsonschema_rs_for_the_yes(monkeypatc
     read_switches()
 
 
-@pytest.mark.parametrize("odd", [float("nan"), float("inf"), 2**70, "x\ud800"])
+@pytest.mark.parametrize("odd", [float("nan"), float("inf"), 2**70, "x\ud800", "é" * (native_schema.NATIVE_TEXT_LIMIT + 1)])
 def test_a_value_jsonschema_rs_reads_otherwise_gets_the_same_findings(odd: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     profile = load_profile(MODEL)
     assert profile is not None

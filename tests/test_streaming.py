@@ -251,29 +251,18 @@ def test_a_file_result_keeps_what_fixing_did_when_spilled() -> None:
 
 
 def _peak_rss_mb(args: list[str], cwd) -> tuple[float, str]:  # type: ignore[no-untyped-def]
-    """Peak resident memory of ``vidlint ARGS`` in a fresh process, and its stdout. The process's
-    own high-water mark (VmHWM): Linux carries ru_maxrss across exec, so a child's would start
-    at the size of the pytest process that started it."""
+    """Peak resident memory of ``vidlint ARGS`` in a fresh process (its own, ``PEAK_PROBE``), and its stdout."""
     import os
     import subprocess
     import sys
 
-    from conftest import CACHE_ENV, SESSION_CACHE, SRC
+    from conftest import CACHE_ENV, PEAK_PROBE, SESSION_CACHE, SRC, split_peak
 
-    probe = ("import atexit, resource, sys\n"
-             "def peak():\n"
-             "    try:\n"
-             "        return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
-             "    except (OSError, StopIteration):\n"
-             "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-             "atexit.register(lambda: sys.stderr.write('peak-rss-kb %d\\n' % peak()))\n"
-             f"sys.argv = ['vidlint', *{args!r}]\nfrom vidlint.cli import main\nmain()")
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIDLINT_")}
     env.update({"PYTHONPATH": str(SRC), CACHE_ENV: str(SESSION_CACHE), "VIDLINT_JOBS": "1"})
-    done = subprocess.run([sys.executable, "-c", probe], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=1200)
-    (line,) = [line for line in done.stderr.splitlines() if line.startswith("peak-rss-kb ")]
-    return int(line.split()[1]) / 1024, done.stdout
+    done = subprocess.run([sys.executable, "-c", PEAK_PROBE, *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=1200)
+    return split_peak(done.stderr)[0], done.stdout
 
 
 @pytest.mark.slow
