@@ -149,9 +149,6 @@ class Rule:
                           at_key=at_key, char=char, fix=fix)
 
     def emit_finding(self, finding: Finding) -> Diagnostic:
-        if finding.fix is None:  # most findings: the diagnostic straight away
-            return Diagnostic(self.code, self.severity, finding.message, finding.pointer, finding.hint,
-                              at_key=finding.at_key, char=finding.char)
         return self.emit(finding.message, finding.pointer, finding.hint, at_key=finding.at_key, char=finding.char,
                          fix=finding.fix)
 
@@ -270,30 +267,28 @@ def stage_rules(stage: str) -> tuple[Rule, ...]:
     return _BY_STAGE[stage]
 
 
-_DERIVED: dict[tuple[int, Callable[..., Any]], tuple[dict[str, Any], Any]] = {}
+_DERIVED: dict[tuple[Any, ...], tuple[dict[str, Any], Any]] = {}
 
 
-def derived(meta: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
-    """``build(meta)``, worked out once per model data (``meta``: a profile's ``x-vidlint``):
-    what rules and the estimate read of a model's data, not read again for every request."""
-    key = (id(meta), build)
+def derived(meta: dict[str, Any], build: Callable[..., Any], *args: Any) -> Any:
+    """``build(meta, *args)``, worked out once per model data (``meta``: a profile's
+    ``x-vidlint``) and ``args``: what rules and the estimate read of a model's data, not read
+    again for every request."""
+    key = (id(meta), build, *args)
     found = _DERIVED.get(key)
     if found is None or found[0] is not meta:  # the object itself is kept, so its id is not reused
-        found = _DERIVED[key] = (meta, build(meta))
+        found = _DERIVED[key] = (meta, build(meta, *args))
     return found[1]
 
 
-_APPLYING: dict[tuple[str, int, bool], tuple[dict[str, Any], tuple[tuple[Rule, str | None], ...]]] = {}
+def _rules_applying(meta: dict[str, Any], stage: str, unread: bool) -> tuple[tuple[Rule, str | None], ...]:
+    return tuple((r, r.field_needed(meta)) for r in stage_rules(stage)
+                 if r.applies(meta) and not (unread and r.needs_probe))
 
 
 def _applying(stage: str, meta: dict[str, Any], unread: bool) -> tuple[tuple[Rule, str | None], ...]:
     """(rule, :meth:`Rule.field_needed`) for :func:`applying`'s rules, worked out once per model."""
-    key = (stage, id(meta), unread)
-    found = _APPLYING.get(key)
-    if found is None or found[0] is not meta:  # the object itself is kept, so its id is not reused
-        found = _APPLYING[key] = (meta, tuple((r, r.field_needed(meta)) for r in stage_rules(stage)
-                                              if r.applies(meta) and not (unread and r.needs_probe)))
-    return found[1]
+    return derived(meta, _rules_applying, stage, unread)  # type: ignore[no-any-return]
 
 
 def applying(stage: str, meta: dict[str, Any], unread: bool = False) -> tuple[Rule, ...]:
