@@ -23,6 +23,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -118,6 +119,17 @@ def run_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
     if not text:
         out, err = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
     return Run(proc.returncode, out, err)
+
+
+def bench_corpus() -> ModuleType:
+    """The benchmark's request generator (``bench/requests_corpus.py``: ``write_corpus``,
+    ``write_batch``), imported from the bench folder without leaving it on ``sys.path``."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import requests_corpus
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    return requests_corpus
 
 
 # ``python -c PEAK_PROBE ARGS`` runs ``python -m vidlint ARGS`` and writes its own peak resident

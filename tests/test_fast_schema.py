@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from conftest import EXAMPLES, REPO, SRC, write_request
+from conftest import EXAMPLES, SRC, bench_corpus, write_request
 from request_strategies import any_request, dumps, model_requests, mutated_requests, valid_requests
 
 from vidlint.api import lint_bytes
@@ -102,11 +102,7 @@ def test_lint_output_is_identical_with_and_without_fast_path(value: Any, monkeyp
 
 @pytest.mark.slow
 def test_lint_output_is_identical_on_the_examples_and_the_benchmark_corpus(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from requests_corpus import write_corpus
-    finally:
-        sys.path.remove(str(REPO / "bench"))
+    write_corpus = bench_corpus().write_corpus
     paths = write_corpus(tmp_path / "corpus", count=400, seed=3) + sorted(EXAMPLES.rglob("*.json"))
     differing = []
     findings = 0

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, REPO
+from conftest import EXAMPLES, bench_corpus
 from request_strategies import dumps, model_requests, mutated_requests
 
 from vidlint.api import lint_bytes
@@ -80,11 +80,7 @@ def test_same_lint_output_on_mutated_requests(value: Any, monkeypatch: pytest.Mo
 
 
 def test_same_lint_output_on_the_examples_and_the_benchmark_corpus(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from requests_corpus import write_corpus
-    finally:
-        sys.path.remove(str(REPO / "bench"))
+    write_corpus = bench_corpus().write_corpus
     paths = write_corpus(tmp_path / "corpus", count=600, seed=5) + sorted(EXAMPLES.rglob("*.json"))
     differing, schema_findings = [], 0
     for path in paths:

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import REPO, run_vidlint
+from conftest import bench_corpus, run_vidlint
 from media_helpers import MEDIA
 
 from vidlint.parallel import job_count
@@ -19,11 +19,7 @@ MODEL = "wan2.7-reference-video"
 
 
 def make_tree(root):  # type: ignore[no-untyped-def]
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from requests_corpus import write_corpus
-    finally:
-        sys.path.remove(str(REPO / "bench"))
+    write_corpus = bench_corpus().write_corpus
     names = [p.name for p in write_corpus(root, count=160, seed=5)]
     shutil.copy(MEDIA / "ok.png", root / "ok.png")
     shutil.copy(MEDIA / "ok.mp4", root / "ok.mp4")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, run_vidlint
+from conftest import bench_corpus, run_vidlint
 
 from vidlint import api
 from vidlint.api import LintOptions, ResultStore, lint_paths
@@ -22,13 +22,8 @@ MODEL = "wan2.7-reference-video"
 
 
 def _corpus(root, count):  # type: ignore[no-untyped-def]
-    import sys
 
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from requests_corpus import write_corpus
-    finally:
-        sys.path.remove(str(REPO / "bench"))
+    write_corpus = bench_corpus().write_corpus
     return [str(p) for p in write_corpus(root, count=count, seed=3)]
 
 
@@ -118,11 +113,7 @@ def test_a_large_batch_is_split_across_workers_with_the_same_findings(tmp_path, 
 
     if not sys.platform.startswith("linux"):
         pytest.skip("workers are forked on Linux only")
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from requests_corpus import write_batch
-    finally:
-        sys.path.remove(str(REPO / "bench"))
+    write_batch = bench_corpus().write_batch
     batch = str(write_batch(tmp_path / "batch.jsonl", 300, seed=4))
     monkeypatch.setattr(api, "SPLIT_RECORDS", 100)
     one = lint_paths([batch], LintOptions(jobs=1))
@@ -145,13 +136,8 @@ def test_a_large_batch_is_split_across_workers_with_the_same_findings(tmp_path, 
 
 
 def _write_batch(path, count, seed):  # type: ignore[no-untyped-def]
-    import sys
 
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from requests_corpus import write_batch
-    finally:
-        sys.path.remove(str(REPO / "bench"))
+    write_batch = bench_corpus().write_batch
     return str(write_batch(path, count, seed=seed))
 
 
