@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from vidlint.core.pointers import make_pointer, split_pointer
 from vidlint.fix import Edit
-from vidlint.load.positions import _STRING
+from vidlint.load.positions import JSON_STRING
 from vidlint.core.records import FrozenRecord
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def _value_span(document: Document, pointer: str) -> tuple[int, int] | None:
 
 def _key_span(document: Document, pointer: str) -> tuple[int, int] | None:
     start = document.key_offset(pointer)
-    found = _STRING.match(document.text, start) if start is not None else None
+    found = JSON_STRING.match(document.text, start) if start is not None else None
     return (found.start(), found.end()) if found else None
 
 

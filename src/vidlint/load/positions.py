@@ -19,7 +19,7 @@ from vidlint.core.pointers import escape_pointer_token
 from vidlint.core.records import Record, field
 
 _WS = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.S)  # possessive, unrolled: no backtracking stack per character
+JSON_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.S)  # possessive, unrolled: no backtracking stack per character
 _SCALAR = re.compile(r"[^,\]\}\s]+")
 NON_STANDARD_CONSTANTS = ("NaN", "Infinity", "-Infinity")
 
@@ -36,7 +36,7 @@ class PositionIndex(Record):
 
 def _read_key(text: str, pos: int, frame: list, index: PositionIndex) -> tuple[int, str]:
     pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
-    match = _STRING.match(text, pos)
+    match = JSON_STRING.match(text, pos)
     if match is None:  # not reachable for valid JSON; stay safe anyway
         return len(text), frame[1]
     literal = match.group()
@@ -80,7 +80,7 @@ def scan_positions(text: str, start: int = 0) -> PositionIndex:
                 continue
             pos += 1
         elif char == '"':
-            match = _STRING.match(text, pos)
+            match = JSON_STRING.match(text, pos)
             pos = match.end() if match else n
         else:
             match = _SCALAR.match(text, pos)
@@ -218,7 +218,7 @@ def _value_end(text: str, start: int) -> int:
     end = text.find('"', start + 1)
     if text[end - 1] != "\\":
         return end + 1
-    return _STRING.match(text, start).end()  # type: ignore[union-attr]
+    return JSON_STRING.match(text, start).end()  # type: ignore[union-attr]
 
 
 class LineMap:

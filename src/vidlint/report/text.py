@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from vidlint.run import LintRun
 from vidlint.core.wording import number, plural
 from vidlint.core.diagnostics import Diagnostic, Severity
-from vidlint.load.positions import _STRING
+from vidlint.load.positions import JSON_STRING
 from vidlint.report import TEXT_STYLES
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -118,7 +118,7 @@ def caret_span(line: str, start: int) -> int:
     if start >= len(line):
         return 1
     if line[start] == '"':
-        string = _STRING.match(line, start)
+        string = JSON_STRING.match(line, start)
         return len(line) - start if string is None else string.end() - start
     return max(1, _WORD.match(line, start).end() - start)  # type: ignore[union-attr]
 
