@@ -224,13 +224,10 @@ class _SpillFile:
         """Where ``items`` start in the file, written as one pickle."""
         import pickle
 
-        self._file.seek(0, 2)
-        offset = self._file.tell()
-        pickle.dump(items, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        return offset
+        return self.write_pickled(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
 
     def write_pickled(self, data: bytes) -> int:
-        """Where a list pickled elsewhere (a worker) starts in the file, written as it is."""
+        """Where a list pickled elsewhere (a worker) or by ``write`` starts in the file, written as it is."""
         self._file.seek(0, 2)
         offset = self._file.tell()
         self._file.write(data)
