@@ -36,13 +36,19 @@ GRAMMARS = {name: grammar(load_profile(name).meta) for name in known_models()
 DISTINCT = list({json.dumps(load_profile(n).meta["reference_tags"], sort_keys=True): n for n in GRAMMARS}.values())
 
 
-def everywhere(rules: TagGrammar, pointer: str, text: str) -> PromptText:
-    """The scan without the shortcut: every regex over the whole text (what vidlint did before)."""
+def everywhere(rules: TagGrammar, pointer: str, text: str, canonical_near_misses: bool = False) -> PromptText:
+    """The scan without the shortcut: every regex over the whole text (what vidlint did before);
+    its near misses without those that are the same tag's canonical match (the scan leaves them
+    out), or with them (``canonical_near_misses``: what the tag rules were given before)."""
+    def near(tag):
+        spans = {m.span() for m in tag.exact.finditer(text)}
+        return [m for m in tag.loose.finditer(text) if canonical_near_misses or m.span() not in spans]
+
     return PromptText(
         pointer, text,
         tuple((tag, m) for tag in rules.tags for m in tag.exact.finditer(text)),
         tuple((tag, m) for tag in rules.tags if tag.zero is not None for m in tag.zero.finditer(text)),
-        tuple((tag, m) for tag in rules.tags for m in tag.loose.finditer(text)),
+        tuple((tag, m) for tag in rules.tags for m in near(tag)),
         tuple((entry, m) for tag, entry in rules.forbidden for m in tag.exact.finditer(text)))
 
 
