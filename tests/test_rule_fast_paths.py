@@ -84,6 +84,45 @@ def test_tag_scan_finds_what_every_regex_over_the_text_finds(model):
     check()
 
 
+def _put(request: dict, pointer: str, value) -> None:
+    *parents, last = pointer.strip("/").split("/")
+    for key in parents:
+        request = request.setdefault(key, {})
+    request[last] = value
+
+
+@pytest.mark.parametrize("model", DISTINCT)
+def test_tag_rules_find_what_they_found_in_the_plain_scan(model):
+    """VL310-VL314 over the scan (the shortcut, near misses that are canonical tags left out,
+    counts shared per request) say what they said over every regex run on the whole text
+    with every near miss (before)."""
+    from vidlint.rules.registry import RequestContext
+
+    rules = GRAMMARS[model]
+    meta = load_profile(model).meta
+    codes = [code for code in ("VL310", "VL311", "VL312", "VL313", "VL314")
+             if load_all_rules()[code].applies(meta)]
+    pieces = fragments(rules) + [tag.singular for tag in rules.tags if tag.singular] + ["the reference image"]
+    targets = [t for target in rules.targets() for t in ((target,) if isinstance(target, str) else target)]
+
+    @SETTINGS
+    @given(st.lists(st.sampled_from(pieces), max_size=14), st.lists(st.integers(0, 4), min_size=len(targets),
+                                                                    max_size=len(targets)))
+    def check(parts, sizes):
+        request = {"model": model, "prompt": "".join(parts)}
+        for target, size in zip(targets, sizes):
+            _put(request, target, [f"https://cdn.example.com/{i}.jpg" for i in range(size)])
+        fast = RequestContext(request, meta)
+        plain = RequestContext(request, meta)
+        plain.scans["prompt"] = (rules, [everywhere(rules, "/prompt", request["prompt"], canonical_near_misses=True)]
+                                 if request["prompt"] else [])
+        for code in codes:
+            declared = load_all_rules()[code]
+            assert list(declared.func(fast)) == list(declared.func(plain)), (code, request)
+
+    check()
+
+
 def test_ascii_prompts_take_the_shortcut_and_others_are_searched_everywhere():
     rules = GRAMMARS["wan2.7-reference-video"]
     assert rules.finder.starts("the robot waves at Image 1 and image2") is not None
