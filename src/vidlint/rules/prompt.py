@@ -169,7 +169,7 @@ class TagGrammar(FrozenRecord):
         self.name_them_from = spec.get("name_them_from", 2)
         self.finder = TagFinder(self.tags + [tag for tag, _ in self.forbidden])
         self.texts: list[str] = spec.get("texts", ["/prompt"])  # pointer patterns of the texts tags are read in
-        self.singulars = [tag for tag in self.tags if tag.singular]  # VL312's phrases
+        self.singulars = [(tag, tag.singular) for tag in self.tags if tag.singular]  # VL312's phrases
 
     def scan(self, pointer: str, text: str) -> PromptText:
         """Every tag, near miss and foreign tag in ``text``: what the tag rules read. A near miss
@@ -206,11 +206,11 @@ class TagGrammar(FrozenRecord):
                         exact.append((tag, here))
                         exact_end = here.end()
                 if place >= loose_end:
-                    match = tag.loose.match(text, place)
-                    if match is not None:
-                        loose_end = match.end()
+                    near = tag.loose.match(text, place)
+                    if near is not None:
+                        loose_end = near.end()
                         if here is None or here.end() != loose_end:
-                            loose.append((tag, match))
+                            loose.append((tag, near))
         foreign: list[tuple[dict[str, Any], re.Match[str]]] = []
         for index, (tag, entry) in enumerate(self.forbidden, start=len(self.tags)):
             places = None
@@ -268,8 +268,13 @@ def _texts(ctx: RequestContext) -> tuple[TagGrammar, list[PromptText]]:
 
 
 def _counted(ctx: RequestContext, target: str | tuple[str, ...]) -> int:
-    """:func:`_count` of this request (each field counted once per request)."""
-    return counted(ctx, target) if isinstance(target, str) else sum(counted(ctx, t) for t in target)
+    """How many inputs a tag's target holds, worked out once per request (:func:`counted`); a
+    list of pointers (one numbering over several fields, in order) counts them all."""
+    count = ctx.counts.get(target)
+    if count is None:
+        count = counted(ctx, target) if isinstance(target, str) else sum(counted(ctx, t) for t in target)
+        ctx.counts[target] = count
+    return count
 
 
 def _having(field: str, count: int) -> str:
@@ -379,16 +384,16 @@ def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
     for scanned in texts:
         pointer, text = scanned.pointer, scanned.text
         lowered = text.lower()
-        for tag in rules.singulars:
-            at = lowered.find(tag.singular)
+        for tag, singular in rules.singulars:
+            at = lowered.find(singular)
             if at < 0:
                 continue
             count, field = _counted(ctx, tag.target), _field(tag.target)
             if count > 1:
-                yield Finding(pointer, f'"{text[at:at + len(tag.singular)]}" is ambiguous: {field} has {count} entries',
+                yield Finding(pointer, f'"{text[at:at + len(singular)]}" is ambiguous: {field} has {count} entries',
                               f'name it: "{tag.spelled(tag.base)}" .. "{tag.spelled(count - 1 + tag.base)}"', char=at)
             elif count == 0:
-                yield Finding(pointer, f'the prompt mentions "{text[at:at + len(tag.singular)]}", but {field} is empty',
+                yield Finding(pointer, f'the prompt mentions "{text[at:at + len(singular)]}", but {field} is empty',
                               f"add it to {field} or reword the prompt", char=at)
 
 

@@ -354,5 +354,5 @@ class RequestContext(Record):
     facts: dict[str, Any] = field(default_factory=dict)
     # what several rules read of this one request, worked out once (the prompt's tags)
     scans: dict[str, Any] = field(default_factory=dict, init=False)
-    # how many inputs a field holds, by pointer (``vidlint.rules.request.counted``)
-    counts: dict[str, int] = field(default_factory=dict, init=False)
+    # how many inputs a field (or fields: a tag's target) holds, by pointer (``rules.request.counted``)
+    counts: dict[str | tuple[str, ...], int] = field(default_factory=dict, init=False)

@@ -91,11 +91,13 @@ def too_many_inputs(ctx: RequestContext) -> Iterator[Finding]:
     for entry in ctx.meta["counts"]:
         if not applies(entry, request):
             continue
-        counts = {pointer: counted(ctx, pointer) for pointer in entry["sum"]}
-        total = sum(counts.values())
+        total = 0
+        for pointer in entry["sum"]:
+            total += counted(ctx, pointer)
         high, low = entry.get("max"), entry.get("min")
         if not (high is not None and total > high) and not (low is not None and total < low):
             continue  # within the range: no words needed
+        counts = {pointer: counted(ctx, pointer) for pointer in entry["sum"]}
         noun = entry.get("label", "inputs")
         parts = " + ".join(f"{n} in {field_label(pointer)}" for pointer, n in counts.items())
         given = [pointer for pointer, n in counts.items() if n]
