@@ -348,32 +348,3 @@ def test_rules_that_need_a_field_say_nothing_of_requests_without_it(model):
             assert list(declared.func(ctx)) == [], (declared.code, without)
 
     silent()
-
-
-# --- the rules a request calls: one set operation, chosen once per combination -------------------
-
-
-@pytest.mark.parametrize("model", known_models())
-def test_the_rules_called_are_those_each_rule_s_own_tests_choose(model):
-    """``run_stage`` calls the rules ``_StageRules.called`` chose for the request's fields, skips
-    and opt-ins (remembered per combination): the rules each rule's own tests pick, one by one."""
-    from vidlint.rules.registry import _applying
-
-    load_all_rules()
-    meta = load_profile(model).meta
-    for stage, unread in (("request", False), ("facts", False), ("asset", False), ("asset", True), ("media", False)):
-        plan = _applying(stage, meta, unread)
-        codes = [declared.code for declared, _ in plan.rules] + ["VL235", "VL999"]
-        keys = sorted(plan.needed) + ["prompt", "model"]
-
-        @settings(max_examples=20 * SCALE, deadline=None, database=None)
-        @given(st.sets(st.sampled_from(keys)), st.frozensets(st.sampled_from(codes)), st.frozensets(st.sampled_from(codes)))
-        def check(present, skip, opted_in):
-            request = dict.fromkeys(present, 1) if stage in ("request", "facts") else ()
-            expected = tuple(declared for declared, needed in plan.rules
-                             if declared.code not in skip and (not declared.opt_in or declared.code in opted_in)
-                             and (needed is None or needed in request))
-            assert plan.called(request, skip, opted_in) == expected
-            assert plan.called(request, skip, opted_in) == expected  # the second time from memory
-
-        check()

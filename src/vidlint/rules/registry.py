@@ -48,7 +48,7 @@ not called for a request that lacks the field (``needs_field="callback.field"``)
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Container, Iterable
 
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.pointers import split_pointer
@@ -281,42 +281,20 @@ def derived(meta: dict[str, Any], build: Callable[..., Any], *args: Any) -> Any:
     return found[1]
 
 
-class _StageRules:
-    """The rules of one stage that apply to one model (:func:`applying`), with the field each
-    needs (``needs_field``; None: called for every request). Which of them a request calls
-    depends only on which of those fields it has, the codes skipped and the opt-ins: one set
-    operation on the request's keys, and the rules chosen once per such combination."""
-
-    __slots__ = ("rules", "needed", "_chosen")
-
-    def __init__(self, meta: dict[str, Any], stage: str, unread: bool) -> None:
-        self.rules = tuple((r, r.field_needed(meta)) for r in stage_rules(stage)
-                           if r.applies(meta) and not (unread and r.needs_probe))
-        self.needed = frozenset(needed for _, needed in self.rules if needed is not None)
-        self._chosen: dict[tuple[frozenset[str], frozenset[str], frozenset[str]], tuple[Rule, ...]] = {}
-
-    def called(self, request: Iterable[str], skip: frozenset[str], opted_in: frozenset[str]) -> tuple[Rule, ...]:
-        """The rules called for a request with these keys, in code order."""
-        present = self.needed.intersection(request) if self.needed else self.needed
-        key = (present, skip, opted_in)
-        chosen = self._chosen.get(key)
-        if chosen is None:
-            chosen = self._chosen[key] = tuple(
-                declared for declared, needed in self.rules
-                if declared.code not in skip and (not declared.opt_in or declared.code in opted_in)
-                and (needed is None or needed in present))
-        return chosen
+def _rules_applying(meta: dict[str, Any], stage: str, unread: bool) -> tuple[tuple[Rule, str | None], ...]:
+    return tuple((r, r.field_needed(meta)) for r in stage_rules(stage)
+                 if r.applies(meta) and not (unread and r.needs_probe))
 
 
-def _applying(stage: str, meta: dict[str, Any], unread: bool) -> _StageRules:
-    """:func:`applying`'s rules with the fields they need, worked out once per model."""
-    return derived(meta, _StageRules, stage, unread)  # type: ignore[no-any-return]
+def _applying(stage: str, meta: dict[str, Any], unread: bool) -> tuple[tuple[Rule, str | None], ...]:
+    """(rule, :meth:`Rule.field_needed`) for :func:`applying`'s rules, worked out once per model."""
+    return derived(meta, _rules_applying, stage, unread)  # type: ignore[no-any-return]
 
 
 def applying(stage: str, meta: dict[str, Any], unread: bool = False) -> tuple[Rule, ...]:
     """The rules of ``stage`` that apply to the model data ``meta`` (worked out once per model);
     ``unread``: only those that can speak of an asset nothing read (no ``needs_probe``)."""
-    return tuple(declared for declared, _ in _applying(stage, meta, unread).rules)
+    return tuple(declared for declared, _ in _applying(stage, meta, unread))
 
 
 def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset(),
@@ -324,9 +302,13 @@ def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] =
     """Run every rule of ``stage`` that applies to ``meta`` on ``ctx`` (an opt-in rule only when its
     code is in ``opted_in``; ``unread``: see :func:`applying`; a request or facts rule only when the
     request has the field it needs, ``needs_field``); their diagnostics."""
-    request: Iterable[str] = ctx.request if stage in _FIELDS_NEEDED else ()
+    request: Container[str] = ctx.request if stage in _FIELDS_NEEDED else ()
     found = []
-    for declared in _applying(stage, meta, unread).called(request, skip, opted_in):
+    for declared, needed in _applying(stage, meta, unread):
+        if (skip and declared.code in skip) or (declared.opt_in and declared.code not in opted_in):
+            continue
+        if needed is not None and needed not in request:
+            continue  # the rule says nothing of a request without that field
         for finding in declared.func(ctx):
             found.append(declared.emit_finding(finding))
     return found
