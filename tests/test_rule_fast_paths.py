@@ -348,3 +348,28 @@ def test_rules_that_need_a_field_say_nothing_of_requests_without_it(model):
             assert list(declared.func(ctx)) == [], (declared.code, without)
 
     silent()
+
+
+# --- a finding becomes its diagnostic (arguments by position) -----------------------------------
+
+
+def test_a_finding_becomes_the_diagnostic_emit_makes_of_its_fields():
+    from vidlint.fix import Fix
+    from vidlint.fix.ops import ReplaceChars
+    from vidlint.rules.registry import Finding
+
+    spelling = load_all_rules()["VL311"]  # declared fix="unsafe"
+    fix = Fix('write "Image 1"', (ReplaceChars("/prompt", 0, 7, "Image 1"),))
+    for finding in (Finding("/prompt", "m", "h", at_key=True, char=3, fix=fix), Finding("", "m"),
+                    Finding("/prompt", "m", None, char=0)):
+        made = spelling.emit_finding(finding)
+        expected = spelling.emit(finding.message, finding.pointer, finding.hint, at_key=finding.at_key,
+                                 char=finding.char, fix=finding.fix)
+        fields = ("code", "severity", "message", "pointer", "hint", "line", "column", "record", "at_key", "char")
+        assert [getattr(made, name) for name in fields] == [getattr(expected, name) for name in fields]
+        assert (made.line, made.column, made.record, made.at_key, made.char) == (1, 1, None, finding.at_key, finding.char)
+        assert made.fix == expected.fix and (made.fix is None) == (finding.fix is None)
+        if finding.fix is not None:
+            assert made.fix.applicability == "unsafe"  # the rule's own, not the finding's
+    with pytest.raises(ValueError, match="not declared with fix="):
+        load_all_rules()["VL310"].emit_finding(Finding("/prompt", "m", fix=fix))
