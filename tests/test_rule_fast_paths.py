@@ -36,13 +36,19 @@ GRAMMARS = {name: grammar(load_profile(name).meta) for name in known_models()
 DISTINCT = list({json.dumps(load_profile(n).meta["reference_tags"], sort_keys=True): n for n in GRAMMARS}.values())
 
 
-def everywhere(rules: TagGrammar, pointer: str, text: str) -> PromptText:
-    """The scan without the shortcut: every regex over the whole text (what vidlint did before)."""
+def everywhere(rules: TagGrammar, pointer: str, text: str, canonical_near_misses: bool = False) -> PromptText:
+    """The scan without the shortcut: every regex over the whole text (what vidlint did before);
+    its near misses without those that are the same tag's canonical match (the scan leaves them
+    out), or with them (``canonical_near_misses``: what the tag rules were given before)."""
+    def near(tag):
+        spans = {m.span() for m in tag.exact.finditer(text)}
+        return [m for m in tag.loose.finditer(text) if canonical_near_misses or m.span() not in spans]
+
     return PromptText(
         pointer, text,
         tuple((tag, m) for tag in rules.tags for m in tag.exact.finditer(text)),
         tuple((tag, m) for tag in rules.tags if tag.zero is not None for m in tag.zero.finditer(text)),
-        tuple((tag, m) for tag in rules.tags for m in tag.loose.finditer(text)),
+        tuple((tag, m) for tag in rules.tags for m in near(tag)),
         tuple((entry, m) for tag, entry in rules.forbidden for m in tag.exact.finditer(text)))
 
 
@@ -74,6 +80,45 @@ def test_tag_scan_finds_what_every_regex_over_the_text_finds(model):
     def check(parts):
         text = "".join(parts)
         assert spans(rules.scan("/prompt", text)) == spans(everywhere(rules, "/prompt", text)), text
+
+    check()
+
+
+def _put(request: dict, pointer: str, value) -> None:
+    *parents, last = pointer.strip("/").split("/")
+    for key in parents:
+        request = request.setdefault(key, {})
+    request[last] = value
+
+
+@pytest.mark.parametrize("model", DISTINCT)
+def test_tag_rules_find_what_they_found_in_the_plain_scan(model):
+    """VL310-VL314 over the scan (the shortcut, near misses that are canonical tags left out,
+    counts shared per request) say what they said over every regex run on the whole text
+    with every near miss (before)."""
+    from vidlint.rules.registry import RequestContext
+
+    rules = GRAMMARS[model]
+    meta = load_profile(model).meta
+    codes = [code for code in ("VL310", "VL311", "VL312", "VL313", "VL314")
+             if load_all_rules()[code].applies(meta)]
+    pieces = fragments(rules) + [tag.singular for tag in rules.tags if tag.singular] + ["the reference image"]
+    targets = [t for target in rules.targets() for t in ((target,) if isinstance(target, str) else target)]
+
+    @SETTINGS
+    @given(st.lists(st.sampled_from(pieces), max_size=14), st.lists(st.integers(0, 4), min_size=len(targets),
+                                                                    max_size=len(targets)))
+    def check(parts, sizes):
+        request = {"model": model, "prompt": "".join(parts)}
+        for target, size in zip(targets, sizes):
+            _put(request, target, [f"https://cdn.example.com/{i}.jpg" for i in range(size)])
+        fast = RequestContext(request, meta)
+        plain = RequestContext(request, meta)
+        plain.scans["prompt"] = (rules, [everywhere(rules, "/prompt", request["prompt"], canonical_near_misses=True)]
+                                 if request["prompt"] else [])
+        for code in codes:
+            declared = load_all_rules()[code]
+            assert list(declared.func(fast)) == list(declared.func(plain)), (code, request)
 
     check()
 
@@ -303,3 +348,28 @@ def test_rules_that_need_a_field_say_nothing_of_requests_without_it(model):
             assert list(declared.func(ctx)) == [], (declared.code, without)
 
     silent()
+
+
+# --- a finding becomes its diagnostic (arguments by position) -----------------------------------
+
+
+def test_a_finding_becomes_the_diagnostic_emit_makes_of_its_fields():
+    from vidlint.fix import Fix
+    from vidlint.fix.ops import ReplaceChars
+    from vidlint.rules.registry import Finding
+
+    spelling = load_all_rules()["VL311"]  # declared fix="unsafe"
+    fix = Fix('write "Image 1"', (ReplaceChars("/prompt", 0, 7, "Image 1"),))
+    for finding in (Finding("/prompt", "m", "h", at_key=True, char=3, fix=fix), Finding("", "m"),
+                    Finding("/prompt", "m", None, char=0)):
+        made = spelling.emit_finding(finding)
+        expected = spelling.emit(finding.message, finding.pointer, finding.hint, at_key=finding.at_key,
+                                 char=finding.char, fix=finding.fix)
+        fields = ("code", "severity", "message", "pointer", "hint", "line", "column", "record", "at_key", "char")
+        assert [getattr(made, name) for name in fields] == [getattr(expected, name) for name in fields]
+        assert (made.line, made.column, made.record, made.at_key, made.char) == (1, 1, None, finding.at_key, finding.char)
+        assert made.fix == expected.fix and (made.fix is None) == (finding.fix is None)
+        if finding.fix is not None:
+            assert made.fix.applicability == "unsafe"  # the rule's own, not the finding's
+    with pytest.raises(ValueError, match="not declared with fix="):
+        load_all_rules()["VL310"].emit_finding(Finding("/prompt", "m", fix=fix))

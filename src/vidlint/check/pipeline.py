@@ -59,18 +59,19 @@ def check_request(request: Any, base_dir: Path | None, options: LintOptions | No
     if profile is None:
         return RequestResult(request.get("model") if isinstance(request.get("model"), str) else None, [problem])  # type: ignore[list-item]
     found = check_schema(request, profile)
-    ctx = RequestContext(request, profile.meta, profile)
-    found.extend(run_stage("request", ctx, profile.meta, opted_in=opted_in(getattr(options, "config", None))))
+    meta = profile.meta
+    ctx = RequestContext(request, meta, profile)
+    found.extend(run_stage("request", ctx, meta, opted_in=opted_in(getattr(options, "config", None))))
     facts: dict[str, Any] = {}
-    if "assets" in profile.meta:
-        asset_found, facts = check_assets(request, profile.meta, base_dir or Path.cwd(),
+    if "assets" in meta:
+        asset_found, facts = check_assets(request, meta, base_dir or Path.cwd(),
                                           options.assets if options is not None else None)
         found.extend(asset_found)
     ctx.facts = facts
-    found.extend(run_stage("facts", ctx, profile.meta))  # rules that weigh probed media
+    found.extend(run_stage("facts", ctx, meta))  # rules that weigh probed media
     estimate = None
-    if "billing" in profile.meta:
-        estimate = estimate_cost(request, profile.meta, facts.get("input_video_seconds", 0.0),
+    if "billing" in meta:
+        estimate = estimate_cost(request, meta, facts.get("input_video_seconds", 0.0),
                                  complete=facts.get("complete", True),
                                  prices=options.costs.for_model(profile.name) if options is not None else None)
     return RequestResult(profile.name, found, estimate, facts)

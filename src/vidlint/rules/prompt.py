@@ -17,7 +17,7 @@ from vidlint.fix.ops import ReplaceChars
 from vidlint.rules.registry import Finding, RequestContext, derived, rule
 from vidlint.rules.request import (
     applies,
-    count_at,
+    counted,
     field_label,
     when_words,
 )
@@ -101,6 +101,7 @@ class TagFinder:
         self.sought = [(word, tuple(i for i, tag in enumerate(tags) if any(w.startswith(word) for w in tag.words)))
                        for word in shortest if word.isascii()]
         self.usable = all(all(w.isascii() for w in tag.words) and tag.edges.isascii() for tag in tags if tag.ascii)
+        self.edgeless = not any(tag.edges for tag in tags)  # every match begins where its word does
 
     def starts(self, text: str) -> dict[int, list[int]] | None:
         """For each tag (by its index) that can occur in ``text``, the indexes at which a match of
@@ -108,6 +109,8 @@ class TagFinder:
         if not self.usable or not text.isascii():
             return None
         lowered = text.lower()
+        if self.edgeless:
+            return self._word_starts(lowered)
         hits: list[tuple[int, tuple[int, ...]]] = []
         for word, indexes in self.sought:
             at = lowered.find(word)
@@ -130,11 +133,30 @@ class TagFinder:
                     found[index] = sorted({*places, *range(first, at + 1)})
         return found
 
+    def _word_starts(self, lowered: str) -> dict[int, list[int]]:
+        """:meth:`starts` for tags without edges: the places are where the words begin (no two
+        sought words begin at one place: none begins another)."""
+        found: dict[int, list[int]] = {}
+        for word, indexes in self.sought:
+            at = lowered.find(word)
+            while at >= 0:
+                for index in indexes:
+                    places = found.get(index)
+                    if places is None:
+                        found[index] = [at]
+                    else:
+                        places.append(at)
+                at = lowered.find(word, at + 1)
+        if len(self.sought) > 1:
+            for places in found.values():
+                places.sort()  # one tag's words interleave
+        return found
+
 
 class TagGrammar(FrozenRecord):
     """A model's ``reference_tags``: its tag forms and the foreign syntaxes it forbids."""
 
-    __slots__ = ("tags", "forbidden", "name_them_from", "near_miss", "finder")
+    __slots__ = ("tags", "forbidden", "name_them_from", "near_miss", "finder", "texts", "singulars")
 
     def __init__(self, spec: dict[str, Any]) -> None:
         base = spec.get("base", 1)
@@ -146,27 +168,49 @@ class TagGrammar(FrozenRecord):
         self.forbidden = [(Tag(f["form"], "", 0, None, []), f) for f in spec.get("forbidden", [])]
         self.name_them_from = spec.get("name_them_from", 2)
         self.finder = TagFinder(self.tags + [tag for tag, _ in self.forbidden])
+        self.texts: list[str] = spec.get("texts", ["/prompt"])  # pointer patterns of the texts tags are read in
+        self.singulars = [(tag, tag.singular) for tag in self.tags if tag.singular]  # VL312's phrases
 
     def scan(self, pointer: str, text: str) -> PromptText:
-        """Every tag, near miss and foreign tag in ``text``: what the tag rules read."""
+        """Every tag, near miss and foreign tag in ``text``: what the tag rules read. A near miss
+        (``loose``) that is the tag's own canonical match, same span, is left out: it is no near
+        miss (most tags of a prompt are written right)."""
         starts = self.finder.starts(text)
         exact: list[tuple[Tag, re.Match[str]]] = []
         zero: list[tuple[Tag, re.Match[str]]] = []
         loose: list[tuple[Tag, re.Match[str]]] = []
         numbered_zero = "0" in text  # "Image 0", "Image 00"
         for index, tag in enumerate(self.tags):
-            places = None
-            if starts is not None:
-                places = starts.get(index)
-                if places is None:
-                    continue  # none of its words is in the text
-            for match in _matches(tag.exact, text, places):
-                exact.append((tag, match))
+            if starts is None:  # every regex over the whole text
+                canonical = list(tag.exact.finditer(text))
+                exact += [(tag, match) for match in canonical]
+                if tag.zero is not None and numbered_zero:
+                    zero += [(tag, match) for match in tag.zero.finditer(text)]
+                spans = {match.span() for match in canonical}
+                loose += [(tag, match) for match in tag.loose.finditer(text) if match.span() not in spans]
+                continue
+            places = starts.get(index)
+            if places is None:
+                continue  # none of its words is in the text
             if tag.zero is not None and numbered_zero:
                 for match in _matches(tag.zero, text, places):
                     zero.append((tag, match))
-            for match in _matches(tag.loose, text, places):
-                loose.append((tag, match))
+            # the exact and loose regexes at each place, as _matches runs them (each match's end
+            # skips the places inside it); a loose match of the exact match's span is left out
+            exact_end = loose_end = 0
+            for place in places:
+                here = None
+                if place >= exact_end:
+                    here = tag.exact.match(text, place)
+                    if here is not None:
+                        exact.append((tag, here))
+                        exact_end = here.end()
+                if place >= loose_end:
+                    near = tag.loose.match(text, place)
+                    if near is not None:
+                        loose_end = near.end()
+                        if here is None or here.end() != loose_end:
+                            loose.append((tag, near))
         foreign: list[tuple[dict[str, Any], re.Match[str]]] = []
         for index, (tag, entry) in enumerate(self.forbidden, start=len(self.tags)):
             places = None
@@ -180,12 +224,6 @@ class TagGrammar(FrozenRecord):
 
     def targets(self) -> list[str | tuple[str, ...]]:
         return list(dict.fromkeys(tag.target for tag in self.tags))
-
-
-def _count(request: Any, target: str | tuple[str, ...]) -> int:
-    """How many inputs a tag's target holds; a list of pointers (one numbering over several
-    fields, in order) counts them all."""
-    return count_at(request, target) if isinstance(target, str) else sum(count_at(request, t) for t in target)
 
 
 def _field(target: str | tuple[str, ...]) -> str:
@@ -204,7 +242,8 @@ def _compile_grammar(meta: dict[str, Any]) -> TagGrammar:
 class PromptText(FrozenRecord):
     """One text the tags are read in, scanned once per request and read by every tag rule: its
     canonical tags (``exact``), those numbered below the base (``zero``) and near misses
-    (``loose``), each (tag, match) in the grammar's order; ``foreign``: (``forbidden`` entry, match)."""
+    (``loose``: not those that are a canonical tag of the same form, same span), each (tag,
+    match) in the grammar's order; ``foreign``: (``forbidden`` entry, match)."""
 
     pointer: str
     text: str
@@ -214,26 +253,27 @@ class PromptText(FrozenRecord):
     foreign: tuple[tuple[dict[str, Any], re.Match[str]], ...]
 
 
-def _texts(ctx: RequestContext) -> list[PromptText]:
-    """Every non-empty text the tags are read in: ``reference_tags.texts`` (pointer patterns;
-    kling also reads ``/model_params/multi_prompt/*/prompt``), default the prompt."""
-    texts = ctx.scans.get("prompt")
-    if texts is None:
+def _texts(ctx: RequestContext) -> tuple[TagGrammar, list[PromptText]]:
+    """The model's tag grammar and every non-empty text the tags are read in, scanned once per
+    request: ``reference_tags.texts`` (pointer patterns; kling also reads
+    ``/model_params/multi_prompt/*/prompt``), default the prompt."""
+    scanned = ctx.scans.get("prompt")
+    if scanned is None:
         rules = grammar(ctx.meta)
-        patterns = ctx.meta["reference_tags"].get("texts", ["/prompt"])
-        texts = ctx.scans["prompt"] = [
+        scanned = ctx.scans["prompt"] = (rules, [
             rules.scan(pointer, value)
-            for pattern in patterns for pointer, value in match_pattern(ctx.request, pattern)
-            if isinstance(value, str) and value]
-    return texts
+            for pattern in rules.texts for pointer, value in match_pattern(ctx.request, pattern)
+            if isinstance(value, str) and value])
+    return scanned  # type: ignore[no-any-return]
 
 
 def _counted(ctx: RequestContext, target: str | tuple[str, ...]) -> int:
-    """:func:`_count` of this request, worked out once per target."""
-    counts = ctx.scans.setdefault("counts", {})
-    count = counts.get(target)
+    """How many inputs a tag's target holds, worked out once per request (:func:`counted`); a
+    list of pointers (one numbering over several fields, in order) counts them all."""
+    count = ctx.counts.get(target)
     if count is None:
-        count = counts[target] = _count(ctx.request, target)
+        count = counted(ctx, target) if isinstance(target, str) else sum(counted(ctx, t) for t in target)
+        ctx.counts[target] = count
     return count
 
 
@@ -268,7 +308,7 @@ def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: ``"prompt": "Image 3 waves"`` with two entries in ``image_urls``; ``"Image 0 waves"``.
     Fix: refer to Image 1 or Image 2, or add the third image.
     """
-    for scanned in _texts(ctx):
+    for scanned in _texts(ctx)[1]:
         pointer = scanned.pointer
         for tag, match in scanned.zero:
             first, field = tag.spelled(tag.base), _field(tag.target)
@@ -303,9 +343,10 @@ def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
     model ties the character to the reference, which changes the video; and a near miss may be
     prose ("a picture 2 metres wide").
     """
-    near_miss = grammar(ctx.meta).near_miss
-    for scanned in _texts(ctx):
-        yield from _spelling(near_miss, scanned)
+    rules, texts = _texts(ctx)
+    for scanned in texts:
+        if scanned.loose:  # (most prompts have none)
+            yield from _spelling(rules.near_miss, scanned)
 
 
 def _spelling(near_miss: str, scanned: PromptText) -> Iterator[Finding]:
@@ -337,21 +378,22 @@ def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: "the reference image smiles" with three images.
     Fix: "Image 2 smiles".
     """
-    for scanned in _texts(ctx):
+    rules, texts = _texts(ctx)
+    if not rules.singulars:
+        return
+    for scanned in texts:
         pointer, text = scanned.pointer, scanned.text
         lowered = text.lower()
-        for tag in grammar(ctx.meta).tags:
-            if not tag.singular:
-                continue
-            at = lowered.find(tag.singular)
+        for tag, singular in rules.singulars:
+            at = lowered.find(singular)
             if at < 0:
                 continue
             count, field = _counted(ctx, tag.target), _field(tag.target)
             if count > 1:
-                yield Finding(pointer, f'"{text[at:at + len(tag.singular)]}" is ambiguous: {field} has {count} entries',
+                yield Finding(pointer, f'"{text[at:at + len(singular)]}" is ambiguous: {field} has {count} entries',
                               f'name it: "{tag.spelled(tag.base)}" .. "{tag.spelled(count - 1 + tag.base)}"', char=at)
             elif count == 0:
-                yield Finding(pointer, f'the prompt mentions "{text[at:at + len(tag.singular)]}", but {field} is empty',
+                yield Finding(pointer, f'the prompt mentions "{text[at:at + len(singular)]}", but {field} is empty',
                               f"add it to {field} or reword the prompt", char=at)
 
 
@@ -364,10 +406,13 @@ def unnamed_references(ctx: RequestContext) -> Iterator[Finding]:
 
     Fix: name each character by its tag, e.g. "Image 1 hands Image 2 a cup".
     """
-    texts = [scanned for scanned in _texts(ctx) if scanned.text.strip()]
-    if not texts or any(scanned.exact for scanned in texts):
-        return  # no prompt, or it names one
-    rules = grammar(ctx.meta)
+    rules, scanned_texts = _texts(ctx)
+    for scanned in scanned_texts:
+        if scanned.exact:
+            return  # the prompt names one
+    texts = [scanned for scanned in scanned_texts if scanned.text.strip()]
+    if not texts:
+        return  # no prompt
     total = sum(_counted(ctx, target) for target in rules.targets())
     if total >= rules.name_them_from:
         first: dict[str | tuple[str, ...], Tag] = {}
@@ -392,7 +437,7 @@ def foreign_tag_syntax(ctx: RequestContext) -> Iterator[Finding]:
     Breaks it: ``"prompt": "@image1 walks in"`` for a model whose tags are "Image N".
     Fix: the model's own form, "Image 1 walks in".
     """
-    for scanned in _texts(ctx):
+    for scanned in _texts(ctx)[1]:
         for entry, match in scanned.foreign:
             yield Finding(scanned.pointer, f'"{match.group(0)}": {entry["message"]}', entry.get("hint"), char=match.start())
 

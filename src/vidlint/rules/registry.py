@@ -136,7 +136,7 @@ class Rule:
         """The docstring's first sentence (its first paragraph, on one line)."""
         return " ".join(self.doc.split("\n\n", 1)[0].split())
 
-    def emit(self, message: str, pointer: str = "", hint: str | None = None, *, at_key: bool = False,
+    def emit(self, message: str, pointer: str = "", hint: str | None = None, at_key: bool = False,
              char: int | None = None, line: int = 1, column: int = 1, record: int | None = None,
              fix: Fix | None = None) -> Diagnostic:
         """The one way a finding becomes a diagnostic: this rule's code and default severity; a
@@ -145,12 +145,12 @@ class Rule:
             if self.fix is None:
                 raise ValueError(f"{self.code} proposes a fix but is not declared with fix=")
             fix = Fix(fix.message, fix.ops, self.fix, fix.edits, fix.remove_bom)
-        return Diagnostic(self.code, self.severity, message, pointer, hint, line, column, record,
-                          at_key=at_key, char=char, fix=fix)
+        return Diagnostic(self.code, self.severity, message, pointer, hint, line, column, record, at_key, char, fix)
 
     def emit_finding(self, finding: Finding) -> Diagnostic:
-        return self.emit(finding.message, finding.pointer, finding.hint, at_key=finding.at_key, char=finding.char,
-                         fix=finding.fix)
+        # arguments by position: a few findings per request, and keywords cost twice the call
+        return self.emit(finding.message, finding.pointer, finding.hint, finding.at_key, finding.char, 1, 1, None,
+                         finding.fix)
 
 
 def model_data(meta: dict[str, Any], reads: str) -> list[tuple[str, Any]]:
@@ -336,3 +336,5 @@ class RequestContext(Record):
     facts: dict[str, Any] = field(default_factory=dict)
     # what several rules read of this one request, worked out once (the prompt's tags)
     scans: dict[str, Any] = field(default_factory=dict, init=False)
+    # how many inputs a field (or fields: a tag's target) holds, by pointer (``rules.request.counted``)
+    counts: dict[str | tuple[str, ...], int] = field(default_factory=dict, init=False)

@@ -46,6 +46,15 @@ def count_at(request: Any, pointer: str) -> int:
     return 0 if value is None or value == "" else 1
 
 
+def counted(ctx: RequestContext, pointer: str) -> int:
+    """:func:`count_at` of the context's request, worked out once per request and pointer (the
+    counts rule and the tag rules read the same fields)."""
+    count = ctx.counts.get(pointer)
+    if count is None:
+        count = ctx.counts[pointer] = count_at(ctx.request, pointer)
+    return count
+
+
 def field_label(pointer: str) -> str:
     return pointer.lstrip("/").replace("/", ".")
 
@@ -82,11 +91,13 @@ def too_many_inputs(ctx: RequestContext) -> Iterator[Finding]:
     for entry in ctx.meta["counts"]:
         if not applies(entry, request):
             continue
-        counts = {pointer: count_at(request, pointer) for pointer in entry["sum"]}
-        total = sum(counts.values())
+        total = 0
+        for pointer in entry["sum"]:
+            total += counted(ctx, pointer)
         high, low = entry.get("max"), entry.get("min")
         if not (high is not None and total > high) and not (low is not None and total < low):
             continue  # within the range: no words needed
+        counts = {pointer: counted(ctx, pointer) for pointer in entry["sum"]}
         noun = entry.get("label", "inputs")
         parts = " + ".join(f"{n} in {field_label(pointer)}" for pointer, n in counts.items())
         given = [pointer for pointer, n in counts.items() if n]
@@ -545,9 +556,9 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     """
     request, meta = ctx.request, ctx.meta
     taken = derived(meta, _taken)
-    foreign = [key for key in request if key not in taken]
-    if not foreign:
+    if taken.issuperset(request):
         return  # every field is the model's own: nothing to compare (nearly every request)
+    foreign = [key for key in request if key not in taken]
     own = load_profile(meta.get("model", ""))
     if own is None:
         return
