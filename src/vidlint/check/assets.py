@@ -159,8 +159,9 @@ class AssetPlan:
 
     def __init__(self, profile_meta: dict[str, Any]) -> None:
         # (pattern, kind, the request field it starts in): a request without the field is not walked
-        self.patterns = [(pattern, kind, (split_pointer(pattern) or [None])[0])
-                         for pattern, kind in (profile_meta.get("assets") or {}).items()]
+        self.patterns: list[tuple[str, str, str | None]] = [
+            (pattern, kind, next(iter(split_pointer(pattern)), None))
+            for pattern, kind in (profile_meta.get("assets") or {}).items()]
         self.media: dict[str, Any] = profile_meta.get("media") or {}
         self.overrides: list[dict[str, Any]] = profile_meta.get("media_overrides") or []
         # Whether VL502 is the only asset rule that can speak of a remote reference nothing read:
