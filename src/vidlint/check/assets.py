@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -18,8 +19,7 @@ from vidlint.core.diagnostics import Diagnostic
 from vidlint.core.pointers import match_pattern, pattern_matches, split_pointer
 from vidlint.probe.model import MediaProbe
 from vidlint.core.records import FrozenRecord, Record
-from vidlint.rules.assets import NOT_FETCHED_HINT, not_fetched, remote_asset_not_verified
-from vidlint.rules.registry import Finding, applying, derived, run_stage
+from vidlint.rules.registry import Finding, applying, by_name, derived, run_stage
 from vidlint.run import AssetOptions
 
 # ---------------------------------------------------------------------------------------------
@@ -79,6 +79,18 @@ class AssetContext(Record):
     def finding(self, message: str, hint: str | None = None) -> Finding:
         """A finding about this asset: on its pointer, the message prefixed with its name."""
         return Finding(self.ref.pointer, f"{self.label}: {message}", hint)
+
+
+NOT_FETCHED_HINT = "map it to a local copy with --asset-map URI_PREFIX=DIR, or verify it online with --online"
+_UNVERIFIED = {"image": "format, size and dimensions", "video": "format, size, dimensions and duration",
+               "audio": "format, size and duration", "document": "format, size and page count"}
+
+
+@lru_cache(maxsize=64)
+def not_fetched(kind: str, scheme: str) -> str:
+    """VL502's message for a remote reference of this kind and uri scheme: the same for every such
+    reference, so made once (the rule's body and :func:`check_assets`'s shortcut both use it)."""
+    return f"remote {kind} ({scheme} uri) was not fetched, so its {_UNVERIFIED[kind]} were not verified"
 
 
 def label(value: str) -> str:
@@ -155,7 +167,7 @@ def _under(base_dir: Path | str, path: str) -> str:
 class AssetPlan:
     """What the asset check reads of one model's data, worked out once per model (``registry.derived``)."""
 
-    __slots__ = ("patterns", "media", "overrides", "remote_alone")
+    __slots__ = ("patterns", "media", "overrides", "remote_rule", "remote_alone")
 
     def __init__(self, profile_meta: dict[str, Any]) -> None:
         # (pattern, kind, the request field it starts in): a request without the field is not walked
@@ -166,8 +178,9 @@ class AssetPlan:
         self.overrides: list[dict[str, Any]] = profile_meta.get("media_overrides") or []
         # Whether VL502 is the only asset rule that can speak of a remote reference nothing read:
         # then such a reference gets its finding directly, without a context and the stage's run.
+        self.remote_rule = by_name("remote-asset-not-verified")  # VL502
         speaking = [r for r in applying("asset", profile_meta, unread=True) if r.about is None or "remote" in r.about]
-        self.remote_alone = speaking == [remote_asset_not_verified] and not remote_asset_not_verified.opt_in
+        self.remote_alone = speaking == [self.remote_rule] and not self.remote_rule.opt_in
 
 
 def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir: Path,
@@ -203,8 +216,8 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
         scheme = remote_scheme(value, asset_maps) if plan.remote_alone and value not in remote_results else None
         if scheme is not None:
             # nothing reads it and only VL502 can speak of it: that rule's finding, as run_stage would give it
-            diagnostics.append(remote_asset_not_verified.emit(f"{label(value)}: {not_fetched(kind, scheme)}",
-                                                              pointer, NOT_FETCHED_HINT))
+            diagnostics.append(plan.remote_rule.emit(f"{label(value)}: {not_fetched(kind, scheme)}",
+                                                     pointer, NOT_FETCHED_HINT))
             assets.append({"pointer": pointer, "kind": kind, "resolution": "remote", "path": None, "probe": None})
             if input_video:
                 facts["complete"] = False

@@ -5,10 +5,10 @@ remote uris). Each code is one rule (stage ``asset``) over an :class:`AssetConte
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlsplit
 
+from vidlint.check.assets import NOT_FETCHED_HINT, not_fetched
 from vidlint.core.wording import number
 from vidlint.rules.media import _article
 from vidlint.rules.registry import Finding, rule
@@ -36,11 +36,6 @@ def local_asset_is_uploaded(ctx: AssetContext) -> Iterator[Finding]:
         yield ctx.finding(f"local file{where}; the API needs an https uri, so `vidlint submit` uploads it")
 
 
-NOT_FETCHED_HINT = "map it to a local copy with --asset-map URI_PREFIX=DIR, or verify it online with --online"
-_UNVERIFIED = {"image": "format, size and dimensions", "video": "format, size, dimensions and duration",
-               "audio": "format, size and duration", "document": "format, size and page count"}
-
-
 @rule("VL502", "remote-asset-not-verified", "info", stage="asset", reads="assets", about=("remote",))
 def remote_asset_not_verified(ctx: AssetContext) -> Iterator[Finding]:
     """A remote asset was not fetched, so its format, size and duration are unverified.
@@ -54,13 +49,6 @@ def remote_asset_not_verified(ctx: AssetContext) -> Iterator[Finding]:
     """
     if ctx.resolution.how == "remote":
         yield ctx.finding(not_fetched(ctx.ref.kind, ctx.resolution.scheme), NOT_FETCHED_HINT)
-
-
-@lru_cache(maxsize=64)
-def not_fetched(kind: str, scheme: str) -> str:
-    """VL502's message for a remote reference of this kind and uri scheme: the same for every such
-    reference, so made once (``check_assets`` gives most remote references their VL502 directly)."""
-    return f"remote {kind} ({scheme} uri) was not fetched, so its {_UNVERIFIED[kind]} were not verified"
 
 
 @rule("VL503", "asset-not-found", "error", stage="asset", reads="assets", needs_probe=True)
