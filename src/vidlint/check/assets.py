@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from vidlint.core.diagnostics import Diagnostic
-from vidlint.core.pointers import match_pattern, pattern_matches
+from vidlint.core.pointers import match_pattern, pattern_matches, split_pointer
 from vidlint.probe.model import MediaProbe
 from vidlint.core.records import FrozenRecord, Record
-from vidlint.rules.registry import Finding, run_stage
+from vidlint.rules.registry import Finding, applying, by_name, derived, run_stage
 from vidlint.run import AssetOptions
 
 # ---------------------------------------------------------------------------------------------
@@ -68,8 +69,7 @@ class AssetContext(Record):
 
     @property
     def label(self) -> str:
-        value = self.ref.value
-        return value if len(value) <= 80 else value[:38] + "..." + value[-39:]
+        return label(self.ref.value)
 
     def why(self, key: str) -> str:
         """" (the reason)" when the limit ``key`` comes from a ``media_overrides`` entry that gives one."""
@@ -79,6 +79,23 @@ class AssetContext(Record):
     def finding(self, message: str, hint: str | None = None) -> Finding:
         """A finding about this asset: on its pointer, the message prefixed with its name."""
         return Finding(self.ref.pointer, f"{self.label}: {message}", hint)
+
+
+NOT_FETCHED_HINT = "map it to a local copy with --asset-map URI_PREFIX=DIR, or verify it online with --online"
+_UNVERIFIED = {"image": "format, size and dimensions", "video": "format, size, dimensions and duration",
+               "audio": "format, size and duration", "document": "format, size and page count"}
+
+
+@lru_cache(maxsize=64)
+def not_fetched(kind: str, scheme: str) -> str:
+    """VL502's message for a remote reference of this kind and uri scheme: the same for every such
+    reference, so made once (the rule's body and :func:`check_assets`'s shortcut both use it)."""
+    return f"remote {kind} ({scheme} uri) was not fetched, so its {_UNVERIFIED[kind]} were not verified"
+
+
+def label(value: str) -> str:
+    """How a finding about an asset names it: the reference, its middle cut out past 80 characters."""
+    return value if len(value) <= 80 else value[:38] + "..." + value[-39:]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,7 +111,20 @@ def iter_asset_refs(request: dict[str, Any], patterns: dict[str, str]) -> Iterat
                 yield AssetRef(pointer, value, kind)
 
 
+def remote_scheme(value: str, asset_maps: list[tuple[str, Path]]) -> str | None:
+    """The scheme of an http(s) uri no asset map covers, the common reference, which :func:`resolve`
+    calls remote; None for any other reference."""
+    if not value.startswith(("https://", "http://")) or "\x00" in value:
+        return None
+    if asset_maps and any(value.startswith(prefix) for prefix, _ in asset_maps):
+        return None
+    return "https" if value[4] == "s" else "http"
+
+
 def resolve(value: str, base_dir: Path | str, asset_maps: list[tuple[str, Path]]) -> Resolution:
+    scheme = remote_scheme(value, asset_maps)
+    if scheme is not None:  # the common case, without parsing a uri
+        return Resolution("remote", scheme=scheme)
     if "\x00" in value:
         return Resolution("invalid", reason="the reference contains a NUL character")
     if asset_maps:
@@ -103,8 +133,6 @@ def resolve(value: str, base_dir: Path | str, asset_maps: list[tuple[str, Path]]
                 return _resolve_mapped(value[len(prefix):], prefix, directory, base_dir)
     if ":" not in value:  # no scheme: a local path (the common case, without parsing a uri)
         return Resolution("local", path=_under(base_dir, os.path.expanduser(value)))
-    if value.startswith(("https://", "http://")):  # the other common case
-        return Resolution("remote", scheme=value[:value.index(":")])
     parts = urlsplit(value)
     scheme = parts.scheme.lower()
     if scheme == "file":
@@ -136,6 +164,25 @@ def _under(base_dir: Path | str, path: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+class AssetPlan:
+    """What the asset check reads of one model's data, worked out once per model (``registry.derived``)."""
+
+    __slots__ = ("patterns", "media", "overrides", "remote_rule", "remote_alone")
+
+    def __init__(self, profile_meta: dict[str, Any]) -> None:
+        # (pattern, kind, the request field it starts in): a request without the field is not walked
+        self.patterns: list[tuple[str, str, str | None]] = [
+            (pattern, kind, next(iter(split_pointer(pattern)), None))
+            for pattern, kind in (profile_meta.get("assets") or {}).items()]
+        self.media: dict[str, Any] = profile_meta.get("media") or {}
+        self.overrides: list[dict[str, Any]] = profile_meta.get("media_overrides") or []
+        # Whether VL502 is the only asset rule that can speak of a remote reference nothing read:
+        # then such a reference gets its finding directly, without a context and the stage's run.
+        self.remote_rule = by_name("remote-asset-not-verified")  # VL502
+        speaking = [r for r in applying("asset", profile_meta, unread=True) if r.about is None or "remote" in r.about]
+        self.remote_alone = speaking == [self.remote_rule] and not self.remote_rule.opt_in
+
+
 def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir: Path,
                  options: AssetOptions | None = None) -> tuple[list[Diagnostic], dict[str, Any]]:
     """Check every asset ``request`` references against ``profile_meta`` (the schema's
@@ -145,36 +192,53 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
     """
     options = options or AssetOptions()
     diagnostics: list[Diagnostic] = []
-    facts: dict[str, Any] = {"input_video_seconds": 0.0, "complete": True, "assets": []}
+    assets: list[dict[str, Any]] = []
+    facts: dict[str, Any] = {"input_video_seconds": 0.0, "complete": True, "assets": assets}
     if not isinstance(request, dict):
         return diagnostics, facts
-    patterns = profile_meta.get("assets") or {}
-    media = profile_meta.get("media") or {}
-    overrides = profile_meta.get("media_overrides") or []
-    refs = [(ref, resolve(ref.value, base_dir, options.asset_maps)) for ref in iter_asset_refs(request, patterns)]
-    if "/video_urls/*" in patterns and any(not isinstance(value, str) or not value.strip()
-                                           for _, value in match_pattern(request, "/video_urls/*")):
-        facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
+    plan: AssetPlan = derived(profile_meta, AssetPlan)
+    refs: list[tuple[str, str, str]] = []  # (pointer, value, kind)
+    for pattern, kind, first in plan.patterns:
+        if first is not None and first not in request:
+            continue
+        for pointer, value in match_pattern(request, pattern):
+            if isinstance(value, str) and value.strip():
+                refs.append((pointer, value, kind))
+            elif pattern == "/video_urls/*":
+                facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
+    asset_maps = options.asset_maps
     remote_results: dict[str, Any] = {}
     if options.session is not None:  # --online: probe this request's http(s) assets, several at once
-        remote_results = options.session.probe_all(ref.value for ref, how in refs if how.how == "remote")
-    for ref, resolution in refs:
-        ctx = AssetContext(ref, resolution, limits_for(ref, media.get(ref.kind) or {}, overrides, request))
+        remote_results = options.session.probe_all(value for _, value, _ in refs
+                                                   if resolve(value, base_dir, asset_maps).how == "remote")
+    for pointer, value, kind in refs:
+        input_video = kind == "video" and pointer.startswith("/video_urls/")
+        scheme = remote_scheme(value, asset_maps) if plan.remote_alone and value not in remote_results else None
+        if scheme is not None:
+            # nothing reads it and only VL502 can speak of it: that rule's finding, as run_stage would give it
+            diagnostics.append(plan.remote_rule.emit(f"{label(value)}: {not_fetched(kind, scheme)}",
+                                                     pointer, NOT_FETCHED_HINT))
+            assets.append({"pointer": pointer, "kind": kind, "resolution": "remote", "path": None, "probe": None})
+            if input_video:
+                facts["complete"] = False
+            continue
+        resolution = resolve(value, base_dir, asset_maps)
+        ref = AssetRef(pointer, value, kind)
+        ctx = AssetContext(ref, resolution, limits_for(ref, plan.media.get(kind) or {}, plan.overrides, request))
         if resolution.path is not None:
             ctx.probe = options.probe_cache().probe(resolution.path)
-        elif ref.value in remote_results:
-            result = remote_results[ref.value]
+        elif value in remote_results:
+            result = remote_results[value]
             ctx.resolution = resolution = Resolution("online", scheme=resolution.scheme)
             ctx.probe = result.probe
             if result.error is not None:
-                diagnostics.append(remote_problem(result.error, ref.pointer, ctx.label))
+                diagnostics.append(remote_problem(result.error, pointer, ctx.label))
         diagnostics.extend(run_stage("asset", ctx, profile_meta, unread=ctx.probe is None))
         if ctx.probe is not None and ctx.probe.ok:
             diagnostics.extend(run_stage("media", ctx, profile_meta))
-        facts["assets"].append({"pointer": ref.pointer, "kind": ref.kind, "resolution": resolution.how,
-                                "path": resolution.path,
-                                "probe": ctx.probe.to_json() if ctx.probe else None})
-        if ref.kind == "video" and ref.pointer.startswith("/video_urls/"):
+        assets.append({"pointer": pointer, "kind": kind, "resolution": resolution.how, "path": resolution.path,
+                       "probe": ctx.probe.to_json() if ctx.probe else None})
+        if input_video:
             probe = ctx.probe
             if probe is not None and probe.ok and probe.kind == "video" and probe.duration is not None:
                 facts["input_video_seconds"] = round(facts["input_video_seconds"] + probe.duration, 3)

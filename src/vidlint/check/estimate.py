@@ -12,6 +12,8 @@ can be overridden, e.g. from configuration, with ``prices={"720p": 0.09}``.
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
 from typing import Any, Iterable
 
 from vidlint.core.wording import number
@@ -45,9 +47,27 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     the estimate for what is known, or None when nothing can be priced."""
     billing: Billing = derived(profile_meta, Billing)
     request = request if isinstance(request, dict) else {}
-    input_unknown = not complete and billing.bills_input_video  # a video not probed
+    duration, quality = request.get("duration", billing.duration), request.get("quality", billing.quality)
+    if prices is None and _keyable(duration) and _keyable(quality) and _keyable(input_video_seconds):
+        # A batch repeats a few durations and qualities: each model's estimate for them is
+        # worked out once, and every request gets its own copy.
+        return dict(_repeated_estimate(billing, duration, quality, input_video_seconds, complete))
+    return _estimate(billing, duration, quality, input_video_seconds, prices, complete)
 
-    output_seconds = request.get("duration", billing.duration)
+
+def _keyable(value: Any) -> bool:
+    """Whether an estimate's input can key the estimates kept: a string, an int or None (a bool is
+    an int, but the cache is typed), or a float that is neither -0.0 (equal to 0.0 but printed
+    apart) nor NaN (equal to nothing, so never found again)."""
+    if type(value) is float:
+        return value == value and (value != 0 or math.copysign(1.0, value) > 0)
+    return value is None or type(value) in (str, int, bool)
+
+
+def _estimate(billing: Billing, output_seconds: Any, quality: Any, input_video_seconds: float | None,
+              prices: dict[str, float] | None, complete: bool) -> dict[str, Any]:
+    """The estimate for the request's ``duration`` (``output_seconds``) and ``quality`` (see :func:`estimate`)."""
+    input_unknown = not complete and billing.bills_input_video  # a video not probed
     if isinstance(output_seconds, bool) or not isinstance(output_seconds, (int, float)) \
             or not -1e9 <= output_seconds <= 1e9:  # NaN, Infinity, 10**400: no cost to show (and no crash)
         output_seconds, complete = None, False
@@ -63,7 +83,6 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     if output_seconds == 0 and billing.zero_is_input:
         # as long as the input video: unknown when the input was not (fully) probed
         output_seconds = input_seconds if complete and input_video_seconds is not None else None
-    quality = request.get("quality", billing.quality)
     table = {**billing.usd_per_second, **prices} if prices else billing.usd_per_second
     price = table.get(quality) if isinstance(quality, str) else None
     unpriced = billing.unpriced if not prices else None  # no documented price: never a made-up one
@@ -89,6 +108,12 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     if input_unknown:
         found["input_video_unknown"] = True
     return found
+
+
+@lru_cache(maxsize=256, typed=True)  # typed: 5, 5.0 and True are three keys, as they are three estimates
+def _repeated_estimate(billing: Billing, output_seconds: Any, quality: Any, input_video_seconds: float | None,
+                       complete: bool) -> dict[str, Any]:
+    return _estimate(billing, output_seconds, quality, input_video_seconds, None, complete)
 
 
 def format_estimate(est: dict[str, Any]) -> str:

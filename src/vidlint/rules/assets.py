@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlsplit
 
+from vidlint.check.assets import NOT_FETCHED_HINT, not_fetched
 from vidlint.core.wording import number
 from vidlint.rules.media import _article
 from vidlint.rules.registry import Finding, rule
@@ -35,11 +36,7 @@ def local_asset_is_uploaded(ctx: AssetContext) -> Iterator[Finding]:
         yield ctx.finding(f"local file{where}; the API needs an https uri, so `vidlint submit` uploads it")
 
 
-_UNVERIFIED = {"image": "format, size and dimensions", "video": "format, size, dimensions and duration",
-               "audio": "format, size and duration", "document": "format, size and page count"}
-
-
-@rule("VL502", "remote-asset-not-verified", "info", stage="asset", reads="assets")
+@rule("VL502", "remote-asset-not-verified", "info", stage="asset", reads="assets", about=("remote",))
 def remote_asset_not_verified(ctx: AssetContext) -> Iterator[Finding]:
     """A remote asset was not fetched, so its format, size and duration are unverified.
 
@@ -51,10 +48,7 @@ def remote_asset_not_verified(ctx: AssetContext) -> Iterator[Finding]:
     Fix: ``--asset-map https://cdn.example.com/=./mirror`` with a local copy, or ``--online``.
     """
     if ctx.resolution.how == "remote":
-        yield ctx.finding(f"remote {ctx.ref.kind} ({ctx.resolution.scheme} uri) was not fetched, "
-                             f"so its {_UNVERIFIED[ctx.ref.kind]} were not verified",
-                             hint="map it to a local copy with --asset-map URI_PREFIX=DIR, "
-                                  "or verify it online with --online")
+        yield ctx.finding(not_fetched(ctx.ref.kind, ctx.resolution.scheme), NOT_FETCHED_HINT)
 
 
 @rule("VL503", "asset-not-found", "error", stage="asset", reads="assets", needs_probe=True)
@@ -141,7 +135,7 @@ def asset_truncated(ctx: AssetContext) -> Iterator[Finding]:
                              hint="download or copy the file again")
 
 
-@rule("VL508", "asset-reference-unusable", "error", stage="asset", reads="assets")
+@rule("VL508", "asset-reference-unusable", "error", stage="asset", reads="assets", about=("invalid",))
 def asset_uri_unusable(ctx: AssetContext) -> Iterator[Finding]:
     """The asset reference cannot name a file vidlint can check.
 

@@ -38,7 +38,10 @@ lists (:func:`model_data`), worked out once per model.
 
 An asset rule declared ``needs_probe=True`` judges a file that was read (its probe): it is not
 run for a reference nothing read (a remote uri without ``--online``), the common case, about
-which only the other asset rules can say anything.
+which only the other asset rules can say anything. ``about`` names the only kinds of reference
+(``Resolution.how``: local, mapped, remote, online, invalid) an asset rule can speak of
+(``about=("remote",)``); the asset check reads it to give a remote reference nothing read, about
+which VL502 alone can speak, that rule's finding without a context for it (``check_assets``).
 
 A request or facts rule that says nothing of a request without one field declares, with
 ``needs_field``, the dotted path of the model data that names that field (a field name,
@@ -57,6 +60,7 @@ from vidlint.fix import APPLICABILITIES, Fix
 
 STAGES = ("file", "schema", "request", "asset", "media", "facts", "cost", "online", "meta")
 _FIELDS_NEEDED = ("request", "facts")  # the stages whose rules may declare needs_field (their ctx has the request)
+_RESOLUTIONS = frozenset({"local", "mapped", "remote", "online", "invalid"})  # Resolution.how: an asset rule's ``about``
 
 
 class Finding(FrozenRecord):
@@ -77,11 +81,13 @@ class Rule:
 
     def __init__(self, code: str, name: str, severity: Severity, stage: str, reads: str | None,
                  func: Callable[..., Any], opt_in: bool = False, fix: str | None = None,
-                 needs_probe: bool = False, needs_field: str | None = None) -> None:
+                 needs_probe: bool = False, needs_field: str | None = None,
+                 about: tuple[str, ...] | None = None) -> None:
         self.code = code
         self.opt_in = opt_in
         self.needs_probe = needs_probe
         self.needs_field = needs_field
+        self.about = about  # an asset rule: the only kinds of reference it speaks of (None: any)
         self.name = name
         self.severity = severity
         self.stage = stage
@@ -204,12 +210,14 @@ RULE_MODULES = (
 
 def rule(code: str, name: str, severity: str, stage: str, reads: str | None = None,
          opt_in: bool = False, fix: str | None = None, needs_probe: bool = False,
-         needs_field: str | None = None) -> Callable[[Callable[..., Any]], Rule]:
+         needs_field: str | None = None, about: tuple[str, ...] | None = None) -> Callable[[Callable[..., Any]], Rule]:
     """Declare a rule (see the module's docstring). The decorated function becomes the Rule."""
     if stage not in STAGES:
         raise ValueError(f"{code}: unknown stage {stage!r}")
     if needs_probe and stage != "asset":
         raise ValueError(f"{code}: needs_probe is for asset rules")
+    if about is not None and (stage != "asset" or not set(about) <= _RESOLUTIONS):
+        raise ValueError(f"{code}: about is for asset rules, a tuple of {sorted(_RESOLUTIONS)}")
     if needs_field is not None and stage not in _FIELDS_NEEDED:
         raise ValueError(f"{code}: needs_field is for request and facts rules")
     if fix is not None and fix not in APPLICABILITIES:
@@ -219,7 +227,8 @@ def rule(code: str, name: str, severity: str, stage: str, reads: str | None = No
         known = RULES.get(code)
         if known is not None and known.func.__qualname__ != func.__qualname__:
             raise RuntimeError(f"rule code {code} declared twice")
-        declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in, fix, needs_probe, needs_field)
+        declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in, fix, needs_probe, needs_field,
+                        about)
         RULES[code] = declared
         return declared
 
