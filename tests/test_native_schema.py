@@ -122,13 +122,26 @@ def test_patterns_are_python_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "VL109" in {d["code"] for d in reference}
 
 
-def test_numbers_jsonschema_rs_reads_otherwise_go_to_jsonschema() -> None:
+def _without_jsonschema_rs_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    def asked(*args: Any) -> Any:
+        raise AssertionError("jsonschema-rs was asked about a value it reads otherwise")
+
+    monkeypatch.setattr(native_schema, "is_valid", asked)
+    monkeypatch.setattr(native_schema, "confirmed_errors", asked)
+
+
+def test_numbers_jsonschema_rs_reads_otherwise_go_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
     profile = load_profile(MODEL)
     assert profile is not None
+    native_schema.native_validator(profile)  # loaded: it would answer
     for odd in (float("nan"), float("inf"), 2**70):
         request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
                    "duration": 99, "seed": odd}
-        assert native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) is None
+        assert not native_schema.reads_alike(request)
+        reference = _diagnostics(request, MODEL)
+        with monkeypatch.context() as patched:
+            _without_jsonschema_rs_asked(patched)
+            assert _diagnostics(request, MODEL) == reference and "VL104" in {d["code"] for d in reference}
 
 
 def test_without_jsonschema_rs_jsonschema_alone_gives_the_same_output(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -144,13 +157,13 @@ def test_without_jsonschema_rs_jsonschema_alone_gives_the_same_output(monkeypatc
 
 
 def test_values_jsonschema_rs_cannot_take_go_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
-    profile = load_profile(MODEL)
-    assert profile is not None
     request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
                "duration": 99, "negative_prompt": "x" * 600 + "\ud800"}  # a lone surrogate: not UTF-8
-    assert native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) is None
+    assert not native_schema.reads_alike(request)
     native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)
     assert native == reference and len(reference) == 2
+    _without_jsonschema_rs_asked(monkeypatch)
+    assert _diagnostics(request, MODEL) == reference
 
 
 @pytest.mark.parametrize("depth", [50, 900])
@@ -250,11 +263,46 @@ def test_jsonschema_rs_answers_yes_or_no_only_for_values_it_reads_alike() -> Non
     assert profile is not None
     native = native_schema.native_validator(profile)
     request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"]}
-    assert native_schema.is_valid(request, native) is True
+    assert native_schema.reads_alike(request) and native_schema.is_valid(request, native) is True
     assert native_schema.is_valid({**request, "duration": 99}, native) is False
     long_text = "x" * (native_schema.NATIVE_TEXT_LIMIT + 1)  # copied several times by jsonschema-rs
     for odd in (float("nan"), 2**70, "\ud800", "x" * 600 + "\ud800", long_text):  # null, rounded, not UTF-8
-        assert native_schema.is_valid({**request, "negative_prompt": odd}, native) is None
+        assert not native_schema.reads_alike({**request, "negative_prompt": odd})
+        assert not native_schema.reads_alike({**request, "image_urls": [[{"a": odd}]]})
+
+
+def _reads_alike_by_definition(value: Any) -> bool:
+    """What ``native_schema.reads_alike`` says, written as plainly as possible."""
+    if type(value) is dict:
+        return all(_reads_alike_by_definition(v) for v in value.values())
+    if type(value) is list:
+        return all(_reads_alike_by_definition(v) for v in value)
+    if type(value) is str:
+        return len(value) <= native_schema.NATIVE_TEXT_LIMIT and not any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+    if type(value) is float:
+        return value not in (float("inf"), float("-inf")) and value == value
+    if type(value) is int:
+        return -(2**63) <= value < 2**64
+    return value is None or type(value) is bool  # json.loads makes nothing else
+
+
+class _Text(str):
+    pass
+
+
+_ODD_LEAVES = (st.none() | st.booleans() | st.floats() | st.integers(-(2**65), 2**65)
+               | st.sampled_from([2**63 - 1, -(2**63), -(2**63) - 1, 2**64 - 1, 2**64])
+               | st.text(st.characters(), max_size=12) | st.sampled_from(["é\ud800", "\udfff", "x" * 40, "é" * 41])
+               | st.builds(_Text, st.text(max_size=3)) | st.builds(tuple, st.lists(st.integers(), max_size=2)))
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(value=st.recursive(_ODD_LEAVES, lambda inner: st.lists(inner, max_size=4)
+                          | st.dictionaries(st.text(max_size=3), inner, max_size=4), max_leaves=12))
+def test_which_values_jsonschema_rs_reads_alike(value: Any) -> None:
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(native_schema, "NATIVE_TEXT_LIMIT", 40)  # short texts stand for long ones
+        assert native_schema.reads_alike(value) == _reads_alike_by_definition(value)
 
 
 def test_a_long_run_of_valid_requests_loads_jsonschema_rs_for_the_yes(monkeypatch: pytest.MonkeyPatch) -> None:

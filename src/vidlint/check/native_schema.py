@@ -78,10 +78,8 @@ def loaded_validator(profile: ModelProfile) -> Any:
 
 
 def is_valid(request: Any, native: Any) -> bool | None:
-    """jsonschema-rs's yes or no for ``request``; None where it might answer otherwise than
-    jsonschema (a value it reads otherwise, one it refuses)."""
-    if not _rust_reads_alike(request):
-        return None
+    """jsonschema-rs's yes or no for ``request``, a request it reads alike (``reads_alike``);
+    None where it refuses a value."""
     try:
         return bool(native.is_valid(request))
     except Exception:  # noqa: BLE001 - a value it cannot take (a lone surrogate, ...)
@@ -192,26 +190,31 @@ NATIVE_TEXT_LIMIT = 1 << 18  # characters
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _rust_reads_alike(value: Any) -> bool:
+def reads_alike(value: Any) -> bool:
     """Whether jsonschema-rs sees ``value`` as Python does, at a memory cost like jsonschema's: it
     reads NaN and infinities as null and may round integers past 64 bits; text with a lone
     surrogate (not UTF-8) it refuses, or passes over where no keyword reads it; a text longer
-    than ``NATIVE_TEXT_LIMIT`` it would copy several times. A loop, not recursion: a request may
-    nest as deep as the JSON reader allows."""
+    than ``NATIVE_TEXT_LIMIT`` it would copy several times. A value of a type json.loads does
+    not make (a subclass, a tuple) is not vouched for either. Asked once per request, before
+    jsonschema-rs sees it (``is_valid``, ``confirmed_errors``). A loop over a list that grows
+    as containers are met, not recursion: a request may nest as deep as the JSON reader allows."""
     pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):  # first: most values are text
+    for item in pending:
+        kind = type(item)
+        if kind is str:  # first: most values are text
             if len(item) > NATIVE_TEXT_LIMIT or (not item.isascii() and _SURROGATE.search(item)):
                 return False
-        elif isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, float):
+        elif kind is dict:
+            pending += item.values()
+        elif kind is list:
+            pending += item
+        elif kind is int:
+            if not -(2**63) <= item < 2**64:
+                return False
+        elif kind is float:
             if not math.isfinite(item):
                 return False
-        elif isinstance(item, int) and not -(2**63) <= item < 2**64:
+        elif kind is not bool and item is not None:
             return False
     return True
 
@@ -249,11 +252,12 @@ forget_with_models(_PLANS.clear)
 
 
 def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: Callable[[], Any]) -> list[Any] | None:
-    """jsonschema's errors for ``request``, in jsonschema's order, found at the places
-    jsonschema-rs reports (``jsonschema_validator()``: the model's jsonschema validator, asked
-    for only where jsonschema is to run a keyword); None: run jsonschema whole."""
+    """jsonschema's errors for ``request`` (one that jsonschema-rs ``reads_alike``), in
+    jsonschema's order, found at the places jsonschema-rs reports (``jsonschema_validator()``:
+    the model's jsonschema validator, asked for only where jsonschema is to run a keyword);
+    None: run jsonschema whole."""
     native = native_validator(profile)
-    if native is None or not _rust_reads_alike(request):
+    if native is None:
         return None
     try:
         places = dict.fromkeys((tuple(e.evaluation_path), tuple(e.instance_path)) for e in native.iter_errors(request))
