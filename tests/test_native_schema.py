@@ -70,6 +70,49 @@ def test_same_schema_diagnostics_for_every_model(model: str, monkeypatch: pytest
     assert counted["requests with findings"] > 5, counted
 
 
+def _walked(request: Any, plan: Any, instance_path: tuple[Any, ...]) -> Any:
+    try:
+        order, instance = native_schema._walk(request, plan, instance_path)
+    except (native_schema._Unwalkable, KeyError, IndexError, TypeError):
+        return "unwalkable"
+    return order, id(instance)
+
+
+@pytest.mark.parametrize("model", known_models())
+def test_a_path_of_named_steps_walks_as_the_steps_do(model: str) -> None:
+    """A plan whose steps all name their key (``properties``, ``prefixItems``) has its instance
+    path and order key worked out once; the walk along them is the step-by-step walk's."""
+    profile = load_profile(model)
+    assert profile is not None
+    native = native_schema.native_validator(profile)
+    schema = load_schema_file(f"{model}.json")
+    shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
+    counted = {"named": 0, "other": 0}
+
+    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(value=model_requests(model, schema, shared))
+    def agree(value: Any) -> None:
+        if not isinstance(value, dict) or not native_schema.reads_alike(value):
+            return
+        native_schema.confirmed_errors(value, profile, lambda: _validator(profile))  # makes the plans
+        plans = native_schema._PLANS.get(model, {})
+        for error in native.iter_errors(value):
+            plan, instance_path = plans.get(tuple(error.evaluation_path)), tuple(error.instance_path)
+            if plan is None:
+                continue
+            counted["named" if plan.named is not None else "other"] += 1
+            named, plan.named = plan.named, None  # the step-by-step walk
+            try:
+                stepwise = _walked(value, plan, instance_path)
+            finally:
+                plan.named = named
+            assert _walked(value, plan, instance_path) == stepwise
+            assert _walked(value, plan, (*instance_path, "x")) == "unwalkable"
+
+    agree()
+    assert counted["named"] > 0, counted
+
+
 @pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(value=mutated_requests())

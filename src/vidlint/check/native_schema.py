@@ -234,12 +234,17 @@ class _Step(NamedTuple):
 class _Plan:
     """Where an evaluation path leads in the schema, whatever the request."""
 
-    __slots__ = ("steps", "order", "schema_path", "node", "keyword", "hops", "evolved")
+    __slots__ = ("steps", "order", "named", "schema_path", "node", "keyword", "hops", "evolved")
 
     def __init__(self, steps: tuple[_Step, ...], order: tuple[int, ...], schema_path: tuple[Any, ...],
                  node: dict[str, Any], keyword: str, hops: tuple[tuple[str, Any, Any], ...]) -> None:
         self.steps = steps
         self.order = order  # the order key of the schema steps after the last instance step
+        # where every step names its key (properties, prefixItems): the one instance path there
+        # and the whole order key, the same for every request
+        self.named: tuple[tuple[Any, ...], tuple[int, ...]] | None = None
+        if all(step.keyword in ("properties", "prefixItems") for step in steps):
+            self.named = (tuple(step.key for step in steps), (*(i for step in steps for i in step.order), *order))
         self.schema_path = schema_path  # jsonschema's schema path to the node
         self.node = node
         self.keyword = keyword
@@ -263,7 +268,9 @@ def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: 
         places = dict.fromkeys((tuple(e.evaluation_path), tuple(e.instance_path)) for e in native.iter_errors(request))
     except Exception:  # noqa: BLE001 - a value it cannot take (a lone surrogate, ...)
         return None
-    plans = _PLANS.setdefault(profile.name, {})
+    plans = _PLANS.get(profile.name)
+    if plans is None:
+        plans = _PLANS[profile.name] = {}
     sites: dict[tuple[int, ...], tuple[_Plan, tuple[Any, ...], Any]] = {}
     for evaluation_path, instance_path in places:
         if evaluation_path not in plans:
@@ -281,7 +288,7 @@ def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: 
         sites.setdefault(order, (plan, instance_path, instance))
     errors: list[Any] = []
     found: list[Any] | None
-    for _, (plan, instance_path, instance) in sorted(sites.items(), key=lambda item: item[0]):
+    for _, (plan, instance_path, instance) in sorted(sites.items()):  # the order keys differ: no plans compared
         try:
             found = leaf_errors(plan.keyword, plan.node, instance) if plan.keyword in LEAF_KEYWORDS else None
             if found is None:
@@ -300,6 +307,14 @@ def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: 
 def _walk(request: Any, plan: _Plan, instance_path: tuple[Any, ...]) -> tuple[tuple[int, ...], Any]:
     """The order key of ``plan``'s site in ``request`` (the order jsonschema's walk reaches
     sites in) and the value there; _Unwalkable where the request does not go that way."""
+    if plan.named is not None:
+        path, whole_order = plan.named
+        if instance_path != path:
+            raise _Unwalkable
+        instance = request
+        for key in path:
+            instance = instance[key]
+        return whole_order, instance
     if len(instance_path) != len(plan.steps):
         raise _Unwalkable
     order: list[int] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 from vidlint.core.wording import did_you_mean, label, number, plural, show, span, type_name
@@ -105,8 +106,12 @@ def value_not_allowed(error: Any, profile: ModelProfile | None) -> Iterator[Find
 
 
 def _range(schema: dict[str, Any]) -> str:
-    low = schema.get("minimum", schema.get("exclusiveMinimum"))
-    high = schema.get("maximum", schema.get("exclusiveMaximum"))
+    return _range_words(schema.get("minimum", schema.get("exclusiveMinimum")),
+                        schema.get("maximum", schema.get("exclusiveMaximum")))
+
+
+@lru_cache(maxsize=256, typed=True)  # a model's few ranges, in words once
+def _range_words(low: float | None, high: float | None) -> str:
     if low is not None and high is not None:
         return span(low, high)
     if low is not None:
@@ -128,17 +133,18 @@ def out_of_range(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     nearest limit; there is none for an exclusive limit.
     """
     pointer = make_pointer(*error.absolute_path)
-    yield Finding(pointer, f"{label(pointer)} is {show(error.instance)}; the limit is {_range(error.schema)}",
-                  fix=_clamp(pointer, error.instance, error.validator, error.schema))
+    where = label(pointer)
+    yield Finding(pointer, f"{where} is {show(error.instance)}; the limit is {_range(error.schema)}",
+                  fix=_clamp(pointer, where, error.instance, error.validator, error.schema))
 
 
-def _clamp(pointer: str, value: Any, keyword: str, schema: dict[str, Any]) -> Fix | None:
+def _clamp(pointer: str, where: str, value: Any, keyword: str, schema: dict[str, Any]) -> Fix | None:
     if keyword not in ("minimum", "maximum") or isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     limit = schema[keyword]
     if isinstance(limit, float) and limit.is_integer() and isinstance(value, int):
         limit = int(limit)
-    return Fix(f"clamp {label(pointer)} to {limit}", (ReplaceValue(pointer, limit),))
+    return Fix(f"clamp {where} to {limit}", (ReplaceValue(pointer, limit),))
 
 
 def extra_keys(instance: Any, schema: dict[str, Any]) -> list[str]:
