@@ -92,10 +92,11 @@ def value_not_allowed(error: Any, profile: ModelProfile | None) -> Iterator[Find
     """
     allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
     pointer = make_pointer(*error.absolute_path)
-    choices = ", ".join(show(a) for a in allowed)
+    texts = tuple(a for a in allowed if isinstance(a, str))
+    choices = _shown(texts) if len(texts) == len(allowed) else ", ".join(show(a) for a in allowed)
     hint = fix = None
     if isinstance(error.instance, str):
-        match = did_you_mean(error.instance, [a for a in allowed if isinstance(a, str)])
+        match = _guess(error.instance, texts)
         if match is None:
             normalised = error.instance.replace("/", ":").replace("x", ":").replace(" ", "")
             match = next((a for a in allowed if isinstance(a, str) and a.lower() == normalised.lower()), None)
@@ -103,6 +104,19 @@ def value_not_allowed(error: Any, profile: ModelProfile | None) -> Iterator[Find
             hint = f"did you mean {show(match)}?"
             fix = Fix(f"write {show(match)}", (ReplaceValue(pointer, match),))
     yield Finding(pointer, f"{label(pointer)} is {show(error.instance)}; expected one of {choices}", hint, fix=fix)
+
+
+# Worked out once per model's list of names and the name given: a model has a few enums and
+# fields, and the same wrong value or typo is met again and again in a batch.
+@lru_cache(maxsize=256)
+def _shown(allowed: tuple[str, ...]) -> str:
+    """``"720p", "1080p"``: the values an enum of strings allows, as a message shows them."""
+    return ", ".join(show(a) for a in allowed)
+
+
+@lru_cache(maxsize=1024)
+def _guess(given: str, names: tuple[str, ...]) -> str | None:
+    return did_you_mean(given, names)
 
 
 def _range(schema: dict[str, Any]) -> str:
@@ -187,7 +201,7 @@ def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
             continue  # VL107
         if base and key in root_properties:
             continue  # VL106
-        guess = did_you_mean(key, [k for k in known if k != "$schema"])
+        guess = _guess(key, tuple(k for k in known if k != "$schema"))
         where = f" in {label(base)}" if base else ""
         message = f'unknown field "{key}"{where}'
         if guess:
