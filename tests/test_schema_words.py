@@ -13,7 +13,8 @@ from vidlint.core.wording import did_you_mean, label, show, span
 from vidlint.rules.schema import out_of_range, unknown_field, value_not_allowed
 
 _NAMES = st.sampled_from(["720p", "1080p", "16:9", "9:16", "aspect_ratio", "image_urls", "duration", "x"])
-_VALUES = st.one_of(_NAMES, st.text(max_size=8), st.integers(-3, 3), st.booleans(), st.none(), st.floats(-3, 3))
+_VALUES = st.one_of(_NAMES, st.text(max_size=8), st.integers(-3, 3), st.booleans(), st.none(), st.floats(-3, 3),
+                    st.builds(lambda name: name.upper() * 30, _NAMES))  # longer than a typo: not remembered
 
 
 def _one(rule: Any, error: LeafError, profile: Any = None) -> Any:
@@ -38,7 +39,8 @@ def test_an_enums_choices_and_guess_read_as_worked_out_each_time(allowed: list[A
 
 
 @settings(max_examples=200, deadline=None, database=None)
-@given(known=st.lists(_NAMES, min_size=1, max_size=6, unique=True), typo=st.text(min_size=1, max_size=12) | _NAMES)
+@given(known=st.lists(_NAMES, min_size=1, max_size=6, unique=True),
+       typo=st.text(min_size=1, max_size=12) | _NAMES | st.builds(lambda name: name + "_" * 100, _NAMES))
 def test_the_field_a_typo_meant_reads_as_worked_out_each_time(known: list[str], typo: str) -> None:
     if typo in known:
         return

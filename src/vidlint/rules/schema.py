@@ -114,8 +114,14 @@ def _shown(allowed: tuple[str, ...]) -> str:
     return ", ".join(show(a) for a in allowed)
 
 
-@lru_cache(maxsize=1024)
 def _guess(given: str, names: tuple[str, ...]) -> str | None:
+    """The name ``given`` most likely meant (``did_you_mean``), remembered for a name of typo
+    length: a long text is no typo, and a cache would keep it in memory."""
+    return _remembered_guess(given, names) if len(given) <= 100 else did_you_mean(given, names)
+
+
+@lru_cache(maxsize=1024)
+def _remembered_guess(given: str, names: tuple[str, ...]) -> str | None:
     return did_you_mean(given, names)
 
 
