@@ -193,7 +193,14 @@ def test_without_jsonschema_rs_jsonschema_alone_gives_the_same_output(monkeypatc
     with_native = _lint(text)
     monkeypatch.setitem(sys.modules, "jsonschema_rs", None)  # import fails: not installed
     monkeypatch.setattr(native_schema, "_NATIVE", {})
+    read_switches()
+
+    def not_asked(value: Any) -> bool:
+        raise AssertionError("a request walked for jsonschema-rs, which is not installed")
+
+    monkeypatch.setattr(native_schema, "reads_alike", not_asked)
     without = _lint(text)
+    read_switches()
     assert native_schema.native_validator(load_profile(MODEL)) is None  # type: ignore[arg-type]
     assert with_native == without
     assert {d["code"] for d in without} >= {"VL102", "VL103"}

@@ -32,6 +32,7 @@ paths to the same diagnostics on generated requests of every model and on the be
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import re
@@ -49,7 +50,13 @@ forget_with_models(_NATIVE.clear)
 
 
 def enabled() -> bool:
-    return not os.environ.get(DISABLE_ENV)
+    """Whether jsonschema-rs may be asked: not turned off, and installed (found, not imported)."""
+    if os.environ.get(DISABLE_ENV):
+        return False
+    try:
+        return importlib.util.find_spec("jsonschema_rs") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def native_validator(profile: ModelProfile) -> Any:
