@@ -70,6 +70,49 @@ def test_same_schema_diagnostics_for_every_model(model: str, monkeypatch: pytest
     assert counted["requests with findings"] > 5, counted
 
 
+def _walked(request: Any, plan: Any, instance_path: tuple[Any, ...]) -> Any:
+    try:
+        order, instance = native_schema._walk(request, plan, instance_path)
+    except (native_schema._Unwalkable, KeyError, IndexError, TypeError):
+        return "unwalkable"
+    return order, id(instance)
+
+
+@pytest.mark.parametrize("model", known_models())
+def test_a_path_of_named_steps_walks_as_the_steps_do(model: str) -> None:
+    """A plan whose steps all name their key (``properties``, ``prefixItems``) has its instance
+    path and order key worked out once; the walk along them is the step-by-step walk's."""
+    profile = load_profile(model)
+    assert profile is not None
+    native = native_schema.native_validator(profile)
+    schema = load_schema_file(f"{model}.json")
+    shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
+    counted = {"named": 0, "other": 0}
+
+    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(value=model_requests(model, schema, shared))
+    def agree(value: Any) -> None:
+        if not isinstance(value, dict) or not native_schema.reads_alike(value):
+            return
+        native_schema.confirmed_errors(value, profile, lambda: _validator(profile))  # makes the plans
+        plans = native_schema._PLANS.get(model, {})
+        for error in native.iter_errors(value):
+            plan, instance_path = plans.get(tuple(error.evaluation_path)), tuple(error.instance_path)
+            if plan is None:
+                continue
+            counted["named" if plan.named is not None else "other"] += 1
+            named, plan.named = plan.named, None  # the step-by-step walk
+            try:
+                stepwise = _walked(value, plan, instance_path)
+            finally:
+                plan.named = named
+            assert _walked(value, plan, instance_path) == stepwise
+            assert _walked(value, plan, (*instance_path, "x")) == "unwalkable"
+
+    agree()
+    assert counted["named"] > 0, counted
+
+
 @pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(value=mutated_requests())
@@ -122,13 +165,26 @@ def test_patterns_are_python_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "VL109" in {d["code"] for d in reference}
 
 
-def test_numbers_jsonschema_rs_reads_otherwise_go_to_jsonschema() -> None:
+def _without_jsonschema_rs_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    def asked(*args: Any) -> Any:
+        raise AssertionError("jsonschema-rs was asked about a value it reads otherwise")
+
+    monkeypatch.setattr(native_schema, "is_valid", asked)
+    monkeypatch.setattr(native_schema, "confirmed_errors", asked)
+
+
+def test_numbers_jsonschema_rs_reads_otherwise_go_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
     profile = load_profile(MODEL)
     assert profile is not None
+    native_schema.native_validator(profile)  # loaded: it would answer
     for odd in (float("nan"), float("inf"), 2**70):
         request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
                    "duration": 99, "seed": odd}
-        assert native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) is None
+        assert not native_schema.reads_alike(request)
+        reference = _diagnostics(request, MODEL)
+        with monkeypatch.context() as patched:
+            _without_jsonschema_rs_asked(patched)
+            assert _diagnostics(request, MODEL) == reference and "VL104" in {d["code"] for d in reference}
 
 
 def test_without_jsonschema_rs_jsonschema_alone_gives_the_same_output(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -137,20 +193,27 @@ def test_without_jsonschema_rs_jsonschema_alone_gives_the_same_output(monkeypatc
     with_native = _lint(text)
     monkeypatch.setitem(sys.modules, "jsonschema_rs", None)  # import fails: not installed
     monkeypatch.setattr(native_schema, "_NATIVE", {})
+    read_switches()
+
+    def not_asked(value: Any) -> bool:
+        raise AssertionError("a request walked for jsonschema-rs, which is not installed")
+
+    monkeypatch.setattr(native_schema, "reads_alike", not_asked)
     without = _lint(text)
+    read_switches()
     assert native_schema.native_validator(load_profile(MODEL)) is None  # type: ignore[arg-type]
     assert with_native == without
     assert {d["code"] for d in without} >= {"VL102", "VL103"}
 
 
 def test_values_jsonschema_rs_cannot_take_go_to_jsonschema(monkeypatch: pytest.MonkeyPatch) -> None:
-    profile = load_profile(MODEL)
-    assert profile is not None
     request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
                "duration": 99, "negative_prompt": "x" * 600 + "\ud800"}  # a lone surrogate: not UTF-8
-    assert native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) is None
+    assert not native_schema.reads_alike(request)
     native, reference = _both(lambda: _diagnostics(request, MODEL), monkeypatch)
     assert native == reference and len(reference) == 2
+    _without_jsonschema_rs_asked(monkeypatch)
+    assert _diagnostics(request, MODEL) == reference
 
 
 @pytest.mark.parametrize("depth", [50, 900])
@@ -250,11 +313,46 @@ def test_jsonschema_rs_answers_yes_or_no_only_for_values_it_reads_alike() -> Non
     assert profile is not None
     native = native_schema.native_validator(profile)
     request = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"]}
-    assert native_schema.is_valid(request, native) is True
+    assert native_schema.reads_alike(request) and native_schema.is_valid(request, native) is True
     assert native_schema.is_valid({**request, "duration": 99}, native) is False
     long_text = "x" * (native_schema.NATIVE_TEXT_LIMIT + 1)  # copied several times by jsonschema-rs
     for odd in (float("nan"), 2**70, "\ud800", "x" * 600 + "\ud800", long_text):  # null, rounded, not UTF-8
-        assert native_schema.is_valid({**request, "negative_prompt": odd}, native) is None
+        assert not native_schema.reads_alike({**request, "negative_prompt": odd})
+        assert not native_schema.reads_alike({**request, "image_urls": [[{"a": odd}]]})
+
+
+def _reads_alike_by_definition(value: Any) -> bool:
+    """What ``native_schema.reads_alike`` says, written as plainly as possible."""
+    if type(value) is dict:
+        return all(_reads_alike_by_definition(v) for v in value.values())
+    if type(value) is list:
+        return all(_reads_alike_by_definition(v) for v in value)
+    if type(value) is str:
+        return len(value) <= native_schema.NATIVE_TEXT_LIMIT and not any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+    if type(value) is float:
+        return value not in (float("inf"), float("-inf")) and value == value
+    if type(value) is int:
+        return -(2**63) <= value < 2**64
+    return value is None or type(value) is bool  # json.loads makes nothing else
+
+
+class _Text(str):
+    pass
+
+
+_ODD_LEAVES = (st.none() | st.booleans() | st.floats() | st.integers(-(2**65), 2**65)
+               | st.sampled_from([2**63 - 1, -(2**63), -(2**63) - 1, 2**64 - 1, 2**64])
+               | st.text(st.characters(), max_size=12) | st.sampled_from(["é\ud800", "\udfff", "x" * 40, "é" * 41])
+               | st.builds(_Text, st.text(max_size=3)) | st.builds(tuple, st.lists(st.integers(), max_size=2)))
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(value=st.recursive(_ODD_LEAVES, lambda inner: st.lists(inner, max_size=4)
+                          | st.dictionaries(st.text(max_size=3), inner, max_size=4), max_leaves=12))
+def test_which_values_jsonschema_rs_reads_alike(value: Any) -> None:
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(native_schema, "NATIVE_TEXT_LIMIT", 40)  # short texts stand for long ones
+        assert native_schema.reads_alike(value) == _reads_alike_by_definition(value)
 
 
 def test_a_long_run_of_valid_requests_loads_jsonschema_rs_for_the_yes(monkeypatch: pytest.MonkeyPatch) -> None:

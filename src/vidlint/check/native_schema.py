@@ -32,6 +32,7 @@ paths to the same diagnostics on generated requests of every model and on the be
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import re
@@ -49,7 +50,13 @@ forget_with_models(_NATIVE.clear)
 
 
 def enabled() -> bool:
-    return not os.environ.get(DISABLE_ENV)
+    """Whether jsonschema-rs may be asked: not turned off, and installed (found, not imported)."""
+    if os.environ.get(DISABLE_ENV):
+        return False
+    try:
+        return importlib.util.find_spec("jsonschema_rs") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def native_validator(profile: ModelProfile) -> Any:
@@ -78,10 +85,8 @@ def loaded_validator(profile: ModelProfile) -> Any:
 
 
 def is_valid(request: Any, native: Any) -> bool | None:
-    """jsonschema-rs's yes or no for ``request``; None where it might answer otherwise than
-    jsonschema (a value it reads otherwise, one it refuses)."""
-    if not _rust_reads_alike(request):
-        return None
+    """jsonschema-rs's yes or no for ``request``, a request it reads alike (``reads_alike``);
+    None where it refuses a value."""
     try:
         return bool(native.is_valid(request))
     except Exception:  # noqa: BLE001 - a value it cannot take (a lone surrogate, ...)
@@ -192,26 +197,31 @@ NATIVE_TEXT_LIMIT = 1 << 18  # characters
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _rust_reads_alike(value: Any) -> bool:
+def reads_alike(value: Any) -> bool:
     """Whether jsonschema-rs sees ``value`` as Python does, at a memory cost like jsonschema's: it
     reads NaN and infinities as null and may round integers past 64 bits; text with a lone
     surrogate (not UTF-8) it refuses, or passes over where no keyword reads it; a text longer
-    than ``NATIVE_TEXT_LIMIT`` it would copy several times. A loop, not recursion: a request may
-    nest as deep as the JSON reader allows."""
+    than ``NATIVE_TEXT_LIMIT`` it would copy several times. A value of a type json.loads does
+    not make (a subclass, a tuple) is not vouched for either. Asked once per request, before
+    jsonschema-rs sees it (``is_valid``, ``confirmed_errors``). A loop over a list that grows
+    as containers are met, not recursion: a request may nest as deep as the JSON reader allows."""
     pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):  # first: most values are text
+    for item in pending:
+        kind = type(item)
+        if kind is str:  # first: most values are text
             if len(item) > NATIVE_TEXT_LIMIT or (not item.isascii() and _SURROGATE.search(item)):
                 return False
-        elif isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, float):
+        elif kind is dict:
+            pending += item.values()
+        elif kind is list:
+            pending += item
+        elif kind is int:
+            if not -(2**63) <= item < 2**64:
+                return False
+        elif kind is float:
             if not math.isfinite(item):
                 return False
-        elif isinstance(item, int) and not -(2**63) <= item < 2**64:
+        elif kind is not bool and item is not None:
             return False
     return True
 
@@ -231,12 +241,17 @@ class _Step(NamedTuple):
 class _Plan:
     """Where an evaluation path leads in the schema, whatever the request."""
 
-    __slots__ = ("steps", "order", "schema_path", "node", "keyword", "hops", "evolved")
+    __slots__ = ("steps", "order", "named", "schema_path", "node", "keyword", "hops", "evolved")
 
     def __init__(self, steps: tuple[_Step, ...], order: tuple[int, ...], schema_path: tuple[Any, ...],
                  node: dict[str, Any], keyword: str, hops: tuple[tuple[str, Any, Any], ...]) -> None:
         self.steps = steps
         self.order = order  # the order key of the schema steps after the last instance step
+        # where every step names its key (properties, prefixItems): the one instance path there
+        # and the whole order key, the same for every request
+        self.named: tuple[tuple[Any, ...], tuple[int, ...]] | None = None
+        if all(step.keyword in ("properties", "prefixItems") for step in steps):
+            self.named = (tuple(step.key for step in steps), (*(i for step in steps for i in step.order), *order))
         self.schema_path = schema_path  # jsonschema's schema path to the node
         self.node = node
         self.keyword = keyword
@@ -249,17 +264,20 @@ forget_with_models(_PLANS.clear)
 
 
 def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: Callable[[], Any]) -> list[Any] | None:
-    """jsonschema's errors for ``request``, in jsonschema's order, found at the places
-    jsonschema-rs reports (``jsonschema_validator()``: the model's jsonschema validator, asked
-    for only where jsonschema is to run a keyword); None: run jsonschema whole."""
+    """jsonschema's errors for ``request`` (one that jsonschema-rs ``reads_alike``), in
+    jsonschema's order, found at the places jsonschema-rs reports (``jsonschema_validator()``:
+    the model's jsonschema validator, asked for only where jsonschema is to run a keyword);
+    None: run jsonschema whole."""
     native = native_validator(profile)
-    if native is None or not _rust_reads_alike(request):
+    if native is None:
         return None
     try:
         places = dict.fromkeys((tuple(e.evaluation_path), tuple(e.instance_path)) for e in native.iter_errors(request))
     except Exception:  # noqa: BLE001 - a value it cannot take (a lone surrogate, ...)
         return None
-    plans = _PLANS.setdefault(profile.name, {})
+    plans = _PLANS.get(profile.name)
+    if plans is None:
+        plans = _PLANS[profile.name] = {}
     sites: dict[tuple[int, ...], tuple[_Plan, tuple[Any, ...], Any]] = {}
     for evaluation_path, instance_path in places:
         if evaluation_path not in plans:
@@ -277,7 +295,7 @@ def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: 
         sites.setdefault(order, (plan, instance_path, instance))
     errors: list[Any] = []
     found: list[Any] | None
-    for _, (plan, instance_path, instance) in sorted(sites.items(), key=lambda item: item[0]):
+    for _, (plan, instance_path, instance) in sorted(sites.items()):  # the order keys differ: no plans compared
         try:
             found = leaf_errors(plan.keyword, plan.node, instance) if plan.keyword in LEAF_KEYWORDS else None
             if found is None:
@@ -296,6 +314,14 @@ def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: 
 def _walk(request: Any, plan: _Plan, instance_path: tuple[Any, ...]) -> tuple[tuple[int, ...], Any]:
     """The order key of ``plan``'s site in ``request`` (the order jsonschema's walk reaches
     sites in) and the value there; _Unwalkable where the request does not go that way."""
+    if plan.named is not None:
+        path, whole_order = plan.named
+        if instance_path != path:
+            raise _Unwalkable
+        instance = request
+        for key in path:
+            instance = instance[key]
+        return whole_order, instance
     if len(instance_path) != len(plan.steps):
         raise _Unwalkable
     order: list[int] = []

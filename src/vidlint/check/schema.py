@@ -15,7 +15,7 @@ error inside a ``then`` (or ``else``) says its ``if`` in words. Annotations are 
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from typing import Any, NamedTuple
 
 from vidlint.check import native_schema
 from vidlint.check.fast_schema import FastValidator, fast_validator
@@ -25,8 +25,6 @@ from vidlint.core.wording import label, show
 from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
 from vidlint.rules.registry import RULES, Finding, Rule, load_all_rules
 from vidlint.rules.schema import TRANSLATES, other_violation, truncated_text
-
-T = TypeVar("T")
 
 _VALIDATORS: dict[str, Any] = {}
 forget_with_models(_VALIDATORS.clear)
@@ -55,22 +53,6 @@ def _validator(profile: ModelProfile) -> Any:
     return validator
 
 
-# per model and place (schema path, keyword): what the place says, whatever the request
-_PLACES: dict[tuple[str, str], dict[tuple[Any, ...], Any]] = {}
-forget_with_models(_PLACES.clear)
-
-
-def _by_place(find: Callable[[Any, ModelProfile], T]) -> Callable[[Any, ModelProfile], T]:
-    """``find(error, profile)``, worked out once per model and place of the error in the schema."""
-    def cached(error: Any, profile: ModelProfile) -> T:
-        known = _PLACES.setdefault((find.__name__, profile.name), {})
-        key = (*error.absolute_schema_path, error.validator)
-        if key not in known:
-            known[key] = find(error, profile)
-        return known[key]  # type: ignore[no-any-return]
-    return cached
-
-
 def _notes_of(node: Any, keyword: Any) -> dict[str, str]:
     if not isinstance(node, dict) or "x-vidlint-code" not in node:
         return {}
@@ -89,7 +71,30 @@ def _notes_of(node: Any, keyword: Any) -> dict[str, str]:
     return found
 
 
-@_by_place
+class _Place(NamedTuple):
+    """What one place of the schema (a schema path and keyword) says of its errors, whatever the request."""
+
+    notes: dict[str, str]  # the x-vidlint annotations that apply: code, message, hint
+    condition: str  # an unannotated error's ``if`` in words ("when video_urls is given"), or ""
+
+
+_PLACES: dict[str, dict[tuple[Any, ...], _Place]] = {}  # per model and place
+forget_with_models(_PLACES.clear)
+
+
+def _place(error: Any, profile: ModelProfile) -> _Place:
+    """What the place of ``error`` in the schema says, worked out once per model and place."""
+    known = _PLACES.get(profile.name)
+    if known is None:
+        known = _PLACES[profile.name] = {}
+    key = (*error.absolute_schema_path, error.validator)
+    place = known.get(key)
+    if place is None:
+        notes = _annotations(error, profile)
+        place = known[key] = _Place(notes, "" if "code" in notes else _condition_words(error, profile))
+    return place
+
+
 def _annotations(error: Any, profile: ModelProfile) -> dict[str, str]:
     """The x-vidlint annotations that apply to ``error``: the deepest node on its schema path wins.
 
@@ -137,14 +142,15 @@ class _Checks:
         self.fast_built = False
         self.fast_answers = 0
 
-    def valid(self, request: Any) -> bool:
+    def valid(self, request: Any, native_reads: bool) -> bool:
         """True when a fast check finds ``request`` valid (jsonschema would find nothing either);
-        False: jsonschema is to say what is wrong, if anything. jsonschema-rs (~2 us) answers once
+        False: jsonschema is to say what is wrong, if anything. jsonschema-rs (~2 us) answers,
+        where it reads the request alike (``native_reads``), once
         it is loaded (by the first invalid request, ``prepare``, or the ``NATIVE_AFTER``-th valid
         one): its import and build (~30 ms) are not worth a few valid requests; fastjsonschema's
         validator (~30 us) answers before."""
         native = None
-        if self.native:
+        if native_reads:
             native = native_schema.loaded_validator(self.profile)
             if native is None:
                 self.fast_answers += 1
@@ -175,20 +181,23 @@ def read_switches() -> None:
     _CHECKS.clear()
 
 
-def schema_errors(request: Any, profile: ModelProfile) -> list[Any]:
+def schema_errors(request: Any, profile: ModelProfile, native_reads: bool) -> list[Any]:
     """jsonschema's errors for ``request``, in its order: found through jsonschema-rs when it is
-    installed (``vidlint.check.native_schema``), else by jsonschema's own walk."""
-    found = native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) if _checks(profile).native else None
+    installed and reads the request alike (``native_reads``: ``vidlint.check.native_schema``),
+    else by jsonschema's own walk."""
+    found = native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) if native_reads else None
     return found if found is not None else list(_validator(profile).iter_errors(request))
 
 
 def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
-    if _checks(profile).valid(request):
+    checks = _checks(profile)
+    native_reads = checks.native and native_schema.reads_alike(request)  # jsonschema-rs may be asked
+    if checks.valid(request, native_reads):
         return []  # valid: jsonschema (slow to import) would find nothing either
     load_all_rules()
     diagnostics: list[Diagnostic] = []
-    for error in schema_errors(request, profile):
-        notes = _annotations(error, profile)
+    for error in schema_errors(request, profile, native_reads):
+        notes, condition = _place(error, profile)
         produced: list[tuple[Rule, Finding]] = []
         if "code" in notes:
             declared = RULES[notes["code"]]
@@ -203,14 +212,12 @@ def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
                         for f in translate(error, profile)]
             if not produced and (error.validator not in TRANSLATES or error.validator == "not"):
                 produced = [(other_violation, f) for f in other_violation(error, profile)]
-            condition = _condition_words(error, profile)
             if condition:
                 produced = [(r, f.replace(message=f"{f.message} {condition}")) for r, f in produced]
         diagnostics.extend(declared.emit_finding(finding) for declared, finding in produced)
     return diagnostics
 
 
-@_by_place
 def _condition_words(error: Any, profile: ModelProfile) -> str:
     """"when video_urls is given" for an error inside a ``then`` (or "unless ..." inside an
     ``else``) of the model's own schema; "" elsewhere."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 from vidlint.core.wording import did_you_mean, label, number, plural, show, span, type_name
@@ -91,10 +92,11 @@ def value_not_allowed(error: Any, profile: ModelProfile | None) -> Iterator[Find
     """
     allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
     pointer = make_pointer(*error.absolute_path)
-    choices = ", ".join(show(a) for a in allowed)
+    texts = tuple(a for a in allowed if isinstance(a, str))
+    choices = _shown(texts) if len(texts) == len(allowed) else ", ".join(show(a) for a in allowed)
     hint = fix = None
     if isinstance(error.instance, str):
-        match = did_you_mean(error.instance, [a for a in allowed if isinstance(a, str)])
+        match = _guess(error.instance, texts)
         if match is None:
             normalised = error.instance.replace("/", ":").replace("x", ":").replace(" ", "")
             match = next((a for a in allowed if isinstance(a, str) and a.lower() == normalised.lower()), None)
@@ -104,9 +106,32 @@ def value_not_allowed(error: Any, profile: ModelProfile | None) -> Iterator[Find
     yield Finding(pointer, f"{label(pointer)} is {show(error.instance)}; expected one of {choices}", hint, fix=fix)
 
 
+# Worked out once per model's list of names and the name given: a model has a few enums and
+# fields, and the same wrong value or typo is met again and again in a batch.
+@lru_cache(maxsize=256)
+def _shown(allowed: tuple[str, ...]) -> str:
+    """``"720p", "1080p"``: the values an enum of strings allows, as a message shows them."""
+    return ", ".join(show(a) for a in allowed)
+
+
+def _guess(given: str, names: tuple[str, ...]) -> str | None:
+    """The name ``given`` most likely meant (``did_you_mean``), remembered for a name of typo
+    length: a long text is no typo, and a cache would keep it in memory."""
+    return _remembered_guess(given, names) if len(given) <= 100 else did_you_mean(given, names)
+
+
+@lru_cache(maxsize=1024)
+def _remembered_guess(given: str, names: tuple[str, ...]) -> str | None:
+    return did_you_mean(given, names)
+
+
 def _range(schema: dict[str, Any]) -> str:
-    low = schema.get("minimum", schema.get("exclusiveMinimum"))
-    high = schema.get("maximum", schema.get("exclusiveMaximum"))
+    return _range_words(schema.get("minimum", schema.get("exclusiveMinimum")),
+                        schema.get("maximum", schema.get("exclusiveMaximum")))
+
+
+@lru_cache(maxsize=256, typed=True)  # a model's few ranges, in words once
+def _range_words(low: float | None, high: float | None) -> str:
     if low is not None and high is not None:
         return span(low, high)
     if low is not None:
@@ -128,17 +153,18 @@ def out_of_range(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     nearest limit; there is none for an exclusive limit.
     """
     pointer = make_pointer(*error.absolute_path)
-    yield Finding(pointer, f"{label(pointer)} is {show(error.instance)}; the limit is {_range(error.schema)}",
-                  fix=_clamp(pointer, error.instance, error.validator, error.schema))
+    where = label(pointer)
+    yield Finding(pointer, f"{where} is {show(error.instance)}; the limit is {_range(error.schema)}",
+                  fix=_clamp(pointer, where, error.instance, error.validator, error.schema))
 
 
-def _clamp(pointer: str, value: Any, keyword: str, schema: dict[str, Any]) -> Fix | None:
+def _clamp(pointer: str, where: str, value: Any, keyword: str, schema: dict[str, Any]) -> Fix | None:
     if keyword not in ("minimum", "maximum") or isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     limit = schema[keyword]
     if isinstance(limit, float) and limit.is_integer() and isinstance(value, int):
         limit = int(limit)
-    return Fix(f"clamp {label(pointer)} to {limit}", (ReplaceValue(pointer, limit),))
+    return Fix(f"clamp {where} to {limit}", (ReplaceValue(pointer, limit),))
 
 
 def extra_keys(instance: Any, schema: dict[str, Any]) -> list[str]:
@@ -181,7 +207,7 @@ def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
             continue  # VL107
         if base and key in root_properties:
             continue  # VL106
-        guess = did_you_mean(key, [k for k in known if k != "$schema"])
+        guess = _guess(key, tuple(k for k in known if k != "$schema"))
         where = f" in {label(base)}" if base else ""
         message = f'unknown field "{key}"{where}'
         if guess:
