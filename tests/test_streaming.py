@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import bench_corpus, run_vidlint
+from request_strategies import any_request, dumps
 
 from vidlint import api
 from vidlint.api import LintOptions, ResultStore, lint_paths
@@ -361,6 +362,9 @@ def test_a_file_line_of_the_json_report_is_the_encoders(code, severity, message,
     result = api.FileResult(path, model, found, requests, [estimate] * estimates)
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     assert json_report.file_text(result, encode) == encode(json_report.file_json(result))
+    # the report's encoder (its C encoder made once) writes what the encoder writes
+    assert json_report.file_text(result, json_report.compact_encoder()) == encode(json_report.file_json(result))
+    assert json_report.compact_encoder()([estimate, message, line, None]) == encode([estimate, message, line, None])
     odd = api.FileResult(path, model, found, True)  # not an int: the encoder's way
     assert json_report.file_text(odd, encode) == encode(json_report.file_json(odd))
 
@@ -442,3 +446,29 @@ def test_a_forked_run_hands_every_result_to_a_report_written_as_they_come(tmp_pa
     one = run_vidlint("lint", "--format", "json", str(tmp_path), env={"VIDLINT_JOBS": "1"})
     two = run_vidlint("lint", "--format", "json", str(tmp_path), env={"VIDLINT_JOBS": "2"})
     assert two.code == one.code == 1 and two.out == one.out and one.out.count('"path"') >= 600
+
+
+@settings(max_examples=150, deadline=None)
+@given(request=any_request)
+def test_the_usual_files_own_way_gives_what_the_general_way_gives(request) -> None:  # type: ignore[no-untyped-def]
+    """``lint_bytes`` of a file holding one request (nothing found before parsing, no budget)
+    takes ``_lint_request``, which skips the general way's second sort and lists: the same
+    result, findings in the same order, from valid, broken and arbitrary requests."""
+    from pathlib import Path
+
+    from vidlint.load import Source, load_source
+
+    data = dumps(request).encode()
+    options = LintOptions(jobs=1)
+
+    def loaded():  # type: ignore[no-untyped-def]
+        return load_source(Source("r.json", None, False), data)
+
+    if len(loaded().documents) != 1:
+        return
+    usual = api._lint_request("r.json", loaded().documents[0], Path("."), options)
+    general = api._lint_documents("r.json", loaded(), Path("."), options)
+    assert usual == general
+    assert [(d.line, d.column, d.code, d.message, d.fix) for d in usual.diagnostics] == \
+        [(d.line, d.column, d.code, d.message, d.fix) for d in general.diagnostics]
+    assert api.lint_bytes("r.json", data, False, Path("."), options) == general
