@@ -115,6 +115,7 @@ _DECODER = json.JSONDecoder()
 # the key and its colon; group 1: the key), or to the start of the next array item.
 _MEMBER = re.compile(r'[ \t\n\r]*+,?[ \t\n\r]*+"([^"\\]*+(?:\\.[^"\\]*+)*+)"[ \t\n\r]*+:[ \t\n\r]*+', re.S)
 _ITEM = re.compile(r"[ \t\n\r]*+,?[ \t\n\r]*+")
+_COLON = re.compile(r"[ \t\n\r]*+:[ \t\n\r]*+")
 
 
 class PathIndex:
@@ -183,6 +184,8 @@ class PathIndex:
             else:
                 self._read[pointer] = None
                 return False
+        if index < 0 and self._find_key(at, pointer, child):
+            return True
         while True:
             if index < 0:  # an object: one match from the end of a value to the next member's value
                 member = _MEMBER.match(text, _value_end(text, at) if on_value else at)
@@ -207,6 +210,32 @@ class PathIndex:
             if here == child:
                 self._read[pointer] = [at, index, True]
                 return True
+
+    def _find_key(self, at: int, pointer: str, child: str) -> bool:
+        """The member ``child`` of the object at ``pointer``, whose members were read up to
+        ``at``, found by looking for its key, without reading the members before it (False: not
+        found that way; they are read one by one). For a key of letters, digits and "_", the
+        first ``"key"`` past ``at`` followed by a colon is that member's key when neither "{" nor
+        "}" comes between: such a quote is no closing quote (a letter cannot follow one), not
+        escaped (checked), so it opens a string holding just the key, which the colon makes a
+        key, of the object open at ``at`` (another object would open or close with a brace on
+        the way). A member found so is recorded; reading on from ``at`` records it again where
+        it is."""
+        key = child[len(pointer) + 1:]
+        if not key.isidentifier():
+            return False
+        text, literal = self.text, f'"{key}"'
+        found = text.find(literal, at)
+        while found != -1:
+            if text[found - 1] == "\\" or text.find("{", at, found) != -1 or text.find("}", at, found) != -1:
+                return False
+            colon = _COLON.match(text, found + len(literal))
+            if colon is not None:
+                self.keys[child] = found
+                self.values[child] = colon.end()
+                return True
+            found = text.find(literal, found + 1)
+        return False
 
 
 def _value_end(text: str, start: int) -> int:
