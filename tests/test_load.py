@@ -136,3 +136,24 @@ def test_placing_a_requests_findings_at_once_is_placing_each(value: Any, layout:
     assert placed == expected
     assert [(d.line, d.column, d.at_key, d.char, d.fix, d.record) for d in placed] == \
         [(d.line, d.column, d.at_key, d.char, d.fix, d.record) for d in expected]
+
+
+@FAST
+@given(text=st.text(st.sampled_from("ab\n\r\u2028é"), max_size=60), offsets=st.lists(st.integers(0, 70), max_size=20))
+def test_a_small_texts_positions_are_counted_as_a_large_ones_are_looked_up(text: str, offsets: list[int]) -> None:
+    """``LineMap`` counts the newlines before an offset in a small text and bisects a table of
+    line starts in a large one: the same line and column for any offset (only "\\n" ends a line)."""
+    from vidlint.load.positions import LineMap
+
+    counted = LineMap(text)
+    assert counted._starts is None
+    looked_up = LineMap(text)
+    looked_up._starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    for offset in offsets:
+        assert counted.position(offset) == looked_up.position(offset)
+    large_text = text * 1000 + "x" * (LineMap.SMALL + 1)
+    large, large_counted = LineMap(large_text), LineMap(large_text)
+    large_counted._starts = None
+    assert large._starts is not None
+    for offset in offsets:
+        assert large.position(offset * 997) == large_counted.position(offset * 997)
