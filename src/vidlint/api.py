@@ -187,8 +187,7 @@ def _run_budget(result: FileResult, totals: Any) -> None:
 def is_tool_text(display: str, data: bytes) -> bool:
     """Whether a .json file's bytes are a JSON Schema or a vidlint baseline, not a request (the
     text is parsed only when its start names one)."""
-    head = data[:4096]
-    if b"json-schema.org/" not in head and b'"vidlint-baseline"' not in head:
+    if data.find(b"json-schema.org/", 0, 4096) < 0 and data.find(b'"vidlint-baseline"', 0, 4096) < 0:
         return False
     loaded = load_source(Source(display, None, False), data)
     return len(loaded.documents) == 1 and is_tool_file(loaded.documents[0].value)
