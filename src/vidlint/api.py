@@ -265,11 +265,14 @@ def _add_probe_counts(counts: dict[str, int]) -> None:
 
 
 def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
-               sink: Callable[[LintRun, FileResult], None] | None = None) -> LintRun:
+               sink: Callable[[LintRun, FileResult | str], None] | None = None,
+               encode: Callable[[FileResult], str] | None = None) -> LintRun:
     """Lint the files named and found under the folders named. With a ``sink``, each file's
     result (suppressions, baseline and fixes applied) is handed to it with the run, in file
     order, as it is ready, and the run keeps only its totals (``ResultStore``): a report
-    that is written as the results come."""
+    that is written as the results come. ``encode``: what that report writes of a result
+    (``json_report.result_text``); a worker process makes it of its own results when nothing
+    is done to them here, and the sink is handed the text in place of the result."""
     options = options or LintOptions()
     from vidlint.probe.core import STATS
 
@@ -312,7 +315,8 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
                     and all(source.location is not None for source in sources))
     try:
         outcomes = map_in_order(lint_source, sources, options, PathError, jobs, prepare_workers,
-                                (_take_probe_counts, _add_probe_counts), _pack if as_they_come else None)
+                                (_take_probe_counts, _add_probe_counts),
+                                functools.partial(_pack, encode if sink is not None else None) if as_they_come else None)
         index = 0
         for result, error in outcomes:
             if isinstance(result, Packed):
@@ -353,10 +357,12 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
     return run
 
 
-def _pack(outcomes: list[tuple[FileResult | None, str | None]]) -> tuple[list[str], PackedResults]:
-    """In a worker: a chunk's path errors, and its results pickled for the store."""
+def _pack(encode: Callable[[FileResult], str] | None,
+          outcomes: list[tuple[FileResult | None, str | None]]) -> tuple[list[str], PackedResults]:
+    """In a worker: a chunk's path errors, and its results pickled for the store (or, with
+    ``encode``, the report's text of each)."""
     return [error for _, error in outcomes if error is not None], PackedResults.of(
-        [result for result, _ in outcomes if result is not None])
+        [result for result, _ in outcomes if result is not None], encode)
 
 
 def _report_stale_suppressions(run: LintRun, options: LintOptions, suppressor: Any) -> None:

@@ -101,13 +101,16 @@ class Writer:
 
     def __init__(self, stream: TextIO, **_: Any) -> None:
         self.stream = stream
-        self.encode = compact_encoder()
+        self.encode = ENCODE
         stream.write(f'{{"version": {VERSION}, "files": [')
         self.separator = "\n"
 
-    def add(self, run: LintRun, result: FileResult) -> None:
+    def add(self, run: LintRun, result: FileResult | str) -> None:
+        """A result's line, or that line made already (``result_text``, by a worker process)."""
         stream = self.stream
-        if isinstance(result.diagnostics, SpilledList) or isinstance(result.estimates, SpilledList):
+        if isinstance(result, str):
+            stream.write(self.separator + result)
+        elif isinstance(result.diagnostics, SpilledList) or isinstance(result.estimates, SpilledList):
             stream.write(self.separator)
             _write_batch(result, stream, self.encode)
         else:
@@ -128,6 +131,16 @@ def compact_encoder() -> Callable[[Any], str]:
     chunks = c_make_encoder(None, encoder.default, _string, None, encoder.key_separator, encoder.item_separator,
                             encoder.sort_keys, encoder.skipkeys, encoder.allow_nan)
     return lambda value: "".join(chunks(value, 0))
+
+
+ENCODE = compact_encoder()
+
+
+def result_text(result: FileResult) -> str:
+    """What ``Writer.add`` writes of a result (after the separator), made where the result is:
+    a worker process hands this text over instead of the pickled result (``lint_paths``'s
+    ``encode``), so the process writing the report only writes it."""
+    return file_text(result, ENCODE)
 
 
 _ITEMS = "\x00items\x00"  # where a list written item by item goes in the entry's text
