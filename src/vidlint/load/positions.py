@@ -219,22 +219,23 @@ class PathIndex:
         "}" comes between: such a quote is no closing quote (a letter cannot follow one), not
         escaped (checked), so it opens a string holding just the key, which the colon makes a
         key, of the object open at ``at`` (another object would open or close with a brace on
-        the way). A member found so is recorded; reading on from ``at`` records it again where
-        it is."""
+        the way). So the search ends at the first "}" (a JSON Lines record's end, at the latest).
+        A member found so is recorded; reading on from ``at`` records it again where it is."""
         key = child[len(pointer) + 1:]
         if not key.isidentifier():
             return False
         text, literal = self.text, f'"{key}"'
-        found = text.find(literal, at)
+        close = text.find("}", at)
+        found = text.find(literal, at, close) if close != -1 else -1
         while found != -1:
-            if text[found - 1] == "\\" or text.find("{", at, found) != -1 or text.find("}", at, found) != -1:
+            if text[found - 1] == "\\" or text.find("{", at, found) != -1:
                 return False
             colon = _COLON.match(text, found + len(literal))
             if colon is not None:
                 self.keys[child] = found
                 self.values[child] = colon.end()
                 return True
-            found = text.find(literal, found + 1)
+            found = text.find(literal, found + 1, close)
         return False
 
 
