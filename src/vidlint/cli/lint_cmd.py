@@ -151,8 +151,8 @@ class StreamedReport:
 
     def encoder(self) -> Any:
         """What the report writes of one result, for worker processes to make of theirs (the
-        JSON report's line of a file; None: the report makes it, e.g. text, which colours and
-        numbers its lines)."""
+        JSON report's line of a file; None: the report makes it itself, as the text report does,
+        which counts the infos it folds away for its last lines)."""
         if self.output_format != "json":
             return None
         from vidlint.report.json_report import result_text
