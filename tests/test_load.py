@@ -20,9 +20,13 @@ FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 # Strings that make the path index's string skip take its slow way (an escaped quote or
 # backslash before the closing quote), keys with pointer escapes, non-ASCII written both ways.
 tricky_text = st.sampled_from(['a"b', "a\\", '\\"', "x/y", "m~n", "", "é", "\n", "]},:[{", '"'])
-keys = st.one_of(st.text(max_size=6), tricky_text)
+# Keys the path index looks for by name ("a" in '"a"' followed by a colon), also written as
+# string values, inside strings with a colon after them, and among braces.
+WORDS = ["a", "b", "ab", "_1", "é"]
+words = st.sampled_from([*WORDS, 'x"a', 'a": 1, "b', '"a":', "} \"a\": {", "a\\"])
+keys = st.one_of(st.text(max_size=6), tricky_text, words)
 values = st.recursive(
-    st.one_of(json_values, tricky_text),
+    st.one_of(json_values, tricky_text, words),
     lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=4)),
     max_leaves=25,
 )
@@ -35,7 +39,8 @@ layouts = st.sampled_from([
 def asked(index: Any) -> list[str]:
     """Every pointer the scanner found, and some that name nothing."""
     pointers = list(index.values)
-    return pointers + [p + "/missing" for p in pointers[:5]] + [p + "/0" for p in pointers[:5]] + ["/~2", "nope"]
+    return (pointers + [p + "/missing" for p in pointers[:5]] + [p + "/0" for p in pointers[:5]] + ["/~2", "nope"]
+            + [f"{p}/{word}" for p in pointers[:8] for word in WORDS])  # a key that may be elsewhere
 
 
 @FAST
@@ -58,6 +63,17 @@ def test_a_string_with_escaped_quotes_is_skipped_whole() -> None:
     assert text[lazy.value("/b/1"):].startswith('"\\""')  # type: ignore[misc]
     assert text[lazy.value("/c/d/0"):].startswith("true")  # type: ignore[misc]
     assert lazy.key("/c") == text.index('"c"')
+
+
+def test_a_member_is_found_by_its_key_only_where_that_is_its_key() -> None:
+    """The path index looks for ``"b"`` followed by a colon rather than reading the members
+    before it, and takes what it finds only where no escaped quote, string value or other
+    object can have made it: each asked alone, with the scanner's answers."""
+    text = '{"x\\"a": 1, "p": "b", "b": {"c": 1, "q": "}"}, "c": 2, "d": "{", "e": 3, "f": {"g": {}}, "h": {"i": 1}, "j": 4}'
+    full = scan_positions(text)
+    for pointer in ["/a", "/b", "/c", "/b/c", "/b/q", "/e", "/b/e", "/d", "/f/g", "/f/e", "/f/g/e", "/h/j", "/j"]:
+        assert PathIndex(text).value(pointer) == full.values.get(pointer), pointer
+        assert PathIndex(text).key(pointer) == full.keys.get(pointer), pointer
 
 
 def test_positions_of_a_document_with_duplicate_keys_are_the_scanners() -> None:
@@ -120,3 +136,24 @@ def test_placing_a_requests_findings_at_once_is_placing_each(value: Any, layout:
     assert placed == expected
     assert [(d.line, d.column, d.at_key, d.char, d.fix, d.record) for d in placed] == \
         [(d.line, d.column, d.at_key, d.char, d.fix, d.record) for d in expected]
+
+
+@FAST
+@given(text=st.text(st.sampled_from("ab\n\r\u2028é"), max_size=60), offsets=st.lists(st.integers(0, 70), max_size=20))
+def test_a_small_texts_positions_are_counted_as_a_large_ones_are_looked_up(text: str, offsets: list[int]) -> None:
+    """``LineMap`` counts the newlines before an offset in a small text and bisects a table of
+    line starts in a large one: the same line and column for any offset (only "\\n" ends a line)."""
+    from vidlint.load.positions import LineMap
+
+    counted = LineMap(text)
+    assert counted._starts is None
+    looked_up = LineMap(text)
+    looked_up._starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    for offset in offsets:
+        assert counted.position(offset) == looked_up.position(offset)
+    large_text = text * 1000 + "x" * (LineMap.SMALL + 1)
+    large, large_counted = LineMap(large_text), LineMap(large_text)
+    large_counted._starts = None
+    assert large._starts is not None
+    for offset in offsets:
+        assert large.position(offset * 997) == large_counted.position(offset * 997)

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import bench_corpus, run_vidlint
+from request_strategies import any_request, dumps
 
 from vidlint import api
 from vidlint.api import LintOptions, ResultStore, lint_paths
@@ -361,6 +362,9 @@ def test_a_file_line_of_the_json_report_is_the_encoders(code, severity, message,
     result = api.FileResult(path, model, found, requests, [estimate] * estimates)
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     assert json_report.file_text(result, encode) == encode(json_report.file_json(result))
+    # the report's encoder (its C encoder made once) writes what the encoder writes
+    assert json_report.file_text(result, json_report.compact_encoder()) == encode(json_report.file_json(result))
+    assert json_report.compact_encoder()([estimate, message, line, None]) == encode([estimate, message, line, None])
     odd = api.FileResult(path, model, found, True)  # not an int: the encoder's way
     assert json_report.file_text(odd, encode) == encode(json_report.file_json(odd))
 
@@ -442,3 +446,69 @@ def test_a_forked_run_hands_every_result_to_a_report_written_as_they_come(tmp_pa
     one = run_vidlint("lint", "--format", "json", str(tmp_path), env={"VIDLINT_JOBS": "1"})
     two = run_vidlint("lint", "--format", "json", str(tmp_path), env={"VIDLINT_JOBS": "2"})
     assert two.code == one.code == 1 and two.out == one.out and one.out.count('"path"') >= 600
+
+
+@settings(max_examples=150, deadline=None)
+@given(request=any_request)
+def test_the_usual_files_own_way_gives_what_the_general_way_gives(request) -> None:  # type: ignore[no-untyped-def]
+    """``lint_bytes`` of a file holding one request (nothing found before parsing, no budget)
+    takes ``_lint_request``, which skips the general way's second sort and lists: the same
+    result, findings in the same order, from valid, broken and arbitrary requests."""
+    from pathlib import Path
+
+    from vidlint.load import Source, load_source
+
+    data = dumps(request).encode()
+    options = LintOptions(jobs=1)
+
+    def loaded():  # type: ignore[no-untyped-def]
+        return load_source(Source("r.json", None, False), data)
+
+    if len(loaded().documents) != 1:
+        return
+    usual = api._lint_request("r.json", loaded().documents[0], Path("."), options)
+    general = api._lint_documents("r.json", loaded(), Path("."), options)
+    assert usual == general
+    assert [(d.line, d.column, d.code, d.message, d.fix) for d in usual.diagnostics] == \
+        [(d.line, d.column, d.code, d.message, d.fix) for d in general.diagnostics]
+    assert api.lint_bytes("r.json", data, False, Path("."), options) == general
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_forked_run_hands_the_report_text_its_workers_made_to_the_sink(tmp_path) -> None:
+    """With ``encode`` (``vidlint lint --format json``), a worker hands over the report's line of
+    each of its files instead of the pickled result: the sink gets those texts in file order
+    among the results linted here, the same lines and the same totals as one process."""
+    names = _corpus(tmp_path, 600)
+    lines: dict[int, list[str]] = {1: [], 2: []}
+    made_by_workers = []
+    runs = {}
+
+    def sink(run, result, jobs):  # type: ignore[no-untyped-def]
+        if isinstance(result, str):
+            made_by_workers.append(result)
+        lines[jobs].append(result if isinstance(result, str) else json_report.result_text(result))
+
+    for jobs in (1, 2):
+        runs[jobs] = lint_paths(names, LintOptions(jobs=jobs), encode=json_report.result_text,
+                                sink=lambda run, result, jobs=jobs: sink(run, result, jobs))
+    assert len(lines[1]) == 600 and lines[2] == lines[1]
+    assert made_by_workers and len(made_by_workers) < 600  # both processes linted some
+    one, two = runs[1].totals, runs[2].totals
+    assert (two.files, two.counts, two.by_code, two.worst, two.estimates.to_json()) == \
+        (one.files, one.counts, one.by_code, one.worst, one.estimates.to_json())
+
+
+def test_a_chunk_with_a_batchs_findings_on_disk_is_pickled_not_made_one_text(monkeypatch) -> None:
+    """A large JSON Lines batch's result keeps its findings on disk (``SpilledList``): a worker
+    does not turn it into one text in memory but pickles its chunk as before."""
+    from vidlint.run import PackedResults, SpilledList
+
+    monkeypatch.setattr(SpilledList, "HELD", 2)
+    monkeypatch.setattr(SpilledList, "BATCH", 2)
+    found = [Diagnostic("VL502", Severity.INFO, "m", f"/image_urls/{n}", None, n + 1, 1, n + 1) for n in range(7)]
+    batch = api.FileResult("b.jsonl", None, SpilledList(found), 7)
+    plain = api.FileResult("a.json", "m", found[:1], 1)
+    assert PackedResults.of([plain], json_report.result_text).texts == [json_report.result_text(plain)]
+    packed = PackedResults.of([plain, batch], json_report.result_text)
+    assert packed.texts is None and packed.count == 2 and packed.data

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, cast
 
 from vidlint.check.cascade import root_causes_first
 from vidlint.check.pipeline import check_document
-from vidlint.core.diagnostics import Diagnostic
-from vidlint.load import PathError, Source, UnreadableFile, discover, file_identity, is_tool_file, load_source, read_source
+from vidlint.core.diagnostics import Diagnostic, by_position
+from vidlint.load import (LoadedFile, PathError, Source, UnreadableFile, discover, file_identity, is_tool_file, load_source,
+                          read_source)
 from vidlint.parallel import Packed, map_in_order
 from vidlint.run import AssetOptions, CostOptions, FileResult, Inputs, LintOptions, LintRun, PackedResults, ResultStore
 
@@ -36,6 +37,14 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
 
         return _lint_batch(display, *decode(display, data), base_dir, options)
     loaded = load_source(Source(display, None, jsonl), data)
+    if len(loaded.documents) == 1 and not loaded.diagnostics and options.costs.budget is None:
+        return _lint_request(display, loaded.documents[0], base_dir, options)
+    return _lint_documents(display, loaded, base_dir, options)
+
+
+def _lint_documents(display: str, loaded: LoadedFile, base_dir: Path | None, options: LintOptions) -> FileResult:
+    """A file's requests checked in turn, its findings in position order, root causes first."""
+    session = options.assets.session
     diagnostics = list(loaded.diagnostics)
     if session is not None and len(loaded.documents) > 1:  # --online batch: probe all at once
         session.prefetch([d.value for d in loaded.documents], base_dir or Path.cwd(), options.assets.asset_maps)
@@ -49,10 +58,19 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
         diagnostics.extend(found)
         _gather(models, estimates, sites, model, estimate, site)
     count = len(documents)
-    diagnostics.sort(key=_position)
+    diagnostics.sort(key=by_position)
     diagnostics = root_causes_first(diagnostics)
     model = models[0] if len(models) == 1 else None
     return FileResult(display, model, diagnostics, count, estimates, sites)
+
+
+def _lint_request(display: str, document: Any, base_dir: Path | None, options: LintOptions) -> FileResult:
+    """``lint_bytes`` of the usual file: one request, nothing found before it was parsed, no
+    budget; its findings come from ``check_document`` in position order already."""
+    result = check_document(document, base_dir, options)
+    estimate = result.estimate
+    return FileResult(display, result.model or None, root_causes_first(result.diagnostics), 1,
+                      [] if estimate is None else [estimate], [])
 
 
 def _gather(models: list[str], estimates: Any, sites: list[tuple[str, int, int, int | None]],
@@ -64,10 +82,6 @@ def _gather(models: list[str], estimates: Any, sites: list[tuple[str, int, int, 
         models.append(model)
     if estimate is not None:
         estimates.append(estimate)
-
-
-def _position(d: Diagnostic) -> tuple[int, int, str]:
-    return d.line, d.column, d.code
 
 
 def _lint_batch(display: str, text: str | None, early: list[Diagnostic], base_dir: Path | None,
@@ -86,7 +100,7 @@ def _lint_batch(display: str, text: str | None, early: list[Diagnostic], base_di
     if not spans:
         return FileResult(display, None, early or [no_records()], 0, [], [])
     line_map = LineMap(text)
-    pending = sorted(early, key=_position)  # the file's own findings (a byte order mark), placed among the records'
+    pending = sorted(early, key=by_position)  # the file's own findings (a byte order mark), placed among the records'
     diagnostics, estimates = SpilledList(), SpilledList()
     sites: list[tuple[str, int, int, int | None]] = []
     models: list[str] = []
@@ -98,7 +112,7 @@ def _lint_batch(display: str, text: str | None, early: list[Diagnostic], base_di
             here = [d for d in pending if d.line <= line]
             pending = pending[len(here):]
             found = here + found
-        diagnostics.extend(root_causes_first(sorted(found, key=_position)))
+        diagnostics.extend(root_causes_first(sorted(found, key=by_position)))
         _gather(models, estimates, sites, model, estimate, site)
     diagnostics.extend(root_causes_first(pending))
     model = models[0] if len(models) == 1 else None
@@ -167,14 +181,13 @@ def _run_budget(result: FileResult, totals: Any) -> None:
              for estimate, (pointer, line, column, record) in zip(result.estimates, result.estimate_sites, strict=False)
              for d in totals.add(estimate, pointer)]
     if found:
-        result.diagnostics = root_causes_first(sorted([*result.diagnostics, *found], key=_position))
+        result.diagnostics = root_causes_first(sorted([*result.diagnostics, *found], key=by_position))
 
 
 def is_tool_text(display: str, data: bytes) -> bool:
     """Whether a .json file's bytes are a JSON Schema or a vidlint baseline, not a request (the
     text is parsed only when its start names one)."""
-    head = data[:4096]
-    if b"json-schema.org/" not in head and b'"vidlint-baseline"' not in head:
+    if data.find(b"json-schema.org/", 0, 4096) < 0 and data.find(b'"vidlint-baseline"', 0, 4096) < 0:
         return False
     loaded = load_source(Source(display, None, False), data)
     return len(loaded.documents) == 1 and is_tool_file(loaded.documents[0].value)
@@ -252,11 +265,14 @@ def _add_probe_counts(counts: dict[str, int]) -> None:
 
 
 def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
-               sink: Callable[[LintRun, FileResult], None] | None = None) -> LintRun:
+               sink: Callable[[LintRun, FileResult | str], None] | None = None,
+               encode: Callable[[FileResult], str] | None = None) -> LintRun:
     """Lint the files named and found under the folders named. With a ``sink``, each file's
     result (suppressions, baseline and fixes applied) is handed to it with the run, in file
     order, as it is ready, and the run keeps only its totals (``ResultStore``): a report
-    that is written as the results come."""
+    that is written as the results come. ``encode``: what that report writes of a result
+    (``json_report.result_text``); a worker process makes it of its own results when nothing
+    is done to them here, and the sink is handed the text in place of the result."""
     options = options or LintOptions()
     from vidlint.probe.core import STATS
 
@@ -299,7 +315,8 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
                     and all(source.location is not None for source in sources))
     try:
         outcomes = map_in_order(lint_source, sources, options, PathError, jobs, prepare_workers,
-                                (_take_probe_counts, _add_probe_counts), _pack if as_they_come else None)
+                                (_take_probe_counts, _add_probe_counts),
+                                functools.partial(_pack, encode if sink is not None else None) if as_they_come else None)
         index = 0
         for result, error in outcomes:
             if isinstance(result, Packed):
@@ -340,10 +357,12 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
     return run
 
 
-def _pack(outcomes: list[tuple[FileResult | None, str | None]]) -> tuple[list[str], PackedResults]:
-    """In a worker: a chunk's path errors, and its results pickled for the store."""
+def _pack(encode: Callable[[FileResult], str] | None,
+          outcomes: list[tuple[FileResult | None, str | None]]) -> tuple[list[str], PackedResults]:
+    """In a worker: a chunk's path errors, and its results pickled for the store (or, with
+    ``encode``, the report's text of each)."""
     return [error for _, error in outcomes if error is not None], PackedResults.of(
-        [result for result, _ in outcomes if result is not None])
+        [result for result, _ in outcomes if result is not None], encode)
 
 
 def _report_stale_suppressions(run: LintRun, options: LintOptions, suppressor: Any) -> None:

@@ -308,22 +308,29 @@ class SpilledList:
 class PackedResults:
     """File results pickled where they were made (a worker process), for ``ResultStore.append_pickled``:
     the pickle of the list, how many it holds, their figures but the estimates (``totals``) and
-    their estimates in order."""
+    their estimates in order. ``texts``: in place of the pickle, what a report written as the
+    results come writes of each (``encode``), made there too."""
 
-    __slots__ = ("data", "count", "totals", "estimates")
+    __slots__ = ("data", "count", "totals", "estimates", "texts")
 
-    def __init__(self, data: bytes, count: int, totals: RunTotals, estimates: list[dict[str, Any]]) -> None:
-        self.data, self.count, self.totals, self.estimates = data, count, totals, estimates
+    def __init__(self, data: bytes, count: int, totals: RunTotals, estimates: list[dict[str, Any]],
+                 texts: list[str] | None = None) -> None:
+        self.data, self.count, self.totals, self.estimates, self.texts = data, count, totals, estimates, texts
 
     @classmethod
-    def of(cls, results: list[FileResult]) -> PackedResults:
+    def of(cls, results: list[FileResult], encode: Callable[[FileResult], str] | None = None) -> PackedResults:
+        """``encode``: the report's text of a result; a large JSON Lines batch's result (its
+        findings on disk) is not made one text in memory: such a chunk is pickled."""
         import pickle
 
         totals = RunTotals()
         for result in results:
             totals.add_findings(result)
-        return cls(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL), len(results), totals,
-                   [estimate for result in results for estimate in result.estimates])
+        estimates = [estimate for result in results for estimate in result.estimates]
+        if encode is not None and not any(isinstance(r.diagnostics, SpilledList) or isinstance(r.estimates, SpilledList)
+                                          for r in results):
+            return cls(b"", len(results), totals, estimates, [encode(result) for result in results])
+        return cls(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL), len(results), totals, estimates)
 
 
 class ResultStore:
@@ -338,13 +345,14 @@ class ResultStore:
 
     With a ``sink`` (a report written as the results come, ``vidlint.report.json_report``),
     each result is handed to it and only the totals are kept: such a store has nothing to
-    iterate, and iterating it is an error rather than a report without files.
+    iterate, and iterating it is an error rather than a report without files. A worker may
+    have made the report's text of its results already: the sink is then handed that text.
     """
 
     HELD = 200  # small runs (the CLI's usual case, the editor, tests) never touch the disk
     BATCH = 100
 
-    def __init__(self, results: Iterable[FileResult] = (), sink: Callable[[FileResult], None] | None = None) -> None:
+    def __init__(self, results: Iterable[FileResult] = (), sink: Callable[[FileResult | str], None] | None = None) -> None:
         self._sink = sink
         self._held: list[FileResult] = []
         self._batch: list[FileResult] = []  # past the held ones, not yet written
@@ -375,7 +383,15 @@ class ResultStore:
 
     def append_pickled(self, packed: PackedResults) -> None:
         """The results a worker pickled (``PackedResults.of``), stored as they came: neither
-        unpickled here nor pickled again (~30 us a result), and their figures added up."""
+        unpickled here nor pickled again (~30 us a result), and their figures added up. Texts
+        a worker made for the sink go to it as they are, each in place of its result."""
+        if packed.texts is not None:
+            assert self._sink is not None
+            for text in packed.texts:
+                self._sink(text)
+            self._length += packed.count
+            self.totals.add_totals(packed.totals, packed.estimates)
+            return
         if self._sink is not None or len(self._held) < self.HELD:  # for the report now, or held as results
             import pickle
 

@@ -10,7 +10,7 @@ from vidlint.check.assets import check_assets
 from vidlint.check.estimate import estimate as estimate_cost
 from vidlint.check.schema import check_schema
 from vidlint.core.wording import type_name
-from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.diagnostics import Diagnostic, by_position
 from vidlint.load import Document
 from vidlint.models import ModelProfile, load_profile, models_advice, unknown_model_hint
 from vidlint.core.records import Record, field
@@ -79,7 +79,9 @@ def check_request(request: Any, base_dir: Path | None, options: LintOptions | No
 
 def check_document(document: Document, base_dir: Path | None, options: LintOptions | None = None) -> RequestResult:
     result = check_request(document.value, base_dir, options)
-    placed = document.place_all(result.diagnostics) + document.parse_warnings()
-    placed.sort(key=lambda d: (d.line, d.column, d.code))
+    placed = document.place_all(result.diagnostics)
+    if document.suspicious:
+        placed += document.parse_warnings()
+    placed.sort(key=by_position)
     result.diagnostics = placed
     return result

@@ -149,6 +149,16 @@ class StreamedReport:
         except OSError as exc:
             self._failed(exc)
 
+    def encoder(self) -> Any:
+        """What the report writes of one result, for worker processes to make of theirs (the
+        JSON report's line of a file; None: the report makes it itself, as the text report does,
+        which counts the infos it folds away for its last lines)."""
+        if self.output_format != "json":
+            return None
+        from vidlint.report.json_report import result_text
+
+        return result_text
+
     def end(self, run: Any) -> None:
         try:
             self._started().end(run)
@@ -399,7 +409,8 @@ def lint(paths: list[str], settings: SettingsChoice, output: Output, inputs: Inp
                                   quiet=output.quiet, show_infos=output.show_infos, style=style)
     try:
         with collector_for_a_run():
-            lint_run = lint_paths(targets, options, sink=streamed.add if streamed is not None else None)
+            lint_run = lint_paths(targets, options, sink=streamed.add if streamed is not None else None,
+                                  encode=streamed.encoder() if streamed is not None else None)
             if write_baseline_path:
                 return record_baseline(lint_run, write_baseline_path)
             if diff:

@@ -115,6 +115,7 @@ _DECODER = json.JSONDecoder()
 # the key and its colon; group 1: the key), or to the start of the next array item.
 _MEMBER = re.compile(r'[ \t\n\r]*+,?[ \t\n\r]*+"([^"\\]*+(?:\\.[^"\\]*+)*+)"[ \t\n\r]*+:[ \t\n\r]*+', re.S)
 _ITEM = re.compile(r"[ \t\n\r]*+,?[ \t\n\r]*+")
+_COLON = re.compile(r"[ \t\n\r]*+:[ \t\n\r]*+")
 
 
 class PathIndex:
@@ -183,6 +184,8 @@ class PathIndex:
             else:
                 self._read[pointer] = None
                 return False
+        if index < 0 and self._find_key(at, pointer, child):
+            return True
         while True:
             if index < 0:  # an object: one match from the end of a value to the next member's value
                 member = _MEMBER.match(text, _value_end(text, at) if on_value else at)
@@ -208,6 +211,33 @@ class PathIndex:
                 self._read[pointer] = [at, index, True]
                 return True
 
+    def _find_key(self, at: int, pointer: str, child: str) -> bool:
+        """The member ``child`` of the object at ``pointer``, whose members were read up to
+        ``at``, found by looking for its key, without reading the members before it (False: not
+        found that way; they are read one by one). For a key of letters, digits and "_", the
+        first ``"key"`` past ``at`` followed by a colon is that member's key when neither "{" nor
+        "}" comes between: such a quote is no closing quote (a letter cannot follow one), not
+        escaped (checked), so it opens a string holding just the key, which the colon makes a
+        key, of the object open at ``at`` (another object would open or close with a brace on
+        the way). So the search ends at the first "}" (a JSON Lines record's end, at the latest).
+        A member found so is recorded; reading on from ``at`` records it again where it is."""
+        key = child[len(pointer) + 1:]
+        if not key.isidentifier():
+            return False
+        text, literal = self.text, f'"{key}"'
+        close = text.find("}", at)
+        found = text.find(literal, at, close) if close != -1 else -1
+        while found != -1:
+            if text[found - 1] == "\\" or text.find("{", at, found) != -1:
+                return False
+            colon = _COLON.match(text, found + len(literal))
+            if colon is not None:
+                self.keys[child] = found
+                self.values[child] = colon.end()
+                return True
+            found = text.find(literal, found + 1, close)
+        return False
+
 
 def _value_end(text: str, start: int) -> int:
     """Where the JSON value starting at ``start`` ends. Most values are strings without an
@@ -222,16 +252,29 @@ def _value_end(text: str, start: int) -> int:
 
 
 class LineMap:
-    """Offset -> 1-based (line, column) in characters."""
+    """Offset -> 1-based (line, column) in characters. In a small text (most request files) the
+    newlines before the offset are counted when it is asked (two C calls: making a table of a
+    16-line request's line starts took longer than placing its findings); a large one (a big
+    JSON Lines batch) bisects a table of line starts made once."""
+
+    SMALL = 32768  # characters: counting up to here costs about what a bisection does
 
     def __init__(self, text: str) -> None:
-        self._starts = [0]
-        find = text.find
-        i = find("\n")
-        while i != -1:
-            self._starts.append(i + 1)
-            i = find("\n", i + 1)
+        self._text = text
+        self._starts: list[int] | None = None
+        if len(text) > self.SMALL:
+            starts = [0]
+            find, append = text.find, starts.append
+            i = find("\n")
+            while i != -1:
+                append(i + 1)
+                i = find("\n", i + 1)
+            self._starts = starts
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._starts, offset) - 1
-        return line + 1, offset - self._starts[line] + 1
+        starts = self._starts
+        if starts is None:
+            text = self._text
+            return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
