@@ -51,6 +51,7 @@ not called for a request that lacks the field (``needs_field="callback.field"``)
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Container, Iterable
 
 from vidlint.core.diagnostics import Diagnostic, Severity
@@ -327,8 +328,14 @@ def opted_in(config: Any) -> frozenset[str]:
     """The opt-in rules a configuration names by their full code (``select`` / ``extend-select``)."""
     if config is None:
         return frozenset()
+    return _opted_in(config.select, config.extend_select)
+
+
+@functools.lru_cache(maxsize=16)
+def _opted_in(select: tuple[str, ...], extend_select: tuple[str, ...]) -> frozenset[str]:
+    """:func:`opted_in`, worked out once per selection (a run has one; it was asked per request)."""
     load_all_rules()
-    return _OPT_IN.intersection({*config.select, *config.extend_select})
+    return _OPT_IN.intersection({*select, *extend_select})
 
 
 def iter_findings(items: Iterable[Finding] | None) -> Iterable[Finding]:
