@@ -154,6 +154,11 @@ def voice_binding_key(error: Any, profile: Any) -> None:
     """
 
 
+def _bound_fields(meta: dict[str, Any]) -> dict[str, str]:
+    """The field a voice binding key's word names (``image`` -> ``image_urls``), per model."""
+    return {word: field_label(target) for word, target in meta["voice_bindings"].get("keys", {}).items()}
+
+
 @rule("VL211", "voice-binding-range", "error", stage="request", reads="voice_bindings",
       needs_field="voice_bindings.pointer")
 def voice_binding_range(ctx: RequestContext) -> Iterator[Finding]:
@@ -170,7 +175,7 @@ def voice_binding_range(ctx: RequestContext) -> Iterator[Finding]:
     bindings = get_pointer(request, pointer)
     if not isinstance(bindings, dict):
         return
-    arrays = {word: field_label(target) for word, target in meta["voice_bindings"].get("keys", {}).items()}
+    arrays = derived(meta, _bound_fields)
     for key in bindings:
         match = BINDING_KEY.match(key)
         if not match or match.group(1) not in arrays:
