@@ -438,3 +438,27 @@ def test_the_siblings_vl230_weighs_are_the_other_models_of_the_family():
         for name, profile, takes in siblings:
             assert profile is load_profile(name)
             assert takes == {*profile.fields, "$schema", "model"}
+
+
+def test_derived_builds_once_per_model_data_and_arguments():
+    from vidlint.rules.registry import derived
+
+    calls = []
+
+    def build(meta, *args):
+        calls.append(args)
+        return (meta["n"], *args)
+
+    one, same_content = {"n": 1}, {"n": 1}
+    assert derived(one, build) == (1,) and derived(one, build) == (1,)
+    assert derived(one, build, "request", False) == (1, "request", False)
+    assert derived(one, build, "request", True) == (1, "request", True)
+    assert derived(one, build, "request", False) == (1, "request", False)
+    assert derived(same_content, build) == (1,)  # another model's data, equal or not, is built for
+    assert calls == [(), ("request", False), ("request", True), ()]
+
+    def nothing(meta):
+        calls.append("nothing")
+
+    assert derived(one, nothing) is None and derived(one, nothing) is None  # a None is kept too
+    assert calls[-1:] == ["nothing"] and calls.count("nothing") == 1
