@@ -48,7 +48,7 @@ def _field_shape(pattern: str) -> tuple[str, str, bool] | None:
     """(field, its pointer, whether the pattern is its items) of a pattern ``/field`` or
     ``/field/*``; None for any other pattern, which :func:`_walk` reads level by level."""
     tokens = split_pointer(pattern)
-    if not 1 <= len(tokens) <= 2 or tokens[0] == "*" or tokens[-1] != "*" and len(tokens) == 2:
+    if len(tokens) not in (1, 2) or tokens[0] == "*" or (len(tokens) == 2 and tokens[1] != "*"):
         return None
     return tokens[0], make_pointer(tokens[0]), len(tokens) == 2
 
