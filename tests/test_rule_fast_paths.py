@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from vidlint.api import lint_bytes
 from vidlint.check.assets import AssetContext, AssetRef, Resolution
-from vidlint.core.pointers import match_pattern
+from vidlint.core.pointers import _field_shape, _pattern_tokens, _walk, make_pointer, match_pattern
 from vidlint.models import known_models, load_profile
 from vidlint.probe.model import MediaProbe
 from vidlint.rules.prompt import PromptText, TagGrammar, grammar
@@ -219,6 +219,38 @@ def test_match_pattern_gives_document_order_at_every_depth():
     assert match_pattern(doc, "/a/*/missing") == []
 
 
+_KEYS = st.sampled_from(["a", "b", "0", "1", "x/y", "t~", "", "*"])
+_VALUES = st.recursive(st.none() | st.integers() | st.text(max_size=3),
+                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3),
+                       max_leaves=8)
+
+
+@SETTINGS
+@given(node=_VALUES, request=st.dictionaries(_KEYS, _VALUES, max_size=4),
+       pattern=st.lists(_KEYS, max_size=4).map(lambda tokens: make_pointer(*tokens)))
+def test_match_pattern_of_a_field_or_its_items_is_the_level_by_level_walk(node, request, pattern):
+    """``/field`` and ``/field/*`` (taken without the walk) give what the walk gives, as does
+    every other pattern (which is walked): escaped names, digits, "*" as a key, non-objects."""
+    for tried in (node, request):
+        assert match_pattern(tried, pattern) == _walk(tried, _pattern_tokens(pattern))
+    for name in [*request, "absent"]:
+        for shape in (make_pointer(name), make_pointer(name, "*")):
+            assert match_pattern(request, shape) == _walk(request, _pattern_tokens(shape))
+
+
+def test_field_shapes_are_recognised_and_other_patterns_walked():
+    assert _field_shape("/image_urls/*") == ("image_urls", "/image_urls", True)
+    assert _field_shape("/x~1y") == ("x/y", "/x~1y", False)
+    for walked in ("", "/*", "/*/a", "/a/0", "/a/*/b", "/a/b"):
+        assert _field_shape(walked) is None
+    doc = {"a/b": {"k~": 1}, "l": [5, 6]}
+    assert match_pattern(doc, "/a~1b/*") == [("/a~1b/k~0", 1)]
+    assert match_pattern(doc, "/l/*") == [("/l/0", 5), ("/l/1", 6)]
+    assert match_pattern(doc, "/l") == [("/l", [5, 6])]
+    assert match_pattern(doc, "/missing/*") == match_pattern(doc, "/missing") == []
+    assert match_pattern(["x"], "/0") == [("/0", "x")]  # an array at the top: walked
+
+
 # --- a rule runs only for models whose data has what it reads ------------------------------------
 
 REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
@@ -373,3 +405,60 @@ def test_a_finding_becomes_the_diagnostic_emit_makes_of_its_fields():
             assert made.fix.applicability == "unsafe"  # the rule's own, not the finding's
     with pytest.raises(ValueError, match="not declared with fix="):
         load_all_rules()["VL310"].emit_finding(Finding("/prompt", "m", fix=fix))
+
+
+# --- work done once per run or per model -------------------------------------------------------
+
+
+def test_opted_in_follows_the_selection_it_is_asked_about(tmp_path):
+    """The opt-in codes are kept per selection: a configuration whose selection changes, or
+    another configuration, gets its own answer."""
+    from vidlint.rules.registry import opted_in
+    from vidlint.settings.config import Config
+
+    config = Config(tmp_path / "vidlint.toml")
+    assert opted_in(config) == frozenset() and opted_in(None) == frozenset()
+    config.extend_select = ("VL235",)
+    assert opted_in(config) == {"VL235"}
+    config.select, config.extend_select = ("VL2",), ()  # a prefix does not switch an opt-in rule on
+    assert opted_in(config) == frozenset()
+    assert opted_in(Config(tmp_path / "other.toml", select=("VL", "VL235"))) == {"VL235"}
+
+
+def test_the_siblings_vl230_weighs_are_the_other_models_of_the_family():
+    from vidlint.rules.registry import derived
+    from vidlint.rules.request import _siblings
+
+    for model in known_models():
+        meta = load_profile(model).meta
+        family = meta.get("family")
+        expected = [name for name in known_models() if name != model and load_profile(name).meta.get("family") == family]
+        siblings = derived(meta, _siblings)
+        assert [name for name, _, _ in siblings] == expected
+        for name, profile, takes in siblings:
+            assert profile is load_profile(name)
+            assert takes == {*profile.fields, "$schema", "model"}
+
+
+def test_derived_builds_once_per_model_data_and_arguments():
+    from vidlint.rules.registry import derived
+
+    calls = []
+
+    def build(meta, *args):
+        calls.append(args)
+        return (meta["n"], *args)
+
+    one, same_content = {"n": 1}, {"n": 1}
+    assert derived(one, build) == (1,) and derived(one, build) == (1,)
+    assert derived(one, build, "request", False) == (1, "request", False)
+    assert derived(one, build, "request", True) == (1, "request", True)
+    assert derived(one, build, "request", False) == (1, "request", False)
+    assert derived(same_content, build) == (1,)  # another model's data, equal or not, is built for
+    assert calls == [(), ("request", False), ("request", True), ()]
+
+    def nothing(meta):
+        calls.append("nothing")
+
+    assert derived(one, nothing) is None and derived(one, nothing) is None  # a None is kept too
+    assert calls[-1:] == ["nothing"] and calls.count("nothing") == 1

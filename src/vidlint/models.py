@@ -41,9 +41,9 @@ class ModelProfile:
     def __repr__(self) -> str:
         return f"ModelProfile({self.name!r}, {str(self.path)!r})"
 
-    @property
+    @cached_property  # read once per request; the schema does not change
     def meta(self) -> dict[str, Any]:
-        return self.schema.get("x-vidlint", {})
+        return self.schema.get("x-vidlint", {})  # type: ignore[no-any-return]
 
     @cached_property  # rules ask for it once per request; the schema does not change
     def fields(self) -> tuple[str, ...]:

@@ -26,8 +26,36 @@ def match_pattern(node: Any, pattern: str) -> list[tuple[str, Any]]:
     """(pointer, value) for every value inside ``node`` that a pointer pattern matches, in
     document order: ``*`` stands for any array index or object key; a number also indexes an
     array (``/image_urls/*``, ``/model_params/voice_bindings/*``, ``/image_start``)."""
+    shape = _field_shape(pattern)
+    if shape is None or not isinstance(node, dict):
+        return _walk(node, _pattern_tokens(pattern))
+    # the common shapes, "/field" and "/field/*" (a request's own fields and their items), directly
+    name, at, items = shape
+    if name not in node:
+        return []
+    value = node[name]
+    if not items:
+        return [(at, value)]
+    if isinstance(value, list):
+        return [(f"{at}/{index}", child) for index, child in enumerate(value)]
+    if isinstance(value, dict):
+        return [(f"{at}/{escape_pointer_token(key)}", child) for key, child in value.items()]
+    return []
+
+
+@lru_cache(maxsize=512)
+def _field_shape(pattern: str) -> tuple[str, str, bool] | None:
+    """(field, its pointer, whether the pattern is its items) of a pattern ``/field`` or
+    ``/field/*``; None for any other pattern, which :func:`_walk` reads level by level."""
+    tokens = split_pointer(pattern)
+    if len(tokens) not in (1, 2) or tokens[0] == "*" or (len(tokens) == 2 and tokens[1] != "*"):
+        return None
+    return tokens[0], make_pointer(tokens[0]), len(tokens) == 2
+
+
+def _walk(node: Any, tokens: tuple[tuple[str, str], ...]) -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = [("", node)]
-    for token, escaped in _pattern_tokens(pattern):  # one level at a time, each in document order
+    for token, escaped in tokens:  # one level at a time, each in document order
         deeper: list[tuple[str, Any]] = []
         for at, value in found:
             if token == "*":  # (loops, not comprehensions: the lists are short, mostly one or two items)

@@ -51,6 +51,7 @@ not called for a request that lacks the field (``needs_field="callback.field"``)
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Container, Iterable
 
 from vidlint.core.diagnostics import Diagnostic, Severity
@@ -276,18 +277,24 @@ def stage_rules(stage: str) -> tuple[Rule, ...]:
     return _BY_STAGE[stage]
 
 
-_DERIVED: dict[tuple[Any, ...], tuple[dict[str, Any], Any]] = {}
+# by id(meta): (meta, {build or (build, *args): what it built}); the model data itself is kept,
+# so its id is not reused
+_DERIVED: dict[int, tuple[dict[str, Any], dict[Any, Any]]] = {}
+_NOT_BUILT = object()
 
 
 def derived(meta: dict[str, Any], build: Callable[..., Any], *args: Any) -> Any:
     """``build(meta, *args)``, worked out once per model data (``meta``: a profile's
     ``x-vidlint``) and ``args``: what rules and the estimate read of a model's data, not read
     again for every request."""
-    key = (id(meta), build, *args)
-    found = _DERIVED.get(key)
-    if found is None or found[0] is not meta:  # the object itself is kept, so its id is not reused
-        found = _DERIVED[key] = (meta, build(meta, *args))
-    return found[1]
+    kept = _DERIVED.get(id(meta))
+    if kept is None or kept[0] is not meta:
+        kept = _DERIVED[id(meta)] = (meta, {})
+    key = (build, *args) if args else build  # (asked several times a request: no tuple without args)
+    found = kept[1].get(key, _NOT_BUILT)
+    if found is _NOT_BUILT:
+        found = kept[1][key] = build(meta, *args)
+    return found
 
 
 def _rules_applying(meta: dict[str, Any], stage: str, unread: bool) -> tuple[tuple[Rule, str | None], ...]:
@@ -327,8 +334,14 @@ def opted_in(config: Any) -> frozenset[str]:
     """The opt-in rules a configuration names by their full code (``select`` / ``extend-select``)."""
     if config is None:
         return frozenset()
+    return _opted_in(config.select, config.extend_select)
+
+
+@functools.lru_cache(maxsize=16)
+def _opted_in(select: tuple[str, ...], extend_select: tuple[str, ...]) -> frozenset[str]:
+    """:func:`opted_in`, worked out once per selection (a run has one; it was asked per request)."""
     load_all_rules()
-    return _OPT_IN.intersection({*config.select, *config.extend_select})
+    return _OPT_IN.intersection({*select, *extend_select})
 
 
 def iter_findings(items: Iterable[Finding] | None) -> Iterable[Finding]:

@@ -154,6 +154,11 @@ def voice_binding_key(error: Any, profile: Any) -> None:
     """
 
 
+def _bound_fields(meta: dict[str, Any]) -> dict[str, str]:
+    """The field a voice binding key's word names (``image`` -> ``image_urls``), per model."""
+    return {word: field_label(target) for word, target in meta["voice_bindings"].get("keys", {}).items()}
+
+
 @rule("VL211", "voice-binding-range", "error", stage="request", reads="voice_bindings",
       needs_field="voice_bindings.pointer")
 def voice_binding_range(ctx: RequestContext) -> Iterator[Finding]:
@@ -170,7 +175,7 @@ def voice_binding_range(ctx: RequestContext) -> Iterator[Finding]:
     bindings = get_pointer(request, pointer)
     if not isinstance(bindings, dict):
         return
-    arrays = {word: field_label(target) for word, target in meta["voice_bindings"].get("keys", {}).items()}
+    arrays = derived(meta, _bound_fields)
     for key in bindings:
         match = BINDING_KEY.match(key)
         if not match or match.group(1) not in arrays:
@@ -539,6 +544,17 @@ def _taken(meta: dict[str, Any]) -> frozenset[str]:
     return frozenset((*own.fields, "$schema", "model")) if own is not None else frozenset()
 
 
+def _siblings(meta: dict[str, Any]) -> tuple[tuple[str, Any, frozenset[str]], ...]:
+    """(name, profile, :func:`_taken` of it) for each other model of the model's ``family``."""
+    own, family = meta.get("model"), meta.get("family")
+    found = []
+    for name in known_models():
+        sibling = load_profile(name)
+        if name != own and sibling is not None and sibling.meta.get("family") == family:
+            found.append((name, sibling, _taken(sibling.meta)))
+    return tuple(found)
+
+
 @rule("VL230", "sibling-fits-better", "warning", stage="request", reads="family", fix="unsafe")
 def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     """The request's fields fit another model of the same family better than the one it names.
@@ -563,11 +579,8 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     if own is None:
         return
     ranked: list[tuple[int, float, str, list[str]]] = []
-    for name in known_models():
-        sibling = load_profile(name)
-        if name == own.name or sibling is None or sibling.meta.get("family") != meta.get("family"):
-            continue
-        if any(key not in sibling.fields for key in request if key not in ("$schema", "model")):
+    for name, sibling, sibling_takes in derived(meta, _siblings):
+        if not sibling_takes.issuperset(request):
             continue
         errors = _error_count({**request, "model": name}, sibling)
         ranked.append((len(errors), -_name_overlap(name, own.name), name, errors))
