@@ -90,17 +90,18 @@ LEAF_KEYWORDS = frozenset(_COUNT)
 
 class LeafError:
     """One error of a keyword at one place, as jsonschema's ``ValidationError`` shows it to the
-    translations; ``path`` and ``schema_path`` are completed by the caller, as jsonschema's are."""
+    translations."""
 
     __slots__ = ("validator", "validator_value", "instance", "schema", "path", "schema_path", "index")
 
-    def __init__(self, keyword: str, node: dict[str, Any], instance: Any, index: int) -> None:
+    def __init__(self, keyword: str, node: dict[str, Any], instance: Any, index: int,
+                 path: tuple[Any, ...] = (), schema_path: tuple[Any, ...] = ()) -> None:
         self.validator = keyword
         self.validator_value = node[keyword]
         self.instance = instance
         self.schema = node
-        self.path: deque[Any] = deque()
-        self.schema_path: deque[Any] = deque([keyword])
+        self.path: deque[Any] = deque(path)  # where the value is in the request
+        self.schema_path: deque[Any] = deque((*schema_path, keyword))  # ``schema_path``: to the node
         self.index = index  # which of the keyword's errors at this place
 
     @property
@@ -120,9 +121,11 @@ class LeafError:
         return str(errors[self.index].message)
 
 
-def leaf_errors(keyword: str, node: dict[str, Any], instance: Any) -> list[LeafError] | None:
-    """jsonschema's errors of ``node``'s ``keyword`` on ``instance``; None: jsonschema is to run it."""
+def leaf_errors(keyword: str, node: dict[str, Any], instance: Any, path: tuple[Any, ...] = (),
+                schema_path: tuple[Any, ...] = ()) -> list[LeafError] | None:
+    """jsonschema's errors of ``node``'s ``keyword`` on ``instance`` (at ``path`` in the request,
+    ``node`` at ``schema_path`` in the schema); None: jsonschema is to run it."""
     count = _COUNT[keyword](node[keyword], instance, node)
     if count is None:
         return None
-    return [LeafError(keyword, node, instance, index) for index in range(count)]
+    return [LeafError(keyword, node, instance, index, path, schema_path) for index in range(count)]

@@ -23,7 +23,7 @@ from vidlint.core.diagnostics import Diagnostic
 from vidlint.core.pointers import make_pointer
 from vidlint.core.wording import label, show
 from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
-from vidlint.rules.registry import RULES, Finding, Rule, load_all_rules
+from vidlint.rules.registry import RULES, Finding, load_all_rules
 from vidlint.rules.schema import TRANSLATES, other_violation, truncated_text
 
 _VALIDATORS: dict[str, Any] = {}
@@ -198,23 +198,24 @@ def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     for error in schema_errors(request, profile, native_reads):
         notes, condition = _place(error, profile)
-        produced: list[tuple[Rule, Finding]] = []
         if "code" in notes:
             declared = RULES[notes["code"]]
             written = None if "message" in notes else declared.func(error, profile)
-            produced = [(declared, f) for f in written] if written is not None else [(declared, _annotated(error, notes))]
-            if declared.fixer is not None:
-                produced = [(r, f.replace(fix=f.fix or declared.fixer(error, profile))) for r, f in produced]
-        elif error.validator == "maxLength" and error.schema.get("x-vidlint-truncated"):
+            for f in (written if written is not None else (_annotated(error, notes),)):
+                fix = f.fix or (declared.fixer(error, profile) if declared.fixer is not None else None)
+                diagnostics.append(declared.emit(f.message, f.pointer, f.hint, f.at_key, f.char, 1, 1, None, fix))
+            continue
+        truncated = error.validator == "maxLength" and error.schema.get("x-vidlint-truncated")
+        if truncated:
             produced = [(truncated_text, f) for f in truncated_text(error, profile)]
         else:
             produced = [(translate, f) for translate in TRANSLATES.get(error.validator, ())
                         for f in translate(error, profile)]
             if not produced and (error.validator not in TRANSLATES or error.validator == "not"):
                 produced = [(other_violation, f) for f in other_violation(error, profile)]
-            if condition:
-                produced = [(r, f.replace(message=f"{f.message} {condition}")) for r, f in produced]
-        diagnostics.extend(declared.emit_finding(finding) for declared, finding in produced)
+        for declared, f in produced:
+            message = f"{f.message} {condition}" if condition and not truncated else f.message
+            diagnostics.append(declared.emit(message, f.pointer, f.hint, f.at_key, f.char, 1, 1, None, f.fix))
     return diagnostics
 
 
