@@ -59,3 +59,71 @@ def test_a_range_reads_the_same_for_whole_and_fractional_limits() -> None:
         assert finding.message == f"{label('/duration')} is 99; the limit is {span(low, high)}"
     at_least = LeafError("minimum", {"minimum": 1}, 0, 0)
     assert _one(out_of_range, at_least).message == "the request is 0; the limit is at least 1"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.integers(-(10**40), 10**40) | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8)
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(value=_JSON, limit=st.integers(2, 80))
+def test_show_writes_what_json_dumps_writes(value: Any, limit: int) -> None:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False)  # the encoder built for each call, as before
+    assert show(value, limit) == (text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(tokens=st.lists(st.text(max_size=6) | st.integers(0, 30).map(str), max_size=4))
+def test_a_remembered_label_reads_as_worked_out_each_time(tokens: list[str]) -> None:
+    from vidlint.core.pointers import make_pointer
+
+    pointer = make_pointer(*tokens)
+    assert label(pointer) == label.__wrapped__(pointer) == label(pointer)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(keys=st.lists(st.sampled_from(["a", "b", "x-1", "x_2", "image_urls", "z"]), max_size=6, unique=True),
+       known=st.lists(st.sampled_from(["a", "image_urls", "q"]), max_size=3, unique=True),
+       patterns=st.lists(st.sampled_from(["^x-", "_[0-9]$", "urls"]), max_size=2, unique=True))
+def test_extra_keys_with_and_without_pattern_properties(keys: list[str], known: list[str], patterns: list[str]) -> None:
+    import re
+
+    from vidlint.rules.schema import extra_keys
+
+    instance = dict.fromkeys(keys, 1)
+    schema: dict[str, Any] = {"properties": dict.fromkeys(known, {})}
+    if patterns:
+        schema["patternProperties"] = dict.fromkeys(patterns, {})
+    plain = [k for k in keys if k not in known and not any(re.search(p, k) for p in patterns)]
+    assert extra_keys(instance, schema) == plain
+    assert extra_keys(["not", "an", "object"], schema) == []
+
+
+def test_a_leaf_error_made_with_its_paths_reads_as_one_completed_afterwards() -> None:
+    node = {"type": "integer", "maximum": 15}
+    made = LeafError("maximum", node, 99, 0, ("model_params", "duration"), ("properties", "model_params", "allOf", 1))
+    completed = LeafError("maximum", node, 99, 0)
+    completed.path.extendleft(reversed(("model_params", "duration")))
+    completed.schema_path.extendleft(reversed(("properties", "model_params", "allOf", 1)))
+    assert list(made.absolute_path) == list(completed.absolute_path) == ["model_params", "duration"]
+    assert list(made.absolute_schema_path) == list(completed.absolute_schema_path) == [
+        "properties", "model_params", "allOf", 1, "maximum"]
+
+
+def test_a_top_level_field_is_misplaced_only_below_the_top_level() -> None:
+    from vidlint.models import load_profile
+    from vidlint.rules.schema import misplaced_field
+
+    profile = load_profile("wan2.7-reference-video")
+    assert profile is not None
+    at_top = LeafError("additionalProperties", {"properties": {}, "additionalProperties": False}, {"duration": 5}, 0)
+    assert list(misplaced_field(at_top, profile)) == []
+    nested = LeafError("additionalProperties", {"properties": {}, "additionalProperties": False}, {"duration": 5}, 0,
+                       ("model_params",))
+    finding = _one(misplaced_field, nested, profile)
+    assert (finding.pointer, finding.at_key) == ("/model_params/duration", True)
+    assert finding.message == '"duration" belongs at the top level, not in model_params: there the server ignores it'
