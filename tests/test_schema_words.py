@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from request_strategies import model_requests
 
+from vidlint.check import native_schema
 from vidlint.check.leaf_errors import LeafError
+from vidlint.check.schema import _findings, _translated, schema_errors
 from vidlint.core.wording import did_you_mean, label, show, span
+from vidlint.models import known_models, load_profile, load_schema_file, schema_dir
+from vidlint.rules.registry import load_all_rules
 from vidlint.rules.schema import out_of_range, unknown_field, value_not_allowed
 
 _NAMES = st.sampled_from(["720p", "1080p", "16:9", "9:16", "aspect_ratio", "image_urls", "duration", "x"])
@@ -127,3 +133,61 @@ def test_a_top_level_field_is_misplaced_only_below_the_top_level() -> None:
     finding = _one(misplaced_field, nested, profile)
     assert (finding.pointer, finding.at_key) == ("/model_params/duration", True)
     assert finding.message == '"duration" belongs at the top level, not in model_params: there the server ignores it'
+
+
+@pytest.mark.parametrize("model", known_models())
+def test_remembered_findings_read_as_worked_out_each_time(model: str) -> None:
+    """Every error of generated requests: its findings from the cache (asked twice: the second
+    time a hit) are those its translation gives."""
+    schema = load_schema_file(f"{model}.json")
+    shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
+    profile = load_profile(model)
+    load_all_rules()  # as check_schema does before it translates
+    counted = {"remembered": 0}
+
+    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(value=model_requests(model, schema, shared))
+    def agree(value: Any) -> None:
+        if not native_schema.reads_alike(value):
+            return
+        for error in schema_errors(value, profile, True):
+            first, again = _findings(error, profile), _findings(error, profile)
+            assert first == again == _translated(error, profile)
+            counted["remembered"] += isinstance(error, LeafError)
+
+    agree()
+    assert counted["remembered"] > 0 or native_schema.native_validator(profile) is None, counted
+
+
+def test_values_that_are_equal_but_shown_apart_are_remembered_apart() -> None:
+    profile = load_profile("wan2.7-reference-video")
+    assert profile is not None
+    node = {"type": "integer", "maximum": -1}
+    messages = []
+    for value in (0, 0.0, -0.0, False, 0, -0.0):
+        error = LeafError("maximum", node, value, 0, ("duration",), ("properties", "duration"))
+        messages.append([f.message for _, f in _findings(error, profile)])
+    assert messages == [["duration is 0; the limit is at most -1"], ["duration is 0.0; the limit is at most -1"],
+                        ["duration is -0.0; the limit is at most -1"], ["duration is false; the limit is at most -1"],
+                        ["duration is 0; the limit is at most -1"], ["duration is -0.0; the limit is at most -1"]]
+    other = LeafError("maximum", {"maximum": 5}, 0, 0, ("duration",), ("properties", "duration"))  # same path, other node
+    assert [f.message for _, f in _findings(other, profile)] == ["duration is 0; the limit is at most 5"]
+
+
+def test_the_remembered_findings_are_bounded_and_long_texts_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vidlint.check import schema
+
+    profile = load_profile("wan2.7-reference-video")
+    assert profile is not None
+    monkeypatch.setattr(schema, "REMEMBERED_PER_MODEL", 3)
+    schema._REMEMBERED.clear()
+    node = {"type": "integer", "maximum": 15}
+    for value in range(20, 30):
+        error = LeafError("maximum", node, value, 0, ("duration",), ("properties", "duration"))
+        assert [f.message for _, f in _findings(error, profile)] == [f"duration is {value}; the limit is at most 15"]
+    assert len(schema._REMEMBERED[profile.name]) == 3
+    schema._REMEMBERED.clear()
+    long_text = "x" * 101
+    error = LeafError("maxLength", {"maxLength": 100}, long_text, 0, ("negative_prompt",), ("properties", "negative_prompt"))
+    assert _findings(error, profile) == _translated(error, profile)
+    assert not schema._REMEMBERED.get(profile.name)
