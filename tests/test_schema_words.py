@@ -32,8 +32,7 @@ def _one(rule: Any, error: LeafError, profile: Any = None) -> Any:
 @settings(max_examples=300, deadline=None, database=None)
 @given(allowed=st.lists(_VALUES, min_size=1, max_size=5), given_value=_VALUES)
 def test_an_enums_choices_and_guess_read_as_worked_out_each_time(allowed: list[Any], given_value: Any) -> None:
-    error = LeafError("enum", {"enum": allowed}, given_value, 0)
-    error.path.append("quality")
+    error = LeafError("enum", {"enum": allowed}, given_value, 0, ("quality",))
     first = _one(value_not_allowed, error)
     again = _one(value_not_allowed, LeafError("enum", {"enum": list(allowed)}, given_value, 0))
     choices = ", ".join(show(a) for a in allowed)
@@ -59,8 +58,7 @@ def test_the_field_a_typo_meant_reads_as_worked_out_each_time(known: list[str], 
 
 def test_a_range_reads_the_same_for_whole_and_fractional_limits() -> None:
     for low, high in ((2, 15), (2.0, 15.0), (0.5, 2.5), (1, 1.0)):
-        error = LeafError("maximum", {"minimum": low, "maximum": high}, 99, 0)
-        error.path.append("duration")
+        error = LeafError("maximum", {"minimum": low, "maximum": high}, 99, 0, ("duration",))
         finding = _one(out_of_range, error)
         assert finding.message == f"{label('/duration')} is 99; the limit is {span(low, high)}"
     at_least = LeafError("minimum", {"minimum": 1}, 0, 0)
@@ -109,15 +107,17 @@ def test_extra_keys_with_and_without_pattern_properties(keys: list[str], known: 
     assert extra_keys(["not", "an", "object"], schema) == []
 
 
-def test_a_leaf_error_made_with_its_paths_reads_as_one_completed_afterwards() -> None:
-    node = {"type": "integer", "maximum": 15}
-    made = LeafError("maximum", node, 99, 0, ("model_params", "duration"), ("properties", "model_params", "allOf", 1))
-    completed = LeafError("maximum", node, 99, 0)
-    completed.path.extendleft(reversed(("model_params", "duration")))
-    completed.schema_path.extendleft(reversed(("properties", "model_params", "allOf", 1)))
-    assert list(made.absolute_path) == list(completed.absolute_path) == ["model_params", "duration"]
-    assert list(made.absolute_schema_path) == list(completed.absolute_schema_path) == [
-        "properties", "model_params", "allOf", 1, "maximum"]
+def test_a_leaf_error_has_the_paths_jsonschemas_error_has() -> None:
+    from jsonschema.validators import Draft202012Validator
+
+    schema = {"properties": {"model_params": {"allOf": [{}, {"properties": {"duration": {"maximum": 15}}}]}}}
+    [expected] = Draft202012Validator(schema).iter_errors({"model_params": {"duration": 99}})
+    node = schema["properties"]["model_params"]["allOf"][1]["properties"]["duration"]  # type: ignore[index]
+    made = LeafError("maximum", node, 99, 0, ("model_params", "duration"),
+                     ("properties", "model_params", "allOf", 1, "properties", "duration"))
+    assert list(made.absolute_path) == list(expected.absolute_path) == ["model_params", "duration"]
+    assert list(made.absolute_schema_path) == list(expected.absolute_schema_path)
+    assert (made.validator, made.instance, made.message) == (expected.validator, expected.instance, expected.message)
 
 
 def test_a_top_level_field_is_misplaced_only_below_the_top_level() -> None:

@@ -15,7 +15,6 @@ that show jsonschema's own words, imports jsonschema, which then words it. Any o
 from __future__ import annotations
 
 import re
-from collections import deque
 from typing import Any, Callable
 
 from vidlint.rules.schema import extra_keys
@@ -100,16 +99,18 @@ class LeafError:
         self.validator_value = node[keyword]
         self.instance = instance
         self.schema = node
-        self.path: deque[Any] = deque(path)  # where the value is in the request
-        self.schema_path: deque[Any] = deque((*schema_path, keyword))  # ``schema_path``: to the node
+        # where the value is in the request, and the keyword in the schema; tuples, not
+        # jsonschema's deques: made complete, read only
+        self.path = path
+        self.schema_path = (*schema_path, keyword)
         self.index = index  # which of the keyword's errors at this place
 
     @property
-    def absolute_path(self) -> deque[Any]:
+    def absolute_path(self) -> tuple[Any, ...]:
         return self.path
 
     @property
-    def absolute_schema_path(self) -> deque[Any]:
+    def absolute_schema_path(self) -> tuple[Any, ...]:
         return self.schema_path
 
     @property
