@@ -191,3 +191,25 @@ def test_the_remembered_findings_are_bounded_and_long_texts_not_kept(monkeypatch
     error = LeafError("maxLength", {"maxLength": 100}, long_text, 0, ("negative_prompt",), ("properties", "negative_prompt"))
     assert _findings(error, profile) == _translated(error, profile)
     assert not schema._REMEMBERED.get(profile.name)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(keys=st.lists(st.sampled_from(["audio_url", "duration", "quality", "durration", "qualty", "bogus", "voice_bindings",
+                                      "image_url"]), min_size=1, max_size=4, unique=True),
+       nested=st.booleans())
+def test_unknown_fields_leave_legacy_and_misplaced_ones_to_their_rules(keys: list[str], nested: bool) -> None:
+    from vidlint.rules.schema import extra_keys, legacy_field, misplaced_field, unknown_field
+
+    profile = load_profile("wan2.7-reference-video")
+    assert profile is not None
+    node = profile.schema["properties"]["model_params"] if nested else profile.schema
+    instance = dict.fromkeys(keys, "x")
+    error = LeafError("additionalProperties", node, instance, 0, ("model_params",) if nested else ())
+    legacy, root = profile.meta.get("legacy_fields", {}), profile.schema["properties"]
+    extra = extra_keys(instance, node)
+    unknown = [k for k in extra if not (k in root if nested else k in legacy)]
+    found = list(unknown_field(error, profile))
+    assert [f.pointer.rsplit("/", 1)[-1] for f in found] == unknown
+    assert all(f.message.startswith(f'unknown field "{k}"') for f, k in zip(found, unknown, strict=True))
+    others = list(misplaced_field(error, profile)) + list(legacy_field(error, profile))
+    assert sorted(f.pointer.rsplit("/", 1)[-1] for f in others) == sorted(k for k in extra if k not in unknown)

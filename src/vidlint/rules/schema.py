@@ -202,18 +202,17 @@ def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
     field to its one "did you mean", when the request does not have that field already.
     """
     base = make_pointer(*error.absolute_path)
+    # at the top level a legacy field is VL107's, below it a top-level field is VL106's
+    others = (profile.meta.get("legacy_fields", {}) if not base else profile.schema.get("properties", {})) if profile else {}
+    unknown = [key for key in _extra_keys(error) if key not in others]
+    if not unknown:
+        return
     known = list(error.schema.get("properties", {}))
     if profile is not None and not base:
         known = [k for k in known if k in profile.fields]  # fields documented as not taken are no target
     names = tuple(k for k in known if k != "$schema")
-    root_properties = profile.schema.get("properties", {}) if profile else {}
-    legacy = profile.meta.get("legacy_fields", {}) if profile else {}
-    for key in _extra_keys(error):
+    for key in unknown:
         pointer = base + make_pointer(key)
-        if base == "" and key in legacy:
-            continue  # VL107
-        if base and key in root_properties:
-            continue  # VL106
         guess = _guess(key, names)
         where = f" in {label(base)}" if base else ""
         message = f'unknown field "{key}"{where}'
