@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from request_strategies import model_requests
 
+from vidlint.check import native_schema
 from vidlint.check.leaf_errors import LeafError
+from vidlint.check.schema import _findings, _translated, schema_errors
 from vidlint.core.wording import did_you_mean, label, show, span
+from vidlint.models import known_models, load_profile, load_schema_file, schema_dir
+from vidlint.rules.registry import load_all_rules
 from vidlint.rules.schema import out_of_range, unknown_field, value_not_allowed
 
 _NAMES = st.sampled_from(["720p", "1080p", "16:9", "9:16", "aspect_ratio", "image_urls", "duration", "x"])
@@ -26,8 +32,7 @@ def _one(rule: Any, error: LeafError, profile: Any = None) -> Any:
 @settings(max_examples=300, deadline=None, database=None)
 @given(allowed=st.lists(_VALUES, min_size=1, max_size=5), given_value=_VALUES)
 def test_an_enums_choices_and_guess_read_as_worked_out_each_time(allowed: list[Any], given_value: Any) -> None:
-    error = LeafError("enum", {"enum": allowed}, given_value, 0)
-    error.path.append("quality")
+    error = LeafError("enum", {"enum": allowed}, given_value, 0, ("quality",))
     first = _one(value_not_allowed, error)
     again = _one(value_not_allowed, LeafError("enum", {"enum": list(allowed)}, given_value, 0))
     choices = ", ".join(show(a) for a in allowed)
@@ -53,9 +58,158 @@ def test_the_field_a_typo_meant_reads_as_worked_out_each_time(known: list[str], 
 
 def test_a_range_reads_the_same_for_whole_and_fractional_limits() -> None:
     for low, high in ((2, 15), (2.0, 15.0), (0.5, 2.5), (1, 1.0)):
-        error = LeafError("maximum", {"minimum": low, "maximum": high}, 99, 0)
-        error.path.append("duration")
+        error = LeafError("maximum", {"minimum": low, "maximum": high}, 99, 0, ("duration",))
         finding = _one(out_of_range, error)
         assert finding.message == f"{label('/duration')} is 99; the limit is {span(low, high)}"
     at_least = LeafError("minimum", {"minimum": 1}, 0, 0)
     assert _one(out_of_range, at_least).message == "the request is 0; the limit is at least 1"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.integers(-(10**40), 10**40) | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8)
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(value=_JSON, limit=st.integers(2, 80))
+def test_show_writes_what_json_dumps_writes(value: Any, limit: int) -> None:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False)  # the encoder built for each call, as before
+    assert show(value, limit) == (text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(tokens=st.lists(st.text(max_size=6) | st.integers(0, 30).map(str), max_size=4))
+def test_a_remembered_label_reads_as_worked_out_each_time(tokens: list[str]) -> None:
+    from vidlint.core.pointers import make_pointer
+
+    pointer = make_pointer(*tokens)
+    assert label(pointer) == label.__wrapped__(pointer) == label(pointer)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(keys=st.lists(st.sampled_from(["a", "b", "x-1", "x_2", "image_urls", "z"]), max_size=6, unique=True),
+       known=st.lists(st.sampled_from(["a", "image_urls", "q"]), max_size=3, unique=True),
+       patterns=st.lists(st.sampled_from(["^x-", "_[0-9]$", "urls"]), max_size=2, unique=True))
+def test_extra_keys_with_and_without_pattern_properties(keys: list[str], known: list[str], patterns: list[str]) -> None:
+    import re
+
+    from vidlint.rules.schema import extra_keys
+
+    instance = dict.fromkeys(keys, 1)
+    schema: dict[str, Any] = {"properties": dict.fromkeys(known, {})}
+    if patterns:
+        schema["patternProperties"] = dict.fromkeys(patterns, {})
+    plain = [k for k in keys if k not in known and not any(re.search(p, k) for p in patterns)]
+    assert extra_keys(instance, schema) == plain
+    assert extra_keys(["not", "an", "object"], schema) == []
+
+
+def test_a_leaf_error_has_the_paths_jsonschemas_error_has() -> None:
+    from jsonschema.validators import Draft202012Validator
+
+    schema = {"properties": {"model_params": {"allOf": [{}, {"properties": {"duration": {"maximum": 15}}}]}}}
+    [expected] = Draft202012Validator(schema).iter_errors({"model_params": {"duration": 99}})
+    node = schema["properties"]["model_params"]["allOf"][1]["properties"]["duration"]  # type: ignore[index]
+    made = LeafError("maximum", node, 99, 0, ("model_params", "duration"),
+                     ("properties", "model_params", "allOf", 1, "properties", "duration"))
+    assert list(made.absolute_path) == list(expected.absolute_path) == ["model_params", "duration"]
+    assert list(made.absolute_schema_path) == list(expected.absolute_schema_path)
+    assert (made.validator, made.instance, made.message) == (expected.validator, expected.instance, expected.message)
+
+
+def test_a_top_level_field_is_misplaced_only_below_the_top_level() -> None:
+    from vidlint.models import load_profile
+    from vidlint.rules.schema import misplaced_field
+
+    profile = load_profile("wan2.7-reference-video")
+    assert profile is not None
+    at_top = LeafError("additionalProperties", {"properties": {}, "additionalProperties": False}, {"duration": 5}, 0)
+    assert list(misplaced_field(at_top, profile)) == []
+    nested = LeafError("additionalProperties", {"properties": {}, "additionalProperties": False}, {"duration": 5}, 0,
+                       ("model_params",))
+    finding = _one(misplaced_field, nested, profile)
+    assert (finding.pointer, finding.at_key) == ("/model_params/duration", True)
+    assert finding.message == '"duration" belongs at the top level, not in model_params: there the server ignores it'
+
+
+@pytest.mark.parametrize("model", known_models())
+def test_remembered_findings_read_as_worked_out_each_time(model: str) -> None:
+    """Every error of generated requests: its findings from the cache (asked twice: the second
+    time a hit) are those its translation gives."""
+    schema = load_schema_file(f"{model}.json")
+    shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
+    profile = load_profile(model)
+    load_all_rules()  # as check_schema does before it translates
+    counted = {"remembered": 0}
+
+    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(value=model_requests(model, schema, shared))
+    def agree(value: Any) -> None:
+        if not native_schema.reads_alike(value):
+            return
+        for error in schema_errors(value, profile, True):
+            first, again = _findings(error, profile), _findings(error, profile)
+            assert first == again == _translated(error, profile)
+            counted["remembered"] += isinstance(error, LeafError)
+
+    agree()
+    assert counted["remembered"] > 0 or native_schema.native_validator(profile) is None, counted
+
+
+def test_values_that_are_equal_but_shown_apart_are_remembered_apart() -> None:
+    profile = load_profile("wan2.7-reference-video")
+    assert profile is not None
+    node = {"type": "integer", "maximum": -1}
+    messages = []
+    for value in (0, 0.0, -0.0, False, 0, -0.0):
+        error = LeafError("maximum", node, value, 0, ("duration",), ("properties", "duration"))
+        messages.append([f.message for _, f in _findings(error, profile)])
+    assert messages == [["duration is 0; the limit is at most -1"], ["duration is 0.0; the limit is at most -1"],
+                        ["duration is -0.0; the limit is at most -1"], ["duration is false; the limit is at most -1"],
+                        ["duration is 0; the limit is at most -1"], ["duration is -0.0; the limit is at most -1"]]
+    other = LeafError("maximum", {"maximum": 5}, 0, 0, ("duration",), ("properties", "duration"))  # same path, other node
+    assert [f.message for _, f in _findings(other, profile)] == ["duration is 0; the limit is at most 5"]
+
+
+def test_the_remembered_findings_are_bounded_and_long_texts_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vidlint.check import schema
+
+    profile = load_profile("wan2.7-reference-video")
+    assert profile is not None
+    monkeypatch.setattr(schema, "REMEMBERED_PER_MODEL", 3)
+    schema._REMEMBERED.clear()
+    node = {"type": "integer", "maximum": 15}
+    for value in range(20, 30):
+        error = LeafError("maximum", node, value, 0, ("duration",), ("properties", "duration"))
+        assert [f.message for _, f in _findings(error, profile)] == [f"duration is {value}; the limit is at most 15"]
+    assert len(schema._REMEMBERED[profile.name]) == 3
+    schema._REMEMBERED.clear()
+    long_text = "x" * 101
+    error = LeafError("maxLength", {"maxLength": 100}, long_text, 0, ("negative_prompt",), ("properties", "negative_prompt"))
+    assert _findings(error, profile) == _translated(error, profile)
+    assert not schema._REMEMBERED.get(profile.name)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(keys=st.lists(st.sampled_from(["audio_url", "duration", "quality", "durration", "qualty", "bogus", "voice_bindings",
+                                      "image_url"]), min_size=1, max_size=4, unique=True),
+       nested=st.booleans())
+def test_unknown_fields_leave_legacy_and_misplaced_ones_to_their_rules(keys: list[str], nested: bool) -> None:
+    from vidlint.rules.schema import extra_keys, legacy_field, misplaced_field, unknown_field
+
+    profile = load_profile("wan2.7-reference-video")
+    assert profile is not None
+    node = profile.schema["properties"]["model_params"] if nested else profile.schema
+    instance = dict.fromkeys(keys, "x")
+    error = LeafError("additionalProperties", node, instance, 0, ("model_params",) if nested else ())
+    legacy, root = profile.meta.get("legacy_fields", {}), profile.schema["properties"]
+    extra = extra_keys(instance, node)
+    unknown = [k for k in extra if not (k in root if nested else k in legacy)]
+    found = list(unknown_field(error, profile))
+    assert [f.pointer.rsplit("/", 1)[-1] for f in found] == unknown
+    assert all(f.message.startswith(f'unknown field "{k}"') for f, k in zip(found, unknown, strict=True))
+    others = list(misplaced_field(error, profile)) + list(legacy_field(error, profile))
+    assert sorted(f.pointer.rsplit("/", 1)[-1] for f in others) == sorted(k for k in extra if k not in unknown)

@@ -15,7 +15,6 @@ that show jsonschema's own words, imports jsonschema, which then words it. Any o
 from __future__ import annotations
 
 import re
-from collections import deque
 from typing import Any, Callable
 
 from vidlint.rules.schema import extra_keys
@@ -90,25 +89,28 @@ LEAF_KEYWORDS = frozenset(_COUNT)
 
 class LeafError:
     """One error of a keyword at one place, as jsonschema's ``ValidationError`` shows it to the
-    translations; ``path`` and ``schema_path`` are completed by the caller, as jsonschema's are."""
+    translations."""
 
     __slots__ = ("validator", "validator_value", "instance", "schema", "path", "schema_path", "index")
 
-    def __init__(self, keyword: str, node: dict[str, Any], instance: Any, index: int) -> None:
+    def __init__(self, keyword: str, node: dict[str, Any], instance: Any, index: int,
+                 path: tuple[Any, ...] = (), schema_path: tuple[Any, ...] = ()) -> None:
         self.validator = keyword
         self.validator_value = node[keyword]
         self.instance = instance
         self.schema = node
-        self.path: deque[Any] = deque()
-        self.schema_path: deque[Any] = deque([keyword])
+        # where the value is in the request, and the keyword in the schema; tuples, not
+        # jsonschema's deques: made complete, read only
+        self.path = path
+        self.schema_path = (*schema_path, keyword)
         self.index = index  # which of the keyword's errors at this place
 
     @property
-    def absolute_path(self) -> deque[Any]:
+    def absolute_path(self) -> tuple[Any, ...]:
         return self.path
 
     @property
-    def absolute_schema_path(self) -> deque[Any]:
+    def absolute_schema_path(self) -> tuple[Any, ...]:
         return self.schema_path
 
     @property
@@ -120,9 +122,11 @@ class LeafError:
         return str(errors[self.index].message)
 
 
-def leaf_errors(keyword: str, node: dict[str, Any], instance: Any) -> list[LeafError] | None:
-    """jsonschema's errors of ``node``'s ``keyword`` on ``instance``; None: jsonschema is to run it."""
+def leaf_errors(keyword: str, node: dict[str, Any], instance: Any, path: tuple[Any, ...] = (),
+                schema_path: tuple[Any, ...] = ()) -> list[LeafError] | None:
+    """jsonschema's errors of ``node``'s ``keyword`` on ``instance`` (at ``path`` in the request,
+    ``node`` at ``schema_path`` in the schema); None: jsonschema is to run it."""
     count = _COUNT[keyword](node[keyword], instance, node)
     if count is None:
         return None
-    return [LeafError(keyword, node, instance, index) for index in range(count)]
+    return [LeafError(keyword, node, instance, index, path, schema_path) for index in range(count)]

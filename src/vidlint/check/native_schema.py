@@ -297,17 +297,18 @@ def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: 
     found: list[Any] | None
     for _, (plan, instance_path, instance) in sorted(sites.items()):  # the order keys differ: no plans compared
         try:
-            found = leaf_errors(plan.keyword, plan.node, instance) if plan.keyword in LEAF_KEYWORDS else None
+            found = leaf_errors(plan.keyword, plan.node, instance, instance_path, plan.schema_path) \
+                if plan.keyword in LEAF_KEYWORDS else None
             if found is None:
                 found = list(_run_keyword(plan, instance, jsonschema_validator()))
+                for error in found:  # jsonschema's paths start at the node: the plan's lead there
+                    error.schema_path.extendleft(reversed(plan.schema_path))
+                    error.path.extendleft(reversed(instance_path))
         except (_Unwalkable, RecursionError):  # as deep as the reader allows: jsonschema's own walk copes with it
             return None
         if not found:  # the engines disagree here: jsonschema decides, over the whole request
             return None
-        for error in found:
-            error.schema_path.extendleft(reversed(plan.schema_path))
-            error.path.extendleft(reversed(instance_path))
-            errors.append(error)
+        errors += found
     return errors or None
 
 

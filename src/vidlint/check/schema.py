@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from vidlint.check import native_schema
 from vidlint.check.fast_schema import FastValidator, fast_validator
+from vidlint.check.leaf_errors import LeafError
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.core.pointers import make_pointer
 from vidlint.core.wording import label, show
@@ -195,27 +196,54 @@ def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
     if checks.valid(request, native_reads):
         return []  # valid: jsonschema (slow to import) would find nothing either
     load_all_rules()
-    diagnostics: list[Diagnostic] = []
-    for error in schema_errors(request, profile, native_reads):
-        notes, condition = _place(error, profile)
-        produced: list[tuple[Rule, Finding]] = []
-        if "code" in notes:
-            declared = RULES[notes["code"]]
-            written = None if "message" in notes else declared.func(error, profile)
-            produced = [(declared, f) for f in written] if written is not None else [(declared, _annotated(error, notes))]
-            if declared.fixer is not None:
-                produced = [(r, f.replace(fix=f.fix or declared.fixer(error, profile))) for r, f in produced]
-        elif error.validator == "maxLength" and error.schema.get("x-vidlint-truncated"):
-            produced = [(truncated_text, f) for f in truncated_text(error, profile)]
-        else:
-            produced = [(translate, f) for translate in TRANSLATES.get(error.validator, ())
-                        for f in translate(error, profile)]
-            if not produced and (error.validator not in TRANSLATES or error.validator == "not"):
-                produced = [(other_violation, f) for f in other_violation(error, profile)]
-            if condition:
-                produced = [(r, f.replace(message=f"{f.message} {condition}")) for r, f in produced]
-        diagnostics.extend(declared.emit_finding(finding) for declared, finding in produced)
-    return diagnostics
+    return [declared.emit_finding(finding) for error in schema_errors(request, profile, native_reads)
+            for declared, finding in _findings(error, profile)]
+
+
+REMEMBERED_PER_MODEL = 4096  # translations of one value at one place: a batch repeats its mistakes
+_REMEMBERED: dict[str, dict[tuple[Any, ...], tuple[Any, tuple[tuple[Rule, Finding], ...]]]] = {}
+forget_with_models(_REMEMBERED.clear)
+_SCALARS = (str, int, bool, type(None))
+
+
+def _findings(error: Any, profile: ModelProfile) -> tuple[tuple[Rule, Finding], ...]:
+    """What ``error`` says, with the rules that say it; worked out once per model, place and
+    value where the error is one made from them alone (``LeafError``) of a short scalar value."""
+    value = error.instance
+    if type(error) is not LeafError or not (type(value) in _SCALARS or type(value) is float) or (
+            type(value) is str and len(value) > 100):
+        return _translated(error, profile)
+    # a float by its repr: 0.0 and -0.0 are equal, and shown apart
+    key = (*error.schema_path, *error.path, error.index, type(value), repr(value) if type(value) is float else value)
+    known = _REMEMBERED.get(profile.name)
+    if known is None:
+        known = _REMEMBERED[profile.name] = {}
+    node, found = known.get(key, (None, ()))
+    if node is not error.schema:  # new, or another node on the same path (a $ref beside its siblings)
+        found = _translated(error, profile)
+        if len(known) < REMEMBERED_PER_MODEL:
+            known[key] = (error.schema, found)
+    return found
+
+
+def _translated(error: Any, profile: ModelProfile) -> tuple[tuple[Rule, Finding], ...]:
+    """The findings of ``error``, each with the rule that emits it."""
+    notes, condition = _place(error, profile)
+    if "code" in notes:
+        declared = RULES[notes["code"]]
+        written = None if "message" in notes else declared.func(error, profile)
+        found = list(written) if written is not None else [_annotated(error, notes)]
+        if declared.fixer is not None:
+            found = [f.replace(fix=f.fix or declared.fixer(error, profile)) for f in found]
+        return tuple((declared, f) for f in found)
+    if error.validator == "maxLength" and error.schema.get("x-vidlint-truncated"):
+        return tuple((truncated_text, f) for f in truncated_text(error, profile))
+    produced = [(translate, f) for translate in TRANSLATES.get(error.validator, ()) for f in translate(error, profile)]
+    if not produced and (error.validator not in TRANSLATES or error.validator == "not"):
+        produced = [(other_violation, f) for f in other_violation(error, profile)]
+    if condition:
+        produced = [(r, f.replace(message=f"{f.message} {condition}")) for r, f in produced]
+    return tuple(produced)
 
 
 def _condition_words(error: Any, profile: ModelProfile) -> str:

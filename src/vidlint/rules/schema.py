@@ -41,6 +41,11 @@ def missing_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
                           f'add "{name}" to the request')
 
 
+_INTEGER = re.compile(r"-?\d+")
+_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+_JSON_NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")  # as JSON writes a number: the fix reads it back
+
+
 @rule("VL102", "wrong-type", "error", stage="schema", fix="safe")
 def wrong_type(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     """A field has the wrong JSON type.
@@ -63,15 +68,14 @@ def wrong_type(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     hint = fix = None
     if isinstance(value, str):
         stripped = value.strip()
-        if ("integer" in names and re.fullmatch(r"-?\d+", stripped)) or (
-                "number" in names and re.fullmatch(r"-?\d+(\.\d+)?", stripped)):
+        if ("integer" in names and _INTEGER.fullmatch(stripped)) or ("number" in names and _DECIMAL.fullmatch(stripped)):
             hint = f"write {stripped} without quotes"
         elif "boolean" in names and stripped.lower() in ("true", "false"):
             hint = f"write {stripped.lower()} without quotes"
         elif "array" in names:
             hint = f"wrap it in a list: [{show(value)}]"
             fix = Fix(f"wrap {label(pointer)} in a list", (ReplaceValue(pointer, [value]),))
-        if hint and not fix and stripped == value and (stripped in ("true", "false") or re.fullmatch(r"-?(0|[1-9]\d*)(\.\d+)?", value)):
+        if hint and not fix and stripped == value and (stripped in ("true", "false") or _JSON_NUMBER.fullmatch(value)):
             fix = Fix(f"write {value} without quotes", (ReplaceValue(pointer, json.loads(value)),))
     elif "integer" in names and isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
         hint = f"use a whole number, for example {round(value)}"
@@ -171,9 +175,11 @@ def extra_keys(instance: Any, schema: dict[str, Any]) -> list[str]:
     """The keys of ``instance`` that ``schema``'s ``properties`` and ``patternProperties`` leave
     to ``additionalProperties``, in the instance's order."""
     properties = schema.get("properties", {})
-    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
-    found = instance if isinstance(instance, dict) else {}
-    return [k for k in found if k not in properties and not any(p.search(k) for p in patterns)]
+    extra = [k for k in instance if k not in properties] if isinstance(instance, dict) else []
+    patterns = schema.get("patternProperties")
+    if patterns:
+        extra = [k for k in extra if not any(re.search(p, k) for p in patterns)]
+    return extra
 
 
 def _extra_keys(error: Any) -> list[str]:
@@ -196,23 +202,23 @@ def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
     field to its one "did you mean", when the request does not have that field already.
     """
     base = make_pointer(*error.absolute_path)
+    # at the top level a legacy field is VL107's, below it a top-level field is VL106's
+    others = (profile.meta.get("legacy_fields", {}) if not base else profile.schema.get("properties", {})) if profile else {}
+    unknown = [key for key in _extra_keys(error) if key not in others]
+    if not unknown:
+        return
     known = list(error.schema.get("properties", {}))
     if profile is not None and not base:
         known = [k for k in known if k in profile.fields]  # fields documented as not taken are no target
-    root_properties = profile.schema.get("properties", {}) if profile else {}
-    legacy = profile.meta.get("legacy_fields", {}) if profile else {}
-    for key in _extra_keys(error):
+    names = tuple(k for k in known if k != "$schema")
+    for key in unknown:
         pointer = base + make_pointer(key)
-        if base == "" and key in legacy:
-            continue  # VL107
-        if base and key in root_properties:
-            continue  # VL106
-        guess = _guess(key, tuple(k for k in known if k != "$schema"))
+        guess = _guess(key, names)
         where = f" in {label(base)}" if base else ""
         message = f'unknown field "{key}"{where}'
         if guess:
             message += f'; did you mean "{guess}"?'
-        hint = f'rename it to "{guess}"' if guess else f"documented fields: {', '.join(k for k in known if k != '$schema')}"
+        hint = f'rename it to "{guess}"' if guess else f"documented fields: {', '.join(names)}"
         fix = Fix(f'rename "{key}" to "{guess}"', (RenameKey(pointer, guess),)) if guess and guess not in error.instance else None
         yield Finding(pointer, message, hint, at_key=True, fix=fix)
 
@@ -234,9 +240,11 @@ def misplaced_field(error: Any, profile: ModelProfile | None) -> Iterator[Findin
     top level has the field already.
     """
     base = make_pointer(*error.absolute_path)
+    if not base:
+        return  # at the top level, nothing is misplaced
     root_properties = profile.schema.get("properties", {}) if profile else {}
     for key in _extra_keys(error):
-        if base and key in root_properties:
+        if key in root_properties:
             yield Finding(base + make_pointer(key),
                           f'"{key}" belongs at the top level, not in {label(base)}: there the server ignores it',
                           f'move "{key}" out of {label(base)} to the top level of the request', at_key=True,
