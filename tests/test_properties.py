@@ -108,7 +108,8 @@ def test_mutated_requests_give_findings_not_crashes(value: Any, style: int) -> N
 # --- byte-level damage -----------------------------------------------------------------------
 
 def _replace_a_value(text: str, token: str, which: int) -> str:
-    spots = [m for m in re.finditer(r'(:\s*)(-?\d+(?:\.\d+)?|true|false|null|"[^"\\]*")', text)]
+    # a whole value after a key (not "1" of "1e-05", not ": 5" inside a string): replacing it keeps the JSON well formed
+    spots = [m for m in re.finditer(r'((?<!\\)":\s*)(-?\d+(?:\.\d+)?|true|false|null|"[^"\\]*")(?=\s*[,}\]])', text)]
     if not spots:
         return text
     spot = spots[which % len(spots)]
