@@ -95,9 +95,9 @@ def _compiled_on_first_use(self: Any, *args: Any, **kwargs: Any) -> None:
     """A record class's ``__init__`` until one is made: compiles the class's own and puts it in
     its place. Compiling costs ~0.15 ms a class, and a lint run creates instances of about half
     of the record classes it imports."""
-    owner = next(cls for cls in type(self).__mro__ if cls.__dict__.get("__init__") is _compiled_on_first_use)
+    owner: Any = next(cls for cls in type(self).__mro__ if cls.__dict__.get("__init__") is _compiled_on_first_use)
     init = _make_init(owner.__name__, owner._fields, {"__module__": owner.__module__})
-    owner.__init__ = init  # type: ignore[misc]
+    owner.__init__ = init
     init(self, *args, **kwargs)
 
 
