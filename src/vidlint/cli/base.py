@@ -88,7 +88,7 @@ class LazyGroup(click.Group):
             return None
         import importlib
 
-        from vidlint.cli import start_collector
+        from vidlint.cli.collector import start_collector
 
         command: click.Command = importlib.import_module(self.lazy_commands[cmd_name].module).command
         start_collector()  # the command's own work is collected as usual
