@@ -286,3 +286,71 @@ def test_the_arguments_after_the_last_option_are_read_as_click_reads_them(args: 
         return ctx.params
 
     assert parsed(command.parse_args) == parsed(lambda ctx, a: click.Command.parse_args(command, ctx, a))
+
+
+# --- the garbage collector while vidlint starts ------------------------------------------------
+
+def _command_noting_the_collector(monkeypatch: pytest.MonkeyPatch, seen: list[tuple[bool, int]]) -> None:
+    """A command ``gc-probe`` whose body notes (collector on, objects frozen)."""
+    import gc
+    import types
+
+    import click
+
+    from vidlint.cli import Command
+    from vidlint.cli.base import VidlintCommand
+
+    @click.command("gc-probe", cls=VidlintCommand)
+    def command() -> int:
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        return 0
+
+    module = types.ModuleType("vidlint_test_gc_probe")
+    module.command = command  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setitem(COMMANDS, "gc-probe", Command(module.__name__, "Note the collector."))
+
+
+@pytest.mark.parametrize("argv", [["gc-probe"], ["--version"], ["gc-probe", "--no-such-option"], ["no-such-command"]])
+@pytest.mark.parametrize("collecting", [True, False])
+def test_the_collector_is_paused_while_starting_and_put_back(monkeypatch: pytest.MonkeyPatch, argv: list[str],
+                                                          collecting: bool) -> None:
+    import gc
+
+    from vidlint import cli
+
+    seen: list[tuple[bool, int]] = []
+    _command_noting_the_collector(monkeypatch, seen)
+    paused: list[bool] = []
+    real_dispatch = cli.dispatch
+
+    def dispatch(args: list[str]) -> int:
+        paused.append(gc.isenabled())
+        return real_dispatch(args)
+
+    monkeypatch.setattr(cli, "dispatch", dispatch)
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        with pytest.raises(SystemExit):
+            cli.main(argv)
+        after = gc.isenabled(), gc.get_freeze_count()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert paused == [False]  # off while starting
+    assert after == (collecting, 0)  # as it was, nothing left frozen
+    if argv == ["gc-probe"]:  # the command's own work: the collector as it was, what start-up made frozen
+        assert len(seen) == 1 and seen[0][0] is collecting and seen[0][1] > 0
+
+
+def test_the_program_freezes_what_is_left_before_the_collection_at_exit(tmp_path: Path) -> None:
+    script = ("import atexit, gc, sys\n"
+              "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0))\n"
+              "from vidlint.cli import entry\n"
+              "sys.argv = ['vidlint', '--version']\n"
+              "entry()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(SRC)}, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith(f"vidlint, version {__version__}")
+    assert done.stdout.splitlines()[-1] == "frozen at exit: True"  # and atexit handlers still run

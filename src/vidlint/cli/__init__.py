@@ -9,11 +9,13 @@ Shell completion is click's: ``eval "$(_VIDLINT_COMPLETE=bash_source vidlint)"``
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import TYPE_CHECKING, NoReturn, Sequence
 
 from vidlint import __version__
+from vidlint.cli.collector import end_collector_pause, pause_collector
 
 if TYPE_CHECKING:
     import click
@@ -49,10 +51,12 @@ VERSION = f"vidlint, version {__version__}"
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     args = list(sys.argv[1:] if argv is None else argv)
+    pause_collector()
     try:
         try:
             code = dispatch(args)
         finally:
+            end_collector_pause()
             sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
     except BrokenPipeError:
         code = reader_went_away()
@@ -69,8 +73,12 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 def entry() -> NoReturn:
     """The ``vidlint`` program (the console script, ``python -m vidlint``). It leaves through
-    ``sys.exit``, so ``atexit`` handlers and the interpreter's own clean-up run."""
-    main()
+    ``sys.exit``, so ``atexit`` handlers and the interpreter's own clean-up run; what is left is
+    frozen first, so that the collection at exit does not walk every object (~5 ms)."""
+    try:
+        main()
+    finally:
+        gc.freeze()
 
 
 def dispatch(args: list[str]) -> int:

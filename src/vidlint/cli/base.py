@@ -88,7 +88,10 @@ class LazyGroup(click.Group):
             return None
         import importlib
 
+        from vidlint.cli.collector import start_collector
+
         command: click.Command = importlib.import_module(self.lazy_commands[cmd_name].module).command
+        start_collector()  # the command's own work is collected as usual
         return command
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
