@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Any, Iterator, Sequence, TextIO
+from typing import Any, Sequence, TextIO
 
 import click
 
 from vidlint.cli.base import FILE, WRITABLE_FILE, InputPaths, VidlintCommand, usage_error
+from vidlint.cli.collector import collector_for_a_run
 from vidlint.core.diagnostics import Severity
 from vidlint.core.records import Record
 from vidlint.fix import FixOptions
@@ -215,25 +215,6 @@ def print_diffs(run: Any) -> int:
         print(summary.splitlines()[0] if run.exit_code == 1 else "No fixes to apply.", file=sys.stderr)
     return run.exit_code
 
-
-
-@contextlib.contextmanager
-def collector_for_a_run() -> Iterator[None]:
-    """Python's cyclic garbage collector, set for a run and put back after it: what exists
-    before the run (modules, rules, models) lives as long as the process, so it is frozen out of
-    the collections, and the youngest objects are collected every 5,000 new ones, not 700 (a
-    file makes hundreds, and reference counting frees nearly all of them). Measured over 10,000
-    files in one process: 110-135 ms of collections became ~65 ms."""
-    import gc
-
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(5000, threshold[0]), *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 class AssetMap(click.ParamType):
