@@ -101,6 +101,33 @@ def test_automatic_run_keeps_order_whatever_it_decides(tmp_path, monkeypatch) ->
         assert list(auto.files) == list(one.files)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_the_sample_before_forking_counts_the_time_since_the_run_began(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The other CPUs' idle time is measured from the window the run opened (while it found the
+    files): a run that began SAMPLE_SECONDS ago samples SAMPLE_FILES files, not SAMPLE_SECONDS' worth."""
+    from vidlint import parallel
+
+    monkeypatch.delenv(parallel.JOBS_ENV, raising=False)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)  # priced whatever this machine has
+    monkeypatch.setattr(parallel, "MIN_FILES", 60)
+    monkeypatch.setattr(parallel, "SAMPLE_FILES", 10)
+    priced: list[int] = []
+    monkeypatch.setattr(parallel, "workers_pay", lambda per_file, files, *_: priced.append(files) and False)
+
+    def slow(item: int, options: object) -> int:
+        time.sleep(0.004)
+        return item
+
+    items = range(200)
+    assert list(parallel.map_in_order(slow, items, None, OSError)) == [(n, None) for n in items]
+    fresh = 200 - priced.pop()
+    assert fresh >= 0.1 / 0.005  # a window opened now: files until SAMPLE_SECONDS have passed
+    began = parallel.CpuWindow()
+    began.wall -= parallel.SAMPLE_SECONDS
+    assert list(parallel.map_in_order(slow, items, None, OSError, window=began)) == [(n, None) for n in items]
+    assert 200 - priced.pop() == 10  # the run's own window: the SAMPLE_FILES files only
+
+
 def _doubled(item: int, options: object) -> int:
     return item * 2
 

@@ -18,7 +18,7 @@ from vidlint.check.pipeline import check_document
 from vidlint.core.diagnostics import Diagnostic, by_position
 from vidlint.load import (LoadedFile, PathError, Source, UnreadableFile, discover, file_identity, is_tool_file, load_source,
                           read_source)
-from vidlint.parallel import Packed, map_in_order
+from vidlint.parallel import CpuWindow, Packed, map_in_order
 from vidlint.run import AssetOptions, CostOptions, FileResult, Inputs, LintOptions, LintRun, PackedResults, ResultStore
 
 if TYPE_CHECKING:
@@ -274,6 +274,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
     (``json_report.result_text``); a worker process makes it of its own results when nothing
     is done to them here, and the sink is handed the text in place of the result."""
     options = options or LintOptions()
+    window = CpuWindow()  # the other CPUs' idle time, measured from here, decides whether to fork
     from vidlint.probe.core import STATS
 
     run = LintRun([], [], options.fail_on)
@@ -316,7 +317,8 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
     try:
         outcomes = map_in_order(lint_source, sources, options, PathError, jobs, prepare_workers,
                                 (_take_probe_counts, _add_probe_counts),
-                                functools.partial(_pack, encode if sink is not None else None) if as_they_come else None)
+                                functools.partial(_pack, encode if sink is not None else None) if as_they_come else None,
+                                window)
         index = 0
         for result, error in outcomes:
             if isinstance(result, Packed):

@@ -13,10 +13,11 @@ chunk would take it, then lints that chunk too and drops the worker's copy: a wo
 slowed down by other work (or killed) never makes the run much slower than one process.
 
 Small runs stay in one process: forking costs more than it saves below ``MIN_FILES``. From
-there the first files (``SAMPLE_FILES``, and at least ``SAMPLE_SECONDS``) are linted in this
-process and timed, and workers are forked only when the measured cost per file says they beat
-this process on the CPUs that were really free meanwhile (idle time from ``/proc/stat`` over
-those files; the load average, which trails the last minute, where that is unknown): each file
+there the first files (``SAMPLE_FILES``, and more until ``SAMPLE_SECONDS`` have passed since the
+run began finding its files) are linted in this process and timed, and workers are forked only
+when the measured cost per file says they beat this process on the CPUs that were really free
+meanwhile (idle time from ``/proc/stat`` since the run began; the load average, which trails
+the last minute, where that is unknown): each file
 a worker returns costs this process ~``TRANSFER_SECONDS`` to take back, and each worker
 ~``START_SECONDS`` to start. ``VIDLINT_JOBS`` (or ``LintOptions.jobs``) sets the number of
 processes; 1 turns this off. Only where ``fork`` is the safe, native way to start processes
@@ -33,8 +34,9 @@ from typing import Any, Callable, Iterator, Sequence
 JOBS_ENV = "VIDLINT_JOBS"
 MIN_FILES = 400  # below this a worker's start-up (~20-30 ms) outweighs the gain
 SAMPLE_FILES = 100  # linted here first, timed, to price the rest
-# and at least this long, so that the idle time measured is more than a few clock ticks (10 ms
-# each, per CPU: 20 of them on two CPUs); the other CPUs idle meanwhile
+# and more until this long since the run began (finding the files counts), so that the idle time
+# measured is more than a few clock ticks (10 ms each, per CPU: 20 of them on two CPUs); the
+# other CPUs idle meanwhile
 SAMPLE_SECONDS = 0.1
 TRANSFER_SECONDS = 30e-6  # this process's cost to take back one file's result (unpickle, order)
 START_SECONDS = 0.03  # forking and starting one worker
@@ -199,7 +201,8 @@ def _one(func: Callable[..., Any], item: Any, options: Any, error_type: type[Exc
 def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, error_type: type[Exception],
                  jobs: int | None = None, prepare: Callable[[], None] | None = None,
                  counters: tuple[Callable[[], Any], Callable[[Any], None]] | None = None,
-                 pack: Callable[[list[Outcome]], Any] | None = None) -> Iterator[Outcome]:
+                 pack: Callable[[list[Outcome]], Any] | None = None,
+                 window: CpuWindow | None = None) -> Iterator[Outcome]:
     """``func(item, options)`` for each item, in order; ``error_type`` becomes a path error.
 
     ``prepare`` runs once in this process before the workers are forked: what it loads
@@ -208,17 +211,20 @@ def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, e
     last call) and this process passes the value to ``add`` (so the counts add up). ``pack``:
     a worker sends ``pack(outcomes)`` of each chunk instead of its outcomes, handed on as one
     outcome ``(Packed, None)`` (what this process lints itself comes one outcome per item).
+    ``window``: the CPUs' window opened when the run began (finding the files): the other CPUs'
+    idle time is measured from then, so the files sampled need not fill ``SAMPLE_SECONDS`` alone.
     """
     count = job_count(jobs, len(items))
     first = 0
     automatic = jobs is None and not os.environ.get(JOBS_ENV, "").strip()
     if count > 1 and automatic:  # price the run on its first files before forking
-        window = CpuWindow()
+        window = window or CpuWindow()
+        sampling = time.process_time()
         most = max(SAMPLE_FILES, len(items) // 4)
         while first < len(items) and (first < SAMPLE_FILES or (window.elapsed() < SAMPLE_SECONDS and first < most)):
             yield _one(func, items[first], options, error_type)
             first += 1
-        per_file = (time.process_time() - window.own) / max(1, first)
+        per_file = (time.process_time() - sampling) / max(1, first)
         if not workers_pay(per_file, len(items) - first, count, window.free_cpus()):
             count = 1
     if count <= 1:
