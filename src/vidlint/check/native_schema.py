@@ -39,6 +39,7 @@ import re
 from typing import Any, Callable, Iterator, NamedTuple
 
 from vidlint.check.leaf_errors import KEYWORDS, LEAF_KEYWORDS, leaf_errors
+from vidlint.load.positions import LONE_SURROGATE
 from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
 
 DISABLE_ENV = "VIDLINT_NO_NATIVE_SCHEMA"
@@ -194,7 +195,6 @@ def _mentions(node: Any, keyword: str) -> bool:
 # A longer text goes to jsonschema: jsonschema-rs copies the request into values of its own, and
 # an error's instance and message again (an 8 MB prompt peaked at 110 MB instead of 59 MB).
 NATIVE_TEXT_LIMIT = 1 << 18  # characters
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def reads_alike(value: Any) -> bool:
@@ -209,7 +209,7 @@ def reads_alike(value: Any) -> bool:
     for item in pending:
         kind = type(item)
         if kind is str:  # first: most values are text
-            if len(item) > NATIVE_TEXT_LIMIT or (not item.isascii() and _SURROGATE.search(item)):
+            if len(item) > NATIVE_TEXT_LIMIT or (not item.isascii() and re.search(LONE_SURROGATE, item)):
                 return False
         elif kind is dict:
             pending += item.values()

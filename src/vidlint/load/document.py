@@ -10,7 +10,7 @@ from typing import Any, Iterator
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.core.pointers import escape_pointer_token, make_pointer, split_pointer
 from vidlint.fix import Fix, place_fix
-from vidlint.load.positions import LineMap, PathIndex, PositionIndex, scan_positions
+from vidlint.load.positions import LONE_SURROGATE, LineMap, PathIndex, PositionIndex, scan_positions
 from vidlint.core.records import FrozenRecord, Record, field
 from vidlint.rules.file import (
     byte_order_mark,
@@ -252,9 +252,6 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_note_pairs, parse_constant=_note_
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-# compiled where first searched (by re's own cache): few runs meet an escaped surrogate, and the
-# 2,048-character class costs ~0.5 ms to compile
-_SURROGATE = "[\ud800-\udfff]"
 
 
 def _parse(text: str, start: int, end: int) -> tuple[Any, bool]:
@@ -274,7 +271,7 @@ def lone_surrogates(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
     while stack:
         here, node = stack.pop()
         if isinstance(node, str):
-            found = re.search(_SURROGATE, node)
+            found = re.search(LONE_SURROGATE, node)
             if found:
                 yield here, f"\\u{ord(found.group()):04x}"
         elif isinstance(node, dict):
