@@ -363,8 +363,10 @@ def test_a_file_line_of_the_json_report_is_the_encoders(code, severity, message,
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     assert json_report.file_text(result, encode) == encode(json_report.file_json(result))
     # the report's encoder (its C encoder made once) writes what the encoder writes
-    assert json_report.file_text(result, json_report.compact_encoder()) == encode(json_report.file_json(result))
-    assert json_report.compact_encoder()([estimate, message, line, None]) == encode([estimate, message, line, None])
+    from vidlint.core.wording import compact_encoder
+
+    assert json_report.file_text(result, compact_encoder()) == encode(json_report.file_json(result))
+    assert compact_encoder()([estimate, message, line, None]) == encode([estimate, message, line, None])
     odd = api.FileResult(path, model, found, True)  # not an int: the encoder's way
     assert json_report.file_text(odd, encode) == encode(json_report.file_json(odd))
 

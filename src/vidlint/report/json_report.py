@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from json.encoder import c_make_encoder  # type: ignore[attr-defined]  # None where json has no C speedups
 from json.encoder import encode_basestring as _string  # the C function json's encoder writes strings with
 from typing import Any, Callable, Iterator, TextIO
 
 from vidlint.report import write_json_array
 from vidlint.run import FileResult, LintRun, SpilledList
 from vidlint.core.diagnostics import Diagnostic, Severity
+from vidlint.core.wording import as_json
 
 VERSION = 1
 
@@ -101,7 +100,7 @@ class Writer:
 
     def __init__(self, stream: TextIO, **_: Any) -> None:
         self.stream = stream
-        self.encode = ENCODE
+        self.encode = as_json
         stream.write(f'{{"version": {VERSION}, "files": [')
         self.separator = "\n"
 
@@ -121,26 +120,11 @@ class Writer:
         self.stream.write(f'\n], "summary": {self.encode(summary_json(run))}}}\n')
 
 
-def compact_encoder() -> Callable[[Any], str]:
-    """``json.JSONEncoder(ensure_ascii=False, check_circular=False).encode``, with its C encoder
-    made once: ``encode`` makes it again on every call (~2 us; a report encodes every file's
-    cost estimate). The same function writes the same text."""
-    encoder = json.JSONEncoder(ensure_ascii=False, check_circular=False)
-    if c_make_encoder is None:
-        return encoder.encode
-    chunks = c_make_encoder(None, encoder.default, _string, None, encoder.key_separator, encoder.item_separator,
-                            encoder.sort_keys, encoder.skipkeys, encoder.allow_nan)
-    return lambda value: "".join(chunks(value, 0))
-
-
-ENCODE = compact_encoder()
-
-
 def result_text(result: FileResult) -> str:
     """What ``Writer.add`` writes of a result (after the separator), made where the result is:
     a worker process hands this text over instead of the pickled result (``lint_paths``'s
     ``encode``), so the process writing the report only writes it."""
-    return file_text(result, ENCODE)
+    return file_text(result, as_json)
 
 
 _ITEMS = "\x00items\x00"  # where a list written item by item goes in the entry's text
