@@ -299,7 +299,9 @@ def confirmed_sites(request: Any, profile: ModelProfile) -> list[Site] | None:
         except (_Unwalkable, KeyError, IndexError, TypeError):
             return None
         sites.setdefault(order, Site(plan, instance_path, instance))
-    return [site for _, site in sorted(sites.items())] or None  # the order keys differ: no sites compared
+    if len(sites) > 1:  # most invalid requests have one place
+        sites = dict(sorted(sites.items()))  # the order keys differ: no sites compared
+    return list(sites.values()) or None
 
 
 def site_errors(site: Site, jsonschema_validator: Callable[[], Any]) -> list[Any] | None:
