@@ -310,6 +310,7 @@ def site_errors(site: Site, jsonschema_validator: Callable[[], Any]) -> list[Any
     there are none (the engines disagree) or the keyword does not run there: jsonschema decides,
     over the whole request."""
     plan, instance_path, instance = site
+    found: list[Any] | None
     try:
         found = leaf_errors(plan.keyword, plan.node, instance, instance_path, plan.schema_path) \
             if plan.keyword in LEAF_KEYWORDS else None
