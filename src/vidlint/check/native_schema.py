@@ -203,7 +203,7 @@ def reads_alike(value: Any) -> bool:
     surrogate (not UTF-8) it refuses, or passes over where no keyword reads it; a text longer
     than ``NATIVE_TEXT_LIMIT`` it would copy several times. A value of a type json.loads does
     not make (a subclass, a tuple) is not vouched for either. Asked once per request, before
-    jsonschema-rs sees it (``is_valid``, ``confirmed_errors``). A loop over a list that grows
+    jsonschema-rs sees it (``is_valid``, ``confirmed_sites``). A loop over a list that grows
     as containers are met, not recursion: a request may nest as deep as the JSON reader allows."""
     pending = [value]
     for item in pending:

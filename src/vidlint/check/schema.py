@@ -234,14 +234,6 @@ def _at_sites(sites: list[native_schema.Site], profile: ModelProfile) -> list[Di
     return found
 
 
-def schema_errors(request: Any, profile: ModelProfile, native_reads: bool) -> list[Any]:
-    """jsonschema's errors for ``request``, in its order: found through jsonschema-rs when it is
-    installed and reads the request alike (``native_reads``: ``vidlint.check.native_schema``),
-    else by jsonschema's own walk."""
-    found = native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) if native_reads else None
-    return found if found is not None else list(_validator(profile).iter_errors(request))
-
-
 def _translated(error: Any, profile: ModelProfile) -> tuple[tuple[Rule, Finding], ...]:
     """The findings of ``error``, each with the rule that emits it."""
     notes, condition = _place(error, profile)
