@@ -170,6 +170,7 @@ def _without_jsonschema_rs_asked(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("jsonschema-rs was asked about a value it reads otherwise")
 
     monkeypatch.setattr(native_schema, "is_valid", asked)
+    monkeypatch.setattr(native_schema, "confirmed_sites", asked)
     monkeypatch.setattr(native_schema, "confirmed_errors", asked)
 
 

@@ -12,7 +12,8 @@ from request_strategies import model_requests
 
 from vidlint.check import native_schema
 from vidlint.check.leaf_errors import LeafError
-from vidlint.check.schema import _findings, _translated, schema_errors
+from vidlint.check import schema as schema_module
+from vidlint.check.schema import _at_sites, _translated, _validator
 from vidlint.core.wording import did_you_mean, label, show, span
 from vidlint.models import known_models, load_profile, load_schema_file, schema_dir
 from vidlint.rules.registry import load_all_rules
@@ -135,10 +136,26 @@ def test_a_top_level_field_is_misplaced_only_below_the_top_level() -> None:
     assert finding.message == '"duration" belongs at the top level, not in model_params: there the server ignores it'
 
 
+def _whole(diagnostics: Any) -> list[tuple[Any, ...]]:
+    """Every field of each diagnostic (equality leaves out ``at_key``, ``char`` and ``fix``)."""
+    return [(d.code, d.severity, d.message, d.pointer, d.hint, d.at_key, d.char, d.fix) for d in diagnostics]
+
+
+def _translated_at(sites: list[native_schema.Site], profile: Any) -> list[tuple[Any, ...]] | None:
+    """The diagnostics of the sites, each error translated afresh (nothing remembered)."""
+    found = []
+    for site in sites:
+        errors = native_schema.site_errors(site, lambda: _validator(profile))
+        if errors is None:
+            return None
+        found += [declared.emit_finding(f) for error in errors for declared, f in _translated(error, profile)]
+    return _whole(found)
+
+
 @pytest.mark.parametrize("model", known_models())
-def test_remembered_findings_read_as_worked_out_each_time(model: str) -> None:
-    """Every error of generated requests: its findings from the cache (asked twice: the second
-    time a hit) are those its translation gives."""
+def test_remembered_diagnostics_read_as_worked_out_each_time(model: str) -> None:
+    """Every place jsonschema-rs finds in generated requests: its diagnostics from the ones kept
+    (asked twice: the second time a hit) are those its errors' translation gives."""
     schema = load_schema_file(f"{model}.json")
     shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
     profile = load_profile(model)
@@ -150,47 +167,56 @@ def test_remembered_findings_read_as_worked_out_each_time(model: str) -> None:
     def agree(value: Any) -> None:
         if not native_schema.reads_alike(value):
             return
-        for error in schema_errors(value, profile, True):
-            first, again = _findings(error, profile), _findings(error, profile)
-            assert first == again == _translated(error, profile)
-            counted["remembered"] += isinstance(error, LeafError)
+        sites = native_schema.confirmed_sites(value, profile)
+        if sites is None:
+            return
+        first, again = _at_sites(sites, profile), _at_sites(sites, profile)
+        expected = _translated_at(sites, profile)
+        assert (None if first is None else _whole(first)) == expected
+        assert (None if again is None else _whole(again)) == expected
+        counted["remembered"] = len(schema_module._REMEMBERED.get(model, {}))
 
     agree()
     assert counted["remembered"] > 0 or native_schema.native_validator(profile) is None, counted
 
 
+def _duration_site(profile: Any, value: Any) -> list[native_schema.Site]:
+    """The places jsonschema-rs finds for a request whose duration is ``value`` (past the limit)."""
+    sites = native_schema.confirmed_sites({"model": "wan2.7-reference-video", "prompt": "Image 1 waves",
+                                           "image_urls": ["https://example.com/a.png"], "duration": value}, profile)
+    assert sites is not None
+    return sites
+
+
 def test_values_that_are_equal_but_shown_apart_are_remembered_apart() -> None:
     profile = load_profile("wan2.7-reference-video")
     assert profile is not None
-    node = {"type": "integer", "maximum": -1}
-    messages = []
-    for value in (0, 0.0, -0.0, False, 0, -0.0):
-        error = LeafError("maximum", node, value, 0, ("duration",), ("properties", "duration"))
-        messages.append([f.message for _, f in _findings(error, profile)])
-    assert messages == [["duration is 0; the limit is at most -1"], ["duration is 0.0; the limit is at most -1"],
-                        ["duration is -0.0; the limit is at most -1"], ["duration is false; the limit is at most -1"],
-                        ["duration is 0; the limit is at most -1"], ["duration is -0.0; the limit is at most -1"]]
-    other = LeafError("maximum", {"maximum": 5}, 0, 0, ("duration",), ("properties", "duration"))  # same path, other node
-    assert [f.message for _, f in _findings(other, profile)] == ["duration is 0; the limit is at most 5"]
+    load_all_rules()
+    values = (0, 0.0, -0.0, False, 0, -0.0, 20, 20.0, 1e300, 20)  # 0 == 0.0 == -0.0 == False
+    messages = [[d.message for d in _at_sites(_duration_site(profile, value), profile) or ()] for value in values]
+    assert messages == [["duration is 0; the limit is 2..15"], ["duration is 0.0; the limit is 2..15"],
+                        ["duration is -0.0; the limit is 2..15"], ["duration must be an integer, not a boolean (false)"],
+                        ["duration is 0; the limit is 2..15"], ["duration is -0.0; the limit is 2..15"],
+                        ["duration is 20; the limit is 2..15"], ["duration is 20.0; the limit is 2..15"],
+                        ["duration is 1e+300; the limit is 2..15"], ["duration is 20; the limit is 2..15"]]
 
 
-def test_the_remembered_findings_are_bounded_and_long_texts_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    from vidlint.check import schema
-
+def test_the_remembered_diagnostics_are_bounded_and_long_texts_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     profile = load_profile("wan2.7-reference-video")
     assert profile is not None
-    monkeypatch.setattr(schema, "REMEMBERED_PER_MODEL", 3)
-    schema._REMEMBERED.clear()
-    node = {"type": "integer", "maximum": 15}
+    load_all_rules()
+    monkeypatch.setattr(schema_module, "REMEMBERED_PER_MODEL", 3)
+    schema_module._REMEMBERED.clear()
     for value in range(20, 30):
-        error = LeafError("maximum", node, value, 0, ("duration",), ("properties", "duration"))
-        assert [f.message for _, f in _findings(error, profile)] == [f"duration is {value}; the limit is at most 15"]
-    assert len(schema._REMEMBERED[profile.name]) == 3
-    schema._REMEMBERED.clear()
-    long_text = "x" * 101
-    error = LeafError("maxLength", {"maxLength": 100}, long_text, 0, ("negative_prompt",), ("properties", "negative_prompt"))
-    assert _findings(error, profile) == _translated(error, profile)
-    assert not schema._REMEMBERED.get(profile.name)
+        found = _at_sites(_duration_site(profile, value), profile)
+        assert [d.message for d in found or ()] == [f"duration is {value}; the limit is 2..15"]
+    assert len(schema_module._REMEMBERED[profile.name]) == 3
+    schema_module._REMEMBERED.clear()
+    request = {"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"],
+               "negative_prompt": "x" * 501}
+    sites = native_schema.confirmed_sites(request, profile)
+    assert sites is not None and _whole(_at_sites(sites, profile) or ()) == _translated_at(sites, profile)
+    assert not schema_module._REMEMBERED.get(profile.name)
 
 
 @settings(max_examples=300, deadline=None, database=None)

@@ -48,20 +48,28 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     billing: Billing = derived(profile_meta, Billing)
     request = request if isinstance(request, dict) else {}
     duration, quality = request.get("duration", billing.duration), request.get("quality", billing.quality)
-    if prices is None and _keyable(duration) and _keyable(quality) and _keyable(input_video_seconds):
+    if prices is None and _keyable(duration, quality, input_video_seconds):
         # A batch repeats a few durations and qualities: each model's estimate for them is
         # worked out once, and every request gets its own copy.
         return dict(_repeated_estimate(billing, duration, quality, input_video_seconds, complete))
     return _estimate(billing, duration, quality, input_video_seconds, prices, complete)
 
 
-def _keyable(value: Any) -> bool:
-    """Whether an estimate's input can key the estimates kept: a string, an int or None (a bool is
-    an int, but the cache is typed), or a float that is neither -0.0 (equal to 0.0 but printed
-    apart) nor NaN (equal to nothing, so never found again)."""
-    if type(value) is float:
-        return value == value and (value != 0 or math.copysign(1.0, value) > 0)
-    return value is None or type(value) in (str, int, bool)
+_KEYABLE = frozenset({str, int, bool, type(None)})
+
+
+def _keyable(duration: Any, quality: Any, input_video_seconds: Any) -> bool:
+    """Whether an estimate's inputs can key the estimates kept: each a string, an int or None (a
+    bool is an int, but the cache is typed), or a float that is neither -0.0 (equal to 0.0 but
+    printed apart) nor NaN (equal to nothing, so never found again). One call for the three: a
+    request asks it once."""
+    for value in (duration, quality, input_video_seconds):
+        if type(value) is float:
+            if value != value or (value == 0 and math.copysign(1.0, value) < 0):
+                return False
+        elif type(value) not in _KEYABLE:
+            return False
+    return True
 
 
 def _estimate(billing: Billing, output_seconds: Any, quality: Any, input_video_seconds: float | None,

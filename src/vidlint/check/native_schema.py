@@ -203,7 +203,7 @@ def reads_alike(value: Any) -> bool:
     surrogate (not UTF-8) it refuses, or passes over where no keyword reads it; a text longer
     than ``NATIVE_TEXT_LIMIT`` it would copy several times. A value of a type json.loads does
     not make (a subclass, a tuple) is not vouched for either. Asked once per request, before
-    jsonschema-rs sees it (``is_valid``, ``confirmed_errors``). A loop over a list that grows
+    jsonschema-rs sees it (``is_valid``, ``confirmed_sites``). A loop over a list that grows
     as containers are met, not recursion: a request may nest as deep as the JSON reader allows."""
     pending = [value]
     for item in pending:
@@ -263,11 +263,17 @@ _PLANS: dict[str, dict[tuple[Any, ...], _Plan | None]] = {}
 forget_with_models(_PLANS.clear)
 
 
-def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: Callable[[], Any]) -> list[Any] | None:
-    """jsonschema's errors for ``request`` (one that jsonschema-rs ``reads_alike``), in
-    jsonschema's order, found at the places jsonschema-rs reports (``jsonschema_validator()``:
-    the model's jsonschema validator, asked for only where jsonschema is to run a keyword);
-    None: run jsonschema whole."""
+class Site(NamedTuple):
+    """A place jsonschema-rs reports: where its evaluation path leads in the schema, and the value there."""
+
+    plan: _Plan
+    instance_path: tuple[Any, ...]
+    instance: Any
+
+
+def confirmed_sites(request: Any, profile: ModelProfile) -> list[Site] | None:
+    """The places jsonschema-rs reports for ``request`` (one it ``reads_alike``), each once, in
+    the order jsonschema's walk reaches them; None: run jsonschema whole."""
     native = native_validator(profile)
     if native is None:
         return None
@@ -278,7 +284,7 @@ def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: 
     plans = _PLANS.get(profile.name)
     if plans is None:
         plans = _PLANS[profile.name] = {}
-    sites: dict[tuple[int, ...], tuple[_Plan, tuple[Any, ...], Any]] = {}
+    sites: dict[tuple[int, ...], Site] = {}
     for evaluation_path, instance_path in places:
         if evaluation_path not in plans:
             try:
@@ -292,24 +298,45 @@ def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: 
             order, instance = _walk(request, plan, instance_path)
         except (_Unwalkable, KeyError, IndexError, TypeError):
             return None
-        sites.setdefault(order, (plan, instance_path, instance))
-    errors: list[Any] = []
+        sites.setdefault(order, Site(plan, instance_path, instance))
+    if len(sites) > 1:  # most invalid requests have one place
+        sites = dict(sorted(sites.items()))  # the order keys differ: no sites compared
+    return list(sites.values()) or None
+
+
+def site_errors(site: Site, jsonschema_validator: Callable[[], Any]) -> list[Any] | None:
+    """jsonschema's errors of the keyword at ``site`` (``jsonschema_validator()``: the model's
+    jsonschema validator, asked for only where jsonschema is to run the keyword); None where
+    there are none (the engines disagree) or the keyword does not run there: jsonschema decides,
+    over the whole request."""
+    plan, instance_path, instance = site
     found: list[Any] | None
-    for _, (plan, instance_path, instance) in sorted(sites.items()):  # the order keys differ: no plans compared
-        try:
-            found = leaf_errors(plan.keyword, plan.node, instance, instance_path, plan.schema_path) \
-                if plan.keyword in LEAF_KEYWORDS else None
-            if found is None:
-                found = list(_run_keyword(plan, instance, jsonschema_validator()))
-                for error in found:  # jsonschema's paths start at the node: the plan's lead there
-                    error.schema_path.extendleft(reversed(plan.schema_path))
-                    error.path.extendleft(reversed(instance_path))
-        except (_Unwalkable, RecursionError):  # as deep as the reader allows: jsonschema's own walk copes with it
-            return None
-        if not found:  # the engines disagree here: jsonschema decides, over the whole request
+    try:
+        found = leaf_errors(plan.keyword, plan.node, instance, instance_path, plan.schema_path) \
+            if plan.keyword in LEAF_KEYWORDS else None
+        if found is None:
+            found = list(_run_keyword(plan, instance, jsonschema_validator()))
+            for error in found:  # jsonschema's paths start at the node: the plan's lead there
+                error.schema_path.extendleft(reversed(plan.schema_path))
+                error.path.extendleft(reversed(instance_path))
+    except (_Unwalkable, RecursionError):  # as deep as the reader allows: jsonschema's own walk copes with it
+        return None
+    return found or None
+
+
+def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: Callable[[], Any]) -> list[Any] | None:
+    """jsonschema's errors for ``request`` (one that jsonschema-rs ``reads_alike``), in
+    jsonschema's order, found at the places jsonschema-rs reports; None: run jsonschema whole."""
+    sites = confirmed_sites(request, profile)
+    if sites is None:
+        return None
+    errors: list[Any] = []
+    for site in sites:
+        found = site_errors(site, jsonschema_validator)
+        if found is None:
             return None
         errors += found
-    return errors or None
+    return errors
 
 
 def _walk(request: Any, plan: _Plan, instance_path: tuple[Any, ...]) -> tuple[tuple[int, ...], Any]:

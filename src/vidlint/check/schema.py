@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from vidlint.check import native_schema
 from vidlint.check.fast_schema import FastValidator, fast_validator
-from vidlint.check.leaf_errors import LeafError
+from vidlint.check.leaf_errors import LEAF_KEYWORDS
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.core.pointers import make_pointer
 from vidlint.core.wording import label, show
@@ -182,47 +182,55 @@ def read_switches() -> None:
     _CHECKS.clear()
 
 
-def schema_errors(request: Any, profile: ModelProfile, native_reads: bool) -> list[Any]:
-    """jsonschema's errors for ``request``, in its order: found through jsonschema-rs when it is
-    installed and reads the request alike (``native_reads``: ``vidlint.check.native_schema``),
-    else by jsonschema's own walk."""
-    found = native_schema.confirmed_errors(request, profile, lambda: _validator(profile)) if native_reads else None
-    return found if found is not None else list(_validator(profile).iter_errors(request))
-
-
 def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
     checks = _checks(profile)
     native_reads = checks.native and native_schema.reads_alike(request)  # jsonschema-rs may be asked
     if checks.valid(request, native_reads):
         return []  # valid: jsonschema (slow to import) would find nothing either
     load_all_rules()
-    return [declared.emit_finding(finding) for error in schema_errors(request, profile, native_reads)
-            for declared, finding in _findings(error, profile)]
+    sites = native_schema.confirmed_sites(request, profile) if native_reads else None
+    found = _at_sites(sites, profile) if sites is not None else None
+    if found is None:  # jsonschema's own walk over the whole request
+        found = [declared.emit_finding(finding) for error in _validator(profile).iter_errors(request)
+                 for declared, finding in _translated(error, profile)]
+    return found
 
 
-REMEMBERED_PER_MODEL = 4096  # translations of one value at one place: a batch repeats its mistakes
-_REMEMBERED: dict[str, dict[tuple[Any, ...], tuple[Any, tuple[tuple[Rule, Finding], ...]]]] = {}
+REMEMBERED_PER_MODEL = 4096  # the diagnostics of one value at one place: a batch repeats its mistakes
+_REMEMBERED: dict[str, dict[tuple[Any, ...], tuple[Diagnostic, ...]]] = {}
 forget_with_models(_REMEMBERED.clear)
 _SCALARS = (str, int, bool, type(None))
 
 
-def _findings(error: Any, profile: ModelProfile) -> tuple[tuple[Rule, Finding], ...]:
-    """What ``error`` says, with the rules that say it; worked out once per model, place and
-    value where the error is one made from them alone (``LeafError``) of a short scalar value."""
-    value = error.instance
-    if type(error) is not LeafError or not (type(value) in _SCALARS or type(value) is float) or (
-            type(value) is str and len(value) > 100):
-        return _translated(error, profile)
-    # a float by its repr: 0.0 and -0.0 are equal, and shown apart
-    key = (*error.schema_path, *error.path, error.index, type(value), repr(value) if type(value) is float else value)
+def _at_sites(sites: list[native_schema.Site], profile: ModelProfile) -> list[Diagnostic] | None:
+    """The diagnostics of the places jsonschema-rs found (``native_schema.confirmed_sites``), in
+    their order; None where jsonschema is to walk the whole request. A keyword's errors made from
+    its node and one value alone (``leaf_errors``) of a scalar value (a text of at most 100
+    characters) read the same wherever they are met: their diagnostics are kept per model under
+    the place (its plan and instance path) and the value (a float by its ``repr``: ``0.0`` and
+    ``-0.0`` are equal and shown apart; the type too: ``1``, ``1.0`` and ``true``)."""
     known = _REMEMBERED.get(profile.name)
     if known is None:
         known = _REMEMBERED[profile.name] = {}
-    node, found = known.get(key, (None, ()))
-    if node is not error.schema:  # new, or another node on the same path (a $ref beside its siblings)
-        found = _translated(error, profile)
-        if len(known) < REMEMBERED_PER_MODEL:
-            known[key] = (error.schema, found)
+    found: list[Diagnostic] = []
+    for site in sites:
+        value = site.instance
+        kind = type(value)
+        key = None
+        if site.plan.keyword in LEAF_KEYWORDS and (kind in _SCALARS or kind is float) and not (
+                kind is str and len(value) > 100):
+            key = (site.plan, site.instance_path, kind, repr(value) if kind is float else value)
+            remembered = known.get(key)
+            if remembered is not None:
+                found += remembered
+                continue
+        errors = native_schema.site_errors(site, lambda: _validator(profile))
+        if errors is None:
+            return None
+        made = tuple(declared.emit_finding(finding) for error in errors for declared, finding in _translated(error, profile))
+        if key is not None and len(known) < REMEMBERED_PER_MODEL:
+            known[key] = made
+        found += made
     return found
 
 
