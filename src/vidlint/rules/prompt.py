@@ -46,14 +46,28 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> l
     return found
 
 
+def _literal_first(literal: str, apart: bool) -> str:
+    """``literal``, not part of a longer word when ``apart`` (no ASCII letter, digit or ``_``
+    before it), written with the literal first: ``re`` then skips ahead to the literal with a
+    fast search, where a pattern that opens with a look-behind is tried at every character.
+    The look-behind, behind the literal, still looks at the character before it."""
+    return f"{literal}(?<!{_W}{literal})" if apart and literal else literal
+
+
+def _overlaps_itself(word: str) -> bool:
+    """Whether two occurrences of ``word`` can overlap ("aa" in "aaa"), so that ``str.count``,
+    which counts them apart, finds fewer than there are."""
+    return any(word[:k] == word[-k:] for k in range(1, len(word)))
+
+
 class Tag(FrozenRecord):
     """One tag form of a model's ``reference_tags``, compiled: ``exact`` finds the canonical
     spelling (group 1: the number), ``zero`` it numbered below the base, ``loose`` its near misses
     (group 1: the word, 2: the number). Every match of them begins with one of ``words`` (lower
     case) after a run of ``edges`` (the opener's and suffix's characters, lower case): where
-    :class:`TagFinder` looks for them."""
+    :class:`TagFinder` looks for them. ``counted``: see :meth:`only_canonical`."""
 
-    __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii", "words", "edges")
+    __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii", "words", "edges", "counted")
 
     def __init__(self, form: str, target: str | list[str], base: int, singular: str | None, aliases: list[str]) -> None:
         prefix, _, rest = form.partition("{n}")[0], None, form.partition("{n}")[2]
@@ -66,12 +80,11 @@ class Tag(FrozenRecord):
         self.target: str | tuple[str, ...] = target if isinstance(target, str) else tuple(target)
         self.ascii = bool(_ASCII_WORD.match(word[:1]))
         number = "(0|[1-9][0-9]*)" if base == 0 else "([1-9][0-9]*)"
-        before = f"(?<!{_W})" if self.ascii or opener else ""
+        literal = _literal_first(re.escape(opener + word + separator), self.ascii or bool(opener))
         after = f"(?!{_W})" if self.ascii and not suffix else r"(?![0-9])"
-        self.exact = re.compile(before + re.escape(opener + word + separator) + number + re.escape(suffix) + after)
+        self.exact = re.compile(literal + number + re.escape(suffix) + after)
         # the right spelling with a number below the base ("Image 0" when counting starts at 1)
-        self.zero = re.compile(before + re.escape(opener + word + separator) + "(0+)" + re.escape(suffix) + after) \
-            if base > 0 else None
+        self.zero = re.compile(literal + "(0+)" + re.escape(suffix) + after) if base > 0 else None
         words = sorted({word.lower(), *(a.lower() for a in aliases)}, key=len, reverse=True)
         edges = "".join(sorted(set(opener + suffix)))
         around = f"[{re.escape(edges)}]*" if edges else ""
@@ -80,6 +93,27 @@ class Tag(FrozenRecord):
         self.loose = re.compile((f"(?<!{_W})" if self.ascii else "") + around + "(" + "|".join(map(re.escape, words))
                                 + ")" + joiner + "([0-9０-９]+)" + around + tail, re.I if self.ascii else 0)
         self.words, self.edges = tuple(words), edges.lower()
+        # Where a tag of this form can begin in an ASCII text: where one of these words does (the
+        # form's words that begin with no other of them). A form without edges whose words are
+        # ASCII letters has, where its canonical tag begins, no near miss but that tag (``loose``
+        # fails there or ends where it ends: a shorter or longer word would stop at a letter,
+        # the separator or a digit; the digits are the tag's, all of them) and none numbered
+        # below the base. A form of words beyond ASCII has none in such a text. None: neither.
+        shortest = tuple(w for w in words if w.isascii() and not any(v != w and w.startswith(v) for v in words))
+        plain = not edges and all(w.isascii() and w.isalpha() for w in words)
+        self.counted = shortest if (plain or not shortest) and not any(map(_overlaps_itself, shortest)) else None
+
+    def only_canonical(self, lowered: str, canonical: int) -> bool:
+        """Whether an ASCII text (``lowered``: in lower case) with ``canonical`` canonical tags of
+        this form holds nothing else of it: no near miss, none numbered below the base. True when
+        its words occur as often as its canonical tags, each of which begins with one: then every
+        place such a match can begin holds a canonical tag (see ``counted``)."""
+        if self.counted is None:
+            return False
+        found = 0
+        for word in self.counted:
+            found += lowered.count(word)
+        return found == canonical
 
     def spelled(self, number: int) -> str:
         return self.form.replace("{n}", str(number))
@@ -167,7 +201,7 @@ class TagGrammar(FrozenRecord):
                      for t in spec.get("tags", [])]
         self.forbidden = [(Tag(f["form"], "", 0, None, []), f) for f in spec.get("forbidden", [])]
         self.name_them_from = spec.get("name_them_from", 2)
-        self.finder = TagFinder(self.tags + [tag for tag, _ in self.forbidden])
+        self.finder = TagFinder(self.tags)
         self.texts: list[str] = spec.get("texts", ["/prompt"])  # pointer patterns of the texts tags are read in
         self.singulars = [(tag, tag.singular) for tag in self.tags if tag.singular]  # VL312's phrases
 
@@ -175,51 +209,35 @@ class TagGrammar(FrozenRecord):
         """Every tag, near miss and foreign tag in ``text``: what the tag rules read. A near miss
         (``loose``) that is the tag's own canonical match, same span, is left out: it is no near
         miss (most tags of a prompt are written right)."""
-        starts = self.finder.starts(text)
+        lowered = text.lower() if text.isascii() else None  # (ASCII: re.I compares as lower() does)
+        starts: dict[int, list[int]] | None = None
+        looked = False
         exact: list[tuple[Tag, re.Match[str]]] = []
         zero: list[tuple[Tag, re.Match[str]]] = []
         loose: list[tuple[Tag, re.Match[str]]] = []
-        numbered_zero = "0" in text  # "Image 0", "Image 00"
         for index, tag in enumerate(self.tags):
-            if starts is None:  # every regex over the whole text
-                canonical = list(tag.exact.finditer(text))
-                exact += [(tag, match) for match in canonical]
-                if tag.zero is not None and numbered_zero:
-                    zero += [(tag, match) for match in tag.zero.finditer(text)]
-                spans = {match.span() for match in canonical}
-                loose += [(tag, match) for match in tag.loose.finditer(text) if match.span() not in spans]
-                continue
-            places = starts.get(index)
-            if places is None:
-                continue  # none of its words is in the text
-            if tag.zero is not None and numbered_zero:
-                for match in _matches(tag.zero, text, places):
-                    zero.append((tag, match))
-            # the exact and loose regexes at each place, as _matches runs them (each match's end
-            # skips the places inside it); a loose match of the exact match's span is left out
-            exact_end = loose_end = 0
-            for place in places:
-                here = None
-                if place >= exact_end:
-                    here = tag.exact.match(text, place)
-                    if here is not None:
-                        exact.append((tag, here))
-                        exact_end = here.end()
-                if place >= loose_end:
-                    near = tag.loose.match(text, place)
-                    if near is not None:
-                        loose_end = near.end()
-                        if here is None or here.end() != loose_end:
-                            loose.append((tag, near))
-        foreign: list[tuple[dict[str, Any], re.Match[str]]] = []
-        for index, (tag, entry) in enumerate(self.forbidden, start=len(self.tags)):
+            if lowered is not None and tag.counted == ():
+                continue  # a form of words beyond ASCII: nothing of it in this text
+            canonical = list(tag.exact.finditer(text))
+            for match in canonical:
+                exact.append((tag, match))
+            if lowered is not None and tag.only_canonical(lowered, len(canonical)):
+                continue  # (most prompts: every tag written right)
+            if not looked:
+                starts, looked = self.finder.starts(text), True
             places = None
-            if starts is not None:
+            if starts is not None:  # None: every regex over the whole text
                 places = starts.get(index)
                 if places is None:
-                    continue
-            for match in _matches(tag.exact, text, places):
-                foreign.append((entry, match))
+                    continue  # none of its words is in the text
+            if tag.zero is not None and "0" in text:
+                for match in _matches(tag.zero, text, places):
+                    zero.append((tag, match))
+            spans = {match.span() for match in canonical}
+            for match in _matches(tag.loose, text, places):
+                if match.span() not in spans:
+                    loose.append((tag, match))
+        foreign = [(entry, match) for tag, entry in self.forbidden for match in tag.exact.finditer(text)]
         return PromptText(pointer, text, tuple(exact), tuple(zero), tuple(loose), tuple(foreign))
 
     def targets(self) -> list[str | tuple[str, ...]]:
