@@ -54,10 +54,15 @@ def _literal_first(literal: str, apart: bool) -> str:
     return f"{literal}(?<!{_W}{literal})" if apart and literal else literal
 
 
-def _overlaps_itself(word: str) -> bool:
-    """Whether two occurrences of ``word`` can overlap ("aa" in "aaa"), so that ``str.count``,
-    which counts them apart, finds fewer than there are."""
-    return any(word[:k] == word[-k:] for k in range(1, len(word)))
+def _all(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """What ``pattern.finditer(text)`` finds, for a pattern that matches no empty string (a
+    search from each match's end; quicker than the iterator for the few matches of a prompt)."""
+    found = []
+    match = pattern.search(text)
+    while match is not None:
+        found.append(match)
+        match = pattern.search(text, match.end())
+    return found
 
 
 class Tag(FrozenRecord):
@@ -65,9 +70,10 @@ class Tag(FrozenRecord):
     spelling (group 1: the number), ``zero`` it numbered below the base, ``loose`` its near misses
     (group 1: the word, 2: the number). Every match of them begins with one of ``words`` (lower
     case) after a run of ``edges`` (the opener's and suffix's characters, lower case): where
-    :class:`TagFinder` looks for them. ``counted``: see :meth:`only_canonical`."""
+    :class:`TagFinder` looks for them. ``sought``, ``counted``: see :meth:`occurrences`."""
 
-    __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii", "words", "edges", "counted")
+    __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii", "words", "edges", "sought",
+                 "counted")
 
     def __init__(self, form: str, target: str | list[str], base: int, singular: str | None, aliases: list[str]) -> None:
         prefix, _, rest = form.partition("{n}")[0], None, form.partition("{n}")[2]
@@ -93,27 +99,24 @@ class Tag(FrozenRecord):
         self.loose = re.compile((f"(?<!{_W})" if self.ascii else "") + around + "(" + "|".join(map(re.escape, words))
                                 + ")" + joiner + "([0-9０-９]+)" + around + tail, re.I if self.ascii else 0)
         self.words, self.edges = tuple(words), edges.lower()
-        # Where a tag of this form can begin in an ASCII text: where one of these words does (the
-        # form's words that begin with no other of them). A form without edges whose words are
-        # ASCII letters has, where its canonical tag begins, no near miss but that tag (``loose``
-        # fails there or ends where it ends: a shorter or longer word would stop at a letter,
-        # the separator or a digit; the digits are the tag's, all of them) and none numbered
-        # below the base. A form of words beyond ASCII has none in such a text. None: neither.
-        shortest = tuple(w for w in words if w.isascii() and not any(v != w and w.startswith(v) for v in words))
-        plain = not edges and all(w.isascii() and w.isalpha() for w in words)
-        self.counted = shortest if (plain or not shortest) and not any(map(_overlaps_itself, shortest)) else None
+        # In an ASCII text a match of this form begins where one of these words does (its ASCII
+        # words that begin with no other of them), after a run of edges: none of them, nothing of it.
+        self.sought = tuple(w for w in words if w.isascii() and not any(v != w and w.startswith(v) for v in words))
+        # A form without edges whose words are ASCII letters has, where its canonical tag begins,
+        # no near miss but that tag (``loose`` fails there or ends where it ends: a shorter or
+        # longer word would stop at a letter, the separator or a digit; the digits are the tag's,
+        # all of them) and none numbered below the base. So when its words occur as often as its
+        # canonical tags, there is nothing else. (``str.count`` leaves out an occurrence that
+        # overlaps the one before it, "aba" in "ababa": after a letter, where no match begins.)
+        self.counted = not edges and all(w.isascii() and w.isalpha() for w in words)
 
-    def only_canonical(self, lowered: str, canonical: int) -> bool:
-        """Whether an ASCII text (``lowered``: in lower case) with ``canonical`` canonical tags of
-        this form holds nothing else of it: no near miss, none numbered below the base. True when
-        its words occur as often as its canonical tags, each of which begins with one: then every
-        place such a match can begin holds a canonical tag (see ``counted``)."""
-        if self.counted is None:
-            return False
+    def occurrences(self, lowered: str) -> int:
+        """How many of ``sought`` an ASCII text (``lowered``: in lower case) holds: none, nothing
+        of this form is in it; as many as its canonical tags of a form ``counted``, nothing else."""
         found = 0
-        for word in self.counted:
+        for word in self.sought:
             found += lowered.count(word)
-        return found == canonical
+        return found
 
     def spelled(self, number: int) -> str:
         return self.form.replace("{n}", str(number))
@@ -216,13 +219,14 @@ class TagGrammar(FrozenRecord):
         zero: list[tuple[Tag, re.Match[str]]] = []
         loose: list[tuple[Tag, re.Match[str]]] = []
         for index, tag in enumerate(self.tags):
-            if lowered is not None and tag.counted == ():
-                continue  # a form of words beyond ASCII: nothing of it in this text
-            canonical = list(tag.exact.finditer(text))
+            occurring = tag.occurrences(lowered) if lowered is not None else None
+            if occurring == 0:
+                continue  # none of its words: nothing of it in this text
+            canonical = _all(tag.exact, text)
             for match in canonical:
                 exact.append((tag, match))
-            if lowered is not None and tag.only_canonical(lowered, len(canonical)):
-                continue  # (most prompts: every tag written right)
+            if tag.counted and occurring == len(canonical):
+                continue  # each begins a canonical tag: nothing else of it (most prompts)
             if not looked:
                 starts, looked = self.finder.starts(text), True
             places = None
@@ -237,7 +241,8 @@ class TagGrammar(FrozenRecord):
             for match in _matches(tag.loose, text, places):
                 if match.span() not in spans:
                     loose.append((tag, match))
-        foreign = [(entry, match) for tag, entry in self.forbidden for match in tag.exact.finditer(text)]
+        foreign = [(entry, match) for tag, entry in self.forbidden for match in _all(tag.exact, text)] \
+            if self.forbidden else []
         return PromptText(pointer, text, tuple(exact), tuple(zero), tuple(loose), tuple(foreign))
 
     def targets(self) -> list[str | tuple[str, ...]]:
