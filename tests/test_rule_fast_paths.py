@@ -63,7 +63,7 @@ def everywhere(rules: TagGrammar, pointer: str, text: str, canonical_near_misses
         return [m for m in tag.loose.finditer(text) if canonical_near_misses or m.span() not in spans]
 
     return PromptText(
-        pointer, text,
+        pointer, text, text.lower(),
         tuple((tag, m) for tag in rules.tags for m in canonical(tag)),
         tuple((tag, m) for tag in rules.tags if tag.zero is not None
               for m in look_behind_first(tag.zero).finditer(text)),

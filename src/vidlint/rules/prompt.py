@@ -122,8 +122,10 @@ class Tag(FrozenRecord):
         return self.form.replace("{n}", str(number))
 
 class TagFinder:
-    """Where any of a grammar's tags can begin in a text: each tag's exact, zero and loose
-    regexes then run only at those places (:func:`_matches`), not at every character. A match
+    """Where any of a grammar's tags can begin in a text: each tag's zero and loose regexes then
+    run only at those places (:func:`_matches`), not at every character (``exact``, written
+    literal first, searches for its literal itself), when :meth:`Tag.occurrences` does not tell
+    that there is nothing else to find. A match
     of a tag begins with one of its ``words`` (lower case) after a run of its ``edges``, so the
     places are found with ``str.find`` in the text in lower case (one search per word that no
     shorter word begins). In an ASCII text ``re.I`` compares characters as ``lower()`` does;
@@ -193,7 +195,7 @@ class TagFinder:
 class TagGrammar(FrozenRecord):
     """A model's ``reference_tags``: its tag forms and the foreign syntaxes it forbids."""
 
-    __slots__ = ("tags", "forbidden", "name_them_from", "near_miss", "finder", "texts", "singulars")
+    __slots__ = ("tags", "forbidden", "name_them_from", "near_miss", "finder", "texts", "singulars", "ascii_tags")
 
     def __init__(self, spec: dict[str, Any]) -> None:
         base = spec.get("base", 1)
@@ -205,6 +207,8 @@ class TagGrammar(FrozenRecord):
         self.forbidden = [(Tag(f["form"], "", 0, None, []), f) for f in spec.get("forbidden", [])]
         self.name_them_from = spec.get("name_them_from", 2)
         self.finder = TagFinder(self.tags)
+        # (index, tag) of the forms with a word in ASCII: the only ones an ASCII text can hold
+        self.ascii_tags = [(index, tag) for index, tag in enumerate(self.tags) if tag.sought]
         self.texts: list[str] = spec.get("texts", ["/prompt"])  # pointer patterns of the texts tags are read in
         self.singulars = [(tag, tag.singular) for tag in self.tags if tag.singular]  # VL312's phrases
 
@@ -212,14 +216,15 @@ class TagGrammar(FrozenRecord):
         """Every tag, near miss and foreign tag in ``text``: what the tag rules read. A near miss
         (``loose``) that is the tag's own canonical match, same span, is left out: it is no near
         miss (most tags of a prompt are written right)."""
-        lowered = text.lower() if text.isascii() else None  # (ASCII: re.I compares as lower() does)
+        lowered = text.lower()
+        in_ascii = text.isascii()  # (then re.I compares characters as lower() does)
         starts: dict[int, list[int]] | None = None
         looked = False
         exact: list[tuple[Tag, re.Match[str]]] = []
         zero: list[tuple[Tag, re.Match[str]]] = []
         loose: list[tuple[Tag, re.Match[str]]] = []
-        for index, tag in enumerate(self.tags):
-            occurring = tag.occurrences(lowered) if lowered is not None else None
+        for index, tag in self.ascii_tags if in_ascii else enumerate(self.tags):
+            occurring = tag.occurrences(lowered) if in_ascii else None
             if occurring == 0:
                 continue  # none of its words: nothing of it in this text
             canonical = _all(tag.exact, text)
@@ -243,7 +248,7 @@ class TagGrammar(FrozenRecord):
                     loose.append((tag, match))
         foreign = [(entry, match) for tag, entry in self.forbidden for match in _all(tag.exact, text)] \
             if self.forbidden else []
-        return PromptText(pointer, text, tuple(exact), tuple(zero), tuple(loose), tuple(foreign))
+        return PromptText(pointer, text, lowered, tuple(exact), tuple(zero), tuple(loose), tuple(foreign))
 
     def targets(self) -> list[str | tuple[str, ...]]:
         return list(dict.fromkeys(tag.target for tag in self.tags))
@@ -266,10 +271,12 @@ class PromptText(FrozenRecord):
     """One text the tags are read in, scanned once per request and read by every tag rule: its
     canonical tags (``exact``), those numbered below the base (``zero``) and near misses
     (``loose``: not those that are a canonical tag of the same form, same span), each (tag,
-    match) in the grammar's order; ``foreign``: (``forbidden`` entry, match)."""
+    match) in the grammar's order; ``foreign``: (``forbidden`` entry, match); ``lowered``: the
+    text in lower case."""
 
     pointer: str
     text: str
+    lowered: str
     exact: tuple[tuple[Tag, re.Match[str]], ...]
     zero: tuple[tuple[Tag, re.Match[str]], ...]
     loose: tuple[tuple[Tag, re.Match[str]], ...]
@@ -405,8 +412,7 @@ def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
     if not rules.singulars:
         return
     for scanned in texts:
-        pointer, text = scanned.pointer, scanned.text
-        lowered = text.lower()
+        pointer, text, lowered = scanned.pointer, scanned.text, scanned.lowered
         for tag, singular in rules.singulars:
             at = lowered.find(singular)
             if at < 0:
