@@ -1,10 +1,13 @@
 """The shortcuts the rule stages take (issue 19) give what the plain way gives.
 
-- Prompt tags: a model's tag regexes run only where one of its words begins in the prompt
-  in lower case (``TagFinder``); held against running every regex over the whole text, on
-  generated prompts of every model's tag words, in ASCII (the shortcut) and with characters
-  ``re.I`` folds differently from ``lower()`` ("ımage", "ſ", the Kelvin sign: every character
-  is tried, as before).
+- Prompt tags: canonical tags are searched for by their literal (the look-behind written after
+  it); in an ASCII prompt a form whose words occur as often as its canonical tags holds nothing
+  else (``Tag.occurrences``); otherwise the near-miss and zero regexes run only where one of its
+  words begins in the prompt in lower case (``TagFinder``). Held against running every regex,
+  written look-behind first, over the whole text, on generated prompts of every model's tag
+  words and of made-up grammars, in ASCII (the shortcuts) and with characters ``re.I`` folds
+  differently from ``lower()`` ("ımage", "ſ", the Kelvin sign: every character is tried, as
+  before).
 - Asset rules declared ``needs_probe`` say nothing of a reference nothing read, so a
   remote uri runs only the others.
 - ``match_pattern`` walks one level at a time and still gives document order.

@@ -124,12 +124,12 @@ class Tag(FrozenRecord):
 class TagFinder:
     """Where any of a grammar's tags can begin in a text: each tag's zero and loose regexes then
     run only at those places (:func:`_matches`), not at every character (``exact``, written
-    literal first, searches for its literal itself), when :meth:`Tag.occurrences` does not tell
-    that there is nothing else to find. A match
-    of a tag begins with one of its ``words`` (lower case) after a run of its ``edges``, so the
-    places are found with ``str.find`` in the text in lower case (one search per word that no
-    shorter word begins). In an ASCII text ``re.I`` compares characters as ``lower()`` does;
-    beyond ASCII it does not ("ımage" matches "image"), so other texts are searched everywhere."""
+    literal first, searches for its literal itself); looked for only when
+    :meth:`Tag.occurrences` does not tell that there is nothing to find. A match of a tag
+    begins with one of its ``words`` (lower case) after a run of its ``edges``, so the places
+    are found with ``str.find`` in the text in lower case (one search per word that no shorter
+    word begins). In an ASCII text ``re.I`` compares characters as ``lower()`` does; beyond
+    ASCII it does not ("ımage" matches "image"), so other texts are searched everywhere."""
 
     def __init__(self, tags: list[Tag]) -> None:
         self.tags = tags
