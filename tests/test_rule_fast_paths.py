@@ -1,10 +1,13 @@
 """The shortcuts the rule stages take (issue 19) give what the plain way gives.
 
-- Prompt tags: a model's tag regexes run only where one of its words begins in the prompt
-  in lower case (``TagFinder``); held against running every regex over the whole text, on
-  generated prompts of every model's tag words, in ASCII (the shortcut) and with characters
-  ``re.I`` folds differently from ``lower()`` ("ımage", "ſ", the Kelvin sign: every character
-  is tried, as before).
+- Prompt tags: canonical tags are searched for by their literal (the look-behind written after
+  it); in an ASCII prompt a form whose words occur as often as its canonical tags holds nothing
+  else (``Tag.occurrences``); otherwise the near-miss and zero regexes run only where one of its
+  words begins in the prompt in lower case (``TagFinder``). Held against running every regex,
+  written look-behind first, over the whole text, on generated prompts of every model's tag
+  words and of made-up grammars, in ASCII (the shortcuts) and with characters ``re.I`` folds
+  differently from ``lower()`` ("ımage", "ſ", the Kelvin sign: every character is tried, as
+  before).
 - Asset rules declared ``needs_probe`` say nothing of a reference nothing read, so a
   remote uri runs only the others.
 - ``match_pattern`` walks one level at a time and still gives document order.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -36,20 +40,38 @@ GRAMMARS = {name: grammar(load_profile(name).meta) for name in known_models()
 DISTINCT = list({json.dumps(load_profile(n).meta["reference_tags"], sort_keys=True): n for n in GRAMMARS}.values())
 
 
+_BEHIND = "(?<![A-Za-z0-9_]"
+
+
+def look_behind_first(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """A tag's regex as it was written before round 4: ``(?<!W)LITERAL...``, not ``LITERAL(?<!W
+    LITERAL)...`` (literal first, so that ``re`` searches for the literal)."""
+    if _BEHIND not in pattern.pattern:
+        return pattern
+    literal, rest = pattern.pattern.split(_BEHIND, 1)
+    assert rest.startswith(literal + ")"), pattern.pattern
+    return re.compile(_BEHIND + ")" + literal + rest[len(literal) + 1:], pattern.flags)
+
+
 def everywhere(rules: TagGrammar, pointer: str, text: str, canonical_near_misses: bool = False) -> PromptText:
-    """The scan without the shortcut: every regex over the whole text (what vidlint did before);
-    its near misses without those that are the same tag's canonical match (the scan leaves them
-    out), or with them (``canonical_near_misses``: what the tag rules were given before)."""
+    """The scan without the shortcuts: every regex, written look-behind first, over the whole text
+    (what vidlint did before); its near misses without those that are the same tag's canonical
+    match (the scan leaves them out), or with them (``canonical_near_misses``: what the tag rules
+    were given before)."""
+    def canonical(tag):
+        return list(look_behind_first(tag.exact).finditer(text))
+
     def near(tag):
-        spans = {m.span() for m in tag.exact.finditer(text)}
+        spans = {m.span() for m in canonical(tag)}
         return [m for m in tag.loose.finditer(text) if canonical_near_misses or m.span() not in spans]
 
     return PromptText(
-        pointer, text,
-        tuple((tag, m) for tag in rules.tags for m in tag.exact.finditer(text)),
-        tuple((tag, m) for tag in rules.tags if tag.zero is not None for m in tag.zero.finditer(text)),
+        pointer, text, text.lower(),
+        tuple((tag, m) for tag in rules.tags for m in canonical(tag)),
+        tuple((tag, m) for tag in rules.tags if tag.zero is not None
+              for m in look_behind_first(tag.zero).finditer(text)),
         tuple((tag, m) for tag in rules.tags for m in near(tag)),
-        tuple((entry, m) for tag, entry in rules.forbidden for m in tag.exact.finditer(text)))
+        tuple((entry, m) for tag, entry in rules.forbidden for m in canonical(tag)))
 
 
 def spans(scanned: PromptText) -> tuple:
@@ -149,6 +171,72 @@ def test_places_whose_run_of_edges_reaches_back_over_earlier_places(form):
 
     check()
     assert rules.finder.starts("xxx1" if form == "x{n}x" else "ab ab") == ({0: [0, 1, 2]} if form == "x{n}x" else {0: [0, 3]})
+
+
+def test_exact_regexes_are_written_literal_first():
+    # the look-behind behind the literal lets re search for the literal (the shortcut below
+    # needs it); look_behind_first undoes it for the plain scan above
+    for rules in GRAMMARS.values():
+        for tag in rules.tags + [tag for tag, _ in rules.forbidden]:
+            if tag.ascii or tag.edges:
+                assert not tag.exact.pattern.startswith("(?<!"), tag.exact.pattern
+                assert look_behind_first(tag.exact).pattern.startswith(_BEHIND), tag.exact.pattern
+
+
+@pytest.mark.parametrize("spec, sought, counted, occurring", [
+    ({"form": "Image {n}", "aliases": ["image", "images", "img", "pic", "picture"]}, ["image", "img", "pic"], True, 3),
+    ({"form": "Image{n}", "aliases": ["img"]}, ["image", "img"], True, 2),
+    ({"form": "Image-{n}", "aliases": [], "base": 0}, ["image"], True, 1),
+    ({"form": "图{n}", "aliases": ["图片"]}, [], False, 0),  # beyond ASCII: nothing of it in an ASCII text
+    ({"form": "@image{n}", "aliases": ["img"]}, ["image", "img"], False, 2),  # a run of edges may begin a near miss
+    ({"form": "<<<image_{n}>>>", "aliases": []}, ["image"], False, 1),
+    ({"form": "Aba {n}", "aliases": []}, ["aba"], True, 0),  # (it overlaps itself: see the next test)
+    ({"form": "Image {n}", "aliases": ["im-age"]}, ["im-age", "image"], False, 1),  # a word not of letters alone
+    ({"form": "Image {n}", "aliases": ["图片"]}, ["image"], False, 1),  # ASCII and beyond
+])
+def test_forms_whose_words_tell_where_their_tags_are(spec, sought, counted, occurring):
+    tag = TagGrammar({"tags": [{"target": "/image_urls", **spec}]}).tags[0]
+    assert sorted(tag.sought) == sought
+    assert tag.counted is counted
+    assert tag.occurrences("an image, a picture 2 and img3") == occurring
+
+
+@pytest.mark.parametrize("tags", [
+    [{"form": "Image {n}", "aliases": ["images", "img", "pic", "picture"]}, {"form": "图{n}", "aliases": ["图片"]}],
+    [{"form": "Image{n}", "aliases": ["img"]}, {"form": "Video_{n}", "aliases": ["vid", "video"]}],
+    [{"form": "Image-{n}", "aliases": ["imag"], "base": 0}, {"form": "Images {n}", "aliases": []}],
+    [{"form": "Aba {n}", "aliases": []}, {"form": "Image {n}", "aliases": ["im-age"]}],
+    [{"form": "Image {n}", "aliases": []}, {"form": "@image{n}", "aliases": []}],
+])
+def test_a_form_whose_words_are_its_canonical_tags_holds_nothing_else(tags):
+    """The scan skips the places and the near-miss regex for a form whose words occur in an ASCII
+    text as often as its canonical tags (and every regex of a form whose words do not occur):
+    the same tags, near misses and numbers below the base as every regex over the whole text,
+    on texts made of the forms' words, separators, digits and their canonical spellings."""
+    rules = TagGrammar({"tags": [{"target": "/image_urls", **tag} for tag in tags]})
+    pieces = fragments(rules) + ["Image ", "image-", "Image-0", "Images 2", "aba", "Aba 1", "ababa 2", "abAba 3", "Ababa 4", "Video_1",
+                                 "1.5", ",2", "Image 1.5", "Image 1,2", "Image 01", "Image  2", "Image 3_"]
+
+    @SETTINGS
+    @given(st.lists(st.sampled_from(pieces), max_size=12))
+    def check(parts):
+        text = "".join(parts)
+        assert spans(rules.scan("/prompt", text)) == spans(everywhere(rules, "/prompt", text)), text
+
+    check()
+
+
+def test_the_places_are_looked_for_only_when_a_form_holds_more_than_its_canonical_tags():
+    rules = TagGrammar({"tags": [{"form": "Image {n}", "target": "/image_urls", "aliases": ["img"]},
+                                 {"form": "@video{n}", "target": "/video_urls", "aliases": []}]})
+    looked = []
+    starts = rules.finder.starts
+    rules.finder.starts = lambda text: looked.append(text) or starts(text)
+    assert [m.group(0) for _, m in rules.scan("/prompt", "Image 1 waves at Image 2").exact] == ["Image 1", "Image 2"]
+    assert [m.group(0) for _, m in rules.scan("/prompt", "Image 1 waves at img 2").loose] == ["img 2"]
+    assert [m.group(0) for _, m in rules.scan("/prompt", "Image 1 waves at @video1").exact] == ["Image 1", "@video1"]
+    assert looked == ["Image 1 waves at img 2", "Image 1 waves at @video1"]  # a near miss; a form with edges
+    assert rules.scan("/prompt", "Image 1 waves at a vid").loose == ()  # "video" is not there: nothing of @video
 
 
 @pytest.mark.parametrize("prompt, expected", [

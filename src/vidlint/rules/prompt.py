@@ -46,14 +46,34 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> l
     return found
 
 
+def _literal_first(literal: str, apart: bool) -> str:
+    """``literal``, not part of a longer word when ``apart`` (no ASCII letter, digit or ``_``
+    before it), written with the literal first: ``re`` then skips ahead to the literal with a
+    fast search, where a pattern that opens with a look-behind is tried at every character.
+    The look-behind, behind the literal, still looks at the character before it."""
+    return f"{literal}(?<!{_W}{literal})" if apart and literal else literal
+
+
+def _all(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """What ``pattern.finditer(text)`` finds, for a pattern that matches no empty string (a
+    search from each match's end; quicker than the iterator for the few matches of a prompt)."""
+    found = []
+    match = pattern.search(text)
+    while match is not None:
+        found.append(match)
+        match = pattern.search(text, match.end())
+    return found
+
+
 class Tag(FrozenRecord):
     """One tag form of a model's ``reference_tags``, compiled: ``exact`` finds the canonical
     spelling (group 1: the number), ``zero`` it numbered below the base, ``loose`` its near misses
     (group 1: the word, 2: the number). Every match of them begins with one of ``words`` (lower
     case) after a run of ``edges`` (the opener's and suffix's characters, lower case): where
-    :class:`TagFinder` looks for them."""
+    :class:`TagFinder` looks for them. ``sought``, ``counted``: see :meth:`occurrences`."""
 
-    __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii", "words", "edges")
+    __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii", "words", "edges", "sought",
+                 "counted")
 
     def __init__(self, form: str, target: str | list[str], base: int, singular: str | None, aliases: list[str]) -> None:
         prefix, _, rest = form.partition("{n}")[0], None, form.partition("{n}")[2]
@@ -66,12 +86,11 @@ class Tag(FrozenRecord):
         self.target: str | tuple[str, ...] = target if isinstance(target, str) else tuple(target)
         self.ascii = bool(_ASCII_WORD.match(word[:1]))
         number = "(0|[1-9][0-9]*)" if base == 0 else "([1-9][0-9]*)"
-        before = f"(?<!{_W})" if self.ascii or opener else ""
+        literal = _literal_first(re.escape(opener + word + separator), self.ascii or bool(opener))
         after = f"(?!{_W})" if self.ascii and not suffix else r"(?![0-9])"
-        self.exact = re.compile(before + re.escape(opener + word + separator) + number + re.escape(suffix) + after)
+        self.exact = re.compile(literal + number + re.escape(suffix) + after)
         # the right spelling with a number below the base ("Image 0" when counting starts at 1)
-        self.zero = re.compile(before + re.escape(opener + word + separator) + "(0+)" + re.escape(suffix) + after) \
-            if base > 0 else None
+        self.zero = re.compile(literal + "(0+)" + re.escape(suffix) + after) if base > 0 else None
         words = sorted({word.lower(), *(a.lower() for a in aliases)}, key=len, reverse=True)
         edges = "".join(sorted(set(opener + suffix)))
         around = f"[{re.escape(edges)}]*" if edges else ""
@@ -80,17 +99,37 @@ class Tag(FrozenRecord):
         self.loose = re.compile((f"(?<!{_W})" if self.ascii else "") + around + "(" + "|".join(map(re.escape, words))
                                 + ")" + joiner + "([0-9０-９]+)" + around + tail, re.I if self.ascii else 0)
         self.words, self.edges = tuple(words), edges.lower()
+        # In an ASCII text a match of this form begins where one of these words does (its ASCII
+        # words that begin with no other of them), after a run of edges: none of them, nothing of it.
+        self.sought = tuple(w for w in words if w.isascii() and not any(v != w and w.startswith(v) for v in words))
+        # A form without edges whose words are ASCII letters has, where its canonical tag begins,
+        # no near miss but that tag (``loose`` fails there or ends where it ends: a shorter or
+        # longer word would stop at a letter, the separator or a digit; the digits are the tag's,
+        # all of them) and none numbered below the base. So when its words occur as often as its
+        # canonical tags, there is nothing else. (``str.count`` leaves out an occurrence that
+        # overlaps the one before it, "aba" in "ababa": after a letter, where no match begins.)
+        self.counted = not edges and all(w.isascii() and w.isalpha() for w in words)
+
+    def occurrences(self, lowered: str) -> int:
+        """How many of ``sought`` an ASCII text (``lowered``: in lower case) holds: none, nothing
+        of this form is in it; as many as its canonical tags of a form ``counted``, nothing else."""
+        found = 0
+        for word in self.sought:
+            found += lowered.count(word)
+        return found
 
     def spelled(self, number: int) -> str:
         return self.form.replace("{n}", str(number))
 
 class TagFinder:
-    """Where any of a grammar's tags can begin in a text: each tag's exact, zero and loose
-    regexes then run only at those places (:func:`_matches`), not at every character. A match
-    of a tag begins with one of its ``words`` (lower case) after a run of its ``edges``, so the
-    places are found with ``str.find`` in the text in lower case (one search per word that no
-    shorter word begins). In an ASCII text ``re.I`` compares characters as ``lower()`` does;
-    beyond ASCII it does not ("ımage" matches "image"), so other texts are searched everywhere."""
+    """Where any of a grammar's tags can begin in a text: each tag's zero and loose regexes then
+    run only at those places (:func:`_matches`), not at every character (``exact``, written
+    literal first, searches for its literal itself); looked for only when
+    :meth:`Tag.occurrences` does not tell that there is nothing to find. A match of a tag
+    begins with one of its ``words`` (lower case) after a run of its ``edges``, so the places
+    are found with ``str.find`` in the text in lower case (one search per word that no shorter
+    word begins). In an ASCII text ``re.I`` compares characters as ``lower()`` does; beyond
+    ASCII it does not ("ımage" matches "image"), so other texts are searched everywhere."""
 
     def __init__(self, tags: list[Tag]) -> None:
         self.tags = tags
@@ -156,7 +195,7 @@ class TagFinder:
 class TagGrammar(FrozenRecord):
     """A model's ``reference_tags``: its tag forms and the foreign syntaxes it forbids."""
 
-    __slots__ = ("tags", "forbidden", "name_them_from", "near_miss", "finder", "texts", "singulars")
+    __slots__ = ("tags", "forbidden", "name_them_from", "near_miss", "finder", "texts", "singulars", "ascii_tags")
 
     def __init__(self, spec: dict[str, Any]) -> None:
         base = spec.get("base", 1)
@@ -167,7 +206,9 @@ class TagGrammar(FrozenRecord):
                      for t in spec.get("tags", [])]
         self.forbidden = [(Tag(f["form"], "", 0, None, []), f) for f in spec.get("forbidden", [])]
         self.name_them_from = spec.get("name_them_from", 2)
-        self.finder = TagFinder(self.tags + [tag for tag, _ in self.forbidden])
+        self.finder = TagFinder(self.tags)
+        # (index, tag) of the forms with a word in ASCII: the only ones an ASCII text can hold
+        self.ascii_tags = [(index, tag) for index, tag in enumerate(self.tags) if tag.sought]
         self.texts: list[str] = spec.get("texts", ["/prompt"])  # pointer patterns of the texts tags are read in
         self.singulars = [(tag, tag.singular) for tag in self.tags if tag.singular]  # VL312's phrases
 
@@ -175,52 +216,39 @@ class TagGrammar(FrozenRecord):
         """Every tag, near miss and foreign tag in ``text``: what the tag rules read. A near miss
         (``loose``) that is the tag's own canonical match, same span, is left out: it is no near
         miss (most tags of a prompt are written right)."""
-        starts = self.finder.starts(text)
+        lowered = text.lower()
+        in_ascii = text.isascii()  # (then re.I compares characters as lower() does)
+        starts: dict[int, list[int]] | None = None
+        looked = False
         exact: list[tuple[Tag, re.Match[str]]] = []
         zero: list[tuple[Tag, re.Match[str]]] = []
         loose: list[tuple[Tag, re.Match[str]]] = []
-        numbered_zero = "0" in text  # "Image 0", "Image 00"
-        for index, tag in enumerate(self.tags):
-            if starts is None:  # every regex over the whole text
-                canonical = list(tag.exact.finditer(text))
-                exact += [(tag, match) for match in canonical]
-                if tag.zero is not None and numbered_zero:
-                    zero += [(tag, match) for match in tag.zero.finditer(text)]
-                spans = {match.span() for match in canonical}
-                loose += [(tag, match) for match in tag.loose.finditer(text) if match.span() not in spans]
-                continue
-            places = starts.get(index)
-            if places is None:
-                continue  # none of its words is in the text
-            if tag.zero is not None and numbered_zero:
-                for match in _matches(tag.zero, text, places):
-                    zero.append((tag, match))
-            # the exact and loose regexes at each place, as _matches runs them (each match's end
-            # skips the places inside it); a loose match of the exact match's span is left out
-            exact_end = loose_end = 0
-            for place in places:
-                here = None
-                if place >= exact_end:
-                    here = tag.exact.match(text, place)
-                    if here is not None:
-                        exact.append((tag, here))
-                        exact_end = here.end()
-                if place >= loose_end:
-                    near = tag.loose.match(text, place)
-                    if near is not None:
-                        loose_end = near.end()
-                        if here is None or here.end() != loose_end:
-                            loose.append((tag, near))
-        foreign: list[tuple[dict[str, Any], re.Match[str]]] = []
-        for index, (tag, entry) in enumerate(self.forbidden, start=len(self.tags)):
+        for index, tag in self.ascii_tags if in_ascii else enumerate(self.tags):
+            occurring = tag.occurrences(lowered) if in_ascii else None
+            if occurring == 0:
+                continue  # none of its words: nothing of it in this text
+            canonical = _all(tag.exact, text)
+            for match in canonical:
+                exact.append((tag, match))
+            if tag.counted and occurring == len(canonical):
+                continue  # each begins a canonical tag: nothing else of it (most prompts)
+            if not looked:
+                starts, looked = self.finder.starts(text), True
             places = None
-            if starts is not None:
+            if starts is not None:  # None: every regex over the whole text
                 places = starts.get(index)
                 if places is None:
-                    continue
-            for match in _matches(tag.exact, text, places):
-                foreign.append((entry, match))
-        return PromptText(pointer, text, tuple(exact), tuple(zero), tuple(loose), tuple(foreign))
+                    continue  # none of its words is in the text
+            if tag.zero is not None and "0" in text:
+                for match in _matches(tag.zero, text, places):
+                    zero.append((tag, match))
+            spans = {match.span() for match in canonical}
+            for match in _matches(tag.loose, text, places):
+                if match.span() not in spans:
+                    loose.append((tag, match))
+        foreign = [(entry, match) for tag, entry in self.forbidden for match in _all(tag.exact, text)] \
+            if self.forbidden else []
+        return PromptText(pointer, text, lowered, tuple(exact), tuple(zero), tuple(loose), tuple(foreign))
 
     def targets(self) -> list[str | tuple[str, ...]]:
         return list(dict.fromkeys(tag.target for tag in self.tags))
@@ -243,10 +271,12 @@ class PromptText(FrozenRecord):
     """One text the tags are read in, scanned once per request and read by every tag rule: its
     canonical tags (``exact``), those numbered below the base (``zero``) and near misses
     (``loose``: not those that are a canonical tag of the same form, same span), each (tag,
-    match) in the grammar's order; ``foreign``: (``forbidden`` entry, match)."""
+    match) in the grammar's order; ``foreign``: (``forbidden`` entry, match); ``lowered``: the
+    text in lower case."""
 
     pointer: str
     text: str
+    lowered: str
     exact: tuple[tuple[Tag, re.Match[str]], ...]
     zero: tuple[tuple[Tag, re.Match[str]], ...]
     loose: tuple[tuple[Tag, re.Match[str]], ...]
@@ -382,8 +412,7 @@ def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
     if not rules.singulars:
         return
     for scanned in texts:
-        pointer, text = scanned.pointer, scanned.text
-        lowered = text.lower()
+        pointer, text, lowered = scanned.pointer, scanned.text, scanned.lowered
         for tag, singular in rules.singulars:
             at = lowered.find(singular)
             if at < 0:

@@ -313,16 +313,21 @@ def applying(stage: str, meta: dict[str, Any], unread: bool = False) -> tuple[Ru
     return tuple(declared for declared, _ in _applying(stage, meta, unread))
 
 
+def _rules_running(meta: dict[str, Any], stage: str, unread: bool, skip: frozenset[str],
+                   opted: frozenset[str]) -> tuple[tuple[Rule, str | None], ...]:
+    return tuple((declared, needed) for declared, needed in _applying(stage, meta, unread)
+                 if declared.code not in skip and (not declared.opt_in or declared.code in opted))
+
+
 def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset(),
               opted_in: frozenset[str] = frozenset(), unread: bool = False) -> list[Diagnostic]:
     """Run every rule of ``stage`` that applies to ``meta`` on ``ctx`` (an opt-in rule only when its
     code is in ``opted_in``; ``unread``: see :func:`applying`; a request or facts rule only when the
-    request has the field it needs, ``needs_field``); their diagnostics."""
+    request has the field it needs, ``needs_field``); their diagnostics. Which rules run is worked
+    out once per model, stage and selection (a run has one: each request asks the same)."""
     request: Container[str] = ctx.request if stage in _FIELDS_NEEDED else ()
     found = []
-    for declared, needed in _applying(stage, meta, unread):
-        if (skip and declared.code in skip) or (declared.opt_in and declared.code not in opted_in):
-            continue
+    for declared, needed in derived(meta, _rules_running, stage, unread, skip, opted_in):
         if needed is not None and needed not in request:
             continue  # the rule says nothing of a request without that field
         for finding in declared.func(ctx):
