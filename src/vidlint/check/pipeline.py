@@ -78,8 +78,14 @@ def check_request(request: Any, base_dir: Path | None, options: LintOptions | No
 
 
 def check_document(document: Document, base_dir: Path | None, options: LintOptions | None = None) -> RequestResult:
+    """``check_request`` of a document, its findings placed in it and in position order; those
+    of ``options.dropped_codes`` are left out before they are placed."""
     result = check_request(document.value, base_dir, options)
-    placed = document.place_all(result.diagnostics)
+    found = result.diagnostics
+    if options is not None and options.dropped_codes:
+        dropped = options.dropped_codes
+        found = [d for d in found if d.code not in dropped]
+    placed = document.place_all(found)
     if document.suspicious:
         placed += document.parse_warnings()
     placed.sort(key=by_position)
