@@ -117,6 +117,8 @@ class Document(Record):
         directly, without going through ``locate``."""
         if self.suspicious or self._index is not None:
             return [self.place(d) for d in diagnostics]
+        if not diagnostics:  # a clean request: no path index to make
+            return []
         paths = self._path_index()
         values, value, position, record = paths.values, paths.value, self.line_map.position, self.record
         placed = []
