@@ -291,6 +291,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
         from vidlint.settings.suppressions import Suppressor
 
         suppressor = Suppressor(config)
+        options.dropped_codes = suppressor.dropped_codes()  # dropped by it anyway: not even placed
         if config.exclude:
             sources = [s for s in sources if s.location is None or not config.excluded(s.location)]
         if config.budget:

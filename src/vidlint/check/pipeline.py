@@ -78,8 +78,17 @@ def check_request(request: Any, base_dir: Path | None, options: LintOptions | No
 
 
 def check_document(document: Document, base_dir: Path | None, options: LintOptions | None = None) -> RequestResult:
+    """``check_request`` of a document, its findings placed in it and in position order; those
+    of ``options.dropped_codes`` are left out, those of ``options.unplaced_codes`` not placed."""
     result = check_request(document.value, base_dir, options)
-    placed = document.place_all(result.diagnostics)
+    found = result.diagnostics
+    if options is not None and (options.dropped_codes or options.unplaced_codes):
+        dropped, unplaced = options.dropped_codes, options.unplaced_codes
+        found = [d for d in found if d.code not in dropped]
+        placed = document.place_all([d for d in found if d.code not in unplaced])
+        placed += [d for d in found if d.code in unplaced]
+    else:
+        placed = document.place_all(found)
     if document.suspicious:
         placed += document.parse_warnings()
     placed.sort(key=by_position)

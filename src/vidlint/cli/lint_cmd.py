@@ -362,6 +362,13 @@ def lint(paths: list[str], settings: SettingsChoice, output: Output, inputs: Inp
         except BaselineError as exc:
             raise fail(str(exc)) from None
     output_format, output_file = choose_format(output.output_format, output.output_file), output.output_file
+    name, style = (output_format, "auto") if output_format not in TEXT_STYLES else ("text", output_format)
+    if not (output.show_infos or write_baseline_path or fix is not None or options.baseline is not None):
+        from vidlint.report import unshown_codes
+
+        # what the report folds away or leaves out is counted, not placed (a baseline matches,
+        # a fix edits, --write-baseline records what the run found: each has them placed)
+        options.unplaced_codes = unshown_codes(name, config, output.quiet)
     targets = list(paths) or ["."]
     if "-" in targets:
         from vidlint.load import PathError, read_stdin
@@ -384,7 +391,6 @@ def lint(paths: list[str], settings: SettingsChoice, output: Output, inputs: Inp
     # The JSON and text reports are written as the results come; the others, and a run that
     # prints diffs or writes a baseline instead, read the results the run keeps.
     streamed = None
-    name, style = (output_format, "auto") if output_format not in TEXT_STYLES else ("text", output_format)
     if name in STREAMED_FORMATS and not (write_baseline_path or diff):
         streamed = StreamedReport(name, output_file, colour=output.colour if output_file is None else "never",
                                   quiet=output.quiet, show_infos=output.show_infos, style=style)

@@ -117,16 +117,20 @@ class Document(Record):
         directly, without going through ``locate``."""
         if self.suspicious or self._index is not None:
             return [self.place(d) for d in diagnostics]
-        value, position, record = self._path_index().value, self.line_map.position, self.record
+        if not diagnostics:  # a clean request: no path index to make
+            return []
+        paths = self._path_index()
+        values, value, position, record = paths.values, paths.value, self.line_map.position, self.record
         placed = []
         for d in diagnostics:
-            offset = value(d.pointer) if d.char is None and not d.at_key and d.fix is None else None
-            if offset is None:
-                placed.append(self.place(d))
-            else:
-                line, column = position(offset)
-                placed.append(Diagnostic(d.code, d.severity, d.message, d.pointer, d.hint, line, column, record,
+            pointer = d.pointer
+            # (a pointer met before, e.g. a second finding on a value, is found without a call)
+            if d.char is None and not d.at_key and d.fix is None and (pointer in values or value(pointer) is not None):
+                line, column = position(values[pointer])
+                placed.append(Diagnostic(d.code, d.severity, d.message, pointer, d.hint, line, column, record,
                                          False, None, None))
+            else:
+                placed.append(self.place(d))
         return placed
 
     def parse_warnings(self) -> list[Diagnostic]:

@@ -125,22 +125,22 @@ _COLON = re.compile(r"[ \t\n\r]*+:[ \t\n\r]*+")
 class PathIndex:
     """Offsets of the values (and keys) on the paths asked for, without scanning the rest.
 
-    The containers on the way to a pointer are read member by member, only as far as that
-    pointer (a later question resumes where the last one stopped): a finding about
-    ``/image_urls/1`` reads the top level up to ``image_urls`` and that array up to its second
-    item; a value in between (a long prompt, an object) is passed over in one step. For a
-    document without duplicate keys (the parser notes them) this gives the offsets
-    :func:`scan_positions` gives; ``tests/test_positions.py`` holds the two to that.
+    The objects on the way to a pointer are read member by member, only as far as that
+    pointer (a later question resumes where the last one stopped), and an array's items at
+    once: a finding about ``/image_urls/1`` reads the top level up to ``image_urls`` and where
+    each item of that array starts; a value in between (a long prompt, an object) is passed
+    over in one step. For a document without duplicate keys (the parser notes them) this gives
+    the offsets :func:`scan_positions` gives; ``tests/test_load.py`` holds the two to that.
     """
 
     def __init__(self, text: str, start: int = 0) -> None:
         self.text = text
         self.values: dict[str, int] = {"": _WS.match(text, start).end()}  # type: ignore[union-attr]
         self.keys: dict[str, int] = {}
-        # container pointer -> how far its members were read: [offset, next item index (-1: an
-        # object), whether the offset is the start of the last member's value, not yet passed
-        # over]; None once all were read (or it holds none)
-        self._read: dict[str, list[Any] | None] = {}
+        # object pointer -> how far its members were read: (offset, whether the offset is the
+        # start of the last member's value, not yet passed over); None once all were read (or it
+        # holds none), and for an array (its items are read at once) or a scalar
+        self._read: dict[str, tuple[int, bool] | None] = {}
 
     def value(self, pointer: str) -> int | None:
         values = self.values
@@ -169,51 +169,55 @@ class PathIndex:
 
     def _read_to(self, pointer: str, child: str) -> bool:
         """Read the members of the container at ``pointer``, recording each one's offsets, until
-        ``child`` (False: it holds no such member). A member's value is passed over (one step:
-        ``_value_end``) only when the next member is asked for, so a finding about a long
-        prompt does not read the prompt."""
+        ``child`` (False: it holds no such member). An object's member's value is passed over
+        (one step: ``_value_end``) only when the next member is asked for, so a finding about a
+        long prompt does not read the prompt; an array's items are read at once (``_read_items``)."""
         text, values = self.text, self.values
         if pointer in self._read:
             state = self._read[pointer]
             if state is None:
                 return False
-            at, index, on_value = state
+            at, on_value = state
         else:
             start = values[pointer]
             opening = text[start]
             if opening == "{":
-                at, index, on_value = start + 1, -1, False
-            elif opening == "[":
-                at, index, on_value = _ITEM.match(text, start + 1).end(), 0, False  # type: ignore[union-attr]
+                at, on_value = start + 1, False
             else:
                 self._read[pointer] = None
+                if opening == "[":
+                    self._read_items(pointer, start)
+                    return child in values
                 return False
-        if index < 0 and self._find_key(at, pointer, child):
+        if self._find_key(at, pointer, child):
             return True
         while True:
-            if index < 0:  # an object: one match from the end of a value to the next member's value
-                member = _MEMBER.match(text, _value_end(text, at) if on_value else at)
-                if member is None:
-                    self._read[pointer] = None
-                    return False
-                literal = member.group(1)
-                key = literal if "\\" not in literal else json.loads(f'"{literal}"')  # most keys have no escapes
-                here = pointer + "/" + (key if "~" not in key and "/" not in key else escape_pointer_token(key))
-                self.keys[here] = member.start(1) - 1
-                at = values[here] = member.end()
-            else:
-                if on_value:
-                    at = _ITEM.match(text, _value_end(text, at)).end()  # type: ignore[union-attr]
-                if text[at] == "]":
-                    self._read[pointer] = None
-                    return False
-                here = f"{pointer}/{index}"
-                values[here] = at
-                index += 1
+            member = _MEMBER.match(text, _value_end(text, at) if on_value else at)
+            if member is None:
+                self._read[pointer] = None
+                return False
+            literal = member.group(1)
+            key = literal if "\\" not in literal else json.loads(f'"{literal}"')  # most keys have no escapes
+            here = pointer + "/" + (key if "~" not in key and "/" not in key else escape_pointer_token(key))
+            self.keys[here] = member.start(1) - 1
+            at = values[here] = member.end()
             on_value = True
             if here == child:
-                self._read[pointer] = [at, index, True]
+                self._read[pointer] = (at, True)
                 return True
+
+    def _read_items(self, pointer: str, start: int) -> None:
+        """Record where each item of the array at ``start`` begins, all in one loop: a request's
+        findings often point at several items of one array (its image uris, each a VL502 info),
+        and reading the rest of a short array costs less than coming back for each item. An
+        item passed over is one step (``_value_end``), however long."""
+        text, values = self.text, self.values
+        at = _ITEM.match(text, start + 1).end()  # type: ignore[union-attr]
+        index = 0
+        while text[at] != "]":
+            values[f"{pointer}/{index}"] = at
+            index += 1
+            at = _ITEM.match(text, _value_end(text, at)).end()  # type: ignore[union-attr]
 
     def _find_key(self, at: int, pointer: str, child: str) -> bool:
         """The member ``child`` of the object at ``pointer``, whose members were read up to

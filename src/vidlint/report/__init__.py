@@ -84,6 +84,22 @@ def _json_key(key: Any) -> str:
     return _encode_string(key) if isinstance(key, str) else _encode_string(_json_scalar(key))
 
 
+def unshown_codes(output_format: str, config: Any, quiet: bool) -> frozenset[str]:
+    """The codes whose findings the report ``output_format`` never shows without ``--show-infos``,
+    with the severity the configuration (None: none) gives each: every info in SARIF and in
+    quiet text, the infos about assets text folds into one line (``text.folded``). Their
+    findings are still made and counted, but need no place in their file (``LintOptions.unplaced_codes``)."""
+    if output_format not in ("text", "sarif"):
+        return frozenset()
+    from vidlint.core.diagnostics import Severity
+    from vidlint.rules.registry import load_all_rules
+
+    return frozenset(
+        code for code, rule in load_all_rules().items()
+        if (rule.severity if config is None else config.severity_for(code, rule.severity)) == Severity.INFO
+        and (output_format == "sarif" or quiet or rule.stage == "asset"))
+
+
 def formatter(name: str):  # type: ignore[no-untyped-def]
     import importlib
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from json.encoder import encode_basestring as _string  # the C function json's encoder writes strings with
 from typing import Any, Callable, Iterator, TextIO
 
@@ -44,19 +45,32 @@ def file_text(result: FileResult, encode: Callable[[Any], str]) -> str:
 _LABELS = {severity: severity.label for severity in Severity}
 
 
+@lru_cache(maxsize=256)
+def _head(code: str, severity: Severity) -> str:
+    """A finding's text up to its message: the same for every finding of a rule and severity."""
+    return f'{{"code": {_string(code)}, "severity": "{_LABELS[severity]}", "message": '
+
+
+@lru_cache(maxsize=256)
+def _hint(hint: str | None) -> str:
+    """A hint as JSON: most hints are a rule's fixed advice, met again and again (every VL502's);
+    those that quote a value pass through (a few hundred kept, each cut short where it quotes)."""
+    return "null" if hint is None else _string(hint)
+
+
 def diagnostic_text(d: Diagnostic, encode: Callable[[Any], str]) -> str:
     """``encode(d.to_json())``, the strings written by the json module's own C function and the
     rest as the encoder writes it: building the dict and having the C encoder walk it cost
-    about twice as much (a JSON report writes thousands). A finding with a fix, or with a field
-    of another type than usual, is encoded from ``to_json``."""
+    about twice as much (a JSON report writes thousands); the part before the message and the
+    hint are made once for each that recurs. A finding with a fix, or with a field of another
+    type than usual, is encoded from ``to_json``."""
     hint, record = d.hint, d.record
     if (d.fix is not None or d.code.__class__ is not str or d.message.__class__ is not str
             or d.pointer.__class__ is not str or (hint is not None and hint.__class__ is not str)
             or d.line.__class__ is not int or d.column.__class__ is not int
             or (record is not None and record.__class__ is not int)):
         return encode(d.to_json())
-    return (f'{{"code": {_string(d.code)}, "severity": "{_LABELS[d.severity]}", "message": {_string(d.message)}, '
-            f'"hint": {"null" if hint is None else _string(hint)}, "pointer": {_string(d.pointer)}, '
+    return (f'{_head(d.code, d.severity)}{_string(d.message)}, "hint": {_hint(hint)}, "pointer": {_string(d.pointer)}, '
             f'"line": {d.line}, "column": {d.column}, "record": {"null" if record is None else record}, "fix": null}}')
 
 

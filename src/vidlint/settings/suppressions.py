@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vidlint.core.diagnostics import Diagnostic
+from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.pointers import covers
 
 if TYPE_CHECKING:
@@ -35,6 +35,16 @@ class Suppressor:
                 continue
             kept.append(d if severity == d.severity else d.with_severity(severity))
         return kept
+
+    def dropped_codes(self) -> frozenset[str]:
+        """The rules' codes whose every finding ``select`` drops (turned off by the selection or
+        a severity of "off"), but VL105: a misspelt field's finding names the findings it causes
+        (``vidlint.check.cascade``), which say so even when it is not shown."""
+        from vidlint.rules.registry import load_all_rules
+        from vidlint.rules.schema import unknown_field
+
+        return frozenset(code for code in load_all_rules() if code != unknown_field.code
+                         and (not self.config.enabled(code) or self.config.severity_for(code, Severity.INFO) is None))
 
     def apply(self, display: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         """The findings of one file (as displayed) that selection and ignores leave."""
