@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, cast
 from vidlint.check.cascade import root_causes_first
 from vidlint.check.pipeline import check_document
 from vidlint.core.diagnostics import Diagnostic, by_position
-from vidlint.load import (LoadedFile, PathError, Source, UnreadableFile, discover, file_identity, is_tool_file, load_source,
+from vidlint.load import (LoadedFile, PathError, Source, UnreadableFile, discover, file_identity, is_tool_file, load_bytes,
                           read_source)
 from vidlint.parallel import CpuWindow, Packed, map_in_order
 from vidlint.run import AssetOptions, CostOptions, FileResult, Inputs, LintOptions, LintRun, PackedResults, ResultStore
@@ -36,7 +36,7 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
         from vidlint.load.document import decode
 
         return _lint_batch(display, *decode(display, data), base_dir, options)
-    loaded = load_source(Source(display, None, jsonl), data)
+    loaded = load_bytes(display, data, jsonl)
     if len(loaded.documents) == 1 and not loaded.diagnostics and options.costs.budget is None:
         return _lint_request(display, loaded.documents[0], base_dir, options)
     return _lint_documents(display, loaded, base_dir, options)
@@ -189,7 +189,7 @@ def is_tool_text(display: str, data: bytes) -> bool:
     text is parsed only when its start names one)."""
     if data.find(b"json-schema.org/", 0, 4096) < 0 and data.find(b'"vidlint-baseline"', 0, 4096) < 0:
         return False
-    loaded = load_source(Source(display, None, False), data)
+    loaded = load_bytes(display, data, False)
     return len(loaded.documents) == 1 and is_tool_file(loaded.documents[0].value)
 
 

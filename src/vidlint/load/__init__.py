@@ -296,16 +296,14 @@ def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
             raise PathError(f"{source.display}: " + ("is a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"))
         if info.st_size > MAX_REQUEST_FILE_BYTES:
             raise PathError(f"{source.display}: {info.st_size} bytes is too large for a request file")
-        # First the size the file says (plus one byte, to notice it growing), then one byte to
-        # confirm the end; only a file that changed meanwhile needs more. Small requests keep the
-        # buffers small: allocating 64 KiB for every read was a tenth of a 10,000-file run.
+        # One read of the size the file says plus one byte. Exactly that size back: the whole
+        # file (it would have given the extra byte had it grown), so the usual file takes one
+        # call. More: it grew (or says 0, like /proc's); less: a file system that reads short,
+        # or a file cut meanwhile: both read on to the end. Small requests keep the buffers
+        # small: allocating 64 KiB for every read was a tenth of a 10,000-file run.
         data = os.read(fd, info.st_size + 1)
-        if len(data) > info.st_size:  # it grew meanwhile
+        if len(data) != info.st_size:
             data = _read_rest(fd, data)
-        else:
-            confirm = os.read(fd, 1)
-            if confirm:
-                data = _read_rest(fd, data + confirm)
     except OSError as exc:
         raise UnreadableFile(source.display, exc.strerror or str(exc)) from None
     finally:
@@ -316,7 +314,8 @@ def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
 
 
 def _read_rest(fd: int, data: bytes) -> bytes:
-    """``data`` and what follows it in a file that grew while it was read, up to one byte past the limit."""
+    """``data`` and what follows it to the end of a file that did not hold the size it said (it
+    grew, or reads short), up to one byte past the limit."""
     chunks = [data]
     remaining = MAX_REQUEST_FILE_BYTES + 1 - len(data)
     while remaining > 0:  # never read past the limit
