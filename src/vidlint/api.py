@@ -18,6 +18,7 @@ from vidlint.check.pipeline import check_document
 from vidlint.core.diagnostics import Diagnostic, by_position
 from vidlint.load import (LoadedFile, PathError, Source, UnreadableFile, discover, file_identity, is_tool_file, load_bytes,
                           read_source)
+from vidlint.load.document import load_record
 from vidlint.parallel import CpuWindow, Packed, map_in_order
 from vidlint.run import AssetOptions, CostOptions, FileResult, Inputs, LintOptions, LintRun, PackedResults, ResultStore
 
@@ -146,8 +147,6 @@ def _check_records(display: str, text: str, line_map: Any, spans: list[Any], bas
 
 def _check_span(display: str, text: str, line_map: Any, spans: list[Any], base_dir: Path | None, index: int,
                 options: LintOptions) -> tuple[Checked, bool]:
-    from vidlint.load.document import load_record
-
     parsed = load_record(display, text, line_map, spans[index])
     if isinstance(parsed, Diagnostic):
         return ([parsed], None, None, None), False
