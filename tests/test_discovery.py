@@ -92,6 +92,21 @@ def test_discover_walks_like_the_reference(tree, args, excludes):
     assert found(args, excludes) == reference(args, excludes)
 
 
+@pytest.mark.parametrize("args", [["p"], ["./p/"], ["p/sub/../sub", "p/a.json"], [""], ["{tree}/p"], ["p/*"]])
+def test_a_walked_file_carries_the_folder_it_was_found_in(tree, args):
+    """Its relative asset paths resolve from that folder: the one its location names. The
+    walk hands one string per folder to its files (a file named on the command line has none:
+    its folder is worked out from its location)."""
+    sources, _ = discover([arg.format(tree=tree) for arg in args])
+    walked = [s for s in sources if s.found_by_walking]
+    assert walked and all(Path(s.folder) == Path(os.path.dirname(s.location)) for s in walked)
+    assert all(s.folder is None for s in sources if not s.found_by_walking)
+    by_folder: dict[str, list[str]] = {}
+    for s in walked:
+        by_folder.setdefault(os.path.dirname(s.location), []).append(s.folder)
+    assert all(len({id(folder) for folder in folders}) == 1 for folders in by_folder.values())
+
+
 def test_absolute_folders_inside_and_outside_the_current_folder(tree, monkeypatch):
     args = [str(tree / "p")]
     assert found(args) == reference(args)

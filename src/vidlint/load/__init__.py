@@ -40,12 +40,15 @@ class UnreadableFile(PathError):
 class Source(FrozenRecord):
     """A request file to read: ``display`` is the path as the user should see it, ``location``
     the path to open (as named or found; None for stdin); ``found_by_walking``: not named on the
-    command line (JSON Schemas in it are skipped). Kept as strings: a run may name 50,000 files."""
+    command line (JSON Schemas in it are skipped); ``folder``: the folder a walk found it in, one
+    string shared by that folder's files (None: the folder of ``location``, worked out when
+    asked). Kept as strings: a run may name 50,000 files."""
 
     display: str
     location: str | None
     jsonl: bool
     found_by_walking: bool = False
+    folder: str | None = None
 
     @property
     def path(self) -> Path | None:
@@ -99,7 +102,7 @@ def walk_skips(path: Path, root: Path | None = None) -> bool:
     return any(folder.startswith(".") or folder in SKIPPED_DIRS for folder in folders)
 
 
-Found = tuple[str, str, object]  # a walked request file: (location, display, identity)
+Found = tuple[str, str, object, str]  # a walked request file: (location, display, identity, folder)
 
 
 def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors: list[str]) -> list[Found]:
@@ -146,7 +149,7 @@ def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors:
                     identity = file_identity(entry.path)
                 else:
                     identity = (device, entry.inode())
-                found.append((entry.path, shown + name, identity))
+                found.append((entry.path, shown + name, identity, folder))
         for entry in folders:
             try:
                 below: int | None = entry.stat().st_dev
@@ -236,10 +239,11 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
             sources.append(Source(location if display == location else display, location, _is_jsonl(location)))
 
     def walk(folder: str, info: os.stat_result | None) -> None:
-        for location, display, key in _walk(folder, info.st_dev if info is not None else None, extra_excludes, errors):
+        for location, display, key, found_in in _walk(folder, info.st_dev if info is not None else None, extra_excludes,
+                                                      errors):
             if key not in seen:
                 seen.add(key)
-                sources.append(Source(display, location, location.endswith(".jsonl"), True))
+                sources.append(Source(display, location, location.endswith(".jsonl"), True, found_in))
 
     for arg in args:
         if arg == "-":
