@@ -92,6 +92,21 @@ def test_discover_walks_like_the_reference(tree, args, excludes):
     assert found(args, excludes) == reference(args, excludes)
 
 
+@pytest.mark.parametrize("args", [["p"], ["./p/"], ["p/sub/../sub", "p/a.json"], [""], ["{tree}/p"], ["p/*"]])
+def test_a_walked_file_carries_the_folder_it_was_found_in(tree, args):
+    """Its relative asset paths resolve from that folder: the one its location names. The
+    walk hands one string per folder to its files (a file named on the command line has none:
+    its folder is worked out from its location)."""
+    sources, _ = discover([arg.format(tree=tree) for arg in args])
+    walked = [s for s in sources if s.found_by_walking]
+    assert walked and all(Path(s.folder) == Path(os.path.dirname(s.location)) for s in walked)
+    assert all(s.folder is None for s in sources if not s.found_by_walking)
+    by_folder: dict[str, list[str]] = {}
+    for s in walked:
+        by_folder.setdefault(os.path.dirname(s.location), []).append(s.folder)
+    assert all(len({id(folder) for folder in folders}) == 1 for folders in by_folder.values())
+
+
 def test_absolute_folders_inside_and_outside_the_current_folder(tree, monkeypatch):
     args = [str(tree / "p")]
     assert found(args) == reference(args)
@@ -156,3 +171,72 @@ def test_the_configuration_and_baseline_in_use_are_never_requests(tree):
         assert len(sources) == len(reference(args)) - 1
     os.symlink(config, tree / "p" / "alias.json")
     assert [s.display for s in discover(["p/alias.json"], (), False, skip)[0]] == []  # the same file
+
+
+# --- reading a request file: one read for a file that holds the size it says -----------------
+
+
+def _counting_reads(monkeypatch: pytest.MonkeyPatch, sizes: dict[str, int] | None = None) -> list[int]:
+    """Count os.read calls (their requested lengths); ``sizes``: st_size to report for a name."""
+    import vidlint.load as load
+
+    asked: list[int] = []
+    real_read, real_fstat = os.read, os.fstat
+
+    def read(fd: int, n: int) -> bytes:
+        asked.append(n)
+        return real_read(fd, n)
+
+    class Reported:  # an os.stat_result with another st_size
+        def __init__(self, info: os.stat_result, size: int) -> None:
+            self._info, self.st_size = info, size
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._info, name)
+
+    def fstat(fd: int) -> object:
+        info = real_fstat(fd)
+        name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+        return Reported(info, sizes[name]) if sizes and name in sizes else info
+
+    monkeypatch.setattr(load.os, "read", read)
+    monkeypatch.setattr(load.os, "fstat", fstat)
+    return asked
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="names an open file through /proc")
+@pytest.mark.parametrize("content", [b"", b"{}", b'{"model": "x"}\n', bytes(range(256)) * 300])
+def test_a_file_that_holds_its_size_is_read_whole_in_one_call(tmp_path, monkeypatch, content):
+    from vidlint.load import Source, read_source
+
+    (tmp_path / "r.json").write_bytes(content)
+    asked = _counting_reads(monkeypatch)
+    assert read_source(Source("r.json", str(tmp_path / "r.json"), False)) == content
+    assert asked == [len(content) + 1]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="names an open file through /proc")
+@pytest.mark.parametrize("said", [0, 1, 10, 99, 101, 5000])
+def test_a_file_that_holds_more_or_less_than_it_says_is_still_read_whole(tmp_path, monkeypatch, said):
+    """More (it grew since fstat, or says 0 like /proc's files) or less (cut meanwhile, or a
+    file system that reads short): read on to the end, whatever the first read gave."""
+    from vidlint.load import Source, read_source
+
+    content = b'{"prompt": "' + b"x" * 86 + b'"}\n'  # 101 bytes
+    (tmp_path / "r.json").write_bytes(content)
+    asked = _counting_reads(monkeypatch, {"r.json": said})
+    assert read_source(Source("r.json", str(tmp_path / "r.json"), False)) == content
+    assert asked[0] == said + 1 and len(asked) >= (1 if said == len(content) else 2)
+
+
+def test_a_file_read_short_by_its_file_system_is_read_whole(tmp_path, monkeypatch):
+    """A read that stops short of the size the file says (some network and FUSE file systems)
+    is followed by more reads until the end."""
+    import vidlint.load as load
+    from vidlint.load import Source, read_source
+
+    content = b'{"model": "wan2.7-reference-video", "prompt": "a cat"}\n'
+    (tmp_path / "r.json").write_bytes(content)
+    real_read = os.read
+    monkeypatch.setattr(load.os, "read", lambda fd, n: real_read(fd, min(n, 7)))
+    assert read_source(Source("r.json", str(tmp_path / "r.json"), False)) == content

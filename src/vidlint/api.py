@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, cast
 from vidlint.check.cascade import root_causes_first
 from vidlint.check.pipeline import check_document
 from vidlint.core.diagnostics import Diagnostic, by_position
-from vidlint.load import (LoadedFile, PathError, Source, UnreadableFile, discover, file_identity, is_tool_file, load_source,
+from vidlint.load import (LoadedFile, PathError, Source, UnreadableFile, discover, file_identity, is_tool_file, load_bytes,
                           read_source)
+from vidlint.load.document import load_record
 from vidlint.parallel import CpuWindow, Packed, map_in_order
 from vidlint.run import AssetOptions, CostOptions, FileResult, Inputs, LintOptions, LintRun, PackedResults, ResultStore
 
@@ -36,7 +37,7 @@ def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
         from vidlint.load.document import decode
 
         return _lint_batch(display, *decode(display, data), base_dir, options)
-    loaded = load_source(Source(display, None, jsonl), data)
+    loaded = load_bytes(display, data, jsonl)
     if len(loaded.documents) == 1 and not loaded.diagnostics and options.costs.budget is None:
         return _lint_request(display, loaded.documents[0], base_dir, options)
     return _lint_documents(display, loaded, base_dir, options)
@@ -146,8 +147,6 @@ def _check_records(display: str, text: str, line_map: Any, spans: list[Any], bas
 
 def _check_span(display: str, text: str, line_map: Any, spans: list[Any], base_dir: Path | None, index: int,
                 options: LintOptions) -> tuple[Checked, bool]:
-    from vidlint.load.document import load_record
-
     parsed = load_record(display, text, line_map, spans[index])
     if isinstance(parsed, Diagnostic):
         return ([parsed], None, None, None), False
@@ -189,7 +188,7 @@ def is_tool_text(display: str, data: bytes) -> bool:
     text is parsed only when its start names one)."""
     if data.find(b"json-schema.org/", 0, 4096) < 0 and data.find(b'"vidlint-baseline"', 0, 4096) < 0:
         return False
-    loaded = load_source(Source(display, None, False), data)
+    loaded = load_bytes(display, data, False)
     return len(loaded.documents) == 1 and is_tool_file(loaded.documents[0].value)
 
 
@@ -207,7 +206,7 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
     if source.found_by_walking and not source.jsonl and is_tool_text(source.display, data):
         return None
     if source.location is not None:
-        base_dir = folder_path(os.path.dirname(source.location))
+        base_dir = folder_path(source.folder if source.folder is not None else os.path.dirname(source.location))
     else:  # stdin: relative asset paths resolve from --stdin-filename's folder (an editor's file)
         base_dir = Path(options.inputs.stdin_filename).parent.resolve() if options.inputs.stdin_filename else Path.cwd()
     if source.jsonl and options.assets.session is None:  # a batch: its bytes let go once decoded
@@ -222,7 +221,8 @@ def lint_source(source: Source, options: LintOptions) -> FileResult | None:
 @functools.lru_cache(maxsize=64)
 def folder_path(folder: str) -> Path:
     """The folder of request files as a Path (relative asset paths resolve from it), made once
-    per folder: the files of a run mostly share a few."""
+    per folder: the files of a run mostly share a few (and a walk hands them one string per
+    folder, whose hash is worked out once: ~5 us a file in the run with a folder per file)."""
     return Path(folder)
 
 

@@ -24,6 +24,13 @@ def schema_dir() -> Path:
     (or the folder :func:`use_schema_dir` names)."""
     if _SCHEMA_DIR:
         return _SCHEMA_DIR[-1]
+    return _shipped_schema_dir()
+
+
+@lru_cache(maxsize=1)
+def _shipped_schema_dir() -> Path:
+    """Found once per process: a ``stat`` and a ``realpath`` each time cost ~5 ms of the run
+    that first loads every model's profile (VL230 asks for each model's fields)."""
     packaged = Path(__file__).parent / "schemas"
     if packaged.is_dir():
         return packaged

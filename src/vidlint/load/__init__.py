@@ -40,12 +40,15 @@ class UnreadableFile(PathError):
 class Source(FrozenRecord):
     """A request file to read: ``display`` is the path as the user should see it, ``location``
     the path to open (as named or found; None for stdin); ``found_by_walking``: not named on the
-    command line (JSON Schemas in it are skipped). Kept as strings: a run may name 50,000 files."""
+    command line (JSON Schemas in it are skipped); ``folder``: the folder a walk found it in, one
+    string shared by that folder's files (None: the folder of ``location``, worked out when
+    asked). Kept as strings: a run may name 50,000 files."""
 
     display: str
     location: str | None
     jsonl: bool
     found_by_walking: bool = False
+    folder: str | None = None
 
     @property
     def path(self) -> Path | None:
@@ -99,7 +102,7 @@ def walk_skips(path: Path, root: Path | None = None) -> bool:
     return any(folder.startswith(".") or folder in SKIPPED_DIRS for folder in folders)
 
 
-Found = tuple[str, str, object]  # a walked request file: (location, display, identity)
+Found = tuple[str, str, object, str]  # a walked request file: (location, display, identity, folder)
 
 
 def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors: list[str]) -> list[Found]:
@@ -146,7 +149,7 @@ def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors:
                     identity = file_identity(entry.path)
                 else:
                     identity = (device, entry.inode())
-                found.append((entry.path, shown + name, identity))
+                found.append((entry.path, shown + name, identity, folder))
         for entry in folders:
             try:
                 below: int | None = entry.stat().st_dev
@@ -236,10 +239,11 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
             sources.append(Source(location if display == location else display, location, _is_jsonl(location)))
 
     def walk(folder: str, info: os.stat_result | None) -> None:
-        for location, display, key in _walk(folder, info.st_dev if info is not None else None, extra_excludes, errors):
+        for location, display, key, found_in in _walk(folder, info.st_dev if info is not None else None, extra_excludes,
+                                                      errors):
             if key not in seen:
                 seen.add(key)
-                sources.append(Source(display, location, location.endswith(".jsonl"), True))
+                sources.append(Source(display, location, location.endswith(".jsonl"), True, found_in))
 
     for arg in args:
         if arg == "-":
@@ -296,16 +300,14 @@ def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
             raise PathError(f"{source.display}: " + ("is a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"))
         if info.st_size > MAX_REQUEST_FILE_BYTES:
             raise PathError(f"{source.display}: {info.st_size} bytes is too large for a request file")
-        # First the size the file says (plus one byte, to notice it growing), then one byte to
-        # confirm the end; only a file that changed meanwhile needs more. Small requests keep the
-        # buffers small: allocating 64 KiB for every read was a tenth of a 10,000-file run.
+        # One read of the size the file says plus one byte. Exactly that size back: the whole
+        # file (it would have given the extra byte had it grown), so the usual file takes one
+        # call. More: it grew (or says 0, like /proc's); less: a file system that reads short,
+        # or a file cut meanwhile: both read on to the end. Small requests keep the buffers
+        # small: allocating 64 KiB for every read was a tenth of a 10,000-file run.
         data = os.read(fd, info.st_size + 1)
-        if len(data) > info.st_size:  # it grew meanwhile
+        if len(data) != info.st_size:
             data = _read_rest(fd, data)
-        else:
-            confirm = os.read(fd, 1)
-            if confirm:
-                data = _read_rest(fd, data + confirm)
     except OSError as exc:
         raise UnreadableFile(source.display, exc.strerror or str(exc)) from None
     finally:
@@ -316,7 +318,8 @@ def read_source(source: Source, stdin_bytes: bytes | None = None) -> bytes:
 
 
 def _read_rest(fd: int, data: bytes) -> bytes:
-    """``data`` and what follows it in a file that grew while it was read, up to one byte past the limit."""
+    """``data`` and what follows it to the end of a file that did not hold the size it said (it
+    grew, or reads short), up to one byte past the limit."""
     chunks = [data]
     remaining = MAX_REQUEST_FILE_BYTES + 1 - len(data)
     while remaining > 0:  # never read past the limit

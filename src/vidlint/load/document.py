@@ -382,7 +382,7 @@ def load_bytes(path: str, data: bytes, jsonl: bool) -> LoadedFile:
     line_map = LineMap(text)
     documents: list[Document] = []
     if not jsonl:
-        if not text.strip():
+        if not text or text.isspace():  # (not text.strip(), without copying the text)
             found.append(invalid_json.emit("invalid JSON: the file is empty", "",
                                     "a request file holds one JSON object"))
             return LoadedFile(path, [], found)
