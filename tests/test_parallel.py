@@ -110,22 +110,22 @@ def test_the_sample_before_forking_counts_the_time_since_the_run_began(monkeypat
     monkeypatch.delenv(parallel.JOBS_ENV, raising=False)
     monkeypatch.setattr(parallel, "available_cpus", lambda: 2)  # priced whatever this machine has
     monkeypatch.setattr(parallel, "MIN_FILES", 60)
-    monkeypatch.setattr(parallel, "SAMPLE_FILES", 10)
+    monkeypatch.setattr(parallel, "SAMPLE_FILES", 3)
     priced: list[int] = []
     monkeypatch.setattr(parallel, "workers_pay", lambda per_file, files, *_: priced.append(files) and False)
 
     def slow(item: int, options: object) -> int:
-        time.sleep(0.004)
+        time.sleep(0.002)  # ~50 files in SAMPLE_SECONDS; more than 3 unless a file takes 33 ms
         return item
 
     items = range(200)
     assert list(parallel.map_in_order(slow, items, None, OSError)) == [(n, None) for n in items]
     fresh = 200 - priced.pop()
-    assert fresh >= 0.1 / 0.005  # a window opened now: files until SAMPLE_SECONDS have passed
+    assert fresh > 3  # a window opened now: files until SAMPLE_SECONDS have passed
     began = parallel.CpuWindow()
     began.wall -= parallel.SAMPLE_SECONDS
     assert list(parallel.map_in_order(slow, items, None, OSError, window=began)) == [(n, None) for n in items]
-    assert 200 - priced.pop() == 10  # the run's own window: the SAMPLE_FILES files only
+    assert 200 - priced.pop() == 3  # the run's own window: the SAMPLE_FILES files only
 
 
 def _doubled(item: int, options: object) -> int:
