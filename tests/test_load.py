@@ -51,10 +51,29 @@ def test_path_index_gives_the_scanners_offsets(value: Any, layout: dict[str, Any
     full = scan_positions(text, start)
     pointers = asked(full)
     order.shuffle(pointers)  # any order of questions: a later one resumes where an earlier one stopped
-    lazy = PathIndex(text, start)
+    lazy, knowing = PathIndex(text, start), PathIndex(text, start, json.loads(text[start:]))  # the latter: strings by literal
     for pointer in pointers:
         assert lazy.value(pointer) == full.values.get(pointer), pointer
         assert lazy.key(pointer) == full.keys.get(pointer), pointer
+        assert knowing.value(pointer) == full.values.get(pointer), pointer
+        assert knowing.key(pointer) == full.keys.get(pointer), pointer
+
+
+def test_a_string_value_is_found_by_its_literal_only_where_that_literal_is_its_own() -> None:
+    """Given the parsed document, a string value whose literal occurs once in a text without a
+    backslash is found by that literal; a literal that occurs twice, or as a key too, or a text
+    with an escape, leaves it to the containers' reading: each answer the scanner's."""
+    text = '{\n  "image_urls": ["https://a/1.jpg", "https://a/2.jpg"],\n  "x": "https://a/2.jpg",\n  "https://a/3.jpg": "https://a/3.jpg"\n}'
+    index = PathIndex(text, 0, json.loads(text))
+    assert index._string_literal("/image_urls/0") == text.index('"https://a/1.jpg"')
+    assert index._string_literal("/image_urls/1") is None  # twice
+    assert index._string_literal("/https:~1~1a~13.jpg") is None  # its key is written alike
+    assert index._string_literal("/image_urls/01") is None and index._string_literal("/image_urls") is None
+    escaped = text.replace("1.jpg", "1\\u002ejpg")
+    assert PathIndex(escaped, 0, json.loads(escaped))._string_literal("/image_urls/0") is None
+    full = scan_positions(text)
+    for pointer in full.values:
+        assert PathIndex(text, 0, json.loads(text)).value(pointer) == full.values[pointer], pointer
 
 
 def test_a_string_with_escaped_quotes_is_skipped_whole() -> None:

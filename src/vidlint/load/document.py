@@ -67,7 +67,7 @@ class Document(Record):
 
     def _path_index(self) -> PathIndex:
         if self._paths is None:
-            self._paths = PathIndex(self.text, self.start)
+            self._paths = PathIndex(self.text, self.start, self.value if self.record is None else None)
         return self._paths
 
     def locate(self, pointer: str, at_key: bool = False) -> tuple[int, int]:
@@ -124,13 +124,17 @@ class Document(Record):
         placed = []
         for d in diagnostics:
             pointer = d.pointer
-            # (a pointer met before, e.g. a second finding on a value, is found without a call)
-            if d.char is None and not d.at_key and d.fix is None and (pointer in values or value(pointer) is not None):
-                line, column = position(values[pointer])
-                placed.append(Diagnostic(d.code, d.severity, d.message, pointer, d.hint, line, column, record,
-                                         False, None, None))
-            else:
-                placed.append(self.place(d))
+            if d.char is None and not d.at_key and d.fix is None:
+                # (a pointer met before, e.g. a second finding on a value, is found without a call)
+                offset = values.get(pointer)
+                if offset is None:
+                    offset = value(pointer)
+                if offset is not None:
+                    line, column = position(offset)
+                    placed.append(Diagnostic(d.code, d.severity, d.message, pointer, d.hint, line, column, record,
+                                             False, None, None))
+                    continue
+            placed.append(self.place(d))
         return placed
 
     def parse_warnings(self) -> list[Diagnostic]:

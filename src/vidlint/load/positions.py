@@ -115,6 +115,7 @@ def scan_positions(text: str, start: int = 0) -> PositionIndex:
 
 
 _DECODER = json.JSONDecoder()
+_ABSENT = object()
 # From the end of a value to the start of the next member's value (past white space, a comma,
 # the key and its colon; group 1: the key), or to the start of the next array item.
 _MEMBER = re.compile(r'[ \t\n\r]*+,?[ \t\n\r]*+"([^"\\]*+(?:\\.[^"\\]*+)*+)"[ \t\n\r]*+:[ \t\n\r]*+', re.S)
@@ -133,9 +134,13 @@ class PathIndex:
     the offsets :func:`scan_positions` gives; ``tests/test_load.py`` holds the two to that.
     """
 
-    def __init__(self, text: str, start: int = 0) -> None:
+    def __init__(self, text: str, start: int = 0, parsed: Any = None) -> None:
         self.text = text
         self.values: dict[str, int] = {"": _WS.match(text, start).end()}  # type: ignore[union-attr]
+        # ``parsed``: the document's value, given when the text from ``start`` on is that one
+        # document; used by ``_string_literal`` in a small text without a backslash
+        self._parsed = parsed if parsed is not None and len(text) <= LineMap.SMALL and "\\" not in text else None
+        self._start = start
         self.keys: dict[str, int] = {}
         # object pointer -> how far its members were read: (offset, whether the offset is the
         # start of the last member's value, not yet passed over); None once all were read (or it
@@ -145,8 +150,36 @@ class PathIndex:
     def value(self, pointer: str) -> int | None:
         values = self.values
         if pointer not in values:
+            if self._parsed is not None:
+                found = self._string_literal(pointer)
+                if found is not None:
+                    return found
             self._walk(pointer)
         return values.get(pointer)
+
+    def _string_literal(self, pointer: str) -> int | None:
+        """Where the string value at ``pointer`` starts, found by looking for its literal (None:
+        not a string, or its literal occurs more than once). In a text without a backslash each
+        string is written as it is, so that value's literal is in the text; occurring once, that
+        occurrence is the value (a key written alike would be a second). A finding about a
+        remote uri, most findings, is placed so with two searches instead of reading the
+        containers on its path."""
+        if "~" in pointer or not pointer.startswith("/"):
+            return None
+        node = self._parsed
+        for token in pointer.split("/")[1:]:
+            if node.__class__ is dict:
+                node = node.get(token, _ABSENT)
+            elif node.__class__ is list and token.isascii() and token.isdigit() and (token == "0" or token[0] != "0"):
+                index = int(token)
+                node = node[index] if index < len(node) else _ABSENT
+            else:
+                return None
+        if node.__class__ is not str:
+            return None
+        text, literal = self.text, f'"{node}"'
+        found = text.find(literal, self._start)
+        return found if found != -1 and text.find(literal, found + 1) == -1 else None
 
     def key(self, pointer: str) -> int | None:
         if pointer not in self.values:
