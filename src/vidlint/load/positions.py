@@ -130,8 +130,10 @@ class PathIndex:
     pointer (a later question resumes where the last one stopped), and an array's items at
     once: a finding about ``/image_urls/1`` reads the top level up to ``image_urls`` and where
     each item of that array starts; a value in between (a long prompt, an object) is passed
-    over in one step. For a document without duplicate keys (the parser notes them) this gives
-    the offsets :func:`scan_positions` gives; ``tests/test_load.py`` holds the two to that.
+    over in one step. Given the parsed document (a whole file), a string value is first looked
+    for by its literal (``_string_literal``). For a document without duplicate keys (the parser
+    notes them) this gives the offsets :func:`scan_positions` gives; ``tests/test_load.py``
+    holds the two to that, with and without the parsed document.
     """
 
     def __init__(self, text: str, start: int = 0, parsed: Any = None) -> None:
