@@ -112,3 +112,20 @@ def test_lint_bytes_keeps_every_finding_without_a_run(tmp_path) -> None:
                        "duration": 5}).encode()
     found = lint_bytes("a.json", data, False, tmp_path, options).diagnostics
     assert [d.code for d in found] == ["VL502"] and (found[0].line, found[0].column) == (1, data.index(b'"https') + 1)
+
+
+def test_the_rules_of_dropped_codes_are_not_run(tmp_path) -> None:
+    """``--ignore VL502`` saves the VL502 infos' making, not only their placing: a run's dropped
+    codes are skipped by every stage (the request, asset and facts rules, the remote uri's
+    shortcut), and the other findings are the same."""
+    from vidlint.check.pipeline import check_request
+    from vidlint.run import LintOptions
+
+    request = {"model": MODEL, "prompt": "Image 1 then Image 3", "image_urls": ["https://cdn.example.com/a.jpg"],
+               "video_urls": ["https://cdn.example.com/v.mp4"], "duration": 5}
+    every = [d.code for d in check_request(request, tmp_path, LintOptions()).diagnostics]
+    assert {"VL310", "VL502"} <= set(every)
+    options = LintOptions()
+    options.dropped_codes = frozenset({"VL310", "VL502"})
+    assert [d.code for d in check_request(request, tmp_path, options).diagnostics] == [
+        code for code in every if code not in options.dropped_codes]

@@ -184,9 +184,11 @@ class AssetPlan:
 
 
 def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir: Path,
-                 options: AssetOptions | None = None) -> tuple[list[Diagnostic], dict[str, Any]]:
+                 options: AssetOptions | None = None,
+                 skip: frozenset[str] = frozenset()) -> tuple[list[Diagnostic], dict[str, Any]]:
     """Check every asset ``request`` references against ``profile_meta`` (the schema's
-    ``x-vidlint`` object). Returns the diagnostics and the facts the cost estimate needs:
+    ``x-vidlint`` object; the rules of the codes in ``skip`` are not run). Returns the diagnostics
+    and the facts the cost estimate needs:
     ``input_video_seconds`` (sum over probed reference videos) and ``complete`` (False when
     a reference video's duration is unknown), plus ``assets`` (what each reference led to).
     """
@@ -216,8 +218,9 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
         scheme = remote_scheme(value, asset_maps) if plan.remote_alone and value not in remote_results else None
         if scheme is not None:
             # nothing reads it and only VL502 can speak of it: that rule's finding, as run_stage would give it
-            diagnostics.append(plan.remote_rule.emit(f"{label(value)}: {not_fetched(kind, scheme)}",
-                                                     pointer, NOT_FETCHED_HINT))
+            if plan.remote_rule.code not in skip:
+                diagnostics.append(plan.remote_rule.emit(f"{label(value)}: {not_fetched(kind, scheme)}",
+                                                         pointer, NOT_FETCHED_HINT))
             assets.append({"pointer": pointer, "kind": kind, "resolution": "remote", "path": None, "probe": None})
             if input_video:
                 facts["complete"] = False
@@ -233,9 +236,9 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
             ctx.probe = result.probe
             if result.error is not None:
                 diagnostics.append(remote_problem(result.error, pointer, ctx.label))
-        diagnostics.extend(run_stage("asset", ctx, profile_meta, unread=ctx.probe is None))
+        diagnostics.extend(run_stage("asset", ctx, profile_meta, skip, unread=ctx.probe is None))
         if ctx.probe is not None and ctx.probe.ok:
-            diagnostics.extend(run_stage("media", ctx, profile_meta))
+            diagnostics.extend(run_stage("media", ctx, profile_meta, skip))
         assets.append({"pointer": pointer, "kind": kind, "resolution": resolution.how, "path": resolution.path,
                        "probe": ctx.probe.to_json() if ctx.probe else None})
         if input_video:

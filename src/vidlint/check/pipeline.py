@@ -61,14 +61,15 @@ def check_request(request: Any, base_dir: Path | None, options: LintOptions | No
     found = check_schema(request, profile)
     meta = profile.meta
     ctx = RequestContext(request, meta, profile)
-    found.extend(run_stage("request", ctx, meta, opted_in=opted_in(getattr(options, "config", None))))
+    skip = options.dropped_codes if options is not None else frozenset()  # rules whose findings would be dropped
+    found.extend(run_stage("request", ctx, meta, skip, opted_in(getattr(options, "config", None))))
     facts: dict[str, Any] = {}
     if "assets" in meta:
         asset_found, facts = check_assets(request, meta, base_dir or Path.cwd(),
-                                          options.assets if options is not None else None)
+                                          options.assets if options is not None else None, skip)
         found.extend(asset_found)
     ctx.facts = facts
-    found.extend(run_stage("facts", ctx, meta))  # rules that weigh probed media
+    found.extend(run_stage("facts", ctx, meta, skip))  # rules that weigh probed media
     estimate = None
     if "billing" in meta:
         estimate = estimate_cost(request, meta, facts.get("input_video_seconds", 0.0),
