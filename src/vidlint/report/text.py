@@ -29,6 +29,7 @@ from vidlint.core.wording import number, plural
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.load.positions import JSON_STRING
 from vidlint.report import TEXT_STYLES
+from vidlint.rules.registry import load_all_rules, rule_stage
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 _WORD = re.compile(r'[^,:\]}\[{ \t"]*')
@@ -59,8 +60,6 @@ def choose_style(stream: TextIO, style: str = "auto") -> str:
 
 def folded(d: Diagnostic) -> bool:
     """An informational finding that repeats for each asset: folded into one line by default."""
-    from vidlint.rules.registry import rule_stage
-
     return d.severity == Severity.INFO and rule_stage(d.code) == "asset"
 
 
@@ -104,8 +103,6 @@ def _count(n: int, word: str) -> str:
 
 def folded_line(hidden: Counter[str]) -> str:
     """``49 infos not shown (41 VL502 remote-asset-not-verified, 8 VL501 local-asset); --show-infos lists them``."""
-    from vidlint.rules.registry import load_all_rules
-
     rules = load_all_rules()
     parts = [f"{number(n)} {code} {rules[code].name}" for code, n in sorted(hidden.items(), key=lambda i: (-i[1], i[0]))]
     total = sum(hidden.values())
