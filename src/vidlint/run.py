@@ -79,9 +79,10 @@ class LintOptions(Record):
     """How to lint. ``jobs``: processes for large runs (None: VIDLINT_JOBS or one per core).
     ``config`` / ``baseline``: the project's configuration and baseline (None: none applies).
     ``fix``: how to fix what is found (``--fix``, ``--unsafe-fixes``, ``--diff``), or None.
-    ``dropped_codes``: codes whose findings are dropped as soon as a request's checks made them,
-    before they are placed (``lint_paths`` sets those its configuration's selection turns off:
-    it would drop their findings later anyway, so ``--ignore VL502`` saves placing them).
+    ``dropped_codes``: codes whose rules are not run and whose other findings (schema, file) are
+    dropped as soon as a request's checks made them, before they are placed (``lint_paths`` sets
+    those its configuration's selection turns off: it would drop their findings later anyway, so
+    ``--ignore VL502`` saves making and placing them).
     ``unplaced_codes``: codes whose findings the report will not show (the text report's
     folded asset infos, SARIF's infos: ``vidlint.report.unshown_codes``): made and counted, but
     not placed in their file (their line and column stay 1); the command line sets them."""
