@@ -275,3 +275,54 @@ def test_models_first_met_in_the_workers_give_the_same_findings(tmp_path) -> Non
     one = lint_paths(names, LintOptions(jobs=1))
     assert list(forked.files) == list(one.files)
     assert {d.code for f in one.files for d in f.diagnostics} >= {"VL104"}
+
+
+def test_files_linted_a_batch_at_a_time_give_what_each_gives_alone(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``lint_sources`` reads and parses a batch, then checks its usual files, then makes their
+    results: the outcomes are ``lint_source``'s of each file, path errors, a folder named .json,
+    a JSON Lines batch, broken JSON and a JSON Schema found by walking (no result) among them."""
+    from vidlint.api import LintOptions, lint_source, lint_sources
+    from vidlint.load import PathError, Source, discover
+    from vidlint.parallel import _one
+
+    make_tree(tmp_path)
+    (tmp_path / "batch.jsonl").write_text(json.dumps({"model": MODEL, "prompt": "Image 1"}) + "\n{\n")
+    (tmp_path / "broken.json").write_text('{"model": ')
+    (tmp_path / "schema.json").write_text('{"$schema": "https://json-schema.org/draft/2020-12/schema"}')
+    sources, errors = discover([str(tmp_path)])
+    sources.insert(7, Source("missing.json", str(tmp_path / "missing.json"), False))
+    options = LintOptions(jobs=1)
+    alone = [_one(lint_source, source, options, PathError) for source in sources]
+    assert lint_sources(sources, options) == alone
+    assert lint_sources(sources[:3], options) == alone[:3]  # and a batch of a few
+    assert (None, None) in alone and any(error is not None for _, error in alone)
+    assert sum(1 for result, _ in alone if result is not None and result.requests == 1) > 100
+
+
+def test_items_past_the_sample_go_a_batch_at_a_time_in_order(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from vidlint import parallel
+
+    monkeypatch.setattr(parallel, "SAMPLE_FILES", 10)
+    sizes: list[int] = []
+
+    def one(item: int, options: object) -> int:
+        if item == 33:
+            raise OSError("no such item")
+        return item * 2
+
+    def many(items: list[int], options: object) -> list[tuple[int | None, str | None]]:
+        sizes.append(len(items))
+        return [parallel._one(one, item, options, OSError) for item in items]
+
+    items = list(range(100))
+    expected = [(None, "no such item") if n == 33 else (n * 2, None) for n in items]
+    assert list(parallel.map_in_order(one, items, None, OSError, 1, batch=(many, 8))) == expected
+    assert sizes == [8] * 12 + [4]
+    # the automatic run: its sample file by file, then (staying in this process) the rest in batches
+    monkeypatch.delenv(parallel.JOBS_ENV, raising=False)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_FILES", 60)
+    monkeypatch.setattr(parallel, "workers_pay", lambda *_: False)
+    sizes.clear()
+    assert list(parallel.map_in_order(one, items, None, OSError, batch=(many, 8))) == expected
+    assert max(sizes) <= 8 and 0 < sum(sizes) <= 100 - 10

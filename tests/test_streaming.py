@@ -468,7 +468,7 @@ def test_the_usual_files_own_way_gives_what_the_general_way_gives(request) -> No
 
     if len(loaded().documents) != 1:
         return
-    usual = api._lint_request("r.json", loaded().documents[0], Path("."), options)
+    usual = api._lint_request(api._Parsed("r.json", loaded().documents[0], Path(".")), options)
     general = api._lint_documents("r.json", loaded(), Path("."), options)
     assert usual == general
     assert [(d.line, d.column, d.code, d.message, d.fix) for d in usual.diagnostics] == \

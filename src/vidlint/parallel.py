@@ -49,6 +49,7 @@ WAIT_SECONDS = 0.5  # a worker's chunk takes this long, until this process has t
 HELD_CHUNKS = 4  # per process: chunks done ahead of their turn that this process holds before it waits
 
 Outcome = tuple[Any, "str | None"]  # (result, None) or (None, one-line path error)
+Batch = tuple[Callable[[Sequence[Any], Any], "list[Outcome]"], int]  # (outcomes of several items at once, how many)
 
 
 class Packed:
@@ -72,8 +73,9 @@ class _Job:
 
     def __init__(self, func: Callable[..., Any], items: Sequence[Any], options: Any, error_type: type[Exception],
                  take_counts: Callable[[], Any] | None, bounds: list[tuple[int, int]], context: Any,
-                 pack: Callable[[list[Outcome]], Any] | None = None) -> None:
+                 pack: Callable[[list[Outcome]], Any] | None = None, batch: Batch | None = None) -> None:
         self.func, self.items, self.options, self.error_type = func, items, options, error_type
+        self.batch = batch
         self.pack = pack
         self.take_counts = take_counts
         self.bounds = bounds
@@ -89,7 +91,8 @@ class _Job:
         return int(chunk)
 
     def run_chunk(self, chunk: int) -> list[Outcome]:
-        return [_one(self.func, self.items[i], self.options, self.error_type) for i in range(*self.bounds[chunk])]
+        start, stop = self.bounds[chunk]
+        return _run(self.func, self.batch, self.items, start, stop, self.options, self.error_type)
 
 
 def available_cpus() -> int:
@@ -198,11 +201,23 @@ def _one(func: Callable[..., Any], item: Any, options: Any, error_type: type[Exc
         return None, str(exc)
 
 
+def _run(func: Callable[..., Any], batch: Batch | None, items: Sequence[Any], start: int, stop: int, options: Any,
+         error_type: type[Exception]) -> list[Outcome]:
+    """The outcomes of ``items[start:stop]``: ``func`` of each, or ``batch`` of each run of its size."""
+    if batch is None:
+        return [_one(func, items[i], options, error_type) for i in range(start, stop)]
+    many, size = batch
+    outcomes: list[Outcome] = []
+    for first in range(start, stop, size):
+        outcomes += many(items[first:min(first + size, stop)], options)
+    return outcomes
+
+
 def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, error_type: type[Exception],
                  jobs: int | None = None, prepare: Callable[[], None] | None = None,
                  counters: tuple[Callable[[], Any], Callable[[Any], None]] | None = None,
                  pack: Callable[[list[Outcome]], Any] | None = None,
-                 window: CpuWindow | None = None) -> Iterator[Outcome]:
+                 window: CpuWindow | None = None, batch: Batch | None = None) -> Iterator[Outcome]:
     """``func(item, options)`` for each item, in order; ``error_type`` becomes a path error.
 
     ``prepare`` runs once in this process before the workers are forked: what it loads
@@ -213,6 +228,8 @@ def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, e
     outcome ``(Packed, None)`` (what this process lints itself comes one outcome per item).
     ``window``: the CPUs' window opened when the run began (finding the files): the other CPUs'
     idle time is measured from then, so the files sampled need not fill ``SAMPLE_SECONDS`` alone.
+    ``batch``: (``many``, size): past the files sampled, ``many(items, options)`` gives the
+    outcomes of up to ``size`` items at once (what ``func`` gives of each, its errors included).
     """
     count = job_count(jobs, len(items))
     first = 0
@@ -228,17 +245,22 @@ def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, e
         if not workers_pay(per_file, len(items) - first, count, window.free_cpus()):
             count = 1
     if count <= 1:
-        for index in range(first, len(items)):
-            yield _one(func, items[index], options, error_type)
+        if batch is None:
+            for index in range(first, len(items)):
+                yield _one(func, items[index], options, error_type)
+            return
+        many, size = batch
+        for start in range(first, len(items), size):
+            yield from many(items[start:start + size], options)
         return
     if prepare is not None:
         prepare()
-    yield from _spread(func, items, first, options, error_type, count, counters, pack)
+    yield from _spread(func, items, first, options, error_type, count, counters, pack, batch)
 
 
 def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options: Any, error_type: type[Exception],
             count: int, counters: tuple[Callable[[], Any], Callable[[Any], None]] | None,
-            pack: Callable[[list[Outcome]], Any] | None) -> Iterator[Outcome]:
+            pack: Callable[[list[Outcome]], Any] | None, batch: Batch | None) -> Iterator[Outcome]:
     """Items ``first`` on, linted by this process and ``count - 1`` forked workers, in order."""
     import gc
     import multiprocessing
@@ -247,7 +269,7 @@ def _spread(func: Callable[..., Any], items: Sequence[Any], first: int, options:
     global _JOB, _BUSY
     bounds = chunk_bounds(first, len(items), count)
     context = multiprocessing.get_context("fork")
-    job = _JOB = _Job(func, items, options, error_type, counters[0] if counters else None, bounds, context, pack)
+    job = _JOB = _Job(func, items, options, error_type, counters[0] if counters else None, bounds, context, pack, batch)
     _BUSY = True
     gc.freeze()  # what exists now is shared with the workers: the collector must not write to it (copy on write)
     workers: list[Any] = []
