@@ -95,10 +95,14 @@ def fragments(rules: TagGrammar) -> list[str]:
 @pytest.mark.parametrize("model", DISTINCT)
 def test_tag_scan_finds_what_every_regex_over_the_text_finds(model):
     rules = GRAMMARS[model]
-    pieces = fragments(rules)
+    _assert_scans_alike(rules, fragments(rules), 14)
+
+
+def _assert_scans_alike(rules, pieces: list[str], most: int) -> None:
+    """On texts of up to ``most`` of ``pieces``, the scan finds what every regex over the text finds."""
 
     @SETTINGS
-    @given(st.lists(st.sampled_from(pieces), max_size=14))
+    @given(st.lists(st.sampled_from(pieces), max_size=most))
     def check(parts):
         text = "".join(parts)
         assert spans(rules.scan("/prompt", text)) == spans(everywhere(rules, "/prompt", text)), text
@@ -216,14 +220,7 @@ def test_a_form_whose_words_are_its_canonical_tags_holds_nothing_else(tags):
     rules = TagGrammar({"tags": [{"target": "/image_urls", **tag} for tag in tags]})
     pieces = fragments(rules) + ["Image ", "image-", "Image-0", "Images 2", "aba", "Aba 1", "ababa 2", "abAba 3", "Ababa 4", "Video_1",
                                  "1.5", ",2", "Image 1.5", "Image 1,2", "Image 01", "Image  2", "Image 3_"]
-
-    @SETTINGS
-    @given(st.lists(st.sampled_from(pieces), max_size=12))
-    def check(parts):
-        text = "".join(parts)
-        assert spans(rules.scan("/prompt", text)) == spans(everywhere(rules, "/prompt", text)), text
-
-    check()
+    _assert_scans_alike(rules, pieces, 12)
 
 
 def test_the_places_are_looked_for_only_when_a_form_holds_more_than_its_canonical_tags():
