@@ -476,6 +476,26 @@ def test_the_usual_files_own_way_gives_what_the_general_way_gives(request) -> No
     assert api.lint_bytes("r.json", data, False, Path("."), options) == general
 
 
+@settings(max_examples=60, deadline=None)
+@given(requests=st.lists(any_request, max_size=6))
+def test_requests_checked_a_stage_at_a_time_give_what_each_gives_alone(requests) -> None:  # type: ignore[no-untyped-def]
+    """``check_requests`` runs a batch through each stage in turn (every schema, then every
+    request's rules, ...): each result is the one of that request checked alone, findings,
+    their order and fixes, estimate and facts, among requests of other models, broken ones,
+    no object and an unknown model."""
+    from pathlib import Path
+
+    from vidlint.check.pipeline import check_request, check_requests
+
+    options = LintOptions(jobs=1)
+    batch = [*requests, [1], {"model": "nope"}, {}][::-1] if len(requests) % 2 else [*requests, [1], {"model": "nope"}, {}]
+    together = check_requests([(request, Path(".")) for request in batch], options)
+    alone = [check_request(request, Path("."), options) for request in batch]
+    assert together == alone
+    assert [[(d.code, d.message, d.pointer, d.fix) for d in r.diagnostics] for r in together] == \
+        [[(d.code, d.message, d.pointer, d.fix) for d in r.diagnostics] for r in alone]
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 def test_a_forked_run_hands_the_report_text_its_workers_made_to_the_sink(tmp_path) -> None:
     """With ``encode`` (``vidlint lint --format json``), a worker hands over the report's line of

