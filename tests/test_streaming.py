@@ -496,6 +496,25 @@ def test_requests_checked_a_stage_at_a_time_give_what_each_gives_alone(requests)
         [[(d.code, d.message, d.pointer, d.fix) for d in r.diagnostics] for r in alone]
 
 
+def test_json_lines_records_checked_in_batches_give_what_each_gives_alone(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A batch's records go a batch at a time too (parsed, then checked stage by stage): each
+    record's findings, model and estimate are the ones it gives alone, over more than one batch
+    of requests, broken lines, a non-object and an unknown model."""
+    from vidlint.load.document import record_spans
+    from vidlint.load.positions import LineMap
+
+    text = bench_corpus().write_batch(tmp_path / "b.jsonl", 60, seed=4).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lines[5], lines[40], lines[41] = "{broken", "[1, 2]", '{"model": "nope"}'
+    text = "\n".join(lines) + "\n"
+    spans, line_map, options = record_spans(text), LineMap(text), LintOptions(jobs=1)
+    together = list(api._check_records("b.jsonl", text, line_map, spans, tmp_path, options))
+    alone = [api._check_span("b.jsonl", text, line_map, spans, tmp_path, index, options) for index in range(len(spans))]
+    assert len(together) == 60 and together == alone
+    assert [[(d.code, d.line, d.column, d.fix) for d in found] for (found, *_), _ in together] == \
+        [[(d.code, d.line, d.column, d.fix) for d in found] for (found, *_), _ in alone]
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
 def test_a_forked_run_hands_the_report_text_its_workers_made_to_the_sink(tmp_path) -> None:
     """With ``encode`` (``vidlint lint --format json``), a worker hands over the report's line of

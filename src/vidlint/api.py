@@ -154,25 +154,44 @@ def _check_records(display: str, text: str, line_map: Any, spans: list[Any], bas
     from functools import partial
 
     check = partial(_check_span, display, text, line_map, spans, base_dir)
+    batch = (partial(_check_spans, display, text, line_map, spans, base_dir), BATCH_FILES)
     if len(spans) > SPLIT_RECORDS:
         for checked, _ in map_in_order(check, range(len(spans)), options, PathError, options.jobs,
-                                       prepare_workers, (_take_probe_counts, _add_probe_counts)):
+                                       prepare_workers, (_take_probe_counts, _add_probe_counts), batch=batch):
             yield checked
         return
-    for index in range(len(spans)):
-        yield check(index, options)
+    for first in range(0, len(spans), BATCH_FILES):
+        for checked, _ in batch[0](range(first, min(first + BATCH_FILES, len(spans))), options):
+            yield checked
 
 
 def _check_span(display: str, text: str, line_map: Any, spans: list[Any], base_dir: Path | None, index: int,
                 options: LintOptions) -> tuple[Checked, bool]:
-    parsed = load_record(display, text, line_map, spans[index])
-    if isinstance(parsed, Diagnostic):
-        return ([parsed], None, None, None), False
-    return _check_record(parsed, base_dir, options), True
+    return _check_spans(display, text, line_map, spans, base_dir, [index], options)[0][0]  # type: ignore[no-any-return]
+
+
+def _check_spans(display: str, text: str, line_map: Any, spans: list[Any], base_dir: Path | None,
+                 indices: Sequence[int], options: LintOptions) -> list[Outcome]:
+    """``_check_span`` of each record, as outcomes: the records parsed, then their requests
+    checked a stage at a time (``check_requests``), as ``lint_sources`` does with files."""
+    parsed = [load_record(display, text, line_map, spans[index]) for index in indices]
+    documents = [document for document in parsed if not isinstance(document, Diagnostic)]
+    results = iter(check_requests([(document.value, base_dir) for document in documents], options))
+    outcomes: list[Outcome] = []
+    for document in parsed:
+        if isinstance(document, Diagnostic):
+            outcomes.append(((([document], None, None, None), False), None))
+        else:
+            outcomes.append(((_checked(document, placed_result(document, next(results), options), options), True), None))
+    return outcomes
 
 
 def _check_record(document: Any, base_dir: Path | None, options: LintOptions) -> Checked:
-    result = check_document(document, base_dir, options)
+    return _checked(document, check_document(document, base_dir, options), options)
+
+
+def _checked(document: Any, result: RequestResult, options: LintOptions) -> Checked:
+    """A record's (diagnostics, model, estimate, budget site) from its placed result."""
     if options.costs.budget is None:
         return result.diagnostics, result.model, result.estimate, None
     sites: list[tuple[str, int, int, int | None]] = []
