@@ -496,6 +496,23 @@ def test_requests_checked_a_stage_at_a_time_give_what_each_gives_alone(requests)
         [[(d.code, d.message, d.pointer, d.fix) for d in r.diagnostics] for r in alone]
 
 
+@settings(max_examples=60, deadline=None)
+@given(requests=st.lists(any_request, max_size=8))
+def test_rules_run_a_rule_at_a_time_give_what_they_give_a_request_at_a_time(requests) -> None:  # type: ignore[no-untyped-def]
+    """``run_stage_over`` runs each rule over every request of its model before the next rule:
+    each request's findings, and their order, are ``run_stage``'s for that request alone."""
+    from vidlint.check.pipeline import select_profile
+    from vidlint.rules.registry import RequestContext, run_stage, run_stage_over
+
+    profiles = [(request, select_profile(request)[0]) for request in requests if isinstance(request, dict)]
+    contexts = [RequestContext(request, profile.meta, profile) for request, profile in profiles if profile is not None]
+    for stage, opted in (("request", frozenset({"VL235"})), ("facts", frozenset())):  # VL235: an opt-in rule
+        together = run_stage_over(stage, contexts, frozenset({"VL202"}), opted)
+        alone = [run_stage(stage, ctx, ctx.meta, frozenset({"VL202"}), opted) for ctx in contexts]
+        assert [[(d.code, d.message, d.pointer, d.fix) for d in found] for found in together] == \
+            [[(d.code, d.message, d.pointer, d.fix) for d in found] for found in alone]
+
+
 def test_json_lines_records_checked_in_batches_give_what_each_gives_alone(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A batch's records go a batch at a time too (parsed, then checked stage by stage): each
     record's findings, model and estimate are the ones it gives alone, over more than one batch

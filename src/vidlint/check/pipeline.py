@@ -15,7 +15,7 @@ from vidlint.load import Document
 from vidlint.models import ModelProfile, load_profile, models_advice, unknown_model_hint
 from vidlint.core.records import Record, field
 from vidlint.rules.file import missing_model, not_an_object, unknown_model
-from vidlint.rules.registry import RequestContext, load_all_rules, opted_in, run_stage
+from vidlint.rules.registry import RequestContext, load_all_rules, opted_in, run_stage_over
 from vidlint.run import LintOptions
 
 
@@ -89,15 +89,15 @@ def check_requests(requests: Sequence[tuple[Any, Path | None]], options: LintOpt
     opted = opted_in(getattr(options, "config", None))
     for one in checking:
         one.found = check_schema(one.request, one.profile)
-    for one in checking:
-        one.found.extend(run_stage("request", one.ctx, one.profile.meta, skip, opted))
+    for one, found in zip(checking, run_stage_over("request", [one.ctx for one in checking], skip, opted), strict=True):
+        one.found.extend(found)
     for one in checking:
         if "assets" in one.profile.meta:
             asset_found, one.ctx.facts = check_assets(one.request, one.profile.meta, one.base_dir or Path.cwd(),
                                                       options.assets if options is not None else None, skip)
             one.found.extend(asset_found)
-    for one in checking:
-        one.found.extend(run_stage("facts", one.ctx, one.profile.meta, skip))  # rules that weigh probed media
+    for one, found in zip(checking, run_stage_over("facts", [one.ctx for one in checking], skip), strict=True):
+        one.found.extend(found)  # rules that weigh probed media
     for one in checking:
         meta, facts, estimate = one.profile.meta, one.ctx.facts, None
         if "billing" in meta:

