@@ -128,6 +128,11 @@ class FileResult(Record):
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
 
+    @property
+    def spilled(self) -> bool:
+        """Whether its findings or estimates are kept on disk (a large JSON Lines batch's)."""
+        return isinstance(self.diagnostics, SpilledList) or isinstance(self.estimates, SpilledList)
+
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Pickled once per file past the held few (ResultStore) and on the way back from
         # workers: a call with the fields is cheaper than a slotted object's generic state.
@@ -336,8 +341,7 @@ class PackedResults:
         for result in results:
             totals.add_findings(result)
         estimates = [estimate for result in results for estimate in result.estimates]
-        if encode is not None and not any(isinstance(r.diagnostics, SpilledList) or isinstance(r.estimates, SpilledList)
-                                          for r in results):
+        if encode is not None and not any(result.spilled for result in results):
             return cls(b"", len(results), totals, estimates, [encode(result) for result in results])
         return cls(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL), len(results), totals, estimates)
 
@@ -382,7 +386,7 @@ class ResultStore:
             self._sink(result)
         elif len(self._held) < self.HELD:
             self._held.append(result)
-        elif isinstance(result.diagnostics, SpilledList) or isinstance(result.estimates, SpilledList):
+        elif result.spilled:
             self._write_batch()
             self._later.append(result)
         else:

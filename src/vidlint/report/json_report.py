@@ -7,7 +7,7 @@ from json.encoder import encode_basestring as _string  # the C function json's e
 from typing import Any, Callable, Iterator, TextIO
 
 from vidlint.report import write_json_array
-from vidlint.run import FileResult, LintRun, SpilledList
+from vidlint.run import FileResult, LintRun
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.wording import as_json
 
@@ -123,7 +123,7 @@ class Writer:
         stream = self.stream
         if isinstance(result, str):
             stream.write(self.separator + result)
-        elif isinstance(result.diagnostics, SpilledList) or isinstance(result.estimates, SpilledList):
+        elif result.spilled:
             stream.write(self.separator)
             _write_batch(result, stream, self.encode)
         else:
