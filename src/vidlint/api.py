@@ -155,14 +155,10 @@ def _check_records(display: str, text: str, line_map: Any, spans: list[Any], bas
 
     check = partial(_check_span, display, text, line_map, spans, base_dir)
     batch = (partial(_check_spans, display, text, line_map, spans, base_dir), BATCH_FILES)
-    if len(spans) > SPLIT_RECORDS:
-        for checked, _ in map_in_order(check, range(len(spans)), options, PathError, options.jobs,
-                                       prepare_workers, (_take_probe_counts, _add_probe_counts), batch=batch):
-            yield checked
-        return
-    for first in range(0, len(spans), BATCH_FILES):
-        for checked, _ in batch[0](range(first, min(first + BATCH_FILES, len(spans))), options):
-            yield checked
+    jobs = options.jobs if len(spans) > SPLIT_RECORDS else 1
+    for checked, _ in map_in_order(check, range(len(spans)), options, PathError, jobs,
+                                   prepare_workers, (_take_probe_counts, _add_probe_counts), batch=batch):
+        yield checked
 
 
 def _check_span(display: str, text: str, line_map: Any, spans: list[Any], base_dir: Path | None, index: int,

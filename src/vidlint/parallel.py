@@ -245,13 +245,9 @@ def map_in_order(func: Callable[..., Any], items: Sequence[Any], options: Any, e
         if not workers_pay(per_file, len(items) - first, count, window.free_cpus()):
             count = 1
     if count <= 1:
-        if batch is None:
-            for index in range(first, len(items)):
-                yield _one(func, items[index], options, error_type)
-            return
-        many, size = batch
-        for start in range(first, len(items), size):
-            yield from many(items[start:start + size], options)
+        step = batch[1] if batch is not None else 1
+        for start in range(first, len(items), step):
+            yield from _run(func, batch, items, start, min(start + step, len(items)), options, error_type)
         return
     if prepare is not None:
         prepare()
