@@ -324,21 +324,6 @@ def site_errors(site: Site, jsonschema_validator: Callable[[], Any]) -> list[Any
     return found or None
 
 
-def confirmed_errors(request: Any, profile: ModelProfile, jsonschema_validator: Callable[[], Any]) -> list[Any] | None:
-    """jsonschema's errors for ``request`` (one that jsonschema-rs ``reads_alike``), in
-    jsonschema's order, found at the places jsonschema-rs reports; None: run jsonschema whole."""
-    sites = confirmed_sites(request, profile)
-    if sites is None:
-        return None
-    errors: list[Any] = []
-    for site in sites:
-        found = site_errors(site, jsonschema_validator)
-        if found is None:
-            return None
-        errors += found
-    return errors
-
-
 def _walk(request: Any, plan: _Plan, instance_path: tuple[Any, ...]) -> tuple[tuple[int, ...], Any]:
     """The order key of ``plan``'s site in ``request`` (the order jsonschema's walk reaches
     sites in) and the value there; _Unwalkable where the request does not go that way."""
