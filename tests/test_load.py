@@ -76,6 +76,22 @@ def test_a_string_value_is_found_by_its_literal_only_where_that_literal_is_its_o
         assert PathIndex(text, 0, json.loads(text)).value(pointer) == full.values[pointer], pointer
 
 
+def test_a_pointers_steps_name_an_array_index_only_as_json_pointer_does() -> None:
+    """``_string_literal`` walks the parsed document by a pointer's tokens, worked out once per
+    pointer: "0" or "12" index an array, "01", "-1" or "１" (a digit, not ASCII) index none, a
+    token is an object's key whatever it looks like, and a string is not walked into."""
+    text = '{"a": ["x0", "x1"], "0": {"01": "k01", "-1": "km", "1": "k1"}, "s": "str"}'
+    index = PathIndex(text, 0, json.loads(text))
+    assert index._string_literal("/a/1") == text.index('"x1"')
+    assert index._string_literal("/0/01") == text.index('"k01"') and index._string_literal("/0/1") == text.index('"k1"')
+    assert index._string_literal("/0/-1") == text.index('"km"')
+    for pointer in ["/a/01", "/a/-1", "/a/\uff11", "/a/2", "/s/0", "/a", "a/0", "/a~1/0"]:
+        assert index._string_literal(pointer.encode().decode("unicode_escape")) is None, pointer
+    full = scan_positions(text)
+    for pointer in [*full.values, "/a/01", "/a/-1", "/s/0"]:
+        assert PathIndex(text, 0, json.loads(text)).value(pointer) == full.values.get(pointer), pointer
+
+
 def test_a_string_with_escaped_quotes_is_skipped_whole() -> None:
     text = '{"a": "say \\"hi\\" \\\\", "b": ["\\\\", "\\"", 1], "c": {"d": [true]}}'
     lazy = PathIndex(text)

@@ -20,8 +20,8 @@ _FOLLOWS = "follows from"
 def root_causes_first(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """``diagnostics`` (in position order) with each finding that a misspelt field explains moved
     right after that field's VL105 and told so; the rest keep their order."""
-    matches = [(d, _MEANT.match(d.message)) for d in diagnostics if d.code == unknown_field.code]
-    causes = [(d, m) for d, m in matches if m is not None]
+    code = unknown_field.code
+    causes = [(d, meant) for d in diagnostics if d.code == code and (meant := _MEANT.match(d.message)) is not None]
     if not causes:
         return diagnostics
     consequences: dict[int, list[Diagnostic]] = {}

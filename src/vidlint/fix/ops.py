@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from vidlint.core.pointers import make_pointer, split_pointer
+from vidlint.core.wording import as_json
 from vidlint.fix import Edit
 from vidlint.load.positions import JSON_STRING
 from vidlint.core.records import FrozenRecord
@@ -29,7 +30,7 @@ def json_text(value: Any) -> str:
     """A value written as JSON on one line, non-ASCII characters kept as they are."""
     if isinstance(value, str) and not _NEEDS_ESCAPE.search(value):  # most: no escape needed
         return f'"{value}"'
-    return json.dumps(value, ensure_ascii=False)
+    return as_json(value)  # json.dumps(value, ensure_ascii=False), without making an encoder each call
 
 
 def _value_span(document: Document, pointer: str) -> tuple[int, int] | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from vidlint.core.pointers import escape_pointer_token
@@ -166,14 +167,14 @@ class PathIndex:
         occurrence is the value (a key written alike would be a second). A finding about a
         remote uri, most findings, is placed so with two searches instead of reading the
         containers on its path."""
-        if "~" in pointer or not pointer.startswith("/"):
+        steps = _steps(pointer)
+        if steps is None:
             return None
         node = self._parsed
-        for token in pointer.split("/")[1:]:
+        for token, index in steps:
             if node.__class__ is dict:
                 node = node.get(token, _ABSENT)
-            elif node.__class__ is list and token.isascii() and token.isdigit() and (token == "0" or token[0] != "0"):
-                index = int(token)
+            elif node.__class__ is list and index is not None:
                 node = node[index] if index < len(node) else _ABSENT
             else:
                 return None
@@ -280,6 +281,17 @@ class PathIndex:
                 return True
             found = text.find(literal, found + 1, close)
         return False
+
+
+@lru_cache(maxsize=1024)
+def _steps(pointer: str) -> tuple[tuple[str, int | None], ...] | None:
+    """A pointer's tokens, each with the array index it names (None: none, e.g. "01"), worked
+    out once per pointer (a run's findings point at a few places again and again); None for
+    a pointer with an escape ("~") or not starting with "/" (``_string_literal`` leaves those)."""
+    if "~" in pointer or not pointer.startswith("/"):
+        return None
+    return tuple((token, int(token) if token.isascii() and token.isdigit() and (token == "0" or token[0] != "0") else None)
+                 for token in pointer.split("/")[1:])
 
 
 def _value_end(text: str, start: int) -> int:
