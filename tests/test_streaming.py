@@ -85,6 +85,40 @@ def test_a_result_store_keeps_order_across_held_written_and_kept_results(monkeyp
     assert [a.path for a, b in walks if a == b] == [r.path for r in expected]
 
 
+def test_the_json_reports_lines_written_a_few_at_a_time_are_the_same_bytes(tmp_path, monkeypatch) -> None:
+    """``json_report.Writer`` writes its lines ``LINES`` at a time: with lines made by a worker
+    (texts) and a large batch's result (findings on disk, written item by item) among them, and
+    a last write shorter than the others, the bytes are those of a write per line, and each
+    write is whole lines."""
+    from vidlint.run import SpilledList
+
+    monkeypatch.setattr(SpilledList, "HELD", 1)
+    monkeypatch.setattr(SpilledList, "BATCH", 1)
+    run = lint_paths(_corpus(tmp_path, 10), LintOptions(jobs=1))
+    results: list = list(run.files)
+    batch = api.FileResult("batch.jsonl", MODEL, SpilledList([d for f in results for d in f.diagnostics]), 10)
+    assert batch.spilled
+    items = results[:4] + [json_report.result_text(r) for r in results[4:6]] + [batch] + results[6:]
+    reports, writes = [], []
+    for lines in (1, 3):
+        monkeypatch.setattr(json_report.Writer, "LINES", lines)
+        out = io.StringIO()
+        written: list[str] = []
+        out.write = lambda text, out=out, written=written: (written.append(text), io.StringIO.write(out, text))[1]  # type: ignore[method-assign]
+        writer = json_report.Writer(out)
+        for item in items:
+            writer.add(run, item)
+        writer.end(run)
+        reports.append(out.getvalue())
+        writes.append(written)
+    assert reports[0] == reports[1]
+    assert json.loads(reports[1])["files"] == [json_report.file_json(r) for r in results[:6]] + [
+        json_report.file_json(api.FileResult("batch.jsonl", MODEL, list(batch.diagnostics), 10))] + [
+        json_report.file_json(r) for r in results[6:]]
+    grouped = [text.count("\"path\"") for text in writes[1] if text.startswith((",\n", "\n")) and '"path"' in text]
+    assert max(grouped) == 3 and len(writes[1]) < len(writes[0])
+
+
 def test_json_report_is_one_line_per_file_and_valid_json(tmp_path) -> None:
     names = [name.rsplit("/", 1)[1] for name in _corpus(tmp_path, 3)]
     result = run_vidlint("lint", "--format", "json", *names, cwd=tmp_path)

@@ -110,27 +110,42 @@ class Writer:
     result here as it arrives (``vidlint.api.lint_paths``'s ``sink``) instead of storing it
     for the report. Each line is one call to the C encoder (``indent`` would fall back to the
     pure-Python one, about half the cost of a large run's report). The entries are made here,
-    fresh, so they hold no cycle to look for (checking costs a quarter of encoding)."""
+    fresh, so they hold no cycle to look for (checking costs a quarter of encoding). The lines
+    are written ``LINES`` at a time (one write of ~50 KB costs ~2 us a line less than a write
+    of each)."""
+
+    LINES = 32
 
     def __init__(self, stream: TextIO, **_: Any) -> None:
         self.stream = stream
         self.encode = as_json
         stream.write(f'{{"version": {VERSION}, "files": [')
         self.separator = "\n"
+        self._lines: list[str] = []  # not yet written
 
     def add(self, run: LintRun, result: FileResult | str) -> None:
         """A result's line, or that line made already (``result_text``, by a worker process)."""
-        stream = self.stream
         if isinstance(result, str):
-            stream.write(self.separator + result)
+            self._lines.append(result)
         elif result.spilled:
-            stream.write(self.separator)
-            _write_batch(result, stream, self.encode)
+            self._write()
+            self.stream.write(self.separator)
+            _write_batch(result, self.stream, self.encode)
+            self.separator = ",\n"
+            return
         else:
-            stream.write(self.separator + file_text(result, self.encode))
-        self.separator = ",\n"
+            self._lines.append(file_text(result, self.encode))
+        if len(self._lines) >= self.LINES:
+            self._write()
+
+    def _write(self) -> None:
+        if self._lines:
+            self.stream.write(self.separator + ",\n".join(self._lines))
+            self.separator = ",\n"
+            self._lines = []
 
     def end(self, run: LintRun) -> None:
+        self._write()
         self.stream.write(f'\n], "summary": {self.encode(summary_json(run))}}}\n')
 
 
