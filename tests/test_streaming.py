@@ -391,7 +391,10 @@ def test_a_file_line_of_the_json_report_is_the_encoders(code, severity, message,
 
     fix = None if fixed is None else Fix("drop it", edits=(Edit(0, 1, "", 1, 1, 1, 2),) if fixed == "placed" else None)
     found = [Diagnostic(code, severity, message, pointer, hint, line, column, record, fix=fix),
-             Diagnostic("VL502", Severity.INFO, message, "/image_urls/0", None, True, column, record)]  # a bool line
+             Diagnostic("VL502", Severity.INFO, message, "/image_urls/0", None, True, column, record),  # a bool line
+             Diagnostic("VL502", Severity.INFO, line, pointer, hint, line, column, record),  # a message that is a number
+             Diagnostic(code, severity, message, None, [message], line, column, record),  # no pointer, a hint that is a list
+             Diagnostic(code, severity, message, pointer, (hint,), line, column, record)]  # a hint that is a tuple
     estimate = {"usd": 0.1 * line, "complete": False, "quality": message, "seconds": float("inf")}
     result = api.FileResult(path, model, found, requests, [estimate] * estimates)
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode

@@ -186,12 +186,13 @@ class RunTotals:
         counts, by_code = self.counts, self.by_code
         worst = None
         for d in diagnostics:
-            counts[d.severity] += 1
-            by_code[d.code, d.severity] += 1
-            if worst is None or d.severity > worst:
-                worst = d.severity
-            if d.fix is not None and d.fix.applies(True):
-                if d.fix.applies(False):
+            severity, fix = d.severity, d.fix
+            counts[severity] += 1
+            by_code[d.code, severity] += 1
+            if worst is None or severity > worst:
+                worst = severity
+            if fix is not None and fix.applies(True):
+                if fix.applies(False):
                     self.safe_fixes += 1
                 else:
                     self.unsafe_fixes += 1

@@ -63,15 +63,18 @@ def diagnostic_text(d: Diagnostic, encode: Callable[[Any], str]) -> str:
     rest as the encoder writes it: building the dict and having the C encoder walk it cost
     about twice as much (a JSON report writes thousands); the part before the message and the
     hint are made once for each that recurs. A finding with a fix, or with a field of another
-    type than usual, is encoded from ``to_json``."""
-    hint, record = d.hint, d.record
-    if (d.fix is not None or d.code.__class__ is not str or d.message.__class__ is not str
-            or d.pointer.__class__ is not str or (hint is not None and hint.__class__ is not str)
-            or d.line.__class__ is not int or d.column.__class__ is not int
-            or (record is not None and record.__class__ is not int)):
-        return encode(d.to_json())
-    return (f'{_head(d.code, d.severity)}{_string(d.message)}, "hint": {_hint(hint)}, "pointer": {_string(d.pointer)}, '
-            f'"line": {d.line}, "column": {d.column}, "record": {"null" if record is None else record}, "fix": null}}')
+    type than usual (a number that is not an int: a bool is written "true"; a text that is not
+    a string: the C function refuses it), is encoded from ``to_json``."""
+    record = d.record
+    if (d.fix is None and d.line.__class__ is int and d.column.__class__ is int
+            and (record is None or record.__class__ is int)):
+        try:
+            return (f'{_head(d.code, d.severity)}{_string(d.message)}, "hint": {_hint(d.hint)}, '
+                    f'"pointer": {_string(d.pointer)}, "line": {d.line}, "column": {d.column}, '
+                    f'"record": {"null" if record is None else record}, "fix": null}}')
+        except TypeError:  # a code, message, pointer or hint that is no string
+            pass
+    return encode(d.to_json())
 
 
 def summary_json(run: LintRun) -> dict[str, Any]:
