@@ -353,3 +353,22 @@ def test_fixes_on_any_request_give_json_and_are_idempotent(value, style, unsafe)
     assert fixed.endswith(b"\r\n") == data.endswith(b"\r\n")
     assert fix_bytes("r.json", fixed, False, None, unsafe=unsafe)[0] == fixed  # a second run changes nothing
     assert not [d for d in remaining if d.fix is not None and d.fix.applies(unsafe)]  # none left undone
+
+
+def test_a_values_span_ends_where_the_decoder_ends_it() -> None:
+    """A fix's edits span a value from its start to where ``value_end`` says it ends (a string
+    at its closing quote, found by ``str.find`` unless an escaped quote or backslash comes
+    first; anything else where the decoder stops): the decoder's end for every value, strings
+    with escapes, an empty string, nested containers, numbers and literals among them."""
+    from vidlint.fix.ops import _value_span
+    from vidlint.load.document import load_bytes
+    from vidlint.load.positions import scan_positions
+
+    value = {"a": 'say "hi"', "b": "back\\", "c": "", "d": ["x\\\"", 1.5e3, None, {"e": [True, False]}],
+             "f": "\\\\\"", "g": -0, "h": {"i": "}", "j": "\"]"}, "k": "plain", "l": "\u00e9\u4e2d"}
+    decoder = json.JSONDecoder()
+    for layout in ({}, {"indent": 2}, {"separators": (",", ":")}):
+        text = json.dumps(value, ensure_ascii=False, **layout)
+        document = load_bytes("r.json", text.encode(), False).documents[0]
+        for pointer, start in scan_positions(text).values.items():
+            assert _value_span(document, pointer) == (start, decoder.raw_decode(text, start)[1]), (layout, pointer)

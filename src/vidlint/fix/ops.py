@@ -7,21 +7,17 @@ the separators the file already uses (its indentation, ``": "`` or ``":"``, CRLF
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
 from vidlint.core.pointers import make_pointer, split_pointer
 from vidlint.core.wording import as_json
 from vidlint.fix import Edit
-from vidlint.load.positions import JSON_STRING
+from vidlint.load.positions import JSON_STRING, value_end
 from vidlint.core.records import FrozenRecord
 
 if TYPE_CHECKING:
     from vidlint.load.document import Document
-
-_DECODER = json.JSONDecoder()
-
 
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
 
@@ -38,7 +34,7 @@ def _value_span(document: Document, pointer: str) -> tuple[int, int] | None:
     if start is None:
         return None
     try:
-        return start, _DECODER.raw_decode(document.text, start)[1]
+        return start, value_end(document.text, start)
     except ValueError:
         return None
 

@@ -206,7 +206,7 @@ class PathIndex:
     def _read_to(self, pointer: str, child: str) -> bool:
         """Read the members of the container at ``pointer``, recording each one's offsets, until
         ``child`` (False: it holds no such member). An object's member's value is passed over
-        (one step: ``_value_end``) only when the next member is asked for, so a finding about a
+        (one step: ``value_end``) only when the next member is asked for, so a finding about a
         long prompt does not read the prompt; an array's items are read at once (``_read_items``)."""
         text, values = self.text, self.values
         if pointer in self._read:
@@ -228,7 +228,7 @@ class PathIndex:
         if self._find_key(at, pointer, child):
             return True
         while True:
-            member = _MEMBER.match(text, _value_end(text, at) if on_value else at)
+            member = _MEMBER.match(text, value_end(text, at) if on_value else at)
             if member is None:
                 self._read[pointer] = None
                 return False
@@ -246,14 +246,14 @@ class PathIndex:
         """Record where each item of the array at ``start`` begins, all in one loop: a request's
         findings often point at several items of one array (its image uris, each a VL502 info),
         and reading the rest of a short array costs less than coming back for each item. An
-        item passed over is one step (``_value_end``), however long."""
+        item passed over is one step (``value_end``), however long."""
         text, values = self.text, self.values
         at = _ITEM.match(text, start + 1).end()  # type: ignore[union-attr]
         index = 0
         while text[at] != "]":
             values[f"{pointer}/{index}"] = at
             index += 1
-            at = _ITEM.match(text, _value_end(text, at)).end()  # type: ignore[union-attr]
+            at = _ITEM.match(text, value_end(text, at)).end()  # type: ignore[union-attr]
 
     def _find_key(self, at: int, pointer: str, child: str) -> bool:
         """The member ``child`` of the object at ``pointer``, whose members were read up to
@@ -294,7 +294,7 @@ def _steps(pointer: str) -> tuple[tuple[str, int | None], ...] | None:
                  for token in pointer.split("/")[1:])
 
 
-def _value_end(text: str, start: int) -> int:
+def value_end(text: str, start: int) -> int:
     """Where the JSON value starting at ``start`` ends. Most values are strings without an
     escaped quote: they end at the next quote, which ``str.find`` finds several times faster
     than a regular expression or the decoder reads a long prompt."""
