@@ -21,7 +21,7 @@ def root_causes_first(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """``diagnostics`` (in position order) with each finding that a misspelt field explains moved
     right after that field's VL105 and told so; the rest keep their order."""
     code = unknown_field.code
-    causes = [(d, meant) for d in diagnostics if d.code == code and (meant := _MEANT.match(d.message)) is not None]
+    causes = [(d, found) for d in diagnostics if d.code == code and (found := _MEANT.match(d.message)) is not None]
     if not causes:
         return diagnostics
     consequences: dict[int, list[Diagnostic]] = {}
