@@ -38,20 +38,15 @@ def no_reference(error: Any, profile: Any) -> None:
     """
 
 
-def count_at(request: Any, pointer: str) -> int:
-    """How many inputs ``pointer`` holds: an array its items, an object its keys, another value 1."""
-    value = get_pointer(request, pointer)
-    if isinstance(value, (list, dict)):
-        return len(value)
-    return 0 if value is None or value == "" else 1
-
-
 def counted(ctx: RequestContext, pointer: str) -> int:
-    """:func:`count_at` of the context's request, worked out once per request and pointer (the
-    counts rule and the tag rules read the same fields)."""
+    """How many inputs ``pointer`` holds in the context's request (an array its items, an object
+    its keys, another value 1), worked out once per request and pointer (the counts rule and the
+    tag rules read the same fields)."""
     count = ctx.counts.get(pointer)
     if count is None:
-        count = ctx.counts[pointer] = count_at(ctx.request, pointer)
+        value = get_pointer(ctx.request, pointer)
+        count = len(value) if isinstance(value, (list, dict)) else 0 if value is None or value == "" else 1
+        ctx.counts[pointer] = count
     return count
 
 
