@@ -532,6 +532,23 @@ def test_the_siblings_vl230_weighs_are_the_other_models_of_the_family():
         for name, profile, takes in siblings:
             assert profile is load_profile(name)
             assert takes == {*profile.fields, "$schema", "model"}
+        # _siblings loads only the models whose name begins with the family: every model's does
+        assert family is None or model.startswith(f"{family}-"), (model, family)
+
+
+def test_vl230_loads_only_the_profiles_of_its_family():
+    """A request with a field its model does not take loads the family's profiles, not every model's."""
+    import subprocess
+    import sys
+
+    script = ("from vidlint.models import load_profile\n"
+              "from vidlint.rules.registry import derived\n"
+              "from vidlint.rules.request import _siblings\n"
+              "derived(load_profile('wan2.7-reference-video').meta, _siblings)\n"
+              "print(load_profile.cache_info().currsize)\n")
+    env = {**os.environ, "PYTHONPATH": os.path.join(os.path.dirname(__file__), "..", "src")}
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True).stdout
+    assert shown.split()[-1] == "4", shown  # wan2.7-reference-video and its three siblings
 
 
 def test_derived_builds_once_per_model_data_and_arguments():

@@ -540,10 +540,14 @@ def _taken(meta: dict[str, Any]) -> frozenset[str]:
 
 
 def _siblings(meta: dict[str, Any]) -> tuple[tuple[str, Any, frozenset[str]], ...]:
-    """(name, profile, :func:`_taken` of it) for each other model of the model's ``family``."""
+    """(name, profile, :func:`_taken` of it) for each other model of the model's ``family``.
+    Only the models whose name begins with the family are loaded (every model's does: a test
+    holds them to it), not every model's profile (~50 ms, once per run with such a request)."""
     own, family = meta.get("model"), meta.get("family")
     found = []
     for name in known_models():
+        if not name.startswith(f"{family}-"):
+            continue
         sibling = load_profile(name)
         if name != own and sibling is not None and sibling.meta.get("family") == family:
             found.append((name, sibling, _taken(sibling.meta)))
