@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from vidlint.api import lint_bytes
 from vidlint.check.assets import AssetContext, AssetRef, Resolution
-from vidlint.core.pointers import _field_shape, _pattern_tokens, _walk, make_pointer, match_pattern
+from vidlint.core.pointers import _field_shape, _pattern_tokens, _walk, get_pointer, make_pointer, match_pattern
 from vidlint.models import known_models, load_profile
 from vidlint.probe.model import MediaProbe
 from vidlint.rules.prompt import PromptText, TagGrammar, grammar
@@ -67,17 +67,26 @@ def everywhere(rules: TagGrammar, pointer: str, text: str, canonical_near_misses
 
     return PromptText(
         pointer, text, text.lower(),
-        tuple((tag, m) for tag in rules.tags for m in canonical(tag)),
-        tuple((tag, m) for tag in rules.tags if tag.zero is not None
-              for m in look_behind_first(tag.zero).finditer(text)),
-        tuple((tag, m) for tag in rules.tags for m in near(tag)),
-        tuple((entry, m) for tag, entry in rules.forbidden for m in canonical(tag)))
+        [(tag, [m.group(1) for m in canonical(tag)]) for tag in rules.tags if canonical(tag)],
+        [(tag, m) for tag in rules.tags if tag.zero is not None for m in look_behind_first(tag.zero).finditer(text)],
+        [(tag, m) for tag in rules.tags for m in near(tag)],
+        [(entry, m) for tag, entry in rules.forbidden for m in canonical(tag)])
 
 
-def spans(scanned: PromptText) -> tuple:
+def canonical_everywhere(rules: TagGrammar, text: str) -> list:
+    """(tag, match) of every canonical tag, each form's regex written look-behind first over the
+    whole text: what ``PromptText.exact`` gives."""
+    return [(tag, m) for tag in rules.tags for m in look_behind_first(tag.exact).finditer(text)]
+
+
+def spans(scanned: PromptText, exact: list | None = None) -> tuple:
+    """What a scan found, comparable: the numbers of each form's canonical tags, the canonical
+    tags' matches (``exact``: those given, else the scan's), near misses and the rest."""
     def of(pairs):
         return [(id(owner), m.span(), m.group(0)) for owner, m in pairs]
-    return of(scanned.exact), of(scanned.zero), of(scanned.loose), of(scanned.foreign)
+    numbers = [(id(tag), list(written)) for tag, written in scanned.numbers]
+    return numbers, of(scanned.exact if exact is None else exact), of(scanned.zero), of(scanned.loose), \
+        of(scanned.foreign)
 
 
 def fragments(rules: TagGrammar) -> list[str]:
@@ -105,7 +114,8 @@ def _assert_scans_alike(rules, pieces: list[str], most: int) -> None:
     @given(st.lists(st.sampled_from(pieces), max_size=most))
     def check(parts):
         text = "".join(parts)
-        assert spans(rules.scan("/prompt", text)) == spans(everywhere(rules, "/prompt", text)), text
+        assert spans(rules.scan("/prompt", text)) == spans(everywhere(rules, "/prompt", text),
+                                                           canonical_everywhere(rules, text)), text
 
     check()
 
@@ -145,6 +155,13 @@ def test_tag_rules_find_what_they_found_in_the_plain_scan(model):
         for code in codes:
             declared = load_all_rules()[code]
             assert list(declared.func(fast)) == list(declared.func(plain)), (code, request)
+        if "VL310" in codes:  # its tags past the end: each canonical tag's number, converted, against the count
+            counts = {target: len(get_pointer(request, target) or []) for target in targets}
+            past = [m.start() for tag, m in canonical_everywhere(rules, request["prompt"])
+                    if int(m.group(1)) - tag.base >= sum(counts[t] for t in ((tag.target,) if isinstance(tag.target, str)
+                                                                              else tag.target))]
+            zero = [m.start() for tag, m in everywhere(rules, "/prompt", request["prompt"]).zero]
+            assert [f.char for f in load_all_rules()["VL310"].func(fast)] == zero + past, request
 
     check()
 
@@ -171,7 +188,8 @@ def test_places_whose_run_of_edges_reaches_back_over_earlier_places(form):
         text = "".join(parts)
         starts = rules.finder.starts(text)
         assert starts is None or all(places == sorted(set(places)) for places in starts.values())
-        assert spans(rules.scan("/prompt", text)) == spans(everywhere(rules, "/prompt", text)), text
+        assert spans(rules.scan("/prompt", text)) == spans(everywhere(rules, "/prompt", text),
+                                                           canonical_everywhere(rules, text)), text
 
     check()
     assert rules.finder.starts("xxx1" if form == "x{n}x" else "ab ab") == ({0: [0, 1, 2]} if form == "x{n}x" else {0: [0, 3]})
@@ -233,7 +251,7 @@ def test_the_places_are_looked_for_only_when_a_form_holds_more_than_its_canonica
     assert [m.group(0) for _, m in rules.scan("/prompt", "Image 1 waves at img 2").loose] == ["img 2"]
     assert [m.group(0) for _, m in rules.scan("/prompt", "Image 1 waves at @video1").exact] == ["Image 1", "@video1"]
     assert looked == ["Image 1 waves at img 2", "Image 1 waves at @video1"]  # a near miss; a form with edges
-    assert rules.scan("/prompt", "Image 1 waves at a vid").loose == ()  # "video" is not there: nothing of @video
+    assert rules.scan("/prompt", "Image 1 waves at a vid").loose == []  # "video" is not there: nothing of @video
 
 
 @pytest.mark.parametrize("prompt, expected", [
@@ -514,6 +532,23 @@ def test_the_siblings_vl230_weighs_are_the_other_models_of_the_family():
         for name, profile, takes in siblings:
             assert profile is load_profile(name)
             assert takes == {*profile.fields, "$schema", "model"}
+        # _siblings loads only the models whose name begins with the family: every model's does
+        assert family is None or model.startswith(f"{family}-"), (model, family)
+
+
+def test_vl230_loads_only_the_profiles_of_its_family():
+    """A request with a field its model does not take loads the family's profiles, not every model's."""
+    import subprocess
+    import sys
+
+    script = ("from vidlint.models import load_profile\n"
+              "from vidlint.rules.registry import derived\n"
+              "from vidlint.rules.request import _siblings\n"
+              "derived(load_profile('wan2.7-reference-video').meta, _siblings)\n"
+              "print(load_profile.cache_info().currsize)\n")
+    env = {**os.environ, "PYTHONPATH": os.path.join(os.path.dirname(__file__), "..", "src")}
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True).stdout
+    assert shown.split()[-1] == "4", shown  # wan2.7-reference-video and its three siblings
 
 
 def test_derived_builds_once_per_model_data_and_arguments():

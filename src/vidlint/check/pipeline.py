@@ -54,13 +54,12 @@ def check_request(request: Any, base_dir: Path | None, options: LintOptions | No
 
 
 class _Checking(Record):
-    """A request on its way through ``check_requests``: where its result goes, what it found."""
+    """A request on its way through ``check_requests``: its result (its findings gathered in
+    ``result.diagnostics``, a stage at a time), where its assets are, its rules' context."""
 
-    index: int
-    request: dict[str, Any]
+    result: RequestResult
     base_dir: Path | None
     profile: ModelProfile
-    found: list[Diagnostic]
     ctx: RequestContext
 
 
@@ -83,28 +82,29 @@ def check_requests(requests: Sequence[tuple[Any, Path | None]], options: LintOpt
             model = request.get("model")
             results.append(RequestResult(model if isinstance(model, str) else None, [problem]))  # type: ignore[list-item]
             continue
-        checking.append(_Checking(len(results), request, base_dir, profile, [], RequestContext(request, profile.meta, profile)))
-        results.append(RequestResult(profile.name, []))  # (replaced below)
+        result = RequestResult(profile.name, [])  # its findings, estimate and facts filled in below
+        checking.append(_Checking(result, base_dir, profile, RequestContext(request, profile.meta, profile)))
+        results.append(result)
     skip = options.dropped_codes if options is not None else frozenset()  # rules whose findings would be dropped
     opted = opted_in(getattr(options, "config", None))
     for one in checking:
-        one.found = check_schema(one.request, one.profile)
+        one.result.diagnostics = check_schema(one.ctx.request, one.profile)
     for one, found in zip(checking, run_stage_over("request", [one.ctx for one in checking], skip, opted), strict=True):
-        one.found.extend(found)
+        one.result.diagnostics += found
     for one in checking:
         if "assets" in one.profile.meta:
-            asset_found, one.ctx.facts = check_assets(one.request, one.profile.meta, one.base_dir or Path.cwd(),
+            asset_found, one.ctx.facts = check_assets(one.ctx.request, one.profile.meta, one.base_dir or Path.cwd(),
                                                       options.assets if options is not None else None, skip)
-            one.found.extend(asset_found)
+            one.result.diagnostics += asset_found
     for one, found in zip(checking, run_stage_over("facts", [one.ctx for one in checking], skip), strict=True):
-        one.found.extend(found)  # rules that weigh probed media
+        one.result.diagnostics += found  # rules that weigh probed media
     for one in checking:
-        meta, facts, estimate = one.profile.meta, one.ctx.facts, None
+        meta, facts, result = one.profile.meta, one.ctx.facts, one.result
         if "billing" in meta:
-            estimate = estimate_cost(one.request, meta, facts.get("input_video_seconds", 0.0),
-                                     complete=facts.get("complete", True),
-                                     prices=options.costs.for_model(one.profile.name) if options is not None else None)
-        results[one.index] = RequestResult(one.profile.name, one.found, estimate, facts)
+            result.estimate = estimate_cost(one.ctx.request, meta, facts.get("input_video_seconds", 0.0),
+                                            complete=facts.get("complete", True),
+                                            prices=options.costs.for_model(one.profile.name) if options is not None else None)
+        result.facts = facts
     return results
 
 

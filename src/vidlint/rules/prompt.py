@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 from vidlint.core.wording import number, plural, span
@@ -220,17 +221,17 @@ class TagGrammar(FrozenRecord):
         in_ascii = text.isascii()  # (then re.I compares characters as lower() does)
         starts: dict[int, list[int]] | None = None
         looked = False
-        exact: list[tuple[Tag, re.Match[str]]] = []
+        numbers: list[tuple[Tag, list[str]]] = []
         zero: list[tuple[Tag, re.Match[str]]] = []
         loose: list[tuple[Tag, re.Match[str]]] = []
         for index, tag in self.ascii_tags if in_ascii else enumerate(self.tags):
             occurring = tag.occurrences(lowered) if in_ascii else None
             if occurring == 0:
                 continue  # none of its words: nothing of it in this text
-            canonical = _all(tag.exact, text)
-            for match in canonical:
-                exact.append((tag, match))
-            if tag.counted and occurring == len(canonical):
+            written = tag.exact.findall(text)  # the canonical tags' numbers (their matches: PromptText.exact)
+            if written:
+                numbers.append((tag, written))
+            if tag.counted and occurring == len(written):
                 continue  # each begins a canonical tag: nothing else of it (most prompts)
             if not looked:
                 starts, looked = self.finder.starts(text), True
@@ -242,13 +243,13 @@ class TagGrammar(FrozenRecord):
             if tag.zero is not None and "0" in text:
                 for match in _matches(tag.zero, text, places):
                     zero.append((tag, match))
-            spans = {match.span() for match in canonical}
+            spans = {match.span() for match in _all(tag.exact, text)} if written else set()
             for match in _matches(tag.loose, text, places):
                 if match.span() not in spans:
                     loose.append((tag, match))
         foreign = [(entry, match) for tag, entry in self.forbidden for match in _all(tag.exact, text)] \
             if self.forbidden else []
-        return PromptText(pointer, text, lowered, tuple(exact), tuple(zero), tuple(loose), tuple(foreign))
+        return PromptText(pointer, text, lowered, numbers, zero, loose, foreign)
 
     def targets(self) -> list[str | tuple[str, ...]]:
         return list(dict.fromkeys(tag.target for tag in self.tags))
@@ -268,19 +269,26 @@ def _compile_grammar(meta: dict[str, Any]) -> TagGrammar:
 
 
 class PromptText(FrozenRecord):
-    """One text the tags are read in, scanned once per request and read by every tag rule: its
-    canonical tags (``exact``), those numbered below the base (``zero``) and near misses
-    (``loose``: not those that are a canonical tag of the same form, same span), each (tag,
-    match) in the grammar's order; ``foreign``: (``forbidden`` entry, match); ``lowered``: the
-    text in lower case."""
+    """One text the tags are read in, scanned once per request and read by every tag rule: the
+    numbers of its canonical tags as written (``numbers``: (tag, [number, ...]) for each form
+    that has some), those numbered below the base (``zero``) and near misses (``loose``: not
+    those that are a canonical tag of the same form, same span), each (tag, match), in the
+    grammar's order; ``foreign``: (``forbidden`` entry, match); ``lowered``: the text in lower
+    case. The canonical tags' matches (``exact``) are found again when asked for: only a
+    finding needs where a tag is, and most prompts give none."""
 
     pointer: str
     text: str
     lowered: str
-    exact: tuple[tuple[Tag, re.Match[str]], ...]
-    zero: tuple[tuple[Tag, re.Match[str]], ...]
-    loose: tuple[tuple[Tag, re.Match[str]], ...]
-    foreign: tuple[tuple[dict[str, Any], re.Match[str]], ...]
+    numbers: list[tuple[Tag, list[str]]]
+    zero: list[tuple[Tag, re.Match[str]]]
+    loose: list[tuple[Tag, re.Match[str]]]
+    foreign: list[tuple[dict[str, Any], re.Match[str]]]
+
+    @property
+    def exact(self) -> list[tuple[Tag, re.Match[str]]]:
+        """(tag, match) of each canonical tag, in the order of ``numbers``."""
+        return [(tag, match) for tag, _ in self.numbers for match in _all(tag.exact, self.text)]
 
 
 def _texts(ctx: RequestContext) -> tuple[TagGrammar, list[PromptText]]:
@@ -289,11 +297,12 @@ def _texts(ctx: RequestContext) -> tuple[TagGrammar, list[PromptText]]:
     ``/model_params/multi_prompt/*/prompt``), default the prompt."""
     scanned = ctx.scans.get("prompt")
     if scanned is None:
-        rules = grammar(ctx.meta)
-        scanned = ctx.scans["prompt"] = (rules, [
-            rules.scan(pointer, value)
-            for pattern in rules.texts for pointer, value in match_pattern(ctx.request, pattern)
-            if isinstance(value, str) and value])
+        rules, texts = grammar(ctx.meta), []
+        for pattern in rules.texts:
+            for pointer, value in match_pattern(ctx.request, pattern):
+                if isinstance(value, str) and value:
+                    texts.append(rules.scan(pointer, value))
+        scanned = ctx.scans["prompt"] = (rules, texts)
     return scanned  # type: ignore[no-any-return]
 
 
@@ -305,6 +314,13 @@ def _counted(ctx: RequestContext, target: str | tuple[str, ...]) -> int:
         count = counted(ctx, target) if isinstance(target, str) else sum(counted(ctx, t) for t in target)
         ctx.counts[target] = count
     return count
+
+
+@lru_cache(maxsize=64)
+def _named(base: int, count: int) -> frozenset[str]:
+    """The numbers of the tags that name one of ``count`` entries counted from ``base``, as a
+    canonical tag writes them (no leading zero): a tag's number is looked up, not converted."""
+    return frozenset(str(number) for number in range(base, base + count))
 
 
 def _having(field: str, count: int) -> str:
@@ -345,10 +361,14 @@ def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
             yield Finding(pointer, f'the prompt refers to "{match.group(0)}", but references count from {tag.base}: '
                           f'"{first}" is {field}[0]', f'write "{first}" for the first entry of {field}',
                           char=match.start())
-        for tag, match in scanned.exact:
-            position = int(match.group(1)) - tag.base + 1
-            count = _counted(ctx, tag.target)
-            if position > count:
+        for form, numbers in scanned.numbers:
+            count = _counted(ctx, form.target)
+            named = _named(form.base, count)
+            if named.issuperset(numbers):
+                continue  # each of the form's tags names an entry (nearly every prompt)
+            for tag, match in scanned.exact:
+                if tag is not form or match[1] in named:
+                    continue
                 field = _field(tag.target)
                 hint = (f"refer to {tag.spelled(tag.base)}" if count == 1
                         else f"refer to {span(tag.base, count - 1 + tag.base)}" if count
@@ -437,7 +457,7 @@ def unnamed_references(ctx: RequestContext) -> Iterator[Finding]:
     """
     rules, scanned_texts = _texts(ctx)
     for scanned in scanned_texts:
-        if scanned.exact:
+        if scanned.numbers:
             return  # the prompt names one
     texts = [scanned for scanned in scanned_texts if scanned.text.strip()]
     if not texts:
