@@ -18,7 +18,7 @@ from vidlint.check.pipeline import RequestResult, check_document, check_requests
 from vidlint.core.diagnostics import Diagnostic, by_position
 from vidlint.load import (LoadedFile, PathError, Source, UnreadableFile, discover, file_identity, is_tool_file, load_bytes,
                           read_source)
-from vidlint.load.document import Document, load_record
+from vidlint.load.document import Document, load_record, parse_request
 from vidlint.parallel import CpuWindow, Outcome, Packed, map_in_order
 from vidlint.run import AssetOptions, CostOptions, FileResult, Inputs, LintOptions, LintRun, PackedResults, ResultStore
 
@@ -41,8 +41,18 @@ class _Parsed(NamedTuple):
 def lint_bytes(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
                options: LintOptions | None = None) -> FileResult:
     options = options or LintOptions()
-    parsed = _parse_or_lint(display, data, jsonl, base_dir, options)
+    parsed = _usual_file(display, data, jsonl, base_dir, options) or _parse_or_lint(display, data, jsonl, base_dir,
+                                                                                     options)
     return _lint_request(parsed, options) if isinstance(parsed, _Parsed) else parsed
+
+
+def _usual_file(display: str, data: bytes, jsonl: bool, base_dir: Path | None, options: LintOptions) -> _Parsed | None:
+    """The usual file parsed (``parse_request``): one request in a .json file, nothing found before
+    it was parsed, no budget; None: anything else, for ``_parse_or_lint``."""
+    if jsonl or options.costs.budget is not None:
+        return None
+    document = parse_request(display, data)
+    return None if document is None else _Parsed(display, document, base_dir)
 
 
 def _parse_or_lint(display: str, data: bytes, jsonl: bool, base_dir: Path | None,
@@ -219,10 +229,15 @@ def _run_budget(result: FileResult, totals: Any) -> None:
 def is_tool_text(display: str, data: bytes) -> bool:
     """Whether a .json file's bytes are a JSON Schema or a vidlint baseline, not a request (the
     text is parsed only when its start names one)."""
-    if data.find(b"json-schema.org/", 0, 4096) < 0 and data.find(b'"vidlint-baseline"', 0, 4096) < 0:
+    if not _names_a_tool(data):
         return False
     loaded = load_bytes(display, data, False)
     return len(loaded.documents) == 1 and is_tool_file(loaded.documents[0].value)
+
+
+def _names_a_tool(data: bytes) -> bool:
+    """Whether the start of a file names a JSON Schema meta-schema or the baseline's format."""
+    return data.find(b"json-schema.org/", 0, 4096) >= 0 or data.find(b'"vidlint-baseline"', 0, 4096) >= 0
 
 
 def lint_source(source: Source, options: LintOptions) -> FileResult | None:
@@ -269,12 +284,16 @@ def _read_or_lint(source: Source, options: LintOptions) -> FileResult | _Parsed 
         return FileResult(source.display, None, [unreadable_file.emit(
             f"the request file cannot be read: {exc.reason}", "", "make it readable by the user running vidlint")],
             0, [], [])
-    if source.found_by_walking and not source.jsonl and is_tool_text(source.display, data):
-        return None
     if source.location is not None:
         base_dir = folder_path(source.folder if source.folder is not None else os.path.dirname(source.location))
     else:  # stdin: relative asset paths resolve from --stdin-filename's folder (an editor's file)
         base_dir = Path(options.inputs.stdin_filename).parent.resolve() if options.inputs.stdin_filename else Path.cwd()
+    usual = _usual_file(source.display, data, source.jsonl, base_dir, options)
+    if usual is not None:  # is_tool_text, asked of the value parsed: a request names its model
+        skip = source.found_by_walking and is_tool_file(usual.document.value) and _names_a_tool(data)
+        return None if skip else usual
+    if source.found_by_walking and not source.jsonl and is_tool_text(source.display, data):
+        return None
     if source.jsonl and options.assets.session is None:  # a batch: its bytes let go once decoded
         from vidlint.load.document import decode
 
