@@ -257,7 +257,7 @@ def _note_constant(token: str) -> float:
 
 # Made once: json.loads with hooks builds a new decoder for every call (half its time here).
 _DECODER = json.JSONDecoder(object_pairs_hook=_note_pairs, parse_constant=_note_constant)
-_SCAN = _DECODER.scan_once
+_SCAN = _DECODER.scan_once  # type: ignore[attr-defined]  # (set by JSONDecoder.__init__; not in its stubs)
 _JSON_SPACE = " \t\n\r"  # the white space JSON allows between values (str.isspace says yes to more)
 
 
