@@ -165,6 +165,7 @@ def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors:
 
 _NAME = operator.attrgetter("name")  # a folder entry's name
 
+
 def _is_symlink(entry: os.DirEntry[str], unknown: bool) -> bool:
     """Whether the entry is a symlink (``unknown`` when that cannot be found out)."""
     try:
