@@ -397,3 +397,32 @@ def test_a_walked_file_is_left_out_as_is_tool_text_says(tmp_path) -> None:  # ty
     assert left_out == {s.display.rsplit("/", 1)[-1] for s in sources
                         if is_tool_text(s.display, (tmp_path / s.display.rsplit("/", 1)[-1]).read_bytes())}
     assert left_out == {"schema.json", "bom-schema.json", "baseline.json"}
+
+
+def test_a_batchs_bytes_are_let_go_before_it_is_checked(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The files read ahead are parsed; while the batch is checked their texts and values are
+    held, not their bytes too (a 4 MB request last in its batch: ~8 MB, not ~12)."""
+    import tracemalloc
+
+    from vidlint import api
+    from vidlint.load import discover
+
+    prompt = "a" * (4 * 1024 * 1024)
+    (tmp_path / "a.json").write_text(json.dumps({"model": MODEL, "prompt": "Image 1"}))
+    (tmp_path / "b.json").write_text(json.dumps({"model": MODEL, "prompt": prompt}))
+    sources, _ = discover([str(tmp_path)])
+    held: list[int] = []
+    check = api.check_requests
+
+    def checking(requests, options):  # type: ignore[no-untyped-def]
+        held.append(tracemalloc.get_traced_memory()[0])
+        tracemalloc.stop()  # (the check itself is not traced: faster)
+        return check(requests, options)
+
+    monkeypatch.setattr(api, "check_requests", checking)
+    tracemalloc.start()
+    try:
+        api.lint_sources(sources, api.LintOptions(jobs=1))
+    finally:
+        tracemalloc.stop()
+    assert 2 * len(prompt) < held[0] < 2.5 * len(prompt)

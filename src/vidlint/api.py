@@ -269,6 +269,7 @@ def lint_sources(sources: Sequence[Source], options: LintOptions) -> list[Outcom
         if isinstance(got, _Parsed):
             parsed.append((len(outcomes), got))
         outcomes.append((got, None))
+    data = None  # the last file's bytes are let go before the batch is checked (its text is kept)
     checked = check_requests([(file.document.value, file.base_dir) for _, file in parsed], options)
     for (index, file), result in zip(parsed, checked, strict=True):
         outcomes[index] = (_request_result(file.display, placed_result(file.document, result, options)), None)
