@@ -192,3 +192,80 @@ def test_a_small_texts_positions_are_counted_as_a_large_ones_are_looked_up(text:
     assert large._starts is not None
     for offset in offsets:
         assert large.position(offset * 997) == large_counted.position(offset * 997)
+
+
+# Texts around a JSON value: JSON's own white space, white space JSON does not allow (str.isspace
+# says yes to it), text after the value, a value cut short, a byte order mark, nothing at all.
+befores = st.sampled_from(["", " ", "\n", "\t\r\n", "\ufeff", "\u00a0", "x", "{"])
+afters = st.sampled_from(["", "\n", " \n", "\r\n\t ", "\u00a0", "\n\u2028", "\x0b", "x", "}", ",", "{}", "\n{}"])
+odd_texts = st.sampled_from(['{"a": 1, "a": 2}', '{"a": NaN}', '{"a": [Infinity]}', '{"a": "\\ud800"}',
+                             '{"a": "\\ud83d\\ude00"}', '{"a": "\\u00e9\\n"}', '{"a": 1,}', "{'a': 1}", '{"a" 1}',
+                             '{"a": [1, 2', '{"a": 1e999999}', '{"a": ' + "[" * 3000 + "]" * 3000 + "}", "[1]", "7",
+                             '"s"', "", "   ", '{"a": "\x01"}', '{"a": tru}', '{"a": -}', '{"a": 01}'])
+
+
+def _texts() -> st.SearchStrategy[str]:
+    return st.builds(lambda before, body, after: before + body + after, befores,
+                     st.one_of(st.builds(lambda v, layout: json.dumps(v, **layout), values, layouts), odd_texts), afters)
+
+
+@FAST
+@given(text=_texts())
+def test_the_usual_decoding_is_the_decoders(text: str) -> None:
+    """``_decode`` scans an object that starts the text directly: the same value, or the same
+    error where it is, as ``JSONDecoder.decode``."""
+    from vidlint.load.document import _DECODER, _decode
+
+    def outcome(decode: Any) -> Any:
+        try:
+            return "value", json.dumps(decode(text))  # (NaN is not equal to itself)
+        except json.JSONDecodeError as exc:
+            return "error", exc.msg, exc.pos
+        except RecursionError:
+            return "too deep"
+
+    assert outcome(_decode) == outcome(_DECODER.decode)
+
+
+@FAST
+@given(text=_texts(), encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "latin-1"]))
+def test_a_usual_files_document_is_load_bytes_one(text: str, encoding: str) -> None:
+    """``parse_request`` makes the document exactly when ``load_bytes`` finds one document and
+    nothing else, and the same document; None otherwise (``load_bytes`` then says what)."""
+    from vidlint.load.document import parse_request
+
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        data = text.encode("utf-8") + b"\xff"
+    loaded = load_bytes("r.json", data, False)
+    document = parse_request("r.json", data)
+    if len(loaded.documents) == 1 and not loaded.diagnostics:
+        expected = loaded.documents[0]
+        assert document is not None
+        assert (document.path, document.text, document.start, document.record, document.suspicious) == (
+            expected.path, expected.text, expected.start, expected.record, expected.suspicious)
+        assert json.dumps(document.value, sort_keys=True) == json.dumps(expected.value, sort_keys=True)
+        assert document.parse_warnings() == expected.parse_warnings()
+    else:
+        assert document is None
+
+
+def test_the_usual_file_is_the_general_ones_whatever_follows_it() -> None:
+    """The cases the fast ways must leave to the general one, one by one (the properties above
+    draw them among others)."""
+    from vidlint.load.document import parse_request
+
+    for data in [b'{"a": 1}\n', b'{"a": 1}', b'{"a": 1} \r\n\t', b'{"a": 1, "a": 2}\n', b'{"a": NaN}',
+                 b'{"a": "\\ud800"}', b'{"a": 1}\xc2\xa0', b'{"a": 1} x', b'{"a": 1}{}', b"\xef\xbb\xbf{}",
+                 b"\xff\xfe{\x00}\x00", b" {}", b"[1]", b"", b"\n", b'{"a": 1', b"{\xff}"]:
+        loaded = load_bytes("r.json", data, False)
+        document = parse_request("r.json", data)
+        usual = len(loaded.documents) == 1 and not loaded.diagnostics
+        assert (document is not None) == usual, data
+        if document is not None:
+            assert json.dumps(document.value) == json.dumps(loaded.documents[0].value)
+            assert document.suspicious == loaded.documents[0].suspicious
+    assert parse_request("r.json", b'{"a": 1, "a": 2}').suspicious  # type: ignore[union-attr]
+    assert parse_request("r.json", b'{"a": "\\ud800"}').suspicious  # type: ignore[union-attr]
+    assert not parse_request("r.json", b'{"a": "\\u00e9"}').suspicious  # type: ignore[union-attr]

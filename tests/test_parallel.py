@@ -299,6 +299,50 @@ def test_files_linted_a_batch_at_a_time_give_what_each_gives_alone(tmp_path) -> 
     assert sum(1 for result, _ in alone if result is not None and result.requests == 1) > 100
 
 
+def test_a_batch_is_read_before_it_is_parsed_up_to_a_bound(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``lint_sources`` reads a batch's files before parsing the first, until ``READ_AHEAD_BYTES``
+    are held: then it parses those before reading on. A JSON Lines batch is read in its turn (its
+    bytes are let go once decoded), and so is a file that cannot be read (which says why). The
+    outcomes are each file's alone."""
+    from vidlint import api
+    from vidlint.load import PathError, Source, discover
+    from vidlint.parallel import _one
+
+    request = json.dumps({"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://cdn.example.com/a.jpg"]})
+    for n in range(10):
+        (tmp_path / f"r{n}.json").write_text(request + " " * (300 - len(request)))  # 300 bytes each
+    (tmp_path / "r4.jsonl").write_text(request + "\n")
+    sources, _ = discover([str(tmp_path)])
+    sources.insert(8, Source("missing.json", str(tmp_path / "missing.json"), False))
+    names = [source.display.rsplit("/", 1)[-1] for source in sources]
+    options = api.LintOptions(jobs=1)
+    alone = [_one(api.lint_source, source, options, PathError) for source in sources]
+    events: list[str] = []
+    read, lint_read = api.read_source, api._lint_read
+
+    def reading(source, stdin_bytes=None):  # type: ignore[no-untyped-def]
+        events.append("read " + source.display.rsplit("/", 1)[-1])
+        return read(source, stdin_bytes)
+
+    def parsing(source, data, options):  # type: ignore[no-untyped-def]
+        events.append("parse " + source.display.rsplit("/", 1)[-1])
+        return lint_read(source, data, options)
+
+    monkeypatch.setattr(api, "read_source", reading)
+    monkeypatch.setattr(api, "_lint_read", parsing)
+    monkeypatch.setattr(api, "READ_AHEAD_BYTES", 1000)
+    assert api.lint_sources(sources, options) == alone
+    assert names[:9] == ["r0.json", "r1.json", "r2.json", "r3.json", "r4.json", "r4.jsonl", "r5.json", "r6.json",
+                         "missing.json"]
+    assert events == [
+        "read r0.json", "read r1.json", "read r2.json", "read r3.json",  # 1,200 bytes > 1,000: parsed now
+        "parse r0.json", "parse r1.json", "parse r2.json", "parse r3.json",
+        "read r4.json", "read r5.json", "read r6.json", "read missing.json", "read r7.json",
+        "parse r4.json", "read r4.jsonl", "parse r5.json", "parse r6.json", "read missing.json", "parse r7.json",
+        "read r8.json", "read r9.json", "parse r8.json", "parse r9.json",
+    ]
+
+
 def test_items_past_the_sample_go_a_batch_at_a_time_in_order(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from vidlint import parallel
 
@@ -326,3 +370,59 @@ def test_items_past_the_sample_go_a_batch_at_a_time_in_order(monkeypatch) -> Non
     sizes.clear()
     assert list(parallel.map_in_order(one, items, None, OSError, batch=(many, 8))) == expected
     assert max(sizes) <= 8 and 0 < sum(sizes) <= 100 - 10
+
+
+def test_a_walked_file_is_left_out_as_is_tool_text_says(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A file found by walking is no request when ``is_tool_text`` says so; the usual file asks
+    its parsed value first (a request names its model), the others ``is_tool_text`` itself."""
+    from vidlint.api import LintOptions, is_tool_text, lint_source
+    from vidlint.load import discover
+
+    schema = '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}'
+    files = {
+        "schema.json": schema,
+        "bom-schema.json": "\ufeff" + schema,
+        "baseline.json": '{"vidlint-baseline": 1, "entries": []}',
+        "late-schema.json": '{"type": "object", "description": "' + "x" * 5000 + '", "$schema": "https://json-schema.org/"}',
+        "request.json": json.dumps({"model": MODEL, "prompt": "see json-schema.org/ and \"vidlint-baseline\""}),
+        "no-model.json": '{"prompt": "https://json-schema.org/draft"}',
+        "list.json": '[{"$schema": "https://json-schema.org/draft/2020-12/schema"}]',
+        "broken.json": '{"$schema": "https://json-schema.org/draft/2020-12/schema",',
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    sources, _ = discover([str(tmp_path)])
+    options = LintOptions(jobs=1)
+    left_out = {s.display.rsplit("/", 1)[-1] for s in sources if lint_source(s, options) is None}
+    assert left_out == {s.display.rsplit("/", 1)[-1] for s in sources
+                        if is_tool_text(s.display, (tmp_path / s.display.rsplit("/", 1)[-1]).read_bytes())}
+    assert left_out == {"schema.json", "bom-schema.json", "baseline.json"}
+
+
+def test_a_batchs_bytes_are_let_go_before_it_is_checked(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The files read ahead are parsed; while the batch is checked their texts and values are
+    held, not their bytes too (a 4 MB request last in its batch: ~8 MB, not ~12)."""
+    import tracemalloc
+
+    from vidlint import api
+    from vidlint.load import discover
+
+    prompt = "a" * (4 * 1024 * 1024)
+    (tmp_path / "a.json").write_text(json.dumps({"model": MODEL, "prompt": "Image 1"}))
+    (tmp_path / "b.json").write_text(json.dumps({"model": MODEL, "prompt": prompt}))
+    sources, _ = discover([str(tmp_path)])
+    held: list[int] = []
+    check = api.check_requests
+
+    def checking(requests, options):  # type: ignore[no-untyped-def]
+        held.append(tracemalloc.get_traced_memory()[0])
+        tracemalloc.stop()  # (the check itself is not traced: faster)
+        return check(requests, options)
+
+    monkeypatch.setattr(api, "check_requests", checking)
+    tracemalloc.start()
+    try:
+        api.lint_sources(sources, api.LintOptions(jobs=1))
+    finally:
+        tracemalloc.stop()
+    assert 2 * len(prompt) < held[0] < 2.5 * len(prompt)

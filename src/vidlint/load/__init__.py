@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import operator
 import os
 import stat
 from pathlib import Path
@@ -102,12 +103,11 @@ def walk_skips(path: Path, root: Path | None = None) -> bool:
     return any(folder.startswith(".") or folder in SKIPPED_DIRS for folder in folders)
 
 
-Found = tuple[str, str, object, str]  # a walked request file: (location, display, identity, folder)
-
-
-def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors: list[str]) -> list[Found]:
+def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors: list[str],
+          seen: set[object]) -> list[Source]:
     """Request files under the folder ``top`` (``device``: its ``st_dev``), in the order of
-    ``os.walk`` with sorted names; a folder that cannot be listed adds a reason to ``errors``.
+    ``os.walk`` with sorted names, but those whose identity is in ``seen`` (the others' are added
+    to it); a folder that cannot be listed adds a reason to ``errors``.
 
     Excludes are matched once per entry, against its name and its whole path only: the folders
     above it were matched on the way down. A file's identity comes from the listing (its folder's
@@ -117,7 +117,7 @@ def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors:
     prefix = "" if prefix == "." else prefix + "/"
     if prefix and excludes.matches(prefix):
         return []
-    found: list[Found] = []
+    found: list[Source] = []
 
     def refused(exc: OSError, folder: str) -> None:
         where = _display(exc.filename) if exc.filename else _display(folder)
@@ -126,7 +126,7 @@ def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors:
     def walk(folder: str, prefix: str, device: int | None) -> None:
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=_name)
+                entries = sorted(listing, key=_NAME)
         except OSError as exc:
             refused(exc, folder)
             return
@@ -149,7 +149,9 @@ def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors:
                     identity = file_identity(entry.path)
                 else:
                     identity = (device, entry.inode())
-                found.append((entry.path, shown + name, identity, folder))
+                if identity not in seen:
+                    seen.add(identity)
+                    found.append(Source(shown + name, entry.path, name.endswith(".jsonl"), True, folder))
         for entry in folders:
             try:
                 below: int | None = entry.stat().st_dev
@@ -161,8 +163,7 @@ def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors:
     return found
 
 
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
+_NAME = operator.attrgetter("name")  # a folder entry's name
 
 
 def _is_symlink(entry: os.DirEntry[str], unknown: bool) -> bool:
@@ -239,11 +240,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
             sources.append(Source(location if display == location else display, location, _is_jsonl(location)))
 
     def walk(folder: str, info: os.stat_result | None) -> None:
-        for location, display, key, found_in in _walk(folder, info.st_dev if info is not None else None, extra_excludes,
-                                                      errors):
-            if key not in seen:
-                seen.add(key)
-                sources.append(Source(display, location, location.endswith(".jsonl"), True, found_in))
+        sources.extend(_walk(folder, info.st_dev if info is not None else None, extra_excludes, errors, seen))
 
     for arg in args:
         if arg == "-":
