@@ -269,3 +269,16 @@ def test_the_usual_file_is_the_general_ones_whatever_follows_it() -> None:
     assert parse_request("r.json", b'{"a": 1, "a": 2}').suspicious  # type: ignore[union-attr]
     assert parse_request("r.json", b'{"a": "\\ud800"}').suspicious  # type: ignore[union-attr]
     assert not parse_request("r.json", b'{"a": "\\u00e9"}').suspicious  # type: ignore[union-attr]
+
+
+def test_a_number_too_long_to_read_is_said_in_vidlints_words_at_the_number() -> None:
+    number = "-" + "7" * 5001
+    text = '{"model": "wan2.7-reference-video",\n "prompt": "7777 and more",\n "seed": ' + number + "}"
+    for jsonl in (False, True):
+        found = load_bytes("x.jsonl" if jsonl else "x.json", text.replace("\n", " ").encode() if jsonl else text.encode(), jsonl)
+        (problem,) = found.diagnostics
+        assert problem.code == "VL001"
+        assert problem.message == "invalid JSON: a number of 5,001 digits; vidlint reads numbers of at most 4,300"
+        assert "set_int_max_str_digits" not in problem.message + (problem.hint or "")
+        where = text.index(number) if not jsonl else text.replace("\n", " ").index(number)
+        assert (problem.line, problem.column) == ((3, 10) if not jsonl else (1, where + 1))
