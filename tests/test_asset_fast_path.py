@@ -146,10 +146,11 @@ def requests(draw: Any, model: str) -> dict[str, Any]:
 # --- a pattern's references found without match_pattern's lists ----------------------------------
 
 PATTERNS = ["/video_urls/*", "/image_urls/*", "/image_start", "/video_url", "/model_params/voice_bindings/*",
-            "/model_params/file_url", "/*", "/*/0", "/video_urls", "/video_urls/*/url", "/a~1b/*", "/a~0b", "/x/1"]
+            "/model_params/file_url", "/*", "/*/0", "/video_urls", "/video_urls/*/url", "/a~1b/*", "/a~0b", "/x/1",
+            "/x/1/*", "/model_params/*/0", ""]
 VALUES = st.recursive(st.one_of(st.none(), st.integers(), st.text(max_size=3), REFERENCES),
                       lambda inner: st.one_of(st.lists(inner, max_size=14),
-                                              st.dictionaries(st.sampled_from(["0", "1", "a/b", "url", "x~"]), inner,
+                                              st.dictionaries(st.sampled_from(["0", "1", "a/b", "url", "x~", "file_url", "voice_bindings"]), inner,
                                                               max_size=3)),
                       max_leaves=12)
 
@@ -172,8 +173,9 @@ def test_a_pattern_finds_what_match_pattern_finds(pattern: str, kind: str, reque
 
 def test_the_items_of_a_list_field_are_found_by_kept_pointers():
     entry = AssetPattern("/video_urls/*", "video")
-    assert entry.items is True and AssetPattern("/image_start", "image").items is False
-    assert AssetPattern("/model_params/voice_bindings/*", "audio").items is None
+    voices = AssetPattern("/model_params/voice_bindings/*", "audio")
+    assert list(voices.found_in({"model_params": {"seed": 1}})) == []
+    assert list(voices.found_in({"model_params": {"voice_bindings": ["a"]}})) == [("/model_params/voice_bindings/0", "a")]
     assert list(entry.found_in({"video_urls": ["a", "b"]})) == [("/video_urls/0", "a"), ("/video_urls/1", "b")]
     assert list(entry.found_in({"video_urls": ["c"]})) == [("/video_urls/0", "c")]  # not the two kept
     assert list(entry.found_in({"video_urls": {"k/1": "d"}})) == [("/video_urls/k~11", "d")]

@@ -167,17 +167,16 @@ def _under(base_dir: Path | str, path: str) -> str:
 class AssetPattern:
     """One ``assets`` entry of a model's data, taken apart once per model (``AssetPlan``)."""
 
-    __slots__ = ("pattern", "kind", "field", "items", "at", "bills", "remote_message", "_item_pointers")
+    __slots__ = ("pattern", "kind", "field", "named", "rest", "at", "bills", "remote_message", "_item_pointers")
 
     def __init__(self, pattern: str, kind: str) -> None:
         tokens = split_pointer(pattern)
         self.pattern = pattern
         self.kind = kind
         self.field = tokens[0] if tokens else None  # a request without this field is not walked for it
-        # the common shapes: True for "/field/*" (the items of a field), False for "/field"; None: any other
-        common = bool(tokens) and tokens[0] != "*" and tokens[1:] in ([], ["*"])
-        self.items = len(tokens) == 2 if common else None
-        self.at = make_pointer(*tokens[:1])
+        stars = tokens.index("*") if "*" in tokens else len(tokens)
+        self.named, self.rest = tuple(tokens[:stars]), tuple(tokens[stars:])  # the keys before any "*", the rest
+        self.at = make_pointer(*self.named)
         # its references may be input videos, whose seconds the estimate bills
         self.bills = kind == "video" and pattern.startswith(("/video_urls/", "/*"))
         # VL502's message after a remote reference's name, per uri scheme
@@ -185,19 +184,24 @@ class AssetPattern:
         self._item_pointers: list[str] = []
 
     def found_in(self, request: dict[str, Any]) -> Iterable[tuple[str, Any]]:
-        """``match_pattern(request, self.pattern)``: the items of a list field without making the
-        pointers again for every request (``/video_urls/0``, ...); ``request`` has ``self.field``."""
-        if self.items is None:
-            return match_pattern(request, self.pattern)
-        value = request[self.field]
-        if not self.items:
-            return ((self.at, value),)
-        if type(value) is not list:
+        """``match_pattern(request, self.pattern)``, the common shapes without its walk: the
+        named keys looked up in objects, then the value there or the items of a list there (their
+        pointers, ``/video_urls/0``, ..., kept from one request to the next)."""
+        node: Any = request
+        for key in self.named:
+            if type(node) is not dict:  # (a number may index an array: the walk's)
+                return match_pattern(request, self.pattern)
+            if key not in node:
+                return ()
+            node = node[key]
+        if not self.rest:
+            return ((self.at, node),)
+        if self.rest != ("*",) or type(node) is not list:
             return match_pattern(request, self.pattern)
         pointers = self._item_pointers
-        while len(pointers) < len(value):
+        while len(pointers) < len(node):
             pointers.append(f"{self.at}/{len(pointers)}")
-        return zip(pointers, value, strict=False)  # (more pointers kept than this list has items)
+        return zip(pointers, node, strict=False)  # (more pointers kept than this list has items)
 
 
 class AssetPlan:
