@@ -253,9 +253,9 @@ def misplaced_field(error: Any, profile: ModelProfile | None) -> Iterator[Findin
     its cost) moves the field, its value as written, to the end of the top level, unless the
     top level has the field already.
     """
-    base = make_pointer(*error.absolute_path)
-    if not base:
+    if not error.absolute_path:
         return  # at the top level, nothing is misplaced
+    base = make_pointer(*error.absolute_path)
     root_properties = profile.schema.get("properties", {}) if profile else {}
     for key in _extra_keys(error):
         if key in root_properties:
@@ -279,9 +279,9 @@ def legacy_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     the old field is not read, the new one means the same) renames the field, and wraps a single
     value in a list when the new field is a list. ``audio_url`` has two replacements: no fix.
     """
+    if error.absolute_path:
+        return  # legacy fields are top-level fields
     legacy = profile.meta.get("legacy_fields", {}) if profile else {}
-    if make_pointer(*error.absolute_path):
-        return
     for key in _extra_keys(error):
         if key in legacy:
             yield Finding(make_pointer(key), legacy[key]["message"], legacy[key].get("hint"), at_key=True,
