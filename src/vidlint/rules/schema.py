@@ -16,7 +16,7 @@ from vidlint.core.wording import did_you_mean, label, number, plural, show, span
 from vidlint.core.pointers import make_pointer
 from vidlint.fix import Fix
 from vidlint.fix.ops import MoveToTop, RenameKey, ReplaceValue
-from vidlint.models import ModelProfile
+from vidlint.models import ModelProfile, forget_with_models
 from vidlint.rules.registry import Finding, Rule, rule
 
 
@@ -221,6 +221,7 @@ def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
 
 
 _DOCUMENTED: dict[tuple[int, str | None], tuple[dict[str, Any], tuple[str, ...]]] = {}
+forget_with_models(_DOCUMENTED.clear)
 
 
 def _documented(schema: dict[str, Any], top: ModelProfile | None) -> tuple[str, ...]:
