@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from vidlint.api import lint_bytes
-from vidlint.check.assets import AssetContext, AssetPlan, AssetRef, Resolution, check_assets, remote_scheme, resolve
+from vidlint.check.assets import AssetContext, AssetPattern, AssetPlan, AssetRef, Resolution, check_assets, remote_scheme, resolve
 from vidlint.check.estimate import Billing, _estimate, estimate
-from vidlint.core.pointers import split_pointer
+from vidlint.core.pointers import match_pattern, split_pointer
 from vidlint.models import known_models, load_profile
 from vidlint.probe.model import MediaProbe
 from vidlint.rules.assets import remote_asset_not_verified
@@ -132,15 +132,54 @@ def _value_at(tokens: list[str], draw: Any) -> Any:
 @st.composite
 def requests(draw: Any, model: str) -> dict[str, Any]:
     request: dict[str, Any] = {"model": model, "prompt": "Image 1 and Video 1"}
-    for pattern, _, _ in derived(load_profile(model).meta, AssetPlan).patterns:
+    for entry in derived(load_profile(model).meta, AssetPlan).patterns:
         if draw(st.booleans()):
-            tokens = split_pointer(pattern)
+            tokens = split_pointer(entry.pattern)
             value = _value_at(tokens[1:], draw)
             if isinstance(request.get(tokens[0]), dict) and isinstance(value, dict):
                 request[tokens[0]].update(value)  # two patterns in one object (model_params)
             else:
                 request[tokens[0]] = value
     return request
+
+
+# --- a pattern's references found without match_pattern's lists ----------------------------------
+
+PATTERNS = ["/video_urls/*", "/image_urls/*", "/image_start", "/video_url", "/model_params/voice_bindings/*",
+            "/model_params/file_url", "/*", "/*/0", "/video_urls", "/video_urls/*/url", "/a~1b/*", "/a~0b", "/x/1",
+            "/x/1/*", "/model_params/*/0", ""]
+VALUES = st.recursive(st.one_of(st.none(), st.integers(), st.text(max_size=3), REFERENCES),
+                      lambda inner: st.one_of(st.lists(inner, max_size=14),
+                                              st.dictionaries(st.sampled_from(["0", "1", "a/b", "url", "x~", "file_url", "voice_bindings"]), inner,
+                                                              max_size=3)),
+                      max_leaves=12)
+
+
+@SETTINGS
+@given(st.sampled_from(PATTERNS), st.sampled_from(["video", "image", "audio"]),
+       st.dictionaries(st.sampled_from(["video_urls", "image_urls", "image_start", "video_url", "model_params",
+                                        "a/b", "a~b", "x", "*"]), VALUES, max_size=4))
+@example("/*/0", "video", {"*": [], "video_urls": ["a.mp4"]})  # a wildcard field, walked when a "*" key is there
+def test_a_pattern_finds_what_match_pattern_finds(pattern: str, kind: str, request: dict[str, Any]):
+    entry = AssetPattern(pattern, kind)
+    if entry.field is not None and entry.field not in request:
+        return  # (check_assets does not ask)
+    found = list(entry.found_in(request))
+    assert found == match_pattern(request, pattern)
+    assert list(entry.found_in(request)) == found  # the pointers kept from the first request serve the next
+    for pointer, _ in found:  # an input video, as the estimate counts them
+        assert (entry.bills and pointer.startswith("/video_urls/")) == (kind == "video" and pointer.startswith("/video_urls/"))
+
+
+def test_the_items_of_a_list_field_are_found_by_kept_pointers():
+    entry = AssetPattern("/video_urls/*", "video")
+    voices = AssetPattern("/model_params/voice_bindings/*", "audio")
+    assert list(voices.found_in({"model_params": {"seed": 1}})) == []
+    assert list(voices.found_in({"model_params": {"voice_bindings": ["a"]}})) == [("/model_params/voice_bindings/0", "a")]
+    assert list(entry.found_in({"video_urls": ["a", "b"]})) == [("/video_urls/0", "a"), ("/video_urls/1", "b")]
+    assert list(entry.found_in({"video_urls": ["c"]})) == [("/video_urls/0", "c")]  # not the two kept
+    assert list(entry.found_in({"video_urls": {"k/1": "d"}})) == [("/video_urls/k~11", "d")]
+    assert list(entry.found_in({"video_urls": "e"})) == []
 
 
 def _shown(found: tuple[list[Any], dict[str, Any]]) -> tuple[list[tuple[Any, ...]], str]:

@@ -21,7 +21,7 @@ from request_strategies import dumps, model_requests, mutated_requests
 from vidlint.api import lint_bytes
 from vidlint.check import native_schema
 from vidlint.check.leaf_errors import leaf_errors
-from vidlint.check.schema import _validator, check_schema, read_switches
+from vidlint.check.schema import _validator, check_schema, check_schemas, read_switches
 from vidlint.models import known_models, load_profile, load_schema_file, schema_dir
 
 pytest.importorskip("jsonschema_rs")
@@ -120,6 +120,32 @@ def test_same_lint_output_on_mutated_requests(value: Any, monkeypatch: pytest.Mo
     text = dumps(value)
     native, reference = _both(lambda: _lint(text), monkeypatch)
     assert native == reference
+
+
+_ODD_FOR_THE_BATCH = st.sampled_from([float("nan"), float("inf"), 2**70, "x\ud800"])  # jsonschema's whole walk
+
+
+def test_a_batch_gives_each_request_what_it_gets_alone() -> None:
+    """``check_schemas`` (the yes or no of every request, then the places of the invalid ones,
+    then their findings) against ``check_schema`` one request at a time, with requests of
+    another model and requests jsonschema walks whole mixed in; a batch's results in another
+    order fail it."""
+    met: set[str] = set()
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(batch=st.lists(st.one_of(mutated_requests(), st.builds(lambda request, odd: {**request, "seed": odd},
+                                                                   mutated_requests(), _ODD_FOR_THE_BATCH)),
+                          min_size=1, max_size=12),
+           other=st.sampled_from(["seedance-2.0-reference-to-video", "kling-v3-motion-control", "wan3.0-reference-video"]))
+    def check(batch: list[dict[str, Any]], other: str) -> None:
+        pairs = [(request, load_profile(MODEL if i % 3 else other)) for i, request in enumerate(batch)]
+        alone = [[d.to_json() for d in check_schema(request, profile)] for request, profile in pairs]
+        together = [[d.to_json() for d in found] for found in check_schemas(pairs)]
+        assert together == alone
+        met.update("invalid" if found else "valid" for found in alone)
+
+    check()
+    assert met == {"valid", "invalid"}
 
 
 def test_same_lint_output_on_the_examples_and_the_benchmark_corpus(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]

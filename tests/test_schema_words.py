@@ -239,3 +239,38 @@ def test_unknown_fields_leave_legacy_and_misplaced_ones_to_their_rules(keys: lis
     assert all(f.message.startswith(f'unknown field "{k}"') for f, k in zip(found, unknown, strict=True))
     others = list(misplaced_field(error, profile)) + list(legacy_field(error, profile))
     assert sorted(f.pointer.rsplit("/", 1)[-1] for f in others) == sorted(k for k in extra if k not in unknown)
+
+
+def _object_nodes(node: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+    """Every object schema of a model's own file with ``properties``, with where it is in a request."""
+    found = [(path, node)] if isinstance(node, dict) and isinstance(node.get("properties"), dict) else []
+    for name, sub in (node.get("properties") or {}).items() if isinstance(node, dict) else ():
+        found += _object_nodes(sub, (*path, name))
+    return found
+
+
+@pytest.mark.parametrize("model", known_models())
+def test_the_fields_an_unknown_field_may_have_meant_read_as_worked_out_each_time(model: str) -> None:
+    """The names a typo is held against (and the hint that lists them) are kept per schema node
+    and level: the top level's are the fields the model takes, a nested object's its own."""
+    profile = load_profile(model)
+    assert profile is not None
+    for _ in range(2):  # worked out, then kept
+        for path, node in _object_nodes(profile.schema):
+            error = LeafError("additionalProperties", node, {"zz_unknown_zz": 1}, 0, path)
+            known = [k for k in node["properties"] if path or k in profile.fields]
+            names = tuple(k for k in known if k != "$schema")
+            found = list(unknown_field(error, profile))
+            assert [f.hint for f in found] == [f"documented fields: {', '.join(names)}"], (model, path)
+
+
+def test_the_fields_of_one_node_at_the_top_level_and_below_are_kept_apart() -> None:
+    from vidlint.rules.schema import _documented
+
+    profile = load_profile("kling-o3-reference-to-video")
+    assert profile is not None
+    everything = tuple(k for k in profile.schema["properties"] if k != "$schema")
+    taken = _documented(profile.schema, profile)
+    assert taken == tuple(k for k in everything if k in profile.fields) and taken != everything
+    assert _documented(profile.schema, None) == everything  # the same node asked as a nested object's
+    assert _documented(profile.schema, profile) == taken

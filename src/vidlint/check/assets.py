@@ -12,11 +12,11 @@ import os
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
 
 from vidlint.core.diagnostics import Diagnostic
-from vidlint.core.pointers import match_pattern, pattern_matches, split_pointer
+from vidlint.core.pointers import make_pointer, match_pattern, pattern_matches, split_pointer
 from vidlint.probe.model import MediaProbe
 from vidlint.core.records import FrozenRecord, Record
 from vidlint.rules.registry import Finding, applying, by_name, derived, run_stage
@@ -164,16 +164,53 @@ def _under(base_dir: Path | str, path: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+class AssetPattern:
+    """One ``assets`` entry of a model's data, taken apart once per model (``AssetPlan``)."""
+
+    __slots__ = ("pattern", "kind", "field", "named", "rest", "at", "bills", "remote_message", "_item_pointers")
+
+    def __init__(self, pattern: str, kind: str) -> None:
+        tokens = split_pointer(pattern)
+        self.pattern = pattern
+        self.kind = kind
+        self.field = tokens[0] if tokens else None  # a request without this field is not walked for it
+        stars = tokens.index("*") if "*" in tokens else len(tokens)
+        self.named, self.rest = tuple(tokens[:stars]), tuple(tokens[stars:])  # the keys before any "*", the rest
+        self.at = make_pointer(*self.named)
+        # its references may be input videos, whose seconds the estimate bills
+        self.bills = kind == "video" and pattern.startswith(("/video_urls/", "/*"))
+        # VL502's message after a remote reference's name, per uri scheme
+        self.remote_message = {scheme: f": {not_fetched(kind, scheme)}" for scheme in ("https", "http")}
+        self._item_pointers: list[str] = []
+
+    def found_in(self, request: dict[str, Any]) -> Iterable[tuple[str, Any]]:
+        """``match_pattern(request, self.pattern)``, the common shapes without its walk: the
+        named keys looked up in objects, then the value there or the items of a list there (their
+        pointers, ``/video_urls/0``, ..., kept from one request to the next)."""
+        node: Any = request
+        for key in self.named:
+            if type(node) is not dict:  # (a number may index an array: the walk's)
+                return match_pattern(request, self.pattern)
+            if key not in node:
+                return ()
+            node = node[key]
+        if not self.rest:
+            return ((self.at, node),)
+        if self.rest != ("*",) or type(node) is not list:
+            return match_pattern(request, self.pattern)
+        pointers = self._item_pointers
+        while len(pointers) < len(node):
+            pointers.append(f"{self.at}/{len(pointers)}")
+        return zip(pointers, node, strict=False)  # (more pointers kept than this list has items)
+
+
 class AssetPlan:
     """What the asset check reads of one model's data, worked out once per model (``registry.derived``)."""
 
     __slots__ = ("patterns", "media", "overrides", "remote_rule", "remote_alone")
 
     def __init__(self, profile_meta: dict[str, Any]) -> None:
-        # (pattern, kind, the request field it starts in): a request without the field is not walked
-        self.patterns: list[tuple[str, str, str | None]] = [
-            (pattern, kind, next(iter(split_pointer(pattern)), None))
-            for pattern, kind in (profile_meta.get("assets") or {}).items()]
+        self.patterns = [AssetPattern(pattern, kind) for pattern, kind in (profile_meta.get("assets") or {}).items()]
         self.media: dict[str, Any] = profile_meta.get("media") or {}
         self.overrides: list[dict[str, Any]] = profile_meta.get("media_overrides") or []
         # Whether VL502 is the only asset rule that can speak of a remote reference nothing read:
@@ -199,28 +236,29 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
     if not isinstance(request, dict):
         return diagnostics, facts
     plan: AssetPlan = derived(profile_meta, AssetPlan)
-    refs: list[tuple[str, str, str]] = []  # (pointer, value, kind)
-    for pattern, kind, first in plan.patterns:
-        if first is not None and first not in request:
+    refs: list[tuple[str, str, AssetPattern]] = []  # (pointer, value, the pattern that found it)
+    for entry in plan.patterns:
+        if entry.field is not None and entry.field not in request:
             continue
-        for pointer, value in match_pattern(request, pattern):
+        for pointer, value in entry.found_in(request):
             if isinstance(value, str) and value.strip():
-                refs.append((pointer, value, kind))
-            elif pattern == "/video_urls/*":
+                refs.append((pointer, value, entry))
+            elif entry.pattern == "/video_urls/*":
                 facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
     asset_maps = options.asset_maps
     remote_results: dict[str, Any] = {}
     if options.session is not None:  # --online: probe this request's http(s) assets, several at once
         remote_results = options.session.probe_all(value for _, value, _ in refs
                                                    if resolve(value, base_dir, asset_maps).how == "remote")
-    for pointer, value, kind in refs:
-        input_video = kind == "video" and pointer.startswith("/video_urls/")
-        scheme = remote_scheme(value, asset_maps) if plan.remote_alone and value not in remote_results else None
-        if scheme is not None:
+    remote_rule = plan.remote_rule if plan.remote_rule.code not in skip else None
+    for pointer, value, entry in refs:
+        kind = entry.kind
+        input_video = entry.bills and pointer.startswith("/video_urls/")
+        if plan.remote_alone and value not in remote_results and (scheme := remote_scheme(value, asset_maps)):
             # nothing reads it and only VL502 can speak of it: that rule's finding, as run_stage would give it
-            if plan.remote_rule.code not in skip:
-                diagnostics.append(plan.remote_rule.emit(f"{label(value)}: {not_fetched(kind, scheme)}",
-                                                         pointer, NOT_FETCHED_HINT))
+            if remote_rule is not None:
+                diagnostics.append(remote_rule.emit(label(value) + entry.remote_message[scheme], pointer,
+                                                    NOT_FETCHED_HINT))
             assets.append({"pointer": pointer, "kind": kind, "resolution": "remote", "path": None, "probe": None})
             if input_video:
                 facts["complete"] = False

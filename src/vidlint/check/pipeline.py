@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 from vidlint.check.assets import check_assets
 from vidlint.check.estimate import estimate as estimate_cost
-from vidlint.check.schema import check_schema
+from vidlint.check.schema import check_schemas
 from vidlint.core.wording import type_name
 from vidlint.core.diagnostics import Diagnostic, by_position
 from vidlint.load import Document
@@ -87,8 +87,8 @@ def check_requests(requests: Sequence[tuple[Any, Path | None]], options: LintOpt
         results.append(result)
     skip = options.dropped_codes if options is not None else frozenset()  # rules whose findings would be dropped
     opted = opted_in(getattr(options, "config", None))
-    for one in checking:
-        one.result.diagnostics = check_schema(one.ctx.request, one.profile)
+    for one, found in zip(checking, check_schemas([(one.ctx.request, one.profile) for one in checking]), strict=True):
+        one.result.diagnostics = found
     for one, found in zip(checking, run_stage_over("request", [one.ctx for one in checking], skip, opted), strict=True):
         one.result.diagnostics += found
     for one in checking:

@@ -15,7 +15,7 @@ error inside a ``then`` (or ``else``) says its ``if`` in words. Annotations are 
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Sequence
 
 from vidlint.check import native_schema
 from vidlint.check.fast_schema import FastValidator, fast_validator
@@ -183,16 +183,34 @@ def read_switches() -> None:
 
 
 def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
-    checks = _checks(profile)
-    native_reads = checks.native and native_schema.reads_alike(request)  # jsonschema-rs may be asked
-    if checks.valid(request, native_reads):
-        return []  # valid: jsonschema (slow to import) would find nothing either
+    """The diagnostics of ``request`` against its model's schema (none: valid)."""
+    return check_schemas([(request, profile)])[0]
+
+
+def check_schemas(requests: Sequence[tuple[Any, ModelProfile]]) -> list[list[Diagnostic]]:
+    """``check_schema`` of each (request, profile), a step at a time: every request's yes or no,
+    then the places of those that are not valid, then their diagnostics. The same as one by one,
+    for less CPU over a batch: jsonschema-rs's code and data stay warm from one request to the
+    next (see docs/performance.md, "Schema, assets and the estimate, round 5")."""
+    found: list[list[Diagnostic]] = []
+    invalid: list[tuple[int, Any, ModelProfile, bool]] = []
+    for request, profile in requests:
+        checks = _checks(profile)
+        native_reads = checks.native and native_schema.reads_alike(request)  # jsonschema-rs may be asked
+        if not checks.valid(request, native_reads):  # (valid: jsonschema, slow to import, would find nothing either)
+            invalid.append((len(found), request, profile, native_reads))
+        found.append([])
+    if not invalid:
+        return found
     load_all_rules()
-    sites = native_schema.confirmed_sites(request, profile) if native_reads else None
-    found = _at_sites(sites, profile) if sites is not None else None
-    if found is None:  # jsonschema's own walk over the whole request
-        found = [declared.emit_finding(finding) for error in _validator(profile).iter_errors(request)
-                 for declared, finding in _translated(error, profile)]
+    sites = [native_schema.confirmed_sites(request, profile) if native_reads else None
+             for _, request, profile, native_reads in invalid]
+    for (index, request, profile, _), places in zip(invalid, sites, strict=True):
+        made = _at_sites(places, profile) if places is not None else None
+        if made is None:  # jsonschema's own walk over the whole request
+            made = [declared.emit_finding(finding) for error in _validator(profile).iter_errors(request)
+                    for declared, finding in _translated(error, profile)]
+        found[index] = made
     return found
 
 

@@ -16,7 +16,7 @@ from vidlint.core.wording import did_you_mean, label, number, plural, show, span
 from vidlint.core.pointers import make_pointer
 from vidlint.fix import Fix
 from vidlint.fix.ops import MoveToTop, RenameKey, ReplaceValue
-from vidlint.models import ModelProfile
+from vidlint.models import ModelProfile, forget_with_models
 from vidlint.rules.registry import Finding, Rule, rule
 
 
@@ -207,10 +207,7 @@ def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
     unknown = [key for key in _extra_keys(error) if key not in others]
     if not unknown:
         return
-    known = list(error.schema.get("properties", {}))
-    if profile is not None and not base:
-        known = [k for k in known if k in profile.fields]  # fields documented as not taken are no target
-    names = tuple(k for k in known if k != "$schema")
+    names = _documented(error.schema, profile if not base else None)
     for key in unknown:
         pointer = base + make_pointer(key)
         guess = _guess(key, names)
@@ -221,6 +218,24 @@ def unknown_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]
         hint = f'rename it to "{guess}"' if guess else f"documented fields: {', '.join(names)}"
         fix = Fix(f'rename "{key}" to "{guess}"', (RenameKey(pointer, guess),)) if guess and guess not in error.instance else None
         yield Finding(pointer, message, hint, at_key=True, fix=fix)
+
+
+_DOCUMENTED: dict[tuple[int, str | None], tuple[dict[str, Any], tuple[str, ...]]] = {}
+forget_with_models(_DOCUMENTED.clear)
+
+
+def _documented(schema: dict[str, Any], top: ModelProfile | None) -> tuple[str, ...]:
+    """The fields an object's schema documents, the names an unknown field may have meant: of
+    the top level (``top``, the model's profile), those the model takes. The same for every
+    error there: worked out once per schema node (kept with the node, which a reload replaces)."""
+    key = (id(schema), top.name if top is not None else None)
+    kept = _DOCUMENTED.get(key)
+    if kept is None or kept[0] is not schema:
+        known = list(schema.get("properties", {}))
+        if top is not None:
+            known = [k for k in known if k in top.fields]  # fields documented as not taken are no target
+        kept = _DOCUMENTED[key] = (schema, tuple(k for k in known if k != "$schema"))
+    return kept[1]
 
 
 @rule("VL106", "misplaced-field", "error", stage="schema", fix="unsafe")
@@ -239,9 +254,9 @@ def misplaced_field(error: Any, profile: ModelProfile | None) -> Iterator[Findin
     its cost) moves the field, its value as written, to the end of the top level, unless the
     top level has the field already.
     """
-    base = make_pointer(*error.absolute_path)
-    if not base:
+    if not error.absolute_path:
         return  # at the top level, nothing is misplaced
+    base = make_pointer(*error.absolute_path)
     root_properties = profile.schema.get("properties", {}) if profile else {}
     for key in _extra_keys(error):
         if key in root_properties:
@@ -265,9 +280,9 @@ def legacy_field(error: Any, profile: ModelProfile | None) -> Iterator[Finding]:
     the old field is not read, the new one means the same) renames the field, and wraps a single
     value in a list when the new field is a list. ``audio_url`` has two replacements: no fix.
     """
+    if error.absolute_path:
+        return  # legacy fields are top-level fields
     legacy = profile.meta.get("legacy_fields", {}) if profile else {}
-    if make_pointer(*error.absolute_path):
-        return
     for key in _extra_keys(error):
         if key in legacy:
             yield Finding(make_pointer(key), legacy[key]["message"], legacy[key].get("hint"), at_key=True,
