@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from operator import is_
 from typing import Any, Iterable
 
-from vidlint.core.wording import number
+from vidlint.core.wording import as_json, number
 from vidlint.rules.registry import derived
 
 
@@ -51,7 +52,7 @@ def estimate(request: dict[str, Any], profile_meta: dict[str, Any], input_video_
     if prices is None and _keyable(duration, quality, input_video_seconds):
         # A batch repeats a few durations and qualities: each model's estimate for them is
         # worked out once, and every request gets its own copy.
-        return dict(_repeated_estimate(billing, duration, quality, input_video_seconds, complete))
+        return _repeated_estimate(billing, duration, quality, input_video_seconds, complete).copy()
     return _estimate(billing, duration, quality, input_video_seconds, prices, complete)
 
 
@@ -109,7 +110,7 @@ def _estimate(billing: Billing, output_seconds: Any, quality: Any, input_video_s
         "complete": complete,
         "quality": quality if isinstance(quality, str) else None,
         "usd_per_second": price,
-        "prices_as_of": None if prices and quality in prices else billing.as_of,
+        "prices_as_of": None if prices and isinstance(quality, str) and quality in prices else billing.as_of,
     }
     if unpriced:
         found["unpriced"] = unpriced
@@ -118,10 +119,63 @@ def _estimate(billing: Billing, output_seconds: Any, quality: Any, input_video_s
     return found
 
 
+class Estimate(dict[str, Any]):
+    """A request's estimate where many requests share one (see ``_repeated_estimate``): a dict
+    like any other (a caller may change it), which also knows the JSON text of the estimate it
+    was copied from, made once for them all. The JSON report writes that text while the dict
+    still holds what it was copied with (``text``); a pickle or a copy of it is a plain dict."""
+
+    __slots__ = ("_kept",)
+
+    _kept: Kept
+
+    def text(self) -> str | None:
+        """``as_json(self)`` while the dict holds the keys and values it was copied with, in
+        order, each the same object (a value put back equal but of another type, 0 for 0.0 or
+        False, or a key moved, is a change); None once it was changed."""
+        kept = self._kept
+        if tuple(self) == kept.keys and all(map(is_, self.values(), kept.values)):  # keys: equal strings write alike
+            return kept.text
+        return None
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, Any]]]:
+        return dict, (dict(self),)
+
+
+class Kept:
+    """An estimate worked out once for many requests, with its JSON text when its values are
+    all numbers, strings, booleans or None (nothing in it can change in place)."""
+
+    __slots__ = ("found", "keys", "values", "text")
+
+    def __init__(self, found: dict[str, Any]) -> None:
+        self.found = found
+        self.keys, self.values = tuple(found), tuple(found.values())
+        plain = all(value is None or value.__class__ in _SCALARS for value in self.values)
+        self.text = as_json(found) if plain else None
+
+    def copy(self) -> dict[str, Any]:
+        """A request's own copy of the estimate."""
+        if self.text is None:
+            return dict(self.found)
+        copy = Estimate(self.found)
+        copy._kept = self
+        return copy
+
+
+_SCALARS = frozenset({str, int, float, bool})
+
+
 @lru_cache(maxsize=256, typed=True)  # typed: 5, 5.0 and True are three keys, as they are three estimates
 def _repeated_estimate(billing: Billing, output_seconds: Any, quality: Any, input_video_seconds: float | None,
-                       complete: bool) -> dict[str, Any]:
-    return _estimate(billing, output_seconds, quality, input_video_seconds, None, complete)
+                       complete: bool) -> Kept:
+    return Kept(_estimate(billing, output_seconds, quality, input_video_seconds, None, complete))
+
+
+def estimate_text(estimate: dict[str, Any]) -> str:
+    """``as_json(estimate)``: the text kept for a shared estimate's unchanged copy, else encoded."""
+    text = estimate.text() if estimate.__class__ is Estimate else None
+    return as_json(estimate) if text is None else text
 
 
 def format_estimate(est: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ from functools import lru_cache
 from json.encoder import encode_basestring as _string  # the C function json's encoder writes strings with
 from typing import Any, Callable, Iterator, TextIO
 
+from vidlint.check.estimate import estimate_text
 from vidlint.report import write_json_array
 from vidlint.run import FileResult, LintRun
 from vidlint.core.diagnostics import Diagnostic, Severity
@@ -36,9 +37,14 @@ def file_text(result: FileResult, encode: Callable[[Any], str]) -> str:
     else:
         head = encode({"path": path, "model": model, "requests": requests})[:-1]
     text = f'{head}, "diagnostics": [{", ".join([diagnostic_text(d, encode) for d in result.diagnostics])}]'
-    if result.estimates:
-        estimate = result.estimates[0] if len(result.estimates) == 1 else result.estimates
-        text += f', "estimate": {encode(estimate)}'
+    estimates = result.estimates
+    if estimates:
+        if encode is as_json:  # a shared estimate's text made once (see ``check.estimate.Estimate``)
+            estimate = (estimate_text(estimates[0]) if len(estimates) == 1
+                        else f'[{", ".join([estimate_text(one) for one in estimates])}]')
+        else:
+            estimate = encode(estimates[0] if len(estimates) == 1 else estimates)
+        text += f', "estimate": {estimate}'
     return text + "}"
 
 
