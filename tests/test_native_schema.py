@@ -477,3 +477,85 @@ def test_the_keywords_an_evaluation_path_may_end_in_are_jsonschemas() -> None:
 
     assert set(Draft202012Validator.VALIDATORS) == KEYWORDS
     assert LEAF_KEYWORDS <= KEYWORDS
+
+
+# --- the parser's word for it: Document.plain ------------------------------------------------------
+
+_NUMBER_LITERALS = st.sampled_from([
+    "0", "-0", "7", "-12", "9223372036854775807", "-9223372036854775808", "-9223372036854775809",
+    "18446744073709551615", "18446744073709551616", "1" * 19, "-" + "9" * 25, "1" * 400 + ".5",
+    "0.5", "-2.25e3", "1e308", "1.7976931348623157e308", "1.8e308", "1e309", "-1e400", "1E+999", "1e-400",
+    "0." + "0" * 30 + "1", "NaN", "Infinity", "-Infinity"]) | st.integers(-(2**66), 2**66).map(str) \
+    | st.floats(allow_nan=False, allow_infinity=False).map(repr)
+_STRING_LITERALS = st.sampled_from([
+    '"\\ud800"', '"a\\uDC00b"', '"\\ud83d\\ude00"', '"\\\\ud800"', '"\\u00e9"', '"\u00e9t\u00e9"', '"x' + "y" * 45 + '"',
+    '"\\u0041"']) | st.text(max_size=8).map(lambda text: json.dumps(text, ensure_ascii=False))
+_KEYS = st.sampled_from(['"a"', '"b"', '"\\ud800"', '"k\u00e9"'])
+
+
+def _json_texts() -> Any:
+    """JSON texts (not values: literals as written) with the edge values jsonschema-rs reads
+    otherwise, their neighbours it reads alike, escapes and repeated keys."""
+    leaves = _NUMBER_LITERALS | _STRING_LITERALS | st.sampled_from(["true", "false", "null"])
+
+    def containers(inner: Any) -> Any:
+        items = st.lists(inner, max_size=4)
+        pairs = st.lists(st.tuples(_KEYS, inner), max_size=4)
+        return items.map(lambda values: "[" + ", ".join(values) + "]") \
+            | pairs.map(lambda found: "{" + ",".join(f"{key}: {value}" for key, value in found) + "}")
+
+    value = st.recursive(leaves, containers, max_leaves=10)
+    return st.lists(st.tuples(_KEYS, value), max_size=4).map(
+        lambda found: "{" + ", ".join(f"{key}: {value}" for key, value in found) + "}\n")
+
+
+@settings(max_examples=600, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_json_texts())
+def test_a_plain_document_is_one_jsonschema_rs_reads_alike(text: str) -> None:
+    """Document.plain: exactly reads_alike's yes for a text without a surrogate escape or a
+    repeated key (suspicious: not vouched for) and at most NATIVE_TEXT_LIMIT long; never a yes
+    where reads_alike says no, as a .json file and as a JSON Lines record."""
+    from vidlint.load import document as loader
+
+    with pytest.MonkeyPatch.context() as patched:
+        for module in (native_schema, loader):
+            patched.setattr(module, "NATIVE_TEXT_LIMIT", 40)  # short texts stand for long ones
+        usual = loader.parse_request("r.json", text.encode())
+        loaded = loader.load_bytes("r.jsonl", text.encode(), True)
+        assert usual is not None and len(loaded.documents) == 1
+        for document in (usual, loaded.documents[0]):
+            alike = native_schema.reads_alike(document.value)
+            assert document.plain == (alike and not document.suspicious and len(text) <= 40)
+            if document.plain:
+                assert alike
+
+
+def test_the_loader_vouches_for_the_usual_request_and_not_for_odd_numbers() -> None:
+    from vidlint.load.document import parse_request
+
+    usual = '{"model": "m", "prompt": "a \\u00e9 \\ud83d\\ude00", "seed": 18446744073709551615, "x": -1.5e300}'
+    document = parse_request("r.json", usual.encode())
+    assert document is not None and native_schema.reads_alike(document.value)
+    assert document.plain is False  # a surrogate pair's escapes: suspicious, not looked into
+    document = parse_request("r.json", usual.replace(" \\ud83d\\ude00", "").encode())
+    assert document is not None and document.plain
+    for odd in ("18446744073709551616", "-9223372036854775809", "1e400", "-1E+309", "NaN", '"\\udc00"'):
+        document = parse_request("r.json", usual.replace("-1.5e300", odd).encode())
+        assert document is not None and not document.plain and not native_schema.reads_alike(document.value), odd
+
+
+def test_the_schema_stage_walks_only_what_the_loader_did_not_vouch_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vidlint.check.pipeline import check_request
+
+    walked: list[Any] = []
+    walk = native_schema.reads_alike
+    monkeypatch.setattr(native_schema, "reads_alike", lambda value: walked.append(value) or walk(value))
+    plain = {"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"], "duration": 99}
+    expected = _lint(json.dumps(plain))
+    assert walked == [] and "VL104" in {d["code"] for d in expected}  # a .json file: vouched for by its parser
+    batch = "\n".join(json.dumps(plain) for _ in range(3)) + "\n"
+    found = lint_bytes("r.jsonl", batch.encode(), True, None).diagnostics
+    assert walked == [] and len(found) == 3 * len(expected)  # JSON Lines records too
+    odd = json.dumps(plain)[:-1] + ', "seed": 1e400}'
+    assert {d["code"] for d in _lint(odd)} >= {"VL104"} and len(walked) == 1  # infinity: walked, jsonschema's
+    assert check_request(plain, None).diagnostics and len(walked) == 2  # a value without its text: walked

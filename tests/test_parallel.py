@@ -414,10 +414,10 @@ def test_a_batchs_bytes_are_let_go_before_it_is_checked(tmp_path, monkeypatch) -
     held: list[int] = []
     check = api.check_requests
 
-    def checking(requests, options):  # type: ignore[no-untyped-def]
+    def checking(requests, options, plain=None):  # type: ignore[no-untyped-def]
         held.append(tracemalloc.get_traced_memory()[0])
         tracemalloc.stop()  # (the check itself is not traced: faster)
-        return check(requests, options)
+        return check(requests, options, plain)
 
     monkeypatch.setattr(api, "check_requests", checking)
     tracemalloc.start()

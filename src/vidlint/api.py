@@ -182,7 +182,8 @@ def _check_spans(display: str, text: str, line_map: Any, spans: list[Any], base_
     checked a stage at a time (``check_requests``), as ``lint_sources`` does with files."""
     parsed = [load_record(display, text, line_map, spans[index]) for index in indices]
     documents = [document for document in parsed if not isinstance(document, Diagnostic)]
-    results = iter(check_requests([(document.value, base_dir) for document in documents], options))
+    results = iter(check_requests([(document.value, base_dir) for document in documents], options,
+                                  [document.plain for document in documents]))
     outcomes: list[Outcome] = []
     for document in parsed:
         if isinstance(document, Diagnostic):
@@ -270,7 +271,8 @@ def lint_sources(sources: Sequence[Source], options: LintOptions) -> list[Outcom
             parsed.append((len(outcomes), got))
         outcomes.append((got, None))
     data = None  # the last file's bytes are let go before the batch is checked (its text is kept)
-    checked = check_requests([(file.document.value, file.base_dir) for _, file in parsed], options)
+    checked = check_requests([(file.document.value, file.base_dir) for _, file in parsed], options,
+                             [file.document.plain for _, file in parsed])
     for (index, file), result in zip(parsed, checked, strict=True):
         outcomes[index] = (_request_result(file.display, placed_result(file.document, result, options)), None)
     return outcomes

@@ -39,6 +39,7 @@ import re
 from typing import Any, Callable, Iterator, NamedTuple
 
 from vidlint.check.leaf_errors import KEYWORDS, LEAF_KEYWORDS, leaf_errors
+from vidlint.load.document import NATIVE_INTS, NATIVE_TEXT_LIMIT
 from vidlint.load.positions import LONE_SURROGATE
 from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
 
@@ -192,11 +193,6 @@ def _mentions(node: Any, keyword: str) -> bool:
     return isinstance(node, list) and any(_mentions(value, keyword) for value in node)
 
 
-# A longer text goes to jsonschema: jsonschema-rs copies the request into values of its own, and
-# an error's instance and message again (an 8 MB prompt peaked at 110 MB instead of 59 MB).
-NATIVE_TEXT_LIMIT = 1 << 18  # characters
-
-
 def reads_alike(value: Any) -> bool:
     """Whether jsonschema-rs sees ``value`` as Python does, at a memory cost like jsonschema's: it
     reads NaN and infinities as null and may round integers past 64 bits; text with a lone
@@ -204,7 +200,9 @@ def reads_alike(value: Any) -> bool:
     than ``NATIVE_TEXT_LIMIT`` it would copy several times. A value of a type json.loads does
     not make (a subclass, a tuple) is not vouched for either. Asked once per request, before
     jsonschema-rs sees it (``is_valid``, ``confirmed_sites``). A loop over a list that grows
-    as containers are met, not recursion: a request may nest as deep as the JSON reader allows."""
+    as containers are met, not recursion: a request may nest as deep as the JSON reader allows.
+    A loaded document's parser notes the same as it reads (``Document.plain``): then this walk
+    is not needed (``schema.check_schemas``)."""
     pending = [value]
     for item in pending:
         kind = type(item)
@@ -216,7 +214,7 @@ def reads_alike(value: Any) -> bool:
         elif kind is list:
             pending += item
         elif kind is int:
-            if not -(2**63) <= item < 2**64:
+            if item not in NATIVE_INTS:
                 return False
         elif kind is float:
             if not math.isfinite(item):

@@ -48,9 +48,10 @@ def select_profile(request: dict[str, Any]) -> tuple[ModelProfile | None, Diagno
     return profile, None
 
 
-def check_request(request: Any, base_dir: Path | None, options: LintOptions | None = None) -> RequestResult:
-    """Diagnostics (pointer only, no position yet) for one parsed request."""
-    return check_requests([(request, base_dir)], options)[0]
+def check_request(request: Any, base_dir: Path | None, options: LintOptions | None = None,
+                  plain: bool = False) -> RequestResult:
+    """Diagnostics (pointer only, no position yet) for one parsed request (``plain``: see ``check_requests``)."""
+    return check_requests([(request, base_dir)], options, [plain])[0]
 
 
 class _Checking(Record):
@@ -61,17 +62,21 @@ class _Checking(Record):
     base_dir: Path | None
     profile: ModelProfile
     ctx: RequestContext
+    plain: bool  # its parser vouched that jsonschema-rs reads it as Python does (``Document.plain``)
 
 
-def check_requests(requests: Sequence[tuple[Any, Path | None]], options: LintOptions | None = None) -> list[RequestResult]:
+def check_requests(requests: Sequence[tuple[Any, Path | None]], options: LintOptions | None = None,
+                   plain: Sequence[bool] | None = None) -> list[RequestResult]:
     """``check_request`` of each (request, base_dir), a stage at a time: every request's schema,
     then every request's request rules, then assets, facts rules and estimates in turn. The same
     results as one by one, for less CPU over a batch (each stage's code stays warm: see
-    docs/performance.md, "Files a stage at a time")."""
+    docs/performance.md, "Files a stage at a time"). ``plain``: for each request, whether its
+    parser vouched that jsonschema-rs reads it as Python does (``Document.plain``: the schema
+    stage need not walk it to find out); None: none was."""
     load_all_rules()
     results: list[RequestResult] = []
     checking: list[_Checking] = []
-    for request, base_dir in requests:
+    for index, (request, base_dir) in enumerate(requests):
         if not isinstance(request, dict):
             results.append(RequestResult(None, [not_an_object.emit(
                 f"a request must be a JSON object, not {type_name(request)}", "",
@@ -83,11 +88,13 @@ def check_requests(requests: Sequence[tuple[Any, Path | None]], options: LintOpt
             results.append(RequestResult(model if isinstance(model, str) else None, [problem]))  # type: ignore[list-item]
             continue
         result = RequestResult(profile.name, [])  # its findings, estimate and facts filled in below
-        checking.append(_Checking(result, base_dir, profile, RequestContext(request, profile.meta, profile)))
+        checking.append(_Checking(result, base_dir, profile, RequestContext(request, profile.meta, profile),
+                                  plain is not None and plain[index]))
         results.append(result)
     skip = options.dropped_codes if options is not None else frozenset()  # rules whose findings would be dropped
     opted = opted_in(getattr(options, "config", None))
-    for one, found in zip(checking, check_schemas([(one.ctx.request, one.profile) for one in checking]), strict=True):
+    for one, found in zip(checking, check_schemas([(one.ctx.request, one.profile) for one in checking],
+                                                       [one.plain for one in checking]), strict=True):
         one.result.diagnostics = found
     for one, found in zip(checking, run_stage_over("request", [one.ctx for one in checking], skip, opted), strict=True):
         one.result.diagnostics += found
@@ -111,7 +118,7 @@ def check_requests(requests: Sequence[tuple[Any, Path | None]], options: LintOpt
 def check_document(document: Document, base_dir: Path | None, options: LintOptions | None = None) -> RequestResult:
     """``check_request`` of a document, its findings placed in it and in position order; those
     of ``options.dropped_codes`` are left out, those of ``options.unplaced_codes`` not placed."""
-    return placed_result(document, check_request(document.value, base_dir, options), options)
+    return placed_result(document, check_request(document.value, base_dir, options, document.plain), options)
 
 
 def placed_result(document: Document, result: RequestResult, options: LintOptions | None = None) -> RequestResult:

@@ -187,16 +187,19 @@ def check_schema(request: Any, profile: ModelProfile) -> list[Diagnostic]:
     return check_schemas([(request, profile)])[0]
 
 
-def check_schemas(requests: Sequence[tuple[Any, ModelProfile]]) -> list[list[Diagnostic]]:
+def check_schemas(requests: Sequence[tuple[Any, ModelProfile]], plain: Sequence[bool] | None = None) -> list[list[Diagnostic]]:
     """``check_schema`` of each (request, profile), a step at a time: every request's yes or no,
     then the places of those that are not valid, then their diagnostics. The same as one by one,
     for less CPU over a batch: jsonschema-rs's code and data stay warm from one request to the
-    next (see docs/performance.md, "Schema, assets and the estimate, round 5")."""
+    next (see docs/performance.md, "Schema, assets and the estimate, round 5"). ``plain``: for
+    each request, whether its parser vouched that jsonschema-rs reads it as Python does
+    (``Document.plain``); the others (all without ``plain``) are walked (``native_schema.reads_alike``)."""
     found: list[list[Diagnostic]] = []
     invalid: list[tuple[int, Any, ModelProfile, bool]] = []
-    for request, profile in requests:
+    for index, (request, profile) in enumerate(requests):
         checks = _checks(profile)
-        native_reads = checks.native and native_schema.reads_alike(request)  # jsonschema-rs may be asked
+        vouched = plain is not None and plain[index]
+        native_reads = checks.native and (vouched or native_schema.reads_alike(request))  # jsonschema-rs may be asked
         if not checks.valid(request, native_reads):  # (valid: jsonschema, slow to import, would find nothing either)
             invalid.append((len(found), request, profile, native_reads))
         found.append([])
