@@ -573,3 +573,113 @@ def test_derived_builds_once_per_model_data_and_arguments():
 
     assert derived(one, nothing) is None and derived(one, nothing) is None  # a None is kept too
     assert calls[-1:] == ["nothing"] and calls.count("nothing") == 1
+
+
+# --- a rule that cannot speak of a request's keys is not called (speaks_if, needs_field) -------
+
+
+def _skipped_findings(stage: str, ctx, meta: dict) -> list:
+    """(code, message) of what the rules of ``stage`` that ``run_stage`` leaves out for this
+    request (their ``speaks_if`` or ``needs_field`` says they cannot speak) would have found."""
+    from vidlint.rules.registry import _plan
+
+    load_all_rules()
+    opted = frozenset(r.code for r in stage_rules(stage) if r.opt_in)
+    plan = _plan(meta, stage, False, frozenset(), opted)
+    speaking = plan.speaking(ctx.request)
+    return [(declared.code, finding.message) for declared in plan.rules if declared not in speaking
+            for finding in declared.func(ctx)]
+
+
+def _every_rule_found(stage: str, ctx, meta: dict) -> list:
+    """What every rule of the stage finds of the request, none left out."""
+    from vidlint.rules.registry import _plan
+
+    opted = frozenset(r.code for r in stage_rules(stage) if r.opt_in)
+    return [(declared.code, finding.message, finding.pointer) for declared in _plan(meta, stage, False, frozenset(), opted).rules
+            for finding in declared.func(ctx)]
+
+
+def _model_cases(model: str):
+    from request_strategies import model_requests
+
+    from vidlint.models import load_schema_file, schema_dir
+
+    examples = os.path.join(os.path.dirname(__file__), "..", "examples", "clean")
+    schema = load_schema_file(f"{model}.json")
+    shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
+    seeds = []
+    for root, _, files in os.walk(examples):
+        seeds += [json.loads(open(os.path.join(root, name), encoding="utf-8").read()) for name in files if name.endswith(".json")]
+    seeds += schema.get("examples", [])
+    return model_requests(model, schema, shared, [s for s in seeds if isinstance(s, dict) and s.get("model") == model])
+
+
+@pytest.mark.parametrize("model", known_models())
+def test_rules_left_out_by_a_requests_keys_would_have_said_nothing(model):
+    """Property: over generated requests of every model (its clean examples changed, its own
+    fields and others with plausible and odd values), the rules a request's keys leave out
+    find nothing, and the run with them left out finds what every rule finds."""
+    from vidlint.check.pipeline import check_request
+    from vidlint.rules.registry import RequestContext, run_stage_over
+
+    profile = load_profile(model)
+    left_out = {"count": 0}
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+    @given(request=_model_cases(model))
+    def same(request):
+        facts = check_request({**request, "model": model}, None).facts
+        ctx = RequestContext(request, profile.meta, profile, facts)
+        for stage in ("request", "facts"):
+            assert _skipped_findings(stage, ctx, profile.meta) == [], (stage, request)
+            opted = frozenset(r.code for r in stage_rules(stage) if r.opt_in)
+            fresh = RequestContext(request, profile.meta, profile, facts)
+            assert [(d.code, d.message, d.pointer) for d in run_stage_over(stage, [fresh], frozenset(), opted)[0]] == \
+                _every_rule_found(stage, RequestContext(request, profile.meta, profile, facts), profile.meta)
+        from vidlint.rules.registry import _plan
+
+        plan = _plan(profile.meta, "request", False, frozenset(), frozenset())
+        left_out["count"] += len(plan.rules) - len(plan.speaking(request))
+
+    same()
+    assert left_out["count"] > 0  # the generated requests leave some rules out
+
+
+def test_a_rule_left_out_where_it_would_speak_is_found():
+    """The property above fails for a gate that leaves a rule out where it speaks (VL302's,
+    declared as if the prompt never mattered)."""
+    from vidlint.rules.registry import RequestContext
+
+    load_all_rules()
+    profile = load_profile("wan2.7-reference-video")
+    meta = dict(profile.meta)  # model data of its own: plans are kept per model data
+    request = {"model": profile.name, "prompt": " ", "image_urls": ["a.jpg"]}
+    assert _skipped_findings("request", RequestContext(request, meta, profile), meta) == []
+    rule_302 = load_all_rules()["VL302"]
+    broken = dict(meta)
+    original = rule_302.speaks_if
+    try:
+        rule_302.speaks_if = lambda meta, keys: False
+        assert _skipped_findings("request", RequestContext(request, broken, profile), broken) == [("VL302", "prompt is empty")]
+    finally:
+        rule_302.speaks_if = original
+
+
+@pytest.mark.parametrize("extra, speaking", [
+    ({}, set()),
+    ({"aspect_ratio": "9:16"}, {"VL204"}),
+    ({"aspectRatio": "9:16"}, {"VL230"}),
+])
+def test_a_requests_keys_leave_out_the_ignored_field_and_sibling_rules(extra, speaking):
+    """Nearly every request has neither a field its model ignores nor one it does not take:
+    VL204 and VL230 are not called for it (nor the rules of fields it lacks)."""
+    from vidlint.rules.registry import _plan
+
+    load_all_rules()
+    meta = load_profile("wan2.7-reference-video").meta
+    plan = _plan(meta, "request", False, frozenset(), frozenset())
+    request = {"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": ["a.jpg"], **extra}
+    called = {declared.code for declared in plan.speaking(request)}
+    assert called == {"VL202", "VL302", "VL310", "VL311", "VL312", "VL313"} | speaking
+    assert {declared.code for declared in plan.speaking({"model": "wan2.7-reference-video"})} == {"VL202"}

@@ -46,13 +46,18 @@ which VL502 alone can speak, that rule's finding without a context for it (``che
 A request or facts rule that says nothing of a request without one field declares, with
 ``needs_field``, the dotted path of the model data that names that field (a field name,
 ``"callback_url"``, or a pointer, ``"/model_params/voice_bindings"``: its first member): it is
-not called for a request that lacks the field (``needs_field="callback.field"``).
+not called for a request that lacks the field (``needs_field="callback.field"``). A rule that
+says nothing of some requests for want (or for lack) of other top-level keys declares it with
+``speaks_if``: ``(model data, the request's top-level keys) -> bool``, False only where the rule
+would say nothing (VL204: none of the fields the model ignores is there; VL230: no key the model
+does not take). Both are asked once per model, stage, selection and set of keys
+(:class:`_StagePlan`), not per request: a rule that cannot speak of a request is not called.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Container, Iterable
+from typing import Any, Callable, Iterable
 
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.pointers import split_pointer
@@ -83,11 +88,13 @@ class Rule:
     def __init__(self, code: str, name: str, severity: Severity, stage: str, reads: str | None,
                  func: Callable[..., Any], opt_in: bool = False, fix: str | None = None,
                  needs_probe: bool = False, needs_field: str | None = None,
-                 about: tuple[str, ...] | None = None) -> None:
+                 about: tuple[str, ...] | None = None,
+                 speaks_if: Callable[[dict[str, Any], frozenset[str]], bool] | None = None) -> None:
         self.code = code
         self.opt_in = opt_in
         self.needs_probe = needs_probe
         self.needs_field = needs_field
+        self.speaks_if = speaks_if
         self.about = about  # an asset rule: the only kinds of reference it speaks of (None: any)
         self.name = name
         self.severity = severity
@@ -131,6 +138,14 @@ class Rule:
             return named
         tokens = split_pointer(named)
         return tokens[0] if tokens else None
+
+    def can_speak(self, meta: dict[str, Any], keys: frozenset[str]) -> bool:
+        """Whether the rule may say something of a request of the model data ``meta`` whose
+        top-level keys are ``keys`` (``needs_field`` and ``speaks_if``); False: it says nothing."""
+        needed = self.field_needed(meta)
+        if needed is not None and needed not in keys:
+            return False
+        return self.speaks_if is None or self.speaks_if(meta, keys)
 
     @property
     def doc(self) -> str:
@@ -211,7 +226,8 @@ RULE_MODULES = (
 
 def rule(code: str, name: str, severity: str, stage: str, reads: str | None = None,
          opt_in: bool = False, fix: str | None = None, needs_probe: bool = False,
-         needs_field: str | None = None, about: tuple[str, ...] | None = None) -> Callable[[Callable[..., Any]], Rule]:
+         needs_field: str | None = None, about: tuple[str, ...] | None = None,
+         speaks_if: Callable[[dict[str, Any], frozenset[str]], bool] | None = None) -> Callable[[Callable[..., Any]], Rule]:
     """Declare a rule (see the module's docstring). The decorated function becomes the Rule."""
     if stage not in STAGES:
         raise ValueError(f"{code}: unknown stage {stage!r}")
@@ -219,8 +235,8 @@ def rule(code: str, name: str, severity: str, stage: str, reads: str | None = No
         raise ValueError(f"{code}: needs_probe is for asset rules")
     if about is not None and (stage != "asset" or not set(about) <= _RESOLUTIONS):
         raise ValueError(f"{code}: about is for asset rules, a tuple of {sorted(_RESOLUTIONS)}")
-    if needs_field is not None and stage not in _FIELDS_NEEDED:
-        raise ValueError(f"{code}: needs_field is for request and facts rules")
+    if (needs_field is not None or speaks_if is not None) and stage not in _FIELDS_NEEDED:
+        raise ValueError(f"{code}: needs_field and speaks_if are for request and facts rules")
     if fix is not None and fix not in APPLICABILITIES:
         raise ValueError(f"{code}: fix must be one of {APPLICABILITIES}, not {fix!r}")
 
@@ -229,7 +245,7 @@ def rule(code: str, name: str, severity: str, stage: str, reads: str | None = No
         if known is not None and known.func.__qualname__ != func.__qualname__:
             raise RuntimeError(f"rule code {code} declared twice")
         declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in, fix, needs_probe, needs_field,
-                        about)
+                        about, speaks_if)
         RULES[code] = declared
         return declared
 
@@ -297,39 +313,61 @@ def derived(meta: dict[str, Any], build: Callable[..., Any], *args: Any) -> Any:
     return found
 
 
-def _rules_applying(meta: dict[str, Any], stage: str, unread: bool) -> tuple[tuple[Rule, str | None], ...]:
-    return tuple((r, r.field_needed(meta)) for r in stage_rules(stage)
-                 if r.applies(meta) and not (unread and r.needs_probe))
-
-
-def _applying(stage: str, meta: dict[str, Any], unread: bool) -> tuple[tuple[Rule, str | None], ...]:
-    """(rule, :meth:`Rule.field_needed`) for :func:`applying`'s rules, worked out once per model."""
-    return derived(meta, _rules_applying, stage, unread)  # type: ignore[no-any-return]
+def _rules_applying(meta: dict[str, Any], stage: str, unread: bool) -> tuple[Rule, ...]:
+    return tuple(r for r in stage_rules(stage) if r.applies(meta) and not (unread and r.needs_probe))
 
 
 def applying(stage: str, meta: dict[str, Any], unread: bool = False) -> tuple[Rule, ...]:
     """The rules of ``stage`` that apply to the model data ``meta`` (worked out once per model);
     ``unread``: only those that can speak of an asset nothing read (no ``needs_probe``)."""
-    return tuple(declared for declared, _ in _applying(stage, meta, unread))
+    return derived(meta, _rules_applying, stage, unread)  # type: ignore[no-any-return]
 
 
-def _rules_running(meta: dict[str, Any], stage: str, unread: bool, skip: frozenset[str],
-                   opted: frozenset[str]) -> tuple[tuple[Rule, str | None], ...]:
-    return tuple((declared, needed) for declared, needed in _applying(stage, meta, unread)
-                 if declared.code not in skip and (not declared.opt_in or declared.code in opted))
+_KEY_SETS_KEPT = 4096  # per model, stage and selection: a run has a few hundred sets of keys at most
+
+
+class _StagePlan:
+    """The rules a stage runs for one model data and selection (skips and opt-ins applied), and,
+    for a request or facts stage, those of them that can speak of a request with a given set of
+    top-level keys (:meth:`Rule.can_speak`), worked out once per set of keys: a request's rules
+    are then chosen by one look-up, not by a test per rule."""
+
+    def __init__(self, meta: dict[str, Any], stage: str, unread: bool, skip: frozenset[str],
+                 opted: frozenset[str]) -> None:
+        self.meta = meta
+        self.rules = tuple(declared for declared in applying(stage, meta, unread)
+                           if declared.code not in skip and (not declared.opt_in or declared.code in opted))
+        self._by_keys: dict[tuple[str, ...], frozenset[Rule]] = {}
+
+    def speaking(self, request: dict[str, Any]) -> frozenset[Rule]:
+        """The rules of :attr:`rules` that can speak of ``request`` (by its top-level keys; kept
+        by the keys in their order, a tuple, quicker to make than a set)."""
+        keys = tuple(request)
+        found = self._by_keys.get(keys)
+        if found is None:
+            key_set = frozenset(keys)
+            found = frozenset(declared for declared in self.rules if declared.can_speak(self.meta, key_set))
+            if len(self._by_keys) < _KEY_SETS_KEPT:
+                self._by_keys[keys] = found
+        return found
+
+
+def _plan(meta: dict[str, Any], stage: str, unread: bool, skip: frozenset[str], opted: frozenset[str]) -> _StagePlan:
+    return derived(meta, _StagePlan, stage, unread, skip, opted)  # type: ignore[no-any-return]
 
 
 def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset(),
               opted_in: frozenset[str] = frozenset(), unread: bool = False) -> list[Diagnostic]:
     """Run every rule of ``stage`` that applies to ``meta`` on ``ctx`` (an opt-in rule only when its
-    code is in ``opted_in``; ``unread``: see :func:`applying`; a request or facts rule only when the
-    request has the field it needs, ``needs_field``); their diagnostics. Which rules run is worked
+    code is in ``opted_in``; ``unread``: see :func:`applying`; a request or facts rule only when it
+    can speak of the request, :meth:`Rule.can_speak`); their diagnostics. Which rules run is worked
     out once per model, stage and selection (a run has one: each request asks the same)."""
-    request: Container[str] = ctx.request if stage in _FIELDS_NEEDED else ()
+    plan = _plan(meta, stage, unread, skip, opted_in)
+    speaking = plan.speaking(ctx.request) if stage in _FIELDS_NEEDED else None
     found = []
-    for declared, needed in derived(meta, _rules_running, stage, unread, skip, opted_in):
-        if needed is not None and needed not in request:
-            continue  # the rule says nothing of a request without that field
+    for declared in plan.rules:
+        if speaking is not None and declared not in speaking:
+            continue  # the rule says nothing of such a request
         for finding in declared.func(ctx):
             found.append(declared.emit_finding(finding))
     return found
@@ -346,12 +384,13 @@ def run_stage_over(stage: str, contexts: list[Any], skip: frozenset[str] = froze
     for ctx, into in zip(contexts, found, strict=True):
         by_model.setdefault(id(ctx.meta), []).append((ctx, into))
     for members in by_model.values():
-        meta = members[0][0].meta
-        for declared, needed in derived(meta, _rules_running, stage, False, skip, opted_in):
+        plan = _plan(members[0][0].meta, stage, False, skip, opted_in)
+        speaking = [(ctx, into, plan.speaking(ctx.request)) for ctx, into in members]
+        for declared in plan.rules:
             func, emit = declared.func, declared.emit_finding
-            for ctx, into in members:
-                if needed is not None and needed not in ctx.request:
-                    continue  # the rule says nothing of a request without that field
+            for ctx, into, can in speaking:
+                if declared not in can:
+                    continue  # the rule says nothing of such a request
                 for finding in func(ctx):
                     into.append(emit(finding))
     return found

@@ -117,7 +117,12 @@ def duration_with_video(error: Any, profile: Any) -> None:
     """
 
 
-@rule("VL204", "ignored-field", "warning", stage="request", reads="ignored_fields", fix="safe")
+def _has_an_ignored_field(meta: dict[str, Any], keys: frozenset[str]) -> bool:
+    return any(entry["field"] in keys for entry in meta["ignored_fields"])
+
+
+@rule("VL204", "ignored-field", "warning", stage="request", reads="ignored_fields", fix="safe",
+      speaks_if=_has_an_ignored_field)
 def ignored_field(ctx: RequestContext) -> Iterator[Finding]:
     """A field the server ignores because of another field.
 
@@ -554,7 +559,12 @@ def _siblings(meta: dict[str, Any]) -> tuple[tuple[str, Any, frozenset[str]], ..
     return tuple(found)
 
 
-@rule("VL230", "sibling-fits-better", "warning", stage="request", reads="family", fix="unsafe")
+def _has_a_foreign_key(meta: dict[str, Any], keys: frozenset[str]) -> bool:
+    return not derived(meta, _taken).issuperset(keys)
+
+
+@rule("VL230", "sibling-fits-better", "warning", stage="request", reads="family", fix="unsafe",
+      speaks_if=_has_a_foreign_key)
 def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     """The request's fields fit another model of the same family better than the one it names.
 
@@ -572,7 +582,7 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     request, meta = ctx.request, ctx.meta
     taken = derived(meta, _taken)
     if taken.issuperset(request):
-        return  # every field is the model's own: nothing to compare (nearly every request)
+        return  # every field is the model's own: nothing to compare (nearly every request; see speaks_if)
     foreign = [key for key in request if key not in taken]
     own = load_profile(meta.get("model", ""))
     if own is None:
