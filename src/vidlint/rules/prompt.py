@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from vidlint.core.wording import number, plural, span
 from vidlint.core.records import FrozenRecord
-from vidlint.core.pointers import get_pointer, make_pointer, match_pattern, split_pointer
+from vidlint.core.pointers import get_pointer, make_pointer, match_pattern
 from vidlint.fix import Fix
 from vidlint.fix.ops import ReplaceChars
 from vidlint.rules.registry import Finding, RequestContext, derived, rule
@@ -327,24 +327,7 @@ def _having(field: str, count: int) -> str:
     return f"{field} has {plural(count, 'entry')}" if count else f"{field} is empty"
 
 
-def _has_a_text(meta: dict[str, Any], keys: frozenset[str]) -> bool:
-    """Whether a request with these top-level keys may hold a text the tags are read in: one
-    of them is the first step of a pattern of ``reference_tags.texts`` (a ``*`` there: any key)."""
-    fields = derived(meta, _text_fields)
-    return fields is None or not keys.isdisjoint(fields)
-
-
-def _text_fields(meta: dict[str, Any]) -> frozenset[str] | None:
-    """The first steps of ``reference_tags.texts``' patterns (None: one of them may be any key)."""
-    firsts = [split_pointer(pattern)[:1] for pattern in grammar(meta).texts]
-    return None if any(first in ([], ["*"]) for first in firsts) else frozenset(first[0] for first in firsts)
-
-
-def _has_a_prompt(meta: dict[str, Any], keys: frozenset[str]) -> bool:
-    return "prompt" in keys
-
-
-@rule("VL302", "empty-prompt", "warning", stage="request", speaks_if=_has_a_prompt)
+@rule("VL302", "empty-prompt", "warning", stage="request")
 def empty_prompt(ctx: RequestContext) -> Iterator[Finding]:
     """The prompt is empty or only white space.
 
@@ -357,8 +340,7 @@ def empty_prompt(ctx: RequestContext) -> Iterator[Finding]:
         yield Finding("/prompt", "prompt is empty", "describe the scene and what the characters do")
 
 
-@rule("VL310", "reference-out-of-range", "error", stage="request", reads="reference_tags",
-      speaks_if=_has_a_text)
+@rule("VL310", "reference-out-of-range", "error", stage="request", reads="reference_tags")
 def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
     """The prompt refers to an input that the request does not have.
 
@@ -395,8 +377,7 @@ def reference_out_of_range(ctx: RequestContext) -> Iterator[Finding]:
                               char=match.start())
 
 
-@rule("VL311", "reference-spelling", "warning", stage="request", reads="reference_tags", fix="unsafe",
-      speaks_if=_has_a_text)
+@rule("VL311", "reference-spelling", "warning", stage="request", reads="reference_tags", fix="unsafe")
 def reference_spelling(ctx: RequestContext) -> Iterator[Finding]:
     """A reference written in a form the model does not read as a reference.
 
@@ -437,8 +418,7 @@ def _spelling(near_miss: str, scanned: PromptText) -> Iterator[Finding]:
                       fix=Fix(f'write "{canonical}"', (ReplaceChars(pointer, match.start(), match.end(), canonical),)))
 
 
-@rule("VL312", "ambiguous-reference", "warning", stage="request", reads="reference_tags",
-      speaks_if=_has_a_text)
+@rule("VL312", "ambiguous-reference", "warning", stage="request", reads="reference_tags")
 def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
     """A phrase meaning "the only one" ("the reference image") while the request has none, or several.
 
@@ -466,8 +446,7 @@ def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
                               f"add it to {field} or reword the prompt", char=at)
 
 
-@rule("VL313", "unnamed-references", "info", stage="request", reads="reference_tags",
-      speaks_if=_has_a_text)
+@rule("VL313", "unnamed-references", "info", stage="request", reads="reference_tags")
 def unnamed_references(ctx: RequestContext) -> Iterator[Finding]:
     """Several references, and the prompt names none of them.
 
@@ -497,8 +476,7 @@ def unnamed_references(ctx: RequestContext) -> Iterator[Finding]:
                       hint + (f" (or {' / '.join(others)})" if others else ""))
 
 
-@rule("VL314", "foreign-tag-syntax", "error", stage="request", reads="reference_tags.forbidden",
-      speaks_if=_has_a_text)
+@rule("VL314", "foreign-tag-syntax", "error", stage="request", reads="reference_tags.forbidden")
 def foreign_tag_syntax(ctx: RequestContext) -> Iterator[Finding]:
     """The prompt uses another family's tag syntax, which this model does not read.
 

@@ -47,11 +47,11 @@ A request or facts rule that says nothing of a request without one field declare
 ``needs_field``, the dotted path of the model data that names that field (a field name,
 ``"callback_url"``, or a pointer, ``"/model_params/voice_bindings"``: its first member): it is
 not called for a request that lacks the field (``needs_field="callback.field"``). A rule that
-says nothing of some requests for want (or for lack) of other top-level keys declares it with
-``speaks_if``: ``(model data, the request's top-level keys) -> bool``, False only where the rule
-would say nothing (VL204: none of the fields the model ignores is there; VL230: no key the model
-does not take). Both are asked once per model, stage, selection and set of keys
-(:class:`_StagePlan`), not per request: a rule that cannot speak of a request is not called.
+says nothing of most requests for a cheaper reason declares ``speaks_if``: built once per model
+data, ``(model data) -> (request -> bool)`` (or None: no test for that model), a test that is
+False only where the rule would say nothing (VL204: none of the fields the model ignores is
+there, :func:`has_any`; VL230: no key the model does not take). A test is worth it only where
+it is much cheaper than the rule's call and skips it for most requests.
 """
 
 from __future__ import annotations
@@ -67,6 +67,18 @@ from vidlint.fix import APPLICABILITIES, Fix
 STAGES = ("file", "schema", "request", "asset", "media", "facts", "cost", "online", "meta")
 _FIELDS_NEEDED = ("request", "facts")  # the stages whose rules may declare needs_field (their ctx has the request)
 _RESOLUTIONS = frozenset({"local", "mapped", "remote", "online", "invalid"})  # Resolution.how: an asset rule's ``about``
+
+
+RequestTest = Callable[[dict[str, Any]], bool]  # a rule's speaks_if test, on a request
+
+
+def has_any(fields: Iterable[str]) -> RequestTest:
+    """The ``speaks_if`` test of a rule that says nothing of a request without one of ``fields``."""
+    wanted = frozenset(fields)
+    if len(wanted) == 1:
+        (field,) = wanted
+        return lambda request: field in request
+    return lambda request: not wanted.isdisjoint(request)
 
 
 class Finding(FrozenRecord):
@@ -89,7 +101,7 @@ class Rule:
                  func: Callable[..., Any], opt_in: bool = False, fix: str | None = None,
                  needs_probe: bool = False, needs_field: str | None = None,
                  about: tuple[str, ...] | None = None,
-                 speaks_if: Callable[[dict[str, Any], frozenset[str]], bool] | None = None) -> None:
+                 speaks_if: Callable[[dict[str, Any]], RequestTest | None] | None = None) -> None:
         self.code = code
         self.opt_in = opt_in
         self.needs_probe = needs_probe
@@ -139,13 +151,9 @@ class Rule:
         tokens = split_pointer(named)
         return tokens[0] if tokens else None
 
-    def can_speak(self, meta: dict[str, Any], keys: frozenset[str]) -> bool:
-        """Whether the rule may say something of a request of the model data ``meta`` whose
-        top-level keys are ``keys`` (``needs_field`` and ``speaks_if``); False: it says nothing."""
-        needed = self.field_needed(meta)
-        if needed is not None and needed not in keys:
-            return False
-        return self.speaks_if is None or self.speaks_if(meta, keys)
+    def speaks_of(self, meta: dict[str, Any]) -> RequestTest | None:
+        """The rule's ``speaks_if`` test built for the model data ``meta`` (None: no test)."""
+        return self.speaks_if(meta) if self.speaks_if is not None else None
 
     @property
     def doc(self) -> str:
@@ -227,7 +235,7 @@ RULE_MODULES = (
 def rule(code: str, name: str, severity: str, stage: str, reads: str | None = None,
          opt_in: bool = False, fix: str | None = None, needs_probe: bool = False,
          needs_field: str | None = None, about: tuple[str, ...] | None = None,
-         speaks_if: Callable[[dict[str, Any], frozenset[str]], bool] | None = None) -> Callable[[Callable[..., Any]], Rule]:
+         speaks_if: Callable[[dict[str, Any]], RequestTest | None] | None = None) -> Callable[[Callable[..., Any]], Rule]:
     """Declare a rule (see the module's docstring). The decorated function becomes the Rule."""
     if stage not in STAGES:
         raise ValueError(f"{code}: unknown stage {stage!r}")
@@ -323,50 +331,26 @@ def applying(stage: str, meta: dict[str, Any], unread: bool = False) -> tuple[Ru
     return derived(meta, _rules_applying, stage, unread)  # type: ignore[no-any-return]
 
 
-_KEY_SETS_KEPT = 4096  # per model, stage and selection: a run has a few hundred sets of keys at most
-
-
-class _StagePlan:
-    """The rules a stage runs for one model data and selection (skips and opt-ins applied), and,
-    for a request or facts stage, those of them that can speak of a request with a given set of
-    top-level keys (:meth:`Rule.can_speak`), worked out once per set of keys: a request's rules
-    are then chosen by one look-up, not by a test per rule."""
-
-    def __init__(self, meta: dict[str, Any], stage: str, unread: bool, skip: frozenset[str],
-                 opted: frozenset[str]) -> None:
-        self.meta = meta
-        self.rules = tuple(declared for declared in applying(stage, meta, unread)
-                           if declared.code not in skip and (not declared.opt_in or declared.code in opted))
-        self._by_keys: dict[tuple[str, ...], frozenset[Rule]] = {}
-
-    def speaking(self, request: dict[str, Any]) -> frozenset[Rule]:
-        """The rules of :attr:`rules` that can speak of ``request`` (by its top-level keys; kept
-        by the keys in their order, a tuple, quicker to make than a set)."""
-        keys = tuple(request)
-        found = self._by_keys.get(keys)
-        if found is None:
-            key_set = frozenset(keys)
-            found = frozenset(declared for declared in self.rules if declared.can_speak(self.meta, key_set))
-            if len(self._by_keys) < _KEY_SETS_KEPT:
-                self._by_keys[keys] = found
-        return found
-
-
-def _plan(meta: dict[str, Any], stage: str, unread: bool, skip: frozenset[str], opted: frozenset[str]) -> _StagePlan:
-    return derived(meta, _StagePlan, stage, unread, skip, opted)  # type: ignore[no-any-return]
+def _rules_running(meta: dict[str, Any], stage: str, unread: bool, skip: frozenset[str],
+                   opted: frozenset[str]) -> tuple[tuple[Rule, str | None, RequestTest | None], ...]:
+    """(rule, :meth:`Rule.field_needed`, :meth:`Rule.speaks_of`) of each rule ``stage`` runs for
+    the model data (skips and opt-ins applied), worked out once per model, stage and selection."""
+    return tuple((declared, declared.field_needed(meta), declared.speaks_of(meta))
+                 for declared in applying(stage, meta, unread)
+                 if declared.code not in skip and (not declared.opt_in or declared.code in opted))
 
 
 def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] = frozenset(),
               opted_in: frozenset[str] = frozenset(), unread: bool = False) -> list[Diagnostic]:
     """Run every rule of ``stage`` that applies to ``meta`` on ``ctx`` (an opt-in rule only when its
-    code is in ``opted_in``; ``unread``: see :func:`applying`; a request or facts rule only when it
-    can speak of the request, :meth:`Rule.can_speak`); their diagnostics. Which rules run is worked
-    out once per model, stage and selection (a run has one: each request asks the same)."""
-    plan = _plan(meta, stage, unread, skip, opted_in)
-    speaking = plan.speaking(ctx.request) if stage in _FIELDS_NEEDED else None
+    code is in ``opted_in``; ``unread``: see :func:`applying`; a request or facts rule only when the
+    request has the field it needs, ``needs_field``, and passes its ``speaks_if``); their
+    diagnostics. Which rules run is worked out once per model, stage and selection (a run has one:
+    each request asks the same)."""
+    request: dict[str, Any] = ctx.request if stage in _FIELDS_NEEDED else {}
     found = []
-    for declared in plan.rules:
-        if speaking is not None and declared not in speaking:
+    for declared, needed, speaks in derived(meta, _rules_running, stage, unread, skip, opted_in):
+        if needed is not None and needed not in request or speaks is not None and not speaks(request):
             continue  # the rule says nothing of such a request
         for finding in declared.func(ctx):
             found.append(declared.emit_finding(finding))
@@ -384,12 +368,12 @@ def run_stage_over(stage: str, contexts: list[Any], skip: frozenset[str] = froze
     for ctx, into in zip(contexts, found, strict=True):
         by_model.setdefault(id(ctx.meta), []).append((ctx, into))
     for members in by_model.values():
-        plan = _plan(members[0][0].meta, stage, False, skip, opted_in)
-        speaking = [(ctx, into, plan.speaking(ctx.request)) for ctx, into in members]
-        for declared in plan.rules:
+        meta = members[0][0].meta
+        for declared, needed, speaks in derived(meta, _rules_running, stage, False, skip, opted_in):
             func, emit = declared.func, declared.emit_finding
-            for ctx, into, can in speaking:
-                if declared not in can:
+            for ctx, into in members:
+                request = ctx.request
+                if needed is not None and needed not in request or speaks is not None and not speaks(request):
                     continue  # the rule says nothing of such a request
                 for finding in func(ctx):
                     into.append(emit(finding))

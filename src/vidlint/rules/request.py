@@ -15,7 +15,7 @@ from vidlint.core.pointers import get_pointer, make_pointer, match_pattern, patt
 from vidlint.fix import Fix
 from vidlint.fix.ops import AddToTop, RemoveMember, ReplaceValue
 from vidlint.models import known_models, load_profile
-from vidlint.rules.registry import Finding, RequestContext, derived, rule
+from vidlint.rules.registry import Finding, RequestContext, RequestTest, derived, has_any, rule
 
 BINDING_KEY = re.compile(r"^(image|video)([1-9][0-9]*)$")
 
@@ -117,8 +117,8 @@ def duration_with_video(error: Any, profile: Any) -> None:
     """
 
 
-def _has_an_ignored_field(meta: dict[str, Any], keys: frozenset[str]) -> bool:
-    return any(entry["field"] in keys for entry in meta["ignored_fields"])
+def _has_an_ignored_field(meta: dict[str, Any]) -> RequestTest:
+    return has_any(entry["field"] for entry in meta["ignored_fields"])
 
 
 @rule("VL204", "ignored-field", "warning", stage="request", reads="ignored_fields", fix="safe",
@@ -559,8 +559,9 @@ def _siblings(meta: dict[str, Any]) -> tuple[tuple[str, Any, frozenset[str]], ..
     return tuple(found)
 
 
-def _has_a_foreign_key(meta: dict[str, Any], keys: frozenset[str]) -> bool:
-    return not derived(meta, _taken).issuperset(keys)
+def _has_a_foreign_key(meta: dict[str, Any]) -> RequestTest:
+    taken = derived(meta, _taken)
+    return lambda request: not taken.issuperset(request)
 
 
 @rule("VL230", "sibling-fits-better", "warning", stage="request", reads="family", fix="unsafe",
