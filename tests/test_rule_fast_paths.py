@@ -573,3 +573,118 @@ def test_derived_builds_once_per_model_data_and_arguments():
 
     assert derived(one, nothing) is None and derived(one, nothing) is None  # a None is kept too
     assert calls[-1:] == ["nothing"] and calls.count("nothing") == 1
+
+
+# --- a rule that cannot speak of a request is not called (needs_field, speaks_if) --------------
+
+
+def _opted(stage: str) -> frozenset:
+    return frozenset(r.code for r in stage_rules(stage) if r.opt_in)
+
+
+def _left_out_by_the_request(stage: str, request: dict, meta: dict) -> list:
+    """The rules of ``stage`` the run leaves out for this request (``needs_field``, ``speaks_if``)."""
+    from vidlint.rules.registry import _rules_running
+
+    load_all_rules()
+    return [declared for declared, needed, speaks in _rules_running(meta, stage, False, frozenset(), _opted(stage))
+            if (needed is not None and needed not in request) or (speaks is not None and not speaks(request))]
+
+
+def _skipped_findings(stage: str, ctx, meta: dict) -> list:
+    """(code, message) of what the rules the run leaves out for this request would have found."""
+    return [(declared.code, finding.message) for declared in _left_out_by_the_request(stage, ctx.request, meta)
+            for finding in declared.func(ctx)]
+
+
+def _every_rule_found(stage: str, ctx, meta: dict) -> list:
+    """What every rule of the stage finds of the request, none left out."""
+    from vidlint.rules.registry import _rules_running
+
+    return [(declared.code, finding.message, finding.pointer)
+            for declared, _, _ in _rules_running(meta, stage, False, frozenset(), _opted(stage))
+            for finding in declared.func(ctx)]
+
+
+def _model_cases(model: str):
+    from request_strategies import model_requests
+
+    from vidlint.models import load_schema_file, schema_dir
+
+    examples = os.path.join(os.path.dirname(__file__), "..", "examples", "clean")
+    schema = load_schema_file(f"{model}.json")
+    shared = {path.name: load_schema_file(path.name) for path in sorted(schema_dir().glob("_*.json"))}
+    seeds = []
+    for root, _, files in os.walk(examples):
+        for name in files:
+            if name.endswith(".json"):
+                with open(os.path.join(root, name), encoding="utf-8") as file:
+                    seeds.append(json.load(file))
+    seeds += schema.get("examples", [])
+    return model_requests(model, schema, shared, [s for s in seeds if isinstance(s, dict) and s.get("model") == model])
+
+
+@pytest.mark.parametrize("model", known_models())
+def test_rules_left_out_for_a_request_would_have_said_nothing(model):
+    """Property: over generated requests of every model (its clean examples changed, its own
+    fields and others with plausible and odd values), the rules a request's fields leave out
+    find nothing, and the run with them left out finds what every rule finds."""
+    from vidlint.check.pipeline import check_request
+    from vidlint.rules.registry import RequestContext, run_stage_over
+
+    profile = load_profile(model)
+    left_out = {"count": 0}
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+    @given(request=_model_cases(model))
+    def same(request):
+        facts = check_request({**request, "model": model}, None).facts
+        for stage in ("request", "facts"):
+            def context():
+                return RequestContext(request, profile.meta, profile, facts)
+
+            assert _skipped_findings(stage, context(), profile.meta) == [], (stage, request)
+            assert [(d.code, d.message, d.pointer) for d in run_stage_over(stage, [context()], frozenset(), _opted(stage))[0]] \
+                == _every_rule_found(stage, context(), profile.meta)
+            left_out["count"] += len(_left_out_by_the_request(stage, request, profile.meta))
+
+    same()
+    gated = [r for stage in ("request", "facts") for r in stage_rules(stage) if r.applies(profile.meta)
+             and (r.field_needed(profile.meta) is not None or r.speaks_of(profile.meta) is not None)]
+    assert left_out["count"] > 0 or not gated  # the generated requests leave some rules out
+
+
+def test_a_rule_left_out_where_it_would_speak_is_found():
+    """The property above fails for a test that leaves a rule out where it speaks (VL204's,
+    written as if the field never mattered)."""
+    from vidlint.rules.registry import RequestContext
+
+    profile = load_profile("wan2.7-reference-video")
+    request = {"model": profile.name, "prompt": "Image 1 waves", "image_urls": ["a.jpg"], "image_start": "s.jpg",
+               "aspect_ratio": "9:16"}
+    assert _skipped_findings("request", RequestContext(request, profile.meta, profile), profile.meta) == []
+    vl204 = load_all_rules()["VL204"]
+    broken = dict(profile.meta)  # model data of its own: what runs is worked out per model data
+    original = vl204.speaks_if
+    try:
+        vl204.speaks_if = lambda meta: lambda request: False
+        assert [code for code, _ in _skipped_findings("request", RequestContext(request, broken, profile), broken)] \
+            == ["VL204"]
+    finally:
+        vl204.speaks_if = original
+
+
+@pytest.mark.parametrize("extra, called", [
+    ({}, set()),
+    ({"aspect_ratio": "9:16"}, {"VL204"}),
+    ({"aspectRatio": "9:16"}, {"VL230"}),
+    ({"aspect_ratio": "9:16", "aspectRatio": "9:16"}, {"VL204", "VL230"}),
+])
+def test_the_ignored_field_and_sibling_rules_are_called_only_for_a_request_with_such_a_field(extra, called):
+    """Nearly every request has neither a field its model ignores (VL204) nor one it does not
+    take (VL230): those rules are not called for it."""
+    load_all_rules()
+    meta = load_profile("wan2.7-reference-video").meta
+    request = {"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": ["a.jpg"], **extra}
+    left_out = {declared.code for declared in _left_out_by_the_request("request", request, meta)}
+    assert {"VL204", "VL230"} - left_out == called

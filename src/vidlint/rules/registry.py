@@ -46,13 +46,18 @@ which VL502 alone can speak, that rule's finding without a context for it (``che
 A request or facts rule that says nothing of a request without one field declares, with
 ``needs_field``, the dotted path of the model data that names that field (a field name,
 ``"callback_url"``, or a pointer, ``"/model_params/voice_bindings"``: its first member): it is
-not called for a request that lacks the field (``needs_field="callback.field"``).
+not called for a request that lacks the field (``needs_field="callback.field"``). A rule that
+says nothing of most requests for a cheaper reason declares ``speaks_if``: built once per model
+data, ``(model data) -> (request -> bool)`` (or None: no test for that model), a test that is
+False only where the rule would say nothing (VL204: none of the fields the model ignores is
+there, :func:`has_any`; VL230: no key the model does not take). A test is worth it only where
+it is much cheaper than the rule's call and skips it for most requests.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Container, Iterable
+from typing import Any, Callable, Iterable
 
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.pointers import split_pointer
@@ -62,6 +67,18 @@ from vidlint.fix import APPLICABILITIES, Fix
 STAGES = ("file", "schema", "request", "asset", "media", "facts", "cost", "online", "meta")
 _FIELDS_NEEDED = ("request", "facts")  # the stages whose rules may declare needs_field (their ctx has the request)
 _RESOLUTIONS = frozenset({"local", "mapped", "remote", "online", "invalid"})  # Resolution.how: an asset rule's ``about``
+
+
+RequestTest = Callable[[dict[str, Any]], bool]  # a rule's speaks_if test, on a request
+
+
+def has_any(fields: Iterable[str]) -> RequestTest:
+    """The ``speaks_if`` test of a rule that says nothing of a request without one of ``fields``."""
+    wanted = frozenset(fields)
+    if len(wanted) == 1:
+        (field,) = wanted
+        return lambda request: field in request
+    return lambda request: not wanted.isdisjoint(request)
 
 
 class Finding(FrozenRecord):
@@ -83,11 +100,13 @@ class Rule:
     def __init__(self, code: str, name: str, severity: Severity, stage: str, reads: str | None,
                  func: Callable[..., Any], opt_in: bool = False, fix: str | None = None,
                  needs_probe: bool = False, needs_field: str | None = None,
-                 about: tuple[str, ...] | None = None) -> None:
+                 about: tuple[str, ...] | None = None,
+                 speaks_if: Callable[[dict[str, Any]], RequestTest | None] | None = None) -> None:
         self.code = code
         self.opt_in = opt_in
         self.needs_probe = needs_probe
         self.needs_field = needs_field
+        self.speaks_if = speaks_if
         self.about = about  # an asset rule: the only kinds of reference it speaks of (None: any)
         self.name = name
         self.severity = severity
@@ -131,6 +150,10 @@ class Rule:
             return named
         tokens = split_pointer(named)
         return tokens[0] if tokens else None
+
+    def speaks_of(self, meta: dict[str, Any]) -> RequestTest | None:
+        """The rule's ``speaks_if`` test built for the model data ``meta`` (None: no test)."""
+        return self.speaks_if(meta) if self.speaks_if is not None else None
 
     @property
     def doc(self) -> str:
@@ -211,7 +234,8 @@ RULE_MODULES = (
 
 def rule(code: str, name: str, severity: str, stage: str, reads: str | None = None,
          opt_in: bool = False, fix: str | None = None, needs_probe: bool = False,
-         needs_field: str | None = None, about: tuple[str, ...] | None = None) -> Callable[[Callable[..., Any]], Rule]:
+         needs_field: str | None = None, about: tuple[str, ...] | None = None,
+         speaks_if: Callable[[dict[str, Any]], RequestTest | None] | None = None) -> Callable[[Callable[..., Any]], Rule]:
     """Declare a rule (see the module's docstring). The decorated function becomes the Rule."""
     if stage not in STAGES:
         raise ValueError(f"{code}: unknown stage {stage!r}")
@@ -219,8 +243,8 @@ def rule(code: str, name: str, severity: str, stage: str, reads: str | None = No
         raise ValueError(f"{code}: needs_probe is for asset rules")
     if about is not None and (stage != "asset" or not set(about) <= _RESOLUTIONS):
         raise ValueError(f"{code}: about is for asset rules, a tuple of {sorted(_RESOLUTIONS)}")
-    if needs_field is not None and stage not in _FIELDS_NEEDED:
-        raise ValueError(f"{code}: needs_field is for request and facts rules")
+    if (needs_field is not None or speaks_if is not None) and stage not in _FIELDS_NEEDED:
+        raise ValueError(f"{code}: needs_field and speaks_if are for request and facts rules")
     if fix is not None and fix not in APPLICABILITIES:
         raise ValueError(f"{code}: fix must be one of {APPLICABILITIES}, not {fix!r}")
 
@@ -229,7 +253,7 @@ def rule(code: str, name: str, severity: str, stage: str, reads: str | None = No
         if known is not None and known.func.__qualname__ != func.__qualname__:
             raise RuntimeError(f"rule code {code} declared twice")
         declared = Rule(code, name, Severity.parse(severity), stage, reads, func, opt_in, fix, needs_probe, needs_field,
-                        about)
+                        about, speaks_if)
         RULES[code] = declared
         return declared
 
@@ -297,25 +321,22 @@ def derived(meta: dict[str, Any], build: Callable[..., Any], *args: Any) -> Any:
     return found
 
 
-def _rules_applying(meta: dict[str, Any], stage: str, unread: bool) -> tuple[tuple[Rule, str | None], ...]:
-    return tuple((r, r.field_needed(meta)) for r in stage_rules(stage)
-                 if r.applies(meta) and not (unread and r.needs_probe))
-
-
-def _applying(stage: str, meta: dict[str, Any], unread: bool) -> tuple[tuple[Rule, str | None], ...]:
-    """(rule, :meth:`Rule.field_needed`) for :func:`applying`'s rules, worked out once per model."""
-    return derived(meta, _rules_applying, stage, unread)  # type: ignore[no-any-return]
+def _rules_applying(meta: dict[str, Any], stage: str, unread: bool) -> tuple[Rule, ...]:
+    return tuple(r for r in stage_rules(stage) if r.applies(meta) and not (unread and r.needs_probe))
 
 
 def applying(stage: str, meta: dict[str, Any], unread: bool = False) -> tuple[Rule, ...]:
     """The rules of ``stage`` that apply to the model data ``meta`` (worked out once per model);
     ``unread``: only those that can speak of an asset nothing read (no ``needs_probe``)."""
-    return tuple(declared for declared, _ in _applying(stage, meta, unread))
+    return derived(meta, _rules_applying, stage, unread)  # type: ignore[no-any-return]
 
 
 def _rules_running(meta: dict[str, Any], stage: str, unread: bool, skip: frozenset[str],
-                   opted: frozenset[str]) -> tuple[tuple[Rule, str | None], ...]:
-    return tuple((declared, needed) for declared, needed in _applying(stage, meta, unread)
+                   opted: frozenset[str]) -> tuple[tuple[Rule, str | None, RequestTest | None], ...]:
+    """(rule, :meth:`Rule.field_needed`, :meth:`Rule.speaks_of`) of each rule ``stage`` runs for
+    the model data (skips and opt-ins applied), worked out once per model, stage and selection."""
+    return tuple((declared, declared.field_needed(meta), declared.speaks_of(meta))
+                 for declared in applying(stage, meta, unread)
                  if declared.code not in skip and (not declared.opt_in or declared.code in opted))
 
 
@@ -323,13 +344,14 @@ def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] =
               opted_in: frozenset[str] = frozenset(), unread: bool = False) -> list[Diagnostic]:
     """Run every rule of ``stage`` that applies to ``meta`` on ``ctx`` (an opt-in rule only when its
     code is in ``opted_in``; ``unread``: see :func:`applying`; a request or facts rule only when the
-    request has the field it needs, ``needs_field``); their diagnostics. Which rules run is worked
-    out once per model, stage and selection (a run has one: each request asks the same)."""
-    request: Container[str] = ctx.request if stage in _FIELDS_NEEDED else ()
+    request has the field it needs, ``needs_field``, and passes its ``speaks_if``); their
+    diagnostics. Which rules run is worked out once per model, stage and selection (a run has one:
+    each request asks the same)."""
+    request: dict[str, Any] = ctx.request if stage in _FIELDS_NEEDED else {}
     found = []
-    for declared, needed in derived(meta, _rules_running, stage, unread, skip, opted_in):
-        if needed is not None and needed not in request:
-            continue  # the rule says nothing of a request without that field
+    for declared, needed, speaks in derived(meta, _rules_running, stage, unread, skip, opted_in):
+        if needed is not None and needed not in request or speaks is not None and not speaks(request):
+            continue  # the rule says nothing of such a request
         for finding in declared.func(ctx):
             found.append(declared.emit_finding(finding))
     return found
@@ -347,11 +369,12 @@ def run_stage_over(stage: str, contexts: list[Any], skip: frozenset[str] = froze
         by_model.setdefault(id(ctx.meta), []).append((ctx, into))
     for members in by_model.values():
         meta = members[0][0].meta
-        for declared, needed in derived(meta, _rules_running, stage, False, skip, opted_in):
+        for declared, needed, speaks in derived(meta, _rules_running, stage, False, skip, opted_in):
             func, emit = declared.func, declared.emit_finding
             for ctx, into in members:
-                if needed is not None and needed not in ctx.request:
-                    continue  # the rule says nothing of a request without that field
+                request = ctx.request
+                if needed is not None and needed not in request or speaks is not None and not speaks(request):
+                    continue  # the rule says nothing of such a request
                 for finding in func(ctx):
                     into.append(emit(finding))
     return found

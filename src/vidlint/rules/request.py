@@ -15,7 +15,7 @@ from vidlint.core.pointers import get_pointer, make_pointer, match_pattern, patt
 from vidlint.fix import Fix
 from vidlint.fix.ops import AddToTop, RemoveMember, ReplaceValue
 from vidlint.models import known_models, load_profile
-from vidlint.rules.registry import Finding, RequestContext, derived, rule
+from vidlint.rules.registry import Finding, RequestContext, RequestTest, derived, has_any, rule
 
 BINDING_KEY = re.compile(r"^(image|video)([1-9][0-9]*)$")
 
@@ -117,7 +117,12 @@ def duration_with_video(error: Any, profile: Any) -> None:
     """
 
 
-@rule("VL204", "ignored-field", "warning", stage="request", reads="ignored_fields", fix="safe")
+def _has_an_ignored_field(meta: dict[str, Any]) -> RequestTest:
+    return has_any(entry["field"] for entry in meta["ignored_fields"])
+
+
+@rule("VL204", "ignored-field", "warning", stage="request", reads="ignored_fields", fix="safe",
+      speaks_if=_has_an_ignored_field)
 def ignored_field(ctx: RequestContext) -> Iterator[Finding]:
     """A field the server ignores because of another field.
 
@@ -554,7 +559,13 @@ def _siblings(meta: dict[str, Any]) -> tuple[tuple[str, Any, frozenset[str]], ..
     return tuple(found)
 
 
-@rule("VL230", "sibling-fits-better", "warning", stage="request", reads="family", fix="unsafe")
+def _has_a_foreign_key(meta: dict[str, Any]) -> RequestTest:
+    taken = derived(meta, _taken)
+    return lambda request: not taken.issuperset(request)
+
+
+@rule("VL230", "sibling-fits-better", "warning", stage="request", reads="family", fix="unsafe",
+      speaks_if=_has_a_foreign_key)
 def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     """The request's fields fit another model of the same family better than the one it names.
 
@@ -572,7 +583,7 @@ def sibling_fits_better(ctx: RequestContext) -> Iterator[Finding]:
     request, meta = ctx.request, ctx.meta
     taken = derived(meta, _taken)
     if taken.issuperset(request):
-        return  # every field is the model's own: nothing to compare (nearly every request)
+        return  # every field is the model's own: nothing to compare (nearly every request; see speaks_if)
     foreign = [key for key in request if key not in taken]
     own = load_profile(meta.get("model", ""))
     if own is None:
