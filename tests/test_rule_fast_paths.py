@@ -587,8 +587,8 @@ def _left_out_by_the_request(stage: str, request: dict, meta: dict) -> list:
     from vidlint.rules.registry import _rules_running
 
     load_all_rules()
-    return [declared for declared, needed, speaks in _rules_running(meta, stage, False, frozenset(), _opted(stage))
-            if (needed is not None and needed not in request) or (speaks is not None and not speaks(request))]
+    return [declared for declared, speaks in _rules_running(meta, stage, False, frozenset(), _opted(stage))
+            if speaks is not None and not speaks(request)]
 
 
 def _skipped_findings(stage: str, ctx, meta: dict) -> list:
@@ -602,7 +602,7 @@ def _every_rule_found(stage: str, ctx, meta: dict) -> list:
     from vidlint.rules.registry import _rules_running
 
     return [(declared.code, finding.message, finding.pointer)
-            for declared, _, _ in _rules_running(meta, stage, False, frozenset(), _opted(stage))
+            for declared, _ in _rules_running(meta, stage, False, frozenset(), _opted(stage))
             for finding in declared.func(ctx)]
 
 
@@ -650,7 +650,7 @@ def test_rules_left_out_for_a_request_would_have_said_nothing(model):
 
     same()
     gated = [r for stage in ("request", "facts") for r in stage_rules(stage) if r.applies(profile.meta)
-             and (r.field_needed(profile.meta) is not None or r.speaks_of(profile.meta) is not None)]
+             and r.speaks_of(profile.meta) is not None]
     assert left_out["count"] > 0 or not gated  # the generated requests leave some rules out
 
 

@@ -51,7 +51,8 @@ says nothing of most requests for a cheaper reason declares ``speaks_if``: built
 data, ``(model data) -> (request -> bool)`` (or None: no test for that model), a test that is
 False only where the rule would say nothing (VL204: none of the fields the model ignores is
 there, :func:`has_any`; VL230: no key the model does not take). A test is worth it only where
-it is much cheaper than the rule's call and skips it for most requests.
+it is much cheaper than the rule's call and skips it for most requests. The two make one test
+per rule and model (:meth:`Rule.speaks_of`), which the stages ask before the call.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ _FIELDS_NEEDED = ("request", "facts")  # the stages whose rules may declare need
 _RESOLUTIONS = frozenset({"local", "mapped", "remote", "online", "invalid"})  # Resolution.how: an asset rule's ``about``
 
 
-RequestTest = Callable[[dict[str, Any]], bool]  # a rule's speaks_if test, on a request
+RequestTest = Callable[[dict[str, Any]], bool]  # whether a rule may speak of a request (Rule.speaks_of)
 
 
 def has_any(fields: Iterable[str]) -> RequestTest:
@@ -152,8 +153,16 @@ class Rule:
         return tokens[0] if tokens else None
 
     def speaks_of(self, meta: dict[str, Any]) -> RequestTest | None:
-        """The rule's ``speaks_if`` test built for the model data ``meta`` (None: no test)."""
-        return self.speaks_if(meta) if self.speaks_if is not None else None
+        """The test a request passes where the rule may speak of it, built for the model data
+        ``meta``: it has the field the rule needs (``needs_field``) and passes the rule's
+        ``speaks_if``; None: the rule is called for every request."""
+        needed = self.field_needed(meta)
+        test = self.speaks_if(meta) if self.speaks_if is not None else None
+        if needed is None:
+            return test
+        if test is None:
+            return has_any((needed,))
+        return lambda request: needed in request and test(request)
 
     @property
     def doc(self) -> str:
@@ -332,10 +341,10 @@ def applying(stage: str, meta: dict[str, Any], unread: bool = False) -> tuple[Ru
 
 
 def _rules_running(meta: dict[str, Any], stage: str, unread: bool, skip: frozenset[str],
-                   opted: frozenset[str]) -> tuple[tuple[Rule, str | None, RequestTest | None], ...]:
-    """(rule, :meth:`Rule.field_needed`, :meth:`Rule.speaks_of`) of each rule ``stage`` runs for
-    the model data (skips and opt-ins applied), worked out once per model, stage and selection."""
-    return tuple((declared, declared.field_needed(meta), declared.speaks_of(meta))
+                   opted: frozenset[str]) -> tuple[tuple[Rule, RequestTest | None], ...]:
+    """(rule, :meth:`Rule.speaks_of`) of each rule ``stage`` runs for the model data (skips and
+    opt-ins applied), worked out once per model, stage and selection."""
+    return tuple((declared, declared.speaks_of(meta))
                  for declared in applying(stage, meta, unread)
                  if declared.code not in skip and (not declared.opt_in or declared.code in opted))
 
@@ -349,8 +358,8 @@ def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] =
     each request asks the same)."""
     request: dict[str, Any] = ctx.request if stage in _FIELDS_NEEDED else {}
     found = []
-    for declared, needed, speaks in derived(meta, _rules_running, stage, unread, skip, opted_in):
-        if needed is not None and needed not in request or speaks is not None and not speaks(request):
+    for declared, speaks in derived(meta, _rules_running, stage, unread, skip, opted_in):
+        if speaks is not None and not speaks(request):
             continue  # the rule says nothing of such a request
         for finding in declared.func(ctx):
             found.append(declared.emit_finding(finding))
@@ -369,11 +378,11 @@ def run_stage_over(stage: str, contexts: list[Any], skip: frozenset[str] = froze
         by_model.setdefault(id(ctx.meta), []).append((ctx, into))
     for members in by_model.values():
         meta = members[0][0].meta
-        for declared, needed, speaks in derived(meta, _rules_running, stage, False, skip, opted_in):
+        for declared, speaks in derived(meta, _rules_running, stage, False, skip, opted_in):
             func, emit = declared.func, declared.emit_finding
             for ctx, into in members:
                 request = ctx.request
-                if needed is not None and needed not in request or speaks is not None and not speaks(request):
+                if speaks is not None and not speaks(request):
                     continue  # the rule says nothing of such a request
                 for finding in func(ctx):
                     into.append(emit(finding))
