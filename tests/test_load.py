@@ -62,31 +62,52 @@ def test_path_index_gives_the_scanners_offsets(value: Any, layout: dict[str, Any
 def test_a_string_value_is_found_by_its_literal_only_where_that_literal_is_its_own() -> None:
     """Given the parsed document, a string value whose literal occurs once in a text without a
     backslash is found by that literal; a literal that occurs twice, or as a key too, or a text
-    with an escape, leaves it to the containers' reading: each answer the scanner's."""
+    with an escape, leaves it to its key's literal or the containers' reading: each answer the
+    scanner's."""
     text = '{\n  "image_urls": ["https://a/1.jpg", "https://a/2.jpg"],\n  "x": "https://a/2.jpg",\n  "https://a/3.jpg": "https://a/3.jpg"\n}'
     index = PathIndex(text, 0, json.loads(text))
-    assert index._string_literal("/image_urls/0") == text.index('"https://a/1.jpg"')
-    assert index._string_literal("/image_urls/1") is None  # twice
-    assert index._string_literal("/https:~1~1a~13.jpg") is None  # its key is written alike
-    assert index._string_literal("/image_urls/01") is None and index._string_literal("/image_urls") is None
+    assert index._by_literal("/image_urls/0") == text.index('"https://a/1.jpg"')
+    assert index._by_literal("/image_urls/1") is None  # twice, and an array's item has no key
+    assert index._by_literal("/x") == text.index('"https://a/2.jpg"', text.index('"x"'))  # by its key
+    assert index._by_literal("/https:~1~1a~13.jpg") is None  # its key is written alike
+    assert index._by_literal("/image_urls/01") is None
     escaped = text.replace("1.jpg", "1\\u002ejpg")
-    assert PathIndex(escaped, 0, json.loads(escaped))._string_literal("/image_urls/0") is None
+    assert PathIndex(escaped, 0, json.loads(escaped))._by_literal("/image_urls/0") is None
     full = scan_positions(text)
     for pointer in full.values:
         assert PathIndex(text, 0, json.loads(text)).value(pointer) == full.values[pointer], pointer
 
 
+def test_a_member_of_any_value_is_found_by_its_keys_literal_only_where_that_literal_is_its_own() -> None:
+    """Given the parsed document, a member whose key's literal occurs once in a text without a
+    backslash is found by it, its key and its value recorded; a key also written as a string
+    value, as a key of another object, or a member that does not exist is read the slow way."""
+    text = '{"duration": 99, "m": {"n": [1, {"q": null}], "size": "n"}, "k": {"duration": 1}, "t": true}'
+    index = PathIndex(text, 0, json.loads(text))
+    assert index._by_literal("/m") == text.index("{", 1) and index.keys["/m"] == text.index('"m"')
+    assert index._by_literal("/m/n/1/q") == text.index("null") and index._by_literal("/m/size") == text.index('"n"}')
+    assert index._by_literal("/t", True) == text.index("true") and index.key("/t") == text.index('"t"')
+    for pointer in ["/duration", "/k/duration", "/m/n", "/nope", "/m/nope", "/m/n/0", "/k/duration/x"]:
+        assert PathIndex(text, 0, json.loads(text))._by_literal(pointer) is None, pointer
+    full = scan_positions(text)
+    for pointer in [*full.values, "/nope", "/m/nope"]:
+        knowing = PathIndex(text, 0, json.loads(text))
+        assert (knowing.key(pointer), knowing.value(pointer)) == (full.keys.get(pointer), full.values.get(pointer))
+        knowing = PathIndex(text, 0, json.loads(text))
+        assert (knowing.value(pointer), knowing.key(pointer)) == (full.values.get(pointer), full.keys.get(pointer))
+
+
 def test_a_pointers_steps_name_an_array_index_only_as_json_pointer_does() -> None:
-    """``_string_literal`` walks the parsed document by a pointer's tokens, worked out once per
+    """``_by_literal`` walks the parsed document by a pointer's tokens, worked out once per
     pointer: "0" or "12" index an array, "01", "-1" or "１" (a digit, not ASCII) index none, a
     token is an object's key whatever it looks like, and a string is not walked into."""
     text = '{"a": ["x0", "x1"], "0": {"01": "k01", "-1": "km", "1": "k1"}, "s": "str"}'
     index = PathIndex(text, 0, json.loads(text))
-    assert index._string_literal("/a/1") == text.index('"x1"')
-    assert index._string_literal("/0/01") == text.index('"k01"') and index._string_literal("/0/1") == text.index('"k1"')
-    assert index._string_literal("/0/-1") == text.index('"km"')
-    for pointer in ["/a/01", "/a/-1", "/a/\uff11", "/a/2", "/s/0", "/a", "a/0", "/a~1/0"]:
-        assert index._string_literal(pointer.encode().decode("unicode_escape")) is None, pointer
+    assert index._by_literal("/a/1") == text.index('"x1"')
+    assert index._by_literal("/0/01") == text.index('"k01"') and index._by_literal("/0/1") == text.index('"k1"')
+    assert index._by_literal("/0/-1") == text.index('"km"')
+    for pointer in ["/a/01", "/a/-1", "/a/\uff11", "/a/2", "/s/0", "a/0", "/a~1/0"]:
+        assert index._by_literal(pointer.encode().decode("unicode_escape")) is None, pointer
     full = scan_positions(text)
     for pointer in [*full.values, "/a/01", "/a/-1", "/s/0"]:
         assert PathIndex(text, 0, json.loads(text)).value(pointer) == full.values.get(pointer), pointer

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -376,20 +377,44 @@ def test_a_result_store_with_a_sink_keeps_only_the_totals() -> None:
 _TEXTS = st.text(st.characters(blacklist_categories=()), max_size=30)  # lone surrogates, controls, quotes too
 
 
+def _fixes() -> st.SearchStrategy[Any]:
+    """A finding's fix: none, not placed (no edits), or placed with zero to three edits and a
+    byte order mark to remove or not; now and then an edit with a field of an unusual type."""
+    from vidlint.fix import Edit, Fix
+
+    positions = st.integers(1, 10**9)
+    edits = st.builds(Edit, st.integers(0, 10**6), st.integers(0, 10**6), _TEXTS, positions, positions, positions,
+                      positions)
+    odd = st.builds(lambda edit, name, value: edit.replace(**{name: value}), edits,
+                    st.sampled_from(["content", "line", "column", "end_line", "end_column"]),
+                    st.sampled_from([True, 2.0, 7, None]))
+    return st.none() | st.builds(Fix, _TEXTS, st.just(()), _TEXTS | st.sampled_from(["safe", "unsafe"]),
+                                 st.none() | st.lists(edits | odd, max_size=3).map(tuple), st.booleans())
+
+
+@pytest.mark.parametrize("name", ["content", "line", "column", "end_line", "end_column"])
+@pytest.mark.parametrize("value", [True, False, 2.0, 7, None, "x"])
+def test_a_fixs_edit_with_a_field_of_an_unusual_type_is_written_as_the_encoder_writes_it(name, value) -> None:
+    from vidlint.fix import Edit, Fix
+
+    edit = Edit(3, 9, 'a "b"', 1, 4, 2, 5).replace(**{name: value})
+    for fix in (Fix("clamp it", (), "unsafe", (edit,)), Fix("x", (), "safe", (Edit(0, 0, "", 1, 1, 1, 1), edit), True)):
+        result = api.FileResult("r.json", MODEL, [Diagnostic("VL104", Severity.ERROR, "m", "/duration", fix=fix)], 1)
+        encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+        assert json_report.file_text(result, encode) == encode(json_report.file_json(result))
+
+
 @settings(max_examples=300, deadline=None)
 @given(code=_TEXTS, severity=st.sampled_from(list(Severity)), message=_TEXTS, pointer=_TEXTS,
        hint=st.none() | _TEXTS, line=st.integers(1, 10**12), column=st.integers(1, 10**6),
-       record=st.none() | st.integers(1, 10**9), fixed=st.sampled_from([None, "unplaced", "placed"]),
+       record=st.none() | st.integers(1, 10**9), fix=_fixes(),
        path=_TEXTS, model=st.none() | _TEXTS, requests=st.integers(0, 10**6),
        estimates=st.sampled_from([0, 1, 2]))
 def test_a_file_line_of_the_json_report_is_the_encoders(code, severity, message, pointer, hint, line, column, record,
-                                                         fixed, path, model, requests, estimates) -> None:
+                                                         fix, path, model, requests, estimates) -> None:
     """``file_text`` writes what the encoder writes of ``file_json``, by its own route (no dict,
-    the strings by the C function) for the usual findings and by ``to_json`` for a finding with
-    a fix or with a field of an unusual type."""
-    from vidlint.fix import Edit, Fix
-
-    fix = None if fixed is None else Fix("drop it", edits=(Edit(0, 1, "", 1, 1, 1, 2),) if fixed == "placed" else None)
+    the strings by the C function, a fix's edits too) for the usual findings and by ``to_json``
+    for a finding, or a fix, with a field of an unusual type."""
     found = [Diagnostic(code, severity, message, pointer, hint, line, column, record, fix=fix),
              Diagnostic("VL502", Severity.INFO, message, "/image_urls/0", None, True, column, record),  # a bool line
              Diagnostic("VL502", Severity.INFO, line, pointer, hint, line, column, record),  # a message that is a number

@@ -131,8 +131,8 @@ class PathIndex:
     pointer (a later question resumes where the last one stopped), and an array's items at
     once: a finding about ``/image_urls/1`` reads the top level up to ``image_urls`` and where
     each item of that array starts; a value in between (a long prompt, an object) is passed
-    over in one step. Given the parsed document (a whole file), a string value is first looked
-    for by its literal (``_string_literal``). For a document without duplicate keys (the parser
+    over in one step. Given the parsed document (a whole file), a value is first looked for by
+    its literal or its key's (``_by_literal``). For a document without duplicate keys (the parser
     notes them) this gives the offsets :func:`scan_positions` gives; ``tests/test_load.py``
     holds the two to that, with and without the parsed document.
     """
@@ -141,7 +141,7 @@ class PathIndex:
         self.text = text
         self.values: dict[str, int] = {"": _WS.match(text, start).end()}  # type: ignore[union-attr]
         # ``parsed``: the document's value, given when the text from ``start`` on is that one
-        # document; used by ``_string_literal`` in a small text without a backslash
+        # document; used by ``_by_literal`` in a small text without a backslash
         self._parsed = parsed if parsed is not None and len(text) <= LineMap.SMALL and "\\" not in text else None
         self._start = start
         self.keys: dict[str, int] = {}
@@ -154,40 +154,60 @@ class PathIndex:
         values = self.values
         if pointer not in values:
             if self._parsed is not None:
-                found = self._string_literal(pointer)
+                found = self._by_literal(pointer)
                 if found is not None:
                     return found
             self._walk(pointer)
         return values.get(pointer)
 
-    def _string_literal(self, pointer: str) -> int | None:
-        """Where the string value at ``pointer`` starts, found by looking for its literal (None:
-        not a string, or its literal occurs more than once). In a text without a backslash each
-        string is written as it is, so that value's literal is in the text; occurring once, that
-        occurrence is the value (a key written alike would be a second). A finding about a
-        remote uri, most findings, is placed so with two searches instead of reading the
-        containers on its path."""
+    def key(self, pointer: str) -> int | None:
+        if pointer not in self.values and (self._parsed is None or self._by_literal(pointer, True) is None):
+            self._walk(pointer)
+        return self.keys.get(pointer)
+
+    def _by_literal(self, pointer: str, key: bool = False) -> int | None:
+        """Where the value at ``pointer`` starts, found by looking for its literal or its key's
+        (None: neither can say). In a text without a backslash every string is written as it
+        is and every quote opens or closes one, so the parsed document says what to look for: a
+        string value's literal, or a member's key followed by its colon; occurring once, that
+        occurrence is it (another string written alike, a key or a value, would be a second).
+        A finding about a remote uri, most findings, is placed so with two searches instead of
+        reading the containers on its path; a member of another type (a number, an object: a
+        clamp's fix, a field in the wrong place) by its key, which is recorded with the value.
+        ``key``: the member's key is wanted (a string value found by its own literal says
+        nothing of it)."""
         steps = _steps(pointer)
         if steps is None:
             return None
-        node = self._parsed
+        parent, node = None, self._parsed
         for token, index in steps:
+            parent = node
             if node.__class__ is dict:
                 node = node.get(token, _ABSENT)
             elif node.__class__ is list and index is not None:
                 node = node[index] if index < len(node) else _ABSENT
             else:
                 return None
-        if node.__class__ is not str:
+        if node is _ABSENT:
             return None
-        text, literal = self.text, f'"{node}"'
+        text = self.text
+        if node.__class__ is str and not key:
+            literal = f'"{node}"'
+            found = text.find(literal, self._start)
+            if found != -1 and text.find(literal, found + 1) == -1:
+                return found
+        if parent.__class__ is not dict:
+            return None
+        literal = f'"{steps[-1][0]}"'
         found = text.find(literal, self._start)
-        return found if found != -1 and text.find(literal, found + 1) == -1 else None
-
-    def key(self, pointer: str) -> int | None:
-        if pointer not in self.values:
-            self._walk(pointer)
-        return self.keys.get(pointer)
+        if found == -1 or text.find(literal, found + 1) != -1:
+            return None
+        colon = _COLON.match(text, found + len(literal))
+        if colon is None:
+            return None
+        self.keys[pointer] = found
+        at = self.values[pointer] = colon.end()
+        return at
 
     def _walk(self, pointer: str) -> None:
         # The containers on the way are the pointer's own prefixes (the recorded pointers are
@@ -287,7 +307,7 @@ class PathIndex:
 def _steps(pointer: str) -> tuple[tuple[str, int | None], ...] | None:
     """A pointer's tokens, each with the array index it names (None: none, e.g. "01"), worked
     out once per pointer (a run's findings point at a few places again and again); None for
-    a pointer with an escape ("~") or not starting with "/" (``_string_literal`` leaves those)."""
+    a pointer with an escape ("~") or not starting with "/" (``_by_literal`` leaves those)."""
     if "~" in pointer or not pointer.startswith("/"):
         return None
     return tuple((token, int(token) if token.isascii() and token.isdigit() and (token == "0" or token[0] != "0") else None)

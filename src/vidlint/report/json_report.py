@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 from json.encoder import encode_basestring as _string  # the C function json's encoder writes strings with
-from typing import Any, Callable, Iterator, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TextIO
 
 from vidlint.check.estimate import estimate_text
 from vidlint.report import write_json_array
 from vidlint.run import FileResult, LintRun
 from vidlint.core.diagnostics import Diagnostic, Severity
 from vidlint.core.wording import as_json
+
+if TYPE_CHECKING:
+    from vidlint.fix import Fix
 
 VERSION = 1
 
@@ -68,19 +71,40 @@ def diagnostic_text(d: Diagnostic, encode: Callable[[Any], str]) -> str:
     """``encode(d.to_json())``, the strings written by the json module's own C function and the
     rest as the encoder writes it: building the dict and having the C encoder walk it cost
     about twice as much (a JSON report writes thousands); the part before the message and the
-    hint are made once for each that recurs. A finding with a fix, or with a field of another
-    type than usual (a number that is not an int: a bool is written "true"; a text that is not
-    a string: the C function refuses it), is encoded from ``to_json``."""
-    record = d.record
-    if (d.fix is None and d.line.__class__ is int and d.column.__class__ is int
-            and (record is None or record.__class__ is int)):
+    hint are made once for each that recurs. A finding with a field of another type than usual
+    (a number that is not an int: a bool is written "true"; a text that is not a string: the C
+    function refuses it), or a fix with one, is encoded from ``to_json``."""
+    record, fix = d.record, d.fix
+    if d.line.__class__ is int and d.column.__class__ is int and (record is None or record.__class__ is int):
         try:
-            return (f'{_head(d.code, d.severity)}{_string(d.message)}, "hint": {_hint(d.hint)}, '
-                    f'"pointer": {_string(d.pointer)}, "line": {d.line}, "column": {d.column}, '
-                    f'"record": {"null" if record is None else record}, "fix": null}}')
-        except TypeError:  # a code, message, pointer or hint that is no string
+            fixed = "null" if fix is None else _fix_text(fix)
+            if fixed is not None:
+                return (f'{_head(d.code, d.severity)}{_string(d.message)}, "hint": {_hint(d.hint)}, '
+                        f'"pointer": {_string(d.pointer)}, "line": {d.line}, "column": {d.column}, '
+                        f'"record": {"null" if record is None else record}, "fix": {fixed}}}')
+        except TypeError:  # a code, message, pointer, hint or fix text that is no string
             pass
     return encode(d.to_json())
+
+
+def _fix_text(fix: Fix) -> str | None:
+    """What ``Diagnostic.to_json`` makes of a fix, as the encoder writes it ("null": not placed);
+    None: an edit's position that is no int (the encoder's way). Placing ~6% of the findings, the
+    fixes were ~40% of the encoder's calls (~15 us each: the nested dicts of the edits)."""
+    edits = fix.edits
+    if not (edits or fix.remove_bom):
+        return "null"
+    written = []
+    for edit in edits or ():
+        line, column, end_line, end_column = edit.line, edit.column, edit.end_line, edit.end_column
+        if not (line.__class__ is int and column.__class__ is int and end_line.__class__ is int
+                and end_column.__class__ is int):
+            return None
+        written.append(f'{{"content": {_string(edit.content)}, "location": {{"line": {line}, "column": {column}}}, '
+                       f'"end_location": {{"line": {end_line}, "column": {end_column}}}}}')
+    bom = ', "remove_bom": true' if fix.remove_bom else ""
+    return (f'{{"applicability": {_string(fix.applicability)}, "message": {_string(fix.message)}, '
+            f'"edits": [{", ".join(written)}]{bom}}}')
 
 
 def summary_json(run: LintRun) -> dict[str, Any]:
