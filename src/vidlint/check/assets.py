@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
 
 from vidlint.core.diagnostics import Diagnostic
-from vidlint.core.pointers import make_pointer, match_pattern, pattern_matches, split_pointer
+from vidlint.core.pointers import escape_pointer_token, make_pointer, match_pattern, pattern_matches, split_pointer
 from vidlint.probe.model import MediaProbe
 from vidlint.core.records import FrozenRecord, Record
 from vidlint.rules.registry import Finding, applying, by_name, derived, run_stage
@@ -185,8 +185,8 @@ class AssetPattern:
 
     def found_in(self, request: dict[str, Any]) -> Iterable[tuple[str, Any]]:
         """``match_pattern(request, self.pattern)``, the common shapes without its walk: the
-        named keys looked up in objects, then the value there or the items of a list there (their
-        pointers, ``/video_urls/0``, ..., kept from one request to the next)."""
+        named keys looked up in objects, then the value there, the items of a list there (their
+        pointers, ``/video_urls/0``, ..., kept from one request to the next) or of an object there."""
         node: Any = request
         for key in self.named:
             if type(node) is not dict:  # (a number may index an array: the walk's)
@@ -196,7 +196,11 @@ class AssetPattern:
             node = node[key]
         if not self.rest:
             return ((self.at, node),)
-        if self.rest != ("*",) or type(node) is not list:
+        if self.rest != ("*",):
+            return match_pattern(request, self.pattern)
+        if type(node) is dict:  # a map of references (voice_bindings): each key's pointer
+            return [(f"{self.at}/{escape_pointer_token(key)}", value) for key, value in node.items()]
+        if type(node) is not list:
             return match_pattern(request, self.pattern)
         pointers = self._item_pointers
         while len(pointers) < len(node):
