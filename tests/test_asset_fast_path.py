@@ -225,6 +225,44 @@ def test_the_shortcut_gives_what_the_general_path_gives(model: str, project: Pat
     assert sum(taken) > 0  # remote references were met (and, for all but wan3.0, given the shortcut)
 
 
+class _Recording:
+    """An --online session that fetched nothing: it records what it is asked to probe."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def probe_all(self, uris: Any) -> dict[str, Any]:
+        self.asked += uris
+        return {}
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_online_is_asked_for_the_remote_references_of_the_one_pass(model: str, project: Path):
+    """The --online pre-pass (``iter_asset_refs``) hands ``probe_all`` the references the check's
+    one pass over the patterns resolves as remote, in order; a session that fetched nothing leaves
+    the findings and facts those of a run without one."""
+    from vidlint.run import AssetOptions
+
+    meta = load_profile(model).meta
+    maps = [("https://cdn.example.com/refs/", project / "mirror")]
+
+    @SETTINGS
+    @given(requests(model), st.booleans())
+    def check(request: dict[str, Any], mapped: bool) -> None:
+        session = _Recording()
+        online = check_assets(request, meta, project, AssetOptions(asset_maps=maps if mapped else [], no_cache=True,
+                                                                   session=session))
+        offline = check_assets(request, meta, project, AssetOptions(asset_maps=maps if mapped else [], no_cache=True))
+        assert _shown(online) == _shown(offline)
+        remote = [value for pattern in derived(meta, AssetPlan).patterns
+                  for _, value in match_pattern(request, pattern.pattern)
+                  if isinstance(value, str) and value.strip()
+                  and resolve(value, project, maps if mapped else []).how == "remote"]
+        assert session.asked == remote
+
+    check()
+
+
 def test_vl502_through_lint(tmp_path: Path):
     """The shortcut's findings, placed and reported (``--ignore VL502``: tests/test_config.py)."""
     request = {"model": "wan2.7-reference-video", "prompt": "Image 1 and Video 1 walk",

@@ -274,3 +274,70 @@ def test_the_fields_of_one_node_at_the_top_level_and_below_are_kept_apart() -> N
     assert taken == tuple(k for k in everything if k in profile.fields) and taken != everything
     assert _documented(profile.schema, None) == everything  # the same node asked as a nested object's
     assert _documented(profile.schema, profile) == taken
+
+
+_KEYS = ["model", "prompt", "image_urls", "video_urls", "audio_urls", "duration", "quality", "seed", "model_params",
+         "audio_url", "negative_prompt", "prompt_extend", "generation_mode", "aspectRatio", "durration", "qualty",
+         "image_url", "bogus", "voice_bindings", "callback_url"]
+_VALUES = st.one_of(st.none(), st.integers(-3, 40), st.sampled_from(["720p", "a", "https://example.com/a.png", ""]),
+                    st.lists(st.sampled_from(["https://example.com/a.png", "b.mp4", 3]), max_size=2),
+                    st.dictionaries(st.sampled_from(["duration", "voice_bindings", "image1", "bogus", "quality"]),
+                                    st.one_of(st.integers(0, 20), st.text(max_size=2), st.just({"image1": "a.mp3"})),
+                                    max_size=3))
+
+
+@pytest.mark.parametrize("model", ["wan2.7-reference-video", "wan3.0-image-to-video", "kling-v3-motion-control"])
+def test_an_objects_findings_kept_by_its_keys_read_as_worked_out_for_other_values(model: str) -> None:
+    """An object's ``additionalProperties`` and ``required`` findings are kept under its keys:
+    requests with the same keys (in the same order) and other values, one after another, each get
+    the diagnostics their own errors' translation gives (a legacy field's fix carries its value, an
+    annotated place's message may show it: those are not kept)."""
+    profile = load_profile(model)
+    assert profile is not None
+    load_all_rules()
+    schema_module._REMEMBERED.clear()
+    kept_objects = []
+
+    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(keys=st.lists(st.sampled_from(_KEYS), max_size=7, unique=True), data=st.data())
+    def agree(keys: list[str], data: Any) -> None:
+        for _ in range(3):  # the same keys, other values
+            request = {key: data.draw(_VALUES) for key in keys}
+            if "model" in request and data.draw(st.booleans()):
+                request["model"] = model
+            if not native_schema.reads_alike(request):
+                continue
+            sites = native_schema.confirmed_sites(request, profile)
+            if sites is None:
+                continue
+            found = _at_sites(sites, profile)
+            assert (None if found is None else _whole(found)) == _translated_at(sites, profile), request
+        kept_objects.extend(key for key in schema_module._REMEMBERED.get(profile.name, {}) if key[2] is dict)
+
+    agree()
+    assert kept_objects  # objects' findings were kept (and met again)
+    schema_module._REMEMBERED.clear()
+
+
+def test_an_objects_findings_are_kept_only_where_they_read_no_value() -> None:
+    """Not kept: a legacy field's finding (VL107), an annotated place's (voice_bindings, VL213);
+    kept: unknown and misplaced fields, a missing required field."""
+    profile = load_profile("wan2.7-reference-video")
+    assert profile is not None
+    load_all_rules()
+    base = {"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": ["https://example.com/a.png"]}
+
+    def kept_codes(request: dict[str, Any]) -> set[str]:
+        schema_module._REMEMBERED.clear()
+        sites = native_schema.confirmed_sites(request, profile)
+        assert sites is not None
+        _at_sites(sites, profile)
+        return {d.code for key, made in schema_module._REMEMBERED.get(profile.name, {}).items() if key[2] is dict
+                for d in made}
+
+    assert kept_codes({**base, "durration": 5}) == {"VL105"}
+    assert kept_codes({**base, "model_params": {"duration": 5}}) == {"VL106"}
+    assert kept_codes({"model": "wan2.7-reference-video", "image_urls": ["https://example.com/a.png"]}) == {"VL101"}
+    assert kept_codes({**base, "audio_url": "https://example.com/a.mp3"}) == set()
+    assert kept_codes({**base, "model_params": {"voice_bindings": {"image1": 5}}}) == set()
+    schema_module._REMEMBERED.clear()

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
 
 from vidlint.core.diagnostics import Diagnostic
-from vidlint.core.pointers import make_pointer, match_pattern, pattern_matches, split_pointer
+from vidlint.core.pointers import escape_pointer_token, make_pointer, match_pattern, pattern_matches, split_pointer
 from vidlint.probe.model import MediaProbe
 from vidlint.core.records import FrozenRecord, Record
 from vidlint.rules.registry import Finding, applying, by_name, derived, run_stage
@@ -185,8 +185,8 @@ class AssetPattern:
 
     def found_in(self, request: dict[str, Any]) -> Iterable[tuple[str, Any]]:
         """``match_pattern(request, self.pattern)``, the common shapes without its walk: the
-        named keys looked up in objects, then the value there or the items of a list there (their
-        pointers, ``/video_urls/0``, ..., kept from one request to the next)."""
+        named keys looked up in objects, then the value there, the items of a list there (their
+        pointers, ``/video_urls/0``, ..., kept from one request to the next) or of an object there."""
         node: Any = request
         for key in self.named:
             if type(node) is not dict:  # (a number may index an array: the walk's)
@@ -196,7 +196,11 @@ class AssetPattern:
             node = node[key]
         if not self.rest:
             return ((self.at, node),)
-        if self.rest != ("*",) or type(node) is not list:
+        if self.rest != ("*",):
+            return match_pattern(request, self.pattern)
+        if type(node) is dict:  # a map of references (voice_bindings): each key's pointer
+            return [(f"{self.at}/{escape_pointer_token(key)}", value) for key, value in node.items()]
+        if type(node) is not list:
             return match_pattern(request, self.pattern)
         pointers = self._item_pointers
         while len(pointers) < len(node):
@@ -207,10 +211,11 @@ class AssetPattern:
 class AssetPlan:
     """What the asset check reads of one model's data, worked out once per model (``registry.derived``)."""
 
-    __slots__ = ("patterns", "media", "overrides", "remote_rule", "remote_alone")
+    __slots__ = ("kinds", "patterns", "media", "overrides", "remote_rule", "remote_alone")
 
     def __init__(self, profile_meta: dict[str, Any]) -> None:
-        self.patterns = [AssetPattern(pattern, kind) for pattern, kind in (profile_meta.get("assets") or {}).items()]
+        self.kinds: dict[str, str] = profile_meta.get("assets") or {}  # pointer pattern -> image | video | audio | ...
+        self.patterns = [AssetPattern(pattern, kind) for pattern, kind in self.kinds.items()]
         self.media: dict[str, Any] = profile_meta.get("media") or {}
         self.overrides: list[dict[str, Any]] = profile_meta.get("media_overrides") or []
         # Whether VL502 is the only asset rule that can speak of a remote reference nothing read:
@@ -236,55 +241,55 @@ def check_assets(request: dict[str, Any], profile_meta: dict[str, Any], base_dir
     if not isinstance(request, dict):
         return diagnostics, facts
     plan: AssetPlan = derived(profile_meta, AssetPlan)
-    refs: list[tuple[str, str, AssetPattern]] = []  # (pointer, value, the pattern that found it)
-    for entry in plan.patterns:
-        if entry.field is not None and entry.field not in request:
-            continue
-        for pointer, value in entry.found_in(request):
-            if isinstance(value, str) and value.strip():
-                refs.append((pointer, value, entry))
-            elif entry.pattern == "/video_urls/*":
-                facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
     asset_maps = options.asset_maps
     remote_results: dict[str, Any] = {}
     if options.session is not None:  # --online: probe this request's http(s) assets, several at once
-        remote_results = options.session.probe_all(value for _, value, _ in refs
-                                                   if resolve(value, base_dir, asset_maps).how == "remote")
+        remote_results = options.session.probe_all(ref.value for ref in iter_asset_refs(request, plan.kinds)
+                                                   if resolve(ref.value, base_dir, asset_maps).how == "remote")
+    shortcut = plan.remote_alone
     remote_rule = plan.remote_rule if plan.remote_rule.code not in skip else None
-    for pointer, value, entry in refs:
-        kind = entry.kind
-        input_video = entry.bills and pointer.startswith("/video_urls/")
-        if plan.remote_alone and value not in remote_results and (scheme := remote_scheme(value, asset_maps)):
-            # nothing reads it and only VL502 can speak of it: that rule's finding, as run_stage would give it
-            if remote_rule is not None:
-                diagnostics.append(remote_rule.emit(label(value) + entry.remote_message[scheme], pointer,
-                                                    NOT_FETCHED_HINT))
-            assets.append({"pointer": pointer, "kind": kind, "resolution": "remote", "path": None, "probe": None})
-            if input_video:
-                facts["complete"] = False
+    for entry in plan.patterns:  # one pass over the references (no list of them made first)
+        if entry.field is not None and entry.field not in request:
             continue
-        resolution = resolve(value, base_dir, asset_maps)
-        ref = AssetRef(pointer, value, kind)
-        ctx = AssetContext(ref, resolution, limits_for(ref, plan.media.get(kind) or {}, plan.overrides, request))
-        if resolution.path is not None:
-            ctx.probe = options.probe_cache().probe(resolution.path)
-        elif value in remote_results:
-            result = remote_results[value]
-            ctx.resolution = resolution = Resolution("online", scheme=resolution.scheme)
-            ctx.probe = result.probe
-            if result.error is not None:
-                diagnostics.append(remote_problem(result.error, pointer, ctx.label))
-        diagnostics.extend(run_stage("asset", ctx, profile_meta, skip, unread=ctx.probe is None))
-        if ctx.probe is not None and ctx.probe.ok:
-            diagnostics.extend(run_stage("media", ctx, profile_meta, skip))
-        assets.append({"pointer": pointer, "kind": kind, "resolution": resolution.how, "path": resolution.path,
-                       "probe": ctx.probe.to_json() if ctx.probe else None})
-        if input_video:
-            probe = ctx.probe
-            if probe is not None and probe.ok and probe.kind == "video" and probe.duration is not None:
-                facts["input_video_seconds"] = round(facts["input_video_seconds"] + probe.duration, 3)
-            else:
-                facts["complete"] = False
+        kind = entry.kind
+        for pointer, value in entry.found_in(request):
+            input_video = entry.bills and pointer.startswith("/video_urls/")
+            if shortcut and isinstance(value, str) and (scheme := remote_scheme(value, asset_maps)) \
+                    and value not in remote_results:  # (an http(s) uri is not blank)
+                # nothing reads it and only VL502 can speak of it: that rule's finding, as run_stage would give it
+                if remote_rule is not None:
+                    diagnostics.append(remote_rule.emit(label(value) + entry.remote_message[scheme], pointer,
+                                                        NOT_FETCHED_HINT))
+                assets.append({"pointer": pointer, "kind": kind, "resolution": "remote", "path": None, "probe": None})
+                if input_video:
+                    facts["complete"] = False
+                continue
+            if not (isinstance(value, str) and value.strip()):
+                if entry.pattern == "/video_urls/*":
+                    facts["complete"] = False  # a blank video reference: the billed input seconds are unknown
+                continue
+            resolution = resolve(value, base_dir, asset_maps)
+            ref = AssetRef(pointer, value, kind)
+            ctx = AssetContext(ref, resolution, limits_for(ref, plan.media.get(kind) or {}, plan.overrides, request))
+            if resolution.path is not None:
+                ctx.probe = options.probe_cache().probe(resolution.path)
+            elif value in remote_results:
+                result = remote_results[value]
+                ctx.resolution = resolution = Resolution("online", scheme=resolution.scheme)
+                ctx.probe = result.probe
+                if result.error is not None:
+                    diagnostics.append(remote_problem(result.error, pointer, ctx.label))
+            diagnostics.extend(run_stage("asset", ctx, profile_meta, skip, unread=ctx.probe is None))
+            if ctx.probe is not None and ctx.probe.ok:
+                diagnostics.extend(run_stage("media", ctx, profile_meta, skip))
+            assets.append({"pointer": pointer, "kind": kind, "resolution": resolution.how, "path": resolution.path,
+                           "probe": ctx.probe.to_json() if ctx.probe else None})
+            if input_video:
+                probe = ctx.probe
+                if probe is not None and probe.ok and probe.kind == "video" and probe.duration is not None:
+                    facts["input_video_seconds"] = round(facts["input_video_seconds"] + probe.duration, 3)
+                else:
+                    facts["complete"] = False
     return diagnostics, facts
 
 

@@ -25,7 +25,7 @@ from vidlint.core.pointers import make_pointer
 from vidlint.core.wording import label, show
 from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
 from vidlint.rules.registry import RULES, Finding, Rule, load_all_rules
-from vidlint.rules.schema import TRANSLATES, other_violation, truncated_text
+from vidlint.rules.schema import KEYS_ONLY, TRANSLATES, other_violation, truncated_text
 
 _VALIDATORS: dict[str, Any] = {}
 forget_with_models(_VALIDATORS.clear)
@@ -229,7 +229,10 @@ def _at_sites(sites: list[native_schema.Site], profile: ModelProfile) -> list[Di
     its node and one value alone (``leaf_errors``) of a scalar value (a text of at most 100
     characters) read the same wherever they are met: their diagnostics are kept per model under
     the place (its plan and instance path) and the value (a float by its ``repr``: ``0.0`` and
-    ``-0.0`` are equal and shown apart; the type too: ``1``, ``1.0`` and ``true``)."""
+    ``-0.0`` are equal and shown apart; the type too: ``1``, ``1.0`` and ``true``). So are those
+    of an object's ``additionalProperties`` or ``required`` under its keys, in order, where every
+    finding is one that reads the keys alone (``rules.schema.KEYS_ONLY``: not VL107, whose fix
+    carries the value; not an annotated place's)."""
     known = _REMEMBERED.get(profile.name)
     if known is None:
         known = _REMEMBERED[profile.name] = {}
@@ -241,6 +244,9 @@ def _at_sites(sites: list[native_schema.Site], profile: ModelProfile) -> list[Di
         if site.plan.keyword in LEAF_KEYWORDS and (kind in _SCALARS or kind is float) and not (
                 kind is str and len(value) > 100):
             key = (site.plan, site.instance_path, kind, repr(value) if kind is float else value)
+        elif kind is dict and site.plan.keyword in _OF_KEYS:
+            key = (site.plan, site.instance_path, kind, tuple(value))
+        if key is not None:
             remembered = known.get(key)
             if remembered is not None:
                 found += remembered
@@ -249,10 +255,21 @@ def _at_sites(sites: list[native_schema.Site], profile: ModelProfile) -> list[Di
         if errors is None:
             return None
         made = tuple(declared.emit_finding(finding) for error in errors for declared, finding in _translated(error, profile))
-        if key is not None and len(known) < REMEMBERED_PER_MODEL:
+        if key is not None and len(known) < REMEMBERED_PER_MODEL and (kind is not dict or _of_keys(errors, made, profile)):
             known[key] = made
         found += made
     return found
+
+
+_OF_KEYS = frozenset({"additionalProperties", "required"})  # an object's keywords whose errors its keys decide
+
+
+def _of_keys(errors: list[Any], made: tuple[Diagnostic, ...], profile: ModelProfile) -> bool:
+    """Whether the diagnostics ``made`` of an object's ``errors`` depend on its keys alone: each
+    error's place unannotated (an annotation's rule or message may read the values), each
+    diagnostic of a translation that reads only the keys."""
+    return all("code" not in _place(error, profile).notes for error in errors) and all(
+        diagnostic.code in KEYS_ONLY for diagnostic in made)
 
 
 def _translated(error: Any, profile: ModelProfile) -> tuple[tuple[Rule, Finding], ...]:

@@ -436,3 +436,8 @@ TRANSLATES: dict[str, tuple[Rule, ...]] = {
     "pattern": (bad_string,),
     "format": (bad_string,),
 }
+
+# The codes of the translations above whose findings depend only on which keys an object has,
+# in order, never on their values (the schema stage keeps such findings per place and keys).
+# Not VL107: its fix carries the legacy field's value.
+KEYS_ONLY = frozenset({missing_field.code, unknown_field.code, misplaced_field.code})
