@@ -240,3 +240,98 @@ def test_a_file_read_short_by_its_file_system_is_read_whole(tmp_path, monkeypatc
     real_read = os.read
     monkeypatch.setattr(load.os, "read", lambda fd, n: real_read(fd, min(n, 7)))
     assert read_source(Source("r.json", str(tmp_path / "r.json"), False)) == content
+
+
+# --- a file its folder's listing calls regular: its size from lseek, one pread, no stat ----------
+
+
+def _counting_preads(monkeypatch: pytest.MonkeyPatch, size_said: int | None = None) -> tuple[list[int], list[int]]:
+    """(pread lengths asked, fstat calls made); ``size_said``: what lseek to the end answers."""
+    import vidlint.load as load
+
+    preads: list[int] = []
+    fstats: list[int] = []
+    real_pread, real_fstat, real_lseek = os.pread, os.fstat, os.lseek
+
+    def pread(fd: int, n: int, offset: int) -> bytes:
+        preads.append(n)
+        return real_pread(fd, n, offset)
+
+    def fstat(fd: int) -> os.stat_result:
+        fstats.append(fd)
+        return real_fstat(fd)
+
+    def lseek(fd: int, position: int, how: int) -> int:
+        moved = real_lseek(fd, position, how)
+        return size_said if size_said is not None and how == os.SEEK_END else moved
+
+    monkeypatch.setattr(load, "_PREAD", pread)
+    monkeypatch.setattr(load.os, "fstat", fstat)
+    monkeypatch.setattr(load.os, "lseek", lseek)
+    return preads, fstats
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="pread is POSIX")
+def test_walked_and_named_regular_files_are_said_so(tmp_path, monkeypatch):
+    (tmp_path / "a.json").write_text("{}")
+    (tmp_path / "b.json").symlink_to(tmp_path / "a.json")
+    (tmp_path / "c.json").write_text("[]")
+    os.mkfifo(tmp_path / "f.json")
+    monkeypatch.chdir(tmp_path)
+    walked, _ = discover(["."])
+    assert {s.display: s.regular for s in walked} == {"a.json": True, "c.json": True, "f.json": False}  # b: a again
+    named, _ = discover(["b.json", "f.json"])
+    assert [(s.display, s.regular) for s in named] == [("b.json", True), ("f.json", False)]
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="pread is POSIX")
+@pytest.mark.parametrize("content", [b"{}", b'{"model": "x"}\n', bytes(range(256)) * 300])
+def test_a_regular_file_is_read_with_one_pread_and_no_stat(tmp_path, monkeypatch, content):
+    from vidlint.load import read_source
+
+    (tmp_path / "r.json").write_bytes(content)
+    monkeypatch.chdir(tmp_path)
+    [source], _ = discover(["."])
+    preads, fstats = _counting_preads(monkeypatch)
+    assert read_source(source) == content
+    assert preads == [len(content) + 1] and fstats == []
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="pread is POSIX")
+@pytest.mark.parametrize("said", [0, 1, 10, 100, 102, 5000, 64 * 1024 * 1024 + 1])
+def test_a_regular_file_whose_size_is_not_what_lseek_said_is_read_the_checked_way(tmp_path, monkeypatch, said):
+    """Grown, cut or says 0 (like /proc's files) between lseek and pread: the offset goes back
+    to the start and the checked way (fstat, read to the end) reads the whole file."""
+    from vidlint.load import read_source
+
+    content = b'{"prompt": "' + b"x" * 87 + b'"}\n'  # 102 bytes
+    (tmp_path / "r.json").write_bytes(content)
+    monkeypatch.chdir(tmp_path)
+    [source], _ = discover(["."])
+    preads, fstats = _counting_preads(monkeypatch, said)
+    assert read_source(source) == content
+    assert len(fstats) == (0 if said == len(content) else 1)
+    assert preads == ([said + 1] if 0 < said <= 64 * 1024 * 1024 else [])
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="pread is POSIX")
+def test_what_is_no_longer_a_regular_file_is_said_as_before(tmp_path, monkeypatch):
+    """A source listed as regular that is by now a FIFO or a folder, or an empty file: the
+    checked way says what it is, as for any other source; without pread, the checked way."""
+    import vidlint.load as load
+    from vidlint.load import PathError, Source, read_source
+
+    os.mkfifo(tmp_path / "fifo.json")
+    (tmp_path / "folder.json").mkdir()
+    (tmp_path / "empty.json").write_bytes(b"")
+    for name, said in (("fifo.json", "not a regular file"), ("folder.json", "is a directory")):
+        with pytest.raises(PathError, match=said):
+            read_source(Source(name, str(tmp_path / name), False, True, str(tmp_path), True))
+    assert read_source(Source("empty.json", str(tmp_path / "empty.json"), False, True, None, True)) == b""
+    monkeypatch.setattr(load, "_PREAD", None)
+    (tmp_path / "r.json").write_bytes(b"{}")
+    preads, fstats = [], []
+    real_fstat = os.fstat
+    monkeypatch.setattr(load.os, "fstat", lambda fd: fstats.append(fd) or real_fstat(fd))
+    assert read_source(Source("r.json", str(tmp_path / "r.json"), False, True, None, True)) == b"{}"
+    assert len(fstats) == 1
