@@ -148,14 +148,14 @@ def _walk(top: str, device: int | None, extra_excludes: tuple[str, ...], errors:
                     folders.append(entry)
             elif name.endswith(REQUEST_SUFFIXES) and not name.startswith(".") \
                     and not excludes.matches_entry(name, prefix + name):
-                if device is None or _is_symlink(entry, True):
-                    identity = file_identity(entry.path)
+                regular = _is_regular(entry)  # (and so no symlink)
+                if device is not None and (regular or not _is_symlink(entry, True)):
+                    identity: object = (device, entry.inode())
                 else:
-                    identity = (device, entry.inode())
+                    identity = file_identity(entry.path)
                 if identity not in seen:
                     seen.add(identity)
-                    found.append(Source(shown + name, entry.path, name.endswith(".jsonl"), True, folder,
-                                        _is_regular(entry)))
+                    found.append(Source(shown + name, entry.path, name.endswith(".jsonl"), True, folder, regular))
         for entry in folders:
             try:
                 below: int | None = entry.stat().st_dev
