@@ -223,8 +223,7 @@ def _named_excluded(path: str, globs: list[Glob]) -> bool:
 
 def _is_jsonl(path: str) -> bool:
     """Whether the file's suffix is ``.jsonl`` (``Path.suffix``: a name that is only the suffix has none)."""
-    name = os.path.basename(path)
-    return name.endswith(".jsonl") and name != ".jsonl"
+    return path.endswith(".jsonl") and os.path.basename(path) != ".jsonl"
 
 
 def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
@@ -252,7 +251,7 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
             display = _display(location)
             regular = info is not None and stat.S_ISREG(info.st_mode)
             sources.append(Source(location if display == location else display, location, _is_jsonl(location),
-                                  regular=regular))
+                                  False, None, regular))
 
     def walk(folder: str, info: os.stat_result | None) -> None:
         sources.extend(_walk(folder, info.st_dev if info is not None else None, extra_excludes, errors, seen))
