@@ -335,3 +335,25 @@ def test_what_is_no_longer_a_regular_file_is_said_as_before(tmp_path, monkeypatc
     monkeypatch.setattr(load.os, "fstat", lambda fd: fstats.append(fd) or real_fstat(fd))
     assert read_source(Source("r.json", str(tmp_path / "r.json"), False, True, None, True)) == b"{}"
     assert len(fstats) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="pread is POSIX")
+@given(content=st.binary(max_size=3000), said=st.one_of(st.none(), st.integers(0, 4000)))
+def test_the_regular_way_reads_what_the_checked_way_reads(tmp_path_factory, content, said):
+    """Property: whatever the file holds and whatever lseek says of its size, a source read as
+    regular gives the bytes the checked way (fstat, read) gives."""
+    import vidlint.load as load
+    from vidlint.load import Source, read_source
+
+    path = tmp_path_factory.mktemp("read") / "r.json"
+    path.write_bytes(content)
+    real_lseek = os.lseek
+
+    def lseek(fd: int, position: int, how: int) -> int:
+        moved = real_lseek(fd, position, how)
+        return said if said is not None and how == os.SEEK_END else moved
+
+    checked = read_source(Source("r.json", str(path), False))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(load.os, "lseek", lseek)
+        assert read_source(Source("r.json", str(path), False, True, None, True)) == checked == content
