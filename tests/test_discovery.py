@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vidlint.core.globs import GlobSet, compile_glob
-from vidlint.load import DEFAULT_EXCLUDES, REQUEST_SUFFIXES, SKIPPED_DIRS, discover
+from vidlint.load import DEFAULT_EXCLUDES, LISTED_NAMES, REQUEST_SUFFIXES, SKIPPED_DIRS, discover
 
 
 def reference(args: list[str], excludes: tuple[str, ...] = ()) -> list[tuple[str, str, bool, bool]]:
@@ -357,3 +357,68 @@ def test_the_regular_way_reads_what_the_checked_way_reads(tmp_path_factory, cont
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(load.os, "lseek", lseek)
         assert read_source(Source("r.json", str(path), False, True, None, True)) == checked == content
+
+
+# --- many files named in one folder: the folder listed once instead of a stat each ------------
+
+
+def _named_tree(root: Path, files: int) -> list[str]:
+    """A folder of ``files`` requests and the cases a listing must leave to stat: a symlink to a
+    file and one to a folder, a hard link, a folder and a FIFO named like requests, a missing
+    name, the same file named twice and spelled two ways, a glob, stdin, a subfolder's files."""
+    (root / "sub").mkdir()
+    for i in range(files):
+        (root / f"r{i:04}.json").write_text("{}")
+    for i in range(LISTED_NAMES):
+        (root / "sub" / f"s{i:03}.jsonl").write_text("{}\n")
+    (root / "alias.json").symlink_to(root / "r0001.json")
+    (root / "folder-link.json").symlink_to(root / "sub")
+    os.link(root / "r0002.json", root / "hard.json")
+    (root / "dir.json").mkdir()
+    os.mkfifo(root / "fifo.json")
+    names = [f"r{i:04}.json" for i in range(files)] + [f"sub/s{i:03}.jsonl" for i in range(LISTED_NAMES)]
+    return names + ["alias.json", "folder-link.json", "hard.json", "dir.json", "fifo.json", "missing.json",
+                    "r0003.json", "./r0004.json", "sub/../r0005.json", "r000[67].json", "-"]
+
+
+@pytest.mark.parametrize("files", [LISTED_NAMES + 5, 2000])
+def test_named_files_listed_are_the_files_stat_finds(tmp_path, monkeypatch, files):
+    import vidlint.load as load
+
+    names = _named_tree(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    listed = discover(names, ("sub/s001.jsonl",))
+    assert len(load._listed_identities(names)) >= files - 2  # the folder was listed
+    monkeypatch.setattr(load, "LISTED_NAMES", 10**9)
+    assert load._listed_identities(names) == {}
+    assert listed == discover(names, ("sub/s001.jsonl",))
+
+
+def test_a_listed_folder_is_not_stat_ed_file_by_file(tmp_path, monkeypatch):
+    import vidlint.load as load
+
+    names = [f"r{i:03}.json" for i in range(LISTED_NAMES)]
+    for name in names:
+        (tmp_path / name).write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    stats: list[str] = []
+    real_stat = os.stat
+    monkeypatch.setattr(load.os, "stat", lambda path, *a, **k: stats.append(path) or real_stat(path, *a, **k))
+    sources, errors = discover(names)
+    assert [s.display for s in sources] == names and errors == [] and all(s.regular for s in sources)
+    assert stats == ["."]
+
+
+def test_a_long_listing_for_a_few_names_is_given_up(tmp_path, monkeypatch):
+    """64 files named in a folder of 3,000: the listing stops after 4 x 64 + 1,024 entries, and
+    the named files it did not reach are stat'ed: the same sources."""
+    import vidlint.load as load
+
+    for i in range(3000):
+        (tmp_path / f"r{i:04}.json").write_text("{}")
+    names = [f"r{i:04}.json" for i in range(0, 3000, 3000 // LISTED_NAMES)][:LISTED_NAMES]
+    monkeypatch.chdir(tmp_path)
+    assert len(load._listed_identities(names)) < LISTED_NAMES
+    listed = discover(names)
+    monkeypatch.setattr(load, "LISTED_NAMES", 10**9)
+    assert listed == discover(names)

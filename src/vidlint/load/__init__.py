@@ -226,6 +226,40 @@ def _is_jsonl(path: str) -> bool:
     return path.endswith(".jsonl") and os.path.basename(path) != ".jsonl"
 
 
+LISTED_NAMES = 64  # files named in one folder from which that folder is listed once instead of a stat each
+
+
+def _listed_identities(args: list[str]) -> dict[str, object]:
+    """The identities (``file_identity``'s) of the named files that their folder's listing calls
+    regular files (not symlinks), for each folder named ``LISTED_NAMES`` times or more: one
+    listing instead of a ``stat`` each (~1.5 us a file against ~3-5, most of it the
+    ``stat_result``), the walk's way (the folder's device and the entry's inode: the same
+    numbers as ``stat``'s on local file systems). A listing much longer than what was named in
+    it is given up where it stands (its files not found are ``stat``ed as before)."""
+    by_folder: dict[str, dict[str, str]] = {}  # folder -> name -> the argument (one of them: the others are stat'ed)
+    for arg in args:
+        folder, name = os.path.split(arg) if "/" in arg or os.sep in arg else ("", arg)
+        by_folder.setdefault(folder, {})[name] = arg
+    found: dict[str, object] = {}
+    for folder, names in by_folder.items():
+        if len(names) < LISTED_NAMES:
+            continue
+        left = 4 * len(names) + 1024  # entries read at most
+        try:
+            device = os.stat(folder or ".").st_dev
+            with os.scandir(folder or ".") as listing:
+                for entry in listing:
+                    named = names.get(entry.name)
+                    if named is not None and entry.is_file(follow_symlinks=False):
+                        found[named] = (device, entry.inode())
+                    left -= 1
+                    if not left:
+                        break
+        except OSError:  # not a folder, gone, unreadable: its files not found yet are stat'ed
+            continue
+    return found
+
+
 def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
              stdin_jsonl: bool = False, skip: Iterable[object] = ()) -> tuple[list[Source], list[str]]:
     """Expand files, folders, globs and ``-`` into sources (stable order, no duplicates).
@@ -244,21 +278,27 @@ def discover(args: list[str], extra_excludes: tuple[str, ...] = (),
     errors: list[str] = []
     seen: set[object] = set(skip)
 
-    def add(location: str, info: os.stat_result | None = None) -> None:
-        key = file_identity(location, info)
+    def add(location: str, info: os.stat_result | None = None, listed: object = None) -> None:
+        key = listed if listed is not None else file_identity(location, info)
         if key not in seen:
             seen.add(key)
             display = _display(location)
-            regular = info is not None and stat.S_ISREG(info.st_mode)
+            regular = listed is not None or (info is not None and stat.S_ISREG(info.st_mode))
             sources.append(Source(location if display == location else display, location, _is_jsonl(location),
                                   False, None, regular))
 
     def walk(folder: str, info: os.stat_result | None) -> None:
         sources.extend(_walk(folder, info.st_dev if info is not None else None, extra_excludes, errors, seen))
 
+    listed = _listed_identities(args) if len(args) >= LISTED_NAMES else {}
     for arg in args:
         if arg == "-":
             sources.append(Source("<stdin>", None, stdin_jsonl))
+            continue
+        identity = listed.get(arg)
+        if identity is not None:  # a regular file, said by its folder's listing
+            if not (named_excludes and _named_excluded(arg, named_excludes)):
+                add(arg, None, identity)
             continue
         if not arg or arg.endswith(("/", "/.", os.sep)):  # as pathlib reads them: "" is ".", "r.json/" is "r.json"
             arg = str(Path(arg))
