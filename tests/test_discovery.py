@@ -406,7 +406,7 @@ def test_a_listed_folder_is_not_stat_ed_file_by_file(tmp_path, monkeypatch):
     monkeypatch.setattr(load.os, "stat", lambda path, *a, **k: stats.append(path) or real_stat(path, *a, **k))
     sources, errors = discover(names)
     assert [s.display for s in sources] == names and errors == [] and all(s.regular for s in sources)
-    assert stats == ["."]
+    assert stats[0] == "." and stats[1] in names and len(stats) == 2  # the folder, and one file to confirm
 
 
 def test_a_long_listing_for_a_few_names_is_given_up(tmp_path, monkeypatch):
@@ -422,3 +422,23 @@ def test_a_long_listing_for_a_few_names_is_given_up(tmp_path, monkeypatch):
     listed = discover(names)
     monkeypatch.setattr(load, "LISTED_NAMES", 10**9)
     assert listed == discover(names)
+
+
+def test_a_listing_whose_numbers_are_not_stat_s_is_not_used(tmp_path, monkeypatch):
+    """Where a folder's listing gives other inode numbers than stat (some FUSE file systems),
+    its files are stat'ed: the configuration in use, named among them, is still left out."""
+    import vidlint.load as load
+
+    names = [f"r{i:03}.json" for i in range(LISTED_NAMES)]
+    for name in names:
+        (tmp_path / name).write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    skip = [load.file_identity("r007.json")]
+    assert len(load._listed_identities(names)) == LISTED_NAMES
+    real_identity = load.file_identity
+    monkeypatch.setattr(load, "file_identity", lambda path, info=None: ("other", *real_identity(path, info)[1:])
+                        if info is None else real_identity(path, info))
+    assert load._listed_identities(names) == {}
+    monkeypatch.setattr(load, "file_identity", real_identity)
+    sources, _ = discover(names, (), False, skip)
+    assert "r007.json" not in [s.display for s in sources] and len(sources) == LISTED_NAMES - 1

@@ -234,8 +234,9 @@ def _listed_identities(args: list[str]) -> dict[str, object]:
     regular files (not symlinks), for each folder named ``LISTED_NAMES`` times or more: one
     listing instead of a ``stat`` each (~1.5 us a file against ~3-5, most of it the
     ``stat_result``), the walk's way (the folder's device and the entry's inode: the same
-    numbers as ``stat``'s on local file systems). A listing much longer than what was named in
-    it is given up where it stands (its files not found are ``stat``ed as before)."""
+    numbers as ``stat``'s on local file systems, which one ``stat`` a folder confirms). A
+    listing much longer than what was named in it is given up where it stands (its files not
+    found are ``stat``ed as before)."""
     by_folder: dict[str, dict[str, str]] = {}  # folder -> name -> the argument (one of them: the others are stat'ed)
     for arg in args:
         folder, name = os.path.split(arg) if "/" in arg or os.sep in arg else ("", arg)
@@ -245,18 +246,22 @@ def _listed_identities(args: list[str]) -> dict[str, object]:
         if len(names) < LISTED_NAMES:
             continue
         left = 4 * len(names) + 1024  # entries read at most
+        here: dict[str, object] = {}
         try:
             device = os.stat(folder or ".").st_dev
             with os.scandir(folder or ".") as listing:
                 for entry in listing:
                     named = names.get(entry.name)
                     if named is not None and entry.is_file(follow_symlinks=False):
-                        found[named] = (device, entry.inode())
+                        here[named] = (device, entry.inode())
                     left -= 1
                     if not left:
                         break
         except OSError:  # not a folder, gone, unreadable: its files not found yet are stat'ed
-            continue
+            pass
+        # one file stat'ed: the listing's numbers are stat's here (some FUSE file systems differ)
+        if here and file_identity(next(iter(here))) == next(iter(here.values())):
+            found.update(here)
     return found
 
 
