@@ -386,14 +386,15 @@ _PREAD = getattr(os, "pread", None)  # not on Windows
 
 
 def _read_regular(fd: int) -> bytes | None:
-    """The bytes of a file its folder's listing called regular, read without a ``stat_result``
-    (its ~20 fields, times as floats, were ~2 us of the ~7 a file took): the size from
-    ``lseek``, then one ``pread`` of it plus one byte, which gives exactly the size for the
-    whole file (as in ``_read_checked``). None when it is not that simple (no size, an empty
+    """The bytes of a file its folder's listing (or a named file's ``stat``) called regular, read
+    without a ``stat_result`` (its ~20 fields, times as floats, were ~2 us of the ~7 a file
+    took): the size from ``lseek``, then one ``pread`` of it plus one byte, which gives exactly
+    the size for the whole file (as in ``_read_checked``). None when it is not that simple (no size, an empty
     file, one past the limit, one that grew or reads short, a ``lseek`` refused, no ``pread``
     here), with the file offset back at the start: ``_read_checked`` reads it and says what it
-    is. (The listing is trusted for what the file is: a file replaced by a device after the
-    folder was listed and before it is read would be read as one.)"""
+    is. (What was said is trusted: a file replaced by a block device after the folder was
+    listed and before it is read would be read as one; a FIFO, a folder or a character device
+    such as ``/dev/null``, whose size says 0, goes the checked way.)"""
     if _PREAD is None:
         return None
     try:
