@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vidlint.core.globs import GlobSet, compile_glob
-from vidlint.load import DEFAULT_EXCLUDES, REQUEST_SUFFIXES, SKIPPED_DIRS, discover
+from vidlint.load import DEFAULT_EXCLUDES, LISTED_NAMES, REQUEST_SUFFIXES, SKIPPED_DIRS, discover
 
 
 def reference(args: list[str], excludes: tuple[str, ...] = ()) -> list[tuple[str, str, bool, bool]]:
@@ -240,3 +240,205 @@ def test_a_file_read_short_by_its_file_system_is_read_whole(tmp_path, monkeypatc
     real_read = os.read
     monkeypatch.setattr(load.os, "read", lambda fd, n: real_read(fd, min(n, 7)))
     assert read_source(Source("r.json", str(tmp_path / "r.json"), False)) == content
+
+
+# --- a file its folder's listing calls regular: its size from lseek, one pread, no stat ----------
+
+
+def _counting_preads(monkeypatch: pytest.MonkeyPatch, size_said: int | None = None) -> tuple[list[int], list[int]]:
+    """(pread lengths asked, fstat calls made); ``size_said``: what lseek to the end answers."""
+    import vidlint.load as load
+
+    preads: list[int] = []
+    fstats: list[int] = []
+    real_pread, real_fstat, real_lseek = os.pread, os.fstat, os.lseek
+
+    def pread(fd: int, n: int, offset: int) -> bytes:
+        preads.append(n)
+        return real_pread(fd, n, offset)
+
+    def fstat(fd: int) -> os.stat_result:
+        fstats.append(fd)
+        return real_fstat(fd)
+
+    def lseek(fd: int, position: int, how: int) -> int:
+        moved = real_lseek(fd, position, how)
+        return size_said if size_said is not None and how == os.SEEK_END else moved
+
+    monkeypatch.setattr(load, "_PREAD", pread)
+    monkeypatch.setattr(load.os, "fstat", fstat)
+    monkeypatch.setattr(load.os, "lseek", lseek)
+    return preads, fstats
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="pread is POSIX")
+def test_walked_and_named_regular_files_are_said_so(tmp_path, monkeypatch):
+    (tmp_path / "a.json").write_text("{}")
+    (tmp_path / "b.json").symlink_to(tmp_path / "a.json")
+    (tmp_path / "c.json").write_text("[]")
+    os.mkfifo(tmp_path / "f.json")
+    monkeypatch.chdir(tmp_path)
+    walked, _ = discover(["."])
+    assert {s.display: s.regular for s in walked} == {"a.json": True, "c.json": True, "f.json": False}  # b: a again
+    named, _ = discover(["b.json", "f.json"])
+    assert [(s.display, s.regular) for s in named] == [("b.json", True), ("f.json", False)]
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="pread is POSIX")
+@pytest.mark.parametrize("content", [b"{}", b'{"model": "x"}\n', bytes(range(256)) * 300])
+def test_a_regular_file_is_read_with_one_pread_and_no_stat(tmp_path, monkeypatch, content):
+    from vidlint.load import read_source
+
+    (tmp_path / "r.json").write_bytes(content)
+    monkeypatch.chdir(tmp_path)
+    [source], _ = discover(["."])
+    preads, fstats = _counting_preads(monkeypatch)
+    assert read_source(source) == content
+    assert preads == [len(content) + 1] and fstats == []
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="pread is POSIX")
+@pytest.mark.parametrize("said", [0, 1, 10, 100, 102, 5000, 64 * 1024 * 1024 + 1])
+def test_a_regular_file_whose_size_is_not_what_lseek_said_is_read_the_checked_way(tmp_path, monkeypatch, said):
+    """Grown, cut or says 0 (like /proc's files) between lseek and pread: the offset goes back
+    to the start and the checked way (fstat, read to the end) reads the whole file."""
+    from vidlint.load import read_source
+
+    content = b'{"prompt": "' + b"x" * 87 + b'"}\n'  # 102 bytes
+    (tmp_path / "r.json").write_bytes(content)
+    monkeypatch.chdir(tmp_path)
+    [source], _ = discover(["."])
+    preads, fstats = _counting_preads(monkeypatch, said)
+    assert read_source(source) == content
+    assert len(fstats) == (0 if said == len(content) else 1)
+    assert preads == ([said + 1] if 0 < said <= 64 * 1024 * 1024 else [])
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="pread is POSIX")
+def test_what_is_no_longer_a_regular_file_is_said_as_before(tmp_path, monkeypatch):
+    """A source listed as regular that is by now a FIFO or a folder, or an empty file: the
+    checked way says what it is, as for any other source; without pread, the checked way."""
+    import vidlint.load as load
+    from vidlint.load import PathError, Source, read_source
+
+    os.mkfifo(tmp_path / "fifo.json")
+    (tmp_path / "folder.json").mkdir()
+    (tmp_path / "empty.json").write_bytes(b"")
+    for name, said in (("fifo.json", "not a regular file"), ("folder.json", "is a directory")):
+        with pytest.raises(PathError, match=said):
+            read_source(Source(name, str(tmp_path / name), False, True, str(tmp_path), True))
+    assert read_source(Source("empty.json", str(tmp_path / "empty.json"), False, True, None, True)) == b""
+    monkeypatch.setattr(load, "_PREAD", None)
+    (tmp_path / "r.json").write_bytes(b"{}")
+    preads, fstats = [], []
+    real_fstat = os.fstat
+    monkeypatch.setattr(load.os, "fstat", lambda fd: fstats.append(fd) or real_fstat(fd))
+    assert read_source(Source("r.json", str(tmp_path / "r.json"), False, True, None, True)) == b"{}"
+    assert len(fstats) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "pread"), reason="pread is POSIX")
+@given(content=st.binary(max_size=3000), said=st.one_of(st.none(), st.integers(0, 4000)))
+def test_the_regular_way_reads_what_the_checked_way_reads(tmp_path_factory, content, said):
+    """Property: whatever the file holds and whatever lseek says of its size, a source read as
+    regular gives the bytes the checked way (fstat, read) gives."""
+    import vidlint.load as load
+    from vidlint.load import Source, read_source
+
+    path = tmp_path_factory.mktemp("read") / "r.json"
+    path.write_bytes(content)
+    real_lseek = os.lseek
+
+    def lseek(fd: int, position: int, how: int) -> int:
+        moved = real_lseek(fd, position, how)
+        return said if said is not None and how == os.SEEK_END else moved
+
+    checked = read_source(Source("r.json", str(path), False))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(load.os, "lseek", lseek)
+        assert read_source(Source("r.json", str(path), False, True, None, True)) == checked == content
+
+
+# --- many files named in one folder: the folder listed once instead of a stat each ------------
+
+
+def _named_tree(root: Path, files: int) -> list[str]:
+    """A folder of ``files`` requests and the cases a listing must leave to stat: a symlink to a
+    file and one to a folder, a hard link, a folder and a FIFO named like requests, a missing
+    name, the same file named twice and spelled two ways, a glob, stdin, a subfolder's files."""
+    (root / "sub").mkdir()
+    for i in range(files):
+        (root / f"r{i:04}.json").write_text("{}")
+    for i in range(LISTED_NAMES):
+        (root / "sub" / f"s{i:03}.jsonl").write_text("{}\n")
+    (root / "alias.json").symlink_to(root / "r0001.json")
+    (root / "folder-link.json").symlink_to(root / "sub")
+    os.link(root / "r0002.json", root / "hard.json")
+    (root / "dir.json").mkdir()
+    os.mkfifo(root / "fifo.json")
+    names = [f"r{i:04}.json" for i in range(files)] + [f"sub/s{i:03}.jsonl" for i in range(LISTED_NAMES)]
+    return names + ["alias.json", "folder-link.json", "hard.json", "dir.json", "fifo.json", "missing.json",
+                    "r0003.json", "./r0004.json", "sub/../r0005.json", "r000[67].json", "-"]
+
+
+@pytest.mark.parametrize("files", [LISTED_NAMES + 5, 2000])
+def test_named_files_listed_are_the_files_stat_finds(tmp_path, monkeypatch, files):
+    import vidlint.load as load
+
+    names = _named_tree(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    listed = discover(names, ("sub/s001.jsonl",))
+    assert len(load._listed_identities(names)) >= files - 2  # the folder was listed
+    monkeypatch.setattr(load, "LISTED_NAMES", 10**9)
+    assert load._listed_identities(names) == {}
+    assert listed == discover(names, ("sub/s001.jsonl",))
+
+
+def test_a_listed_folder_is_not_stat_ed_file_by_file(tmp_path, monkeypatch):
+    import vidlint.load as load
+
+    names = [f"r{i:03}.json" for i in range(LISTED_NAMES)]
+    for name in names:
+        (tmp_path / name).write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    stats: list[str] = []
+    real_stat = os.stat
+    monkeypatch.setattr(load.os, "stat", lambda path, *a, **k: stats.append(path) or real_stat(path, *a, **k))
+    sources, errors = discover(names)
+    assert [s.display for s in sources] == names and errors == [] and all(s.regular for s in sources)
+    assert stats[0] == "." and stats[1] in names and len(stats) == 2  # the folder, and one file to confirm
+
+
+def test_a_long_listing_for_a_few_names_is_given_up(tmp_path, monkeypatch):
+    """64 files named in a folder of 3,000: the listing stops after 4 x 64 + 1,024 entries, and
+    the named files it did not reach are stat'ed: the same sources."""
+    import vidlint.load as load
+
+    for i in range(3000):
+        (tmp_path / f"r{i:04}.json").write_text("{}")
+    names = [f"r{i:04}.json" for i in range(0, 3000, 3000 // LISTED_NAMES)][:LISTED_NAMES]
+    monkeypatch.chdir(tmp_path)
+    assert len(load._listed_identities(names)) < LISTED_NAMES
+    listed = discover(names)
+    monkeypatch.setattr(load, "LISTED_NAMES", 10**9)
+    assert listed == discover(names)
+
+
+def test_a_listing_whose_numbers_are_not_stat_s_is_not_used(tmp_path, monkeypatch):
+    """Where a folder's listing gives other inode numbers than stat (some FUSE file systems),
+    its files are stat'ed: the configuration in use, named among them, is still left out."""
+    import vidlint.load as load
+
+    names = [f"r{i:03}.json" for i in range(LISTED_NAMES)]
+    for name in names:
+        (tmp_path / name).write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    skip = [load.file_identity("r007.json")]
+    assert len(load._listed_identities(names)) == LISTED_NAMES
+    real_identity = load.file_identity
+    monkeypatch.setattr(load, "file_identity", lambda path, info=None: ("other", *real_identity(path, info)[1:])
+                        if info is None else real_identity(path, info))
+    assert load._listed_identities(names) == {}
+    monkeypatch.setattr(load, "file_identity", real_identity)
+    sources, _ = discover(names, (), False, skip)
+    assert "r007.json" not in [s.display for s in sources] and len(sources) == LISTED_NAMES - 1
