@@ -150,8 +150,8 @@ def test_tag_rules_find_what_they_found_in_the_plain_scan(model):
             _put(request, target, [f"https://cdn.example.com/{i}.jpg" for i in range(size)])
         fast = RequestContext(request, meta)
         plain = RequestContext(request, meta)
-        plain.scans["prompt"] = (rules, [everywhere(rules, "/prompt", request["prompt"], canonical_near_misses=True)]
-                                 if request["prompt"] else [])
+        plain.tags = (rules, [everywhere(rules, "/prompt", request["prompt"], canonical_near_misses=True)]
+                      if request["prompt"] else [])
         for code in codes:
             declared = load_all_rules()[code]
             assert list(declared.func(fast)) == list(declared.func(plain)), (code, request)

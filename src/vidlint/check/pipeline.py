@@ -60,8 +60,7 @@ class _Checking(Record):
 
     result: RequestResult
     base_dir: Path | None
-    profile: ModelProfile
-    ctx: RequestContext
+    ctx: RequestContext  # its request, the model's data and profile, and (after the asset check) its facts
     plain: bool  # its parser vouched that jsonschema-rs reads it as Python does (``Document.plain``)
 
 
@@ -88,29 +87,33 @@ def check_requests(requests: Sequence[tuple[Any, Path | None]], options: LintOpt
             results.append(RequestResult(model if isinstance(model, str) else None, [problem]))  # type: ignore[list-item]
             continue
         result = RequestResult(profile.name, [])  # its findings, estimate and facts filled in below
-        checking.append(_Checking(result, base_dir, profile, RequestContext(request, profile.meta, profile),
+        checking.append(_Checking(result, base_dir, RequestContext(request, profile.meta, profile),
                                   plain is not None and plain[index]))
         results.append(result)
     skip = options.dropped_codes if options is not None else frozenset()  # rules whose findings would be dropped
     opted = opted_in(getattr(options, "config", None))
-    for one, found in zip(checking, check_schemas([(one.ctx.request, one.profile) for one in checking],
-                                                       [one.plain for one in checking]), strict=True):
+    contexts = [one.ctx for one in checking]
+    for one, found in zip(checking, check_schemas([(ctx.request, ctx.profile) for ctx in contexts],
+                                                  [one.plain for one in checking]), strict=True):
         one.result.diagnostics = found
-    for one, found in zip(checking, run_stage_over("request", [one.ctx for one in checking], skip, opted), strict=True):
+    for one, found in zip(checking, run_stage_over("request", contexts, skip, opted), strict=True):
         one.result.diagnostics += found
+    asset_options = options.assets if options is not None else None
     for one in checking:
-        if "assets" in one.profile.meta:
-            asset_found, one.ctx.facts = check_assets(one.ctx.request, one.profile.meta, one.base_dir or Path.cwd(),
-                                                      options.assets if options is not None else None, skip)
+        ctx = one.ctx
+        if "assets" in ctx.meta:
+            asset_found, ctx.facts = check_assets(ctx.request, ctx.meta, one.base_dir or Path.cwd(), asset_options, skip)
             one.result.diagnostics += asset_found
-    for one, found in zip(checking, run_stage_over("facts", [one.ctx for one in checking], skip), strict=True):
+    for one, found in zip(checking, run_stage_over("facts", contexts, skip), strict=True):
         one.result.diagnostics += found  # rules that weigh probed media
+    costs = options.costs if options is not None else None
     for one in checking:
-        meta, facts, result = one.profile.meta, one.ctx.facts, one.result
-        if "billing" in meta:
-            result.estimate = estimate_cost(one.ctx.request, meta, facts.get("input_video_seconds", 0.0),
+        ctx, result = one.ctx, one.result
+        facts = ctx.facts
+        if "billing" in ctx.meta:
+            result.estimate = estimate_cost(ctx.request, ctx.meta, facts.get("input_video_seconds", 0.0),
                                             complete=facts.get("complete", True),
-                                            prices=options.costs.for_model(one.profile.name) if options is not None else None)
+                                            prices=costs.for_model(result.model) if costs is not None else None)
         result.facts = facts
     return results
 

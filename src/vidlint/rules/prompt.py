@@ -210,7 +210,10 @@ class TagGrammar(FrozenRecord):
         self.finder = TagFinder(self.tags)
         # (index, tag) of the forms with a word in ASCII: the only ones an ASCII text can hold
         self.ascii_tags = [(index, tag) for index, tag in enumerate(self.tags) if tag.sought]
-        self.texts: list[str] = spec.get("texts", ["/prompt"])  # pointer patterns of the texts tags are read in
+        # pointer patterns of the texts tags are read in, each with the field it names when it is one
+        # of the request's own fields ("/prompt"; None: another pattern, read by match_pattern)
+        self.texts: list[tuple[str, str | None]] = [(pattern, _own_field(pattern))
+                                                    for pattern in spec.get("texts", ["/prompt"])]
         self.singulars = [(tag, tag.singular) for tag in self.tags if tag.singular]  # VL312's phrases
 
     def scan(self, pointer: str, text: str) -> PromptText:
@@ -295,15 +298,24 @@ def _texts(ctx: RequestContext) -> tuple[TagGrammar, list[PromptText]]:
     """The model's tag grammar and every non-empty text the tags are read in, scanned once per
     request: ``reference_tags.texts`` (pointer patterns; kling also reads
     ``/model_params/multi_prompt/*/prompt``), default the prompt."""
-    scanned = ctx.scans.get("prompt")
+    scanned = ctx.tags
     if scanned is None:
-        rules, texts = grammar(ctx.meta), []
-        for pattern in rules.texts:
-            for pointer, value in match_pattern(ctx.request, pattern):
+        rules, texts, request = grammar(ctx.meta), [], ctx.request
+        for pattern, name in rules.texts:
+            # a field of the request (the prompt, nearly always) is read without matching a pattern
+            found = ((pattern, request.get(name)),) if name is not None else match_pattern(request, pattern)
+            for pointer, value in found:
                 if isinstance(value, str) and value:
                     texts.append(rules.scan(pointer, value))
-        scanned = ctx.scans["prompt"] = (rules, texts)
+        scanned = ctx.tags = (rules, texts)
     return scanned  # type: ignore[no-any-return]
+
+
+def _own_field(pattern: str) -> str | None:
+    """The field a pointer pattern names when it is a top-level field written plainly ("/prompt":
+    what :func:`match_pattern` finds there is that field's value, if the request has it); None."""
+    name = pattern[1:]
+    return name if pattern[:1] == "/" and name and make_pointer(name) == pattern and name != "*" else None
 
 
 def _counted(ctx: RequestContext, target: str | tuple[str, ...]) -> int:

@@ -415,7 +415,7 @@ class RequestContext(Record):
     meta: dict[str, Any]
     profile: Any = None
     facts: dict[str, Any] = field(default_factory=dict)
-    # what several rules read of this one request, worked out once (the prompt's tags)
-    scans: dict[str, Any] = field(default_factory=dict, init=False)
+    # the prompt's tags, read by several rules: scanned once per request (``rules.prompt._texts``)
+    tags: Any = field(default=None, init=False)
     # how many inputs a field (or fields: a tag's target) holds, by pointer (``rules.request.counted``)
     counts: dict[str | tuple[str, ...], int] = field(default_factory=dict, init=False)
