@@ -341,6 +341,32 @@ def test_match_pattern_of_a_field_or_its_items_is_the_level_by_level_walk(node, 
             assert match_pattern(request, shape) == _walk(request, _pattern_tokens(shape))
 
 
+@SETTINGS
+@given(request=st.dictionaries(_KEYS, _VALUES | st.text(max_size=6), max_size=4),
+       pattern=st.lists(_KEYS, min_size=1, max_size=3).map(lambda tokens: make_pointer(*tokens)))
+def test_the_texts_tags_are_read_in_are_what_their_patterns_match(request, pattern):
+    """A text pattern that names one of the request's own fields ("/prompt") is read without
+    ``match_pattern``: the texts scanned are still every non-empty string the pattern matches
+    (escaped names, "*", digits and deeper patterns go through ``match_pattern``)."""
+    from vidlint.rules.prompt import _own_field, _texts
+    from vidlint.rules.registry import RequestContext
+
+    meta = {"reference_tags": {"tags": [{"form": "Image {n}", "target": "/image_urls"}], "texts": [pattern]}}
+    _, texts = _texts(RequestContext(request, meta))
+    assert [(t.pointer, t.text) for t in texts] == \
+        [(at, value) for at, value in match_pattern(request, pattern) if isinstance(value, str) and value]
+    name = _own_field(pattern)
+    assert name is None or (make_pointer(name) == pattern and name != "*")
+
+
+def test_a_text_pattern_is_read_directly_only_when_it_names_a_field():
+    from vidlint.rules.prompt import _own_field
+
+    assert _own_field("/prompt") == "prompt"
+    for matched in ("", "/", "/*", "/a~1b", "/t~0", "/model_params/multi_prompt/*/prompt", "/a/0"):
+        assert _own_field(matched) is None, matched
+
+
 def test_field_shapes_are_recognised_and_other_patterns_walked():
     assert _field_shape("/image_urls/*") == ("image_urls", "/image_urls", True)
     assert _field_shape("/x~1y") == ("x/y", "/x~1y", False)

@@ -443,11 +443,11 @@ def ambiguous_reference(ctx: RequestContext) -> Iterator[Finding]:
     if not rules.singulars:
         return
     for scanned in texts:
-        pointer, text, lowered = scanned.pointer, scanned.text, scanned.lowered
+        lowered = scanned.lowered
         for tag, singular in rules.singulars:
-            at = lowered.find(singular)
-            if at < 0:
-                continue
+            if singular not in lowered:
+                continue  # (most prompts: a test, not a method call)
+            pointer, text, at = scanned.pointer, scanned.text, lowered.find(singular)
             count, field = _counted(ctx, tag.target), _field(tag.target)
             if count > 1:
                 yield Finding(pointer, f'"{text[at:at + len(singular)]}" is ambiguous: {field} has {count} entries',

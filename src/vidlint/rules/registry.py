@@ -58,6 +58,7 @@ per rule and model (:meth:`Rule.speaks_of`), which the stages ask before the cal
 from __future__ import annotations
 
 import functools
+from itertools import compress
 from typing import Any, Callable, Iterable
 
 from vidlint.core.diagnostics import Diagnostic, Severity
@@ -378,12 +379,12 @@ def run_stage_over(stage: str, contexts: list[Any], skip: frozenset[str] = froze
         by_model.setdefault(id(ctx.meta), []).append((ctx, into))
     for members in by_model.values():
         meta = members[0][0].meta
+        requests = [ctx.request for ctx, _ in members]
         for declared, speaks in derived(meta, _rules_running, stage, False, skip, opted_in):
             func, emit = declared.func, declared.emit_finding
-            for ctx, into in members:
-                request = ctx.request
-                if speaks is not None and not speaks(request):
-                    continue  # the rule says nothing of such a request
+            # the members whose request the rule may speak of (its test asked without a loop of ours)
+            speaking = members if speaks is None else compress(members, map(speaks, requests))
+            for ctx, into in speaking:
                 for finding in func(ctx):
                     into.append(emit(finding))
     return found
