@@ -97,16 +97,14 @@ def check_requests(requests: Sequence[tuple[Any, Path | None]], options: LintOpt
     for one, found in zip(checking, check_schemas([(one.request, one.profile) for one in checking],
                                                   [one.plain for one in checking]), strict=True):
         one.result.diagnostics = found
-    for one, found in zip(checking, run_stage_over("request", checking, skip, opted), strict=True):
-        one.result.diagnostics += found
+    run_stage_over("request", checking, skip, opted, [one.result.diagnostics for one in checking])
     asset_options = options.assets if options is not None else None
     for one in checking:
         if "assets" in one.meta:
             asset_found, one.facts = check_assets(one.request, one.meta, one.base_dir or Path.cwd(), asset_options, skip)
             one.result.diagnostics += asset_found
             one.result.facts = one.facts
-    for one, found in zip(checking, run_stage_over("facts", checking, skip), strict=True):
-        one.result.diagnostics += found  # rules that weigh probed media
+    run_stage_over("facts", checking, skip, found=[one.result.diagnostics for one in checking])  # probed media weighed
     costs = options.costs if options is not None else None
     for one in checking:
         if "billing" in one.meta:

@@ -368,12 +368,15 @@ def run_stage(stage: str, ctx: Any, meta: dict[str, Any], skip: frozenset[str] =
 
 
 def run_stage_over(stage: str, contexts: list[Any], skip: frozenset[str] = frozenset(),
-                   opted_in: frozenset[str] = frozenset()) -> list[list[Diagnostic]]:
+                   opted_in: frozenset[str] = frozenset(),
+                   found: list[list[Diagnostic]] | None = None) -> list[list[Diagnostic]]:
     """``run_stage(stage, ctx, ctx.meta, skip, opted_in)`` of each request or facts context, a
     rule at a time: each rule runs over every context of its model before the next rule does
     (its code stays warm: ~8 us a request less for the request rules of a batch of 32). Each
-    context's findings come in the order ``run_stage`` gives them."""
-    found: list[list[Diagnostic]] = [[] for _ in contexts]
+    context's findings come in the order ``run_stage`` gives them, appended to its list in
+    ``found`` (None: a new list each), which is returned."""
+    if found is None:
+        found = [[] for _ in contexts]
     by_model: dict[int, list[tuple[Any, list[Diagnostic]]]] = {}  # (context, its findings) of each model
     for ctx, into in zip(contexts, found, strict=True):
         by_model.setdefault(id(ctx.meta), []).append((ctx, into))
