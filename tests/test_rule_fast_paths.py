@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from vidlint.api import lint_bytes
 from vidlint.check.assets import AssetContext, AssetRef, Resolution
-from vidlint.core.pointers import _field_shape, _pattern_tokens, _walk, get_pointer, make_pointer, match_pattern
+from vidlint.core.pointers import _field_shape, _pattern_tokens, _walk, field_named, get_pointer, make_pointer, match_pattern
 from vidlint.models import known_models, load_profile
 from vidlint.probe.model import MediaProbe
 from vidlint.rules.prompt import PromptText, TagGrammar, grammar
@@ -348,23 +348,37 @@ def test_the_texts_tags_are_read_in_are_what_their_patterns_match(request, patte
     """A text pattern that names one of the request's own fields ("/prompt") is read without
     ``match_pattern``: the texts scanned are still every non-empty string the pattern matches
     (escaped names, "*", digits and deeper patterns go through ``match_pattern``)."""
-    from vidlint.rules.prompt import _own_field, _texts
+    from vidlint.rules.prompt import _texts
     from vidlint.rules.registry import RequestContext
 
     meta = {"reference_tags": {"tags": [{"form": "Image {n}", "target": "/image_urls"}], "texts": [pattern]}}
     _, texts = _texts(RequestContext(request, meta))
     assert [(t.pointer, t.text) for t in texts] == \
         [(at, value) for at, value in match_pattern(request, pattern) if isinstance(value, str) and value]
-    name = _own_field(pattern)
+    name = field_named(pattern)
     assert name is None or (make_pointer(name) == pattern and name != "*")
 
 
-def test_a_text_pattern_is_read_directly_only_when_it_names_a_field():
-    from vidlint.rules.prompt import _own_field
+@SETTINGS
+@given(request=st.dictionaries(_KEYS, _VALUES, max_size=4),
+       pointer=st.lists(_KEYS, max_size=3).map(lambda tokens: make_pointer(*tokens)))
+def test_a_field_counted_is_what_its_pointer_holds(request, pointer):
+    """``counted`` reads a top-level field written plainly with ``get`` (``field_named``), any
+    other pointer with ``get_pointer``: the count is what the value at the pointer holds."""
+    from vidlint.rules.registry import RequestContext
+    from vidlint.rules.request import counted
 
-    assert _own_field("/prompt") == "prompt"
-    for matched in ("", "/", "/*", "/a~1b", "/t~0", "/model_params/multi_prompt/*/prompt", "/a/0"):
-        assert _own_field(matched) is None, matched
+    value = get_pointer(request, pointer)
+    held = len(value) if isinstance(value, (list, dict)) else 0 if value is None or value == "" else 1
+    assert counted(RequestContext(request, {}), pointer) == held
+    name = field_named(pointer)
+    assert name is None or (make_pointer(name) == pointer and request.get(name) is value)
+
+
+def test_a_pointer_is_read_directly_only_when_it_names_a_field():
+    assert field_named("/prompt") == "prompt"
+    for walked in ("", "/", "/*", "/a~1b", "/t~0", "/model_params/multi_prompt/*/prompt", "/a/0"):
+        assert field_named(walked) is None, walked
 
 
 def test_field_shapes_are_recognised_and_other_patterns_walked():

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from vidlint.core.wording import number, plural, span
 from vidlint.core.records import FrozenRecord
-from vidlint.core.pointers import get_pointer, make_pointer, match_pattern
+from vidlint.core.pointers import field_named, get_pointer, make_pointer, match_pattern
 from vidlint.fix import Fix
 from vidlint.fix.ops import ReplaceChars
 from vidlint.rules.registry import Finding, RequestContext, derived, rule
@@ -206,7 +206,7 @@ class TagGrammar(FrozenRecord):
         self.ascii_tags = [(index, tag) for index, tag in enumerate(self.tags) if tag.sought]
         # pointer patterns of the texts tags are read in, each with the field it names when it is one
         # of the request's own fields ("/prompt"; None: another pattern, read by match_pattern)
-        self.texts: list[tuple[str, str | None]] = [(pattern, _own_field(pattern))
+        self.texts: list[tuple[str, str | None]] = [(pattern, field_named(pattern))
                                                     for pattern in spec.get("texts", ["/prompt"])]
         self.singulars = [(tag, tag.singular) for tag in self.tags if tag.singular]  # VL312's phrases
 
@@ -309,12 +309,6 @@ def _texts(ctx: RequestContext) -> tuple[TagGrammar, list[PromptText]]:
         scanned = ctx.tags = (rules, texts)
     return scanned  # type: ignore[no-any-return]
 
-
-def _own_field(pattern: str) -> str | None:
-    """The field a pointer pattern names when it is a top-level field written plainly ("/prompt":
-    what :func:`match_pattern` finds there is that field's value, if the request has it); None."""
-    name = pattern[1:]
-    return name if pattern[:1] == "/" and name and make_pointer(name) == pattern and name != "*" else None
 
 
 def _counted(ctx: RequestContext, target: str | tuple[str, ...]) -> int:
