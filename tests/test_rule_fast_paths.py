@@ -2,8 +2,8 @@
 
 - Prompt tags: canonical tags are searched for by their literal (the look-behind written after
   it); in an ASCII prompt a form whose words occur as often as its canonical tags holds nothing
-  else (``Tag.occurrences``); otherwise the near-miss and zero regexes run only where one of its
-  words begins in the prompt in lower case (``TagFinder``). Held against running every regex,
+  else (``TagGrammar.scan`` counts ``Tag.sought``); otherwise the near-miss and zero regexes run
+  only where one of its words begins in the prompt in lower case (``TagFinder``). Held against running every regex,
   written look-behind first, over the whole text, on generated prompts of every model's tag
   words and of made-up grammars, in ASCII (the shortcuts) and with characters ``re.I`` folds
   differently from ``lower()`` ("ımage", "ſ", the Kelvin sign: every character is tried, as
@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from vidlint.api import lint_bytes
 from vidlint.check.assets import AssetContext, AssetRef, Resolution
-from vidlint.core.pointers import _field_shape, _pattern_tokens, _walk, get_pointer, make_pointer, match_pattern
+from vidlint.core.pointers import _field_shape, _pattern_tokens, _walk, field_named, get_pointer, make_pointer, match_pattern
 from vidlint.models import known_models, load_profile
 from vidlint.probe.model import MediaProbe
 from vidlint.rules.prompt import PromptText, TagGrammar, grammar
@@ -150,8 +150,8 @@ def test_tag_rules_find_what_they_found_in_the_plain_scan(model):
             _put(request, target, [f"https://cdn.example.com/{i}.jpg" for i in range(size)])
         fast = RequestContext(request, meta)
         plain = RequestContext(request, meta)
-        plain.scans["prompt"] = (rules, [everywhere(rules, "/prompt", request["prompt"], canonical_near_misses=True)]
-                                 if request["prompt"] else [])
+        plain.tags = (rules, [everywhere(rules, "/prompt", request["prompt"], canonical_near_misses=True)]
+                      if request["prompt"] else [])
         for code in codes:
             declared = load_all_rules()[code]
             assert list(declared.func(fast)) == list(declared.func(plain)), (code, request)
@@ -220,7 +220,7 @@ def test_forms_whose_words_tell_where_their_tags_are(spec, sought, counted, occu
     tag = TagGrammar({"tags": [{"target": "/image_urls", **spec}]}).tags[0]
     assert sorted(tag.sought) == sought
     assert tag.counted is counted
-    assert tag.occurrences("an image, a picture 2 and img3") == occurring
+    assert sum("an image, a picture 2 and img3".count(word) for word in tag.sought) == occurring
 
 
 @pytest.mark.parametrize("tags", [
@@ -339,6 +339,46 @@ def test_match_pattern_of_a_field_or_its_items_is_the_level_by_level_walk(node, 
     for name in [*request, "absent"]:
         for shape in (make_pointer(name), make_pointer(name, "*")):
             assert match_pattern(request, shape) == _walk(request, _pattern_tokens(shape))
+
+
+@SETTINGS
+@given(request=st.dictionaries(_KEYS, _VALUES | st.text(max_size=6), max_size=4),
+       pattern=st.lists(_KEYS, min_size=1, max_size=3).map(lambda tokens: make_pointer(*tokens)))
+def test_the_texts_tags_are_read_in_are_what_their_patterns_match(request, pattern):
+    """A text pattern that names one of the request's own fields ("/prompt") is read without
+    ``match_pattern``: the texts scanned are still every non-empty string the pattern matches
+    (escaped names, "*", digits and deeper patterns go through ``match_pattern``)."""
+    from vidlint.rules.prompt import _texts
+    from vidlint.rules.registry import RequestContext
+
+    meta = {"reference_tags": {"tags": [{"form": "Image {n}", "target": "/image_urls"}], "texts": [pattern]}}
+    _, texts = _texts(RequestContext(request, meta))
+    assert [(t.pointer, t.text) for t in texts] == \
+        [(at, value) for at, value in match_pattern(request, pattern) if isinstance(value, str) and value]
+    name = field_named(pattern)
+    assert name is None or (make_pointer(name) == pattern and name != "*")
+
+
+@SETTINGS
+@given(request=st.dictionaries(_KEYS, _VALUES, max_size=4),
+       pointer=st.lists(_KEYS, max_size=3).map(lambda tokens: make_pointer(*tokens)))
+def test_a_field_counted_is_what_its_pointer_holds(request, pointer):
+    """``counted`` reads a top-level field written plainly with ``get`` (``field_named``), any
+    other pointer with ``get_pointer``: the count is what the value at the pointer holds."""
+    from vidlint.rules.registry import RequestContext
+    from vidlint.rules.request import counted
+
+    value = get_pointer(request, pointer)
+    held = len(value) if isinstance(value, (list, dict)) else 0 if value is None or value == "" else 1
+    assert counted(RequestContext(request, {}), pointer) == held
+    name = field_named(pointer)
+    assert name is None or (make_pointer(name) == pointer and request.get(name) is value)
+
+
+def test_a_pointer_is_read_directly_only_when_it_names_a_field():
+    assert field_named("/prompt") == "prompt"
+    for walked in ("", "/", "/*", "/a~1b", "/t~0", "/model_params/multi_prompt/*/prompt", "/a/0"):
+        assert field_named(walked) is None, walked
 
 
 def test_field_shapes_are_recognised_and_other_patterns_walked():

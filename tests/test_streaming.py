@@ -575,6 +575,24 @@ def test_rules_run_a_rule_at_a_time_give_what_they_give_a_request_at_a_time(requ
             [[(d.code, d.message, d.pointer, d.fix) for d in found] for found in alone]
 
 
+def test_rules_run_over_a_batch_append_to_the_lists_they_are_given() -> None:
+    """``run_stage_over(..., found=)`` appends each context's findings after what its list held
+    (``check_requests`` passes each result's findings) and returns those same lists."""
+    from vidlint.check.pipeline import select_profile
+    from vidlint.rules.registry import RequestContext, run_stage_over
+
+    requests = [{"model": "wan2.7-reference-video", "prompt": "Image 3 waves", "image_urls": ["a.jpg"]},
+                {"model": "wan2.7-reference-video", "prompt": "Image 1 waves", "image_urls": ["a.jpg"]}]
+    contexts = [RequestContext(request, profile.meta, profile)
+                for request in requests for profile in [select_profile(request)[0]]]
+    held = [["schema finding"], []]
+    given = [list(found) for found in held]
+    returned = run_stage_over("request", contexts, found=given)
+    fresh = run_stage_over("request", [RequestContext(r, c.meta, c.profile) for r, c in zip(requests, contexts)])
+    assert returned is given and all(a is b for a, b in zip(returned, given))
+    assert given == [held[0] + fresh[0], fresh[1]] and [d.code for d in fresh[0]] == ["VL310"]
+
+
 def test_json_lines_records_checked_in_batches_give_what_each_gives_alone(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A batch's records go a batch at a time too (parsed, then checked stage by stage): each
     record's findings, model and estimate are the ones it gives alone, over more than one batch

@@ -54,15 +54,16 @@ def check_request(request: Any, base_dir: Path | None, options: LintOptions | No
     return check_requests([(request, base_dir)], options, [plain])[0]
 
 
-class _Checking(Record):
-    """A request on its way through ``check_requests``: its result (its findings gathered in
-    ``result.diagnostics``, a stage at a time), where its assets are, its rules' context."""
+class _Checking(RequestContext):
+    """A request on its way through ``check_requests``: its rules' context (one object a request,
+    not a record holding one), with its result (its findings gathered in ``result.diagnostics``, a
+    stage at a time, and its facts: the context's until the asset check gives its own), where its
+    assets are, and whether its parser vouched that jsonschema-rs reads it as Python does
+    (``Document.plain``). (The three come after the context's defaults: check_requests gives each.)"""
 
-    result: RequestResult
-    base_dir: Path | None
-    profile: ModelProfile
-    ctx: RequestContext
-    plain: bool  # its parser vouched that jsonschema-rs reads it as Python does (``Document.plain``)
+    result: RequestResult = field(default=None)
+    base_dir: Path | None = None
+    plain: bool = False
 
 
 def check_requests(requests: Sequence[tuple[Any, Path | None]], options: LintOptions | None = None,
@@ -87,31 +88,30 @@ def check_requests(requests: Sequence[tuple[Any, Path | None]], options: LintOpt
             model = request.get("model")
             results.append(RequestResult(model if isinstance(model, str) else None, [problem]))  # type: ignore[list-item]
             continue
-        result = RequestResult(profile.name, [])  # its findings, estimate and facts filled in below
-        checking.append(_Checking(result, base_dir, profile, RequestContext(request, profile.meta, profile),
+        result = RequestResult(profile.name, [])  # its findings and estimate filled in below
+        checking.append(_Checking(request, profile.meta, profile, result.facts, result, base_dir,
                                   plain is not None and plain[index]))
         results.append(result)
     skip = options.dropped_codes if options is not None else frozenset()  # rules whose findings would be dropped
     opted = opted_in(getattr(options, "config", None))
-    for one, found in zip(checking, check_schemas([(one.ctx.request, one.profile) for one in checking],
-                                                       [one.plain for one in checking]), strict=True):
+    for one, found in zip(checking, check_schemas([(one.request, one.profile) for one in checking],
+                                                  [one.plain for one in checking]), strict=True):
         one.result.diagnostics = found
-    for one, found in zip(checking, run_stage_over("request", [one.ctx for one in checking], skip, opted), strict=True):
-        one.result.diagnostics += found
+    run_stage_over("request", checking, skip, opted, [one.result.diagnostics for one in checking])
+    asset_options = options.assets if options is not None else None
     for one in checking:
-        if "assets" in one.profile.meta:
-            asset_found, one.ctx.facts = check_assets(one.ctx.request, one.profile.meta, one.base_dir or Path.cwd(),
-                                                      options.assets if options is not None else None, skip)
+        if "assets" in one.meta:
+            asset_found, one.facts = check_assets(one.request, one.meta, one.base_dir or Path.cwd(), asset_options, skip)
             one.result.diagnostics += asset_found
-    for one, found in zip(checking, run_stage_over("facts", [one.ctx for one in checking], skip), strict=True):
-        one.result.diagnostics += found  # rules that weigh probed media
+            one.result.facts = one.facts
+    run_stage_over("facts", checking, skip, found=[one.result.diagnostics for one in checking])  # probed media weighed
+    costs = options.costs if options is not None else None
     for one in checking:
-        meta, facts, result = one.profile.meta, one.ctx.facts, one.result
-        if "billing" in meta:
-            result.estimate = estimate_cost(one.ctx.request, meta, facts.get("input_video_seconds", 0.0),
+        if "billing" in one.meta:
+            facts, result = one.facts, one.result
+            result.estimate = estimate_cost(one.request, one.meta, facts.get("input_video_seconds", 0.0),
                                             complete=facts.get("complete", True),
-                                            prices=options.costs.for_model(one.profile.name) if options is not None else None)
-        result.facts = facts
+                                            prices=costs.for_model(one.profile.name) if costs is not None else None)
     return results
 
 

@@ -103,6 +103,16 @@ def _tokens(pointer: str) -> tuple[str, ...]:
     return tuple(split_pointer(pointer))
 
 
+@lru_cache(maxsize=512)
+def field_named(pointer: str) -> str | None:
+    """The top-level field a pointer (or pattern) names when it names one written plainly
+    ("/prompt" -> "prompt"): in an object its value is ``get(name)``, read without the Python
+    walk of :func:`get_pointer` or :func:`match_pattern` (what rules read most: a request's own
+    fields); None for any other pointer ("", "/a/b", "/*", an escaped name such as "/a~1b")."""
+    name = pointer[1:]
+    return name if pointer[:1] == "/" and name and name != "*" and make_pointer(name) == pointer else None
+
+
 def pattern_matches(pattern: str, pointer: str) -> bool:
     """Whether ``pointer`` is one of the pointers ``pattern`` names (``*``: any one token)."""
     wanted, given = pattern.split("/"), pointer.split("/")
