@@ -310,7 +310,6 @@ def _texts(ctx: RequestContext) -> tuple[TagGrammar, list[PromptText]]:
     return scanned  # type: ignore[no-any-return]
 
 
-
 def _counted(ctx: RequestContext, target: str | tuple[str, ...]) -> int:
     """How many inputs a tag's target holds, worked out once per request (:func:`counted`); a
     list of pointers (one numbering over several fields, in order) counts them all."""
