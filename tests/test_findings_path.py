@@ -129,3 +129,27 @@ def test_the_rules_of_dropped_codes_are_not_run(tmp_path) -> None:
     options.dropped_codes = frozenset({"VL310", "VL502"})
     assert [d.code for d in check_request(request, tmp_path, options).diagnostics] == [
         code for code in every if code not in options.dropped_codes]
+
+
+def test_a_finding_the_schema_stage_remembers_is_placed_in_each_request_of_its_own(tmp_path: Path) -> None:
+    """The schema stage hands requests that repeat an invalid value the findings it made for the
+    first (``check.schema._REMEMBERED``): placing them in one request must not move them in
+    another (a JSON Lines batch's records, and separate files, with the value on different
+    lines; docs/performance.md, "The findings path, round 6b", measured placing in place)."""
+    from vidlint.check import schema as schema_module
+
+    schema_module._REMEMBERED.clear()
+    records = [{"model": MODEL, "prompt": "Image 1 waves", "image_urls": ["https://cdn.example.com/a.jpg"],
+                "quality": "ultra"}] * 3
+    (tmp_path / "batch.jsonl").write_text("".join(json.dumps(one) + "\n" for one in records), encoding="utf-8")
+    for lines in (1, 4):  # the quality on line 2, then on line 5 (after the same value elsewhere)
+        (tmp_path / f"r{lines}.json").write_text(
+            '{"model": "' + MODEL + '",' + "\n" * lines + ' "quality": "ultra",\n "prompt": "Image 1 waves",'
+            ' "image_urls": ["https://cdn.example.com/a.jpg"]}\n', encoding="utf-8")
+    for jobs in ("1", "2"):
+        run = run_vidlint("lint", "--format", "json", "--no-cache", str(tmp_path), env={"VIDLINT_JOBS": jobs})
+        places = {Path(entry["path"]).name: [(d["line"], d["record"]) for d in entry["diagnostics"]
+                                             if d["pointer"] == "/quality"]
+                  for entry in run.json()["files"]}
+        assert places == {"batch.jsonl": [(1, 1), (2, 2), (3, 3)], "r1.json": [(2, None)], "r4.json": [(5, None)]}, jobs
+    schema_module._REMEMBERED.clear()
