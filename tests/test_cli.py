@@ -203,6 +203,9 @@ def test_clean_lint_imports_no_other_command_nor_the_http_client(tmp_path: Path)
     assert "Found 0 errors" in out
     assert command_modules(modules) == {"vidlint.cli.lint_cmd"}
     assert not {"vidlint.submit", "httpx", "difflib"} & modules
+    # its one reference is remote: nothing is probed, so the probes' code is not imported; nor
+    # is what only an invalid request's errors need
+    assert not {"vidlint.probe.core", "vidlint.probe.sniff", "vidlint.check.leaf_errors"} & modules
 
 
 # --- a reader that goes away -------------------------------------------------------------------
