@@ -203,6 +203,9 @@ def test_clean_lint_imports_no_other_command_nor_the_http_client(tmp_path: Path)
     assert "Found 0 errors" in out
     assert command_modules(modules) == {"vidlint.cli.lint_cmd"}
     assert not {"vidlint.submit", "httpx", "difflib"} & modules
+    # its one reference is remote: nothing is probed, so the probes' code is not imported; nor
+    # is what only an invalid request's errors need
+    assert not {"vidlint.probe.core", "vidlint.probe.sniff", "vidlint.check.leaf_errors"} & modules
 
 
 # --- a reader that goes away -------------------------------------------------------------------
@@ -354,3 +357,46 @@ def test_the_program_freezes_what_is_left_before_the_collection_at_exit(tmp_path
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].startswith(f"vidlint, version {__version__}")
     assert done.stdout.splitlines()[-1] == "frozen at exit: True"  # and atexit handlers still run
+
+
+SHORT_AND_LONG = [
+    ["-q", "a.json"], ["-o", "r.json", "a.json"], ["-or.json", "a.json"], ["-o=r.json", "a.json"],
+    ["-qv", "a.json"], ["-qo", "r.json", "a.json"], ["-vq", "-o", "r.json"], ["-x"], ["-qx"], ["-o"],
+    ["--output-file", "r.json", "-q"], ["--output-file=r.json"], ["--outpt", "x"], ["--quiet=1"], ["-", "-q"],
+    ["--", "-q"], ["-h"],
+]
+
+
+@pytest.mark.parametrize("args", SHORT_AND_LONG)
+def test_short_options_are_parsed_as_clicks_own_parser_parses_them(args: list[str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """vidlint's parser sends a short option straight to the short options (click tried it as a
+    long one first, and its dropped error imported difflib): the same values, or the same error."""
+    import click
+
+    from vidlint.cli import base
+    from vidlint.cli.lint_cmd import command
+
+    def parsed() -> object:
+        try:
+            with command.make_context("lint", list(args)) as ctx:
+                return sorted(ctx.params.items(), key=repr)
+        except click.exceptions.Exit as stop:
+            return ("exit", stop.exit_code)
+        except click.UsageError as error:
+            return (type(error).__name__, error.format_message())
+
+    ours = parsed()
+    assert base._ClickParser is not None  # (the click pyproject allows has the parser)
+    monkeypatch.setattr(base.VidlintCommand, "make_parser", click.Command.make_parser)
+    assert ours == parsed()
+
+
+def test_a_short_option_does_not_import_difflib(tmp_path: Path) -> None:
+    clean = str(EXAMPLES / "clean" / "two-characters-with-voices.json")
+    code = ("import sys\nfrom vidlint.cli import main\nsys.argv = ['vidlint', 'lint', '-q', '-o', sys.argv[1], sys.argv[2]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('difflib' in sys.modules)")
+    env = {"PYTHONPATH": str(SRC), "VIDLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "report.txt"), clean], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.stdout.split() == ["False"], proc.stderr
+    assert (tmp_path / "report.txt").exists()

@@ -205,6 +205,54 @@ def test_exact_regexes_are_written_literal_first():
                 assert look_behind_first(tag.exact).pattern.startswith(_BEHIND), tag.exact.pattern
 
 
+_REGEXES = ("exact", "zero", "loose")
+
+
+def _compiled(tag, slot: str) -> bool:
+    try:
+        type(tag).__dict__[slot].__get__(tag, type(tag))  # the slot itself, not __getattr__
+    except AttributeError:
+        return False
+    return True
+
+
+def _found(scanned: PromptText) -> tuple:
+    def of(pairs):
+        return [(owner["form"] if isinstance(owner, dict) else owner.form, m.span(), m.group(0)) for owner, m in pairs]
+    return [(tag.form, written) for tag, written in scanned.numbers], of(scanned.exact), of(scanned.zero), \
+        of(scanned.loose), of(scanned.foreign)
+
+
+@pytest.mark.parametrize("model", DISTINCT)
+def test_a_tags_regexes_are_compiled_when_first_read(model):
+    """A grammar compiles no regex when it is made (5-10 ms of a model's first request); a scan
+    compiles those it reads, and finds what a grammar with every regex compiled up front finds."""
+    spec = load_profile(model).meta["reference_tags"]
+    lazy, eager = TagGrammar(spec), TagGrammar(spec)
+    lazy_tags = lazy.tags + [tag for tag, _ in lazy.forbidden]
+    assert not any(_compiled(tag, slot) for tag in lazy_tags for slot in _REGEXES)
+    for tag in eager.tags + [tag for tag, _ in eager.forbidden]:
+        for slot in _REGEXES:
+            getattr(tag, slot)
+    first = (lazy.tags or [tag for tag, _ in lazy.forbidden])[0]
+    lazy.scan("/prompt", first.spelled(1) + " walks in")
+    assert _compiled(first, "exact") and first.exact is first.exact  # read once, then a plain slot
+    if first.counted and lazy.tags:  # its word occurs as often as its canonical tag: nothing else is looked for
+        assert not _compiled(first, "loose")
+    assert not any(_compiled(tag, slot) for tag in lazy.tags[1:] if tag.words[0] not in first.words
+                   for slot in ("zero", "loose"))
+
+    @SETTINGS
+    @given(st.lists(st.sampled_from(fragments(eager)), max_size=14))
+    def check(parts):
+        text = "".join(parts)
+        assert _found(TagGrammar(spec).scan("/prompt", text)) == _found(eager.scan("/prompt", text)), text
+
+    check()
+    with pytest.raises(AttributeError):
+        first.no_such_field  # noqa: B018
+
+
 @pytest.mark.parametrize("spec, sought, counted, occurring", [
     ({"form": "Image {n}", "aliases": ["image", "images", "img", "pic", "picture"]}, ["image", "img", "pic"], True, 3),
     ({"form": "Image{n}", "aliases": ["img"]}, ["image", "img"], True, 2),

@@ -372,7 +372,7 @@ def _take_probe_counts() -> dict[str, int]:
     """A worker's probe counts since the last call (they are summed up in the parent); the
     worker's probe cache writes its folder indexes at the same moment."""
     from vidlint.parallel import current_options
-    from vidlint.probe.core import STATS
+    from vidlint.probe.model import STATS
 
     _flush_probe_cache(current_options())
     counts = STATS.to_json()
@@ -381,7 +381,7 @@ def _take_probe_counts() -> dict[str, int]:
 
 
 def _add_probe_counts(counts: dict[str, int]) -> None:
-    from vidlint.probe.core import STATS
+    from vidlint.probe.model import STATS
 
     STATS.performed += counts.get("performed", 0)
     STATS.cached += counts.get("cached", 0)
@@ -398,7 +398,7 @@ def lint_paths(paths: Iterable[str], options: LintOptions | None = None,
     is done to them here, and the sink is handed the text in place of the result."""
     options = options or LintOptions()
     window = CpuWindow()  # the other CPUs' idle time, measured from here, decides whether to fork
-    from vidlint.probe.core import STATS
+    from vidlint.probe.model import STATS
 
     run = LintRun([], [], options.fail_on)
     run.files = ResultStore(sink=functools.partial(sink, run) if sink is not None else None)

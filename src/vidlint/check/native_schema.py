@@ -38,7 +38,6 @@ import os
 import re
 from typing import Any, Callable, Iterator, NamedTuple
 
-from vidlint.check.leaf_errors import KEYWORDS, LEAF_KEYWORDS, leaf_errors
 from vidlint.load.document import NATIVE_INTS, NATIVE_TEXT_LIMIT
 from vidlint.load.positions import LONE_SURROGATE
 from vidlint.models import ModelProfile, follow_pointer, forget_with_models, load_schema_file
@@ -113,8 +112,9 @@ class _PythonPattern:
 # (ranges, and "+._" members, no negation), groups without "(?", alternation, the quantifiers;
 # and \s and \S, which jsonschema-rs reads as ECMA-262 does (U+FEFF is white space, U+001C..U+001F
 # and U+0085 are not): they are written out as Python's white space.
-_TOKEN = re.compile(r"""(?P<space>\\[sS])|\\[.\\()\[\]{}*+?|^$/-]|\[(?:[A-Za-z0-9](?:-[A-Za-z0-9])?|[+._])+-?\]
-                        |[A-Za-z0-9 :/_,=@#%'"!<>;-]|[()|?*+]|\{[0-9]+(?:,[0-9]*)?\}""", re.VERBOSE)
+# (A pattern text: compiled by re's cache when a validator is first built, not by every run's import.)
+_TOKEN = (r"""(?P<space>\\[sS])|\\[.\\()\[\]{}*+?|^$/-]|\[(?:[A-Za-z0-9](?:-[A-Za-z0-9])?|[+._])+-?\]
+                        |[A-Za-z0-9 :/_,=@#%'"!<>;-]|[()|?*+]|\{[0-9]+(?:,[0-9]*)?\}""")
 _PYTHON_WHITE_SPACE = "\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _RUST_SPACE = {"\\s": f"[{_PYTHON_WHITE_SPACE}]", "\\S": f"[^{_PYTHON_WHITE_SPACE}]"}
 
@@ -125,6 +125,7 @@ def rust_pattern(pattern: str) -> str | None:
     ``^`` first and a ``$`` last included: searched, ``$`` is ``\\n?\\z``)."""
     if "(?" in pattern:  # flags, lookaround, named groups
         return None
+    tokens = re.compile(_TOKEN, re.VERBOSE)
     out = []
     position, end = 0, len(pattern)
     if pattern.startswith("^"):
@@ -134,7 +135,7 @@ def rust_pattern(pattern: str) -> str | None:
     if pattern.endswith("$") and escapes % 2 == 0:
         end -= 1  # an anchor, not an escaped "$"
     while position < end:
-        token = _TOKEN.match(pattern, position, end)
+        token = tokens.match(pattern, position, end)
         if token is None:
             return None
         out.append(_RUST_SPACE[token.group()] if token.group("space") else token.group())
@@ -307,6 +308,8 @@ def site_errors(site: Site, jsonschema_validator: Callable[[], Any]) -> list[Any
     jsonschema validator, asked for only where jsonschema is to run the keyword); None where
     there are none (the engines disagree) or the keyword does not run there: jsonschema decides,
     over the whole request."""
+    from vidlint.check.leaf_errors import LEAF_KEYWORDS, leaf_errors  # an invalid request's: not every run's import
+
     plan, instance_path, instance = site
     found: list[Any] | None
     try:
@@ -371,6 +374,8 @@ def follow_ref(profile: ModelProfile, file_name: str, ref: str) -> tuple[str, An
 
 def _plan(profile: ModelProfile, evaluation_path: tuple[Any, ...]) -> _Plan:
     """Follow ``evaluation_path`` through the model's schema (and its ``$ref``s) to the keyword it ends in."""
+    from vidlint.check.leaf_errors import KEYWORDS
+
     node: Any = profile.schema
     file_name = profile.path.name
     steps: list[_Step] = []

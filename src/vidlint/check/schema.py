@@ -19,7 +19,6 @@ from typing import Any, NamedTuple, Sequence
 
 from vidlint.check import native_schema
 from vidlint.check.fast_schema import FastValidator, fast_validator
-from vidlint.check.leaf_errors import LEAF_KEYWORDS
 from vidlint.core.diagnostics import Diagnostic
 from vidlint.core.pointers import make_pointer
 from vidlint.core.wording import label, show
@@ -233,6 +232,8 @@ def _at_sites(sites: list[native_schema.Site], profile: ModelProfile) -> list[Di
     of an object's ``additionalProperties`` or ``required`` under its keys, in order, where every
     finding is one that reads the keys alone (``rules.schema.KEYS_ONLY``: not VL107, whose fix
     carries the value; not an annotated place's)."""
+    from vidlint.check.leaf_errors import LEAF_KEYWORDS  # (a run of valid requests does not import it)
+
     known = _REMEMBERED.get(profile.name)
     if known is None:
         known = _REMEMBERED[profile.name] = {}

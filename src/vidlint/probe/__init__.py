@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from vidlint.probe.cache import ProbeCache
-    from vidlint.probe.core import PROBE_VERSION, STATS, ProbeStats, probe_path, probe_stream
-    from vidlint.probe.model import FAILURES, MediaProbe
+    from vidlint.probe.core import PROBE_VERSION, probe_path, probe_stream
+    from vidlint.probe.model import FAILURES, STATS, MediaProbe, ProbeStats
 
-_HOME = {"ProbeCache": "cache", "PROBE_VERSION": "core", "STATS": "core", "ProbeStats": "core",
+_HOME = {"ProbeCache": "cache", "PROBE_VERSION": "core", "STATS": "model", "ProbeStats": "model",
          "probe_path": "core", "probe_stream": "core", "FAILURES": "model", "MediaProbe": "model"}
 
 __all__ = ["FAILURES", "PROBE_VERSION", "STATS", "MediaProbe", "ProbeCache", "ProbeStats",

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-from vidlint.probe.model import MediaProbe
+from vidlint.probe.model import STATS, MediaProbe, ProbeStats  # noqa: F401 - (the counts' home)
 from vidlint.probe.sniff import sniff_image
 
 # Bump whenever a probe's output for the same bytes can change; old cache entries are ignored.
@@ -18,21 +18,6 @@ PROBE_VERSION = 4
 HEAD_BYTES = 4096
 
 
-class ProbeStats:
-    """Counts of this process's probes: ``performed`` read media bytes, ``cached`` did not."""
-
-    def __init__(self) -> None:
-        self.performed = 0
-        self.cached = 0
-
-    def to_json(self) -> dict[str, int]:
-        return {"performed": self.performed, "cached": self.cached}
-
-    def reset(self) -> None:
-        self.performed = self.cached = 0
-
-
-STATS = ProbeStats()
 
 
 def probe_stream(stream: BinaryIO, size: int | None = None, name: str | None = None) -> MediaProbe:

@@ -73,10 +73,12 @@ class Tag(FrozenRecord):
     case) after a run of ``edges`` (the opener's and suffix's characters, lower case): where
     :class:`TagFinder` looks for them. ``sought``, ``counted``: what :meth:`TagGrammar.scan` counts
     (how many of ``sought`` an ASCII text in lower case holds: none, nothing of this form is in
-    it; as many as its canonical tags of a form ``counted``, nothing else)."""
+    it; as many as its canonical tags of a form ``counted``, nothing else). The three regexes are
+    compiled when first read (``_sources``): a prompt meets few of a model's forms, and compiling
+    all of them cost the first request of a model 5-10 ms (``re`` parses each in Python)."""
 
     __slots__ = ("form", "target", "base", "singular", "exact", "zero", "loose", "ascii", "words", "edges", "sought",
-                 "counted")
+                 "counted", "_sources")
 
     def __init__(self, form: str, target: str | list[str], base: int, singular: str | None, aliases: list[str]) -> None:
         prefix, _, rest = form.partition("{n}")[0], None, form.partition("{n}")[2]
@@ -91,16 +93,19 @@ class Tag(FrozenRecord):
         number = "(0|[1-9][0-9]*)" if base == 0 else "([1-9][0-9]*)"
         literal = _literal_first(re.escape(opener + word + separator), self.ascii or bool(opener))
         after = f"(?!{_W})" if self.ascii and not suffix else r"(?![0-9])"
-        self.exact = re.compile(literal + number + re.escape(suffix) + after)
-        # the right spelling with a number below the base ("Image 0" when counting starts at 1)
-        self.zero = re.compile(literal + "(0+)" + re.escape(suffix) + after) if base > 0 else None
         words = sorted({word.lower(), *(a.lower() for a in aliases)}, key=len, reverse=True)
         edges = "".join(sorted(set(opener + suffix)))
         around = f"[{re.escape(edges)}]*" if edges else ""
         joiner = r"[ \t]*[#№_-]?[ \t]*" if self.ascii else r"[ \t]*"
         tail = r"(?![A-Za-z0-9_.,][0-9]|[A-Za-z0-9])" if self.ascii else ""
-        self.loose = re.compile((f"(?<!{_W})" if self.ascii else "") + around + "(" + "|".join(map(re.escape, words))
-                                + ")" + joiner + "([0-9０-９]+)" + around + tail, re.I if self.ascii else 0)
+        # (name, pattern, flags) of each regex, compiled by __getattr__ when first read (a tuple: hashable)
+        self._sources: tuple[tuple[str, str | None, int], ...] = (
+            ("exact", literal + number + re.escape(suffix) + after, 0),
+            # the right spelling with a number below the base ("Image 0" when counting starts at 1)
+            ("zero", literal + "(0+)" + re.escape(suffix) + after if base > 0 else None, 0),
+            ("loose", (f"(?<!{_W})" if self.ascii else "") + around + "(" + "|".join(map(re.escape, words))
+             + ")" + joiner + "([0-9０-９]+)" + around + tail, re.I if self.ascii else 0),
+        )
         self.words, self.edges = tuple(words), edges.lower()
         # In an ASCII text a match of this form begins where one of these words does (its ASCII
         # words that begin with no other of them), after a run of edges: none of them, nothing of it.
@@ -112,6 +117,19 @@ class Tag(FrozenRecord):
         # canonical tags, there is nothing else. (``str.count`` leaves out an occurrence that
         # overlaps the one before it, "aba" in "ababa": after a letter, where no match begins.)
         self.counted = not edges and all(w.isascii() and w.isalpha() for w in words)
+
+    exact: re.Pattern[str]
+    zero: re.Pattern[str] | None
+    loose: re.Pattern[str]
+
+    def __getattr__(self, name: str) -> Any:
+        """``exact``, ``zero`` or ``loose`` not read before: compiled now, then a plain slot."""
+        for slot, pattern, flags in object.__getattribute__(self, "_sources"):
+            if slot == name:
+                compiled = None if pattern is None else re.compile(pattern, flags)
+                setattr(self, name, compiled)
+                return compiled
+        raise AttributeError(name)
 
     def spelled(self, number: int) -> str:
         return self.form.replace("{n}", str(number))
@@ -498,12 +516,11 @@ def foreign_tag_syntax(ctx: RequestContext) -> Iterator[Finding]:
 # --- shots -------------------------------------------------------------------------------------
 
 # No two [ \t]* next to each other (even across an optional token): that backtracks quadratically.
-_SHOT = re.compile(
-    r"(?<![\w])shot[ \t]*(?:#[ \t]*)?(\d+)[ \t]*[\[(（【][ \t]*(\d+(?:\.\d+)?)[ \t]*(?:s[ \t]*)?(?:-|–|—|~|～|to)[ \t]*"
-    r"(\d+(?:\.\d+)?)[ \t]*(?:(?:s|sec|seconds?)[ \t]*)?[\])）】]",
-    re.I,
-)
-_SINGLE = re.compile(r"single[- ]shot|一镜到底|单镜头", re.I)
+# Pattern texts, compiled by re's cache when a model with shots first reads them (~1.5 ms, which
+# the first request of a model without shots would otherwise pay).
+_SHOT = (r"(?i)(?<![\w])shot[ \t]*(?:#[ \t]*)?(\d+)[ \t]*[\[(（【][ \t]*(\d+(?:\.\d+)?)[ \t]*(?:s[ \t]*)?"
+         r"(?:-|–|—|~|～|to)[ \t]*(\d+(?:\.\d+)?)[ \t]*(?:(?:s|sec|seconds?)[ \t]*)?[\])）】]")
+_SINGLE = r"(?i)single[- ]shot|一镜到底|单镜头"
 
 
 class Shot(FrozenRecord):
@@ -518,7 +535,7 @@ class Shot(FrozenRecord):
 
 def timed_shots(text: str) -> list[Shot]:
     return [Shot(int(m.group(1)), float(m.group(2)), float(m.group(3)), m.start(), m.group(0))
-            for m in _SHOT.finditer(text)]
+            for m in re.finditer(_SHOT, text)]
 
 
 def _setting(ctx: RequestContext) -> tuple[str, list[Shot], float | None, bool]:
@@ -606,7 +623,7 @@ def single_shot_with_shot_list(ctx: RequestContext) -> Iterator[Finding]:
     """
     meta = ctx.meta
     text, shots, _, _ = _setting(ctx)
-    single = _SINGLE.search(text)
+    single = re.search(_SINGLE, text)
     if single and len(shots) >= 2:
         yield Finding(f"/{meta['multi_shot']['field']}",
                       f'the prompt asks for "{single.group(0)}" but lists {len(shots)} timed shots',
