@@ -214,10 +214,10 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code
-# The last three: start-up cost, see docs/performance.md. (click, the CLI, brings inspect; its
-# parser imported difflib for a short option such as -q, vidlint.cli.base's no longer does.)
+# The last two: start-up cost, see docs/performance.md. (click, the CLI, brings inspect, and
+# difflib when it parses a short option such as -q.)
 heavy = ["jsonschema", "jsonschema_rs", "referencing", "fastjsonschema", "PIL", "pymediainfo", "httpx", "decimal",
-         "dataclasses", "difflib", "vidlint.check.leaf_errors"]
+         "dataclasses", "vidlint.check.leaf_errors"]
 print(code, *sorted(name for name in heavy if name in sys.modules))
 """
 

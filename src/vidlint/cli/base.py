@@ -11,7 +11,6 @@ import sys
 from typing import Any, Callable
 
 import click
-import click.parser
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 USAGE_PREFIX = "usage: "
@@ -46,14 +45,6 @@ class VidlintCommand(click.Command):
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE_PREFIX)
 
-    def make_parser(self, ctx: click.Context) -> Any:
-        if _ClickParser is None:  # a click without the parser below: its own
-            return super().make_parser(ctx)
-        parser = _ShortOptionsFirst(ctx)
-        for param in self.get_params(ctx):  # as click's make_parser
-            param.add_to_parser(parser, ctx)
-        return parser
-
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
             return super().parse_args(ctx, self.trailing_arguments_marked(args))
@@ -76,24 +67,6 @@ class VidlintCommand(click.Command):
                       for option in self.params if isinstance(option, click.Option)), default=0)
         split = last + 1 + values if last >= 0 else 0
         return args if split >= len(args) else [*args[:split], "--", *args[split:]]
-
-
-# click's option parser (private: click 8.2 and later 8.x; without it, click parses as it does)
-_ClickParser: Any = getattr(click.parser, "_OptionParser", None)
-_normalize_opt: Any = getattr(click.parser, "_normalize_opt", None)
-
-
-class _ShortOptionsFirst(_ClickParser or object):  # type: ignore[misc]
-    """click's option parser, which tries every option as a long one first: ``-o`` raised
-    ``NoSuchOption``, which imports difflib to find "did you mean" names for an error that is
-    then dropped (~4 ms of a run given ``-o``, ``-q``, ...). An argument with a single ``-`` that
-    names no long option goes to the short options directly, as click does after that error."""
-
-    def _process_opts(self, arg: str, state: Any) -> None:
-        if arg[:2] not in self._opt_prefixes and _normalize_opt(arg.split("=", 1)[0], self.ctx) not in self._long_opt:
-            self._match_short_opt(arg, state)
-        else:
-            super()._process_opts(arg, state)
 
 
 class LazyGroup(click.Group):
