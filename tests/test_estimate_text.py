@@ -162,3 +162,19 @@ def test_a_quality_that_is_no_string_with_prices_from_a_configuration_is_a_findi
     assert result.code == 1 and "internal error" not in result.err
     report = json.loads(result.out)
     assert report["files"][0]["estimate"]["quality"] is None and report["files"][0]["estimate"]["usd"] is None
+
+
+def test_the_text_report_says_a_quality_that_is_no_text_has_no_price_without_pythons_none(tmp_path):
+    (tmp_path / "r.json").write_text(json.dumps({"model": "wan2.7-reference-video", "prompt": "a cat",
+                                                 "quality": [], "duration": 5}))
+    result = run_vidlint("lint", "r.json", cwd=tmp_path)
+    assert result.code == 1
+    assert "Estimated cost: unavailable (no price for a quality that is not text)" in result.out
+    assert "None" not in result.out
+
+
+def test_the_text_report_names_an_unpriced_quality_as_json_writes_it(tmp_path):
+    (tmp_path / "r.json").write_text(json.dumps({"model": "wan2.7-reference-video", "prompt": "a cat",
+                                                 "quality": "4k", "duration": 5}))
+    result = run_vidlint("lint", "r.json", cwd=tmp_path)
+    assert 'Estimated cost: unavailable (no price for quality "4k")' in result.out

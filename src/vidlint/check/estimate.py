@@ -17,7 +17,7 @@ from functools import lru_cache
 from operator import is_
 from typing import Any, Iterable
 
-from vidlint.core.wording import as_json, number
+from vidlint.core.wording import as_json, number, show
 from vidlint.rules.registry import derived
 
 
@@ -184,8 +184,10 @@ def format_estimate(est: dict[str, Any]) -> str:
         seconds = "" if est.get("billed_seconds") is None else f"{number(est['billed_seconds'])} billed s; "
         return f"cannot be priced ({seconds}{est['unpriced']})"
     if est.get("usd") is None:
+        quality = est.get("quality")  # None: the request's quality is no text (a finding says what it is)
         return "unavailable (" + ("unknown duration" if est.get("billed_seconds") is None
-                                                 else f"no price for quality {est.get('quality')!r}") + ")"
+                                  else f"no price for quality {show(quality)}" if isinstance(quality, str)
+                                  else "no price for a quality that is not text") + ")"
     prefix = "" if est.get("complete") else "at least "
     parts = f"{number(est['output_seconds'])} s output"
     if est.get("input_video_seconds"):
