@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from vidlint.api import lint_bytes
 from vidlint.check.assets import AssetContext, AssetRef, Resolution
-from vidlint.core.pointers import _field_shape, _pattern_tokens, _walk, field_named, get_pointer, make_pointer, match_pattern
+from vidlint.core.pointers import _field_shape, _pattern_tokens, _walk, get_pointer, make_pointer, match_pattern, split_pointer
 from vidlint.models import known_models, load_profile
 from vidlint.probe.model import MediaProbe
 from vidlint.rules.prompt import PromptText, TagGrammar, grammar
@@ -393,9 +393,8 @@ def test_match_pattern_of_a_field_or_its_items_is_the_level_by_level_walk(node, 
 @given(request=st.dictionaries(_KEYS, _VALUES | st.text(max_size=6), max_size=4),
        pattern=st.lists(_KEYS, min_size=1, max_size=3).map(lambda tokens: make_pointer(*tokens)))
 def test_the_texts_tags_are_read_in_are_what_their_patterns_match(request, pattern):
-    """A text pattern that names one of the request's own fields ("/prompt") is read without
-    ``match_pattern``: the texts scanned are still every non-empty string the pattern matches
-    (escaped names, "*", digits and deeper patterns go through ``match_pattern``)."""
+    """The texts scanned are every non-empty string the pattern matches ("/prompt", escaped
+    names, "*", digits and deeper patterns)."""
     from vidlint.rules.prompt import _texts
     from vidlint.rules.registry import RequestContext
 
@@ -403,30 +402,50 @@ def test_the_texts_tags_are_read_in_are_what_their_patterns_match(request, patte
     _, texts = _texts(RequestContext(request, meta))
     assert [(t.pointer, t.text) for t in texts] == \
         [(at, value) for at, value in match_pattern(request, pattern) if isinstance(value, str) and value]
-    name = field_named(pattern)
-    assert name is None or (make_pointer(name) == pattern and name != "*")
 
 
 @SETTINGS
 @given(request=st.dictionaries(_KEYS, _VALUES, max_size=4),
        pointer=st.lists(_KEYS, max_size=3).map(lambda tokens: make_pointer(*tokens)))
 def test_a_field_counted_is_what_its_pointer_holds(request, pointer):
-    """``counted`` reads a top-level field written plainly with ``get`` (``field_named``), any
-    other pointer with ``get_pointer``: the count is what the value at the pointer holds."""
+    """``counted``: the count is what the value at the pointer holds."""
     from vidlint.rules.registry import RequestContext
     from vidlint.rules.request import counted
 
     value = get_pointer(request, pointer)
     held = len(value) if isinstance(value, (list, dict)) else 0 if value is None or value == "" else 1
     assert counted(RequestContext(request, {}), pointer) == held
-    name = field_named(pointer)
-    assert name is None or (make_pointer(name) == pointer and request.get(name) is value)
 
 
-def test_a_pointer_is_read_directly_only_when_it_names_a_field():
-    assert field_named("/prompt") == "prompt"
-    for walked in ("", "/", "/*", "/a~1b", "/t~0", "/model_params/multi_prompt/*/prompt", "/a/0"):
-        assert field_named(walked) is None, walked
+def _walked(node, pointer):  # type: ignore[no-untyped-def]
+    """The value at ``pointer`` by the plain walk, token by token (None: there is none)."""
+    for token in split_pointer(pointer):
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+@SETTINGS
+@given(node=_VALUES, request=st.dictionaries(_KEYS, _VALUES, max_size=4),
+       pointer=st.lists(_KEYS, max_size=3).map(lambda tokens: make_pointer(*tokens)))
+def test_get_pointer_of_a_field_read_with_get_is_the_walk(node, request, pointer):
+    """``get_pointer`` reads a top-level field of an object with ``get``: the value the walk
+    finds, for every pointer (escaped names, "*" and digits as keys, deeper ones, non-objects)."""
+    for tried in (node, request):
+        assert get_pointer(tried, pointer) is _walked(tried, pointer)
+    for name in [*request, "absent"]:
+        assert get_pointer(request, make_pointer(name)) is _walked(request, make_pointer(name))
+
+
+def test_get_pointer_reads_fields_arrays_and_escaped_names():
+    doc = {"prompt": "p", "a/b": 1, "t~": 2, "*": 3, "": 4, "l": ["x"], "n": None}
+    assert [get_pointer(doc, p) for p in ("/prompt", "/a~1b", "/t~0", "/*", "/", "/l/0", "/n", "/absent")] == \
+        ["p", 1, 2, 3, 4, "x", None, None]
+    assert get_pointer(["x"], "/0") == "x" and get_pointer("text", "/0") is None and get_pointer(doc, "") is doc
 
 
 def test_field_shapes_are_recognised_and_other_patterns_walked():

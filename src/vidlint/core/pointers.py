@@ -83,7 +83,11 @@ def _pattern_tokens(pattern: str) -> tuple[tuple[str, str], ...]:
 
 
 def get_pointer(document: Any, pointer: str) -> Any:
-    """The value at ``pointer`` inside ``document``; None when there is none."""
+    """The value at ``pointer`` inside ``document``; None when there is none. A top-level field
+    (what rules read most: a request's own fields) is read with ``get``, without the walk."""
+    shape = _field_shape(pointer)
+    if shape is not None and not shape[2] and isinstance(document, dict):
+        return document.get(shape[0])
     node = document
     for token in _tokens(pointer):
         if isinstance(node, dict):
@@ -101,16 +105,6 @@ def get_pointer(document: Any, pointer: str) -> Any:
 def _tokens(pointer: str) -> tuple[str, ...]:
     """:func:`split_pointer`, once per pointer: the rules read the same few pointers of every request."""
     return tuple(split_pointer(pointer))
-
-
-@lru_cache(maxsize=512)
-def field_named(pointer: str) -> str | None:
-    """The top-level field a pointer (or pattern) names when it names one written plainly
-    ("/prompt" -> "prompt"): in an object its value is ``get(name)``, read without the Python
-    walk of :func:`get_pointer` or :func:`match_pattern` (what rules read most: a request's own
-    fields); None for any other pointer ("", "/a/b", "/*", an escaped name such as "/a~1b")."""
-    name = pointer[1:]
-    return name if pointer[:1] == "/" and name and name != "*" and make_pointer(name) == pointer else None
 
 
 def pattern_matches(pattern: str, pointer: str) -> bool:

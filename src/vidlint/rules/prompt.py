@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from vidlint.core.wording import number, plural, span
 from vidlint.core.records import FrozenRecord
-from vidlint.core.pointers import field_named, get_pointer, make_pointer, match_pattern
+from vidlint.core.pointers import get_pointer, make_pointer, match_pattern
 from vidlint.fix import Fix
 from vidlint.fix.ops import ReplaceChars
 from vidlint.rules.registry import Finding, RequestContext, derived, rule
@@ -222,10 +222,7 @@ class TagGrammar(FrozenRecord):
         self.finder = TagFinder(self.tags)
         # (index, tag) of the forms with a word in ASCII: the only ones an ASCII text can hold
         self.ascii_tags = [(index, tag) for index, tag in enumerate(self.tags) if tag.sought]
-        # pointer patterns of the texts tags are read in, each with the field it names when it is one
-        # of the request's own fields ("/prompt"; None: another pattern, read by match_pattern)
-        self.texts: list[tuple[str, str | None]] = [(pattern, field_named(pattern))
-                                                    for pattern in spec.get("texts", ["/prompt"])]
+        self.texts: list[str] = spec.get("texts", ["/prompt"])  # pointer patterns of the texts tags are read in
         self.singulars = [(tag, tag.singular) for tag in self.tags if tag.singular]  # VL312's phrases
 
     def scan(self, pointer: str, text: str) -> PromptText:
@@ -317,11 +314,9 @@ def _texts(ctx: RequestContext) -> tuple[TagGrammar, list[PromptText]]:
     ``/model_params/multi_prompt/*/prompt``), default the prompt."""
     scanned = ctx.tags
     if scanned is None:
-        rules, texts, request = grammar(ctx.meta), [], ctx.request
-        for pattern, name in rules.texts:
-            # a field of the request (the prompt, nearly always) is read without matching a pattern
-            found = ((pattern, request.get(name)),) if name is not None else match_pattern(request, pattern)
-            for pointer, value in found:
+        rules, texts = grammar(ctx.meta), []
+        for pattern in rules.texts:
+            for pointer, value in match_pattern(ctx.request, pattern):
                 if isinstance(value, str) and value:
                     texts.append(rules.scan(pointer, value))
         scanned = ctx.tags = (rules, texts)

@@ -11,7 +11,7 @@ import re
 from typing import Any, Iterator
 
 from vidlint.core.wording import label, number, plural, show, span
-from vidlint.core.pointers import field_named, get_pointer, make_pointer, match_pattern, pattern_matches
+from vidlint.core.pointers import get_pointer, make_pointer, match_pattern, pattern_matches
 from vidlint.fix import Fix
 from vidlint.fix.ops import AddToTop, RemoveMember, ReplaceValue
 from vidlint.models import known_models, load_profile
@@ -44,8 +44,7 @@ def counted(ctx: RequestContext, pointer: str) -> int:
     tag rules read the same fields)."""
     count = ctx.counts.get(pointer)
     if count is None:
-        name = field_named(pointer)  # (a field of the request, nearly always: read without get_pointer's walk)
-        value = ctx.request.get(name) if name is not None else get_pointer(ctx.request, pointer)
+        value = get_pointer(ctx.request, pointer)
         count = len(value) if isinstance(value, (list, dict)) else 0 if value is None or value == "" else 1
         ctx.counts[pointer] = count
     return count
