@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from vidlint.api import lint_bytes
 from vidlint.check.assets import AssetContext, AssetRef, Resolution
-from vidlint.core.pointers import _field_shape, _pattern_tokens, _walk, get_pointer, make_pointer, match_pattern, split_pointer
+from vidlint.core.pointers import _field_shape, _pattern_tokens, _walk, get_pointer, make_pointer, match_pattern
 from vidlint.models import known_models, load_profile
 from vidlint.probe.model import MediaProbe
 from vidlint.rules.prompt import PromptText, TagGrammar, grammar
@@ -417,28 +417,16 @@ def test_a_field_counted_is_what_its_pointer_holds(request, pointer):
     assert counted(RequestContext(request, {}), pointer) == held
 
 
-def _walked(node, pointer):  # type: ignore[no-untyped-def]
-    """The value at ``pointer`` by the plain walk, token by token (None: there is none)."""
-    for token in split_pointer(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
-
-
 @SETTINGS
 @given(node=_VALUES, request=st.dictionaries(_KEYS, _VALUES, max_size=4),
        pointer=st.lists(_KEYS, max_size=3).map(lambda tokens: make_pointer(*tokens)))
 def test_get_pointer_of_a_field_read_with_get_is_the_walk(node, request, pointer):
-    """``get_pointer`` reads a top-level field of an object with ``get``: the value the walk
-    finds, for every pointer (escaped names, "*" and digits as keys, deeper ones, non-objects)."""
-    for tried in (node, request):
-        assert get_pointer(tried, pointer) is _walked(tried, pointer)
-    for name in [*request, "absent"]:
-        assert get_pointer(request, make_pointer(name)) is _walked(request, make_pointer(name))
+    """``get_pointer`` reads a top-level field of an object with ``get``: the value its walk
+    finds one level down (the same pointer under a wrapping object, which is walked), for every
+    pointer (escaped names, "*" and digits as keys, deeper ones, non-objects)."""
+    for tried in (node, request, *({"": value} for value in request.values())):
+        for asked in (pointer, *(make_pointer(name) for name in [*(tried if isinstance(tried, dict) else ()), "absent"])):
+            assert get_pointer(tried, asked) is get_pointer({"w": tried}, "/w" + asked)
 
 
 def test_get_pointer_reads_fields_arrays_and_escaped_names():

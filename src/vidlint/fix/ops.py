@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from vidlint.core.pointers import make_pointer, split_pointer
+from vidlint.core.pointers import get_pointer, make_pointer, split_pointer
 from vidlint.core.wording import as_json
 from vidlint.fix import Edit
 from vidlint.load.positions import JSON_STRING, value_end
@@ -50,17 +50,11 @@ def _parent(document: Document, pointer: str) -> tuple[str, list[str]] | None:
     tokens = split_pointer(pointer)
     if not tokens:
         return None
-    node: Any = document.value
-    for token in tokens[:-1]:
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
+    parent = make_pointer(*tokens[:-1])
+    node = get_pointer(document.value, parent)
     if not isinstance(node, dict) or tokens[-1] not in node:
         return None
-    return make_pointer(*tokens[:-1]), list(node)
+    return parent, list(node)
 
 
 def _edit(document: Document, start: int, end: int, content: str) -> Edit:
